@@ -1,0 +1,32 @@
+# Set-up is part of every target: a fresh machine needs only Python 3.11 and make.
+# The environment is locked in requirements.lock (regenerate with `make lock`).
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+
+.PHONY: report test lock clean
+
+report: $(STAMP)  ## Run the quarterly report on the sample inputs (latest quarter with data)
+	$(BIN)/pei-report run --input inputs --output outputs
+
+test: $(STAMP)  ## Run the test suite
+	$(BIN)/python -m pytest
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Se necesita $(PYTHON) (Python 3.11)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+lock:  ## Re-resolve requirements.lock from pyproject.toml
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
+		-o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) build *.egg-info

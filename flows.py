@@ -1,0 +1,161 @@
+"""Prefect flows of the quarterly report. Wiring only: every step's work is in `pipeline`.
+
+`quarterly_report` reports every entity an input folder holds; `entity_report` is one entity's
+cut, as a subflow. Tasks load, call the core, and return; none of them holds business rules.
+With no `PREFECT_API_URL`, Prefect runs these on its embedded temporary server.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from pipeline import versions
+from pipeline.attainment import PlanResult, plan_attainment
+from pipeline.errors import EntitiesFailed, PipelineError
+from pipeline.ingest import Entity, find_entities, load_execution, load_plan, load_settings
+from pipeline.model import Plan
+from pipeline.periods import Cut, check_cut, default_cut, parse_period
+from pipeline.publish import Artifact, csv_bytes, file_record, manifest_bytes, publish
+from pipeline.settings import Settings
+from pipeline.tables import avance_table, objetivos_table
+
+PROGRESS = logging.getLogger("pei_report.progress")
+"""Step-by-step progress for the command line (a rich handler shows it); not Prefect's log."""
+
+BOGOTA = ZoneInfo("America/Bogota")
+
+
+@dataclass(frozen=True)
+class EntityReport:
+    """What one entity's run produced."""
+
+    slug: str
+    entity: str
+    period: str
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+    plan_year_percent: float | None = None
+    traffic_lights: dict[str, int] = field(default_factory=dict)
+
+
+def _step(entity: Entity, text: str) -> None:
+    PROGRESS.info(text, extra={"entity": entity.slug})
+
+
+@task(name="Leer plan.yaml", cache_policy=NO_CACHE)
+def read_plan(folder: Path) -> Plan:
+    return load_plan(folder)
+
+
+@task(name="Leer configuración del reporte", cache_policy=NO_CACHE)
+def read_settings(folder: Path) -> Settings:
+    return load_settings(folder)
+
+
+@task(name="Leer y validar seguimiento", cache_policy=NO_CACHE)
+def read_execution(folder: Path, plan: Plan) -> tuple[Path, pd.DataFrame]:
+    return load_execution(folder, plan)
+
+
+@task(name="Elegir el corte", cache_policy=NO_CACHE)
+def choose_cut(period: str | None, plan: Plan, execution: pd.DataFrame) -> Cut:
+    reported = zip(execution["anio"], execution["trimestre"])
+    cut = parse_period(period) if period else default_cut(plan.vigencia, reported)
+    check_cut(cut, plan.period)
+    return cut
+
+
+@task(name="Calcular avance", cache_policy=NO_CACHE)
+def compute_attainment(plan: Plan, execution: pd.DataFrame, cut: Cut, settings: Settings) -> PlanResult:
+    return plan_attainment(plan, execution, cut, settings.bands)
+
+
+@task(name="Armar tablas de avance", cache_policy=NO_CACHE)
+def build_tables(plan: Plan, result: PlanResult) -> list[Artifact]:
+    return [
+        Artifact("avance.csv", csv_bytes(avance_table(plan, result))),
+        Artifact("objetivos.csv", csv_bytes(objetivos_table(result))),
+    ]
+
+
+@task(name="Publicar resultados", cache_policy=NO_CACHE)
+def publish_outputs(
+    entity: Entity, plan: Plan, cut: Cut, sources: list[Path], artifacts: list[Artifact], output_dir: Path
+) -> list[Path]:
+    base = Path.cwd()
+    manifest = manifest_bytes(
+        entity={"slug": entity.slug, "name": plan.entity},
+        period=str(cut),
+        generated_at=datetime.now(BOGOTA),
+        inputs=[file_record(p, base) for p in sources if p.exists()],
+        outputs=artifacts,
+        versions=versions(),
+    )
+    return publish(output_dir / entity.slug / str(cut), [*artifacts, Artifact("manifest.json", manifest)])
+
+
+@flow(name="entity_report", flow_run_name="{entity.slug}")
+def entity_report(entity: Entity, output_dir: Path, period: str | None = None) -> EntityReport:
+    """One entity's cut: read and validate, compute, write the tables, publish atomically."""
+    _step(entity, "Leyendo plan.yaml")
+    plan = read_plan(entity.folder)
+    settings = read_settings(entity.folder)
+    _step(entity, "Leyendo y validando el seguimiento")
+    source, execution = read_execution(entity.folder, plan)
+    cut = choose_cut(period, plan, execution)
+    _step(entity, f"Calculando el avance al corte {cut}")
+    result = compute_attainment(plan, execution, cut, settings)
+    artifacts = build_tables(plan, result)
+    # Issue 3: the report's content model is built here from (plan, result, execution), and the
+    # deck (python-pptx) and PDF (WeasyPrint) renderers add their artifacts to `artifacts`.
+    _step(entity, f"Publicando en {output_dir / entity.slug / str(cut)}")
+    sources = [entity.folder / "plan.yaml", source, entity.folder / "configuracion.yaml"]
+    files = publish_outputs(entity, plan, cut, sources, artifacts, output_dir)
+    lights: dict[str, int] = {}
+    for r in result.indicators.values():
+        lights[r.traffic_light.value] = lights.get(r.traffic_light.value, 0) + 1
+    return EntityReport(
+        slug=entity.slug,
+        entity=plan.entity,
+        period=str(cut),
+        folder=output_dir / entity.slug / str(cut),
+        files=files,
+        plan_year_percent=result.overall.year.percent,
+        traffic_lights=lights,
+    )
+
+
+@flow(name="quarterly_report")
+def quarterly_report(
+    input_dir: str = "inputs", output_dir: str = "outputs", period: str | None = None
+) -> list[EntityReport]:
+    """Report every entity under `input_dir` at `period` (default: each one's latest quarter).
+
+    One entity's failure does not stop the others; the run then fails with `EntitiesFailed`
+    (or, with a single entity, with that entity's own error).
+    """
+    if period:
+        period = str(parse_period(period))  # a malformed period fails before any work
+    entities = find_entities(Path(input_dir))
+    reports: list[EntityReport] = []
+    failures: dict[str, PipelineError] = {}
+    for entity in entities:
+        state = entity_report(entity, Path(output_dir), period, return_state=True)
+        outcome = state.result(raise_on_failure=False)
+        if isinstance(outcome, BaseException):
+            if len(entities) == 1 or not isinstance(outcome, PipelineError):
+                raise outcome
+            failures[entity.slug] = outcome
+        else:
+            reports.append(outcome)
+    if failures:
+        raise EntitiesFailed(failures, [r.slug for r in reports])
+    return reports

@@ -1,0 +1,340 @@
+"""Attainment of indicators, objectives and the plan at a cut.
+
+Pure functions over the plan and the execution table: no files, no Prefect, no rendering. The
+rules are those of `shared/spec/attainment.md`; the choices it leaves open are written down in
+`docs/attainment.md` and pinned by `tests/test_attainment.py`.
+
+Percentages are kept unrounded (87.5 means 87,5 %); rounding is the renderers' business.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+import pandas as pd
+
+from pipeline.model import Annualization, Indicator, Objective, Plan
+from pipeline.periods import Cut
+from pipeline.settings import TrafficLight, TrafficLightBands
+
+__all__ = [
+    "Status",
+    "Attainment",
+    "Inconsistency",
+    "IndicatorResult",
+    "ObjectiveResult",
+    "PlanResult",
+    "observations_by_indicator",
+    "indicator_attainment",
+    "objective_attainment",
+    "plan_attainment",
+    "expected_share",
+]
+
+Observations = Mapping[tuple[int, int], float]
+"""Reported values of one indicator keyed by (year, quarter)."""
+
+# Targets and denominators are measured values: treat |x| below this as zero ("N/A").
+_ZERO = 1e-12
+
+
+class Status(str, Enum):
+    """Whether an attainment could be computed, and if not, why."""
+
+    OK = "ok"
+    NOT_REPORTED = "sin_reporte"  # nothing reported up to the cut
+    UNDEFINED = "no_aplica"  # target 0 (or M_C = LB), or no target for the year: "N/A"
+
+
+@dataclass(frozen=True)
+class Attainment:
+    """A percentage, or the reason there is none. Invariant: `percent` is set iff status is OK."""
+
+    percent: float | None
+    status: Status
+
+    @classmethod
+    def of(cls, executed: float | None, target: float | None) -> Attainment:
+        if executed is None:
+            return cls(None, Status.NOT_REPORTED)
+        if target is None or abs(target) < _ZERO:
+            return cls(None, Status.UNDEFINED)
+        return cls(executed / target * 100.0, Status.OK)
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.OK
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    """A creciente level that fell, or a decreciente level that rose, between two reports."""
+
+    previous: tuple[int, int]
+    previous_value: float
+    current: tuple[int, int]
+    current_value: float
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """The figures of one indicator at a cut.
+
+    `expected` is the share of the year expected by the cut, in percent; `reported` says whether
+    anything was reported for the cut's year up to the cut.
+    """
+
+    indicator_id: str
+    year_target: float | None
+    executed_year: float | None
+    year: Attainment
+    plan_target: float
+    executed_plan: float | None
+    plan: Attainment
+    expected: float
+    traffic_light: TrafficLight
+    reported: bool
+    missing_quarters: tuple[int, ...]
+    inconsistencies: tuple[Inconsistency, ...]
+
+
+@dataclass(frozen=True)
+class ObjectiveResult:
+    """The roll-up of an objective: capped weighted means of its indicators' attainments."""
+
+    objective_id: int
+    indicators: int
+    reported: int
+    year: Attainment
+    plan: Attainment
+    expected: float | None
+    traffic_light: TrafficLight
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """Every figure of the plan at a cut: per indicator (computed once), objective and plan."""
+
+    cut: Cut
+    indicators: dict[str, IndicatorResult]
+    objectives: tuple[ObjectiveResult, ...]
+    overall: ObjectiveResult  # objective_id 0: the whole plan
+
+
+def observations_by_indicator(execution: pd.DataFrame) -> dict[str, dict[tuple[int, int], float]]:
+    """Group the execution table (indicador, anio, trimestre, valor) into observations."""
+    grouped: dict[str, dict[tuple[int, int], float]] = {}
+    for ind, year, quarter, value in execution[["indicador", "anio", "trimestre", "valor"]].itertuples(
+        index=False
+    ):
+        grouped.setdefault(str(ind), {})[(int(year), int(quarter))] = float(value)
+    return grouped
+
+
+def expected_share(indicator: Indicator, quarter: int) -> float:
+    """Share of the year's target expected by the end of `quarter`, as a fraction."""
+    if indicator.quarterly_targets is None:
+        return quarter / 4
+    targets = indicator.quarterly_targets
+    return sum(targets[:quarter]) / sum(targets)
+
+
+def _level(obs: Observations, year: int, quarter: int) -> float | None:
+    """L(year, quarter): the value of the latest reported quarter <= quarter of that year."""
+    for k in range(quarter, 0, -1):
+        if (year, k) in obs:
+            return obs[(year, k)]
+    return None
+
+
+def _latest_level_before(obs: Observations, year: int, first_year: int) -> float | None:
+    """L_end of the latest year before `year` (not before `first_year`) with any report."""
+    for y in range(year - 1, first_year - 1, -1):
+        level = _level(obs, y, 4)
+        if level is not None:
+            return level
+    return None
+
+
+def _inconsistencies(annualization: Annualization, obs: Observations) -> tuple[Inconsistency, ...]:
+    if annualization not in (Annualization.CRECIENTE, Annualization.DECRECIENTE):
+        return ()
+    found = []
+    keys = sorted(obs)
+    for before, after in zip(keys, keys[1:]):
+        fell = obs[after] < obs[before]
+        rose = obs[after] > obs[before]
+        if (annualization is Annualization.CRECIENTE and fell) or (
+            annualization is Annualization.DECRECIENTE and rose
+        ):
+            found.append(Inconsistency(before, obs[before], after, obs[after]))
+    return tuple(found)
+
+
+def _traffic_light(
+    attainment: Attainment, expected: float | None, bands: TrafficLightBands
+) -> TrafficLight:
+    """Compare the year's attainment with what was expected by the cut (`expected` in %)."""
+    if not attainment.ok or expected is None:
+        return TrafficLight.GRIS
+    assert attainment.percent is not None
+    if expected < _ZERO:
+        # Nothing was programmed yet: doing nothing is on track, doing something is ahead.
+        r = 100.0 if abs(attainment.percent) < _ZERO else math.inf
+    else:
+        r = attainment.percent / expected * 100.0
+    return bands.classify(r)
+
+
+def indicator_attainment(
+    indicator: Indicator,
+    observations: Observations,
+    cut: Cut,
+    plan_period: tuple[int, int],
+    reporting_year: int,
+    bands: TrafficLightBands,
+) -> IndicatorResult:
+    """Attainment of one indicator at `cut`, from all its observations (later ones are ignored)."""
+    first_year = plan_period[0]
+    year = cut.year
+    obs = {
+        (y, k): v
+        for (y, k), v in observations.items()
+        if first_year <= y <= plan_period[1] and cut.includes(y, k)
+    }
+    in_year = {k: v for (y, k), v in obs.items() if y == year}
+    reported = bool(in_year)
+    baseline = indicator.baseline if indicator.baseline is not None else 0.0
+    year_target = indicator.target_for_year(year, reporting_year)
+    kind = indicator.annualization
+
+    executed_year: float | None
+    executed_plan: float | None
+    if kind is Annualization.SUMA:
+        executed_year = sum(in_year.values()) if reported else None
+        executed_plan = sum(obs.values()) if obs else None
+        plan = Attainment.of(executed_plan, indicator.plan_target)
+    else:
+        level = _level(obs, year, cut.quarter)
+        before = _latest_level_before(obs, year, first_year)
+        previous = before if before is not None else baseline
+        if kind is Annualization.CONSTANTE:
+            executed_year = level
+            executed_plan = level
+            plan = Attainment.of(executed_plan, indicator.plan_target)
+        else:
+            executed_plan = level if level is not None else before
+            if kind is Annualization.CRECIENTE:
+                executed_year = None if level is None else level - previous
+                gained = None if executed_plan is None else executed_plan - baseline
+                plan = Attainment.of(gained, indicator.plan_target - baseline)
+            else:
+                executed_year = None if level is None else previous - level
+                reduced = None if executed_plan is None else baseline - executed_plan
+                plan = Attainment.of(reduced, baseline - indicator.plan_target)
+
+    year_attainment = Attainment.of(executed_year, year_target)
+    expected = expected_share(indicator, cut.quarter) * 100.0
+    return IndicatorResult(
+        indicator_id=indicator.id,
+        year_target=year_target,
+        executed_year=executed_year,
+        year=year_attainment,
+        plan_target=indicator.plan_target,
+        executed_plan=executed_plan,
+        plan=plan,
+        expected=expected,
+        traffic_light=_traffic_light(year_attainment, expected, bands),
+        reported=reported,
+        missing_quarters=tuple(k for k in range(1, cut.quarter + 1) if k not in in_year),
+        inconsistencies=_inconsistencies(kind, obs),
+    )
+
+
+def _capped_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
+    """Weighted mean of (weight, percent) pairs, each percent capped at 100."""
+    pairs = list(pairs)
+    total = sum(w for w, _ in pairs)
+    if not pairs or total <= 0:
+        return None
+    return sum(w * min(p, 100.0) for w, p in pairs) / total
+
+
+def _weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
+    pairs = list(pairs)
+    total = sum(w for w, _ in pairs)
+    if not pairs or total <= 0:
+        return None
+    return sum(w * x for w, x in pairs) / total
+
+
+def _rollup(
+    objective_id: int,
+    members: list[tuple[float, IndicatorResult | ObjectiveResult]],
+    indicators: int,
+    reported: int,
+    bands: TrafficLightBands,
+) -> ObjectiveResult:
+    """The capped weighted mean of members' year and plan attainments, with its semáforo."""
+    with_year = [(w, m) for w, m in members if m.year.ok]
+    year_percent = _capped_mean((w, m.year.percent) for w, m in with_year)
+    expected = _weighted_mean((w, m.expected) for w, m in with_year if m.expected is not None)
+    plan_percent = _capped_mean((w, m.plan.percent) for w, m in members if m.plan.ok)
+
+    def attainment(percent: float | None, statuses: list[Status]) -> Attainment:
+        if percent is not None:
+            return Attainment(percent, Status.OK)
+        if statuses and all(s is Status.NOT_REPORTED for s in statuses):
+            return Attainment(None, Status.NOT_REPORTED)
+        return Attainment(None, Status.UNDEFINED)
+
+    year = attainment(year_percent, [m.year.status for _, m in members])
+    return ObjectiveResult(
+        objective_id=objective_id,
+        indicators=indicators,
+        reported=reported,
+        year=year,
+        plan=attainment(plan_percent, [m.plan.status for _, m in members]),
+        expected=expected,
+        traffic_light=_traffic_light(year, expected, bands),
+    )
+
+
+def objective_attainment(
+    objective: Objective, results: Mapping[str, IndicatorResult], bands: TrafficLightBands
+) -> ObjectiveResult:
+    """Roll an objective up from its indicators' results (weights as the plan gives them)."""
+    members = [(w, results[i]) for w, i in zip(objective.weights, objective.indicator_ids)]
+    return _rollup(
+        objective.id,
+        members,
+        indicators=len(members),
+        reported=sum(1 for _, m in members if m.reported),
+        bands=bands,
+    )
+
+
+def plan_attainment(
+    plan: Plan, execution: pd.DataFrame, cut: Cut, bands: TrafficLightBands
+) -> PlanResult:
+    """Every indicator once, every objective, and the whole plan (objectives weigh the same)."""
+    observations = observations_by_indicator(execution)
+    indicators = {
+        ind_id: indicator_attainment(
+            ind, observations.get(ind_id, {}), cut, plan.period, plan.vigencia, bands
+        )
+        for ind_id, ind in plan.indicators.items()
+    }
+    objectives = tuple(objective_attainment(o, indicators, bands) for o in plan.objectives)
+    used = {i for o in plan.objectives for i in o.indicator_ids}
+    overall = _rollup(
+        0,
+        [(1.0, o) for o in objectives],
+        indicators=len(used),
+        reported=sum(1 for i in used if indicators[i].reported),
+        bands=bands,
+    )
+    return PlanResult(cut=cut, indicators=indicators, objectives=objectives, overall=overall)

@@ -1,0 +1,44 @@
+"""Find the entity folders an `--input` names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.ingest.plan import PLAN_FILE
+
+__all__ = ["Entity", "find_entities"]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An entity's input folder; `slug` is the folder's name and names its outputs."""
+
+    slug: str
+    folder: Path
+
+
+def find_entities(input_dir: Path) -> list[Entity]:
+    """`input_dir` itself if it holds plan.yaml, else each sub-folder that does, by name."""
+    if not input_dir.is_dir():
+        raise InputError.single(
+            input_dir,
+            "que la carpeta no existe" if not input_dir.exists() else "un archivo, no una carpeta",
+            "la carpeta de una entidad (con plan.yaml) o una carpeta de carpetas de entidades",
+            hint="Indíquela con --input.",
+        )
+    if (input_dir / PLAN_FILE).exists():
+        return [Entity(input_dir.resolve().name, input_dir)]
+    entities = [
+        Entity(sub.name, sub)
+        for sub in sorted(input_dir.iterdir())
+        if sub.is_dir() and not sub.name.startswith(".") and (sub / PLAN_FILE).exists()
+    ]
+    if not entities:
+        raise InputError.single(
+            input_dir,
+            "una carpeta sin plan.yaml ni subcarpetas de entidades con plan.yaml",
+            "la carpeta de una entidad (con plan.yaml) o una carpeta de carpetas de entidades",
+        )
+    return entities

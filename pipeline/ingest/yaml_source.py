@@ -1,0 +1,186 @@
+"""YAML files read with their line numbers, and pydantic errors told in Spanish.
+
+The YAML is parsed with ruamel.yaml's round-trip loader, which remembers where each key and item
+sits, so a validation error on `objetivos[2].indicadores[1]` can name line 41 of plan.yaml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from pipeline.errors import InputError, Problem
+
+__all__ = ["YamlDocument", "read_yaml", "validate"]
+
+Loc = Sequence[str | int]
+M = TypeVar("M", bound=BaseModel)
+
+
+class YamlDocument:
+    """A parsed YAML file: its plain data and where each part of it is."""
+
+    def __init__(self, path: Path, root: Any):
+        self.path = path
+        self._root = root
+        self.data = _plain(root)
+
+    def with_data(self, data: Any) -> YamlDocument:
+        """The same file and positions, carrying `data` (e.g. merged with defaults)."""
+        doc = YamlDocument(self.path, self._root)
+        doc.data = data
+        return doc
+
+    def line_of(self, loc: Loc) -> int | None:
+        """1-based line of the deepest node of `loc` found in the file."""
+        node = self._root
+        line = None
+        for part in loc:
+            if isinstance(node, CommentedMap) and part in node:
+                line = node.lc.key(part)[0] + 1
+                node = node[part]
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+                line = node.lc.item(part)[0] + 1
+                node = node[part]
+            else:
+                break
+        if line is None and isinstance(self._root, CommentedMap):
+            line = self._root.lc.line + 1
+        return line
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, CommentedMap):
+        return {k: _plain(v) for k, v in node.items()}
+    if isinstance(node, CommentedSeq):
+        return [_plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)  # drop ruamel's scalar string subclasses
+    return node
+
+
+def read_yaml(path: Path, *, what: str) -> YamlDocument:
+    """Parse `path`; a missing, unreadable or malformed file raises `InputError`."""
+    if not path.is_file():
+        raise InputError.single(
+            path,
+            "que el archivo no existe",
+            f"{what} en esa ruta",
+            hint="Revise la carpeta indicada con --input.",
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError.single(
+            path,
+            f"un byte que no es UTF-8 (posición {exc.start})",
+            "un archivo de texto en UTF-8",
+            hint="Guárdelo con codificación UTF-8.",
+        ) from exc
+    except OSError as exc:
+        raise InputError.single(path, f"que no se puede leer ({exc.strerror})", "un archivo legible") from exc
+    try:
+        root = YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "YAML inválido"
+        raise InputError.single(
+            path,
+            f"un error de sintaxis YAML («{problem}»)",
+            "YAML válido",
+            row=mark.line + 1 if mark else None,
+            row_label="línea",
+            hint=(
+                f"Revise la línea {mark.line + 1}, columna {mark.column + 1}: sangría, dos puntos "
+                "y comillas (un texto con «:» o «#» va entre comillas)."
+                if mark
+                else None
+            ),
+        ) from exc
+    except YAMLError as exc:
+        raise InputError.single(path, f"un error de YAML ({exc})", "YAML válido") from exc
+    if not isinstance(root, CommentedMap):
+        raise InputError.single(
+            path,
+            "un archivo vacío" if root is None else "un documento que no es un conjunto de campos",
+            f"{what}: campos de la forma «nombre: valor»",
+        )
+    return YamlDocument(path, root)
+
+
+def _show(value: Any) -> str:
+    text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"«{text}»"
+
+
+def _field(loc: Loc) -> str:
+    """`objetivos[2].indicadores` for ("objetivos", 2, "indicadores")."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(raíz)"
+
+
+def _problem(error: dict[str, Any], doc: YamlDocument) -> Problem:
+    """One pydantic error as a Spanish problem, placed at its line of the YAML file."""
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    name = _field(loc)
+    found = _show(value)
+    if kind == "missing":
+        found, expected = f"que falta el campo «{name}»", f"el campo «{name}»"
+    elif kind == "extra_forbidden":
+        found = f"el campo desconocido «{name}»"
+        expected = "solo los campos que describe el README (¿un error de escritura?)"
+    elif kind in {"int_parsing", "int_type", "int_from_float"}:
+        expected = f"un número entero en «{name}»"
+    elif kind in {"float_parsing", "float_type", "finite_number"}:
+        expected = f"un número en «{name}»"
+    elif kind in {"string_type", "string_too_short"}:
+        expected = f"un texto no vacío en «{name}»"
+    elif kind in {"list_type", "tuple_type"}:
+        expected = f"una lista en «{name}»"
+    elif kind in {"dict_type", "model_type", "model_attributes_type"}:
+        expected = f"campos de la forma «nombre: valor» en «{name}»"
+    elif kind in {"literal_error", "enum"}:
+        options = str(ctx.get("expected", "")).replace("'", "").replace(" or ", " o ")
+        expected = f"uno de estos valores: {options} en «{name}»"
+    elif kind in {"greater_than_equal", "greater_than"}:
+        sign = "mayor o igual que" if kind == "greater_than_equal" else "mayor que"
+        limit = ctx.get("ge", ctx.get("gt"))
+        expected = f"un número {sign} {limit} en «{name}»"
+    elif kind in {"too_short", "too_long"}:
+        found = f"{ctx.get('actual_length', '?')} elementos en «{name}»"
+        expected = (
+            f"{ctx['min_length']} elementos"
+            if ctx.get("min_length") == ctx.get("max_length")
+            else f"entre {ctx.get('min_length', 0)} y {ctx.get('max_length', 'más')} elementos"
+        )
+    elif kind in {"value_error", "assertion_error"} or kind.startswith("pei_"):
+        expected = str(ctx.get("error", error["msg"])).removeprefix("Value error, ")
+        expected = f"{expected} en «{name}»"
+    else:
+        expected = f"un valor válido en «{name}» ({error['msg']})"
+    return Problem(found=found, expected=expected, row=doc.line_of(loc), row_label="línea")
+
+
+def validate(model: type[M], doc: YamlDocument) -> M:
+    """Validate the document against `model`; errors become one Spanish `InputError`."""
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = [_problem(e, doc) for e in exc.errors(include_url=False)]
+        raise InputError(doc.path, sorted(problems, key=lambda p: p.row or 0)) from exc

@@ -1,0 +1,75 @@
+"""The cut: the quarter being reported (`2024-T3`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pipeline.errors import PipelineError
+
+__all__ = ["Cut", "PeriodError", "parse_period", "default_cut", "check_cut"]
+
+_PERIOD = re.compile(r"^\s*(\d{4})\s*-?\s*[TtQq]\s*([1-4])\s*$")
+
+
+class PeriodError(PipelineError):
+    """A period given on the command line or as a flow parameter is malformed."""
+
+
+@dataclass(frozen=True, order=True)
+class Cut:
+    """Quarter `quarter` (1-4) of year `year`; cuts order chronologically."""
+
+    year: int
+    quarter: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.quarter <= 4:
+            raise ValueError(f"quarter must be 1-4, got {self.quarter}")
+
+    def __str__(self) -> str:
+        return f"{self.year}-T{self.quarter}"
+
+    def includes(self, year: int, quarter: int) -> bool:
+        """Whether data for (year, quarter) counts at this cut."""
+        return (year, quarter) <= (self.year, self.quarter)
+
+    @property
+    def previous(self) -> Cut:
+        if self.quarter == 1:
+            return Cut(self.year - 1, 4)
+        return Cut(self.year, self.quarter - 1)
+
+
+def parse_period(text: str) -> Cut:
+    """Read `2024-T3`, `2024T3`, `2024-Q3` or `2024Q3` (any case)."""
+    match = _PERIOD.match(text or "")
+    if not match:
+        raise PeriodError(
+            f"El periodo «{text}» no es válido: se esperaba un año y un trimestre del 1 al 4, "
+            "como 2024-T3 (también se aceptan 2024T3, 2024-Q3 y 2024Q3)."
+        )
+    return Cut(int(match.group(1)), int(match.group(2)))
+
+
+def default_cut(vigencia: int, reported: Iterable[tuple[int, int]]) -> Cut:
+    """The latest quarter of `vigencia` with any execution reported (pairs of year, quarter)."""
+    quarters = [q for y, q in reported if y == vigencia]
+    if not quarters:
+        raise PeriodError(
+            f"No hay ejecución reportada para la vigencia {vigencia}, así que no se puede elegir "
+            "el corte por defecto: indique el periodo con --period (por ejemplo "
+            f"--period {vigencia}-T1) o agregue los datos del trimestre al seguimiento."
+        )
+    return Cut(vigencia, max(quarters))
+
+
+def check_cut(cut: Cut, plan_period: tuple[int, int]) -> None:
+    """A cut must fall inside the plan period."""
+    first, last = plan_period
+    if not first <= cut.year <= last:
+        raise PeriodError(
+            f"El periodo {cut} está fuera del periodo del plan ({first} a {last}): indique un "
+            f"trimestre entre {first}-T1 y {last}-T4."
+        )

@@ -1,0 +1,71 @@
+"""Report settings: the traffic-light bands (and, later, theme and file names).
+
+The values live in data files (`pipeline/defaults/configuracion.yaml`, optionally overridden by
+`configuracion.yaml` in an entity's folder) so a planning office changes them without editing
+Python; `pipeline.ingest.settings` reads and validates them into these records.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import Enum
+
+__all__ = ["TrafficLight", "Band", "TrafficLightBands", "Settings"]
+
+
+class TrafficLight(str, Enum):
+    """The semáforo of an indicator, an objective or the plan."""
+
+    ROJO = "rojo"
+    AMARILLO = "amarillo"
+    VERDE = "verde"
+    NARANJA = "naranja"
+    GRIS = "gris"
+
+
+@dataclass(frozen=True)
+class Band:
+    """Values of r up to `limit` (strictly below it unless `inclusive`) get `light`.
+
+    `limit` is None for the last band, which takes every value above the previous one.
+    """
+
+    light: TrafficLight
+    limit: float | None
+    inclusive: bool = True
+
+    def admits(self, r: float) -> bool:
+        if self.limit is None:
+            return True
+        return r <= self.limit if self.inclusive else r < self.limit
+
+
+# r is a ratio of measured floats: round away representation noise before comparing it with a
+# band's limit, so that exactly 75 % expected and 75 % achieved classify as the table says.
+_R_DECIMALS = 9
+
+
+@dataclass(frozen=True)
+class TrafficLightBands:
+    """Ordered bands over r = attainment of the year / expected share, in percent.
+
+    Invariant: limits strictly increase and only the last band has no limit; gris is never a
+    band (it means "no report").
+    """
+
+    bands: tuple[Band, ...]
+
+    def classify(self, r_percent: float) -> TrafficLight:
+        r = r_percent if math.isinf(r_percent) else round(r_percent, _R_DECIMALS)
+        for band in self.bands:
+            if band.admits(r):
+                return band.light
+        raise AssertionError("the last band has no limit")  # guaranteed by validation
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything about a report that is configuration rather than data."""
+
+    bands: TrafficLightBands
