@@ -121,14 +121,19 @@ def _show(value: Any) -> str:
     return f"«{text}»"
 
 
-def _field(loc: Loc) -> str:
-    """`objetivos[2].indicadores` for ("objetivos", 2, "indicadores")."""
+def _field(loc: Loc, data: Any) -> str:
+    """`objetivos[2] (id 3).indicadores` for ("objetivos", 1, "indicadores"): 1-based, with ids."""
     out = ""
+    node = data
     for part in loc:
         if isinstance(part, int):
             out += f"[{part + 1}]"
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            if isinstance(node, dict) and "id" in node and loc[-1] != part:
+                out += f" (id {node['id']})"
         else:
             out += ("." if out else "") + str(part)
+            node = node.get(part) if isinstance(node, dict) else None
     return out or "(raíz)"
 
 
@@ -138,7 +143,7 @@ def _problem(error: dict[str, Any], doc: YamlDocument) -> Problem:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
-    name = _field(loc)
+    name = _field(loc, doc.data)
     found = _show(value)
     if kind == "missing":
         found, expected = f"que falta el campo «{name}»", f"el campo «{name}»"

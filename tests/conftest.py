@@ -1,0 +1,77 @@
+"""Shared fixtures. Prefect is pointed at a temporary home before anything imports it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+# Prefect reads its settings on import: keep its SQLite and logs out of the user's ~/.prefect.
+_PREFECT_HOME = tempfile.mkdtemp(prefix="pei-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+import pytest  # noqa: E402
+
+from pipeline.ingest import load_plan, load_settings  # noqa: E402
+from pipeline.model import Annualization, Indicator, Plan, Unit  # noqa: E402
+from pipeline.settings import TrafficLightBands  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "inputs" / "secretaria-general"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect server for the whole session (never nested)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="session")
+def default_bands() -> TrafficLightBands:
+    return load_settings().bands
+
+
+@pytest.fixture(scope="session")
+def sample_plan() -> Plan:
+    return load_plan(SAMPLE)
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A writable copy of the sample entity folder."""
+    target = tmp_path / "secretaria-general"
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+def make_indicator(
+    annualization: str = "suma",
+    *,
+    year_target: float = 10,
+    plan_target: float = 100,
+    baseline: float | None = None,
+    quarterly_targets: tuple[float, float, float, float] | None = None,
+    unit: str = "numero",
+    id: str = "X-1",
+) -> Indicator:
+    return Indicator(
+        id=id,
+        label=f"Indicador {id}",
+        name=f"Nombre de {id}",
+        annualization=Annualization(annualization),
+        unit=Unit(unit),
+        baseline=baseline,
+        plan_target=plan_target,
+        year_target=year_target,
+        quarterly_targets=quarterly_targets,
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_PREFECT_HOME, ignore_errors=True)

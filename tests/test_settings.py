@@ -1,0 +1,54 @@
+"""pipeline/settings.py and pipeline/ingest/settings.py: traffic-light bands as configuration."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.errors import InputError
+from pipeline.ingest import load_settings
+from pipeline.settings import TrafficLight
+
+
+@pytest.mark.parametrize(
+    ("r", "light"),
+    [(-5, "rojo"), (49.99, "rojo"), (50, "amarillo"), (75, "amarillo"), (75.01, "verde"),
+     (125, "verde"), (125.01, "naranja"), (float("inf"), "naranja")],
+)
+def test_default_bands_follow_the_spec(r, light):
+    assert load_settings().bands.classify(r) is TrafficLight(light)
+
+
+def test_an_entity_can_change_the_bands(tmp_path):
+    (tmp_path / "configuracion.yaml").write_text(
+        "semaforo:\n  bandas:\n    - {color: rojo, menor_que: 60}\n    - {color: amarillo, hasta: 90}\n"
+        "    - {color: verde, hasta: 110}\n    - {color: naranja}\n",
+        encoding="utf-8",
+    )
+    bands = load_settings(tmp_path).bands
+    assert bands.classify(55) is TrafficLight.ROJO
+    assert bands.classify(100) is TrafficLight.VERDE
+    assert bands.classify(111) is TrafficLight.NARANJA
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ("semaforo:\n  bandas:\n    - {color: rojo, menor_que: 60}\n    - {color: verde, hasta: 50}\n    - {color: naranja}\n",
+         "límites en orden creciente"),
+        ("semaforo:\n  bandas:\n    - {color: rojo, menor_que: 60}\n    - {color: naranja, hasta: 90}\n",
+         "una última banda sin límite"),
+        ("semaforo:\n  bandas:\n    - {color: morado, menor_que: 60}\n    - {color: naranja}\n",
+         "uno de estos valores: rojo, amarillo, verde o naranja"),
+        ("semaforo:\n  bandas:\n    - {color: rojo, menor_que: cincuenta}\n    - {color: naranja}\n",
+         "un número"),
+        ("semaforos: {}\n", "campo desconocido «semaforos»"),
+    ],
+)
+def test_invalid_bands_are_reported_with_file_and_line(tmp_path, body, fragment):
+    path = tmp_path / "configuracion.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_settings(tmp_path)
+    message = str(info.value)
+    assert str(path) in message and "línea" in message
+    assert fragment in message
