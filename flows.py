@@ -1,7 +1,7 @@
 """Prefect flows of the quarterly report. Wiring only: every step's work is in `pipeline`.
 
-`quarterly_report` reports every entity an input folder holds; `entity_report` is one entity's
-cut, as a subflow. Tasks load, call the core, and return; none of them holds business rules.
+`quarterly_report` reports every entity an input folder holds, one mapped `report_entity` task
+each; the steps of an entity's cut are nested tasks. Tasks load, call the core, and return; none of them holds business rules.
 With no `PREFECT_API_URL`, Prefect runs these on its embedded temporary server.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from prefect import flow, task
+from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
 from pipeline import versions
@@ -102,8 +102,8 @@ def publish_outputs(
     return publish(output_dir / entity.slug / str(cut), [*artifacts, Artifact("manifest.json", manifest)])
 
 
-@flow(name="entity_report", flow_run_name="{entity.slug}")
-def entity_report(entity: Entity, output_dir: Path, period: str | None = None) -> EntityReport:
+@task(name="Reportar entidad", task_run_name="reportar-{entity.slug}", cache_policy=NO_CACHE)
+def report_entity(entity: Entity, output_dir: Path, period: str | None = None) -> EntityReport:
     """One entity's cut: read and validate, compute, write the tables, publish atomically."""
     _step(entity, "Leyendo plan.yaml")
     plan = read_plan(entity.folder)
@@ -116,7 +116,8 @@ def entity_report(entity: Entity, output_dir: Path, period: str | None = None) -
     artifacts = build_tables(plan, result)
     # Issue 3: the report's content model is built here from (plan, result, execution), and the
     # deck (python-pptx) and PDF (WeasyPrint) renderers add their artifacts to `artifacts`.
-    _step(entity, f"Publicando en {output_dir / entity.slug / str(cut)}")
+    target = output_dir / entity.slug / str(cut)
+    _step(entity, f"Publicando en {target}")
     sources = [entity.folder / "plan.yaml", source, entity.folder / "configuracion.yaml"]
     files = publish_outputs(entity, plan, cut, sources, artifacts, output_dir)
     lights: dict[str, int] = {}
@@ -126,7 +127,7 @@ def entity_report(entity: Entity, output_dir: Path, period: str | None = None) -
         slug=entity.slug,
         entity=plan.entity,
         period=str(cut),
-        folder=output_dir / entity.slug / str(cut),
+        folder=target,
         files=files,
         plan_year_percent=result.overall.year.percent,
         traffic_lights=lights,
@@ -139,17 +140,17 @@ def quarterly_report(
 ) -> list[EntityReport]:
     """Report every entity under `input_dir` at `period` (default: each one's latest quarter).
 
-    One entity's failure does not stop the others; the run then fails with `EntitiesFailed`
-    (or, with a single entity, with that entity's own error).
+    One mapped task per entity. One entity's failure does not stop the others; the run then
+    fails with `EntitiesFailed` (or, with a single entity, with that entity's own error).
     """
     if period:
         period = str(parse_period(period))  # a malformed period fails before any work
     entities = find_entities(Path(input_dir))
+    futures = report_entity.map(entities, output_dir=unmapped(Path(output_dir)), period=unmapped(period))
     reports: list[EntityReport] = []
     failures: dict[str, PipelineError] = {}
-    for entity in entities:
-        state = entity_report(entity, Path(output_dir), period, return_state=True)
-        outcome = state.result(raise_on_failure=False)
+    for entity, future in zip(entities, futures):
+        outcome = future.result(raise_on_failure=False)
         if isinstance(outcome, BaseException):
             if len(entities) == 1 or not isinstance(outcome, PipelineError):
                 raise outcome

@@ -11,13 +11,15 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.logging import RichHandler
 from rich.markup import escape
 
 from pipeline.errors import EntitiesFailed, InputError, PipelineError
@@ -56,21 +58,31 @@ def _log_file(output: Path) -> Path:
     return folder / f"pei-report-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
 
 
-def _route_logs(verbose: bool, log_file: Path) -> None:
-    """Prefect logs to the file always, and to the console only with --verbose."""
+@contextmanager
+def _routed_logs(verbose: bool, log_file: Path) -> Iterator[None]:
+    """Prefect logs to the file always, and to the console only with --verbose; undone on exit."""
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if not verbose and type(handler).__name__ == "PrefectConsoleHandler":
-            root.removeHandler(handler)
+    saved_handlers, saved_level = list(root.handlers), root.level
+    httpx = logging.getLogger("httpx")
+    saved_httpx = httpx.level
+    if not verbose:
+        for handler in saved_handlers:
+            if type(handler).__name__ == "PrefectConsoleHandler":
+                root.removeHandler(handler)
     file_handler = logging.FileHandler(log_file, encoding="utf-8")
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s - %(message)s"))
     root.addHandler(file_handler)
     if root.level > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
     # One line per HTTP call to the embedded server would bury the flow's own lines.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    if verbose and not any(type(h).__name__ == "PrefectConsoleHandler" for h in root.handlers):
-        root.addHandler(RichHandler(console=Console(stderr=True), show_path=False))
+    httpx.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        file_handler.close()
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
+        httpx.setLevel(saved_httpx)
 
 
 def _fail(console: Console, message: str, code: int, log_file: Path | None = None) -> typer.Exit:
@@ -109,14 +121,14 @@ def run(
 
     from flows import PROGRESS, quarterly_report  # Prefect's import sets up its logging
 
-    _route_logs(verbose, log_file)
     PROGRESS.setLevel(logging.INFO)
     PROGRESS.propagate = verbose
     progress_handler = _ProgressHandler(err)
     PROGRESS.addHandler(progress_handler)
     err.print(f"[bold]pei-report[/bold] · entrada {input} · salida {output}" + (f" · corte {period}" if period else ""))
     try:
-        reports = quarterly_report(input_dir=str(input), output_dir=str(output), period=period)
+        with _routed_logs(verbose, log_file):
+            reports = quarterly_report(input_dir=str(input), output_dir=str(output), period=period)
     except (InputError, PeriodError) as exc:
         raise _fail(err, str(exc), EXIT_INPUT, log_file) from None
     except EntitiesFailed as exc:
@@ -124,7 +136,8 @@ def run(
     except PipelineError as exc:
         raise _fail(err, str(exc), EXIT_FAILURE, log_file) from None
     except Exception as exc:  # the edge: anything unexpected becomes a message and exit 1
-        logging.getLogger("pei_report").exception("unexpected failure")
+        with log_file.open("a", encoding="utf-8") as handle:
+            traceback.print_exception(exc, file=handle)
         raise _fail(err, f"Falla inesperada: {type(exc).__name__}: {exc}", EXIT_FAILURE, log_file) from None
     finally:
         PROGRESS.removeHandler(progress_handler)
