@@ -1,0 +1,36 @@
+"""README.md: the commands it documents exist and do what it says."""
+
+from __future__ import annotations
+
+import re
+
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def _first_block() -> list[str]:
+    block = re.search(r"```sh\n(.*?)```", README, re.S).group(1)
+    return [line.split("#")[0].strip() for line in block.strip().splitlines()]
+
+
+def test_readme_opens_with_the_two_setup_commands():
+    assert _first_block() == ["make report", "make test"]
+    assert README.index("make report") < 200
+
+
+def test_make_targets_run_the_documented_commands():
+    recipe = dict(re.findall(r"^(report|test): .*\n\t(.+)$", MAKEFILE, re.M))
+    assert recipe["report"] == "$(BIN)/pei-report run --input inputs --output outputs"
+    assert recipe["test"] == "$(BIN)/python -m pytest"
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_documented_options_exist():
+    help_text = CliRunner().invoke(app, ["run", "--help"]).stdout
+    for option in re.findall(r"(--[a-z]+)", README.split("## Command line")[1].split("## Inputs")[0]):
+        assert option in help_text, option
