@@ -59,8 +59,12 @@ def _log_file(output: Path) -> Path:
 
 
 @contextmanager
-def _routed_logs(verbose: bool, log_file: Path) -> Iterator[None]:
-    """Prefect logs to the file always, and to the console only with --verbose; undone on exit."""
+def _routed_logs(verbose: bool, log_file: Path, restore: bool) -> Iterator[None]:
+    """Prefect logs to the file always, and to the console only with --verbose.
+
+    When the command owns the process, the routing stays until exit, where Prefect still logs
+    the embedded server's shutdown; called in-process (tests), it is undone on leaving.
+    """
     root = logging.getLogger()
     saved_handlers, saved_level = list(root.handlers), root.level
     httpx = logging.getLogger("httpx")
@@ -79,10 +83,11 @@ def _routed_logs(verbose: bool, log_file: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        file_handler.close()
-        root.handlers[:] = saved_handlers
-        root.setLevel(saved_level)
-        httpx.setLevel(saved_httpx)
+        if restore:
+            file_handler.close()
+            root.handlers[:] = saved_handlers
+            root.setLevel(saved_level)
+            httpx.setLevel(saved_httpx)
 
 
 def _fail(console: Console, message: str, code: int, log_file: Path | None = None) -> typer.Exit:
@@ -94,6 +99,7 @@ def _fail(console: Console, message: str, code: int, log_file: Path | None = Non
 
 @app.command()
 def run(
+    ctx: typer.Context,
     input: Annotated[
         Path, typer.Option("--input", help="Carpeta de una entidad (con plan.yaml) o carpeta de carpetas de entidades.")
     ] = Path("inputs"),
@@ -127,7 +133,8 @@ def run(
     PROGRESS.addHandler(progress_handler)
     err.print(f"[bold]pei-report[/bold] · entrada {input} · salida {output}" + (f" · corte {period}" if period else ""))
     try:
-        with _routed_logs(verbose, log_file):
+        owns_process = bool(ctx.obj and ctx.obj.get("owns_process"))
+        with _routed_logs(verbose, log_file, restore=not owns_process):
             reports = quarterly_report(input_dir=str(input), output_dir=str(output), period=period)
     except (InputError, PeriodError) as exc:
         raise _fail(err, str(exc), EXIT_INPUT, log_file) from None
@@ -151,7 +158,7 @@ def run(
 
 def main() -> None:
     """Entry point of the `pei-report` console script."""
-    app(prog_name="pei-report")
+    app(prog_name="pei-report", obj={"owns_process": True})
 
 
 if __name__ == "__main__":

@@ -153,6 +153,8 @@ def test_the_command_as_a_user_runs_it(tmp_path, sample_copy):
                         capture_output=True, text=True, env=env, timeout=300)
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.splitlines()[-1].endswith("manifest.json")
+    assert "| INFO" not in ok.stderr  # Prefect's lines went to the log file, not the console
+    assert "Calculando el avance al corte 2024-T4" in ok.stderr
     _break_xlsx(sample_copy, ["IS-545", 2024, "cuarto", 1])
     from prefect.settings import PREFECT_API_URL
 
