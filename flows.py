@@ -44,6 +44,7 @@ class EntityReport:
     files: list[Path] = field(default_factory=list)
     plan_year_percent: float | None = None
     traffic_lights: dict[str, int] = field(default_factory=dict)
+    inconsistent: list[str] = field(default_factory=list)
 
 
 def _step(entity: Entity, text: str) -> None:
@@ -120,9 +121,6 @@ def report_entity(entity: Entity, output_dir: Path, period: str | None = None) -
     _step(entity, f"Publicando en {target}")
     sources = [entity.folder / "plan.yaml", source, entity.folder / "configuracion.yaml"]
     files = publish_outputs(entity, plan, cut, sources, artifacts, output_dir)
-    lights: dict[str, int] = {}
-    for r in result.indicators.values():
-        lights[r.traffic_light.value] = lights.get(r.traffic_light.value, 0) + 1
     return EntityReport(
         slug=entity.slug,
         entity=plan.entity,
@@ -130,7 +128,8 @@ def report_entity(entity: Entity, output_dir: Path, period: str | None = None) -
         folder=target,
         files=files,
         plan_year_percent=result.overall.year.percent,
-        traffic_lights=lights,
+        traffic_lights={light.value: n for light, n in result.light_counts().items()},
+        inconsistent=result.inconsistent(),
     )
 
 

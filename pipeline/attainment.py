@@ -123,6 +123,17 @@ class PlanResult:
     objectives: tuple[ObjectiveResult, ...]
     overall: ObjectiveResult  # objective_id 0: the whole plan
 
+    def light_counts(self) -> dict[TrafficLight, int]:
+        """How many indicators (each counted once) have each traffic light, in band order."""
+        counts = {light: 0 for light in TrafficLight}
+        for r in self.indicators.values():
+            counts[r.traffic_light] += 1
+        return {light: n for light, n in counts.items() if n}
+
+    def inconsistent(self) -> list[str]:
+        """Ids of the indicators with a flagged inconsistency."""
+        return [i for i, r in self.indicators.items() if r.inconsistencies]
+
 
 def observations_by_indicator(execution: pd.DataFrame) -> dict[str, dict[tuple[int, int], float]]:
     """Group the execution table (indicador, anio, trimestre, valor) into observations."""

@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from pipeline.errors import EntitiesFailed, InputError, PipelineError
+from pipeline.formatting import percent
 from pipeline.periods import PeriodError, parse_period
 
 app = typer.Typer(
@@ -90,6 +91,16 @@ def _routed_logs(verbose: bool, log_file: Path, restore: bool) -> Iterator[None]
             httpx.setLevel(saved_httpx)
 
 
+def _summary(report) -> str:
+    """Avance del plan en la vigencia: 94,1 % · semáforo: 11 verde, 1 naranja · ..."""
+    share = percent(report.plan_year_percent) if report.plan_year_percent is not None else "sin reporte"
+    lights = ", ".join(f"{n} {light}" for light, n in report.traffic_lights.items())
+    text = f"Avance del plan en la vigencia: {share} · semáforo de indicadores: {lights}"
+    if report.inconsistent:
+        text += f" · inconsistencias por revisar: {', '.join(report.inconsistent)}"
+    return escape(text)
+
+
 def _fail(console: Console, message: str, code: int, log_file: Path | None = None) -> typer.Exit:
     console.print(f"[bold red]Error:[/bold red] {escape(message)}", highlight=False)
     if log_file is not None:
@@ -151,6 +162,7 @@ def run(
 
     for report in reports:
         err.print(f"[green]✓[/green] {escape(report.entity)} · corte {report.period}")
+        err.print(f"    {_summary(report)}")
         for path in report.files:
             out.print(str(path))
     err.print(f"[dim]Registro de Prefect: {log_file}[/dim]")

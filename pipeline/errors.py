@@ -52,7 +52,7 @@ class Problem:
         return text
 
 
-@dataclass
+@dataclass(eq=False)  # exceptions compare and hash by identity
 class InputError(PipelineError):
     """An input file is missing, unreadable or invalid; the message names the file and the place."""
 
@@ -89,7 +89,8 @@ class InputError(PipelineError):
         return cls(file, [problem], sheet)
 
     def _head(self) -> str:
-        head = f"Error en el archivo {self.file}"
+        kind = "la carpeta" if Path(self.file).is_dir() else "el archivo"
+        head = f"Error en {kind} {self.file}"
         if self.sheet:
             head += f" (hoja «{self.sheet}»)"
         return head

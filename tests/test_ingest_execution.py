@@ -195,3 +195,19 @@ def test_csv_with_extra_cells(tmp_path, sample_plan):
     write_csv(tmp_path, "indicador;anio;trimestre;valor;comentario\nIS-545;2024;1;5;nota; sin comillas\n")
     message = str(_error(tmp_path, sample_plan))
     assert "fila 2" in message and "6 celdas" in message
+
+
+def test_header_only_is_an_empty_table(tmp_path, sample_plan):
+    write_csv(tmp_path, "indicador;anio;trimestre;valor;comentario\n")
+    _, table = load_execution(tmp_path, sample_plan)
+    assert table.empty and list(table.columns) == ["fila", "indicador", "anio", "trimestre", "valor", "comentario"]
+
+
+def test_empty_csv(tmp_path, sample_plan):
+    write_csv(tmp_path, "")
+    assert "un archivo vacío" in str(_error(tmp_path, sample_plan))
+
+
+def test_missing_folder_is_called_a_folder(tmp_path, sample_plan):
+    message = str(_error(tmp_path, sample_plan))
+    assert message.startswith(f"Error en la carpeta {tmp_path}")

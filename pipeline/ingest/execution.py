@@ -300,7 +300,7 @@ def _problems(raw: RawTable, failures: pd.DataFrame) -> list[Problem]:
 def validate_execution(raw: RawTable, plan: Plan) -> pd.DataFrame:
     """Check every cell against the plan and return the clean, typed table."""
     # An empty `valor` is a quarter not reported yet (templates carry a row per quarter).
-    frame = raw.frame[~raw.frame["valor"].map(_blank)]
+    frame = raw.frame[~raw.frame["valor"].map(_blank).astype(bool)]
     try:
         _schema(plan, raw.decimal).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
