@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["TrafficLight", "Band", "TrafficLightBands", "Settings"]
+__all__ = ["TrafficLight", "Band", "TrafficLightBands", "Theme", "Settings"]
 
 
 class TrafficLight(str, Enum):
@@ -65,7 +65,36 @@ class TrafficLightBands:
 
 
 @dataclass(frozen=True)
+class Theme:
+    """Look of the deck and the PDF. Colours are `#RRGGBB`; `colors` has every key of
+    `THEME_COLORS` and one per traffic light."""
+
+    colors: dict[str, str]
+    font: str
+    logo: tuple[tuple[str, ...], ...]
+    deck_file: str
+    pdf_file: str
+
+    def color(self, name: str) -> str:
+        return self.colors[name]
+
+    def light_color(self, light: TrafficLight) -> str:
+        return self.colors[light.value]
+
+    def file_names(self, slug: str, period: str) -> tuple[str, str]:
+        """(deck, pdf) file names for an entity's cut."""
+        return (
+            self.deck_file.format(slug=slug, periodo=period),
+            self.pdf_file.format(slug=slug, periodo=period),
+        )
+
+
+THEME_COLORS = ("primario", "secundario", "texto", "texto_suave", "fondo_suave", "borde")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything about a report that is configuration rather than data."""
 
     bands: TrafficLightBands
+    theme: Theme

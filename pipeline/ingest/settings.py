@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from pipeline.ingest.yaml_source import read_yaml, validate
-from pipeline.settings import Band, Settings, TrafficLight, TrafficLightBands
+from pipeline.settings import THEME_COLORS, Band, Settings, Theme, TrafficLight, TrafficLightBands
 
 __all__ = ["load_settings", "SETTINGS_FILE"]
 
@@ -47,8 +47,35 @@ class TrafficLightIn(_Strict):
         return self
 
 
+HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+FileName = Annotated[str, StringConstraints(pattern=r"^[^/\\]+$", min_length=1)]
+
+
+class ThemeIn(_Strict):
+    colores: dict[Literal[(*THEME_COLORS, *(t.value for t in TrafficLight))], HexColor]  # type: ignore[misc]
+    fuente: Literal["Open Sans"]
+    logo: list[list[str]] = Field(min_length=1)
+    archivo_presentacion: FileName
+    archivo_pdf: FileName
+
+    @model_validator(mode="after")
+    def _complete(self) -> ThemeIn:
+        missing = [c for c in (*THEME_COLORS, *(t.value for t in TrafficLight)) if c not in self.colores]
+        if missing:
+            raise ValueError(f"un color para cada uno de: {', '.join(missing)}")
+        for name, suffix in ((self.archivo_presentacion, ".pptx"), (self.archivo_pdf, ".pdf")):
+            if not name.endswith(suffix):
+                raise ValueError(f"nombres de archivo terminados en {suffix}")
+            try:
+                name.format(slug="x", periodo="2024-T1")
+            except (KeyError, IndexError, ValueError) as exc:
+                raise ValueError("nombres de archivo que solo usen {slug} y {periodo}") from exc
+        return self
+
+
 class SettingsIn(_Strict):
     semaforo: TrafficLightIn
+    tema: ThemeIn
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -71,7 +98,17 @@ def _to_settings(model: SettingsIn) -> Settings:
         )
         for b in model.semaforo.bandas
     )
-    return Settings(bands=TrafficLightBands(bands))
+    theme = model.tema
+    return Settings(
+        bands=TrafficLightBands(bands),
+        theme=Theme(
+            colors=dict(theme.colores),
+            font=theme.fuente,
+            logo=tuple(tuple(block) for block in theme.logo),
+            deck_file=theme.archivo_presentacion,
+            pdf_file=theme.archivo_pdf,
+        ),
+    )
 
 
 def load_settings(entity_folder: Path | None = None) -> Settings:

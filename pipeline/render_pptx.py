@@ -1,0 +1,361 @@
+"""Draw the report's content model as a 16:9 PowerPoint deck (python-pptx).
+
+Nothing here computes a figure or chooses wording: positions come from the content model's
+geometry (points on a 960 x 540 slide), texts and numbers arrive formatted. Charts are native
+PowerPoint charts (editable), each with alt text. The saved file is made deterministic: fixed
+zip entry times and document dates, including those of the workbooks embedded in charts.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Pt
+
+from pipeline.report import (
+    FOOTER_Y, MARGIN, SLIDE_H, SLIDE_W, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report,
+    Summary, CARD_GAP, CARD_H, CARD_TOP, CARD_W, CARD_TEXT_H, CARD_TEXT_W, CONTENT_W, ATTENTION_W, COMMENT_W,
+    CELL_PAD_X, CELL_PAD_Y, DETAIL_TEXT_TOP, DETAIL_TEXT_W,
+)
+from pipeline.settings import Theme, TrafficLight
+from pipeline.text import Run
+
+__all__ = ["render_deck"]
+
+_ALIGN = {"left": PP_ALIGN.LEFT, "right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENTER}
+
+
+def _rgb(hex_color: str) -> RGBColor:
+    return RGBColor.from_string(hex_color.lstrip("#").upper())
+
+
+def _on(light: TrafficLight) -> str:
+    """Text colour that reads on a traffic-light fill."""
+    return "#2B2B2B" if light is TrafficLight.AMARILLO else "#FFFFFF"
+
+
+class _Canvas:
+    """One slide and the theme: small drawing helpers in points."""
+
+    def __init__(self, slide, theme: Theme):
+        self.slide = slide
+        self.theme = theme
+
+    def rect(self, x, y, w, h, fill: str | None, line: str | None = None, shape=MSO_SHAPE.RECTANGLE):
+        s = self.slide.shapes.add_shape(shape, Pt(x), Pt(y), Pt(w), Pt(h))
+        if fill:
+            s.fill.solid()
+            s.fill.fore_color.rgb = _rgb(fill)
+        else:
+            s.fill.background()
+        if line:
+            s.line.color.rgb = _rgb(line)
+            s.line.width = Pt(0.75)
+        else:
+            s.line.fill.background()
+        s.shadow.inherit = False
+        return s
+
+    def _fill_runs(self, paragraph, parts, size, color, bold=False, italic=False):
+        for part in parts:
+            run = paragraph.add_run()
+            run.text = part.text
+            font = run.font
+            font.name = self.theme.font
+            font.size = Pt(size)
+            font.bold = bold or part.bold
+            font.italic = italic
+            font.color.rgb = _rgb(color)
+
+    def text(self, x, y, w, h, parts, size, color, *, bold=False, italic=False, align="left",
+             anchor=MSO_ANCHOR.TOP, paragraphs=None):
+        box = self.slide.shapes.add_textbox(Pt(x), Pt(y), Pt(w), Pt(h))
+        frame = box.text_frame
+        frame.word_wrap = True
+        frame.auto_size = None
+        frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
+        frame.vertical_anchor = anchor
+        blocks = paragraphs if paragraphs is not None else [parts]
+        for n, block in enumerate(blocks):
+            p = frame.paragraphs[0] if n == 0 else frame.add_paragraph()
+            p.alignment = _ALIGN[align]
+            if isinstance(block, str):
+                block = (Run(block),)
+            self._fill_runs(p, block, size, color, bold, italic)
+        return box
+
+
+def _footer(c: _Canvas, report: Report, number: int, total: int) -> None:
+    t = c.theme
+    c.rect(MARGIN, FOOTER_Y - 6, CONTENT_W, 0.75, t.color("borde"))
+    c.text(MARGIN, FOOTER_Y, CONTENT_W - 80, 14, report.footer, 8, t.color("texto_suave"))
+    c.text(SLIDE_W - MARGIN - 80, FOOTER_Y, 80, 14, f"{number} / {total}", 8, t.color("texto_suave"), align="right")
+
+
+def _title(c: _Canvas, title: str, kicker: str | None = None, width: float = CONTENT_W) -> None:
+    t = c.theme
+    c.rect(0, 0, SLIDE_W, 6, t.color("primario"))
+    if kicker:
+        c.text(MARGIN, 20, width, 16, kicker.upper(), 10, t.color("secundario"), bold=True)
+    c.text(MARGIN, 34 if kicker else 24, width, 36, title, 24, t.color("primario"), bold=True)
+
+
+def _logo(c: _Canvas, logo, x, y, w, size, color, align="left") -> None:
+    lines = []
+    for block in logo:
+        lines.extend(block)
+        lines.append("")
+    c.text(x, y, w, 120, None, size, color, bold=True, align=align, paragraphs=lines[:-1])
+
+
+def _cover(c: _Canvas, s: Cover, report: Report) -> None:
+    t = c.theme
+    c.rect(0, 0, 22, SLIDE_H, t.color("primario"))
+    c.rect(22, 0, 6, SLIDE_H, t.color("secundario"))
+    c.text(80, 150, 800, 110, s.title, 40, t.color("primario"), bold=True)
+    c.text(80, 260, 800, 40, s.entity, 22, t.color("texto"))
+    c.text(80, 312, 800, 30, s.subtitle, 20, t.color("secundario"), bold=True)
+    c.text(80, 346, 800, 24, s.date_line, 14, t.color("texto_suave"))
+    _logo(c, s.logo, SLIDE_W - MARGIN - 260, 420, 260, 12, t.color("primario"), align="right")
+
+
+def _closing(c: _Canvas, s: Closing, report: Report) -> None:
+    t = c.theme
+    c.rect(0, 0, SLIDE_W, SLIDE_H, t.color("primario"))
+    c.text(0, 170, SLIDE_W, 90, s.text, 66, "#FFFFFF", bold=True, align="center")
+    c.text(0, 270, SLIDE_W, 30, s.entity, 18, "#FFFFFF", align="center")
+    _logo(c, s.logo, SLIDE_W / 2 - 150, 380, 300, 12, "#FFFFFF", align="center")
+
+
+def _summary(c: _Canvas, s: Summary, report: Report) -> None:
+    t = c.theme
+    _title(c, s.title)
+    y = 80.0
+    if s.kpis:
+        w = (CONTENT_W - 3 * 14) / 4
+        for n, kpi in enumerate(s.kpis):
+            x = MARGIN + n * (w + 14)
+            c.rect(x, y, w, 78, t.color("fondo_suave"))
+            color = t.light_color(kpi.light) if kpi.light else t.color("primario")
+            c.rect(x, y, 5, 78, color)
+            c.text(x + 16, y + 10, w - 24, 16, kpi.label, 10.5, t.color("texto_suave"))
+            c.text(x + 16, y + 30, w - 24, 40, kpi.value, 26, color, bold=True)
+        y += 96
+        c.text(MARGIN, y, 300, 16, "Indicadores por semáforo", 11, t.color("texto_suave"), bold=True)
+        w = (CONTENT_W - 4 * 10) / 5
+        for n, lc in enumerate(s.lights):
+            x = MARGIN + n * (w + 10)
+            c.rect(x, y + 20, w, 34, t.color("fondo_suave"))
+            c.rect(x + 10, y + 29, 16, 16, t.light_color(lc.light), shape=MSO_SHAPE.OVAL)
+            c.text(x + 34, y + 27, w - 40, 20, (Run(f"{lc.count} ", bold=True), Run(lc.label)), 13, t.color("texto"))
+        y += 70
+    c.text(MARGIN, y, CONTENT_W, 18, s.attention_title, 13, t.color("primario"), bold=True)
+    y += 24
+    if s.empty_note:
+        c.text(MARGIN, y, CONTENT_W, 20, s.empty_note, s.attention_size, t.color("texto"))
+    from pipeline.text import height
+
+    for light, parts in s.attention:
+        h = height(parts, s.attention_size, ATTENTION_W)
+        c.rect(MARGIN + 4, y + 4, 10, 10, t.light_color(light), shape=MSO_SHAPE.OVAL)
+        c.text(MARGIN + 30, y, ATTENTION_W, h, parts, s.attention_size, t.color("texto"))
+        y += h + 6
+
+
+def _prose(c: _Canvas, s: Prose, report: Report) -> None:
+    t = c.theme
+    _title(c, s.title, s.kicker)
+    c.rect(MARGIN, 84, 60, 4, t.color("secundario"))
+    c.text(MARGIN, 110, CONTENT_W, 320, s.body, s.body_size, t.color("texto"))
+    if s.source:
+        c.text(MARGIN, 450, CONTENT_W, 40, s.source, 11, t.color("texto_suave"), italic=True)
+
+
+def _cards(c: _Canvas, s: Cards, report: Report) -> None:
+    t = c.theme
+    _title(c, s.title)
+    for n, card in enumerate(s.cards):
+        x = MARGIN + n * (CARD_W + CARD_GAP)
+        c.rect(x, CARD_TOP, CARD_W, CARD_H, t.color("fondo_suave"))
+        c.rect(x, CARD_TOP, CARD_W, 6, t.color("primario"))
+        c.text(x + 14, CARD_TOP + 20, CARD_TEXT_W, 24, card.heading, 16, t.color("primario"), bold=True)
+        c.text(x + 14, CARD_TOP + 54, CARD_TEXT_W, CARD_TEXT_H, card.text, card.text_size, t.color("texto"))
+        base = CARD_TOP + CARD_H - 84
+        c.rect(x + 14, base, CARD_TEXT_W, 0.75, t.color("borde"))
+        c.text(x + 14, base + 10, CARD_TEXT_W, 18, card.count_label, 11, t.color("texto_suave"))
+        c.rect(x + 14, base + 40, 20, 20, t.light_color(card.light), shape=MSO_SHAPE.OVAL)
+        c.text(x + 42, base + 34, CARD_TEXT_W - 28, 32, card.attainment, 22, t.light_color(card.light) if card.light is not TrafficLight.AMARILLO else t.color("texto"), bold=True)
+
+
+def _detail(c: _Canvas, s: Detail, report: Report) -> None:
+    t = c.theme
+    _title(c, s.title, width=CONTENT_W - 180)
+    bx = SLIDE_W - MARGIN - 160
+    c.rect(bx, 18, 160, 56, t.light_color(s.light))
+    c.text(bx + 10, 22, 140, 14, s.attainment_label, 10, _on(s.light), align="center")
+    c.text(bx + 10, 36, 140, 34, s.attainment, 24, _on(s.light), bold=True, align="center")
+    if s.text:
+        c.text(MARGIN, DETAIL_TEXT_TOP, DETAIL_TEXT_W, 70, s.text, s.text_size, t.color("texto"))
+    table = s.table
+    total_h = table.header_height + sum(r.height for r in table.rows)
+    frame = c.slide.shapes.add_table(len(table.rows) + 1, len(table.columns), Pt(MARGIN), Pt(s.table_top), Pt(CONTENT_W), Pt(total_h))
+    grid = frame.table
+    grid.first_row = True
+    grid.horz_banding = False
+    for n, column in enumerate(table.columns):
+        grid.columns[n].width = Pt(column.width)
+    heights = [table.header_height, *(r.height for r in table.rows)]
+    for n, h in enumerate(heights):
+        grid.rows[n].height = Pt(h)
+
+    def fill(cell, parts, size, color, background, align, bold=False):
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = _rgb(background)
+        cell.margin_left = cell.margin_right = Pt(CELL_PAD_X)
+        cell.margin_top = cell.margin_bottom = Pt(CELL_PAD_Y)
+        cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+        frame_ = cell.text_frame
+        frame_.word_wrap = True
+        p = frame_.paragraphs[0]
+        p.alignment = _ALIGN[align]
+        c._fill_runs(p, parts, size, color, bold)
+
+    for n, column in enumerate(table.columns):
+        fill(grid.cell(0, n), (Run(column.heading),), table.font_size, "#FFFFFF", t.color("primario"), column.align, bold=True)
+    for r, row in enumerate(table.rows, start=1):
+        background = "#FFFFFF" if r % 2 else t.color("fondo_suave")
+        for n, (column, cell) in enumerate(zip(table.columns, row.cells)):
+            if n == len(table.columns) - 1:
+                fill(grid.cell(r, n), cell.parts, row.size, _on(row.light), t.light_color(row.light), column.align, bold=True)
+            else:
+                fill(grid.cell(r, n), cell.parts, row.size, t.color("texto"), background, column.align)
+
+
+def _chart(c: _Canvas, s: ChartSlide, report: Report) -> None:
+    t = c.theme
+    _title(c, s.title)
+    c.text(MARGIN, 64, CONTENT_W, 18, s.subtitle, 12, t.color("texto_suave"))
+    data = CategoryChartData(number_format='0.0" %"')
+    data.categories = s.chart.categories
+    for series in s.chart.series:
+        data.add_series(series.name, series.values, number_format='0.0" %"')
+    kind = XL_CHART_TYPE.COLUMN_CLUSTERED if s.chart.kind == "bar" else XL_CHART_TYPE.LINE_MARKERS
+    frame = c.slide.shapes.add_chart(kind, Pt(MARGIN), Pt(92), Pt(CONTENT_W), Pt(380), data)
+    frame._element.nvGraphicFramePr.cNvPr.set("descr", s.chart.alt)  # alt text (no python-pptx API)
+    frame._element.nvGraphicFramePr.cNvPr.set("title", s.title)
+    chart = frame.chart
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    chart.legend.font.size = Pt(11)
+    chart.legend.font.name = t.font
+    chart.font.name = t.font
+    chart.font.size = Pt(11)
+    axis = chart.value_axis
+    axis.has_major_gridlines = True
+    axis.major_gridlines.format.line.color.rgb = _rgb(t.color("borde"))
+    axis.tick_labels.number_format = '0" %"'
+    axis.tick_labels.number_format_is_linked = False
+    axis.minimum_scale = 0
+    for plot_series, series in zip(chart.plots[0].series, s.chart.series):
+        if s.chart.kind == "bar":
+            plot_series.format.fill.solid()
+            plot_series.format.fill.fore_color.rgb = _rgb(series.color)
+        else:
+            plot_series.smooth = False
+            plot_series.format.line.color.rgb = _rgb(series.color)
+            plot_series.format.line.width = Pt(2.25)
+            plot_series.marker.style = XL_MARKER_STYLE.CIRCLE
+            plot_series.marker.size = 7
+            plot_series.marker.format.fill.solid()
+            plot_series.marker.format.fill.fore_color.rgb = _rgb(series.color)
+            plot_series.marker.format.line.color.rgb = _rgb(series.color)
+    if s.chart.kind == "bar":
+        plot = chart.plots[0]
+        plot.has_data_labels = True
+        plot.data_labels.number_format = '0.0" %"'
+        plot.data_labels.number_format_is_linked = False
+        plot.data_labels.font.size = Pt(9)
+        plot.gap_width = 60
+    if s.note:
+        c.text(MARGIN, 478, CONTENT_W, 16, s.note, 10, t.color("texto_suave"), italic=True)
+
+
+def _comments(c: _Canvas, s: Comments, report: Report) -> None:
+    t = c.theme
+    _title(c, s.title)
+    from pipeline.text import height
+
+    y = 84.0
+    if s.empty_note:
+        c.text(MARGIN, y, CONTENT_W, 24, s.empty_note, s.size, t.color("texto"))
+    for item in s.items:
+        hh = height(item.heading, s.size, COMMENT_W)
+        ht = height(item.text, s.size, COMMENT_W)
+        c.rect(MARGIN, y + 2, 4, hh + ht, t.color("secundario"))
+        c.text(MARGIN + 14, y, COMMENT_W, hh, item.heading, s.size, t.color("primario"), bold=True)
+        c.text(MARGIN + 14, y + hh, COMMENT_W, ht, item.text, s.size, t.color("texto"))
+        y += hh + ht + 10
+
+
+_DRAW = {Cover: _cover, Summary: _summary, Prose: _prose, Cards: _cards, Detail: _detail,
+         ChartSlide: _chart, Comments: _comments, Closing: _closing}
+
+
+def _fixed_zip(data: bytes, when: datetime) -> bytes:
+    """Same zip with fixed entry times and document dates (recursing into embedded workbooks)."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename.endswith(".xlsx"):
+                content = _fixed_zip(content, when)
+            elif info.filename.endswith("core.xml"):
+                content = re.sub(
+                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                    lambda m: m.group(1) + stamp.encode() + m.group(3),
+                    content,
+                )
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+def render_deck(report: Report) -> bytes:
+    """The deck as bytes: one slide per content-model slide, in order."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Pt(SLIDE_W), Pt(SLIDE_H)
+    blank = prs.slide_layouts[6]
+    total = len(report.slides)
+    for number, slide in enumerate(report.slides, start=1):
+        canvas = _Canvas(prs.slides.add_slide(blank), report.theme)
+        _DRAW[type(slide)](canvas, slide, report)
+        if not isinstance(slide, (Cover, Closing)):
+            _footer(canvas, report, number, total)
+    when = datetime.combine(report.created, datetime.min.time())
+    props = prs.core_properties
+    props.title = report.title
+    props.subject = report.description
+    props.author = props.last_modified_by = report.entity
+    props.language = report.language
+    props.created = props.modified = props.last_printed = when
+    props.revision = 1
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return _fixed_zip(buffer.getvalue(), when)
+
+
+

@@ -1,0 +1,614 @@
+"""The report's content model: every slide as plain data, built once for both renderers.
+
+Wording, formatted numbers (Colombian Spanish, via Babel), order, emphasis, font sizes and the
+split of long tables over several slides are all decided here; `render_pptx` and `render_pdf`
+only draw what they are given. Geometry is in points on a 16:9 slide of 960 x 540 pt
+(13,333 x 7,5 in).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from babel.dates import format_date
+
+from pipeline.attainment import Attainment, IndicatorResult, PlanResult, Status, plan_attainment
+from pipeline.formatting import LOCALE, number, percent
+from pipeline.model import Annualization, Indicator, Objective, Plan
+from pipeline.periods import Cut
+from pipeline.settings import Theme, TrafficLight, TrafficLightBands
+from pipeline.text import Run, fit_size, height, runs
+
+__all__ = [
+    "SLIDE_W", "SLIDE_H", "MARGIN", "Report", "Cover", "Summary", "Prose", "Card", "Cards",
+    "Column", "Cell", "Row", "Table", "Detail", "Series", "Chart", "ChartSlide", "Comment",
+    "Comments", "Closing", "Kpi", "LightCount", "build_report", "LIGHT_LABELS", "TABLE_COLUMNS",
+]
+
+SLIDE_W, SLIDE_H, MARGIN = 960.0, 540.0, 40.0
+CONTENT_W = SLIDE_W - 2 * MARGIN
+FOOTER_Y = 512.0
+CELL_PAD_X, CELL_PAD_Y = 4.0, 3.0
+
+LIGHT_LABELS = {
+    TrafficLight.ROJO: "Rojo",
+    TrafficLight.AMARILLO: "Amarillo",
+    TrafficLight.VERDE: "Verde",
+    TrafficLight.NARANJA: "Naranja",
+    TrafficLight.GRIS: "Sin reporte",
+}
+LIGHT_MEANINGS = {
+    TrafficLight.ROJO: "retraso crítico",
+    TrafficLight.AMARILLO: "retraso",
+    TrafficLight.VERDE: "en lo esperado",
+    TrafficLight.NARANJA: "sobreejecución",
+    TrafficLight.GRIS: "sin reporte o N/A",
+}
+_ANNUALIZATION = {
+    Annualization.SUMA: "Suma",
+    Annualization.CRECIENTE: "Creciente",
+    Annualization.DECRECIENTE: "Decreciente",
+    Annualization.CONSTANTE: "Constante",
+}
+
+
+# --- slides -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cover:
+    title: str
+    entity: str
+    subtitle: str
+    date_line: str
+    logo: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Kpi:
+    label: str
+    value: str
+    light: TrafficLight | None = None
+
+
+@dataclass(frozen=True)
+class LightCount:
+    light: TrafficLight
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    title: str
+    kpis: tuple[Kpi, ...]  # empty on continuation slides
+    lights: tuple[LightCount, ...]
+    attention_title: str
+    attention: tuple[tuple[TrafficLight, tuple[Run, ...]], ...]
+    attention_size: float
+    empty_note: str | None = None
+
+
+@dataclass(frozen=True)
+class Prose:
+    kicker: str
+    title: str
+    body: tuple[Run, ...]
+    body_size: float
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    heading: str
+    text: tuple[Run, ...]
+    text_size: float
+    count_label: str
+    attainment: str
+    light: TrafficLight
+
+
+@dataclass(frozen=True)
+class Cards:
+    title: str
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    width: float
+    align: str  # "left" | "right" | "center"
+
+
+@dataclass(frozen=True)
+class Cell:
+    parts: tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    light: TrafficLight
+    height: float
+    size: float  # smaller than the table's only when a very long name needs it
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    font_size: float
+    header_height: float
+
+
+@dataclass(frozen=True)
+class Detail:
+    title: str
+    attainment: str
+    attainment_label: str
+    light: TrafficLight
+    text: tuple[Run, ...]
+    text_size: float
+    table: Table
+    table_top: float
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: tuple[float | None, ...]
+    color: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str  # "bar" (clustered columns) | "line"
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    value_axis: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class ChartSlide:
+    title: str
+    subtitle: str
+    chart: Chart
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Comment:
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Comments:
+    title: str
+    items: tuple[Comment, ...]
+    size: float
+    empty_note: str | None = None
+
+
+@dataclass(frozen=True)
+class Closing:
+    text: str
+    entity: str
+    logo: tuple[tuple[str, ...], ...]
+
+
+Slide = Cover | Summary | Prose | Cards | Detail | ChartSlide | Comments | Closing
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything both renderers draw: metadata, theme and the slides in order."""
+
+    title: str
+    entity: str
+    period: str
+    language: str
+    footer: str
+    created: date
+    theme: Theme
+    slides: tuple[Slide, ...] = field(default=())
+
+    @property
+    def description(self) -> str:
+        return f"{self.title}. {self.entity}. Seguimiento {self.period}."
+
+
+# --- formatting helpers -----------------------------------------------------------------------
+
+
+def _attainment(a: Attainment) -> str:
+    if a.ok:
+        assert a.percent is not None
+        return percent(a.percent)
+    return "Sin reporte" if a.status is Status.NOT_REPORTED else "N/A"
+
+
+def _amount(value: float | None, missing: str = "Sin reporte") -> str:
+    return missing if value is None else number(value)
+
+
+def _annualization(ind: Indicator) -> str:
+    label = _ANNUALIZATION[ind.annualization]
+    if ind.annualization in (Annualization.CRECIENTE, Annualization.DECRECIENTE):
+        label += " sin línea base" if ind.baseline is None else f" (línea base {number(ind.baseline)})"
+    return label
+
+
+def _light_label(r: IndicatorResult) -> str:
+    if r.traffic_light is TrafficLight.GRIS and r.year.status is Status.UNDEFINED:
+        return "N/A"
+    return LIGHT_LABELS[r.traffic_light]
+
+
+def _indicators_label(n: int) -> str:
+    return "1 indicador" if n == 1 else f"{n} indicadores"
+
+
+def _quarter_end(cut: Cut) -> date:
+    month = cut.quarter * 3
+    return date(cut.year, month, calendar.monthrange(cut.year, month)[1])
+
+
+def _long_date(day: date) -> str:
+    return format_date(day, "d 'de' MMMM 'de' y", locale=LOCALE)
+
+
+# --- the detail table -----------------------------------------------------------------------
+
+TABLE_SIZES = (12.0, 11.5, 11.0, 10.5, 10.0, 9.5)  # tried in order while the table fits one slide
+TABLE_FONT, TABLE_MIN_FONT = 9.5, 8.0
+HEADER_FONT = 8.5
+TABLE_WIDTHS = (286.0, 92.0, 76.0, 72.0, 74.0, 66.0, 82.0, 70.0, 62.0)
+TABLE_COLUMNS = (
+    "{heading}", "Anualización", "Programación {first}-{last}", "Programación {year}",
+    "Ejecutado {year}", "Avance {year}", "Ejecutado {first}-{last}", "Avance {first}-{last}", "Semáforo",
+)
+TABLE_ALIGN = ("left", "left", "right", "right", "right", "right", "right", "right", "center")
+DETAIL_TEXT_TOP, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H = 80.0, 700.0, 66.0
+TABLE_BOTTOM = FOOTER_Y - 14.0
+
+
+def _cell_height(cells: tuple[Cell, ...], size: float) -> float:
+    tallest = max(
+        height(c.parts, size, w - 2 * CELL_PAD_X) for c, w in zip(cells, TABLE_WIDTHS)
+    )
+    return tallest + 2 * CELL_PAD_Y + 4.0  # 4 pt of slack for renderer rounding
+
+
+def _row(ind: Indicator, r: IndicatorResult) -> tuple[Cell, ...]:
+    name = (Run(ind.label + " ", bold=True), Run(ind.name)) if ind.label else (Run(ind.name),)
+    values = (
+        _annualization(ind),
+        number(r.plan_target),
+        _amount(r.year_target, "N/A"),
+        _amount(r.executed_year),
+        _attainment(r.year),
+        _amount(r.executed_plan),
+        _attainment(r.plan),
+        _light_label(r),
+    )
+    return (Cell(name), *(Cell((Run(v),)) for v in values))
+
+
+def _paginate_rows(
+    rows: list[tuple[tuple[Cell, ...], TrafficLight]], first_room: float, room: float, font: float
+) -> list[list[Row]]:
+    """Split rows over slides; a row too tall even at the smallest size still gets its own slide."""
+    pages: list[list[Row]] = [[]]
+    left = first_room
+    for cells, light in rows:
+        size = font
+        h = _cell_height(cells, size)
+        while h > room and size > TABLE_MIN_FONT:
+            size -= 0.5
+            h = _cell_height(cells, size)
+        if pages[-1] and h > left:
+            pages.append([])
+            left = room
+        pages[-1].append(Row(cells, light, h, size))
+        left -= h
+    return pages
+
+
+def _details(plan: Plan, objective: Objective, result: PlanResult, year: int) -> list[Detail]:
+    first, last = plan.period
+    headings = tuple(
+        h.format(heading=objective.table_heading, first=first, last=last, year=year) for h in TABLE_COLUMNS
+    )
+    header_cells = tuple(Cell((Run(h, bold=True),)) for h in headings)
+    header_height = _cell_height(header_cells, HEADER_FONT)
+    columns = tuple(Column(h, w, a) for h, w, a in zip(headings, TABLE_WIDTHS, TABLE_ALIGN))
+    text = runs(objective.detail_text or objective.text)
+    text_size = fit_size(text, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H, (15, 14, 13, 12, 11, 10, 9))
+    text_h = min(height(text, text_size, DETAIL_TEXT_W), DETAIL_TEXT_MAX_H)
+    table_top = DETAIL_TEXT_TOP + text_h + 14.0
+    rows = [(_row(plan.indicators[i], result.indicators[i]), result.indicators[i].traffic_light) for i in objective.indicator_ids]
+    first_room = TABLE_BOTTOM - table_top - header_height
+    later_top = DETAIL_TEXT_TOP
+    font = next(
+        (size for size in TABLE_SIZES if sum(_cell_height(cells, size) for cells, _ in rows) <= first_room),
+        TABLE_FONT,
+    )
+    pages = _paginate_rows(rows, first_room, TABLE_BOTTOM - later_top - header_height, font)
+    orow = next(o for o in result.objectives if o.objective_id == objective.id)
+    details = []
+    for n, page in enumerate(pages):
+        title = f"Metas e indicadores Objetivo {objective.id}"
+        if n:
+            title += f" (continuación {n + 1} de {len(pages)})"
+        details.append(
+            Detail(
+                title=title,
+                attainment=_attainment(orow.year),
+                attainment_label=f"Avance {year}",
+                light=orow.traffic_light,
+                text=text if n == 0 else (),
+                text_size=text_size,
+                table=Table(columns, tuple(page), HEADER_FONT, header_height),
+                table_top=table_top if n == 0 else later_top,
+            )
+        )
+    return details
+
+
+# --- the other slides ---------------------------------------------------------------------------
+
+CARD_GAP, CARD_TOP, CARD_H = 16.0, 92.0, 392.0
+CARD_W = (CONTENT_W - 3 * CARD_GAP) / 4
+CARD_TEXT_W, CARD_TEXT_H = CARD_W - 28.0, 236.0
+
+
+def _cards(plan: Plan, result: PlanResult) -> list[Cards]:
+    slides = []
+    cards = []
+    by_id = {o.objective_id: o for o in result.objectives}
+    for objective in plan.objectives:
+        text = runs(objective.text)
+        o = by_id[objective.id]
+        cards.append(
+            Card(
+                heading=f"Objetivo {objective.id}",
+                text=text,
+                text_size=fit_size(text, CARD_TEXT_W, CARD_TEXT_H, (13, 12.5, 12, 11.5, 11, 10.5, 10, 9.5, 9, 8.5, 8)),
+                count_label=_indicators_label(len(objective.indicator_ids)),
+                attainment=_attainment(o.year),
+                light=o.traffic_light,
+            )
+        )
+    for start in range(0, len(cards), 4):
+        slides.append(Cards("Objetivos estratégicos", tuple(cards[start : start + 4])))
+    return slides
+
+
+def _prose(kicker: str, title: str, text: str, source: str | None = None) -> Prose:
+    body = runs(text)
+    return Prose(kicker, title, body, fit_size(body, CONTENT_W, 300.0, (22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12)), source)
+
+
+ATTENTION_W, ATTENTION_SIZE = CONTENT_W - 30.0, 11.5
+SUMMARY_FIRST_ROOM, SUMMARY_ROOM = TABLE_BOTTOM - 262.0, TABLE_BOTTOM - 92.0
+
+
+def _attention(plan: Plan, result: PlanResult, cut: Cut) -> list[tuple[TrafficLight, tuple[Run, ...]]]:
+    items = []
+    objectives_of: dict[str, list[int]] = {}
+    for o in plan.objectives:
+        for i in o.indicator_ids:
+            objectives_of.setdefault(i, []).append(o.id)
+    for ind_id, r in result.indicators.items():
+        ind = plan.indicators[ind_id]
+        head = Run(f"{ind.label or ind.id} ", bold=True)
+        where = Run(f"(objetivo {', '.join(map(str, objectives_of.get(ind_id, [])))}): ")
+        reasons = []
+        if r.traffic_light is TrafficLight.ROJO or r.traffic_light is TrafficLight.NARANJA:
+            meaning = LIGHT_MEANINGS[r.traffic_light]
+            reasons.append(f"{meaning}, avance {cut.year} de {_attainment(r.year)} frente a {percent(r.expected)} esperado")
+        elif not r.reported:
+            reasons.append(f"sin reporte en {cut.year} al corte {cut}")
+        elif r.year.status is Status.UNDEFINED:
+            reasons.append("sin meta para la vigencia (N/A)")
+        if r.reported and r.missing_quarters:
+            quarters = ", ".join(f"T{k}" for k in r.missing_quarters)
+            reasons.append(f"no reportó {quarters} de {cut.year}")
+        for inc in r.inconsistencies:
+            verb = "bajó" if ind.annualization is Annualization.CRECIENTE else "subió"
+            reasons.append(
+                f"inconsistencia: el nivel {verb} de {number(inc.previous_value)} ({inc.previous[0]}-T{inc.previous[1]}) "
+                f"a {number(inc.current_value)} ({inc.current[0]}-T{inc.current[1]})"
+            )
+        if reasons:
+            text = "; ".join(reasons)
+            items.append((r.traffic_light, (head, where, Run(text[0].upper() + text[1:] + "."))))
+    return items
+
+
+def _summaries(plan: Plan, result: PlanResult, cut: Cut) -> list[Summary]:
+    overall = result.overall
+    first, last = plan.period
+    kpis = (
+        Kpi(f"Avance de la vigencia {cut.year}", _attainment(overall.year), overall.traffic_light),
+        Kpi(f"Avance del plan {first}-{last}", _attainment(overall.plan)),
+        Kpi("Esperado al corte", percent(overall.expected) if overall.expected is not None else "N/A"),
+        Kpi("Indicadores con reporte", f"{overall.reported} de {overall.indicators}"),
+    )
+    counts = result.light_counts()
+    lights = tuple(LightCount(light, LIGHT_LABELS[light], counts.get(light, 0)) for light in TrafficLight)
+    items = _attention(plan, result, cut)
+    pages: list[list] = [[]]
+    left = SUMMARY_FIRST_ROOM
+    for item in items:
+        h = height(item[1], ATTENTION_SIZE, ATTENTION_W) + 6.0
+        if pages[-1] and h > left:
+            pages.append([])
+            left = SUMMARY_ROOM
+        pages[-1].append(item)
+        left -= h
+    slides = []
+    for n, page in enumerate(pages):
+        slides.append(
+            Summary(
+                title="Resumen ejecutivo" + (f" (continuación {n + 1} de {len(pages)})" if n else ""),
+                kpis=kpis if n == 0 else (),
+                lights=lights if n == 0 else (),
+                attention_title="Requieren atención",
+                attention=tuple(page),
+                attention_size=ATTENTION_SIZE,
+                empty_note=None if items else "Ningún indicador requiere atención en este corte.",
+            )
+        )
+    return slides
+
+
+def _objectives_chart(plan: Plan, result: PlanResult, theme: Theme, year: int) -> ChartSlide:
+    categories = tuple(f"Objetivo {o.objective_id}" for o in result.objectives)
+    achieved = tuple(o.year.percent if o.year.ok else None for o in result.objectives)
+    expected = tuple(o.expected for o in result.objectives)
+    described = "; ".join(
+        f"{c}: {percent(a) if a is not None else 'sin dato'} (esperado {percent(e) if e is not None else 'sin dato'})"
+        for c, a, e in zip(categories, achieved, expected)
+    )
+    chart = Chart(
+        kind="bar",
+        categories=categories,
+        series=(
+            Series(f"Avance {year}", achieved, theme.color("primario")),
+            Series("Esperado al corte", expected, theme.color("secundario")),
+        ),
+        value_axis="%",
+        alt=f"Gráfico de columnas del avance {year} de cada objetivo frente al avance esperado al corte. {described}.",
+    )
+    return ChartSlide(
+        "Avance por objetivo", f"Avance de la vigencia {year} frente a lo esperado al corte", chart,
+        note="Cada indicador cuenta hasta 100 % en el avance del objetivo.",
+    )
+
+
+_SERIES_COLORS = ("primario", "secundario", "verde", "naranja", "texto_suave", "rojo", "amarillo")
+
+
+def _short(text: str, limit: int = 48) -> str:
+    """A name short enough for a chart legend, cut at a word."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+def _quarter_charts(
+    plan: Plan, execution: pd.DataFrame, cut: Cut, bands: TrafficLightBands, theme: Theme
+) -> dict[int, ChartSlide]:
+    """Per objective: each indicator's attainment of the year at each quarter up to the cut."""
+    by_quarter = [plan_attainment(plan, execution, Cut(cut.year, k), bands) for k in range(1, cut.quarter + 1)]
+    categories = tuple(f"T{k} {cut.year}" for k in range(1, cut.quarter + 1))
+    labels = [i.label for i in plan.indicators.values()]
+    slides = {}
+    for objective in plan.objectives:
+        series = []
+        for n, ind_id in enumerate(objective.indicator_ids):
+            ind = plan.indicators[ind_id]
+            values = tuple(
+                r.indicators[ind_id].year.percent if r.indicators[ind_id].year.ok else None for r in by_quarter
+            )
+            name = ind.label if ind.label and labels.count(ind.label) == 1 else _short(ind.name)
+            series.append(Series(name, values, theme.color(_SERIES_COLORS[n % len(_SERIES_COLORS)])))
+        expected = tuple(
+            next(o.expected for o in r.objectives if o.objective_id == objective.id) for r in by_quarter
+        )
+        series.append(Series("Esperado del objetivo", expected, theme.color("gris")))
+        described = "; ".join(
+            f"{s.name}: " + ", ".join(f"{c} {percent(v) if v is not None else 'sin reporte'}" for c, v in zip(categories, s.values))
+            for s in series
+        )
+        slides[objective.id] = ChartSlide(
+            f"Avance trimestral Objetivo {objective.id}",
+            f"Avance acumulado de la vigencia {cut.year} al cierre de cada trimestre",
+            Chart("line", categories, tuple(series), "%", f"Gráfico de líneas del avance trimestral del objetivo {objective.id}. {described}."),
+        )
+    return slides
+
+
+COMMENT_SIZE, COMMENT_W = 11.5, CONTENT_W - 20.0
+
+
+def _comments(plan: Plan, execution: pd.DataFrame, cut: Cut) -> list[Comments]:
+    rows = execution[(execution["anio"] == cut.year) & (execution["trimestre"] == cut.quarter)]
+    items = []
+    order = {i: n for n, i in enumerate(plan.indicators)}
+    for _, row in sorted(rows.iterrows(), key=lambda r: order.get(r[1]["indicador"], 0)):
+        text = row["comentario"]
+        if pd.isna(text):
+            continue
+        ind = plan.indicators[row["indicador"]]
+        items.append(Comment(f"{ind.label or ind.id}", " ".join(str(text).split())))
+    title = f"Comentarios del corte {cut}"
+    if not items:
+        return [Comments(title, (), COMMENT_SIZE, f"No se registraron comentarios cualitativos para el corte {cut}.")]
+    pages: list[list[Comment]] = [[]]
+    left = TABLE_BOTTOM - 92.0
+    for item in items:
+        h = height(item.heading, COMMENT_SIZE, COMMENT_W) + height(item.text, COMMENT_SIZE, COMMENT_W) + 10.0
+        if pages[-1] and h > left:
+            pages.append([])
+            left = TABLE_BOTTOM - 92.0
+        pages[-1].append(item)
+        left -= h
+    return [
+        Comments(title + (f" (continuación {n + 1} de {len(pages)})" if n else ""), tuple(page), COMMENT_SIZE)
+        for n, page in enumerate(pages)
+    ]
+
+
+def build_report(
+    plan: Plan,
+    execution: pd.DataFrame,
+    result: PlanResult,
+    bands: TrafficLightBands,
+    theme: Theme,
+) -> Report:
+    """The whole report for `result.cut`: slides in the seed's order, with the quarterly additions."""
+    cut = result.cut
+    title = f"{plan.title} {cut.year}"
+    slides: list[Slide] = [
+        Cover(title, plan.entity, f"Seguimiento {cut}", f"Corte al {_long_date(_quarter_end(cut))}", theme.logo),
+        *_summaries(plan, result, cut),
+        _prose(plan.title, "Objetivo del Plan y normatividad asociada", plan.normative_basis, f"Fuente: {plan.normative_source}"),
+        _prose(plan.title, "Misión", plan.mission),
+        _prose(plan.title, "Visión", plan.vision),
+        *_cards(plan, result),
+        _objectives_chart(plan, result, theme, cut.year),
+    ]
+    quarter_charts = _quarter_charts(plan, execution, cut, bands, theme)
+    for objective in plan.objectives:
+        slides.extend(_details(plan, objective, result, cut.year))
+        slides.append(quarter_charts[objective.id])
+    slides.extend(_comments(plan, execution, cut))
+    slides.append(Closing("GRACIAS", plan.entity, theme.logo))
+    return Report(
+        title=title,
+        entity=plan.entity,
+        period=str(cut),
+        language="es-CO",
+        footer=f"{plan.entity} · {plan.title} {cut.year} · Seguimiento {cut}",
+        created=_quarter_end(cut),
+        theme=theme,
+        slides=tuple(slides),
+    )
+
+
+def slide_titles(report: Report) -> list[str]:
+    """Each slide's title, as a reader sees it (for tests and the PDF's outline)."""
+    out = []
+    for s in report.slides:
+        out.append(getattr(s, "title", None) or getattr(s, "text", ""))
+    return out
+
