@@ -23,6 +23,9 @@ from pipeline.errors import EntitiesFailed, PipelineError
 from pipeline.ingest import Entity, find_entities, load_execution, load_plan, load_settings
 from pipeline.model import Plan
 from pipeline.periods import Cut, check_cut, default_cut, parse_period
+from pipeline.render_pdf import render_pdf
+from pipeline.render_pptx import render_deck
+from pipeline.report import Report, build_report
 from pipeline.publish import Artifact, csv_bytes, file_record, manifest_bytes, publish
 from pipeline.settings import Settings
 from pipeline.tables import avance_table, objetivos_table
@@ -87,6 +90,21 @@ def build_tables(plan: Plan, result: PlanResult) -> list[Artifact]:
     ]
 
 
+@task(name="Armar el contenido del reporte", cache_policy=NO_CACHE)
+def build_content(plan: Plan, execution: pd.DataFrame, result: PlanResult, settings: Settings) -> Report:
+    return build_report(plan, execution, result, settings.bands, settings.theme)
+
+
+@task(name="Generar presentación (.pptx)", cache_policy=NO_CACHE)
+def render_deck_file(report: Report, name: str) -> Artifact:
+    return Artifact(name, render_deck(report))
+
+
+@task(name="Generar reporte PDF", cache_policy=NO_CACHE)
+def render_pdf_file(report: Report, name: str, attachments: list[Artifact]) -> Artifact:
+    return Artifact(name, render_pdf(report, {a.name: a.content for a in attachments}))
+
+
 @task(name="Publicar resultados", cache_policy=NO_CACHE)
 def publish_outputs(
     entity: Entity, plan: Plan, cut: Cut, sources: list[Path], artifacts: list[Artifact], output_dir: Path
@@ -114,9 +132,13 @@ def report_entity(entity: Entity, output_dir: Path, period: str | None = None) -
     cut = choose_cut(period, plan, execution)
     _step(entity, f"Calculando el avance al corte {cut}")
     result = compute_attainment(plan, execution, cut, settings)
-    artifacts = build_tables(plan, result)
-    # Issue 3: the report's content model is built here from (plan, result, execution), and the
-    # deck (python-pptx) and PDF (WeasyPrint) renderers add their artifacts to `artifacts`.
+    tables = build_tables(plan, result)
+    _step(entity, "Armando la presentación y el PDF")
+    report = build_content(plan, execution, result, settings)
+    deck_name, pdf_name = settings.theme.file_names(entity.slug, str(cut))
+    deck = render_deck_file(report, deck_name)
+    pdf = render_pdf_file(report, pdf_name, [t for t in tables if t.name == "avance.csv"])
+    artifacts = [deck, pdf, *tables]
     target = output_dir / entity.slug / str(cut)
     _step(entity, f"Publicando en {target}")
     sources = [entity.folder / "plan.yaml", source, entity.folder / "configuracion.yaml"]

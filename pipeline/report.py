@@ -20,7 +20,7 @@ from pipeline.formatting import LOCALE, number, percent
 from pipeline.model import Annualization, Indicator, Objective, Plan
 from pipeline.periods import Cut
 from pipeline.settings import Theme, TrafficLight, TrafficLightBands
-from pipeline.text import Run, fit_size, height, runs
+from pipeline.text import Run, fit_size, height, runs, width
 
 __all__ = [
     "SLIDE_W", "SLIDE_H", "MARGIN", "Report", "Cover", "Summary", "Prose", "Card", "Cards",
@@ -267,7 +267,7 @@ def _long_date(day: date) -> str:
 
 TABLE_SIZES = (12.0, 11.5, 11.0, 10.5, 10.0, 9.5)  # tried in order while the table fits one slide
 TABLE_FONT, TABLE_MIN_FONT = 9.5, 8.0
-HEADER_FONT = 8.5
+HEADER_SIZES = (9.0, 8.5, 8.0, 7.5, 7.0)
 TABLE_WIDTHS = (286.0, 92.0, 76.0, 72.0, 74.0, 66.0, 82.0, 70.0, 62.0)
 TABLE_COLUMNS = (
     "{heading}", "Anualización", "Programación {first}-{last}", "Programación {year}",
@@ -326,7 +326,15 @@ def _details(plan: Plan, objective: Objective, result: PlanResult, year: int) ->
         h.format(heading=objective.table_heading, first=first, last=last, year=year) for h in TABLE_COLUMNS
     )
     header_cells = tuple(Cell((Run(h, bold=True),)) for h in headings)
-    header_height = _cell_height(header_cells, HEADER_FONT)
+    # The largest header size at which no word has to break inside its column.
+    header_font = next(
+        (
+            size for size in HEADER_SIZES
+            if all(width(word, size, bold=True) <= w - 2 * CELL_PAD_X for h, w in zip(headings, TABLE_WIDTHS) for word in h.split())
+        ),
+        HEADER_SIZES[-1],
+    )
+    header_height = _cell_height(header_cells, header_font)
     columns = tuple(Column(h, w, a) for h, w, a in zip(headings, TABLE_WIDTHS, TABLE_ALIGN))
     text = runs(objective.detail_text or objective.text)
     text_size = fit_size(text, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H, (15, 14, 13, 12, 11, 10, 9))
@@ -354,7 +362,7 @@ def _details(plan: Plan, objective: Objective, result: PlanResult, year: int) ->
                 light=orow.traffic_light,
                 text=text if n == 0 else (),
                 text_size=text_size,
-                table=Table(columns, tuple(page), HEADER_FONT, header_height),
+                table=Table(columns, tuple(page), header_font, header_height),
                 table_top=table_top if n == 0 else later_top,
             )
         )

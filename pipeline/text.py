@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-__all__ = ["Run", "runs", "plain", "FONT_FILES", "font_path", "lines", "height", "fit_size", "LINE_HEIGHT"]
+__all__ = ["Run", "runs", "plain", "FONT_FILES", "font_path", "lines", "height", "fit_size", "width", "LINE_HEIGHT"]
 
 LINE_HEIGHT = 1.36  # Open Sans' own ascent + descent, per point of size: what both renderers use
 FONT_FILES = {
@@ -69,6 +69,11 @@ def _font(bold: bool, size: float) -> ImageFont.FreeTypeFont:
 @lru_cache(maxsize=4096)
 def _width(word: str, bold: bool, size: float) -> float:
     return _font(bold, size).getlength(word)
+
+
+def width(text: str, size: float, bold: bool = False) -> float:
+    """Width in points of `text` on one line."""
+    return _width(text, bold, size)
 
 
 def _words(parts: tuple[Run, ...] | str) -> list[tuple[str, bool]]:

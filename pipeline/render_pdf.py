@@ -1,0 +1,145 @@
+"""Draw the report's content model as a PDF laid out like the deck (Jinja2 + WeasyPrint).
+
+The templates are `templates/report.html.j2` and `templates/report.css`; plan texts arrive as
+runs and are escaped by Jinja2's autoescape, so HTML in plan.yaml is shown as text. WeasyPrint
+may fetch only `data:` URIs and the package's own font files (`AssetsOnlyFetcher`): no other
+local file, no network. The PDF is PDF/A-3a (tagged), with title, language and the attainment
+table attached, and byte-identical for the same content model.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from weasyprint import CSS, HTML, Attachment
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from pipeline.charts import chart_svg
+from pipeline.report import (
+    CARD_TEXT_W, CARD_W, CELL_PAD_X, CELL_PAD_Y, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose,
+    Report, Summary,
+)
+from pipeline.settings import TrafficLight
+from pipeline.text import FONT_FILES, LINE_HEIGHT, font_path
+
+__all__ = ["render_pdf", "AssetsOnlyFetcher", "TEMPLATES", "PDF_VARIANT"]
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+PDF_VARIANT = "pdf/a-3a"
+_KINDS = {Cover: "cover", Summary: "summary", Prose: "prose", Cards: "cards", Detail: "detail",
+          ChartSlide: "chart", Comments: "comments", Closing: "closing"}
+
+
+class AssetsOnlyFetcher(URLFetcher):
+    """Fetch `data:` URIs and files under the allowed folders; refuse everything else."""
+
+    def __init__(self, allowed: list[Path]):
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+        self._allowed = [p.resolve() for p in allowed]
+
+    def fetch(self, url, headers=None):
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "file":
+            path = Path(unquote(urlparse(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in self._allowed):
+                raise ValueError(f"refused: {url} is not one of the report's own assets")
+        elif scheme != "data":
+            raise ValueError(f"refused: {url} (only the report's own assets are fetched)")
+        return super().fetch(url, headers)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html", "j2"), default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _fonts() -> list[dict[str, str]]:
+    return [
+        {"url": font_path(bold, italic).as_uri(), "weight": "bold" if bold else "normal", "style": "italic" if italic else "normal"}
+        for bold, italic in FONT_FILES
+    ]
+
+
+def _data_uri(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def _css(report: Report) -> str:
+    theme = report.theme
+    return _environment().get_template("report.css").render(
+        fonts=_fonts(), family=theme.font, colours=theme.colors, line_height=LINE_HEIGHT,
+        card_text_w=CARD_TEXT_W, pad_x=CELL_PAD_X, pad_y=CELL_PAD_Y,
+    )
+
+
+def _html(report: Report) -> str:
+    theme = report.theme
+
+    def on(light: TrafficLight) -> str:
+        return "#2B2B2B" if light is TrafficLight.AMARILLO else "#FFFFFF"
+
+    def colour(light: TrafficLight | None) -> str:
+        return theme.light_color(light) if light else theme.color("primario")
+
+    def value_colour(light: TrafficLight) -> str:
+        return theme.color("texto") if light is TrafficLight.AMARILLO else theme.light_color(light)
+
+    charts = {
+        n: _data_uri(chart_svg(s.chart, 880, 380, theme.color("texto"), theme.color("borde")))
+        for n, s in enumerate(report.slides)
+        if isinstance(s, ChartSlide)
+    }
+    return _environment().get_template("report.html.j2").render(
+        report=report, theme=theme, kinds=[_KINDS[type(s)] for s in report.slides],
+        total=len(report.slides), charts=charts, card_w=CARD_W, on=on, colour=colour, value_colour=value_colour,
+    )
+
+
+@contextmanager
+def _source_date(when: datetime) -> Iterator[None]:
+    """fontTools stamps subset fonts with the current time unless SOURCE_DATE_EPOCH is set."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def render_pdf(report: Report, attachments: dict[str, bytes] | None = None) -> bytes:
+    """The PDF as bytes; `attachments` (name -> content) are embedded as associated files."""
+    fetcher = AssetsOnlyFetcher([font_path().parent, TEMPLATES])
+    fonts = FontConfiguration()  # one configuration for the CSS and the PDF, or @font-face is lost
+    when = datetime.combine(report.created, datetime.min.time(), tzinfo=timezone.utc)
+    html = HTML(string=_html(report), base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher)
+    files = [
+        Attachment(file_obj=io.BytesIO(content), name=name, description=f"{name} del corte {report.period}",
+                   created=when, modified=when, relationship="Data", url_fetcher=fetcher)
+        for name, content in (attachments or {}).items()
+    ]
+    with _source_date(when):
+        return html.write_pdf(
+            font_config=fonts,
+            pdf_variant=PDF_VARIANT,
+            attachments=files,
+            stylesheets=[CSS(string=_css(report), font_config=fonts, url_fetcher=fetcher)],
+        )
