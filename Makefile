@@ -1,4 +1,5 @@
-# Set-up is part of every target: a fresh machine needs only Python 3.11 and make.
+# Set-up is part of every target: a fresh machine needs only Python 3.11, make and (as root)
+# apt-get for the few Debian packages in scripts/system-packages.sh.
 # The environment is locked in requirements.lock (regenerate with `make lock`).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -15,7 +16,8 @@ report: $(STAMP)  ## Run the quarterly report on the sample inputs (latest quart
 test: $(STAMP)  ## Run the test suite
 	$(BIN)/python -m pytest
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml scripts/system-packages.sh
+	bash scripts/system-packages.sh
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "Se necesita Python 3.11 (PYTHON=$(PYTHON))."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.lock

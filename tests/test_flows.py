@@ -30,14 +30,26 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and ".logs" not in p.parts}
 
 
-def test_sample_run_writes_the_three_files(tmp_path):
+FILES = ("PEI-secretaria-general-2024-T4.pptx", "PEI-secretaria-general-2024-T4.pdf", "avance.csv", "objetivos.csv", "manifest.json")
+
+
+@pytest.fixture(scope="module")
+def earlier_outputs(tmp_path_factory) -> Path:
+    """Outputs of a good run of the sample, made once and copied where a test needs them."""
+    out = tmp_path_factory.mktemp("earlier") / "outputs"
+    result = cli("--input", str(SAMPLE), "--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_sample_run_writes_deck_pdf_and_tables(tmp_path):
     out = tmp_path / "outputs"
     result = cli("--input", str(SAMPLE.parent), "--output", str(out))
     assert result.exit_code == 0, result.stderr
     folder = out / "secretaria-general" / "2024-T4"  # latest quarter with data
-    assert sorted(p.name for p in folder.iterdir()) == ["avance.csv", "manifest.json", "objetivos.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
     printed = result.stdout.split()
-    assert printed == [str(folder / n) for n in ("avance.csv", "objetivos.csv", "manifest.json")]
+    assert printed == [str(folder / n) for n in FILES]
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["period"] == "2024-T4" and manifest["entity"]["slug"] == "secretaria-general"
     for record in manifest["outputs"]:
@@ -58,7 +70,7 @@ def test_period_spellings(tmp_path, spelling):
 def test_regenerating_a_past_cut_gives_the_same_figures(tmp_path):
     assert cli("--input", str(SAMPLE), "--output", str(tmp_path / "a"), "--period", "2024-T2").exit_code == 0
     assert cli("--input", str(SAMPLE), "--output", str(tmp_path / "b"), "--period", "2024-T2").exit_code == 0
-    for name in ("avance.csv", "objetivos.csv"):
+    for name in ("avance.csv", "objetivos.csv", "PEI-secretaria-general-2024-T2.pdf"):
         a = (tmp_path / "a" / "secretaria-general" / "2024-T2" / name).read_bytes()
         assert a == (tmp_path / "b" / "secretaria-general" / "2024-T2" / name).read_bytes()
 
@@ -103,9 +115,9 @@ BAD_INPUTS = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
-def test_bad_input_exits_2_with_a_spanish_message(case, sample_copy, tmp_path):
+def test_bad_input_exits_2_with_a_spanish_message(case, sample_copy, tmp_path, earlier_outputs):
     out = tmp_path / "outputs"
-    assert cli("--input", str(sample_copy), "--output", str(out)).exit_code == 0
+    shutil.copytree(earlier_outputs, out)
     before = _tree(out)
     breaker, fragments = BAD_INPUTS[case]
     breaker(sample_copy)

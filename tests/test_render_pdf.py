@@ -1,0 +1,80 @@
+"""pipeline/render_pdf.py: the PDF as a reader (pypdf) sees it."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from pipeline.render_pdf import AssetsOnlyFetcher, render_pdf
+from pipeline.report import slide_titles
+from pipeline.text import font_path
+from tests.test_report import build, sample_execution, sample_report, sample_settings  # noqa: F401  (fixtures)
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes(sample_report):
+    return render_pdf(sample_report, {"avance.csv": b"objetivo,indicador\n1,IS-321\n"})
+
+
+@pytest.fixture(scope="module")
+def reader(pdf_bytes):
+    return PdfReader(io.BytesIO(pdf_bytes))
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_one_page_per_slide_16_9(reader, sample_report):
+    assert len(reader.pages) == len(sample_report.slides)
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == (960, 540)
+
+
+def test_each_page_shows_its_title(reader, sample_report):
+    for page, title in zip(reader.pages, slide_titles(sample_report)):
+        assert _flat(title) in _flat(page.extract_text()), title
+
+
+def test_key_figures(reader):
+    text = _flat(" ".join(p.extract_text() for p in reader.pages))
+    for fragment in ("23.669.955", "4.155.036", "Corte al 30 de septiembre de 2024", "Ley 152 de 1994", "47,5 %"):
+        assert fragment in text.replace("\u00a0", " "), fragment
+
+
+def test_metadata_archival_and_attachment(reader, pdf_bytes):
+    assert reader.metadata.title.startswith("Plan Estratégico Institucional 2024")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "es-CO"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]  # tagged
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfaid:part="3"' in xmp or "<pdfaid:part>3</pdfaid:part>" in xmp
+    assert 'pdfaid:conformance="A"' in xmp or "<pdfaid:conformance>A</pdfaid:conformance>" in xmp
+    assert reader.attachments["avance.csv"] == [b"objetivo,indicador\n1,IS-321\n"]
+
+
+def test_byte_identical_across_runs(pdf_bytes, sample_report):
+    assert render_pdf(sample_report, {"avance.csv": b"objetivo,indicador\n1,IS-321\n"}) == pdf_bytes
+
+
+def test_plan_text_is_text_not_html(sample_plan, sample_execution, sample_settings):
+    hostile = '<img src="file:///etc/passwd"> <b>negrilla</b> & “comillas” ¿sí? ¡ñandú! – ü'
+    plan = dataclasses.replace(sample_plan, mission=hostile)
+    reader = PdfReader(io.BytesIO(render_pdf(build(plan, sample_execution, sample_settings))))
+    text = _flat(reader.pages[3].extract_text())
+    assert '<img src="file:///etc/passwd">' in text and "<b>negrilla</b>" in text
+    assert "“comillas” ¿sí? ¡ñandú! – ü" in text
+
+
+def test_fetcher_allows_only_the_projects_assets(tmp_path):
+    fetcher = AssetsOnlyFetcher([font_path().parent])
+    assert fetcher.fetch(font_path().as_uri()).read(4) == b"\x00\x01\x00\x00"
+    assert fetcher.fetch("data:text/plain;base64,aG9sYQ==").read() == b"hola"
+    outside = tmp_path / "secret.txt"
+    outside.write_text("x")
+    for url in (outside.as_uri(), "file:///etc/passwd", "http://127.0.0.1:9/x.png", "https://example.org/a.css"):
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(url)

@@ -1,0 +1,125 @@
+"""pipeline/report.py: the content model both renderers draw."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from pipeline.attainment import plan_attainment
+from pipeline.ingest import load_execution, load_settings
+from pipeline.periods import Cut
+from pipeline.report import (
+    TABLE_BOTTOM, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Summary, build_report, slide_titles,
+)
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture(scope="session")
+def sample_settings():
+    return load_settings(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def sample_execution(sample_plan):
+    return load_execution(SAMPLE, sample_plan)[1]
+
+
+def build(plan, execution, settings, quarter=3):
+    result = plan_attainment(plan, execution, Cut(2024, quarter), settings.bands)
+    return build_report(plan, execution, result, settings.bands, settings.theme)
+
+
+@pytest.fixture(scope="session")
+def sample_report(sample_plan, sample_execution, sample_settings):
+    return build(sample_plan, sample_execution, sample_settings)
+
+
+def test_slides_follow_the_seed_with_the_quarterly_additions(sample_report):
+    kinds = [type(s) for s in sample_report.slides]
+    assert kinds[:2] == [Cover, Summary]
+    assert kinds[2:5] == [Prose, Prose, Prose]
+    assert kinds[5:7] == [Cards, Cards]
+    assert kinds[-2:] == [Comments, Closing]
+    titles = slide_titles(sample_report)
+    assert titles[:7] == [
+        "Plan Estratégico Institucional 2024", "Resumen ejecutivo", "Objetivo del Plan y normatividad asociada",
+        "Misión", "Visión", "Objetivos estratégicos", "Objetivos estratégicos",
+    ]
+    details = [t for t in titles if t.startswith("Metas e indicadores Objetivo")]
+    assert details == [f"Metas e indicadores Objetivo {n}" for n in range(1, 9)]
+    assert titles[-1] == "GRACIAS"
+
+
+def test_cover_and_cards_carry_the_cut_and_computed_attainment(sample_report):
+    cover = sample_report.slides[0]
+    assert (cover.subtitle, cover.date_line) == ("Seguimiento 2024-T3", "Corte al 30 de septiembre de 2024")
+    cards = [c for s in sample_report.slides if isinstance(s, Cards) for c in s.cards]
+    assert [c.heading for c in cards] == [f"Objetivo {n}" for n in range(1, 9)]
+    assert [c.count_label for c in cards] == ["2 indicadores"] * 5 + ["1 indicador", "2 indicadores", "1 indicador"]
+    assert cards[0].attainment == "47,5\u00a0%"  # (70 % + 25 %) / 2 at 2024-T3
+
+
+def test_emphasis_comes_from_plan_yaml(sample_report):
+    mission = sample_report.slides[3]
+    bold = [r.text for r in mission.body if r.bold]
+    assert bold == ["líder del sector Gestión Pública", "valor público", "ciudad moderna", "gobierno abierto",
+                    "la paz y la reconciliación", "calidad de vida de la ciudadanía"]
+
+
+def test_detail_table_extends_the_seed_table(sample_report):
+    detail = next(s for s in sample_report.slides if isinstance(s, Detail) and s.title.endswith("Objetivo 5"))
+    assert [c.heading for c in detail.table.columns] == [
+        "Nombre meta", "Anualización", "Programación 2020-2024", "Programación 2024", "Ejecutado 2024",
+        "Avance 2024", "Ejecutado 2020-2024", "Avance 2020-2024", "Semáforo",
+    ]
+    cells = ["".join(r.text for r in c.parts) for c in detail.table.rows[0].cells]
+    assert cells[0].startswith("Indicador sectorial 545 Número de orientaciones")
+    assert cells[1:4] == ["Suma", "23.669.955", "4.155.036"]
+    assert cells[-1] == "Verde"
+
+
+def test_attention_lists_red_orange_gaps_and_inconsistencies(sample_report):
+    summary = sample_report.slides[1]
+    texts = ["".join(r.text for r in parts) for _, parts in summary.attention]
+    assert any("Indicador sectorial 554" in t and "Retraso crítico" in t for t in texts)
+    assert any("Indicador sectorial 546" in t and "Sobreejecución" in t for t in texts)
+    assert any("Indicador sectorial 552" in t and "No reportó T2" in t for t in texts)
+    assert any("inconsistencia: el nivel bajó de 93 (2024-T2) a 92,5 (2024-T3)" in t for t in texts)
+
+
+def test_comments_of_the_cut_only(sample_report):
+    comments = next(s for s in sample_report.slides if isinstance(s, Comments))
+    assert {c.heading for c in comments.items} == {"Meta proyecto 04, proy. 7871", "Indicador sectorial 554",
+                                                   "Indicador sectorial 552", "Indicador sectorial 514"}
+
+
+def test_charts_have_alt_text(sample_report):
+    charts = [s for s in sample_report.slides if isinstance(s, ChartSlide)]
+    assert len(charts) == 1 + 8
+    assert all(len(c.chart.alt) > 40 for c in charts)
+    assert "Objetivo 1: 47,5\u00a0%" in charts[0].chart.alt
+
+
+def _long_plan(plan, length: int, count: int = 6):
+    base = "Porcentaje de avance en la implementación de la estrategia distrital de gestión pública, "
+    long_name = (base * (length // len(base) + 1))[:length]
+    indicators = dict(plan.indicators)
+    ids = []
+    for n in range(count):
+        ind_id = f"L-{n}"
+        indicators[ind_id] = dataclasses.replace(plan.indicators["IS-545"], id=ind_id, label=f"Indicador largo {n}", name=long_name)
+        ids.append(ind_id)
+    objective = dataclasses.replace(plan.objectives[0], indicator_ids=tuple(ids), weights=(1.0,) * count)
+    return dataclasses.replace(plan, objectives=(objective, *plan.objectives[1:]), indicators=indicators)
+
+
+@pytest.mark.parametrize("length", [600, 1200])
+def test_long_names_continue_on_more_slides_and_never_overflow(length, sample_plan, sample_execution, sample_settings):
+    report = build(_long_plan(sample_plan, length), sample_execution, sample_settings)
+    details = [s for s in report.slides if isinstance(s, Detail) and "Objetivo 1" in s.title]
+    assert len(details) > 1
+    assert details[1].title.startswith("Metas e indicadores Objetivo 1 (continuación 2 de")
+    assert sum(len(d.table.rows) for d in details) == 6
+    for d in details:
+        assert d.table_top + d.table.header_height + sum(r.height for r in d.table.rows) <= TABLE_BOTTOM
