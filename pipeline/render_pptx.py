@@ -27,7 +27,7 @@ from pipeline.report import (
     CELL_PAD_X, CELL_PAD_Y, DETAIL_TEXT_TOP, DETAIL_TEXT_W,
 )
 from pipeline.settings import Theme, TrafficLight
-from pipeline.text import Run
+from pipeline.text import Run, height
 
 __all__ = ["render_deck"]
 
@@ -162,8 +162,6 @@ def _summary(c: _Canvas, s: Summary, report: Report) -> None:
     y += 24
     if s.empty_note:
         c.text(MARGIN, y, CONTENT_W, 20, s.empty_note, s.attention_size, t.color("texto"))
-    from pipeline.text import height
-
     for light, parts in s.attention:
         h = height(parts, s.attention_size, ATTENTION_W)
         c.rect(MARGIN + 4, y + 4, 10, 10, t.light_color(light), shape=MSO_SHAPE.OVAL)
@@ -293,8 +291,6 @@ def _chart(c: _Canvas, s: ChartSlide, report: Report) -> None:
 def _comments(c: _Canvas, s: Comments, report: Report) -> None:
     t = c.theme
     _title(c, s.title)
-    from pipeline.text import height
-
     y = 84.0
     if s.empty_note:
         c.text(MARGIN, y, CONTENT_W, 24, s.empty_note, s.size, t.color("texto"))
