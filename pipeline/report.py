@@ -9,8 +9,10 @@ only draw what they are given. Geometry is in points on a 16:9 slide of 960 x 54
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 import pandas as pd
 from babel.dates import format_date
@@ -32,6 +34,8 @@ SLIDE_W, SLIDE_H, MARGIN = 960.0, 540.0, 40.0
 CONTENT_W = SLIDE_W - 2 * MARGIN
 FOOTER_Y = 512.0
 CELL_PAD_X, CELL_PAD_Y = 4.0, 3.0
+
+T = TypeVar("T")
 
 LIGHT_LABELS = {
     TrafficLight.ROJO: "Rojo",
@@ -300,24 +304,33 @@ def _row(ind: Indicator, r: IndicatorResult) -> tuple[Cell, ...]:
     return (Cell(name), *(Cell((Run(v),)) for v in values))
 
 
-def _paginate_rows(
-    rows: list[tuple[tuple[Cell, ...], TrafficLight]], first_room: float, room: float, font: float
-) -> list[list[Row]]:
-    """Split rows over slides; a row too tall even at the smallest size still gets its own slide."""
-    pages: list[list[Row]] = [[]]
+def _paginate(items: Sequence[T], heights: Sequence[float], first_room: float, room: float) -> list[list[T]]:
+    """Fill slides in order: the first has `first_room` points, the next ones `room`; an item
+    taller than the room still gets a slide of its own."""
+    pages: list[list[T]] = [[]]
     left = first_room
-    for cells, light in rows:
-        size = font
-        h = _cell_height(cells, size)
-        while h > room and size > TABLE_MIN_FONT:
-            size -= 0.5
-            h = _cell_height(cells, size)
+    for item, h in zip(items, heights):
         if pages[-1] and h > left:
             pages.append([])
             left = room
-        pages[-1].append(Row(cells, light, h, size))
+        pages[-1].append(item)
         left -= h
     return pages
+
+
+def _continued(title: str, n: int, total: int) -> str:
+    """The title of the n-th (0-based) of `total` slides that share it."""
+    return title + (f" (continuación {n + 1} de {total})" if n else "")
+
+
+def _fitted_row(cells: tuple[Cell, ...], light: TrafficLight, font: float, room: float) -> Row:
+    """A table row at `font`, made smaller (down to TABLE_MIN_FONT) if it is taller than a slide's room."""
+    size = font
+    h = _cell_height(cells, size)
+    while h > room and size > TABLE_MIN_FONT:
+        size -= 0.5
+        h = _cell_height(cells, size)
+    return Row(cells, light, h, size)
 
 
 def _details(plan: Plan, objective: Objective, result: PlanResult, year: int) -> list[Detail]:
@@ -347,16 +360,15 @@ def _details(plan: Plan, objective: Objective, result: PlanResult, year: int) ->
         (size for size in TABLE_SIZES if sum(_cell_height(cells, size) for cells, _ in rows) <= first_room),
         TABLE_FONT,
     )
-    pages = _paginate_rows(rows, first_room, TABLE_BOTTOM - later_top - header_height, font)
+    room = TABLE_BOTTOM - later_top - header_height
+    fitted = [_fitted_row(cells, light, font, room) for cells, light in rows]
+    pages = _paginate(fitted, [r.height for r in fitted], first_room, room)
     orow = next(o for o in result.objectives if o.objective_id == objective.id)
     details = []
     for n, page in enumerate(pages):
-        title = f"Metas e indicadores Objetivo {objective.id}"
-        if n:
-            title += f" (continuación {n + 1} de {len(pages)})"
         details.append(
             Detail(
-                title=title,
+                title=_continued(f"Metas e indicadores Objetivo {objective.id}", n, len(pages)),
                 attainment=_attainment(orow.year),
                 attainment_label=f"Avance {year}",
                 light=orow.traffic_light,
@@ -452,20 +464,13 @@ def _summaries(plan: Plan, result: PlanResult, cut: Cut) -> list[Summary]:
     counts = result.light_counts()
     lights = tuple(LightCount(light, LIGHT_LABELS[light], counts.get(light, 0)) for light in TrafficLight)
     items = _attention(plan, result, cut)
-    pages: list[list] = [[]]
-    left = SUMMARY_FIRST_ROOM
-    for item in items:
-        h = height(item[1], ATTENTION_SIZE, ATTENTION_W) + 6.0
-        if pages[-1] and h > left:
-            pages.append([])
-            left = SUMMARY_ROOM
-        pages[-1].append(item)
-        left -= h
+    heights = [height(parts, ATTENTION_SIZE, ATTENTION_W) + 6.0 for _, parts in items]
+    pages = _paginate(items, heights, SUMMARY_FIRST_ROOM, SUMMARY_ROOM)
     slides = []
     for n, page in enumerate(pages):
         slides.append(
             Summary(
-                title="Resumen ejecutivo" + (f" (continuación {n + 1} de {len(pages)})" if n else ""),
+                title=_continued("Resumen ejecutivo", n, len(pages)),
                 kpis=kpis if n == 0 else (),
                 lights=lights if n == 0 else (),
                 attention_title="Requieren atención",
@@ -561,19 +566,12 @@ def _comments(plan: Plan, execution: pd.DataFrame, cut: Cut) -> list[Comments]:
     title = f"Comentarios del corte {cut}"
     if not items:
         return [Comments(title, (), COMMENT_SIZE, f"No se registraron comentarios cualitativos para el corte {cut}.")]
-    pages: list[list[Comment]] = [[]]
-    left = TABLE_BOTTOM - 92.0
-    for item in items:
-        h = height(item.heading, COMMENT_SIZE, COMMENT_W) + height(item.text, COMMENT_SIZE, COMMENT_W) + 10.0
-        if pages[-1] and h > left:
-            pages.append([])
-            left = TABLE_BOTTOM - 92.0
-        pages[-1].append(item)
-        left -= h
-    return [
-        Comments(title + (f" (continuación {n + 1} de {len(pages)})" if n else ""), tuple(page), COMMENT_SIZE)
-        for n, page in enumerate(pages)
+    heights = [
+        height(i.heading, COMMENT_SIZE, COMMENT_W) + height(i.text, COMMENT_SIZE, COMMENT_W) + 10.0 for i in items
     ]
+    room = TABLE_BOTTOM - 92.0
+    pages = _paginate(items, heights, room, room)
+    return [Comments(_continued(title, n, len(pages)), tuple(page), COMMENT_SIZE) for n, page in enumerate(pages)]
 
 
 def build_report(
