@@ -29,7 +29,6 @@ from pipeline.report import (
     CARD_TEXT_W, CARD_W, CELL_PAD_X, CELL_PAD_Y, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose,
     Report, Summary,
 )
-from pipeline.settings import TrafficLight
 from pipeline.text import FONT_FILES, LINE_HEIGHT, font_path
 
 __all__ = ["render_pdf", "AssetsOnlyFetcher", "TEMPLATES", "PDF_VARIANT"]
@@ -91,15 +90,6 @@ def _css(report: Report) -> str:
 def _html(report: Report) -> str:
     theme = report.theme
 
-    def on(light: TrafficLight) -> str:
-        return "#2B2B2B" if light is TrafficLight.AMARILLO else "#FFFFFF"
-
-    def colour(light: TrafficLight | None) -> str:
-        return theme.light_color(light) if light else theme.color("primario")
-
-    def value_colour(light: TrafficLight) -> str:
-        return theme.color("texto") if light is TrafficLight.AMARILLO else theme.light_color(light)
-
     charts = {
         n: _data_uri(chart_svg(s.chart, 880, 380, theme.color("texto"), theme.color("borde")))
         for n, s in enumerate(report.slides)
@@ -107,7 +97,7 @@ def _html(report: Report) -> str:
     }
     return _environment().get_template("report.html.j2").render(
         report=report, theme=theme, kinds=[_KINDS[type(s)] for s in report.slides],
-        total=len(report.slides), charts=charts, card_w=CARD_W, on=on, colour=colour, value_colour=value_colour,
+        total=len(report.slides), charts=charts, card_w=CARD_W,
     )
 
 

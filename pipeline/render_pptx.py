@@ -26,7 +26,7 @@ from pipeline.report import (
     Summary, CARD_GAP, CARD_H, CARD_TOP, CARD_W, CARD_TEXT_H, CARD_TEXT_W, CONTENT_W, ATTENTION_W, COMMENT_W,
     CELL_PAD_X, CELL_PAD_Y, DETAIL_TEXT_TOP, DETAIL_TEXT_W,
 )
-from pipeline.settings import Theme, TrafficLight
+from pipeline.settings import Theme
 from pipeline.text import Run, height
 
 __all__ = ["render_deck"]
@@ -36,11 +36,6 @@ _ALIGN = {"left": PP_ALIGN.LEFT, "right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CEN
 
 def _rgb(hex_color: str) -> RGBColor:
     return RGBColor.from_string(hex_color.lstrip("#").upper())
-
-
-def _on(light: TrafficLight) -> str:
-    """Text colour that reads on a traffic-light fill."""
-    return "#2B2B2B" if light is TrafficLight.AMARILLO else "#FFFFFF"
 
 
 class _Canvas:
@@ -145,7 +140,7 @@ def _summary(c: _Canvas, s: Summary, report: Report) -> None:
         for n, kpi in enumerate(s.kpis):
             x = MARGIN + n * (w + 14)
             c.rect(x, y, w, 78, t.color("fondo_suave"))
-            color = t.light_color(kpi.light) if kpi.light else t.color("primario")
+            color = t.accent(kpi.light)
             c.rect(x, y, 5, 78, color)
             c.text(x + 16, y + 10, w - 24, 16, kpi.label, 10.5, t.color("texto_suave"))
             c.text(x + 16, y + 30, w - 24, 40, kpi.value, 26, color, bold=True)
@@ -191,7 +186,7 @@ def _cards(c: _Canvas, s: Cards, report: Report) -> None:
         c.rect(x + 14, base, CARD_TEXT_W, 0.75, t.color("borde"))
         c.text(x + 14, base + 10, CARD_TEXT_W, 18, card.count_label, 11, t.color("texto_suave"))
         c.rect(x + 14, base + 40, 20, 20, t.light_color(card.light), shape=MSO_SHAPE.OVAL)
-        c.text(x + 42, base + 34, CARD_TEXT_W - 28, 32, card.attainment, 22, t.light_color(card.light) if card.light is not TrafficLight.AMARILLO else t.color("texto"), bold=True)
+        c.text(x + 42, base + 34, CARD_TEXT_W - 28, 32, card.attainment, 22, t.value_color(card.light), bold=True)
 
 
 def _detail(c: _Canvas, s: Detail, report: Report) -> None:
@@ -199,8 +194,8 @@ def _detail(c: _Canvas, s: Detail, report: Report) -> None:
     _title(c, s.title, width=CONTENT_W - 180)
     bx = SLIDE_W - MARGIN - 160
     c.rect(bx, 18, 160, 56, t.light_color(s.light))
-    c.text(bx + 10, 22, 140, 14, s.attainment_label, 10, _on(s.light), align="center")
-    c.text(bx + 10, 36, 140, 34, s.attainment, 24, _on(s.light), bold=True, align="center")
+    c.text(bx + 10, 22, 140, 14, s.attainment_label, 10, t.text_on(s.light), align="center")
+    c.text(bx + 10, 36, 140, 34, s.attainment, 24, t.text_on(s.light), bold=True, align="center")
     if s.text:
         c.text(MARGIN, DETAIL_TEXT_TOP, DETAIL_TEXT_W, 70, s.text, s.text_size, t.color("texto"))
     table = s.table
@@ -233,7 +228,7 @@ def _detail(c: _Canvas, s: Detail, report: Report) -> None:
         background = "#FFFFFF" if r % 2 else t.color("fondo_suave")
         for n, (column, cell) in enumerate(zip(table.columns, row.cells)):
             if n == len(table.columns) - 1:
-                fill(grid.cell(r, n), cell.parts, row.size, _on(row.light), t.light_color(row.light), column.align, bold=True)
+                fill(grid.cell(r, n), cell.parts, row.size, t.text_on(row.light), t.light_color(row.light), column.align, bold=True)
             else:
                 fill(grid.cell(r, n), cell.parts, row.size, t.color("texto"), background, column.align)
 

@@ -81,6 +81,18 @@ class Theme:
     def light_color(self, light: TrafficLight) -> str:
         return self.colors[light.value]
 
+    def text_on(self, light: TrafficLight) -> str:
+        """Text that reads on a traffic-light fill: white, but the text colour on amarillo."""
+        return self.colors["texto"] if light is TrafficLight.AMARILLO else "#FFFFFF"
+
+    def value_color(self, light: TrafficLight) -> str:
+        """A figure written in its light's colour; amarillo is too pale for text on white."""
+        return self.colors["texto"] if light is TrafficLight.AMARILLO else self.light_color(light)
+
+    def accent(self, light: TrafficLight | None) -> str:
+        """The light's colour, or the primary colour when there is no light."""
+        return self.light_color(light) if light else self.colors["primario"]
+
     def file_names(self, slug: str, period: str) -> tuple[str, str]:
         """(deck, pdf) file names for an entity's cut."""
         return (
