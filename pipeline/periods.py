@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from pipeline.errors import PipelineError
 
-__all__ = ["Cut", "PeriodError", "parse_period", "default_cut", "check_cut"]
+__all__ = ["Cut", "PeriodError", "parse_period", "default_cut", "last_closed_quarter", "check_cut"]
 
 _PERIOD = re.compile(r"^\s*(\d{4})\s*-?\s*[TtQq]\s*([1-4])\s*$")
 
@@ -63,6 +64,16 @@ def default_cut(vigencia: int, reported: Iterable[tuple[int, int]]) -> Cut:
             f"--period {vigencia}-T1) o agregue los datos del trimestre al seguimiento."
         )
     return Cut(vigencia, max(quarters))
+
+
+def last_closed_quarter(day: date) -> Cut:
+    """The latest quarter that had ended before `day` began (a scheduled run's default cut).
+
+    `day` is a calendar date where the office is (a scheduled run's date in America/Bogota):
+    on 15 January 2025 and on 1 January 2025 it is 2024-T4; on 31 December 2024, 2024-T3.
+    """
+    current = Cut(day.year, (day.month - 1) // 3 + 1)
+    return current.previous
 
 
 def check_cut(cut: Cut, plan_period: tuple[int, int]) -> None:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.periods import Cut, PeriodError, check_cut, default_cut, parse_period
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.periods import Cut, PeriodError, check_cut, default_cut, last_closed_quarter, parse_period
 
 
 @pytest.mark.parametrize("text", ["2024-T3", "2024T3", "2024-Q3", "2024Q3", "2024-t3", " 2024q3 "])
@@ -35,3 +40,31 @@ def test_cut_outside_the_plan():
     check_cut(Cut(2020, 1), (2020, 2024))
     with pytest.raises(PeriodError, match="fuera del periodo del plan"):
         check_cut(Cut(2025, 1), (2020, 2024))
+
+
+@pytest.mark.parametrize(
+    ("day", "cut"),
+    [
+        (date(2025, 1, 15), Cut(2024, 4)),  # the January run reports the year just closed
+        (date(2025, 1, 1), Cut(2024, 4)),
+        (date(2024, 12, 31), Cut(2024, 3)),  # T4 has not closed on its last day
+        (date(2024, 4, 15), Cut(2024, 1)),
+        (date(2024, 3, 31), Cut(2023, 4)),
+        (date(2024, 4, 1), Cut(2024, 1)),
+        (date(2024, 7, 15), Cut(2024, 2)),
+        (date(2024, 10, 15), Cut(2024, 3)),
+        (date(2024, 2, 29), Cut(2023, 4)),
+    ],
+)
+def test_last_closed_quarter_around_year_and_quarter_ends(day, cut):
+    assert last_closed_quarter(day) == cut
+
+
+@given(st.dates(min_value=date(1901, 1, 1), max_value=date(9998, 12, 31)))
+def test_last_closed_quarter_has_ended_and_the_next_has_not(day):
+    cut = last_closed_quarter(day)
+    last_day = date(cut.year + (cut.quarter == 4), cut.quarter % 4 * 3 + 1, 1) - timedelta(days=1)
+    assert last_day < day
+    following = Cut(cut.year + (cut.quarter == 4), cut.quarter % 4 + 1)
+    first_of_following_end = date(following.year + (following.quarter == 4), following.quarter % 4 * 3 + 1, 1)
+    assert day < first_of_following_end
