@@ -26,7 +26,7 @@ from pipeline.periods import Cut, check_cut, default_cut, parse_period
 from pipeline.render_pdf import render_pdf
 from pipeline.render_pptx import render_deck
 from pipeline.report import Report, build_report
-from pipeline.publish import Artifact, csv_bytes, file_record, manifest_bytes, publish
+from pipeline.publish import Artifact, csv_bytes, cut_lock, file_record, history_folder, manifest_bytes, publish
 from pipeline.settings import Settings
 from pipeline.tables import avance_table, objetivos_table
 
@@ -118,7 +118,10 @@ def publish_outputs(
         outputs=artifacts,
         versions=versions(),
     )
-    return publish(output_dir / entity.slug / str(cut), [*artifacts, Artifact("manifest.json", manifest)])
+    target = output_dir / entity.slug / str(cut)
+    history = history_folder(output_dir, entity.slug, str(cut))
+    with cut_lock(target):
+        return publish(target, [*artifacts, Artifact("manifest.json", manifest)], history).files
 
 
 @task(name="Reportar entidad", task_run_name="reportar-{entity.slug}", cache_policy=NO_CACHE)

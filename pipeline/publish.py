@@ -4,6 +4,11 @@ Everything is written into a staging folder beside the target (same file system)
 disk, and then swapped with the target in one atomic step (Linux `renameat2(RENAME_EXCHANGE)`;
 elsewhere two renames with a short window where the folder is absent, never half-written). A run
 that fails before the swap leaves the earlier outputs exactly as they were.
+
+The files a publication replaces are not deleted: they move, as one folder, into a history
+folder (`outputs/.historial/<entity>/<cut>/<when they were generated>/`). `cut_lock` keeps two
+runs of the same entity and cut from publishing, keeping history or updating the manifest at
+the same time.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import csv
 import ctypes
 import ctypes.util
 import errno
+import fcntl
 import hashlib
 import io
 import json
@@ -19,7 +25,10 @@ import math
 import os
 import secrets
 import shutil
-from collections.abc import Iterable, Sequence
+import socket
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +37,17 @@ import pandas as pd
 
 from pipeline.errors import PublishError
 
-__all__ = ["Artifact", "csv_bytes", "file_record", "manifest_bytes", "publish"]
+__all__ = [
+    "Artifact",
+    "Publication",
+    "csv_bytes",
+    "file_record",
+    "manifest_bytes",
+    "publish",
+    "replace_file",
+    "cut_lock",
+    "history_folder",
+]
 
 
 @dataclass(frozen=True)
@@ -144,17 +163,55 @@ def _write_staging(staging: Path, artifacts: Sequence[Artifact]) -> None:
     _fsync_dir(staging)
 
 
-def publish(target: Path, artifacts: Sequence[Artifact]) -> list[Path]:
+@dataclass(frozen=True)
+class Publication:
+    """The files a publication wrote, and where the files it replaced were kept (if any)."""
+
+    files: list[Path]
+    kept: Path | None = None
+
+
+def history_folder(output_dir: Path, slug: str, period: str) -> Path:
+    """Where the replaced versions of an entity's cut are kept."""
+    return output_dir / ".historial" / slug / period
+
+
+def _generated_stamp(folder: Path) -> str:
+    """When a published folder was generated: its manifest's time, else the folder's mtime."""
+    try:
+        generated = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["generated_at"]
+        moment = datetime.fromisoformat(generated)
+    except (OSError, ValueError, KeyError, TypeError):
+        moment = datetime.fromtimestamp(folder.stat().st_mtime).astimezone()
+    return moment.strftime("%Y%m%d-%H%M%S")
+
+
+def _keep(replaced: Path, history: Path) -> Path:
+    """Move a replaced folder into `history` under a name no earlier version uses."""
+    history.mkdir(parents=True, exist_ok=True)
+    stamp = _generated_stamp(replaced)
+    for n in range(1, 1000):
+        kept = history / (stamp if n == 1 else f"{stamp}-{n}")
+        if kept.exists():
+            continue
+        os.rename(replaced, kept)
+        _fsync_dir(history)
+        return kept
+    raise OSError(errno.EEXIST, "too many versions with the same time stamp", str(history))
+
+
+def publish(target: Path, artifacts: Sequence[Artifact], history: Path | None = None) -> Publication:
     """Make `target` hold exactly `artifacts`, replacing what it held in one step.
 
-    Returns the paths written. Raises `PublishError` (earlier outputs untouched) if the files
-    cannot be written.
+    With `history`, the files replaced move into a new folder inside it instead of being
+    deleted. Raises `PublishError` (earlier outputs untouched) if the files cannot be written.
     """
     names = [a.name for a in artifacts]
     if len(set(names)) != len(names) or any("/" in n or n.startswith(".") for n in names):
         raise ValueError(f"artifact names must be distinct plain file names: {names}")
     parent = target.parent
     staging = parent / f".{target.name}.staging-{os.getpid()}-{secrets.token_hex(4)}"
+    replaced: Path | None = None
     try:
         parent.mkdir(parents=True, exist_ok=True)
         _write_staging(staging, artifacts)
@@ -168,8 +225,10 @@ def publish(target: Path, artifacts: Sequence[Artifact]) -> list[Path]:
                     os.rename(aside, target)
                     raise
                 staging = aside
+            replaced, staging = staging, None
         else:
             os.rename(staging, target)
+            staging = None
         _fsync_dir(parent)
     except OSError as exc:
         raise PublishError(
@@ -178,6 +237,73 @@ def publish(target: Path, artifacts: Sequence[Artifact]) -> list[Path]:
             "espacio en disco y vuelva a ejecutar."
         ) from exc
     finally:
-        # After a swap `staging` holds the replaced files; on failure, the partial ones.
-        shutil.rmtree(staging, ignore_errors=True)
-    return [target / n for n in names]
+        if staging is not None:  # a failed run's partial files
+            shutil.rmtree(staging, ignore_errors=True)
+    files = [target / n for n in names]
+    if replaced is None:
+        return Publication(files)
+    if history is None:
+        shutil.rmtree(replaced, ignore_errors=True)
+        return Publication(files)
+    try:
+        return Publication(files, _keep(replaced, history))
+    except OSError as exc:
+        # The new files are published; the old ones stay beside them rather than be lost.
+        raise PublishError(
+            f"Los resultados nuevos quedaron publicados en {target}, pero los que reemplazaron no "
+            f"se pudieron mover al historial {history} ({exc.strerror or exc}); quedaron en "
+            f"{replaced}. Muévalos a mano y revise permisos y espacio en disco."
+        ) from exc
+
+
+def replace_file(path: Path, content: bytes) -> None:
+    """Replace one file atomically: readers see the old bytes or the new, never a mix."""
+    temporary = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise PublishError(f"No se pudo actualizar {path} ({exc.strerror or exc}); quedó como estaba.") from exc
+
+
+@contextmanager
+def cut_lock(target: Path, timeout: float = 600.0, poll: float = 0.2) -> Iterator[None]:
+    """Hold the lock of an entity's cut: one run at a time publishes, keeps history, distributes.
+
+    A lock file beside the cut's folder is locked with `flock`, which the system releases if the
+    holder dies. Waits up to `timeout` seconds, then raises `PublishError` naming the holder.
+    """
+    lock_path = target.parent / f".{target.name}.lock"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+", encoding="utf-8")
+    except OSError as exc:
+        raise PublishError(f"No se pudo crear el bloqueo {lock_path} ({exc.strerror or exc}).") from exc
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "otro proceso"
+                    raise PublishError(
+                        f"Otra ejecución ({holder}) está publicando el corte {target} desde hace "
+                        f"más de {timeout:.0f} s. Espere a que termine y vuelva a ejecutar; si ese "
+                        "proceso ya no existe, el bloqueo se libera solo."
+                    ) from None
+                time.sleep(poll)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} en {socket.gethostname()}, desde {datetime.now().astimezone():%Y-%m-%d %H:%M:%S}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing the file releases the lock

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import datetime, timezone
 
 import pandas as pd
@@ -10,7 +12,7 @@ import pytest
 
 from pipeline import publish as publish_module
 from pipeline.errors import PublishError
-from pipeline.publish import Artifact, csv_bytes, manifest_bytes, publish
+from pipeline.publish import Artifact, csv_bytes, cut_lock, history_folder, manifest_bytes, publish, replace_file
 
 
 def _snapshot(folder):
@@ -19,8 +21,9 @@ def _snapshot(folder):
 
 def test_publish_writes_exactly_the_artifacts(tmp_path):
     target = tmp_path / "e" / "2024-T3"
-    paths = publish(target, [Artifact("a.csv", b"1"), Artifact("b.json", b"{}")])
-    assert paths == [target / "a.csv", target / "b.json"]
+    publication = publish(target, [Artifact("a.csv", b"1"), Artifact("b.json", b"{}")])
+    assert publication.kept is None
+    assert publication.files == [target / "a.csv", target / "b.json"]
     assert _snapshot(target) == {"a.csv": b"1", "b.json": b"{}"}
     assert [p.name for p in target.parent.iterdir()] == ["2024-T3"]  # no staging left
 
@@ -53,6 +56,90 @@ def test_failure_while_writing_leaves_earlier_outputs_untouched(tmp_path, monkey
     monkeypatch.undo()
     assert _snapshot(target) == before
     assert [p.name for p in tmp_path.iterdir()] == ["2024-T3"]
+
+
+@pytest.mark.parametrize("atomic_exchange", [True, False])
+def test_replaced_files_are_kept_in_the_history(tmp_path, monkeypatch, atomic_exchange):
+    if not atomic_exchange:
+        monkeypatch.setattr(publish_module, "_exchange", lambda a, b: False)
+    target = tmp_path / "e" / "2024-T3"
+    history = history_folder(tmp_path, "e", "2024-T3")
+    manifest = json.dumps({"generated_at": "2024-10-15T06:00:07-05:00"}).encode()
+    first = [Artifact("a.csv", b"first"), Artifact("manifest.json", manifest)]
+    assert publish(target, first, history).kept is None
+    second = publish(target, [Artifact("a.csv", b"second"), Artifact("manifest.json", manifest)], history)
+    third = publish(target, [Artifact("a.csv", b"third")], history)
+    assert _snapshot(target) == {"a.csv": b"third"}
+    # Named by when the replaced files were generated; a second version of the same second
+    # gets a suffix rather than overwriting the first.
+    assert second.kept == history / "20241015-060007"
+    assert third.kept == history / "20241015-060007-2"
+    assert _snapshot(second.kept) == {"a.csv": b"first", "manifest.json": manifest}
+    assert _snapshot(third.kept) == {"a.csv": b"second", "manifest.json": manifest}
+    assert sorted(p.name for p in target.parent.iterdir()) == ["2024-T3"]
+
+
+def test_a_folder_without_manifest_is_kept_under_its_modification_time(tmp_path):
+    target = tmp_path / "2024-T3"
+    history = tmp_path / "historial"
+    publish(target, [Artifact("a.csv", b"old")], history)
+    kept = publish(target, [Artifact("a.csv", b"new")], history).kept
+    assert kept is not None and kept.parent == history and len(kept.name) == len("20241015-060007")
+    assert _snapshot(kept) == {"a.csv": b"old"}
+
+
+def test_history_that_cannot_be_written_leaves_the_old_files_beside_the_new(tmp_path):
+    target = tmp_path / "2024-T3"
+    history = tmp_path / "not-a-folder"
+    history.write_text("a file where the history folder should be")
+    publish(target, [Artifact("a.csv", b"old")])
+    with pytest.raises(PublishError, match="quedaron publicados") as raised:
+        publish(target, [Artifact("a.csv", b"new")], history)
+    assert _snapshot(target) == {"a.csv": b"new"}
+    left = [p for p in tmp_path.iterdir() if p.name.startswith(".2024-T3")]
+    assert len(left) == 1 and _snapshot(left[0]) == {"a.csv": b"old"}
+    assert str(left[0]) in str(raised.value)
+
+
+def test_replace_file_is_all_or_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "manifest.json"
+    path.write_bytes(b"old")
+    replace_file(path, b"new")
+    assert path.read_bytes() == b"new"
+    monkeypatch.setattr(publish_module.os, "replace", lambda a, b: (_ for _ in ()).throw(OSError(28, "No space")))
+    with pytest.raises(PublishError, match="quedó como estaba"):
+        replace_file(path, b"newer")
+    assert path.read_bytes() == b"new" and [p.name for p in tmp_path.iterdir()] == ["manifest.json"]
+
+
+def test_cut_lock_lets_one_holder_at_a_time(tmp_path):
+    target = tmp_path / "e" / "2024-T3"
+    events: list[str] = []
+
+    def hold(name: str) -> None:
+        with cut_lock(target, timeout=10, poll=0.01):
+            events.append(f"{name} in")
+            time.sleep(0.2)
+            events.append(f"{name} out")
+
+    threads = [threading.Thread(target=hold, args=(n,)) for n in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Never "a in, b in": each holder leaves before the next one enters.
+    assert events[0].endswith("in") and events[1] == events[0].replace("in", "out")
+    assert events[2].endswith("in") and events[3] == events[2].replace("in", "out")
+
+
+def test_cut_lock_gives_up_naming_the_holder(tmp_path):
+    target = tmp_path / "2024-T3"
+    with cut_lock(target):
+        with pytest.raises(PublishError, match=r"Otra ejecución \(pid \d+ en .+\) está publicando"):
+            with cut_lock(target, timeout=0.1, poll=0.02):
+                pass
+    with cut_lock(target, timeout=0.1):  # released on leaving
+        pass
 
 
 def test_csv_cells():
