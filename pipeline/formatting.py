@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
-__all__ = ["LOCALE", "number", "percent"]
+__all__ = ["LOCALE", "number", "percent", "long_date"]
 
 LOCALE = "es_CO"
 
@@ -19,3 +22,8 @@ def percent(value: float, decimals: int = 1) -> str:
     """`87,5 %` for 87.5 (the value is already a percentage); always `decimals` decimals."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return f"{format_decimal(value, format=pattern, locale=LOCALE)}\u00a0%"
+
+
+def long_date(day: date) -> str:
+    """`30 de septiembre de 2024`."""
+    return format_date(day, "d 'de' MMMM 'de' y", locale=LOCALE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,6 +36,12 @@ class Cut:
     def includes(self, year: int, quarter: int) -> bool:
         """Whether data for (year, quarter) counts at this cut."""
         return (year, quarter) <= (self.year, self.quarter)
+
+    @property
+    def end(self) -> date:
+        """The quarter's last day."""
+        month = self.quarter * 3
+        return date(self.year, month, calendar.monthrange(self.year, month)[1])
 
     @property
     def previous(self) -> Cut:

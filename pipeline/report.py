@@ -8,17 +8,15 @@ only draw what they are given. Geometry is in points on a 16:9 slide of 960 x 54
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
 import pandas as pd
-from babel.dates import format_date
 
 from pipeline.attainment import Attainment, IndicatorResult, PlanResult, Status, plan_attainment
-from pipeline.formatting import LOCALE, number, percent
+from pipeline.formatting import long_date, number, percent
 from pipeline.model import Annualization, Indicator, Objective, Plan
 from pipeline.periods import Cut
 from pipeline.settings import Theme, TrafficLight, TrafficLightBands
@@ -256,15 +254,6 @@ def _light_label(r: IndicatorResult) -> str:
 
 def _indicators_label(n: int) -> str:
     return "1 indicador" if n == 1 else f"{n} indicadores"
-
-
-def _quarter_end(cut: Cut) -> date:
-    month = cut.quarter * 3
-    return date(cut.year, month, calendar.monthrange(cut.year, month)[1])
-
-
-def _long_date(day: date) -> str:
-    return format_date(day, "d 'de' MMMM 'de' y", locale=LOCALE)
 
 
 # --- the detail table -----------------------------------------------------------------------
@@ -585,7 +574,7 @@ def build_report(
     cut = result.cut
     title = f"{plan.title} {cut.year}"
     slides: list[Slide] = [
-        Cover(title, plan.entity, f"Seguimiento {cut}", f"Corte al {_long_date(_quarter_end(cut))}", theme.logo),
+        Cover(title, plan.entity, f"Seguimiento {cut}", f"Corte al {long_date(cut.end)}", theme.logo),
         *_summaries(plan, result, cut),
         _prose(plan.title, "Objetivo del Plan y normatividad asociada", plan.normative_basis, f"Fuente: {plan.normative_source}"),
         _prose(plan.title, "Misión", plan.mission),
@@ -605,7 +594,7 @@ def build_report(
         period=str(cut),
         language="es-CO",
         footer=f"{plan.entity} · {plan.title} {cut.year} · Seguimiento {cut}",
-        created=_quarter_end(cut),
+        created=cut.end,
         theme=theme,
         slides=tuple(slides),
     )
