@@ -16,6 +16,7 @@ __all__ = [
     "InputError",
     "Problem",
     "PublishError",
+    "DistributionError",
     "EntitiesFailed",
 ]
 
@@ -114,6 +115,21 @@ class InputError(PipelineError):
 
 class PublishError(PipelineError):
     """The outputs could not be written; the earlier outputs were left as they were."""
+
+
+class DistributionError(PipelineError):
+    """A published cut could not be copied or e-mailed; its files stay published.
+
+    `transient` says whether trying again may help (the server is down or busy), as opposed to
+    a configuration the user must fix (no SMTP server, a refused address or password).
+    """
+
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
+
+    def __reduce__(self):
+        return (type(self), (str(self), self.transient))
 
 
 class EntitiesFailed(PipelineError):

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["TrafficLight", "Band", "TrafficLightBands", "Theme", "Settings"]
+__all__ = ["TrafficLight", "Band", "TrafficLightBands", "Theme", "Email", "Distribution", "Settings"]
 
 
 class TrafficLight(str, Enum):
@@ -105,8 +105,44 @@ THEME_COLORS = ("primario", "secundario", "texto", "texto_suave", "fondo_suave",
 
 
 @dataclass(frozen=True)
+class Email:
+    """The e-mail that carries a cut's deck and PDF. No recipients: no e-mail.
+
+    `subject` and `body` are templates over {entidad}, {slug}, {periodo} and {fecha_corte}.
+    The SMTP server and its credentials are never here: they come from a Prefect block named
+    `smtp_block`, or from the environment (see `pipeline.distribution`).
+    """
+
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    sender: str | None = None
+    subject: str = "PEI {entidad}: seguimiento con corte {periodo}"
+    body: str = ""
+    smtp_block: str | None = None
+    retries: int = 3
+    retry_delay_seconds: float = 30.0
+
+    @property
+    def active(self) -> bool:
+        return bool(self.to or self.cc)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Where a successful cut goes: a publication folder (None: no copy) and an e-mail."""
+
+    folder: str | None = None
+    email: Email = Email()
+
+    @property
+    def active(self) -> bool:
+        return self.folder is not None or self.email.active
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything about a report that is configuration rather than data."""
 
     bands: TrafficLightBands
     theme: Theme
+    distribution: Distribution = Distribution()

@@ -32,6 +32,57 @@ def prefect_harness() -> Iterator[None]:
         yield
 
 
+class Inbox:
+    """An aiosmtpd handler that keeps every message it receives (envelope and parsed e-mail)."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[object, object]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        from email import message_from_bytes, policy
+
+        self.received.append((envelope, message_from_bytes(envelope.original_content, policy=policy.default)))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(monkeypatch) -> Iterator[Inbox]:
+    """A real SMTP server on loopback, and PEI_SMTP_* pointing at it."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("PEI_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("PEI_SMTP_PORT", str(port))
+    monkeypatch.setenv("PEI_SMTP_TYPE", "INSECURE")
+    monkeypatch.setenv("PEI_SMTP_FROM", "pei@sg.gov.co")
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_down(monkeypatch) -> int:
+    """PEI_SMTP_* pointing at a loopback port where nothing listens."""
+    port = free_port()
+    monkeypatch.setenv("PEI_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("PEI_SMTP_PORT", str(port))
+    monkeypatch.setenv("PEI_SMTP_TYPE", "INSECURE")
+    monkeypatch.setenv("PEI_SMTP_FROM", "pei@sg.gov.co")
+    return port
+
+
 @pytest.fixture(scope="session")
 def default_bands() -> TrafficLightBands:
     return load_settings().bands

@@ -52,3 +52,37 @@ def test_invalid_bands_are_reported_with_file_and_line(tmp_path, body, fragment)
     message = str(info.value)
     assert str(path) in message and "línea" in message
     assert fragment in message
+
+
+def test_distribution_defaults_copy_to_a_publication_folder_and_send_no_email():
+    distribution = load_settings().distribution
+    assert distribution.folder == "publicacion" and not distribution.email.active
+    assert distribution.email.retries == 3 and "{fecha_corte}" in distribution.email.body
+
+
+def test_an_entity_names_its_recipients(tmp_path):
+    (tmp_path / "configuracion.yaml").write_text(
+        "distribucion:\n  correo:\n    destinatarios: [planeacion@sg.gov.co]\n    bloque_smtp: smtp-sg\n"
+        "    asunto: 'Corte {periodo}'\n",
+        encoding="utf-8",
+    )
+    email = load_settings(tmp_path).distribution.email
+    assert email.to == ("planeacion@sg.gov.co",) and email.smtp_block == "smtp-sg" and email.active
+    assert email.subject == "Corte {periodo}" and email.retries == 3  # the rest from the defaults
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ("distribucion:\n  correo:\n    destinatarios: [planeacion.sg.gov.co]\n", "línea 3"),
+        ("distribucion:\n  correo:\n    asunto: 'Corte {trimestre}'\n", "solo use {entidad}, {slug}, {periodo} y {fecha_corte}"),
+        ("distribucion:\n  correo:\n    reintentos: -1\n", "línea 3"),
+        ("distribucion:\n  correo:\n    password: x\n", "campo desconocido «distribucion.correo.password»"),
+    ],
+)
+def test_invalid_distribution_settings_are_reported_with_file_and_line(tmp_path, body, fragment):
+    path = tmp_path / "configuracion.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_settings(tmp_path)
+    assert str(path) in str(info.value) and fragment in str(info.value)

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from pipeline.ingest.yaml_source import read_yaml, validate
-from pipeline.settings import THEME_COLORS, Band, Settings, Theme, TrafficLight, TrafficLightBands
+from pipeline.settings import THEME_COLORS, Band, Distribution, Email, Settings, Theme, TrafficLight, TrafficLightBands
 
 __all__ = ["load_settings", "SETTINGS_FILE"]
 
@@ -73,9 +73,44 @@ class ThemeIn(_Strict):
         return self
 
 
+Address = Annotated[str, StringConstraints(pattern=r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")]
+_TEMPLATE_FIELDS = {"entidad": "x", "slug": "x", "periodo": "2024-T1", "fecha_corte": "x"}
+
+
+def _check_template(text: str) -> str:
+    try:
+        text.format(**_TEMPLATE_FIELDS)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError("un texto que solo use {entidad}, {slug}, {periodo} y {fecha_corte}") from exc
+    return text
+
+
+class EmailIn(_Strict):
+    destinatarios: list[Address] = Field(default_factory=list)
+    copia: list[Address] = Field(default_factory=list)
+    remitente: Address | None = None
+    asunto: Annotated[str, StringConstraints(min_length=1)]
+    mensaje: str
+    bloque_smtp: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$")] | None = None
+    reintentos: int = Field(ge=0, le=10)
+    espera_segundos: float = Field(ge=0, le=3600)
+
+    @model_validator(mode="after")
+    def _templates(self) -> EmailIn:
+        _check_template(self.asunto)
+        _check_template(self.mensaje)
+        return self
+
+
+class DistributionIn(_Strict):
+    carpeta_publicacion: Annotated[str, StringConstraints(min_length=1)] | None = None
+    correo: EmailIn
+
+
 class SettingsIn(_Strict):
     semaforo: TrafficLightIn
     tema: ThemeIn
+    distribucion: DistributionIn
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -107,6 +142,24 @@ def _to_settings(model: SettingsIn) -> Settings:
             logo=tuple(tuple(block) for block in theme.logo),
             deck_file=theme.archivo_presentacion,
             pdf_file=theme.archivo_pdf,
+        ),
+        distribution=_to_distribution(model.distribucion),
+    )
+
+
+def _to_distribution(model: DistributionIn) -> Distribution:
+    mail = model.correo
+    return Distribution(
+        folder=model.carpeta_publicacion,
+        email=Email(
+            to=tuple(mail.destinatarios),
+            cc=tuple(mail.copia),
+            sender=mail.remitente,
+            subject=mail.asunto,
+            body=mail.mensaje,
+            smtp_block=mail.bloque_smtp,
+            retries=mail.reintentos,
+            retry_delay_seconds=mail.espera_segundos,
         ),
     )
 

@@ -1,0 +1,266 @@
+"""Distribute a published cut: copy its deck and PDF to the publication folder and e-mail them.
+
+The SMTP server and its credentials never live in the repository or in configuracion.yaml:
+they come from a Prefect block (prefect-email's `EmailServerCredentials`, named by
+`correo.bloque_smtp`) or from the environment (`PEI_SMTP_*`, see `credentials_from_env`).
+The message is built here with the standard library's `EmailMessage`, so the Spanish subject
+and the file names travel properly encoded and the attachments carry their real types.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import shutil
+import smtplib
+import socket
+import ssl
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from pipeline.errors import DistributionError
+from pipeline.formatting import long_date
+from pipeline.periods import Cut
+from pipeline.settings import Email
+
+__all__ = [
+    "Attachment",
+    "Sent",
+    "template_fields",
+    "build_message",
+    "credentials_from_env",
+    "load_credentials",
+    "sender_address",
+    "send",
+    "publication_folder",
+    "copy_to_publication",
+]
+
+ENV_PREFIX = "PEI_SMTP_"
+SMTP_TIMEOUT = 30.0
+_TYPES = {
+    ".pdf": "application/pdf",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    content: bytes
+
+    @property
+    def mime_type(self) -> tuple[str, str]:
+        kind = _TYPES.get(Path(self.name).suffix.lower()) or mimetypes.guess_type(self.name)[0]
+        main, _, sub = (kind or "application/octet-stream").partition("/")
+        return main, sub
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What an e-mail carried: for the manifest and the run's log."""
+
+    sender: str
+    to: list[str]
+    cc: list[str]
+    subject: str
+    attachments: list[str]
+    server: str
+    message_id: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def template_fields(entity_name: str, slug: str, cut: Cut) -> dict[str, str]:
+    return {"entidad": entity_name, "slug": slug, "periodo": str(cut), "fecha_corte": long_date(cut.end)}
+
+
+def build_message(
+    email: Email, sender: str, fields: Mapping[str, str], attachments: Sequence[Attachment]
+) -> EmailMessage:
+    """The e-mail of a cut: subject and body from the settings' templates, files attached."""
+    message = EmailMessage()
+    message["Subject"] = email.subject.format(**fields)
+    message["From"] = sender
+    if email.to:
+        message["To"] = ", ".join(email.to)
+    if email.cc:
+        message["Cc"] = ", ".join(email.cc)
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content(email.body.format(**fields))
+    for attachment in attachments:
+        main, sub = attachment.mime_type
+        message.add_attachment(attachment.content, maintype=main, subtype=sub, filename=attachment.name)
+    return message
+
+
+def credentials_from_env(environ: Mapping[str, str]):
+    """`EmailServerCredentials` from PEI_SMTP_HOST, _PORT, _TYPE, _USERNAME, _PASSWORD; None
+    when PEI_SMTP_HOST is not set."""
+    from prefect_email import EmailServerCredentials
+
+    host = environ.get(ENV_PREFIX + "HOST", "").strip()
+    if not host:
+        return None
+    kind = environ.get(ENV_PREFIX + "TYPE", "STARTTLS").strip().upper()
+    if kind not in ("SSL", "STARTTLS", "INSECURE"):
+        raise DistributionError(
+            f"La variable de entorno {ENV_PREFIX}TYPE vale «{kind}»; se esperaba SSL, STARTTLS o INSECURE."
+        )
+    port_text = environ.get(ENV_PREFIX + "PORT", "").strip()
+    try:
+        port = int(port_text) if port_text else None
+    except ValueError:
+        raise DistributionError(
+            f"La variable de entorno {ENV_PREFIX}PORT vale «{port_text}»; se esperaba un número de puerto, como 587."
+        ) from None
+    return EmailServerCredentials(
+        smtp_server=host,
+        smtp_port=port,
+        smtp_type=kind,
+        username=environ.get(ENV_PREFIX + "USERNAME") or None,
+        password=environ.get(ENV_PREFIX + "PASSWORD", ""),
+    )
+
+
+def load_credentials(email: Email, environ: Mapping[str, str] | None = None):
+    """The SMTP credentials: the named Prefect block, else the environment."""
+    environ = os.environ if environ is None else environ
+    if email.smtp_block:
+        from prefect_email import EmailServerCredentials
+
+        try:
+            return EmailServerCredentials.load(email.smtp_block)
+        except ValueError as exc:
+            raise DistributionError(
+                f"No se encontró el bloque de Prefect «{email.smtp_block}» (Email Server Credentials) "
+                "que configuracion.yaml indica en correo.bloque_smtp: créelo en la interfaz de Prefect "
+                f"o corrija el nombre ({exc})."
+            ) from None
+    credentials = credentials_from_env(environ)
+    if credentials is None:
+        raise DistributionError(
+            "Hay destinatarios de correo configurados pero ningún servidor SMTP: defina las variables "
+            f"de entorno {ENV_PREFIX}HOST (y, si aplica, {ENV_PREFIX}PORT, {ENV_PREFIX}TYPE, "
+            f"{ENV_PREFIX}USERNAME, {ENV_PREFIX}PASSWORD) o indique en correo.bloque_smtp un bloque "
+            "de Prefect «Email Server Credentials»."
+        )
+    return credentials
+
+
+def sender_address(email: Email, credentials, environ: Mapping[str, str] | None = None) -> str:
+    environ = os.environ if environ is None else environ
+    sender = email.sender or environ.get(ENV_PREFIX + "FROM") or credentials.username
+    if not sender or "@" not in sender:
+        raise DistributionError(
+            "Falta el remitente del correo: indíquelo en correo.remitente de configuracion.yaml o "
+            f"en la variable de entorno {ENV_PREFIX}FROM."
+        )
+    return sender
+
+
+def _server_name(credentials) -> str:
+    server = credentials.smtp_server
+    return getattr(server, "value", server)
+
+
+def _connect(credentials, timeout: float) -> smtplib.SMTP:
+    """Like `EmailServerCredentials.get_server()`, but with a time limit on every socket call,
+    so a server that never answers fails (and is retried) instead of hanging the run."""
+    host = _server_name(credentials)
+    kind = credentials.smtp_type
+    port = credentials.smtp_port or kind.value
+    context = ssl.create_default_context() if credentials.verify else ssl._create_unverified_context()
+    if kind.name == "SSL":
+        server: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    else:
+        server = smtplib.SMTP(host, port, timeout=timeout)
+        if kind.name == "STARTTLS":
+            server.starttls(context=context)
+    if credentials.username:
+        server.login(credentials.username, credentials.password.get_secret_value())
+    return server
+
+
+def send(message: EmailMessage, credentials, timeout: float = SMTP_TIMEOUT) -> Sent:
+    """Send through the SMTP server. Raises `DistributionError`, `transient` when a retry may help."""
+    where = f"{_server_name(credentials)}:{credentials.smtp_port or credentials.smtp_type.value}"
+    try:
+        server = _connect(credentials, timeout)
+        try:
+            refused = server.send_message(message)
+        finally:
+            try:
+                server.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+    except smtplib.SMTPAuthenticationError as exc:
+        raise DistributionError(
+            f"El servidor de correo {where} rechazó el usuario o la contraseña ({exc.smtp_code}); "
+            "revise las credenciales."
+        ) from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise DistributionError(
+            f"El servidor de correo {where} rechazó a todos los destinatarios ({', '.join(exc.recipients)}); "
+            "revise las direcciones en configuracion.yaml."
+        ) from None
+    except smtplib.SMTPResponseException as exc:
+        text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        raise DistributionError(
+            f"El servidor de correo {where} respondió {exc.smtp_code}: {text}.",
+            transient=400 <= exc.smtp_code < 500,
+        ) from None
+    except (smtplib.SMTPException, OSError) as exc:  # refused, unreachable, timed out, dropped
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else (str(exc) or type(exc).__name__)
+        if isinstance(exc, socket.timeout):
+            reason = f"no respondió en {timeout:.0f} s"
+        raise DistributionError(f"No se pudo conectar con el servidor de correo {where}: {reason}.", transient=True) from None
+    # Some recipients may have been refused while others were accepted: the e-mail went out,
+    # and the refused ones are recorded.
+    return Sent(
+        sender=message["From"],
+        to=[a.strip() for a in (message["To"] or "").split(",") if a.strip()],
+        cc=[a.strip() for a in (message["Cc"] or "").split(",") if a.strip()],
+        subject=str(message["Subject"]),
+        attachments=[part.get_filename() for part in message.iter_attachments()],
+        server=where,
+        message_id=message["Message-ID"],
+        extra={"rechazados": ", ".join(sorted(refused))} if refused else {},
+    )
+
+
+def publication_folder(setting: str, output_dir: Path, slug: str, cut: Cut) -> Path:
+    """`<carpeta_publicacion>/<slug>/<cut>`; a relative folder sits beside the output folder."""
+    base = Path(setting).expanduser()
+    if not base.is_absolute():
+        base = output_dir.resolve().parent / base
+    return base / slug / str(cut)
+
+
+def copy_to_publication(files: Sequence[Path], folder: Path) -> list[Path]:
+    """Copy each file into `folder`, each one replaced atomically (never half-copied)."""
+    copies = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for source in files:
+            target = folder / source.name
+            temporary = folder / f".{source.name}.{os.getpid()}.tmp"
+            try:
+                with open(source, "rb") as src, open(temporary, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+                    dst.flush()
+                    os.fsync(dst.fileno())
+                os.replace(temporary, target)
+            finally:
+                temporary.unlink(missing_ok=True)
+            copies.append(target)
+    except OSError as exc:
+        raise DistributionError(
+            f"No se pudieron copiar los archivos a la carpeta de publicación {folder} "
+            f"({exc.strerror or exc}); revise que exista y se pueda escribir (carpeta_publicacion "
+            "en configuracion.yaml)."
+        ) from None
+    return copies

@@ -1,0 +1,129 @@
+"""pipeline/distribution.py: the e-mail of a cut, SMTP through a real server, the publication copy."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+import pytest
+
+from pipeline.distribution import (
+    Attachment,
+    build_message,
+    copy_to_publication,
+    credentials_from_env,
+    load_credentials,
+    publication_folder,
+    send,
+    sender_address,
+    template_fields,
+)
+from pipeline.errors import DistributionError
+from pipeline.periods import Cut
+from pipeline.settings import Email
+
+PDF = Attachment("PEI-sg-2024-T3.pdf", b"%PDF-1.7 fake")
+DECK = Attachment("PEI-sg-2024-T3.pptx", b"PK fake deck")
+EMAIL = Email(
+    to=("planeacion@sg.gov.co", "jefe@sg.gov.co"),
+    cc=("control@sg.gov.co",),
+    subject="PEI {entidad}: corte {periodo}",
+    body="Corte al {fecha_corte} ({slug}).",
+)
+FIELDS = template_fields("Secretaría General", "sg", Cut(2024, 3))
+
+
+def test_template_fields_are_spanish():
+    assert FIELDS == {"entidad": "Secretaría General", "slug": "sg", "periodo": "2024-T3", "fecha_corte": "30 de septiembre de 2024"}
+
+
+def test_message_has_subject_recipients_body_and_typed_attachments():
+    message = build_message(EMAIL, "pei@sg.gov.co", FIELDS, [PDF, DECK])
+    assert message["Subject"] == "PEI Secretaría General: corte 2024-T3"
+    assert message["To"] == "planeacion@sg.gov.co, jefe@sg.gov.co" and message["Cc"] == "control@sg.gov.co"
+    assert message.get_body(("plain",)).get_content().strip() == "Corte al 30 de septiembre de 2024 (sg)."
+    parts = list(message.iter_attachments())
+    assert [(p.get_filename(), p.get_content_type(), p.get_content()) for p in parts] == [
+        (PDF.name, "application/pdf", PDF.content),
+        (DECK.name, "application/vnd.openxmlformats-officedocument.presentationml.presentation", DECK.content),
+    ]
+    assert message.as_bytes().isascii()  # the accents travel encoded, as every server accepts
+
+
+def test_credentials_from_the_environment():
+    assert credentials_from_env({}) is None
+    credentials = credentials_from_env(
+        {"PEI_SMTP_HOST": "smtp.sg.gov.co", "PEI_SMTP_PORT": "2525", "PEI_SMTP_USERNAME": "pei", "PEI_SMTP_PASSWORD": "s3creto"}
+    )
+    assert credentials.smtp_server == "smtp.sg.gov.co" and credentials.smtp_port == 2525
+    assert credentials.smtp_type.name == "STARTTLS" and credentials.username == "pei"
+    assert credentials.password.get_secret_value() == "s3creto" and "s3creto" not in repr(credentials)
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({}, "ningún servidor SMTP: defina las variables de entorno PEI_SMTP_HOST"),
+        ({"PEI_SMTP_HOST": "h", "PEI_SMTP_TYPE": "tls"}, "PEI_SMTP_TYPE vale «TLS»; se esperaba SSL, STARTTLS o INSECURE"),
+        ({"PEI_SMTP_HOST": "h", "PEI_SMTP_PORT": "x"}, "PEI_SMTP_PORT vale «x»; se esperaba un número de puerto"),
+    ],
+)
+def test_missing_or_wrong_smtp_settings_say_what_to_set(environ, message):
+    with pytest.raises(DistributionError, match=message) as raised:
+        load_credentials(EMAIL, environ)
+    assert not raised.value.transient
+
+
+def test_sender_comes_from_settings_environment_or_user():
+    credentials = credentials_from_env({"PEI_SMTP_HOST": "h", "PEI_SMTP_USERNAME": "user@sg.gov.co"})
+    assert sender_address(replace(EMAIL, sender="a@sg.gov.co"), credentials, {"PEI_SMTP_FROM": "b@sg.gov.co"}) == "a@sg.gov.co"
+    assert sender_address(EMAIL, credentials, {"PEI_SMTP_FROM": "b@sg.gov.co"}) == "b@sg.gov.co"
+    assert sender_address(EMAIL, credentials, {}) == "user@sg.gov.co"
+    with pytest.raises(DistributionError, match="Falta el remitente"):
+        sender_address(EMAIL, credentials_from_env({"PEI_SMTP_HOST": "h"}), {})
+
+
+def test_send_through_a_real_smtp_server(smtp_server):
+    credentials = load_credentials(EMAIL)
+    message = build_message(EMAIL, sender_address(EMAIL, credentials), FIELDS, [PDF, DECK])
+    sent = send(message, credentials)
+    assert len(smtp_server.received) == 1
+    envelope, received = smtp_server.received[0]
+    assert sorted(envelope.rcpt_tos) == ["control@sg.gov.co", "jefe@sg.gov.co", "planeacion@sg.gov.co"]
+    assert envelope.mail_from == "pei@sg.gov.co"
+    assert received["Subject"] == "PEI Secretaría General: corte 2024-T3"
+    assert {p.get_filename(): p.get_content() for p in received.iter_attachments()} == {PDF.name: PDF.content, DECK.name: DECK.content}
+    assert sent.attachments == [PDF.name, DECK.name] and sent.to == list(EMAIL.to) and sent.cc == list(EMAIL.cc)
+
+
+def test_server_down_is_a_transient_failure(smtp_down):
+    credentials = load_credentials(EMAIL)
+    message = build_message(EMAIL, "pei@sg.gov.co", FIELDS, [PDF])
+    with pytest.raises(DistributionError, match=f"No se pudo conectar con el servidor de correo 127.0.0.1:{smtp_down}") as raised:
+        send(message, credentials, timeout=2)
+    assert raised.value.transient
+
+
+def test_publication_folder_sits_beside_the_outputs(tmp_path):
+    assert publication_folder("publicacion", tmp_path / "outputs", "sg", Cut(2024, 3)) == tmp_path / "publicacion" / "sg" / "2024-T3"
+    assert publication_folder(str(tmp_path / "x"), tmp_path / "outputs", "sg", Cut(2024, 3)) == tmp_path / "x" / "sg" / "2024-T3"
+
+
+def test_copy_to_publication_replaces_whole_files(tmp_path):
+    sources = tmp_path / "cut"
+    sources.mkdir()
+    (sources / PDF.name).write_bytes(PDF.content)
+    folder = tmp_path / "pub" / "sg" / "2024-T3"
+    folder.mkdir(parents=True)
+    (folder / PDF.name).write_bytes(b"older version")
+    copies = copy_to_publication([sources / PDF.name], folder)
+    assert copies == [folder / PDF.name] and copies[0].read_bytes() == PDF.content
+    assert os.listdir(folder) == [PDF.name]
+
+
+def test_unwritable_publication_folder_is_a_clear_failure(tmp_path):
+    (tmp_path / "pub").write_text("a file, not a folder")
+    source = tmp_path / PDF.name
+    source.write_bytes(PDF.content)
+    with pytest.raises(DistributionError, match="No se pudieron copiar los archivos a la carpeta de publicación"):
+        copy_to_publication([source], tmp_path / "pub" / "sg")
