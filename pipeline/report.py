@@ -26,6 +26,7 @@ __all__ = [
     "SLIDE_W", "SLIDE_H", "MARGIN", "Report", "Cover", "Summary", "Prose", "Card", "Cards",
     "Column", "Cell", "Row", "Table", "Detail", "Series", "Chart", "ChartSlide", "Comment",
     "Comments", "Closing", "Kpi", "LightCount", "build_report", "LIGHT_LABELS", "TABLE_COLUMNS",
+    "attainment_text", "amount_text", "light_label",
 ]
 
 SLIDE_W, SLIDE_H, MARGIN = 960.0, 540.0, 40.0
@@ -228,14 +229,14 @@ class Report:
 # --- formatting helpers -----------------------------------------------------------------------
 
 
-def _attainment(a: Attainment) -> str:
+def attainment_text(a: Attainment) -> str:
     if a.ok:
         assert a.percent is not None
         return percent(a.percent)
     return "Sin reporte" if a.status is Status.NOT_REPORTED else "N/A"
 
 
-def _amount(value: float | None, missing: str = "Sin reporte") -> str:
+def amount_text(value: float | None, missing: str = "Sin reporte") -> str:
     return missing if value is None else number(value)
 
 
@@ -246,7 +247,7 @@ def _annualization(ind: Indicator) -> str:
     return label
 
 
-def _light_label(r: IndicatorResult) -> str:
+def light_label(r: IndicatorResult) -> str:
     if r.traffic_light is TrafficLight.GRIS and r.year.status is Status.UNDEFINED:
         return "N/A"
     return LIGHT_LABELS[r.traffic_light]
@@ -283,12 +284,12 @@ def _row(ind: Indicator, r: IndicatorResult) -> tuple[Cell, ...]:
     values = (
         _annualization(ind),
         number(r.plan_target),
-        _amount(r.year_target, "N/A"),
-        _amount(r.executed_year),
-        _attainment(r.year),
-        _amount(r.executed_plan),
-        _attainment(r.plan),
-        _light_label(r),
+        amount_text(r.year_target, "N/A"),
+        amount_text(r.executed_year),
+        attainment_text(r.year),
+        amount_text(r.executed_plan),
+        attainment_text(r.plan),
+        light_label(r),
     )
     return (Cell(name), *(Cell((Run(v),)) for v in values))
 
@@ -358,7 +359,7 @@ def _details(plan: Plan, objective: Objective, result: PlanResult, year: int) ->
         details.append(
             Detail(
                 title=_continued(f"Metas e indicadores Objetivo {objective.id}", n, len(pages)),
-                attainment=_attainment(orow.year),
+                attainment=attainment_text(orow.year),
                 attainment_label=f"Avance {year}",
                 light=orow.traffic_light,
                 text=text if n == 0 else (),
@@ -390,7 +391,7 @@ def _cards(plan: Plan, result: PlanResult) -> list[Cards]:
                 text=text,
                 text_size=fit_size(text, CARD_TEXT_W, CARD_TEXT_H, (13, 12.5, 12, 11.5, 11, 10.5, 10, 9.5, 9, 8.5, 8)),
                 count_label=_indicators_label(len(objective.indicator_ids)),
-                attainment=_attainment(o.year),
+                attainment=attainment_text(o.year),
                 light=o.traffic_light,
             )
         )
@@ -421,7 +422,7 @@ def _attention(plan: Plan, result: PlanResult, cut: Cut) -> list[tuple[TrafficLi
         reasons = []
         if r.traffic_light is TrafficLight.ROJO or r.traffic_light is TrafficLight.NARANJA:
             meaning = LIGHT_MEANINGS[r.traffic_light]
-            reasons.append(f"{meaning}, avance {cut.year} de {_attainment(r.year)} frente a {percent(r.expected)} esperado")
+            reasons.append(f"{meaning}, avance {cut.year} de {attainment_text(r.year)} frente a {percent(r.expected)} esperado")
         elif not r.reported:
             reasons.append(f"sin reporte en {cut.year} al corte {cut}")
         elif r.year.status is Status.UNDEFINED:
@@ -445,8 +446,8 @@ def _summaries(plan: Plan, result: PlanResult, cut: Cut) -> list[Summary]:
     overall = result.overall
     first, last = plan.period
     kpis = (
-        Kpi(f"Avance de la vigencia {cut.year}", _attainment(overall.year), overall.traffic_light),
-        Kpi(f"Avance del plan {first}-{last}", _attainment(overall.plan)),
+        Kpi(f"Avance de la vigencia {cut.year}", attainment_text(overall.year), overall.traffic_light),
+        Kpi(f"Avance del plan {first}-{last}", attainment_text(overall.plan)),
         Kpi("Esperado al corte", percent(overall.expected) if overall.expected is not None else "N/A"),
         Kpi("Indicadores con reporte", f"{overall.reported} de {overall.indicators}"),
     )
