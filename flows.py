@@ -1,39 +1,72 @@
 """Prefect flows of the quarterly report. Wiring only: every step's work is in `pipeline`.
 
 `quarterly_report` reports every entity an input folder holds, one mapped `report_entity` task
-each; the steps of an entity's cut are nested tasks. Tasks load, call the core, and return; none of them holds business rules.
-With no `PREFECT_API_URL`, Prefect runs these on its embedded temporary server.
+each; the steps of an entity's cut are nested tasks. After publishing, a cut is distributed
+(publication folder, e-mail) and recorded in Prefect (a Markdown summary, links to the files).
+`resend_report` distributes an already published cut again without regenerating it.
+`deployments()` serves both on a real server, the quarterly one on a schedule in Bogotá time.
+Tasks load, call the core, and return; none of them holds business rules. With no
+`PREFECT_API_URL`, Prefect runs these on its embedded temporary server.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from prefect import flow, task, unmapped
+from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 
 from pipeline import versions
 from pipeline.attainment import PlanResult, plan_attainment
-from pipeline.errors import EntitiesFailed, PipelineError
+from pipeline.distribution import (
+    Attachment,
+    Sent,
+    build_message,
+    copy_to_publication,
+    load_credentials,
+    publication_folder,
+    send,
+    sender_address,
+    template_fields,
+)
+from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError
 from pipeline.ingest import Entity, find_entities, load_execution, load_plan, load_settings
 from pipeline.model import Plan
-from pipeline.periods import Cut, check_cut, default_cut, parse_period
+from pipeline.periods import Cut, check_cut, default_cut, last_closed_quarter, parse_period
+from pipeline.publish import (
+    Artifact,
+    Publication,
+    csv_bytes,
+    cut_lock,
+    file_record,
+    history_folder,
+    manifest_bytes,
+    publish,
+    read_published,
+    update_manifest,
+)
 from pipeline.render_pdf import render_pdf
 from pipeline.render_pptx import render_deck
 from pipeline.report import Report, build_report
-from pipeline.publish import Artifact, csv_bytes, cut_lock, file_record, history_folder, manifest_bytes, publish
-from pipeline.settings import Settings
+from pipeline.settings import Email, Settings
+from pipeline.summary import attainment_markdown
 from pipeline.tables import avance_table, objetivos_table
 
 PROGRESS = logging.getLogger("pei_report.progress")
 """Step-by-step progress for the command line (a rich handler shows it); not Prefect's log."""
 
 BOGOTA = ZoneInfo("America/Bogota")
+QUARTERLY_CRON = "0 6 15 1,4,7,10 *"
+"""06:00 on day 15 of January, April, July and October (Bogotá time)."""
 
 
 @dataclass(frozen=True)
@@ -48,10 +81,16 @@ class EntityReport:
     plan_year_percent: float | None = None
     traffic_lights: dict[str, int] = field(default_factory=dict)
     inconsistent: list[str] = field(default_factory=list)
+    kept: Path | None = None
+    distribution: dict[str, Any] = field(default_factory=dict)
 
 
 def _step(entity: Entity, text: str) -> None:
     PROGRESS.info(text, extra={"entity": entity.slug})
+
+
+def _now() -> datetime:
+    return datetime.now(BOGOTA)
 
 
 @task(name="Leer plan.yaml", cache_policy=NO_CACHE)
@@ -107,26 +146,142 @@ def render_pdf_file(report: Report, name: str, attachments: list[Artifact]) -> A
 
 @task(name="Publicar resultados", cache_policy=NO_CACHE)
 def publish_outputs(
-    entity: Entity, plan: Plan, cut: Cut, sources: list[Path], artifacts: list[Artifact], output_dir: Path
-) -> list[Path]:
-    base = Path.cwd()
+    entity: Entity,
+    plan: Plan,
+    cut: Cut,
+    sources: list[Path],
+    artifacts: list[Artifact],
+    output_dir: Path,
+    distribution: dict[str, Any],
+) -> Publication:
     manifest = manifest_bytes(
         entity={"slug": entity.slug, "name": plan.entity},
         period=str(cut),
-        generated_at=datetime.now(BOGOTA),
-        inputs=[file_record(p, base) for p in sources if p.exists()],
+        generated_at=_now(),
+        inputs=[file_record(p, Path.cwd()) for p in sources if p.exists()],
         outputs=artifacts,
         versions=versions(),
+        extra={"distribution": distribution},
     )
     target = output_dir / entity.slug / str(cut)
     history = history_folder(output_dir, entity.slug, str(cut))
-    with cut_lock(target):
-        return publish(target, [*artifacts, Artifact("manifest.json", manifest)], history).files
+    return publish(target, [*artifacts, Artifact("manifest.json", manifest)], history)
+
+
+def _artifact_key(slug: str, cut: Cut) -> str:
+    """Prefect artifact keys: lowercase letters, digits and dashes."""
+    return re.sub(r"[^a-z0-9-]+", "-", f"pei-{slug}-{cut}".lower()).strip("-")
+
+
+@task(name="Registrar resumen y enlaces en Prefect", cache_policy=NO_CACHE)
+def record_artifacts(entity: Entity, plan: Plan, result: PlanResult, files: list[Path]) -> None:
+    create_markdown_artifact(
+        markdown=attainment_markdown(plan, result),
+        key=_artifact_key(entity.slug, result.cut),
+        description=f"Avance del PEI de {plan.entity} al corte {result.cut}",
+    )
+    for path in files:
+        create_link_artifact(link=path.resolve().as_uri(), link_text=path.name, description=f"{entity.slug} {result.cut}")
+
+
+@task(name="Copiar a la carpeta de publicación", cache_policy=NO_CACHE)
+def copy_to_publication_folder(files: list[Path], folder: Path) -> list[Path]:
+    copies = copy_to_publication(files, folder)
+    for path in copies:
+        create_link_artifact(link=path.resolve().as_uri(), link_text=f"Publicado: {path.name}")
+    return copies
+
+
+def _is_transient(task, task_run, state) -> bool:
+    """Retry only what may pass on its own (server down or busy), not a wrong configuration."""
+    return bool(getattr(state.data, "transient", False))
+
+
+@task(name="Enviar el reporte por correo", cache_policy=NO_CACHE, retry_condition_fn=_is_transient)
+def send_report_email(email: Email, fields: dict[str, str], files: list[Path]) -> Sent:
+    credentials = load_credentials(email)
+    sender = sender_address(email, credentials)
+    message = build_message(email, sender, fields, [Attachment(p.name, p.read_bytes()) for p in files])
+    return send(message, credentials)
+
+
+@task(name="Actualizar manifest.json con la distribución", cache_policy=NO_CACHE)
+def record_distribution(folder: Path, distribution: dict[str, Any]) -> None:
+    update_manifest(folder, distribution=distribution)
+
+
+def _distribute(
+    slug: str, entity_name: str, cut: Cut, files: list[Path], settings: Settings, output_dir: Path
+) -> tuple[dict[str, Any], DistributionError | None]:
+    """Copy the deck and PDF to the publication folder and e-mail them; never raises.
+
+    Returns the manifest's record of what happened and the first error, if any.
+    """
+    deliverables = [p for p in files if p.suffix.lower() in (".pdf", ".pptx")]
+    distribution = settings.distribution
+    record: dict[str, Any] = {"updated_at": _now().isoformat(timespec="seconds")}
+    errors: list[DistributionError] = []
+    if distribution.folder is not None:
+        folder = publication_folder(distribution.folder, output_dir, slug, cut)
+        state = copy_to_publication_folder(deliverables, folder, return_state=True)
+        if state.is_completed():
+            record["publication"] = {"status": "copied", "folder": str(folder), "files": [p.name for p in deliverables]}
+        else:
+            errors.append(_as_distribution_error(state.result(raise_on_failure=False)))
+            record["publication"] = {"status": "failed", "folder": str(folder), "error": str(errors[-1])}
+    email = distribution.email
+    if not email.active:
+        record["email"] = {"status": "not_configured"}
+    else:
+        sending = send_report_email.with_options(retries=email.retries, retry_delay_seconds=email.retry_delay_seconds)
+        state = sending(email, template_fields(entity_name, slug, cut), deliverables, return_state=True)
+        if state.is_completed():
+            sent: Sent = state.result()
+            record["email"] = {
+                "status": "sent",
+                "sent_at": _now().isoformat(timespec="seconds"),
+                "from": sent.sender,
+                "to": sent.to,
+                "cc": sent.cc,
+                "subject": sent.subject,
+                "attachments": sent.attachments,
+                "server": sent.server,
+                "message_id": sent.message_id,
+                **({"refused": sent.extra["rechazados"]} if "rechazados" in sent.extra else {}),
+            }
+        else:
+            error = _as_distribution_error(state.result(raise_on_failure=False))
+            errors.append(error)
+            record["email"] = {
+                "status": "failed",
+                "to": list(email.to),
+                "cc": list(email.cc),
+                "attempts": email.retries + 1 if error.transient else 1,
+                "error": str(error),
+            }
+    record["status"] = "failed" if errors else "distributed"
+    return record, (errors[0] if errors else None)
+
+
+def _as_distribution_error(error: BaseException) -> DistributionError:
+    if isinstance(error, DistributionError):
+        return error
+    return DistributionError(f"Falla inesperada al distribuir: {type(error).__name__}: {error}")
+
+
+def _distribution_failed(slug: str, cut: Cut, target: Path, error: DistributionError) -> DistributionError:
+    return DistributionError(
+        f"Los reportes de {slug} al corte {cut} quedaron publicados en {target}, pero la "
+        f"distribución falló: {error} Cuando se resuelva, reenvíelos sin regenerarlos con: "
+        f"pei-report resend --entity {slug} --period {cut} (con las mismas --input y --output)."
+    )
 
 
 @task(name="Reportar entidad", task_run_name="reportar-{entity.slug}", cache_policy=NO_CACHE)
-def report_entity(entity: Entity, output_dir: Path, period: str | None = None) -> EntityReport:
-    """One entity's cut: read and validate, compute, write the tables, publish atomically."""
+def report_entity(
+    entity: Entity, output_dir: Path, period: str | None = None, distribute: bool = True
+) -> EntityReport:
+    """One entity's cut: read and validate, compute, render, publish atomically, distribute."""
     _step(entity, "Leyendo plan.yaml")
     plan = read_plan(entity.folder)
     settings = read_settings(entity.folder)
@@ -143,34 +298,84 @@ def report_entity(entity: Entity, output_dir: Path, period: str | None = None) -
     pdf = render_pdf_file(report, pdf_name, [t for t in tables if t.name == "avance.csv"])
     artifacts = [deck, pdf, *tables]
     target = output_dir / entity.slug / str(cut)
-    _step(entity, f"Publicando en {target}")
     sources = [entity.folder / "plan.yaml", source, entity.folder / "configuracion.yaml"]
-    files = publish_outputs(entity, plan, cut, sources, artifacts, output_dir)
+    will_distribute = distribute and settings.distribution.active
+    status = "pending" if will_distribute else ("skipped" if settings.distribution.active else "not_configured")
+    with cut_lock(target):  # one run at a time publishes, keeps history and distributes this cut
+        _step(entity, f"Publicando en {target}")
+        publication = publish_outputs(entity, plan, cut, sources, artifacts, output_dir, {"status": status})
+        if publication.kept:
+            _step(entity, f"Los archivos anteriores del corte quedaron en {publication.kept}")
+        record_artifacts(entity, plan, result, publication.files)
+        distribution, error = {"status": status}, None
+        if will_distribute:
+            _step(entity, "Distribuyendo: carpeta de publicación y correo")
+            distribution, error = _distribute(entity.slug, plan.entity, cut, publication.files, settings, output_dir)
+            record_distribution(target, distribution)
+    if error is not None:
+        raise _distribution_failed(entity.slug, cut, target, error)
     return EntityReport(
         slug=entity.slug,
         entity=plan.entity,
         period=str(cut),
         folder=target,
-        files=files,
+        files=publication.files,
         plan_year_percent=result.overall.year.percent,
         traffic_lights={light.value: n for light, n in result.light_counts().items()},
         inconsistent=result.inconsistent(),
+        kept=publication.kept,
+        distribution=distribution,
     )
 
 
-@flow(name="quarterly_report")
-def quarterly_report(
-    input_dir: str = "inputs", output_dir: str = "outputs", period: str | None = None
-) -> list[EntityReport]:
-    """Report every entity under `input_dir` at `period` (default: each one's latest quarter).
+@task(name="Reenviar entidad", task_run_name="reenviar-{entity.slug}", cache_policy=NO_CACHE)
+def resend_entity(entity: Entity, output_dir: Path, period: str) -> EntityReport:
+    """Distribute a published cut again, as it is on disk (checked against its manifest)."""
+    settings = read_settings(entity.folder)
+    if not settings.distribution.active:
+        raise DistributionError(
+            f"La entidad {entity.slug} no tiene distribución configurada: agregue carpeta_publicacion "
+            f"o destinatarios en la sección distribucion de {entity.folder / 'configuracion.yaml'}."
+        )
+    cut = parse_period(period)
+    target = output_dir / entity.slug / str(cut)
+    with cut_lock(target):
+        _step(entity, f"Verificando los archivos publicados en {target}")
+        manifest, files = read_published(target)
+        _step(entity, "Distribuyendo: carpeta de publicación y correo")
+        name = manifest.get("entity", {}).get("name") or entity.slug
+        distribution, error = _distribute(entity.slug, name, cut, files, settings, output_dir)
+        record_distribution(target, distribution)
+    if error is not None:
+        raise _distribution_failed(entity.slug, cut, target, error)
+    return EntityReport(slug=entity.slug, entity=name, period=str(cut), folder=target, files=files, distribution=distribution)
 
-    One mapped task per entity. One entity's failure does not stop the others; the run then
-    fails with `EntitiesFailed` (or, with a single entity, with that entity's own error).
-    """
-    if period:
-        period = str(parse_period(period))  # a malformed period fails before any work
-    entities = find_entities(Path(input_dir))
-    futures = report_entity.map(entities, output_dir=unmapped(Path(output_dir)), period=unmapped(period))
+
+def _select(entities: list[Entity], wanted: str | None, input_dir: Path) -> list[Entity]:
+    if not wanted:
+        return entities
+    chosen = [e for e in entities if e.slug == wanted]
+    if not chosen:
+        raise InputError.single(
+            input_dir,
+            f"que no hay una entidad «{wanted}»",
+            "una de: " + ", ".join(e.slug for e in entities),
+            hint="El nombre de la entidad es el de su carpeta de inputs.",
+        )
+    return chosen
+
+
+def _scheduled_day() -> date | None:
+    """The Bogotá date a run was scheduled for, if the deployment's schedule created it."""
+    context = FlowRunContext.get()
+    run = context.flow_run if context else None
+    if run is None or not run.auto_scheduled or run.expected_start_time is None:
+        return None
+    return run.expected_start_time.astimezone(BOGOTA).date()
+
+
+def _gather(entities: list[Entity], futures) -> list[EntityReport]:
+    """Each entity's report; one entity's failure does not stop the others."""
     reports: list[EntityReport] = []
     failures: dict[str, PipelineError] = {}
     for entity, future in zip(entities, futures):
@@ -184,3 +389,72 @@ def quarterly_report(
     if failures:
         raise EntitiesFailed(failures, [r.slug for r in reports])
     return reports
+
+
+@flow(name="quarterly_report")
+def quarterly_report(
+    input_dir: str = "inputs",
+    output_dir: str = "outputs",
+    period: str | None = None,
+    entity: str | None = None,
+    distribute: bool = True,
+) -> list[EntityReport]:
+    """Report every entity under `input_dir` (or only `entity`) at `period`.
+
+    Without `period`: a run created by the deployment's schedule reports the last quarter closed
+    before its scheduled date; any other run, each entity's latest quarter with data. One
+    mapped task per entity; one entity's failure does not stop the others, and the run then
+    fails with `EntitiesFailed` (or, with a single entity, with that entity's own error).
+    """
+    if period:
+        period = str(parse_period(period))  # a malformed period fails before any work
+    elif (day := _scheduled_day()) is not None:
+        period = str(last_closed_quarter(day))
+        PROGRESS.info(f"Ejecución programada para el {day}: se reporta el corte {period}", extra={"entity": "*"})
+    entities = _select(find_entities(Path(input_dir)), entity, Path(input_dir))
+    futures = report_entity.map(
+        entities, output_dir=unmapped(Path(output_dir)), period=unmapped(period), distribute=unmapped(distribute)
+    )
+    return _gather(entities, futures)
+
+
+@flow(name="resend_report")
+def resend_report(
+    period: str, input_dir: str = "inputs", output_dir: str = "outputs", entity: str | None = None
+) -> list[EntityReport]:
+    """Distribute a published cut again (publication folder and e-mail) without regenerating it."""
+    period = str(parse_period(period))
+    entities = _select(find_entities(Path(input_dir)), entity, Path(input_dir))
+    futures = resend_entity.map(entities, output_dir=unmapped(Path(output_dir)), period=unmapped(period))
+    return _gather(entities, futures)
+
+
+def deployments(input_dir: Path, output_dir: Path, cron: str = QUARTERLY_CRON, timezone: str = "America/Bogota"):
+    """The deployments a server runs: `trimestral` on the quarterly schedule, `reenviar` on demand.
+
+    Paths are made absolute so a run does not depend on the folder the worker runs in.
+    """
+    from prefect.schedules import Cron
+    from prefect.types.entrypoint import EntrypointType
+
+    parameters = {"input_dir": str(Path(input_dir).resolve()), "output_dir": str(Path(output_dir).resolve())}
+    quarterly = quarterly_report.to_deployment(
+        name="trimestral",
+        schedules=[Cron(cron, timezone=timezone)],
+        parameters=parameters,
+        description=(
+            "Seguimiento trimestral del PEI: genera la presentación, el PDF y las tablas de cada "
+            "entidad, los publica y los distribuye. Sin periodo, una ejecución programada reporta "
+            "el último trimestre cerrado antes de su fecha."
+        ),
+        tags=["pei"],
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
+    resend = resend_report.to_deployment(
+        name="reenviar",
+        parameters=parameters,
+        description="Reenvía un corte ya publicado (carpeta de publicación y correo) sin regenerarlo.",
+        tags=["pei"],
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
+    return [quarterly, resend]

@@ -1,7 +1,8 @@
 """The `pei-report` command: starts the Prefect flow and turns errors into exit statuses.
 
 This is the only place where exceptions become exit codes: 0 success, 2 invalid input (a
-Spanish message naming file, row and column, no traceback), 1 anything else.
+Spanish message naming file, row and column, no traceback), 3 reports published but not
+distributed (publication folder or e-mail), 1 anything else.
 Prefect's own log lines go to a log file under the output folder (or to the console with
 --verbose), so the user sees the steps and the files written.
 """
@@ -22,7 +23,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from pipeline.errors import EntitiesFailed, InputError, PipelineError
+from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError
 from pipeline.formatting import percent
 from pipeline.periods import PeriodError, parse_period
 
@@ -34,6 +35,7 @@ app = typer.Typer(
 
 EXIT_INPUT = 2
 EXIT_FAILURE = 1
+EXIT_DISTRIBUTION = 3
 
 
 @app.callback()
@@ -53,10 +55,16 @@ class _ProgressHandler(logging.Handler):
         self.console.print(f"  [dim]{entity}[/dim] · {escape(record.getMessage())}")
 
 
-def _log_file(output: Path) -> Path:
+KEPT_LOGS = 100
+
+
+def _log_file(output: Path, kind: str = "pei-report") -> Path:
+    """A new log file under `<output>/.logs/`; only the newest `KEPT_LOGS` of its kind stay."""
     folder = output / ".logs"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"pei-report-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    for old in sorted(folder.glob(f"{kind}-*.log"))[: -KEPT_LOGS + 1]:
+        old.unlink(missing_ok=True)
+    return folder / f"{kind}-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
 
 
 @contextmanager
@@ -108,27 +116,35 @@ def _fail(console: Console, message: str, code: int, log_file: Path | None = Non
     return typer.Exit(code)
 
 
-@app.command()
-def run(
-    ctx: typer.Context,
-    input: Annotated[
-        Path, typer.Option("--input", help="Carpeta de una entidad (con plan.yaml) o carpeta de carpetas de entidades.")
-    ] = Path("inputs"),
-    period: Annotated[
-        str | None,
-        typer.Option("--period", help="Corte a reportar: 2024-T3 (o 2024T3, 2024-Q3, 2024Q3). Por defecto, el último trimestre con datos de la vigencia."),
-    ] = None,
-    output: Annotated[Path, typer.Option("--output", help="Carpeta de resultados.")] = Path("outputs"),
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Muestra también el registro de Prefect.")] = False,
-) -> None:
-    """Genera los reportes del corte: avance.csv, objetivos.csv y manifest.json por entidad."""
-    err = Console(stderr=True, highlight=False)
-    out = Console(highlight=False, soft_wrap=True)
-    try:
-        period = str(parse_period(period)) if period is not None else None
-    except PeriodError as exc:
-        raise _fail(err, str(exc), EXIT_INPUT) from None
+def _exit_code(exc: PipelineError) -> int:
+    if isinstance(exc, (InputError, PeriodError)):
+        return EXIT_INPUT
+    if isinstance(exc, DistributionError):
+        return EXIT_DISTRIBUTION
+    if isinstance(exc, EntitiesFailed):
+        if exc.only_bad_input:
+            return EXIT_INPUT
+        if all(isinstance(e, DistributionError) for e in exc.failures.values()):
+            return EXIT_DISTRIBUTION
+    return EXIT_FAILURE
 
+
+InputOption = Annotated[
+    Path, typer.Option("--input", help="Carpeta de una entidad (con plan.yaml) o carpeta de carpetas de entidades.")
+]
+OutputOption = Annotated[Path, typer.Option("--output", help="Carpeta de resultados.")]
+EntityOption = Annotated[
+    str | None, typer.Option("--entity", help="Solo esta entidad (el nombre de su carpeta), si --input tiene varias.")
+]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Muestra también el registro de Prefect.")]
+
+
+def _run_flow(ctx: typer.Context, output: Path, verbose: bool, headline: str, start):
+    """Run a flow with progress on stderr and Prefect's log in a file; errors become exit codes.
+
+    `start(flows_module)` starts the flow and returns its reports.
+    """
+    err = Console(stderr=True, highlight=False)
     # Before Prefect is imported: no telemetry calls from a machine without network.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     try:
@@ -136,36 +152,140 @@ def run(
     except OSError as exc:
         raise _fail(err, f"No se puede escribir en la carpeta de resultados {output}: {exc.strerror}.", EXIT_FAILURE) from None
 
-    from flows import PROGRESS, quarterly_report  # Prefect's import sets up its logging
+    import flows  # Prefect's import sets up its logging
 
-    PROGRESS.setLevel(logging.INFO)
-    PROGRESS.propagate = verbose
+    flows.PROGRESS.setLevel(logging.INFO)
+    flows.PROGRESS.propagate = verbose
     progress_handler = _ProgressHandler(err)
-    PROGRESS.addHandler(progress_handler)
-    err.print(f"[bold]pei-report[/bold] · entrada {input} · salida {output}" + (f" · corte {period}" if period else ""))
+    flows.PROGRESS.addHandler(progress_handler)
+    err.print(headline)
     try:
         owns_process = bool(ctx.obj and ctx.obj.get("owns_process"))
         with _routed_logs(verbose, log_file, restore=not owns_process):
-            reports = quarterly_report(input_dir=str(input), output_dir=str(output), period=period)
-    except (InputError, PeriodError) as exc:
-        raise _fail(err, str(exc), EXIT_INPUT, log_file) from None
-    except EntitiesFailed as exc:
-        raise _fail(err, str(exc), EXIT_INPUT if exc.only_bad_input else EXIT_FAILURE, log_file) from None
+            reports = start(flows)
     except PipelineError as exc:
-        raise _fail(err, str(exc), EXIT_FAILURE, log_file) from None
+        raise _fail(err, str(exc), _exit_code(exc), log_file) from None
     except Exception as exc:  # the edge: anything unexpected becomes a message and exit 1
         with log_file.open("a", encoding="utf-8") as handle:
             traceback.print_exception(exc, file=handle)
         raise _fail(err, f"Falla inesperada: {type(exc).__name__}: {exc}", EXIT_FAILURE, log_file) from None
     finally:
-        PROGRESS.removeHandler(progress_handler)
+        flows.PROGRESS.removeHandler(progress_handler)
+    return err, log_file, reports
 
+
+def _distribution_line(distribution: dict) -> str | None:
+    """«Distribución: copiado a publicacion/...; correo enviado a a@x, b@y»."""
+    parts = []
+    publication = distribution.get("publication")
+    if publication:
+        parts.append(f"copiado a {publication['folder']}")
+    email = distribution.get("email")
+    if email and email.get("status") == "sent":
+        parts.append(f"correo enviado a {', '.join(email['to'] + email['cc'])}")
+    if distribution.get("status") == "skipped":
+        parts.append("omitida (--no-distribute)")
+    return f"Distribución: {'; '.join(parts)}" if parts else None
+
+
+def _print_reports(err: Console, reports, log_file: Path) -> None:
+    out = Console(highlight=False, soft_wrap=True)
     for report in reports:
         err.print(f"[green]✓[/green] {escape(report.entity)} · corte {report.period}")
-        err.print(f"    {_summary(report)}")
+        if report.plan_year_percent is not None or report.traffic_lights:
+            err.print(f"    {_summary(report)}")
+        if report.kept:
+            err.print(f"    Versión anterior guardada en {escape(str(report.kept))}")
+        line = _distribution_line(report.distribution)
+        if line:
+            err.print(f"    {escape(line)}")
         for path in report.files:
             out.print(str(path))
     err.print(f"[dim]Registro de Prefect: {log_file}[/dim]")
+
+
+def _period_or_exit(period: str | None) -> str | None:
+    try:
+        return str(parse_period(period)) if period is not None else None
+    except PeriodError as exc:
+        raise _fail(Console(stderr=True, highlight=False), str(exc), EXIT_INPUT) from None
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    input: InputOption = Path("inputs"),
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="Corte a reportar: 2024-T3 (o 2024T3, 2024-Q3, 2024Q3). Por defecto, el último trimestre con datos de la vigencia."),
+    ] = None,
+    output: OutputOption = Path("outputs"),
+    entity: EntityOption = None,
+    distribute: Annotated[
+        bool, typer.Option("--distribute/--no-distribute", help="Copiar a la carpeta de publicación y enviar por correo (según configuracion.yaml).")
+    ] = True,
+    verbose: VerboseOption = False,
+) -> None:
+    """Genera el corte de cada entidad: presentación, PDF, tablas y manifest.json; luego lo distribuye."""
+    period = _period_or_exit(period)
+    headline = f"[bold]pei-report[/bold] · entrada {input} · salida {output}" + (f" · corte {period}" if period else "")
+    err, log_file, reports = _run_flow(
+        ctx, output, verbose, headline,
+        lambda flows: flows.quarterly_report(
+            input_dir=str(input), output_dir=str(output), period=period, entity=entity, distribute=distribute
+        ),
+    )
+    _print_reports(err, reports, log_file)
+
+
+@app.command()
+def resend(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option("--period", help="Corte ya publicado que se reenvía: 2024-T3.")],
+    input: InputOption = Path("inputs"),
+    output: OutputOption = Path("outputs"),
+    entity: EntityOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Reenvía un corte ya publicado (carpeta de publicación y correo) sin regenerarlo."""
+    period = _period_or_exit(period)
+    headline = f"[bold]pei-report resend[/bold] · corte {period} · resultados {output}"
+    err, log_file, reports = _run_flow(
+        ctx, output, verbose, headline,
+        lambda flows: flows.resend_report(period=period, input_dir=str(input), output_dir=str(output), entity=entity),
+    )
+    _print_reports(err, reports, log_file)
+
+
+@app.command()
+def serve(
+    input: InputOption = Path("inputs"),
+    output: OutputOption = Path("outputs"),
+    cron: Annotated[str, typer.Option("--cron", help="Programación (cron, hora de Bogotá).")] = "0 6 15 1,4,7,10 *",
+    port: Annotated[int, typer.Option("--port", help="Puerto del servidor de Prefect que se inicia.")] = 4200,
+    api_url: Annotated[
+        str | None, typer.Option("--api-url", help="Usar un servidor de Prefect ya iniciado (por defecto PREFECT_API_URL).")
+    ] = None,
+) -> None:
+    """Inicia un servidor de Prefect local y atiende los despliegues trimestral (programado) y reenviar."""
+    from pipeline import service
+
+    err = Console(stderr=True, highlight=False)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    api_url = api_url or os.environ.get("PREFECT_API_URL")
+    try:
+        with service.prefect_server(api_url, port, _log_file(output, "prefect-server")) as url:
+            os.environ["PREFECT_API_URL"] = url  # before Prefect is imported
+            err.print(f"[bold]pei-report serve[/bold] · servidor de Prefect {url} · interfaz {url.removesuffix('/api')}")
+            err.print(f"  Programación «{cron}» (America/Bogota) · entrada {input} · salida {output}. Ctrl+C para detener.")
+            from prefect import serve as prefect_serve
+
+            import flows
+
+            prefect_serve(*flows.deployments(input, output, cron=cron), print_starting_message=False)
+    except service.ServerError as exc:
+        raise _fail(err, str(exc), EXIT_FAILURE) from None
+
 
 
 def main() -> None:

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.errors import PublishError
+from pipeline.errors import InputError, PublishError
 
 __all__ = [
     "Artifact",
@@ -47,6 +47,8 @@ __all__ = [
     "replace_file",
     "cut_lock",
     "history_folder",
+    "read_published",
+    "update_manifest",
 ]
 
 
@@ -307,3 +309,42 @@ def cut_lock(target: Path, timeout: float = 600.0, poll: float = 0.2) -> Iterato
         yield
     finally:
         handle.close()  # closing the file releases the lock
+
+
+def read_published(folder: Path) -> tuple[dict[str, object], list[Path]]:
+    """A published cut's manifest and files, after checking every file against its sha256."""
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        raise InputError.single(
+            folder,
+            "que no hay un corte publicado (falta manifest.json)",
+            "la carpeta de un corte ya generado",
+            hint="Genérelo primero con pei-report run, o revise --output, --entity y --period.",
+        )
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        records = [(str(r["path"]), str(r["sha256"])) for r in manifest["outputs"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise PublishError(f"No se pudo leer {manifest_path} ({exc}); regenere el corte con pei-report run.") from exc
+    files = []
+    for name, digest in records:
+        path = folder / name
+        try:
+            actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            actual = None
+        if actual != digest:
+            raise PublishError(
+                f"El archivo {path} {'falta' if actual is None else 'no coincide con su manifest.json'}: "
+                "se modificó después de publicarse. No se distribuye; regenere el corte con pei-report run."
+            )
+        files.append(path)
+    return manifest, files
+
+
+def update_manifest(folder: Path, **fields: object) -> None:
+    """Set top-level fields of a published cut's manifest.json, atomically."""
+    path = folder / "manifest.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document.update(fields)
+    replace_file(path, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
