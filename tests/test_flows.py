@@ -175,3 +175,173 @@ def test_the_command_as_a_user_runs_it(tmp_path, sample_copy):
                          capture_output=True, text=True, env=env, timeout=300)
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr and "fila 93" in bad.stderr and "«cuarto»" in bad.stderr
+
+
+def resend(*args: str):
+    return runner.invoke(app, ["resend", *args], catch_exceptions=False)
+
+
+# --- history: a regeneration keeps what it replaces ------------------------------------------
+
+
+def test_regenerating_a_cut_keeps_the_replaced_files_in_the_history(tmp_path, earlier_outputs):
+    out = tmp_path / "outputs"
+    shutil.copytree(earlier_outputs, out)
+    folder = out / "secretaria-general" / "2024-T4"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    result = cli("--input", str(SAMPLE), "--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    kept = list((out / ".historial" / "secretaria-general" / "2024-T4").iterdir())
+    assert len(kept) == 1
+    assert {p.name: p.read_bytes() for p in kept[0].iterdir()} == before  # nothing lost, byte for byte
+    assert "Versión anterior guardada en" in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
+    assert not [p for p in (out / "secretaria-general").iterdir() if "staging" in p.name or ".old-" in p.name]
+
+
+def test_one_entity_of_a_folder(tmp_path):
+    root = tmp_path / "inputs"
+    for slug in ("alfa", "beta"):
+        shutil.copytree(SAMPLE, root / slug)
+    out = tmp_path / "outputs"
+    result = cli("--input", str(root), "--output", str(out), "--entity", "beta", "--period", "2024-T1")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["beta"]
+    unknown = cli("--input", str(root), "--output", str(out), "--entity", "gama")
+    assert unknown.exit_code == 2
+    assert "no hay una entidad «gama»" in unknown.stderr and "alfa, beta" in unknown.stderr
+
+
+# --- distribution: publication folder and e-mail ---------------------------------------------
+
+RECIPIENTS = ["planeacion@sg.gov.co", "jefe.planeacion@sg.gov.co"]
+DISTRIBUTION = """
+distribucion:
+  carpeta_publicacion: {folder}
+  correo:
+    destinatarios: [planeacion@sg.gov.co, jefe.planeacion@sg.gov.co]
+    copia: [control.interno@sg.gov.co]
+    reintentos: 2
+    espera_segundos: 0
+"""
+
+
+def _with_email(folder: Path, publication: Path) -> None:
+    with (folder / "configuracion.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(DISTRIBUTION.format(folder=publication))
+
+
+def _manifest(folder: Path) -> dict:
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_a_successful_cut_is_copied_and_emailed(tmp_path, sample_copy, smtp_server):
+    publication = tmp_path / "publicados"
+    _with_email(sample_copy, publication)
+    out = tmp_path / "outputs"
+    result = cli("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3")
+    assert result.exit_code == 0, result.stderr
+    folder = out / "secretaria-general" / "2024-T3"
+    deck, pdf = folder / "PEI-secretaria-general-2024-T3.pptx", folder / "PEI-secretaria-general-2024-T3.pdf"
+    copies = publication / "secretaria-general" / "2024-T3"
+    assert {p.name: p.read_bytes() for p in copies.iterdir()} == {deck.name: deck.read_bytes(), pdf.name: pdf.read_bytes()}
+
+    assert len(smtp_server.received) == 1
+    envelope, message = smtp_server.received[0]
+    assert sorted(envelope.rcpt_tos) == sorted([*RECIPIENTS, "control.interno@sg.gov.co"])
+    assert message["Subject"] == "PEI Secretaría General de la Alcaldía Mayor de Bogotá: seguimiento con corte 2024-T3"
+    attachments = {p.get_filename(): p.get_content() for p in message.iter_attachments()}
+    assert attachments == {deck.name: deck.read_bytes(), pdf.name: pdf.read_bytes()}
+    assert "30 de septiembre de 2024" in message.get_body(("plain",)).get_content()
+
+    distribution = _manifest(folder)["distribution"]
+    assert distribution["status"] == "distributed"
+    assert distribution["email"]["status"] == "sent" and distribution["email"]["to"] == RECIPIENTS
+    assert distribution["publication"] == {"status": "copied", "folder": str(copies), "files": [deck.name, pdf.name]}
+    assert "correo enviado a planeacion@sg.gov.co" in " ".join(result.stderr.split())
+
+
+def test_smtp_down_retries_then_reports_while_the_cut_stays_published_and_resend_sends_it(
+    tmp_path, sample_copy, smtp_down, monkeypatch
+):
+    _with_email(sample_copy, tmp_path / "publicados")
+    out = tmp_path / "outputs"
+    result = cli("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3")
+    assert result.exit_code == 3, result.stderr
+    message = " ".join(result.stderr.split())
+    assert "quedaron publicados en" in message and "la distribución falló" in message
+    assert f"No se pudo conectar con el servidor de correo 127.0.0.1:{smtp_down}" in message
+    assert "pei-report resend --entity secretaria-general --period 2024-T3" in message
+    folder = out / "secretaria-general" / "2024-T3"
+    manifest = _manifest(folder)
+    for record in manifest["outputs"]:  # published, complete and valid
+        assert hashlib.sha256((folder / record["path"]).read_bytes()).hexdigest() == record["sha256"]
+    assert manifest["distribution"]["status"] == "failed"
+    assert manifest["distribution"]["email"]["attempts"] == 3  # the first try and two retries
+    log = next((out / ".logs").glob("pei-report-*.log")).read_text(encoding="utf-8")
+    assert "Retry 1/2 will start" in log and "Retry 2/2 will start" in log and "Retries are exhausted" in log
+
+    # The server is back: resend the same files, without regenerating them.
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import Inbox
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_down)
+    controller.start()
+    try:
+        before = {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "manifest.json"}
+        again = resend("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3")
+    finally:
+        controller.stop()
+    assert again.exit_code == 0, again.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "manifest.json"} == before
+    assert len(inbox.received) == 1
+    attachments = {p.get_filename(): p.get_content() for p in inbox.received[0][1].iter_attachments()}
+    assert attachments == {n: b for n, b in before.items() if n.endswith((".pdf", ".pptx"))}
+    assert _manifest(folder)["distribution"]["email"]["status"] == "sent"
+    assert not (out / ".historial").exists()  # a resend replaces nothing
+
+
+def test_resend_refuses_files_changed_after_publishing(tmp_path, sample_copy, smtp_server):
+    _with_email(sample_copy, tmp_path / "publicados")
+    out = tmp_path / "outputs"
+    assert cli("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3", "--no-distribute").exit_code == 0
+    assert _manifest(out / "secretaria-general" / "2024-T3")["distribution"] == {"status": "skipped"}
+    assert smtp_server.received == []
+    (out / "secretaria-general" / "2024-T3" / "PEI-secretaria-general-2024-T3.pdf").write_bytes(b"%PDF otro")
+    result = resend("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3")
+    assert result.exit_code == 1
+    assert "no coincide con su manifest.json" in " ".join(result.stderr.split())
+    assert smtp_server.received == []
+    missing = resend("--input", str(sample_copy), "--output", str(out), "--period", "2024-T1")
+    assert missing.exit_code == 2 and "no hay un corte publicado" in " ".join(missing.stderr.split())
+
+
+# --- visible in Prefect ----------------------------------------------------------------------
+
+
+def test_each_run_leaves_a_markdown_summary_and_links_to_the_files(tmp_path):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+
+    out = tmp_path / "outputs"
+    assert cli("--input", str(SAMPLE), "--output", str(out), "--period", "2024-T2").exit_code == 0
+
+    async def read(artifact_filter: dict) -> list[dict]:
+        # The REST endpoint itself: this Prefect's client sends nulls its server rejects.
+        async with get_client() as client:
+            response = await client._client.post(
+                "/artifacts/filter", json={"artifacts": artifact_filter, "limit": 200, "sort": "CREATED_DESC"}
+            )
+            response.raise_for_status()
+            return response.json()
+
+    markdown = asyncio.run(read({"key": {"any_": ["pei-secretaria-general-2024-t2"]}}))
+    assert markdown and markdown[0]["type"] == "markdown"
+    assert "## Objetivo 8" in markdown[0]["data"] and "Seguimiento **2024-T2**" in markdown[0]["data"]
+    folder = (out / "secretaria-general" / "2024-T2").resolve()
+    linked = {a["data"] for a in asyncio.run(read({}))}  # link artifacts are stored as Markdown links
+    for name in FILES:
+        assert f"[{name.replace('T4', 'T2')}]({(folder / name.replace('T4', 'T2')).as_uri()})" in linked
