@@ -37,10 +37,13 @@ class Inbox:
 
     def __init__(self) -> None:
         self.received: list[tuple[object, object]] = []
+        self.delay = 0.0  # seconds to take before accepting, like a slow server
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        import asyncio
         from email import message_from_bytes, policy
 
+        await asyncio.sleep(self.delay)
         self.received.append((envelope, message_from_bytes(envelope.original_content, policy=policy.default)))
         return "250 Message accepted for delivery"
 

@@ -345,3 +345,74 @@ def test_each_run_leaves_a_markdown_summary_and_links_to_the_files(tmp_path):
     linked = {a["data"] for a in asyncio.run(read({}))}  # link artifacts are stored as Markdown links
     for name in FILES:
         assert f"[{name.replace('T4', 'T2')}]({(folder / name.replace('T4', 'T2')).as_uri()})" in linked
+
+
+# --- two runs of the same entity and cut at once ----------------------------------------------
+
+
+def _valid_set(folder: Path) -> dict[str, bytes]:
+    files = {p.name: p.read_bytes() for p in folder.iterdir()}
+    manifest = json.loads(files["manifest.json"])
+    assert sorted(files) == sorted([r["path"] for r in manifest["outputs"]] + ["manifest.json"])
+    for record in manifest["outputs"]:
+        assert hashlib.sha256(files[record["path"]]).hexdigest() == record["sha256"]
+    return files
+
+
+def test_two_runs_at_once_leave_one_complete_valid_set(tmp_path, sample_copy, smtp_server):
+    from prefect.settings import PREFECT_API_URL
+
+    # A slow mail server keeps each run a few seconds between publishing and its last write,
+    # so that without the lock the two runs' writes would interleave.
+    smtp_server.delay = 3.0
+    _with_email(sample_copy, tmp_path / "publicacion")
+    exe = Path(sys.executable).with_name("pei-report")
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
+    out = tmp_path / "outputs"
+    command = [str(exe), "run", "--input", str(sample_copy), "--output", str(out), "--period", "2024-T3"]
+    runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outcomes = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outcomes]
+
+    folder = out / "secretaria-general" / "2024-T3"
+    current = _valid_set(folder)
+    kept = list((out / ".historial" / "secretaria-general" / "2024-T3").iterdir())
+    assert len(kept) == 1
+    _valid_set(kept[0])  # the other run's set, whole
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".2024-T3.") and not p.name.endswith(".lock")]
+    # The publication copies are those of the set that stayed: no run copied between the other's
+    # publication and its copy.
+    copies = tmp_path / "publicacion" / "secretaria-general" / "2024-T3"
+    assert {p.name: p.read_bytes() for p in copies.iterdir()} == {
+        n: b for n, b in current.items() if n.endswith((".pdf", ".pptx"))
+    }
+    manifest = json.loads(current["manifest.json"])
+    assert manifest["distribution"]["status"] == "distributed" and len(smtp_server.received) == 2
+    # And the lock was what kept them apart: each run's publish-to-manifest-update window, as
+    # Prefect recorded it, ends before the other's begins.
+    first, second = sorted(_locked_windows(out))
+    assert first[1] <= second[0], (first, second)
+
+
+def _locked_windows(out: Path) -> list[tuple[str, str]]:
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+
+    async def read() -> list[tuple[str, str]]:
+        async with get_client() as client:
+            response = await client._client.post("/flow_runs/filter", json={"limit": 200})
+            runs = [r["id"] for r in response.json() if r["parameters"].get("output_dir") == str(out)]
+            assert len(runs) == 2
+            windows = []
+            for run in runs:
+                response = await client._client.post(
+                    "/task_runs/filter", json={"flow_runs": {"id": {"any_": [run]}}, "limit": 200}
+                )
+                tasks = {t["name"].split("-")[0]: t for t in response.json()}
+                publish = next(t for name, t in tasks.items() if name.startswith("Publicar resultados"))
+                update = next(t for name, t in tasks.items() if name.startswith("Actualizar manifest"))
+                windows.append((publish["start_time"], update["end_time"]))
+            return windows
+
+    return asyncio.run(read())
