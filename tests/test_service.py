@@ -1,0 +1,168 @@
+"""pipeline/service.py, flows.deployments and `pei-report serve`: a real Prefect server, the
+quarterly schedule in Bogotá time, on-demand runs with parameters, and a scheduled run's cut."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+import flows
+from pipeline.periods import last_closed_quarter
+from pipeline.service import ServerError, healthy, prefect_server
+from tests.conftest import SAMPLE, free_port
+
+BOGOTA = ZoneInfo("America/Bogota")
+
+
+def test_deployments_schedule_and_parameters(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    quarterly, resend = flows.deployments(Path("inputs"), Path("outputs"))
+    assert (quarterly.name, resend.name) == ("trimestral", "reenviar")
+    assert quarterly.entrypoint == "flows.quarterly_report" and resend.entrypoint == "flows.resend_report"
+    (schedule,) = quarterly.schedules
+    assert schedule.schedule.cron == "0 6 15 1,4,7,10 *" and schedule.schedule.timezone == "America/Bogota"
+    assert not resend.schedules  # on demand only
+    # Absolute paths: a run does not depend on the folder its worker happens to run in.
+    expected = {"input_dir": str(tmp_path / "inputs"), "output_dir": str(tmp_path / "outputs")}
+    assert quarterly.parameters == expected and resend.parameters == expected
+    properties = quarterly._parameter_openapi_schema.properties
+    assert {"input_dir", "output_dir", "period", "entity", "distribute"} <= set(properties)
+    assert {"period", "entity"} <= set(resend._parameter_openapi_schema.properties)
+
+
+def test_an_unreachable_server_is_a_clear_error(tmp_path):
+    url = f"http://127.0.0.1:{free_port()}/api"
+    assert not healthy(url)
+    with pytest.raises(ServerError, match=f"No responde el servidor de Prefect en {url}"):
+        with prefect_server(url, 0, tmp_path / "server.log"):
+            pass
+
+
+# --- a real server ------------------------------------------------------------------------
+
+
+def _wait(predicate, timeout: float, what: str, process: subprocess.Popen | None = None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"pei-report serve ended while waiting for {what}")
+        time.sleep(1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """`pei-report serve` started as a user starts it: its own server on a free port."""
+    root = tmp_path_factory.mktemp("served")
+    inputs = root / "inputs"
+    entity = inputs / "secretaria-general"
+    import shutil
+
+    shutil.copytree(SAMPLE, entity)
+    # The plan must cover the cut of the next scheduled run, whatever day the tests run.
+    year = last_closed_quarter(datetime.now(BOGOTA).date()).year + 2
+    plan = entity / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("vigencia: 2024", f"vigencia: {year}").replace("[2020, 2024]", f"[2020, {year}]"), encoding="utf-8")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    # Quicker loops than a production server needs, so the test does not wait a minute for them.
+    env.update(PREFECT_HOME=str(root / "prefect-home"), PREFECT_RUNNER_POLL_FREQUENCY="1",
+               PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5")
+    log = open(root / "serve.log", "wb")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("pei-report")), "serve", "--input", str(inputs),
+         "--output", str(root / "outputs"), "--port", str(port)],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    api = httpx.Client(base_url=f"http://127.0.0.1:{port}/api", timeout=10)
+    try:
+        _wait(lambda: healthy(f"http://127.0.0.1:{port}/api"), 120, "the server", process)
+        deployment = _wait(
+            lambda: (r := api.get("/deployments/name/quarterly_report/trimestral")).status_code == 200 and r.json(),
+            60, "the deployment", process,
+        )
+        yield api, deployment, root
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+        api.close()
+    assert not healthy(f"http://127.0.0.1:{port}/api"), "the server it started stops with it"
+
+
+def _runs(api: httpx.Client, deployment_id: str) -> list[dict]:
+    response = api.post("/flow_runs/filter", json={"deployments": {"id": {"any_": [deployment_id]}}, "limit": 50})
+    response.raise_for_status()
+    return response.json()
+
+
+def _finished(api: httpx.Client, run_id: str) -> dict | None:
+    run = api.get(f"/flow_runs/{run_id}").json()
+    return run if run["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
+
+
+@pytest.mark.server
+def test_the_server_schedules_quarterly_runs_at_six_in_bogota(served):
+    api, deployment, _ = served
+    (schedule,) = deployment["schedules"]
+    assert schedule["schedule"]["cron"] == "0 6 15 1,4,7,10 *" and schedule["schedule"]["timezone"] == "America/Bogota"
+    runs = _wait(lambda: [r for r in _runs(api, deployment["id"]) if r["auto_scheduled"]], 60, "scheduled runs")
+    for run in runs:
+        local = datetime.fromisoformat(run["expected_start_time"]).astimezone(BOGOTA)
+        assert (local.day, local.hour, local.minute) == (15, 6, 0) and local.month in (1, 4, 7, 10)
+        assert run["parameters"].get("period") is None
+
+
+@pytest.mark.server
+def test_on_demand_run_with_entity_and_period(served):
+    api, deployment, root = served
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_API_URL"] = str(api.base_url).rstrip("/")
+    started = subprocess.run(
+        [str(Path(sys.executable).with_name("prefect")), "deployment", "run", "quarterly_report/trimestral",
+         "-p", "period=2024-T2", "-p", "entity=secretaria-general"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert started.returncode == 0, started.stdout + started.stderr
+    run = next(r for r in _runs(api, deployment["id"]) if r["parameters"].get("period") == "2024-T2")
+    finished = _wait(lambda: _finished(api, run["id"]), 240, "the on-demand run")
+    assert finished["state"]["type"] == "COMPLETED", finished["state"]
+    folder = root / "outputs" / "secretaria-general" / "2024-T2"
+    assert (folder / "manifest.json").exists() and (folder / "PEI-secretaria-general-2024-T2.pdf").exists()
+
+
+@pytest.mark.server
+def test_a_scheduled_run_without_period_reports_the_last_quarter_closed_before_its_date(served):
+    api, deployment, root = served
+    scheduled = min(
+        (r for r in _runs(api, deployment["id"]) if r["auto_scheduled"] and r["state"]["type"] == "SCHEDULED"),
+        key=lambda r: r["expected_start_time"],
+    )
+    day = datetime.fromisoformat(scheduled["expected_start_time"]).astimezone(BOGOTA).date()
+    cut = last_closed_quarter(day)
+    # Bring the run forward to now: it keeps its scheduled date, which decides its cut.
+    now = datetime.now(timezone.utc).isoformat()
+    response = api.post(
+        f"/flow_runs/{scheduled['id']}/set_state",
+        json={"state": {"type": "SCHEDULED", "state_details": {"scheduled_time": now}}, "force": True},
+    )
+    response.raise_for_status()
+    finished = _wait(lambda: _finished(api, scheduled["id"]), 240, "the scheduled run")
+    assert finished["state"]["type"] == "COMPLETED", finished["state"]
+    assert (root / "outputs" / "secretaria-general" / str(cut) / "manifest.json").exists()
