@@ -8,13 +8,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: report test lock clean
+.PHONY: report test serve lock clean
 
 report: $(STAMP)  ## Run the quarterly report on the sample inputs (latest quarter with data)
 	$(BIN)/pei-report run --input inputs --output outputs
 
 test: $(STAMP)  ## Run the test suite
 	$(BIN)/python -m pytest
+
+serve: $(STAMP)  ## Start a local Prefect server and serve the quarterly deployment (Ctrl+C stops both)
+	$(BIN)/pei-report serve --input inputs --output outputs
 
 $(STAMP): requirements.lock pyproject.toml scripts/system-packages.sh
 	bash scripts/system-packages.sh

@@ -20,10 +20,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from prefect import flow, task, unmapped
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
+from prefect.exceptions import MissingContextError
 
 from pipeline import versions
 from pipeline.attainment import PlanResult, plan_attainment
@@ -86,7 +87,16 @@ class EntityReport:
 
 
 def _step(entity: Entity, text: str) -> None:
+    """A step for the command line's progress and for the run's log in Prefect."""
     PROGRESS.info(text, extra={"entity": entity.slug})
+    _run_log(f"[{entity.slug}] {text}")
+
+
+def _run_log(text: str) -> None:
+    try:
+        get_run_logger().info(text)
+    except MissingContextError:  # called outside a run (a test of a task's .fn)
+        pass
 
 
 def _now() -> datetime:
@@ -410,7 +420,9 @@ def quarterly_report(
         period = str(parse_period(period))  # a malformed period fails before any work
     elif (day := _scheduled_day()) is not None:
         period = str(last_closed_quarter(day))
-        PROGRESS.info(f"Ejecución programada para el {day}: se reporta el corte {period}", extra={"entity": "*"})
+        text = f"Ejecución programada para el {day}: se reporta el último trimestre cerrado, {period}"
+        PROGRESS.info(text, extra={"entity": "*"})
+        _run_log(text)
     entities = _select(find_entities(Path(input_dir)), entity, Path(input_dir))
     futures = report_entity.map(
         entities, output_dir=unmapped(Path(output_dir)), period=unmapped(period), distribute=unmapped(distribute)

@@ -31,6 +31,6 @@ def test_make_targets_run_the_documented_commands():
 
 
 def test_documented_options_exist():
-    help_text = CliRunner().invoke(app, ["run", "--help"]).stdout
+    help_text = "".join(CliRunner().invoke(app, [command, "--help"]).stdout for command in ("run", "resend", "serve"))
     for option in re.findall(r"(--[a-z]+)", README.split("## Command line")[1].split("## Inputs")[0]):
         assert option in help_text, option

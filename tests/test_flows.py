@@ -329,11 +329,12 @@ def test_each_run_leaves_a_markdown_summary_and_links_to_the_files(tmp_path):
     out = tmp_path / "outputs"
     assert cli("--input", str(SAMPLE), "--output", str(out), "--period", "2024-T2").exit_code == 0
 
-    async def read(artifact_filter: dict) -> list[dict]:
+    async def read(artifact_filter: dict, **filters: dict) -> list[dict]:
         # The REST endpoint itself: this Prefect's client sends nulls its server rejects.
         async with get_client() as client:
             response = await client._client.post(
-                "/artifacts/filter", json={"artifacts": artifact_filter, "limit": 200, "sort": "CREATED_DESC"}
+                "/artifacts/filter",
+                json={"artifacts": artifact_filter, "limit": 200, "sort": "CREATED_DESC", **filters},
             )
             response.raise_for_status()
             return response.json()
@@ -342,7 +343,9 @@ def test_each_run_leaves_a_markdown_summary_and_links_to_the_files(tmp_path):
     assert markdown and markdown[0]["type"] == "markdown"
     assert "## Objetivo 8" in markdown[0]["data"] and "Seguimiento **2024-T2**" in markdown[0]["data"]
     folder = (out / "secretaria-general" / "2024-T2").resolve()
-    linked = {a["data"] for a in asyncio.run(read({}))}  # link artifacts are stored as Markdown links
+    run = {"id": {"any_": [markdown[0]["flow_run_id"]]}}
+    # This Prefect stores link artifacts as Markdown links.
+    linked = {a["data"] for a in asyncio.run(read({}, flow_runs=run)) if isinstance(a["data"], str)}
     for name in FILES:
         assert f"[{name.replace('T4', 'T2')}]({(folder / name.replace('T4', 'T2')).as_uri()})" in linked
 
@@ -416,3 +419,21 @@ def _locked_windows(out: Path) -> list[tuple[str, str]]:
             return windows
 
     return asyncio.run(read())
+
+
+def test_smtp_credentials_from_a_prefect_block(tmp_path, sample_copy, smtp_server, monkeypatch):
+    from prefect_email import EmailServerCredentials
+
+    port = os.environ["PEI_SMTP_PORT"]
+    for name in ("PEI_SMTP_HOST", "PEI_SMTP_PORT", "PEI_SMTP_TYPE"):
+        monkeypatch.delenv(name)  # only the block knows the server
+    EmailServerCredentials(smtp_server="127.0.0.1", smtp_port=int(port), smtp_type="INSECURE").save(
+        "smtp-prueba", overwrite=True
+    )
+    _with_email(sample_copy, tmp_path / "publicados")
+    with (sample_copy / "configuracion.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("    bloque_smtp: smtp-prueba\n")
+    result = cli("--input", str(sample_copy), "--output", str(tmp_path / "outputs"), "--period", "2024-T1")
+    assert result.exit_code == 0, result.stderr
+    assert len(smtp_server.received) == 1
+    assert smtp_server.received[0][1]["Subject"].endswith("seguimiento con corte 2024-T1")
