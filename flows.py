@@ -12,6 +12,7 @@ Tasks load, call the core, and return; none of them holds business rules. With n
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,6 +23,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
+from prefect.futures import as_completed
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
@@ -384,12 +386,28 @@ def _scheduled_day() -> date | None:
     return run.expected_start_time.astimezone(BOGOTA).date()
 
 
+def _announce(entities: list[Entity]) -> None:
+    PROGRESS.info(f"{len(entities)} entidades", extra={"batch": (0, 0, len(entities))})
+
+
 def _gather(entities: list[Entity], futures) -> list[EntityReport]:
-    """Each entity's report; one entity's failure does not stop the others."""
+    """Each entity's report, in input order; one entity's failure does not stop the others.
+
+    As each entity finishes, a progress record (done, failed, total) goes to `PROGRESS` from
+    this process, whichever task runner ran the entity.
+    """
+    slugs = {future: entity.slug for entity, future in zip(entities, futures)}
+    outcomes: dict[str, object] = {}
+    failed = 0
+    for future in as_completed(list(futures)):
+        outcome = future.result(raise_on_failure=False)
+        failed += isinstance(outcome, BaseException)
+        outcomes[slugs[future]] = outcome
+        PROGRESS.info(slugs[future], extra={"batch": (len(outcomes), failed, len(entities)), "entity": slugs[future]})
     reports: list[EntityReport] = []
     failures: dict[str, PipelineError] = {}
-    for entity, future in zip(entities, futures):
-        outcome = future.result(raise_on_failure=False)
+    for entity in entities:
+        outcome = outcomes[entity.slug]
         if isinstance(outcome, BaseException):
             if len(entities) == 1 or not isinstance(outcome, PipelineError):
                 raise outcome
@@ -401,7 +419,41 @@ def _gather(entities: list[Entity], futures) -> list[EntityReport]:
     return reports
 
 
-@flow(name="quarterly_report")
+RUNNERS = ("threads", "processes", "dask")
+
+
+def task_runner(kind: str | None = None, workers: int | None = None, dask_address: str | None = None):
+    """The task runner that runs the entities of a batch.
+
+    - `threads` (default): one process; fine for a few entities.
+    - `processes`: a process pool over `workers` processes (default: every core); rendering is
+      CPU-bound, so this is what makes a large batch faster on one machine.
+    - `dask`: an existing Dask cluster at `dask_address` (`tcp://host:8786`), or, without an
+      address, a local one of `workers` processes.
+    Unset arguments come from PEI_TASK_RUNNER, PEI_WORKERS and PEI_DASK_ADDRESS, so a deployment
+    is configured from its environment.
+    """
+    kind = (kind or os.environ.get("PEI_TASK_RUNNER") or ("dask" if dask_address else "threads")).strip().lower()
+    workers = workers or (int(os.environ["PEI_WORKERS"]) if os.environ.get("PEI_WORKERS") else None)
+    dask_address = dask_address or os.environ.get("PEI_DASK_ADDRESS") or None
+    if kind == "threads":
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        return ThreadPoolTaskRunner(max_workers=workers)
+    if kind == "processes":
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        return ProcessPoolTaskRunner(max_workers=workers or os.cpu_count() or 1)
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers or os.cpu_count() or 1, "processes": True, "threads_per_worker": 1})
+    raise ValueError(f"unknown task runner {kind!r}; expected one of {', '.join(RUNNERS)}")
+
+
+@flow(name="quarterly_report", task_runner=task_runner())
 def quarterly_report(
     input_dir: str = "inputs",
     output_dir: str = "outputs",
@@ -424,6 +476,7 @@ def quarterly_report(
         PROGRESS.info(text, extra={"entity": "*"})
         _run_log(text)
     entities = _select(find_entities(Path(input_dir)), entity, Path(input_dir))
+    _announce(entities)
     futures = report_entity.map(
         entities, output_dir=unmapped(Path(output_dir)), period=unmapped(period), distribute=unmapped(distribute)
     )
@@ -437,6 +490,7 @@ def resend_report(
     """Distribute a published cut again (publication folder and e-mail) without regenerating it."""
     period = str(parse_period(period))
     entities = _select(find_entities(Path(input_dir)), entity, Path(input_dir))
+    _announce(entities)
     futures = resend_entity.map(entities, output_dir=unmapped(Path(output_dir)), period=unmapped(period))
     return _gather(entities, futures)
 

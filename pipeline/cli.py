@@ -22,6 +22,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError
 from pipeline.formatting import percent
@@ -44,15 +45,45 @@ def _main() -> None:
 
 
 class _ProgressHandler(logging.Handler):
-    """Shows each step the flow announces, one line each."""
+    """Shows the flow's progress: each step of a single entity, or a bar for a batch.
+
+    A batch (more than one entity) shows entities done, failed and remaining; the steps of its
+    entities (which may run in other processes) stay in Prefect's log.
+    """
 
     def __init__(self, console: Console):
         super().__init__(logging.INFO)
         self.console = console
+        self.bar: Progress | None = None
+        self.task = None
 
     def emit(self, record: logging.LogRecord) -> None:
-        entity = getattr(record, "entity", "")
-        self.console.print(f"  [dim]{entity}[/dim] · {escape(record.getMessage())}")
+        batch = getattr(record, "batch", None)
+        if batch is not None:
+            self._advance(*batch)
+        elif self.bar is None:
+            entity = getattr(record, "entity", "")
+            self.console.print(f"  [dim]{entity}[/dim] · {escape(record.getMessage())}")
+
+    def _advance(self, done: int, failed: int, total: int) -> None:
+        if total <= 1:
+            return
+        if self.bar is None:
+            self.bar = Progress(
+                TextColumn("  Entidades"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("· {task.fields[detail]}"), TimeElapsedColumn(),
+                console=self.console, transient=False,
+            )
+            self.task = self.bar.add_task("Entidades", total=total, detail="")
+            self.bar.start()
+        detail = f"listas {done - failed} · fallidas {failed} · faltan {total - done}"
+        self.bar.update(self.task, completed=done, detail=detail)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+        super().close()
 
 
 KEPT_LOGS = 100
@@ -137,6 +168,30 @@ EntityOption = Annotated[
     str | None, typer.Option("--entity", help="Solo esta entidad (el nombre de su carpeta), si --input tiene varias.")
 ]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Muestra también el registro de Prefect.")]
+RunnerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--task-runner",
+        help="Cómo se reparten las entidades: threads (por defecto), processes (un proceso por núcleo) o dask. "
+        "También PEI_TASK_RUNNER.",
+    ),
+]
+WorkersOption = Annotated[
+    int | None, typer.Option("--workers", min=1, help="Procesos o hilos en paralelo (por defecto, todos los núcleos).")
+]
+DaskOption = Annotated[
+    str | None,
+    typer.Option("--dask-address", help="Dirección del planificador de un clúster Dask (tcp://host:8786); implica dask."),
+]
+
+
+def _check_runner(kind: str | None) -> None:
+    if kind is not None and kind.strip().lower() not in ("threads", "processes", "dask"):
+        raise _fail(
+            Console(stderr=True, highlight=False),
+            f"--task-runner «{kind}» no es válido: se esperaba threads, processes o dask.",
+            EXIT_INPUT,
+        )
 
 
 def _run_flow(ctx: typer.Context, output: Path, verbose: bool, headline: str, start):
@@ -171,6 +226,7 @@ def _run_flow(ctx: typer.Context, output: Path, verbose: bool, headline: str, st
         raise _fail(err, f"Falla inesperada: {type(exc).__name__}: {exc}", EXIT_FAILURE, log_file) from None
     finally:
         flows.PROGRESS.removeHandler(progress_handler)
+        progress_handler.close()
     return err, log_file, reports
 
 
@@ -224,17 +280,23 @@ def run(
     distribute: Annotated[
         bool, typer.Option("--distribute/--no-distribute", help="Copiar a la carpeta de publicación y enviar por correo (según configuracion.yaml).")
     ] = True,
+    task_runner: RunnerOption = None,
+    workers: WorkersOption = None,
+    dask_address: DaskOption = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Genera el corte de cada entidad: presentación, PDF, tablas y manifest.json; luego lo distribuye."""
     period = _period_or_exit(period)
+    _check_runner(task_runner)
     headline = f"[bold]pei-report[/bold] · entrada {input} · salida {output}" + (f" · corte {period}" if period else "")
-    err, log_file, reports = _run_flow(
-        ctx, output, verbose, headline,
-        lambda flows: flows.quarterly_report(
+
+    def start(flows):
+        runner = flows.task_runner(task_runner, workers, dask_address)
+        return flows.quarterly_report.with_options(task_runner=runner)(
             input_dir=str(input), output_dir=str(output), period=period, entity=entity, distribute=distribute
-        ),
-    )
+        )
+
+    err, log_file, reports = _run_flow(ctx, output, verbose, headline, start)
     _print_reports(err, reports, log_file)
 
 
@@ -266,10 +328,18 @@ def serve(
     api_url: Annotated[
         str | None, typer.Option("--api-url", help="Usar un servidor de Prefect ya iniciado (por defecto PREFECT_API_URL).")
     ] = None,
+    task_runner: RunnerOption = None,
+    workers: WorkersOption = None,
+    dask_address: DaskOption = None,
 ) -> None:
     """Inicia un servidor de Prefect local y atiende los despliegues trimestral (programado) y reenviar."""
     from pipeline import service
 
+    _check_runner(task_runner)
+    # The runs start in their own processes and build their task runner from these.
+    for name, value in (("PEI_TASK_RUNNER", task_runner), ("PEI_WORKERS", workers), ("PEI_DASK_ADDRESS", dask_address)):
+        if value is not None:
+            os.environ[name] = str(value)
     err = Console(stderr=True, highlight=False)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     api_url = api_url or os.environ.get("PREFECT_API_URL")
