@@ -437,3 +437,77 @@ def test_smtp_credentials_from_a_prefect_block(tmp_path, sample_copy, smtp_serve
     assert result.exit_code == 0, result.stderr
     assert len(smtp_server.received) == 1
     assert smtp_server.received[0][1]["Subject"].endswith("seguimiento con corte 2024-T1")
+
+
+# --- parallel and distributed batches ---------------------------------------------------------
+
+
+def _batch(root: Path, slugs: tuple[str, ...], broken: str | None = None) -> Path:
+    for slug in slugs:
+        shutil.copytree(SAMPLE, root / slug)
+    if broken:
+        _break_xlsx(root / broken, ["IS-545", 2024, 9, 1])
+    return root
+
+
+def _check_batch(result, out: Path, good: tuple[str, ...], bad: str) -> None:
+    assert result.exit_code == 2, result.stderr
+    message = " ".join(result.stderr.split())
+    assert f"Fallaron 1 de {len(good) + 1} entidades ({bad})" in message and "fila 93" in message
+    assert f"{len(good) + 1}/{len(good) + 1}" in message and "fallidas 1" in message  # the progress bar
+    for slug in good:
+        _valid_set(out / slug / "2024-T2")
+    assert not (out / bad).exists()
+
+
+def test_a_batch_in_a_process_pool(tmp_path):
+    root = _batch(tmp_path / "inputs", ("alfa", "beta", "gamma"), broken="beta")
+    out = tmp_path / "outputs"
+    result = cli("--input", str(root), "--output", str(out), "--period", "2024-T2", "--task-runner", "processes", "--workers", "2")
+    _check_batch(result, out, ("alfa", "gamma"), "beta")
+
+
+@pytest.fixture
+def dask_cluster(tmp_path):
+    """A Dask scheduler and two single-threaded workers, as separate processes on loopback."""
+    from tests.conftest import free_port
+
+    bin_dir = Path(sys.executable).parent
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    logs = open(tmp_path / "dask.log", "wb")
+    common = dict(stdout=logs, stderr=subprocess.STDOUT, cwd=tmp_path)
+    processes = [subprocess.Popen([str(bin_dir / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                   "--no-dashboard"], **common)]
+    processes += [
+        subprocess.Popen([str(bin_dir / "dask"), "worker", address, "--nthreads", "1", "--no-dashboard",
+                          "--name", f"w{n}", "--local-directory", str(tmp_path / f"w{n}")], **common)
+        for n in (1, 2)
+    ]
+    try:
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address, tmp_path / "dask.log"
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        logs.close()
+
+
+def test_a_batch_on_an_existing_dask_cluster(tmp_path, dask_cluster):
+    address, cluster_log = dask_cluster
+    root = _batch(tmp_path / "inputs", ("alfa", "beta", "gamma"), broken="gamma")
+    out = tmp_path / "outputs"
+    result = cli("--input", str(root), "--output", str(out), "--period", "2024-T2", "--dask-address", address)
+    _check_batch(result, out, ("alfa", "beta"), "gamma")
+    # The entities ran in the workers' processes: their Prefect log lines are in the cluster's output.
+    log = cluster_log.read_text(encoding="utf-8", errors="replace")
+    for slug in ("alfa", "beta", "gamma"):
+        assert f"Task run 'reportar-{slug}'" in log

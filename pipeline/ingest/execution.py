@@ -301,10 +301,15 @@ def validate_execution(raw: RawTable, plan: Plan) -> pd.DataFrame:
     """Check every cell against the plan and return the clean, typed table."""
     # An empty `valor` is a quarter not reported yet (templates carry a row per quarter).
     frame = raw.frame[~raw.frame["valor"].map(_blank).astype(bool)]
+    failures = None
     try:
         _schema(plan, raw.decimal).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        raise InputError(raw.path, _problems(raw, exc.failure_cases), raw.sheet) from exc
+        failures = exc.failure_cases
+    if failures is not None:
+        # Raised outside the `except`: the problems carry everything, and the error travels to
+        # other processes (process and Dask task runners) without pandera's, which pickle badly.
+        raise InputError(raw.path, _problems(raw, failures), raw.sheet)
     clean = pd.DataFrame(
         {
             "fila": frame.index.astype(int),
