@@ -31,7 +31,7 @@ from pipeline.report import (
 )
 from pipeline.text import FONT_FILES, LINE_HEIGHT, font_path
 
-__all__ = ["render_pdf", "AssetsOnlyFetcher", "TEMPLATES", "PDF_VARIANT"]
+__all__ = ["render_pdf", "report_html", "report_css", "write_pdf", "AssetsOnlyFetcher", "TEMPLATES", "PDF_VARIANT"]
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 PDF_VARIANT = "pdf/a-3a"
@@ -79,7 +79,7 @@ def _data_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
-def _css(report: Report) -> str:
+def report_css(report: Report) -> str:
     theme = report.theme
     return _environment().get_template("report.css").render(
         fonts=_fonts(), family=theme.font, colours=theme.colors, line_height=LINE_HEIGHT,
@@ -87,7 +87,8 @@ def _css(report: Report) -> str:
     )
 
 
-def _html(report: Report) -> str:
+def report_html(report: Report) -> str:
+    """The report as one HTML document, charts included (as SVG data URIs)."""
     theme = report.theme
 
     charts = {
@@ -117,12 +118,19 @@ def _source_date(when: datetime) -> Iterator[None]:
 
 def render_pdf(report: Report, attachments: dict[str, bytes] | None = None) -> bytes:
     """The PDF as bytes; `attachments` (name -> content) are embedded as associated files."""
+    return write_pdf(report_html(report), report_css(report), report.period, report.created, attachments)
+
+
+def write_pdf(
+    html_text: str, css_text: str, period: str, created, attachments: dict[str, bytes] | None = None
+) -> bytes:
+    """WeasyPrint's part: the document and its stylesheet to PDF/A-3a bytes."""
     fetcher = AssetsOnlyFetcher([font_path().parent, TEMPLATES])
     fonts = FontConfiguration()  # one configuration for the CSS and the PDF, or @font-face is lost
-    when = datetime.combine(report.created, datetime.min.time(), tzinfo=timezone.utc)
-    html = HTML(string=_html(report), base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher)
+    when = datetime.combine(created, datetime.min.time(), tzinfo=timezone.utc)
+    html = HTML(string=html_text, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher)
     files = [
-        Attachment(file_obj=io.BytesIO(content), name=name, description=f"{name} del corte {report.period}",
+        Attachment(file_obj=io.BytesIO(content), name=name, description=f"{name} del corte {period}",
                    created=when, modified=when, relationship="Data", url_fetcher=fetcher)
         for name, content in (attachments or {}).items()
     ]
@@ -131,5 +139,5 @@ def render_pdf(report: Report, attachments: dict[str, bytes] | None = None) -> b
             font_config=fonts,
             pdf_variant=PDF_VARIANT,
             attachments=files,
-            stylesheets=[CSS(string=_css(report), font_config=fonts, url_fetcher=fetcher)],
+            stylesheets=[CSS(string=css_text, font_config=fonts, url_fetcher=fetcher)],
         )
