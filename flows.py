@@ -105,45 +105,51 @@ def _now() -> datetime:
     return datetime.now(BOGOTA)
 
 
-@task(name="Leer plan.yaml", cache_policy=NO_CACHE)
-def read_plan(folder: Path) -> Plan:
-    return load_plan(folder)
-
-
 @task(name="Leer configuración del reporte", cache_policy=NO_CACHE)
 def read_settings(folder: Path) -> Settings:
     return load_settings(folder)
 
 
-@task(name="Leer y validar seguimiento", cache_policy=NO_CACHE)
-def read_execution(folder: Path, plan: Plan) -> tuple[Path, pd.DataFrame]:
-    return load_execution(folder, plan)
+@dataclass(frozen=True)
+class Inputs:
+    """An entity's validated inputs and the cut to report."""
+
+    plan: Plan
+    settings: Settings
+    source: Path
+    execution: pd.DataFrame
+    cut: Cut
 
 
-@task(name="Elegir el corte", cache_policy=NO_CACHE)
-def choose_cut(period: str | None, plan: Plan, execution: pd.DataFrame) -> Cut:
+@task(name="Leer y validar plan, configuración y seguimiento", cache_policy=NO_CACHE)
+def read_inputs(entity: Entity, period: str | None) -> Inputs:
+    _step(entity, "Leyendo plan.yaml")
+    plan = load_plan(entity.folder)
+    settings = load_settings(entity.folder)
+    _step(entity, "Leyendo y validando el seguimiento")
+    source, execution = load_execution(entity.folder, plan)
     reported = zip(execution["anio"], execution["trimestre"])
     cut = parse_period(period) if period else default_cut(plan.vigencia, reported)
     check_cut(cut, plan.period)
-    return cut
+    return Inputs(plan, settings, source, execution, cut)
 
 
-@task(name="Calcular avance", cache_policy=NO_CACHE)
-def compute_attainment(plan: Plan, execution: pd.DataFrame, cut: Cut, settings: Settings) -> PlanResult:
-    return plan_attainment(plan, execution, cut, settings.bands)
+@dataclass(frozen=True)
+class Computed:
+    result: PlanResult
+    tables: list[Artifact]
+    report: Report
 
 
-@task(name="Armar tablas de avance", cache_policy=NO_CACHE)
-def build_tables(plan: Plan, result: PlanResult) -> list[Artifact]:
-    return [
+@task(name="Calcular avance, tablas y contenido del reporte", cache_policy=NO_CACHE)
+def compute_report(inputs: Inputs) -> Computed:
+    plan, execution, settings = inputs.plan, inputs.execution, inputs.settings
+    result = plan_attainment(plan, execution, inputs.cut, settings.bands)
+    tables = [
         Artifact("avance.csv", csv_bytes(avance_table(plan, result))),
         Artifact("objetivos.csv", csv_bytes(objetivos_table(result))),
     ]
-
-
-@task(name="Armar el contenido del reporte", cache_policy=NO_CACHE)
-def build_content(plan: Plan, execution: pd.DataFrame, result: PlanResult, settings: Settings) -> Report:
-    return build_report(plan, execution, result, settings.bands, settings.theme)
+    return Computed(result, tables, build_report(plan, execution, result, settings.bands, settings.theme))
 
 
 @task(name="Generar presentación (.pptx)", cache_policy=NO_CACHE)
@@ -294,23 +300,18 @@ def report_entity(
     entity: Entity, output_dir: Path, period: str | None = None, distribute: bool = True
 ) -> EntityReport:
     """One entity's cut: read and validate, compute, render, publish atomically, distribute."""
-    _step(entity, "Leyendo plan.yaml")
-    plan = read_plan(entity.folder)
-    settings = read_settings(entity.folder)
-    _step(entity, "Leyendo y validando el seguimiento")
-    source, execution = read_execution(entity.folder, plan)
-    cut = choose_cut(period, plan, execution)
+    inputs = read_inputs(entity, period)
+    plan, settings, cut = inputs.plan, inputs.settings, inputs.cut
     _step(entity, f"Calculando el avance al corte {cut}")
-    result = compute_attainment(plan, execution, cut, settings)
-    tables = build_tables(plan, result)
+    computed = compute_report(inputs)
+    result, tables = computed.result, computed.tables
     _step(entity, "Armando la presentación y el PDF")
-    report = build_content(plan, execution, result, settings)
     deck_name, pdf_name = settings.theme.file_names(entity.slug, str(cut))
-    deck = render_deck_file(report, deck_name)
-    pdf = render_pdf_file(report, pdf_name, [t for t in tables if t.name == "avance.csv"])
+    deck = render_deck_file(computed.report, deck_name)
+    pdf = render_pdf_file(computed.report, pdf_name, [t for t in tables if t.name == "avance.csv"])
     artifacts = [deck, pdf, *tables]
     target = output_dir / entity.slug / str(cut)
-    sources = [entity.folder / "plan.yaml", source, entity.folder / "configuracion.yaml"]
+    sources = [entity.folder / "plan.yaml", inputs.source, entity.folder / "configuracion.yaml"]
     will_distribute = distribute and settings.distribution.active
     status = "pending" if will_distribute else ("skipped" if settings.distribution.active else "not_configured")
     with cut_lock(target):  # one run at a time publishes, keeps history and distributes this cut

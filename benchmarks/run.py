@@ -237,7 +237,7 @@ def machine() -> dict[str, str]:
         memory = f"{kib / 1024 / 1024:.0f} GiB"
     except (OSError, StopIteration, ValueError):
         pass
-    versions = {name: metadata.version(name) for name in ("weasyprint", "python-pptx", "matplotlib", "prefect", "prefect-dask", "pandas")}
+    versions = {name: metadata.version(name) for name in ("weasyprint", "python-pptx", "prefect", "prefect-dask", "pandas")}
     soffice = shutil.which("soffice")
     if soffice:
         versions["LibreOffice"] = subprocess.run([soffice, "--version"], capture_output=True, text=True).stdout.split("\n")[0].strip()

@@ -207,16 +207,24 @@ def _run_flow(ctx: typer.Context, output: Path, verbose: bool, headline: str, st
     except OSError as exc:
         raise _fail(err, f"No se puede escribir en la carpeta de resultados {output}: {exc.strerror}.", EXIT_FAILURE) from None
 
-    import flows  # Prefect's import sets up its logging
+    import prefect  # noqa: F401  (its import sets up the logging that _routed_logs routes)
 
-    flows.PROGRESS.setLevel(logging.INFO)
-    flows.PROGRESS.propagate = verbose
-    progress_handler = _ProgressHandler(err)
-    flows.PROGRESS.addHandler(progress_handler)
+    from pipeline.service import boot_embedded_server
+
     err.print(headline)
+    progress_handler = _ProgressHandler(err)
+    flows = None
     try:
         owns_process = bool(ctx.obj and ctx.obj.get("owns_process"))
         with _routed_logs(verbose, log_file, restore=not owns_process):
+            booting = boot_embedded_server()  # boots while the report's modules are imported
+            import flows
+
+            if booting is not None:
+                booting.join()
+            flows.PROGRESS.setLevel(logging.INFO)
+            flows.PROGRESS.propagate = verbose
+            flows.PROGRESS.addHandler(progress_handler)
             reports = start(flows)
     except PipelineError as exc:
         raise _fail(err, str(exc), _exit_code(exc), log_file) from None
@@ -225,7 +233,8 @@ def _run_flow(ctx: typer.Context, output: Path, verbose: bool, headline: str, st
             traceback.print_exception(exc, file=handle)
         raise _fail(err, f"Falla inesperada: {type(exc).__name__}: {exc}", EXIT_FAILURE, log_file) from None
     finally:
-        flows.PROGRESS.removeHandler(progress_handler)
+        if flows is not None:
+            flows.PROGRESS.removeHandler(progress_handler)
         progress_handler.close()
     return err, log_file, reports
 

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 
-__all__ = ["ServerError", "healthy", "prefect_server"]
+__all__ = ["ServerError", "healthy", "prefect_server", "boot_embedded_server"]
 
 
 class ServerError(PipelineError):
@@ -94,3 +95,29 @@ def prefect_server(api_url: str | None, port: int, log_file: Path, timeout: floa
         yield url
     finally:
         _stop(process)
+
+
+def boot_embedded_server() -> threading.Thread | None:
+    """Start Prefect's temporary server in the background, if the run will need one.
+
+    With no API URL, the first flow run starts a temporary server and waits several seconds for
+    it. Started here, before the report's own heavy imports, it boots in its subprocess while
+    this process imports. Join the thread before the first flow run: Prefect's
+    `SubprocessASGIServer` is one per process, and the run then finds it up.
+    """
+    from prefect.settings import get_current_settings
+
+    if get_current_settings().api.url:
+        return None
+
+    def boot() -> None:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        try:
+            SubprocessASGIServer().start()
+        except Exception:  # the flow run will start it (and report any error) itself
+            pass
+
+    thread = threading.Thread(target=boot, name="prefect-embedded-server", daemon=True)
+    thread.start()
+    return thread
