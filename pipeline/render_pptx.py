@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from copy import deepcopy
 from datetime import datetime
 
 from pptx import Presentation
@@ -19,6 +20,9 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls
+from pptx.text.text import Font
 from pptx.util import Pt
 
 from pipeline.report import (
@@ -41,9 +45,10 @@ def _rgb(hex_color: str) -> RGBColor:
 class _Canvas:
     """One slide and the theme: small drawing helpers in points."""
 
-    def __init__(self, slide, theme: Theme):
+    def __init__(self, slide, theme: Theme, run_styles: dict | None = None):
         self.slide = slide
         self.theme = theme
+        self._run_styles = {} if run_styles is None else run_styles
 
     def rect(self, x, y, w, h, fill: str | None, line: str | None = None, shape=MSO_SHAPE.RECTANGLE):
         s = self.slide.shapes.add_shape(shape, Pt(x), Pt(y), Pt(w), Pt(h))
@@ -60,16 +65,26 @@ class _Canvas:
         s.shadow.inherit = False
         return s
 
-    def _fill_runs(self, paragraph, parts, size, color, bold=False, italic=False):
-        for part in parts:
-            run = paragraph.add_run()
-            run.text = part.text
-            font = run.font
+    def _run_style(self, size, color, bold, italic):
+        """The `a:rPr` of a run style, made once with python-pptx's own API and then copied:
+        a deck has hundreds of runs and a few styles."""
+        key = (size, color, bold, italic)
+        if key not in self._run_styles:
+            run = parse_xml(f"<a:r {nsdecls('a')}><a:t/></a:r>")
+            font = Font(run.get_or_add_rPr())
             font.name = self.theme.font
             font.size = Pt(size)
-            font.bold = bold or part.bold
+            font.bold = bold
             font.italic = italic
             font.color.rgb = _rgb(color)
+            self._run_styles[key] = run.rPr
+        return self._run_styles[key]
+
+    def _fill_runs(self, paragraph, parts, size, color, bold=False, italic=False):
+        for part in parts:
+            run = paragraph._p.add_r()
+            run.text = part.text
+            run.insert(0, deepcopy(self._run_style(size, color, bold or part.bold, italic)))
 
     def text(self, x, y, w, h, parts, size, color, *, bold=False, italic=False, align="left",
              anchor=MSO_ANCHOR.TOP, paragraphs=None):
@@ -331,8 +346,9 @@ def render_deck(report: Report) -> bytes:
     prs.slide_width, prs.slide_height = Pt(SLIDE_W), Pt(SLIDE_H)
     blank = prs.slide_layouts[6]
     total = len(report.slides)
+    run_styles: dict = {}
     for number, slide in enumerate(report.slides, start=1):
-        canvas = _Canvas(prs.slides.add_slide(blank), report.theme)
+        canvas = _Canvas(prs.slides.add_slide(blank), report.theme, run_styles)
         _DRAW[type(slide)](canvas, slide, report)
         if not isinstance(slide, (Cover, Closing)):
             _footer(canvas, report, number, total)
