@@ -214,18 +214,21 @@ def _run_flow(ctx: typer.Context, output: Path, verbose: bool, headline: str, st
     err.print(headline)
     progress_handler = _ProgressHandler(err)
     flows = None
+    embedded = boot_embedded_server()  # boots while the report's modules are imported
     try:
         owns_process = bool(ctx.obj and ctx.obj.get("owns_process"))
         with _routed_logs(verbose, log_file, restore=not owns_process):
-            booting = boot_embedded_server()  # boots while the report's modules are imported
             import flows
 
-            if booting is not None:
-                booting.join()
             flows.PROGRESS.setLevel(logging.INFO)
             flows.PROGRESS.propagate = verbose
             flows.PROGRESS.addHandler(progress_handler)
-            reports = start(flows)
+            if embedded is None:
+                reports = start(flows)
+            else:
+                embedded.wait()
+                with embedded.settings():
+                    reports = start(flows)
     except PipelineError as exc:
         raise _fail(err, str(exc), _exit_code(exc), log_file) from None
     except Exception as exc:  # the edge: anything unexpected becomes a message and exit 1

@@ -6,11 +6,11 @@ default, or PostgreSQL with PREFECT_API_DATABASE_CONNECTION_URL (see the README)
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -97,27 +97,68 @@ def prefect_server(api_url: str | None, port: int, log_file: Path, timeout: floa
         _stop(process)
 
 
-def boot_embedded_server() -> threading.Thread | None:
-    """Start Prefect's temporary server in the background, if the run will need one.
+class EmbeddedServer:
+    """A temporary Prefect server for one command, started before the report's imports."""
 
-    With no API URL, the first flow run starts a temporary server and waits several seconds for
-    it. Started here, before the report's own heavy imports, it boots in its subprocess while
-    this process imports. Join the thread before the first flow run: Prefect's
-    `SubprocessASGIServer` is one per process, and the run then finds it up.
+    def __init__(self, port: int):
+        import importlib.util
+
+        prefect_dir = Path(importlib.util.find_spec("prefect").origin).parent
+        self.api_url = f"http://127.0.0.1:{port}/api"
+        # What Prefect's own temporary server (`SubprocessASGIServer`) runs, started by hand so
+        # that it boots while this process imports instead of after.
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+        env.pop("PREFECT_API_URL", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent), "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+             "--log-level", "error", "--lifespan", "on"],
+            env=env, stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        # Stopped at exit, and registered before Prefect's log and event workers start, so that
+        # their final flush at exit (which runs first: last registered, first run) still finds it.
+        atexit.register(self.stop)
+
+    def wait(self, timeout: float = 120.0) -> None:
+        if not _wait(self.api_url, timeout, self.process):
+            self.stop()
+            raise ServerError(
+                f"El servidor temporal de Prefect no respondió en {self.api_url} en {timeout:.0f} s. "
+                "Pruebe de nuevo, o inicie un servidor con `pei-report serve` y use PREFECT_API_URL."
+            )
+
+    def settings(self):
+        """A context in which Prefect talks to this server."""
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        return temporary_settings(updates={PREFECT_API_URL: self.api_url})
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def boot_embedded_server() -> EmbeddedServer | None:
+    """Start the temporary Prefect server now, if this run has no server to talk to.
+
+    With no API URL, Prefect's first flow run starts a temporary server and waits seconds for
+    it. Started here, right after `import prefect` and before the report's own heavy imports, it
+    boots in its own process meanwhile. The caller runs its flows inside `server.settings()`
+    (Prefect read its settings on import, so the environment is too late), after `wait()`; the
+    server stops when the process exits.
     """
     from prefect.settings import get_current_settings
 
     if get_current_settings().api.url:
         return None
+    import socket
 
-    def boot() -> None:
-        from prefect.server.api.server import SubprocessASGIServer
-
-        try:
-            SubprocessASGIServer().start()
-        except Exception:  # the flow run will start it (and report any error) itself
-            pass
-
-    thread = threading.Thread(target=boot, name="prefect-embedded-server", daemon=True)
-    thread.start()
-    return thread
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return EmbeddedServer(port)
