@@ -75,10 +75,25 @@ def _legend(chart: Chart, width: float, top: float, text_color: str) -> list[str
     return out
 
 
+def _category_labels(categories: tuple[str, ...], slot: float) -> tuple[list[list[str]], float]:
+    """Each category's label as one line, or two when one does not fit its slot, and a size
+    at which every line fits (down to 7 pt)."""
+    room = slot - 4
+    if all(text_width(c, LABEL_SIZE) <= room for c in categories):
+        return [[c] for c in categories], LABEL_SIZE
+    split = [c.rsplit(" ", 1) if " " in c else [c] for c in categories]
+    size = LABEL_SIZE
+    while size > 7 and any(text_width(line, size) > room for lines in split for line in lines):
+        size -= 0.5
+    return split, size
+
+
 def chart_svg(chart: Chart, width_pt: float, height_pt: float, text_color: str, grid_color: str) -> bytes:
     """The chart as a standalone SVG of the given size (in points)."""
     rows = -(-len(chart.series) // LEGEND_COLUMNS)
-    bottom = 30 + ROW * rows
+    labels, label_size = _category_labels(chart.categories, (width_pt - LEFT - RIGHT) / max(1, len(chart.categories)))
+    label_lines = max(len(lines) for lines in labels) if labels else 1
+    bottom = 30 + ROW * rows + (label_lines - 1) * (label_size + 2)
     x0, x1, y0, y1 = LEFT, width_pt - RIGHT, TOP, height_pt - bottom
     values = [v for s in chart.series for v in s.values if v is not None]
     ticks = nice_ticks(max(values, default=100.0) * (1.08 if chart.kind == "bar" else 1.04))
@@ -96,8 +111,9 @@ def chart_svg(chart: Chart, width_pt: float, height_pt: float, text_color: str, 
         out.append(f'<line x1="{_f(x0)}" y1="{_f(y(tick))}" x2="{_f(x1)}" y2="{_f(y(tick))}" stroke="{grid_color}" stroke-width="0.8"/>')
         out.append(_text(x0 - 6, y(tick) + 3.5, _percent(tick, 0 if tick == int(tick) else 1), TICK_SIZE, text_color, anchor="end"))
     slot = (x1 - x0) / max(1, len(chart.categories))
-    for k, category in enumerate(chart.categories):  # category axis
-        out.append(_text(x0 + slot * (k + 0.5), y1 + 15, category, LABEL_SIZE, text_color))
+    for k, lines in enumerate(labels):  # category axis
+        for n, line in enumerate(lines):
+            out.append(_text(x0 + slot * (k + 0.5), y1 + 15 + n * (label_size + 2), line, label_size, text_color))
     n = max(1, len(chart.series))
     if chart.kind == "bar":
         bar = slot * 0.8 / n
@@ -116,6 +132,6 @@ def chart_svg(chart: Chart, width_pt: float, height_pt: float, text_color: str, 
                 out.append(f'<polyline points="{path}" fill="none" stroke="{series.color}" stroke-width="2.2" stroke-linejoin="round"/>')
             out += [f'<circle cx="{_f(px)}" cy="{_f(py)}" r="3.5" fill="{series.color}"/>' for px, py in points]
     out.append(f'<line x1="{_f(x0)}" y1="{_f(y1)}" x2="{_f(x1)}" y2="{_f(y1)}" stroke="{text_color}" stroke-width="0.8"/>')
-    out += _legend(chart, width_pt, y1 + 15 + 24, text_color)
+    out += _legend(chart, width_pt, y1 + 15 + (label_lines - 1) * (label_size + 2) + 24, text_color)
     out.append("</svg>")
     return "\n".join(out).encode("utf-8")

@@ -57,3 +57,12 @@ def test_lines_skip_missing_quarters_and_legend_wraps():
 
 def test_same_chart_same_bytes():
     assert chart_svg(BARS, 880, 380, "#000000", "#CCCCCC") == chart_svg(BARS, 880, 380, "#000000", "#CCCCCC")
+
+
+def test_category_labels_that_do_not_fit_go_on_two_lines():
+    many = Chart("bar", tuple(f"Objetivo {n}" for n in range(1, 16)), (Series("Avance", tuple(50.0 for _ in range(15)), "#7A1E3A"),), "%", "alt")
+    root = _parse(many)
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert texts.count("Objetivo") == 15 and "15" in texts
+    few = [t.text for t in _parse(BARS).iter("{http://www.w3.org/2000/svg}text")]
+    assert "Objetivo 1" in few  # one line when it fits
