@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import mimetypes
 import os
-import shutil
 import smtplib
 import socket
 import ssl
@@ -21,9 +20,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from pipeline.errors import DistributionError
+from pipeline.errors import DistributionError, PublishError
 from pipeline.formatting import long_date
 from pipeline.periods import Cut
+from pipeline.publish import replace_file
 from pipeline.settings import Email
 
 __all__ = [
@@ -242,25 +242,16 @@ def publication_folder(setting: str, output_dir: Path, slug: str, cut: Cut) -> P
 
 def copy_to_publication(files: Sequence[Path], folder: Path) -> list[Path]:
     """Copy each file into `folder`, each one replaced atomically (never half-copied)."""
-    copies = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for source in files:
-            target = folder / source.name
-            temporary = folder / f".{source.name}.{os.getpid()}.tmp"
-            try:
-                with open(source, "rb") as src, open(temporary, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
-                    dst.flush()
-                    os.fsync(dst.fileno())
-                os.replace(temporary, target)
-            finally:
-                temporary.unlink(missing_ok=True)
-            copies.append(target)
-    except OSError as exc:
+            replace_file(folder / source.name, source.read_bytes())
+    except (OSError, PublishError) as exc:
+        # replace_file raises PublishError from the OSError; name the system's reason either way.
+        cause = exc.__cause__ if isinstance(exc, PublishError) and exc.__cause__ else exc
         raise DistributionError(
             f"No se pudieron copiar los archivos a la carpeta de publicación {folder} "
-            f"({exc.strerror or exc}); revise que exista y se pueda escribir (carpeta_publicacion "
-            "en configuracion.yaml)."
+            f"({getattr(cause, 'strerror', None) or cause}); revise que exista y se pueda escribir "
+            "(carpeta_publicacion en configuracion.yaml)."
         ) from None
-    return copies
+    return [folder / source.name for source in files]

@@ -122,6 +122,10 @@ def manifest_bytes(
         "versions": versions,
         **(extra or {}),
     }
+    return _json_bytes(document)
+
+
+def _json_bytes(document: dict[str, object]) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -155,13 +159,18 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _write_durable(path: Path, content: bytes) -> None:
+    """Write a new file and flush it to disk before anyone renames it into view."""
+    with open(path, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def _write_staging(staging: Path, artifacts: Sequence[Artifact]) -> None:
     staging.mkdir(parents=True)
     for artifact in artifacts:
-        with open(staging / artifact.name, "wb") as handle:
-            handle.write(artifact.content)
-            handle.flush()
-            os.fsync(handle.fileno())
+        _write_durable(staging / artifact.name, artifact.content)
     _fsync_dir(staging)
 
 
@@ -262,10 +271,7 @@ def replace_file(path: Path, content: bytes) -> None:
     """Replace one file atomically: readers see the old bytes or the new, never a mix."""
     temporary = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}"
     try:
-        with open(temporary, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
+        _write_durable(temporary, content)
         os.replace(temporary, path)
         _fsync_dir(path.parent)
     except OSError as exc:
@@ -347,4 +353,4 @@ def update_manifest(folder: Path, **fields: object) -> None:
     path = folder / "manifest.json"
     document = json.loads(path.read_text(encoding="utf-8"))
     document.update(fields)
-    replace_file(path, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    replace_file(path, _json_bytes(document))
