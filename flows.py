@@ -60,6 +60,7 @@ from pipeline.publish import (
 from pipeline.render_pdf import render_pdf
 from pipeline.render_pptx import render_deck
 from pipeline.report import Report, build_report
+from pipeline.service import QUARTERLY_CRON
 from pipeline.settings import Email, Settings
 from pipeline.summary import attainment_markdown
 from pipeline.tables import avance_table, objetivos_table
@@ -68,8 +69,6 @@ PROGRESS = logging.getLogger("pei_report.progress")
 """Step-by-step progress for the command line (a rich handler shows it); not Prefect's log."""
 
 BOGOTA = ZoneInfo("America/Bogota")
-QUARTERLY_CRON = "0 6 15 1,4,7,10 *"
-"""06:00 on day 15 of January, April, July and October (Bogotá time)."""
 
 
 @dataclass(frozen=True)
@@ -265,7 +264,7 @@ def _distribute(
                 "attachments": sent.attachments,
                 "server": sent.server,
                 "message_id": sent.message_id,
-                **({"refused": sent.extra["rechazados"]} if "rechazados" in sent.extra else {}),
+                **({"refused": ", ".join(sent.refused)} if sent.refused else {}),
             }
         else:
             error = _as_distribution_error(state.result(raise_on_failure=False))

@@ -44,6 +44,7 @@ BIN = Path(sys.executable).parent
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from benchmarks.make_inputs import make_entity  # noqa: E402
+from pipeline.service import free_port, prefect_server  # noqa: E402
 
 
 def median_time(fn: Callable[[], object], repeat: int) -> float:
@@ -188,37 +189,6 @@ def command(args: list[str], env: dict[str, str]) -> tuple[float, int]:
     return elapsed, peak
 
 
-class PrefectServer:
-    def __init__(self, home: Path):
-        from pipeline.service import healthy
-
-        port = _free_port()
-        self.url = f"http://127.0.0.1:{port}/api"
-        env = {**os.environ, "PREFECT_HOME": str(home)}
-        env.pop("PREFECT_API_URL", None)
-        self.process = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 180
-        while not healthy(self.url):
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise RuntimeError("the Prefect server did not start")
-            time.sleep(0.5)
-
-    def stop(self) -> None:
-        import signal
-
-        os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(timeout=30)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 # --- the report ---------------------------------------------------------------------------------
 
 
@@ -317,9 +287,9 @@ def main() -> None:
     run = ["run", "--input", str(SAMPLE), "--output", str(out), "--no-distribute"]
     command(run, env)  # creates the embedded server's database once, as a first run does
     embedded = statistics.median(command(run, env)[0] for _ in range(args.repeat))
-    server = PrefectServer(work / "server-home")
-    try:
-        served_env = {**env, "PREFECT_API_URL": server.url}
+    server_env = {**env, "PREFECT_HOME": str(work / "server-home")}
+    with prefect_server(None, free_port(), work / "server.log", timeout=180, env=server_env) as url:
+        served_env = {**env, "PREFECT_API_URL": url}
         command(run, served_env)
         served = statistics.median(command(run, served_env)[0] for _ in range(args.repeat))
 
@@ -330,8 +300,6 @@ def main() -> None:
         batch = ["run", "--input", str(batch_dir), "--output", str(work / "batch-out"), "--no-distribute"]
         one = [command([*batch, "--task-runner", "threads", "--workers", "1"], served_env) for _ in range(args.batch_repeat)]
         pool = [command([*batch, "--task-runner", "processes"], served_env) for _ in range(args.batch_repeat)]
-    finally:
-        server.stop()
     say()
     say("## 3. Cold `pei-report run` on the sample (a new process each time)")
     say()

@@ -27,6 +27,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError
 from pipeline.formatting import percent
 from pipeline.periods import PeriodError, parse_period
+from pipeline.service import QUARTERLY_CRON
 
 app = typer.Typer(
     add_completion=False,
@@ -335,7 +336,7 @@ def resend(
 def serve(
     input: InputOption = Path("inputs"),
     output: OutputOption = Path("outputs"),
-    cron: Annotated[str, typer.Option("--cron", help="Programación (cron, hora de Bogotá).")] = "0 6 15 1,4,7,10 *",
+    cron: Annotated[str, typer.Option("--cron", help="Programación (cron, hora de Bogotá).")] = QUARTERLY_CRON,
     port: Annotated[int, typer.Option("--port", help="Puerto del servidor de Prefect que se inicia.")] = 4200,
     api_url: Annotated[
         str | None, typer.Option("--api-url", help="Usar un servidor de Prefect ya iniciado (por defecto PREFECT_API_URL).")

@@ -70,7 +70,7 @@ class Sent:
     attachments: list[str]
     server: str
     message_id: str
-    extra: dict[str, str] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)  # recipients the server refused while accepting others
 
 
 def template_fields(entity_name: str, slug: str, cut: Cut) -> dict[str, str]:
@@ -228,7 +228,7 @@ def send(message: EmailMessage, credentials, timeout: float = SMTP_TIMEOUT) -> S
         attachments=[part.get_filename() for part in message.iter_attachments()],
         server=where,
         message_id=message["Message-ID"],
-        extra={"rechazados": ", ".join(sorted(refused))} if refused else {},
+        refused=sorted(refused),
     )
 
 

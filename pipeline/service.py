@@ -20,11 +20,23 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 
-__all__ = ["ServerError", "healthy", "prefect_server", "boot_embedded_server"]
+__all__ = ["ServerError", "QUARTERLY_CRON", "free_port", "healthy", "prefect_server", "boot_embedded_server"]
+
+QUARTERLY_CRON = "0 6 15 1,4,7,10 *"
+"""The quarterly schedule: 06:00 on day 15 of January, April, July and October (Bogotá time)."""
 
 
 class ServerError(PipelineError):
     """The Prefect server could not be started or reached."""
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def healthy(api_url: str, timeout: float = 2.0) -> bool:
@@ -58,12 +70,15 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def prefect_server(api_url: str | None, port: int, log_file: Path, timeout: float = 120.0) -> Iterator[str]:
+def prefect_server(
+    api_url: str | None, port: int, log_file: Path, timeout: float = 120.0, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """Yield the API URL of a running Prefect server.
 
     With `api_url`, that server must answer. Without it, a server already answering on
     127.0.0.1:`port` is used as it is; otherwise `prefect server start` is started there, its
-    output going to `log_file`, and stopped on leaving.
+    output going to `log_file` and its environment `env` (default: this process's), and
+    stopped on leaving.
     """
     if api_url:
         if not _wait(api_url, 15.0):
@@ -85,6 +100,7 @@ def prefect_server(api_url: str | None, port: int, log_file: Path, timeout: floa
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            env=env,
         )
     try:
         if not _wait(url, timeout, process):
@@ -134,13 +150,7 @@ class EmbeddedServer:
         return temporary_settings(updates={PREFECT_API_URL: self.api_url})
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        _stop(self.process)
 
 
 def boot_embedded_server() -> EmbeddedServer | None:
@@ -156,9 +166,4 @@ def boot_embedded_server() -> EmbeddedServer | None:
 
     if get_current_settings().api.url:
         return None
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return EmbeddedServer(port)
+    return EmbeddedServer(free_port())

@@ -48,12 +48,7 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from pipeline.service import free_port  # noqa: E402  (re-exported for the tests)
 
 
 @pytest.fixture
