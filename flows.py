@@ -60,7 +60,7 @@ from pipeline.publish import (
 from pipeline.render_pdf import render_pdf
 from pipeline.render_pptx import render_deck
 from pipeline.report import Report, build_report
-from pipeline.service import QUARTERLY_CRON
+from pipeline.service import QUARTERLY_CRON, RUNNERS
 from pipeline.settings import Email, Settings
 from pipeline.summary import attainment_markdown
 from pipeline.tables import avance_table, objetivos_table
@@ -417,9 +417,6 @@ def _gather(entities: list[Entity], futures) -> list[EntityReport]:
     if failures:
         raise EntitiesFailed(failures, [r.slug for r in reports])
     return reports
-
-
-RUNNERS = ("threads", "processes", "dask")
 
 
 def task_runner(kind: str | None = None, workers: int | None = None, dask_address: str | None = None):

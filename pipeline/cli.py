@@ -27,7 +27,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError
 from pipeline.formatting import percent
 from pipeline.periods import PeriodError, parse_period
-from pipeline.service import QUARTERLY_CRON
+from pipeline.service import QUARTERLY_CRON, RUNNERS
 
 app = typer.Typer(
     add_completion=False,
@@ -187,7 +187,7 @@ DaskOption = Annotated[
 
 
 def _check_runner(kind: str | None) -> None:
-    if kind is not None and kind.strip().lower() not in ("threads", "processes", "dask"):
+    if kind is not None and kind.strip().lower() not in RUNNERS:
         raise _fail(
             Console(stderr=True, highlight=False),
             f"--task-runner «{kind}» no es válido: se esperaba threads, processes o dask.",

@@ -20,7 +20,10 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 
-__all__ = ["ServerError", "QUARTERLY_CRON", "free_port", "healthy", "prefect_server", "boot_embedded_server"]
+__all__ = ["ServerError", "RUNNERS", "QUARTERLY_CRON", "free_port", "healthy", "prefect_server", "boot_embedded_server"]
+
+RUNNERS = ("threads", "processes", "dask")
+"""The task runners a batch can use (see `flows.task_runner`)."""
 
 QUARTERLY_CRON = "0 6 15 1,4,7,10 *"
 """The quarterly schedule: 06:00 on day 15 of January, April, July and October (Bogotá time)."""
