@@ -60,6 +60,7 @@ from pipeline.publish import (
 from pipeline.render_pdf import render_pdf
 from pipeline.render_pptx import render_deck
 from pipeline.report import Report, build_report
+from pipeline.runtime import tune_gc
 from pipeline.service import QUARTERLY_CRON, RUNNERS
 from pipeline.settings import Email, Settings
 from pipeline.summary import attainment_markdown
@@ -440,7 +441,7 @@ def task_runner(kind: str | None = None, workers: int | None = None, dask_addres
     if kind == "processes":
         from prefect.task_runners import ProcessPoolTaskRunner
 
-        return ProcessPoolTaskRunner(max_workers=workers or os.cpu_count() or 1)
+        return ProcessPoolTaskRunner(max_workers=workers or os.cpu_count() or 1, initializer=tune_gc)
     if kind == "dask":
         from prefect_dask import DaskTaskRunner
 

@@ -146,12 +146,6 @@ class EmbeddedServer:
                 "Pruebe de nuevo, o inicie un servidor con `pei-report serve` y use PREFECT_API_URL."
             )
 
-    def settings(self):
-        """A context in which Prefect talks to this server."""
-        from prefect.settings import PREFECT_API_URL, temporary_settings
-
-        return temporary_settings(updates={PREFECT_API_URL: self.api_url})
-
     def stop(self) -> None:
         _stop(self.process)
 
@@ -161,8 +155,8 @@ def boot_embedded_server() -> EmbeddedServer | None:
 
     With no API URL, Prefect's first flow run starts a temporary server and waits seconds for
     it. Started here, right after `import prefect` and before the report's own heavy imports, it
-    boots in its own process meanwhile. The caller runs its flows inside `server.settings()`
-    (Prefect read its settings on import, so the environment is too late), after `wait()`; the
+    boots in its own process meanwhile. The caller runs its flows with `PREFECT_API_URL` set to `server.api_url` in
+    `temporary_settings` (Prefect read its settings on import, so the environment is too late), after `wait()`; the
     server stops when the process exits.
     """
     from prefect.settings import get_current_settings
