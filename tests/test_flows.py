@@ -350,6 +350,41 @@ def test_each_run_leaves_a_markdown_summary_and_links_to_the_files(tmp_path):
         assert f"[{name.replace('T4', 'T2')}]({(folder / name.replace('T4', 'T2')).as_uri()})" in linked
 
 
+def _task_runs(out: Path) -> list[dict]:
+    """The task runs of the one flow run that wrote to `out`."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+
+    async def read() -> list[dict]:
+        async with get_client() as client:
+            response = await client._client.post("/flow_runs/filter", json={"limit": 200})
+            runs = [r["id"] for r in response.json() if r["parameters"].get("output_dir") == str(out)]
+            assert len(runs) == 1
+            response = await client._client.post("/task_runs/filter", json={"flow_runs": {"id": {"any_": runs}}, "limit": 200})
+            return response.json()
+
+    return asyncio.run(read())
+
+
+def test_one_entity_shows_its_steps_as_task_runs_and_a_batch_one_run_per_entity(tmp_path):
+    single = tmp_path / "single"
+    assert cli("--input", str(SAMPLE), "--output", str(single), "--period", "2024-T2", "--no-distribute").exit_code == 0
+    steps = {t["name"] for t in _task_runs(single)}
+    assert "reportar-secretaria-general" in steps and len(steps) == 7
+    assert {"Generar reporte PDF", "Publicar resultados"} <= {name.rsplit("-", 1)[0] for name in steps}
+
+    root = _batch(tmp_path / "inputs", ("alfa", "beta"))
+    batch = tmp_path / "batch"
+    result = cli("--input", str(root), "--output", str(batch), "--period", "2024-T2", "--no-distribute")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(t["name"] for t in _task_runs(batch)) == ["reportar-alfa", "reportar-beta"]
+    log = next((batch / ".logs").glob("pei-report-*.log")).read_text(encoding="utf-8")
+    for slug in ("alfa", "beta"):  # the steps are still there, in the run's log
+        _valid_set(batch / slug / "2024-T2")
+        assert f"[{slug}] Armando la presentación y el PDF" in log
+
+
 # --- two runs of the same entity and cut at once ----------------------------------------------
 
 
