@@ -15,7 +15,7 @@ import math
 from xml.sax.saxutils import escape, quoteattr
 
 from pipeline.formatting import number
-from pipeline.report import Chart
+from pipeline.report import Chart, Series
 from pipeline.text import width as text_width
 
 __all__ = ["chart_svg", "LEGEND_COLUMNS", "nice_ticks"]
@@ -57,20 +57,35 @@ def _text(x: float, y: float, text: str, size: float, color: str, anchor: str = 
     )
 
 
+_DASHES = {"solid": "", "dash": ' stroke-dasharray="6 3"', "dot": ' stroke-dasharray="0.1 4" stroke-linecap="round"'}
+
+
+def _marker(series: Series, x: float, y: float, r: float) -> str:
+    if series.marker == "square":
+        return f'<rect x="{_f(x - r)}" y="{_f(y - r)}" width="{_f(2 * r)}" height="{_f(2 * r)}" fill="{series.color}"/>'
+    if series.marker == "diamond":
+        d = r * 1.3
+        return f'<polygon points="{_f(x)},{_f(y - d)} {_f(x + d)},{_f(y)} {_f(x)},{_f(y + d)} {_f(x - d)},{_f(y)}" fill="{series.color}"/>'
+    return f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{_f(r)}" fill="{series.color}"/>'
+
+
 def _legend(chart: Chart, width: float, top: float, text_color: str) -> list[str]:
-    items = [(s.name, s.color, 14 + text_width(s.name, LEGEND_SIZE) + 18) for s in chart.series]
+    items = [(s, 14 + text_width(s.name, LEGEND_SIZE) + 18) for s in chart.series]
     out = []
     for row in range(0, len(items), LEGEND_COLUMNS):
         entries = items[row : row + LEGEND_COLUMNS]
-        x = (width - sum(w for _, _, w in entries)) / 2
+        x = (width - sum(w for _, w in entries)) / 2
         y = top + (row // LEGEND_COLUMNS) * ROW
-        for name, color, entry_width in entries:
+        for series, entry_width in entries:
             if chart.kind == "bar":
-                out.append(f'<rect x="{_f(x)}" y="{_f(y - 8)}" width="10" height="8" fill="{color}"/>')
+                out.append(f'<rect x="{_f(x)}" y="{_f(y - 8)}" width="10" height="8" fill="{series.color}"/>')
             else:
-                out.append(f'<line x1="{_f(x - 1)}" y1="{_f(y - 4)}" x2="{_f(x + 11)}" y2="{_f(y - 4)}" stroke="{color}" stroke-width="2.2"/>')
-                out.append(f'<circle cx="{_f(x + 5)}" cy="{_f(y - 4)}" r="3" fill="{color}"/>')
-            out.append(_text(x + 14, y, name, LEGEND_SIZE, text_color, anchor="start"))
+                out.append(
+                    f'<line x1="{_f(x - 1)}" y1="{_f(y - 4)}" x2="{_f(x + 11)}" y2="{_f(y - 4)}" stroke="{series.color}" '
+                    f'stroke-width="2.2"{_DASHES[series.line]}/>'
+                )
+                out.append(_marker(series, x + 5, y - 4, 3))
+            out.append(_text(x + 14, y, series.name, LEGEND_SIZE, text_color, anchor="start"))
             x += entry_width
     return out
 
@@ -129,8 +144,11 @@ def chart_svg(chart: Chart, width_pt: float, height_pt: float, text_color: str, 
             points = [(x0 + slot * (k + 0.5), y(v)) for k, v in enumerate(series.values) if v is not None]
             if len(points) > 1:
                 path = " ".join(f"{_f(px)},{_f(py)}" for px, py in points)
-                out.append(f'<polyline points="{path}" fill="none" stroke="{series.color}" stroke-width="2.2" stroke-linejoin="round"/>')
-            out += [f'<circle cx="{_f(px)}" cy="{_f(py)}" r="3.5" fill="{series.color}"/>' for px, py in points]
+                out.append(
+                    f'<polyline points="{path}" fill="none" stroke="{series.color}" stroke-width="2.2" '
+                    f'stroke-linejoin="round"{_DASHES[series.line]}/>'
+                )
+            out += [_marker(series, px, py, 3.5) for px, py in points]
     out.append(f'<line x1="{_f(x0)}" y1="{_f(y1)}" x2="{_f(x1)}" y2="{_f(y1)}" stroke="{text_color}" stroke-width="0.8"/>')
     out += _legend(chart, width_pt, y1 + 15 + (label_lines - 1) * (label_size + 2) + 24, text_color)
     out.append("</svg>")

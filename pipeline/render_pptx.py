@@ -17,6 +17,7 @@ from datetime import datetime
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
@@ -248,6 +249,10 @@ def _detail(c: _Canvas, s: Detail, report: Report) -> None:
                 fill(grid.cell(r, n), cell.parts, row.size, t.color("texto"), background, column.align)
 
 
+_DASH_STYLES = {"dash": MSO_LINE_DASH_STYLE.DASH, "dot": MSO_LINE_DASH_STYLE.ROUND_DOT}
+_MARKER_STYLES = {"circle": XL_MARKER_STYLE.CIRCLE, "square": XL_MARKER_STYLE.SQUARE, "diamond": XL_MARKER_STYLE.DIAMOND}
+
+
 def _chart(c: _Canvas, s: ChartSlide, report: Report) -> None:
     t = c.theme
     _title(c, s.title)
@@ -282,7 +287,9 @@ def _chart(c: _Canvas, s: ChartSlide, report: Report) -> None:
             plot_series.smooth = False
             plot_series.format.line.color.rgb = _rgb(series.color)
             plot_series.format.line.width = Pt(2.25)
-            plot_series.marker.style = XL_MARKER_STYLE.CIRCLE
+            if series.line != "solid":
+                plot_series.format.line.dash_style = _DASH_STYLES[series.line]
+            plot_series.marker.style = _MARKER_STYLES[series.marker]
             plot_series.marker.size = 7
             plot_series.marker.format.fill.solid()
             plot_series.marker.format.fill.fore_color.rgb = _rgb(series.color)

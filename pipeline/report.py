@@ -165,6 +165,8 @@ class Series:
     name: str
     values: tuple[float | None, ...]
     color: str
+    line: str = "solid"  # "solid" | "dash" | "dot": with the marker, tells apart series that share a colour
+    marker: str = "circle"  # "circle" | "square" | "diamond"
 
 
 @dataclass(frozen=True)
@@ -497,6 +499,14 @@ def _objectives_chart(plan: Plan, result: PlanResult, theme: Theme, year: int) -
 
 
 _SERIES_COLORS = ("primario", "secundario", "verde", "naranja", "texto_suave", "rojo", "amarillo")
+_SERIES_STROKES = (("solid", "circle"), ("dash", "square"), ("dot", "diamond"))
+
+
+def _series_style(n: int) -> dict[str, str]:
+    """The n-th indicator's colour, line and marker: the theme's colours first with solid lines
+    and circles, then again dashed with squares, then dotted with diamonds (21 distinct)."""
+    line, marker = _SERIES_STROKES[(n // len(_SERIES_COLORS)) % len(_SERIES_STROKES)]
+    return {"color": _SERIES_COLORS[n % len(_SERIES_COLORS)], "line": line, "marker": marker}
 
 
 def _short(text: str, limit: int = 48) -> str:
@@ -523,7 +533,8 @@ def _quarter_charts(
                 r.indicators[ind_id].year.percent if r.indicators[ind_id].year.ok else None for r in by_quarter
             )
             name = ind.label if ind.label and labels.count(ind.label) == 1 else _short(ind.name)
-            series.append(Series(name, values, theme.color(_SERIES_COLORS[n % len(_SERIES_COLORS)])))
+            style = _series_style(n)
+            series.append(Series(name, values, theme.color(style["color"]), style["line"], style["marker"]))
         expected = tuple(
             next(o.expected for o in r.objectives if o.objective_id == objective.id) for r in by_quarter
         )

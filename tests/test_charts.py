@@ -66,3 +66,16 @@ def test_category_labels_that_do_not_fit_go_on_two_lines():
     assert texts.count("Objetivo") == 15 and "15" in texts
     few = [t.text for t in _parse(BARS).iter("{http://www.w3.org/2000/svg}text")]
     assert "Objetivo 1" in few  # one line when it fits
+
+
+def test_dashed_and_dotted_series_keep_their_look_in_the_legend():
+    looks = (Series("Sólida", (10.0, 20.0), "#2E7D32"), Series("Rayada", (30.0, 40.0), "#2E7D32", "dash", "square"),
+             Series("Punteada", (50.0, 60.0), "#2E7D32", "dot", "diamond"))
+    root = _parse(Chart("line", ("T1 2024", "T2 2024"), looks, "%", "alt"))
+    svg = "{http://www.w3.org/2000/svg}"
+    dashes = [p.get("stroke-dasharray") for p in root.iter(svg + "polyline")]
+    assert dashes == [None, "6 3", "0.1 4"]
+    legend = [line.get("stroke-dasharray") for line in root.iter(svg + "line") if line.get("stroke-width") == "2.2"]
+    assert legend == [None, "6 3", "0.1 4"]
+    assert len(list(root.iter(svg + "circle"))) == 3  # two points and a legend marker each
+    assert len([r for r in root.iter(svg + "rect")]) == 3 and len(list(root.iter(svg + "polygon"))) == 3

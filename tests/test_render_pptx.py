@@ -83,3 +83,17 @@ def test_libreoffice_opens_the_deck(deck_bytes, sample_report, tmp_path):
     from pypdf import PdfReader
 
     assert len(PdfReader(tmp_path / "deck.pdf").pages) == len(sample_report.slides)
+
+
+def test_series_beyond_the_theme_colours_are_dashed_in_the_deck(tmp_path):
+    from benchmarks.make_inputs import make_entity
+    from pipeline.ingest import load_execution, load_plan, load_settings
+    from tests.test_report import build
+
+    make_entity(tmp_path / "grande", 30, seed=30)  # three objectives of ten indicators
+    plan = load_plan(tmp_path / "grande")
+    deck = Presentation(io.BytesIO(render_deck(build(plan, load_execution(tmp_path / "grande", plan)[1], load_settings(tmp_path / "grande")))))
+    line = next(s.chart for slide in deck.slides for s in slide.shapes if s.has_chart and len(s.chart.plots[0].series) == 11)
+    xml = [series._element.xml for series in line.plots[0].series]
+    assert all('prstDash val="dash"' not in x and 'symbol val="circle"' in x for x in xml[:7])
+    assert all('prstDash val="dash"' in x and 'symbol val="square"' in x for x in xml[7:10])

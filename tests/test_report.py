@@ -123,3 +123,21 @@ def test_long_names_continue_on_more_slides_and_never_overflow(length, sample_pl
     assert sum(len(d.table.rows) for d in details) == 6
     for d in details:
         assert d.table_top + d.table.header_height + sum(r.height for r in d.table.rows) <= TABLE_BOTTOM
+
+
+def test_series_of_an_objective_never_look_alike(tmp_path):
+    """Ten indicators in one objective: the theme has seven series colours, so the next ones are
+    dashed with square markers; every series keeps its own colour, line and marker."""
+    from benchmarks.make_inputs import make_entity
+    from pipeline.ingest import load_plan
+
+    make_entity(tmp_path / "grande", 30, seed=30)
+    plan = load_plan(tmp_path / "grande")
+    settings = load_settings(tmp_path / "grande")
+    report = build(plan, load_execution(tmp_path / "grande", plan)[1], settings)
+    lines = [s.chart for s in report.slides if isinstance(s, ChartSlide) and s.chart.kind == "line"]
+    assert len(lines) == 3
+    for chart in lines:
+        looks = [(s.color, s.line, s.marker) for s in chart.series]
+        assert len(set(looks)) == len(looks) == 11  # ten indicators and the objective's expected line
+        assert [s.line for s in chart.series[:10]] == ["solid"] * 7 + ["dash"] * 3
