@@ -502,11 +502,11 @@ _SERIES_COLORS = ("primario", "secundario", "verde", "naranja", "texto_suave", "
 _SERIES_STROKES = (("solid", "circle"), ("dash", "square"), ("dot", "diamond"))
 
 
-def _series_style(n: int) -> dict[str, str]:
-    """The n-th indicator's colour, line and marker: the theme's colours first with solid lines
-    and circles, then again dashed with squares, then dotted with diamonds (21 distinct)."""
+def _series_style(n: int) -> tuple[str, str, str]:
+    """The n-th indicator's theme colour, line and marker: the theme's colours first with solid
+    lines and circles, then again dashed with squares, then dotted with diamonds (21 distinct)."""
     line, marker = _SERIES_STROKES[(n // len(_SERIES_COLORS)) % len(_SERIES_STROKES)]
-    return {"color": _SERIES_COLORS[n % len(_SERIES_COLORS)], "line": line, "marker": marker}
+    return _SERIES_COLORS[n % len(_SERIES_COLORS)], line, marker
 
 
 def _short(text: str, limit: int = 48) -> str:
@@ -533,8 +533,8 @@ def _quarter_charts(
                 r.indicators[ind_id].year.percent if r.indicators[ind_id].year.ok else None for r in by_quarter
             )
             name = ind.label if ind.label and labels.count(ind.label) == 1 else _short(ind.name)
-            style = _series_style(n)
-            series.append(Series(name, values, theme.color(style["color"]), style["line"], style["marker"]))
+            color, line, marker = _series_style(n)
+            series.append(Series(name, values, theme.color(color), line, marker))
         expected = tuple(
             next(o.expected for o in r.objectives if o.objective_id == objective.id) for r in by_quarter
         )

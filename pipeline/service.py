@@ -155,9 +155,9 @@ def boot_embedded_server() -> EmbeddedServer | None:
 
     With no API URL, Prefect's first flow run starts a temporary server and waits seconds for
     it. Started here, right after `import prefect` and before the report's own heavy imports, it
-    boots in its own process meanwhile. The caller runs its flows with `PREFECT_API_URL` set to `server.api_url` in
-    `temporary_settings` (Prefect read its settings on import, so the environment is too late), after `wait()`; the
-    server stops when the process exits.
+    boots in its own process meanwhile. After `wait()`, the caller runs its flows with
+    `PREFECT_API_URL` set to `server.api_url` in `temporary_settings` (Prefect read its settings
+    on import, so the environment is too late); the server stops when the process exits.
     """
     from prefect.settings import get_current_settings
 
