@@ -350,19 +350,23 @@ def test_each_run_leaves_a_markdown_summary_and_links_to_the_files(tmp_path):
         assert f"[{name.replace('T4', 'T2')}]({(folder / name.replace('T4', 'T2')).as_uri()})" in linked
 
 
-def _task_runs(out: Path) -> list[dict]:
-    """The task runs of the one flow run that wrote to `out`."""
+def _task_runs(out: Path) -> list[list[dict]]:
+    """The task runs of each flow run that wrote to `out`, one list per flow run."""
     import asyncio
 
     from prefect.client.orchestration import get_client
 
-    async def read() -> list[dict]:
+    async def read() -> list[list[dict]]:
         async with get_client() as client:
             response = await client._client.post("/flow_runs/filter", json={"limit": 200})
             runs = [r["id"] for r in response.json() if r["parameters"].get("output_dir") == str(out)]
-            assert len(runs) == 1
-            response = await client._client.post("/task_runs/filter", json={"flow_runs": {"id": {"any_": runs}}, "limit": 200})
-            return response.json()
+            found = []
+            for run in runs:
+                response = await client._client.post(
+                    "/task_runs/filter", json={"flow_runs": {"id": {"any_": [run]}}, "limit": 200}
+                )
+                found.append(response.json())
+            return found
 
     return asyncio.run(read())
 
@@ -370,7 +374,8 @@ def _task_runs(out: Path) -> list[dict]:
 def test_one_entity_shows_its_steps_as_task_runs_and_a_batch_one_run_per_entity(tmp_path):
     single = tmp_path / "single"
     assert cli("--input", str(SAMPLE), "--output", str(single), "--period", "2024-T2", "--no-distribute").exit_code == 0
-    steps = {t["name"] for t in _task_runs(single)}
+    (single_runs,) = _task_runs(single)
+    steps = {t["name"] for t in single_runs}
     assert "reportar-secretaria-general" in steps and len(steps) == 7
     assert {"Generar reporte PDF", "Publicar resultados"} <= {name.rsplit("-", 1)[0] for name in steps}
 
@@ -378,7 +383,8 @@ def test_one_entity_shows_its_steps_as_task_runs_and_a_batch_one_run_per_entity(
     batch = tmp_path / "batch"
     result = cli("--input", str(root), "--output", str(batch), "--period", "2024-T2", "--no-distribute")
     assert result.exit_code == 0, result.stderr
-    assert sorted(t["name"] for t in _task_runs(batch)) == ["reportar-alfa", "reportar-beta"]
+    (batch_runs,) = _task_runs(batch)
+    assert sorted(t["name"] for t in batch_runs) == ["reportar-alfa", "reportar-beta"]
     log = next((batch / ".logs").glob("pei-report-*.log")).read_text(encoding="utf-8")
     for slug in ("alfa", "beta"):  # the steps are still there, in the run's log
         _valid_set(batch / slug / "2024-T2")
@@ -433,27 +439,15 @@ def test_two_runs_at_once_leave_one_complete_valid_set(tmp_path, sample_copy, sm
 
 
 def _locked_windows(out: Path) -> list[tuple[str, str]]:
-    import asyncio
-
-    from prefect.client.orchestration import get_client
-
-    async def read() -> list[tuple[str, str]]:
-        async with get_client() as client:
-            response = await client._client.post("/flow_runs/filter", json={"limit": 200})
-            runs = [r["id"] for r in response.json() if r["parameters"].get("output_dir") == str(out)]
-            assert len(runs) == 2
-            windows = []
-            for run in runs:
-                response = await client._client.post(
-                    "/task_runs/filter", json={"flow_runs": {"id": {"any_": [run]}}, "limit": 200}
-                )
-                tasks = {t["name"].split("-")[0]: t for t in response.json()}
-                publish = next(t for name, t in tasks.items() if name.startswith("Publicar resultados"))
-                update = next(t for name, t in tasks.items() if name.startswith("Actualizar manifest"))
-                windows.append((publish["start_time"], update["end_time"]))
-            return windows
-
-    return asyncio.run(read())
+    runs = _task_runs(out)
+    assert len(runs) == 2
+    windows = []
+    for task_runs in runs:
+        tasks = {t["name"].split("-")[0]: t for t in task_runs}
+        publish = next(t for name, t in tasks.items() if name.startswith("Publicar resultados"))
+        update = next(t for name, t in tasks.items() if name.startswith("Actualizar manifest"))
+        windows.append((publish["start_time"], update["end_time"]))
+    return windows
 
 
 def test_smtp_credentials_from_a_prefect_block(tmp_path, sample_copy, smtp_server, monkeypatch):

@@ -13,7 +13,7 @@ from pptx.util import Emu
 
 from pipeline.render_pptx import render_deck
 from pipeline.report import Detail, slide_titles
-from tests.test_report import sample_execution, sample_report, sample_settings  # noqa: F401  (fixtures)
+from tests.test_report import sample_execution, sample_report, sample_settings, ten_per_objective_report  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="module")
@@ -85,14 +85,8 @@ def test_libreoffice_opens_the_deck(deck_bytes, sample_report, tmp_path):
     assert len(PdfReader(tmp_path / "deck.pdf").pages) == len(sample_report.slides)
 
 
-def test_series_beyond_the_theme_colours_are_dashed_in_the_deck(tmp_path):
-    from benchmarks.make_inputs import make_entity
-    from pipeline.ingest import load_execution, load_plan, load_settings
-    from tests.test_report import build
-
-    make_entity(tmp_path / "grande", 30, seed=30)  # three objectives of ten indicators
-    plan = load_plan(tmp_path / "grande")
-    deck = Presentation(io.BytesIO(render_deck(build(plan, load_execution(tmp_path / "grande", plan)[1], load_settings(tmp_path / "grande")))))
+def test_series_beyond_the_theme_colours_are_dashed_in_the_deck(ten_per_objective_report):
+    deck = Presentation(io.BytesIO(render_deck(ten_per_objective_report)))
     line = next(s.chart for slide in deck.slides for s in slide.shapes if s.has_chart and len(s.chart.plots[0].series) == 11)
     xml = [series._element.xml for series in line.plots[0].series]
     assert all('prstDash val="dash"' not in x and 'symbol val="circle"' in x for x in xml[:7])

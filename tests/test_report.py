@@ -125,16 +125,22 @@ def test_long_names_continue_on_more_slides_and_never_overflow(length, sample_pl
         assert d.table_top + d.table.header_height + sum(r.height for r in d.table.rows) <= TABLE_BOTTOM
 
 
-def test_series_of_an_objective_never_look_alike(tmp_path):
-    """Ten indicators in one objective: the theme has seven series colours, so the next ones are
-    dashed with square markers; every series keeps its own colour, line and marker."""
+@pytest.fixture(scope="session")
+def ten_per_objective_report(tmp_path_factory):
+    """A synthetic plan of three objectives with ten indicators each, as a content model."""
     from benchmarks.make_inputs import make_entity
     from pipeline.ingest import load_plan
 
-    make_entity(tmp_path / "grande", 30, seed=30)
-    plan = load_plan(tmp_path / "grande")
-    settings = load_settings(tmp_path / "grande")
-    report = build(plan, load_execution(tmp_path / "grande", plan)[1], settings)
+    folder = tmp_path_factory.mktemp("grande") / "grande"
+    make_entity(folder, 30, seed=30)
+    plan = load_plan(folder)
+    return build(plan, load_execution(folder, plan)[1], load_settings(folder))
+
+
+def test_series_of_an_objective_never_look_alike(ten_per_objective_report):
+    """Ten indicators in one objective: the theme has seven series colours, so the next ones are
+    dashed with square markers; every series keeps its own colour, line and marker."""
+    report = ten_per_objective_report
     lines = [s.chart for s in report.slides if isinstance(s, ChartSlide) and s.chart.kind == "line"]
     assert len(lines) == 3
     for chart in lines:
