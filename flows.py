@@ -41,10 +41,11 @@ from pipeline.distribution import (
     sender_address,
     template_fields,
 )
-from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError
-from pipeline.ingest import Entity, find_entities, load_execution, load_plan, load_settings
+from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError, Problem
+from pipeline.ingest import Entity, find_entities, load_inputs, load_settings
+from pipeline.ingest.execution import reported_quarters
 from pipeline.model import Plan
-from pipeline.periods import Cut, check_cut, default_cut, last_closed_quarter, parse_period
+from pipeline.periods import Cut, check_cut, default_cut, early_quarters, last_closed_quarter, parse_period
 from pipeline.publish import (
     Artifact,
     Publication,
@@ -86,6 +87,7 @@ class EntityReport:
     inconsistent: list[str] = field(default_factory=list)
     kept: Path | None = None
     distribution: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
 
 def _step(entity: Entity, text: str) -> None:
@@ -112,26 +114,48 @@ def read_settings(folder: Path) -> Settings:
 
 @dataclass(frozen=True)
 class Inputs:
-    """An entity's validated inputs and the cut to report."""
+    """An entity's validated inputs, the cut to report and what the office should be told."""
 
     plan: Plan
     settings: Settings
     source: Path
     execution: pd.DataFrame
     cut: Cut
+    warnings: tuple[Problem, ...] = ()
 
 
 @task(name="Leer y validar plan, configuración y seguimiento", cache_policy=NO_CACHE)
-def read_inputs(entity: Entity, period: str | None) -> Inputs:
-    _step(entity, "Leyendo plan.yaml")
-    plan = load_plan(entity.folder)
-    settings = load_settings(entity.folder)
-    _step(entity, "Leyendo y validando el seguimiento")
-    source, execution = load_execution(entity.folder, plan)
-    reported = zip(execution["anio"], execution["trimestre"])
-    cut = parse_period(period) if period else default_cut(plan.vigencia, reported)
+def read_inputs(entity: Entity, period: str | None, today: date | None = None) -> Inputs:
+    _step(entity, "Leyendo y validando plan.yaml, configuracion.yaml y el seguimiento")
+    read = load_inputs(entity.folder)
+    plan, execution = read.plan, read.execution
+    if period:
+        cut = parse_period(period)
+    else:
+        today = today or _now().date()
+        reported = list(reported_quarters(execution.table))
+        cut = default_cut(plan.vigencia, reported, today)
+        early = early_quarters(plan.vigencia, reported, today)
+        if early:
+            _step(
+                entity,
+                f"Se reporta {cut}, el último trimestre cerrado con datos; las cifras ya escritas para "
+                f"{', '.join(map(str, early))} (trimestre en curso) se ignoran hasta que cierre. "
+                f"Para reportarlas, indique --period {early[-1]}.",
+            )
     check_cut(cut, plan.period)
-    return Inputs(plan, settings, source, execution, cut)
+    for warning in execution.warnings:
+        _warn(entity, warning)
+    return Inputs(plan, read.settings, execution.path, execution.table, cut, execution.warnings)
+
+
+def _warn(entity: Entity, problem: Problem) -> None:
+    """A warning about the inputs, in the run's log (the command line and the manifest list them
+    with the entity's results)."""
+    try:
+        get_run_logger().warning(f"[{entity.slug}] Aviso en {_warning_text(problem)}")
+    except MissingContextError:
+        pass
 
 
 @dataclass(frozen=True)
@@ -171,6 +195,7 @@ def publish_outputs(
     artifacts: list[Artifact],
     output_dir: Path,
     distribution: dict[str, Any],
+    warnings: tuple[Problem, ...] = (),
 ) -> Publication:
     manifest = manifest_bytes(
         entity={"slug": entity.slug, "name": plan.entity},
@@ -179,11 +204,31 @@ def publish_outputs(
         inputs=[file_record(p, Path.cwd()) for p in sources if p.exists()],
         outputs=artifacts,
         versions=versions(),
-        extra={"distribution": distribution},
+        extra={"distribution": distribution, "warnings": [_warning_record(w) for w in warnings]},
     )
     target = output_dir / entity.slug / str(cut)
     history = history_folder(output_dir, entity.slug, str(cut))
     return publish(target, [*artifacts, Artifact("manifest.json", manifest)], history)
+
+
+def _warning_text(problem: Problem) -> str:
+    where = problem.where()
+    return f"{problem.place()}{', ' + where if where else ''}: {problem.sentence()}"
+
+
+def _warning_record(problem: Problem) -> dict[str, Any]:
+    """A warning about the inputs as the manifest keeps it."""
+    record = {
+        "file": str(problem.file) if problem.file else None,
+        "sheet": problem.sheet,
+        "row": problem.row,
+        "column": problem.column,
+        "column_letter": problem.column_letter,
+        "found": problem.found,
+        "expected": problem.expected,
+        "hint": problem.hint,
+    }
+    return {k: v for k, v in record.items() if v is not None}
 
 
 def _artifact_key(slug: str, cut: Cut) -> str:
@@ -332,7 +377,9 @@ def report_entity(
     status = "pending" if will_distribute else ("skipped" if settings.distribution.active else "not_configured")
     with cut_lock(target):  # one run at a time publishes, keeps history and distributes this cut
         _step(entity, f"Publicando en {target}")
-        publication = step(publish_outputs)(entity, plan, cut, sources, artifacts, output_dir, {"status": status})
+        publication = step(publish_outputs)(
+            entity, plan, cut, sources, artifacts, output_dir, {"status": status}, inputs.warnings
+        )
         if publication.kept:
             _step(entity, f"Los archivos anteriores del corte quedaron en {publication.kept}")
         step(record_artifacts)(entity, plan, result, publication.files)
@@ -354,6 +401,7 @@ def report_entity(
         inconsistent=result.inconsistent(),
         kept=publication.kept,
         distribution=distribution,
+        warnings=tuple(_warning_text(w) for w in inputs.warnings),
     )
 
 

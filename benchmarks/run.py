@@ -66,6 +66,7 @@ def stages(folder: Path, repeat: int) -> dict[str, float]:
     from pipeline.attainment import plan_attainment
     from pipeline.charts import chart_svg
     from pipeline.ingest import load_execution, load_plan, load_settings
+    from pipeline.ingest.execution import reported_quarters
     from pipeline.periods import default_cut
     from pipeline.publish import csv_bytes
     from pipeline.render_pdf import report_css, report_html, write_pdf
@@ -76,11 +77,11 @@ def stages(folder: Path, repeat: int) -> dict[str, float]:
     def ingest():
         plan = load_plan(folder)
         settings = load_settings(folder)
-        _, execution = load_execution(folder, plan)
+        execution = load_execution(folder, plan).table
         return plan, settings, execution
 
     def compute(plan, settings, execution):
-        cut = default_cut(plan.vigencia, zip(execution["anio"], execution["trimestre"]))
+        cut = default_cut(plan.vigencia, reported_quarters(execution))
         result = plan_attainment(plan, execution, cut, settings.bands)
         tables = {"avance.csv": csv_bytes(avance_table(plan, result)), "objetivos.csv": csv_bytes(objetivos_table(result))}
         return result, tables
@@ -258,14 +259,15 @@ def main() -> None:
     # 2. the peer
     from pipeline.ingest import load_execution, load_plan, load_settings  # noqa: F401 (warm)
     from pipeline.attainment import plan_attainment
+    from pipeline.ingest.execution import reported_quarters
     from pipeline.periods import default_cut
     from pipeline.render_pptx import render_deck
     from pipeline.report import build_report
 
     plan = load_plan(SAMPLE)
     settings = load_settings(SAMPLE)
-    _, execution = load_execution(SAMPLE, plan)
-    cut = default_cut(plan.vigencia, zip(execution["anio"], execution["trimestre"]))
+    execution = load_execution(SAMPLE, plan).table
+    cut = default_cut(plan.vigencia, reported_quarters(execution))
     deck = render_deck(build_report(plan, execution, plan_attainment(plan, execution, cut, settings.bands), settings.bands, settings.theme))
     office = libreoffice(deck, args.repeat)
     say()

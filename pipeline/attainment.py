@@ -136,9 +136,13 @@ class PlanResult:
 
 
 def observations_by_indicator(execution: pd.DataFrame) -> dict[str, dict[tuple[int, int], float]]:
-    """Group the execution table (indicador, anio, trimestre, valor) into observations."""
+    """Group the execution table (indicador, anio, trimestre, valor) into observations.
+
+    Rows without a value (a quarter not reported, kept for its comment) are not observations.
+    """
     grouped: dict[str, dict[tuple[int, int], float]] = {}
-    for ind, year, quarter, value in execution[["indicador", "anio", "trimestre", "valor"]].itertuples(
+    reported = execution[execution["valor"].notna()]
+    for ind, year, quarter, value in reported[["indicador", "anio", "trimestre", "valor"]].itertuples(
         index=False
     ):
         grouped.setdefault(str(ind), {})[(int(year), int(quarter))] = float(value)

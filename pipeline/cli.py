@@ -150,6 +150,15 @@ def _fail(console: Console, message: str, code: int, log_file: Path | None = Non
     return typer.Exit(code)
 
 
+def _log_details(log_file: Path, exc: PipelineError) -> None:
+    """Every input problem, one per line, in the log (the screen groups alike problems)."""
+    errors = exc.failures.items() if isinstance(exc, EntitiesFailed) else [(None, exc)]
+    with log_file.open("a", encoding="utf-8") as handle:
+        for slug, error in errors:
+            if isinstance(error, InputError):
+                handle.write(f"{'[' + slug + '] ' if slug else ''}{error.detailed()}\n")
+
+
 def _exit_code(exc: PipelineError) -> int:
     if isinstance(exc, (InputError, PeriodError)):
         return EXIT_INPUT
@@ -253,6 +262,7 @@ def _run_flow(ctx: typer.Context, output: Path, verbose: bool, headline: str, st
             with _run_settings(embedded):
                 reports = start(flows)
     except PipelineError as exc:
+        _log_details(log_file, exc)
         raise _fail(err, str(exc), _exit_code(exc), log_file) from None
     except Exception as exc:  # the edge: anything unexpected becomes a message and exit 1
         with log_file.open("a", encoding="utf-8") as handle:
@@ -290,6 +300,8 @@ def _print_reports(err: Console, reports, log_file: Path) -> None:
         line = _distribution_line(report.distribution)
         if line:
             err.print(f"    {escape(line)}")
+        for warning in report.warnings:
+            err.print(f"    [yellow]Aviso:[/yellow] {escape(warning)}")
         for path in report.files:
             out.print(str(path))
     err.print(f"[dim]Registro de Prefect: {log_file}[/dim]")

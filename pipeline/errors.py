@@ -8,7 +8,7 @@ exit status 1; nothing else in the package converts exceptions to exit codes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 __all__ = [
@@ -27,7 +27,11 @@ class PipelineError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in an input file; `row` is numbered as the user's editor numbers it."""
+    """One thing wrong in an input file; `row` is numbered as the user's editor numbers it.
+
+    `file` and `sheet` are set where one error gathers the problems of several files (see
+    `InputError.combine`); otherwise the error's own file and sheet apply.
+    """
 
     found: str
     expected: str
@@ -36,15 +40,20 @@ class Problem:
     hint: str | None = None
     column_letter: str | None = None  # a spreadsheet's column letter, shown beside the name
     row_label: str = "fila"  # "línea" in text files such as plan.yaml
+    file: Path | str | None = None
+    sheet: str | None = None
 
     def where(self) -> str:
         parts = []
         if self.row is not None:
             parts.append(f"{self.row_label} {self.row}")
         if self.column is not None:
-            letter = f" ({self.column_letter})" if self.column_letter else ""
-            parts.append(f"columna «{self.column}»{letter}")
+            parts.append(self._column())
         return ", ".join(parts)
+
+    def _column(self) -> str:
+        letter = f" ({self.column_letter})" if self.column_letter else ""
+        return f"columna «{self.column}»{letter}"
 
     def sentence(self) -> str:
         text = f"se encontró {self.found}; se esperaba {self.expected}."
@@ -52,17 +61,73 @@ class Problem:
             text += f" {self.hint}"
         return text
 
+    def line(self) -> str:
+        where = self.where()
+        return f"{where + ': ' if where else ''}{self.sentence()}"
+
+    def place(self) -> str:
+        """`plan.yaml` or `seguimiento.xlsx (hoja «Seguimiento»)`: the file the problem is in."""
+        return _place(self.file or "", self.sheet)
+
+
+def _place(file: Path | str, sheet: str | None) -> str:
+    kind = "la carpeta" if Path(file).is_dir() else "el archivo"
+    return f"{kind} {file}" + (f" (hoja «{sheet}»)" if sheet else "")
+
+
+def _rows_text(rows: list[int], label: str) -> str:
+    """`filas 3, 5 a 9 y 12`: rows in order, runs of consecutive rows shortened."""
+    spans: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if spans and row == spans[-1][1] + 1:
+            spans[-1][1] = row
+        else:
+            spans.append([row, row])
+    parts = [str(a) if a == b else f"{a} y {b}" if b == a + 1 else f"{a} a {b}" for a, b in spans]
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " y " + parts[-1]
+    plural = label + ("s" if label.endswith(("a", "e", "o")) else "es")
+    return f"{label if len(rows) == 1 else plural} {text}"
+
+
+def _grouped(problems: list[Problem]) -> list[str]:
+    """Problems as screen lines: those that say the same thing about one column share a line
+    that names every row and every value found."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        key = (p.column, p.column_letter, p.expected, p.hint, p.row_label) if p.row is not None else (id(p),)
+        groups.setdefault(key, []).append(p)
+    lines = []
+    for members in groups.values():
+        if len(members) < GROUP_FROM:
+            lines.extend(m.line() for m in members)
+            continue
+        first = members[0]
+        found = list(dict.fromkeys(m.found for m in members))
+        where = _rows_text([m.row for m in members if m.row is not None], first.row_label)
+        if first.column is not None:
+            where += f", {first._column()}"
+        text = f"{where} ({len(members)} celdas): se encontró {', '.join(found)}; se esperaba {first.expected}."
+        if first.hint:
+            text += f" {first.hint}"
+        lines.append(text)
+    return lines
+
+
+# From this many problems saying the same thing about one column, the screen shows them as one line.
+GROUP_FROM = 4
+
 
 @dataclass(eq=False)  # exceptions compare and hash by identity
 class InputError(PipelineError):
-    """An input file is missing, unreadable or invalid; the message names the file and the place."""
+    """An input file is missing, unreadable or invalid; the message names the file and the place.
+
+    Every problem found is kept and shown: `str()` groups alike problems for the screen and the
+    Prefect UI, `detailed()` lists them one per line for the log.
+    """
 
     file: Path | str
     problems: list[Problem] = field(default_factory=list)
     sheet: str | None = None
-
-    # Keep long reports readable: the first problems are enough to start fixing.
-    MAX_LISTED = 10
 
     def __post_init__(self) -> None:
         super().__init__(str(self))
@@ -89,28 +154,45 @@ class InputError(PipelineError):
         problem = Problem(found, expected, row, column, hint, column_letter, row_label)
         return cls(file, [problem], sheet)
 
-    def _head(self) -> str:
-        kind = "la carpeta" if Path(self.file).is_dir() else "el archivo"
-        head = f"Error en {kind} {self.file}"
-        if self.sheet:
-            head += f" (hoja «{self.sheet}»)"
-        return head
+    @classmethod
+    def combine(cls, folder: Path | str, errors: list[InputError]) -> InputError:
+        """One error with every problem of `errors` (each still naming its own file and sheet)."""
+        if len(errors) == 1:
+            return errors[0]
+        return cls(folder, [p for e in errors for p in e.located()])
 
-    def __str__(self) -> str:
-        if not self.problems:
-            return f"{self._head()}."
-        if len(self.problems) == 1:
+    def located(self) -> list[Problem]:
+        """The problems, each naming its file and sheet."""
+        return [replace(p, file=p.file or self.file, sheet=p.sheet or self.sheet) for p in self.problems]
+
+    def _sections(self) -> list[tuple[str, list[Problem]]]:
+        sections: dict[str, list[Problem]] = {}
+        for p in self.located():
+            sections.setdefault(p.place(), []).append(p)
+        return list(sections.items())
+
+    def _text(self, lines_of) -> str:
+        sections = self._sections()
+        if not sections:
+            return f"Error en {_place(self.file, self.sheet)}."
+        if len(sections) == 1 and len(self.problems) == 1:
             p = self.problems[0]
             where = p.where()
-            return f"{self._head()}{', ' + where if where else ''}: {p.sentence()}"
-        lines = [f"{self._head()}: se encontraron {len(self.problems)} problemas."]
-        for p in self.problems[: self.MAX_LISTED]:
-            where = p.where()
-            lines.append(f"  - {where + ': ' if where else ''}{p.sentence()}")
-        rest = len(self.problems) - self.MAX_LISTED
-        if rest > 0:
-            lines.append(f"  ... y {rest} problemas más.")
-        return "\n".join(lines)
+            return f"Error en {sections[0][0]}{', ' + where if where else ''}: {p.sentence()}"
+        total = len(self.problems)
+        out = [] if len(sections) == 1 else [f"Se encontraron {total} problemas en {len(sections)} archivos."]
+        for place, problems in sections:
+            count = "1 problema" if len(problems) == 1 else f"{len(problems)} problemas"
+            out.append(f"Error en {place}: se encontr{'ó' if len(problems) == 1 else 'aron'} {count}.")
+            out.extend(f"  - {line}" for line in lines_of(problems))
+        return "\n".join(out)
+
+    def __str__(self) -> str:
+        return self._text(_grouped)
+
+    def detailed(self) -> str:
+        """Every problem on a line of its own (for the log)."""
+        return self._text(lambda problems: [p.line() for p in problems])
 
 
 class PublishError(PipelineError):

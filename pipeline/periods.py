@@ -10,7 +10,7 @@ from datetime import date
 
 from pipeline.errors import PipelineError
 
-__all__ = ["Cut", "PeriodError", "parse_period", "default_cut", "last_closed_quarter", "check_cut"]
+__all__ = ["Cut", "PeriodError", "parse_period", "default_cut", "early_quarters", "last_closed_quarter", "check_cut"]
 
 _PERIOD = re.compile(r"^\s*(\d{4})\s*-?\s*[TtQq]\s*([1-4])\s*$")
 
@@ -61,16 +61,35 @@ def parse_period(text: str) -> Cut:
     return Cut(int(match.group(1)), int(match.group(2)))
 
 
-def default_cut(vigencia: int, reported: Iterable[tuple[int, int]]) -> Cut:
-    """The latest quarter of `vigencia` with any execution reported (pairs of year, quarter)."""
-    quarters = [q for y, q in reported if y == vigencia]
-    if not quarters:
+def default_cut(vigencia: int, reported: Iterable[tuple[int, int]], today: date | None = None) -> Cut:
+    """The latest quarter of `vigencia` with any execution reported (pairs of year, quarter) that
+    had closed before `today` (a date in Bogotá); without `today`, the latest with any execution.
+
+    Figures typed early for a quarter still running do not make it the cut: a few early values
+    would report a quarter that is mostly "sin reporte". `early_quarters` names them.
+    """
+    quarters = sorted({Cut(y, q) for y, q in reported if y == vigencia})
+    closed = [c for c in quarters if today is None or c <= last_closed_quarter(today)]
+    if closed:
+        return closed[-1]
+    if quarters:
+        running = ", ".join(str(c) for c in quarters)
         raise PeriodError(
-            f"No hay ejecución reportada para la vigencia {vigencia}, así que no se puede elegir "
-            "el corte por defecto: indique el periodo con --period (por ejemplo "
-            f"--period {vigencia}-T1) o agregue los datos del trimestre al seguimiento."
+            f"La vigencia {vigencia} solo tiene ejecución reportada para {running}, que no ha cerrado "
+            f"(hoy es {today:%d/%m/%Y}): no hay un trimestre cerrado que reportar. Indique el periodo con "
+            f"--period (por ejemplo --period {quarters[-1]}) si quiere un corte parcial."
         )
-    return Cut(vigencia, max(quarters))
+    raise PeriodError(
+        f"No hay ejecución reportada para la vigencia {vigencia}, así que no se puede elegir "
+        "el corte por defecto: indique el periodo con --period (por ejemplo "
+        f"--period {vigencia}-T1) o agregue los datos del trimestre al seguimiento."
+    )
+
+
+def early_quarters(vigencia: int, reported: Iterable[tuple[int, int]], today: date) -> list[Cut]:
+    """Quarters of `vigencia` with execution reported that had not closed before `today`."""
+    closed = last_closed_quarter(today)
+    return sorted({Cut(y, q) for y, q in reported if y == vigencia and Cut(y, q) > closed})
 
 
 def last_closed_quarter(day: date) -> Cut:

@@ -12,11 +12,34 @@ def test_single_problem_message():
     assert str(error) == "Error en el archivo s.xlsx (hoja «Hoja1»), fila 4, columna «valor» (D): se encontró «x»; se esperaba un número."
 
 
-def test_long_lists_are_cut():
-    error = InputError("s.csv", [Problem("«x»", "un número", row=n, column="valor") for n in range(2, 30)])
+def test_every_problem_is_shown_alike_ones_on_one_line():
+    error = InputError("s.csv", [Problem(f"«x{n}»", "un número", row=n, column="valor") for n in range(2, 30)])
     lines = str(error).splitlines()
     assert lines[0] == "Error en el archivo s.csv: se encontraron 28 problemas."
-    assert len(lines) == 1 + InputError.MAX_LISTED + 1 and lines[-1] == "  ... y 18 problemas más."
+    assert lines[1] == "  - filas 2 a 29, columna «valor» (28 celdas): se encontró " + ", ".join(
+        f"«x{n}»" for n in range(2, 30)
+    ) + "; se esperaba un número."
+    assert len(error.detailed().splitlines()) == 1 + 28
+
+
+def test_rows_are_shortened_in_runs():
+    rows = [2, 3, 5, 7, 8, 9, 12]
+    error = InputError("s.csv", [Problem("«x»", "un número", row=n, column="valor") for n in rows])
+    assert "filas 2 y 3, 5, 7 a 9 y 12, columna «valor» (7 celdas)" in str(error)
+
+
+def test_problems_of_several_files_at_once():
+    plan = InputError("e/plan.yaml", [Problem("«a»", "b", row=3, row_label="línea")])
+    seguimiento = InputError.single("e/seguimiento.xlsx", "«x»", "un número", row=4, column="valor", sheet="Datos")
+    error = InputError.combine("e", [plan, seguimiento])
+    assert str(error).splitlines() == [
+        "Se encontraron 2 problemas en 2 archivos.",
+        "Error en el archivo e/plan.yaml: se encontró 1 problema.",
+        "  - línea 3: se encontró «a»; se esperaba b.",
+        "Error en el archivo e/seguimiento.xlsx (hoja «Datos»): se encontró 1 problema.",
+        "  - fila 4, columna «valor»: se encontró «x»; se esperaba un número.",
+    ]
+    assert InputError.combine("e", [plan]) is plan
 
 
 def test_errors_pickle_with_their_fields():

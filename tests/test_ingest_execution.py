@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 
@@ -45,7 +46,8 @@ def _error(folder: Path, plan) -> InputError:
 def test_sample_reads(sample_plan):
     from tests.conftest import SAMPLE
 
-    path, table = load_execution(SAMPLE, sample_plan)
+    execution = load_execution(SAMPLE, sample_plan)
+    path, table = execution.path, execution.table
     assert path.name == "seguimiento.xlsx"
     assert list(table.columns) == ["fila", "indicador", "anio", "trimestre", "valor", "comentario"]
     assert set(table["indicador"]) == set(sample_plan.indicators)
@@ -55,23 +57,31 @@ def test_sample_reads(sample_plan):
 def test_xlsx_reads_numbers_and_spanish_text(tmp_path, sample_plan):
     rows = [["IS-545", "2024", "1", "1.004.233", ""], ["IS-321", 2024.0, 2, "94,5", None], ["IS-546", 2024, 3, " 41.220 ", None]]
     write_xlsx(tmp_path, rows)
-    _, table = load_execution(tmp_path, sample_plan)
+    table = load_execution(tmp_path, sample_plan).table
     values = dict(zip(table["indicador"], table["valor"]))
     assert values == {"IS-545": 1004233, "IS-321": 94.5, "IS-546": 41220}
     assert list(table["anio"]) == [2024, 2024, 2024]
 
 
-def test_empty_value_is_a_quarter_not_reported(tmp_path, sample_plan):
+def test_empty_value_is_a_quarter_not_reported_and_keeps_its_comment(tmp_path, sample_plan):
     write_xlsx(tmp_path, [*GOOD, ["IS-321", 2024, 3, None, None], ["IS-321", 2024, 4, "", "pendiente"]])
-    _, table = load_execution(tmp_path, sample_plan)
-    assert len(table) == 3
+    table = load_execution(tmp_path, sample_plan).table
+    assert len(table) == 5 and table["valor"].notna().sum() == 3
+    q4 = table[(table["indicador"] == "IS-321") & (table["trimestre"] == 4)].iloc[0]
+    assert pd.isna(q4["valor"]) and q4["comentario"] == "pendiente"
+
+
+def test_a_row_without_value_is_still_checked(tmp_path, sample_plan):
+    write_csv(tmp_path, "indicador;anio;trimestre;valor;comentario\nP999999;2099;7;;\n")
+    error = _error(tmp_path, sample_plan)
+    assert [p.column for p in error.problems] == ["indicador", "anio", "trimestre"]
 
 
 def test_semicolon_csv_with_decimal_comma_thousands_dots_and_bom(tmp_path, sample_plan):
     write_csv(tmp_path, "\ufeffindicador;anio;trimestre;valor;comentario\n"
               "IS-545;2024;1;1.004.233;Llamadas\nIS-321;2024;2;94,5;\n"
               'IS-546;2024;3;4.155;"Nota; con punto y coma"\n')
-    _, table = load_execution(tmp_path, sample_plan)
+    table = load_execution(tmp_path, sample_plan).table
     values = dict(zip(table["indicador"], table["valor"]))
     assert values == {"IS-545": 1004233, "IS-321": 94.5, "IS-546": 4155}
     assert table.set_index("indicador").loc["IS-546", "comentario"] == "Nota; con punto y coma"
@@ -79,14 +89,14 @@ def test_semicolon_csv_with_decimal_comma_thousands_dots_and_bom(tmp_path, sampl
 
 def test_windows_1252_csv(tmp_path, sample_plan):
     write_csv(tmp_path, "indicador;año;trimestre;valor;comentario\r\nIS-545;2024;1;1.004.233;Atención en línea 195\r\n", "cp1252")
-    _, table = load_execution(tmp_path, sample_plan)
+    table = load_execution(tmp_path, sample_plan).table
     assert table.loc[0, "comentario"] == "Atención en línea 195"
     assert table.loc[0, "valor"] == 1004233
 
 
 def test_comma_csv_with_decimal_point(tmp_path, sample_plan):
     write_csv(tmp_path, "indicador,anio,trimestre,valor,comentario\nIS-321,2024,2,94.5,\nIS-551,2024,1,1.000,\n")
-    _, table = load_execution(tmp_path, sample_plan)
+    table = load_execution(tmp_path, sample_plan).table
     assert sorted(table["valor"]) == [1.0, 94.5]
 
 
@@ -141,10 +151,16 @@ def test_year_outside_the_plan(tmp_path, sample_plan):
     assert "«2019»" in message and "2020 a 2024" in message
 
 
-@pytest.mark.parametrize("quarter", [0, 5, "T2", 2.5])
+@pytest.mark.parametrize("quarter", [0, 5, "T5", 2.5, "2024-T2"])
 def test_quarter_not_1_to_4(tmp_path, sample_plan, quarter):
     message = _cell_error(tmp_path, sample_plan, ["IS-545", 2024, quarter, 5, None], "trimestre", "C")
     assert "un trimestre: 1, 2, 3 o 4" in message
+
+
+@pytest.mark.parametrize("written", ["T2", "t2", "Q2", "Trimestre 2", "2", 2.0])
+def test_quarter_as_offices_write_it(tmp_path, sample_plan, written):
+    write_xlsx(tmp_path, [["IS-545", 2024, written, 5, None]])
+    assert list(load_execution(tmp_path, sample_plan).table["trimestre"]) == [2]
 
 
 def test_non_numeric_value(tmp_path, sample_plan):
@@ -169,7 +185,7 @@ def test_percentage_above_100(tmp_path, sample_plan):
 
 def test_a_number_indicator_may_exceed_100(tmp_path, sample_plan):
     write_xlsx(tmp_path, [["IS-545", 2024, 1, 1000000, None]])
-    assert load_execution(tmp_path, sample_plan)[1].loc[0, "valor"] == 1_000_000
+    assert load_execution(tmp_path, sample_plan).table.loc[0, "valor"] == 1_000_000
 
 
 def test_many_problems_are_listed_in_row_order(tmp_path, sample_plan):
@@ -199,7 +215,7 @@ def test_csv_with_extra_cells(tmp_path, sample_plan):
 
 def test_header_only_is_an_empty_table(tmp_path, sample_plan):
     write_csv(tmp_path, "indicador;anio;trimestre;valor;comentario\n")
-    _, table = load_execution(tmp_path, sample_plan)
+    table = load_execution(tmp_path, sample_plan).table
     assert table.empty and list(table.columns) == ["fila", "indicador", "anio", "trimestre", "valor", "comentario"]
 
 
@@ -211,3 +227,191 @@ def test_empty_csv(tmp_path, sample_plan):
 def test_missing_folder_is_called_a_folder(tmp_path, sample_plan):
     message = str(_error(tmp_path, sample_plan))
     assert message.startswith(f"Error en la carpeta {tmp_path}")
+
+
+# --- spreadsheets as offices make them ---------------------------------------------------------
+
+
+def _percent_book(folder: Path, rows, fmt="0%") -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Seguimiento"
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+        sheet.cell(sheet.max_row, 4).number_format = fmt
+    path = folder / "seguimiento.xlsx"
+    book.save(path)
+    return path
+
+
+def test_percent_cells_are_read_as_percentages(tmp_path, sample_plan):
+    # Excel keeps 97 % as 0,97; read as 0,97 it showed -890,3 % for the indicator.
+    _percent_book(tmp_path, [["IS-321", 2024, 1, 0.97, None], ["IS-321", 2024, 2, 0.575, None]], fmt="0.0%")
+    execution = load_execution(tmp_path, sample_plan)
+    assert list(execution.table["valor"]) == [97.0, 57.5]
+    assert execution.warnings == ()
+
+
+@pytest.mark.parametrize("text", ["45 %", "45%", "45,0 %", " 45 % "])
+def test_percent_text_is_read_as_points(tmp_path, sample_plan, text):
+    write_xlsx(tmp_path, [["IS-321", 2024, 1, text, None]])
+    assert list(load_execution(tmp_path, sample_plan).table["valor"]) == [45.0]
+
+
+def test_a_percent_cell_above_100_for_a_porcentaje_indicator(tmp_path, sample_plan):
+    _percent_book(tmp_path, [["IS-321", 2024, 1, 1.5, None]])
+    message = str(_error(tmp_path, sample_plan))
+    assert "«150 %» (celda con formato de porcentaje)" in message and "entre 0 y 100" in message
+
+
+def test_fractions_of_a_porcentaje_indicator_are_flagged(tmp_path, sample_plan):
+    # IS-321 is a porcentaje with target 100: 0,92 and 0,97 typed as plain numbers look like fractions.
+    write_xlsx(tmp_path, [["IS-321", 2024, 1, 0.92, None], ["IS-321", 2024, 2, "0,97", None], ["IS-545", 2024, 1, 1, None]])
+    execution = load_execution(tmp_path, sample_plan)
+    assert len(execution.warnings) == 1
+    warning = execution.warnings[0]
+    assert "«IS-321»" in warning.found and "parecen fracciones" in warning.found
+    assert warning.row == 2 and warning.column == "valor" and warning.file == tmp_path / "seguimiento.xlsx"
+    assert "escriba 97" in warning.hint
+
+
+def test_headings_are_matched_with_their_synonyms(tmp_path, sample_plan):
+    header = ["Código Indicador", "AÑO", " Trimestre ", "Valor ejecutado (unidades)", "Observaciones"]
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 1000, "Comentario bajo Observaciones"]], header=header)
+    execution = load_execution(tmp_path, sample_plan)
+    assert execution.table.loc[0, "comentario"] == "Comentario bajo Observaciones"
+    assert execution.warnings == ()
+
+
+def test_code_is_the_id_when_a_name_column_is_headed_indicador(tmp_path, sample_plan):
+    header = ["Código", "Indicador", "Vigencia", "Trimestre", "Ejecutado", "Observación"]
+    write_xlsx(tmp_path, [["IS-545", "Llamadas atendidas", 2024, 1, 1000, "nota"]], header=header)
+    table = load_execution(tmp_path, sample_plan).table
+    assert table.loc[0, "indicador"] == "IS-545" and table.loc[0, "comentario"] == "nota"
+
+
+def test_an_unrecognised_column_with_data_is_reported(tmp_path, sample_plan):
+    header = [*HEADER, "Nombre del indicador", "Meta física acumulada"]
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 1000, None, "Llamadas", 4000]], header=header)
+    warnings = load_execution(tmp_path, sample_plan).warnings
+    assert len(warnings) == 1  # the name is a reference column; the other holds data nobody reads
+    assert "«Meta física acumulada»" in warnings[0].found and warnings[0].column_letter == "G"
+    assert warnings[0].sheet == "Seguimiento"
+
+
+def test_two_columns_with_the_same_heading_are_refused(tmp_path, sample_plan):
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 1000, 900]], header=["indicador", "anio", "trimestre", "Valor", "VALOR"])
+    message = str(_error(tmp_path, sample_plan))
+    assert "varias columnas para el mismo dato: «Valor» (D), «VALOR» (E)" in message and "fila 1" in message
+
+
+def test_of_two_synonyms_the_first_named_is_read_and_the_other_reported(tmp_path, sample_plan):
+    header = ["indicador", "anio", "trimestre", "Valor reportado", "Valor"]
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 900, 1000]], header=header)
+    execution = load_execution(tmp_path, sample_plan)
+    assert list(execution.table["valor"]) == [1000]
+    assert [w.column for w in execution.warnings] == ["Valor reportado"]
+
+
+def test_a_title_block_and_a_cover_sheet(tmp_path, sample_plan):
+    book = Workbook()
+    book.active.title = "Portada"
+    book.active["A1"] = "Informe de seguimiento"
+    sheet = book.create_sheet("Seguimiento 2024")
+    sheet["A1"] = "SEGUIMIENTO PEI"
+    sheet.merge_cells("A1:E1")
+    sheet["A2"] = "Corte: junio"
+    sheet.append([])
+    sheet.append(HEADER)
+    sheet.append(["IS-545", 2024, 1, 1000, None])
+    book.save(tmp_path / "seguimiento.xlsx")
+    table = load_execution(tmp_path, sample_plan).table
+    assert list(table["fila"]) == [5] and list(table["valor"]) == [1000]
+
+
+def test_without_a_seguimiento_sheet_the_first_with_a_header_is_read(tmp_path, sample_plan):
+    book = Workbook()
+    book.active.title = "Instrucciones"
+    book.active["A1"] = "Diligencie la hoja de datos"
+    data = book.create_sheet("Datos")
+    data.append(HEADER)
+    data.append(["IS-545", 2024, 1, 1000, None])
+    book.save(tmp_path / "seguimiento.xlsx")
+    assert len(load_execution(tmp_path, sample_plan).table) == 1
+
+
+def test_a_csv_with_a_title_line(tmp_path, sample_plan):
+    write_csv(tmp_path, "Seguimiento PEI 2024\n\nindicador;año;trimestre;valor;observaciones\nIS-545;2024;1;1.000;nota\n")
+    table = load_execution(tmp_path, sample_plan).table
+    assert list(table["fila"]) == [4] and table.loc[0, "comentario"] == "nota"
+
+
+def test_no_header_row_anywhere(tmp_path, sample_plan):
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 5]], header=["a", "b", "c", "d"])
+    message = str(_error(tmp_path, sample_plan))
+    assert "ninguna de las primeras 30 filas" in message and "Valor ejecutado" in message
+
+
+@pytest.mark.parametrize(
+    ("value", "found", "hint"),
+    [
+        ("N/A", "«N/A»", "deje la celda vacía"),
+        ("-", "«-»", "deje la celda vacía"),
+        ("#DIV/0!", "«#DIV/0!»", "error de una fórmula de Excel"),
+    ],
+)
+def test_values_that_mean_not_reported(tmp_path, sample_plan, value, found, hint):
+    message = _cell_error(tmp_path, sample_plan, ["IS-545", 2024, 3, value, None], "valor", "D")
+    assert found in message and hint in message
+
+
+def test_every_problem_of_a_file_is_listed(tmp_path, sample_plan):
+    rows = [[f"X-{n}", 2024, n % 4 + 1, "N/A", None] for n in range(14)]
+    write_xlsx(tmp_path, rows)
+    error = _error(tmp_path, sample_plan)
+    assert len(error.problems) == 28
+    detailed = error.detailed().splitlines()
+    assert len(detailed) == 1 + 28
+    screen = str(error)
+    assert "filas 2 a 15, columna «indicador» (A) (14 celdas)" in screen
+    assert "filas 2 a 15, columna «valor» (D) (14 celdas)" in screen
+    assert "«X-0», «X-1»" in screen and "«X-13»" in screen
+
+
+# --- the messy workbook -------------------------------------------------------------------------
+
+
+def test_messy_workbook_lists_every_error_at_once(tmp_path):
+    from pipeline.ingest import load_plan
+    from tests.messy_workbook import ERRORS, HEADER_ROW, write_entity
+
+    folder = write_entity(tmp_path / "entidad")
+    error = _error(folder, load_plan(folder))
+    assert error.sheet == "Seguimiento"
+    found = {(p.row, p.column): p.found for p in error.problems}
+    for place, text in ERRORS.items():
+        assert found.get(place) == text, (place, found)
+    by_place = {(p.row, p.column): p for p in error.problems}
+    assert "guárdelo" in by_place[(11, "Valor ejecutado")].hint
+    assert "Separe las celdas combinadas" in by_place[(17, "Código")].hint
+    assert "formato de fecha" in by_place[(18, "Año")].hint
+    assert "deje la celda vacía" in by_place[(19, "Valor ejecutado")].hint
+    assert "Borre las filas de totales" in by_place[(20, "Código")].hint
+    assert by_place[(20, "Valor ejecutado")].found == "la fórmula «=SUM(E6:E19)» sin resultado guardado"
+    assert all(p.row > HEADER_ROW for p in error.problems)
+    assert by_place[(17, "Código")].column_letter == "A"
+
+
+def test_messy_workbook_fixed_reads_every_cell(tmp_path):
+    from pipeline.ingest import load_plan
+    from tests.messy_workbook import COMMENT_NOT_REPORTED, write_entity
+
+    folder = write_entity(tmp_path / "entidad", fixed=True)
+    execution = load_execution(folder, load_plan(folder))
+    table = execution.table.set_index(["indicador", "anio", "trimestre"])
+    assert table.loc[("P-01", 2024, 1), "valor"] == 45 and table.loc[("P-01", 2024, 3), "valor"] == 72
+    assert table.loc[("N-02", 2024, 2), "valor"] == 120  # the formula's saved result
+    assert pd.isna(table.loc[("C-03", 2024, 2), "valor"])
+    assert table.loc[("C-03", 2024, 2), "comentario"] == COMMENT_NOT_REPORTED
+    assert [w.column for w in execution.warnings] == ["Soporte"]

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.periods import Cut, PeriodError, check_cut, default_cut, last_closed_quarter, parse_period
+from pipeline.periods import Cut, PeriodError, check_cut, default_cut, early_quarters, last_closed_quarter, parse_period
 
 
 @pytest.mark.parametrize("text", ["2024-T3", "2024T3", "2024-Q3", "2024Q3", "2024-t3", " 2024q3 "])
@@ -34,6 +34,21 @@ def test_default_cut_is_the_latest_quarter_of_the_vigencia():
     assert default_cut(2024, [(2023, 4), (2024, 1), (2024, 3), (2025, 1)]) == Cut(2024, 3)
     with pytest.raises(PeriodError, match="No hay ejecución reportada para la vigencia 2024"):
         default_cut(2024, [(2023, 4)])
+
+
+def test_default_cut_skips_a_quarter_still_running():
+    # 20 November 2026: 2026-T4 is running; a few figures typed early do not make it the cut.
+    reported = [(2026, 1), (2026, 2), (2026, 3), (2026, 4)]
+    today = date(2026, 11, 20)
+    assert default_cut(2026, reported, today) == Cut(2026, 3)
+    assert early_quarters(2026, reported, today) == [Cut(2026, 4)]
+    assert early_quarters(2026, reported, date(2027, 1, 1)) == []
+    assert default_cut(2026, reported, date(2027, 1, 15)) == Cut(2026, 4)
+
+
+def test_default_cut_with_only_a_running_quarter():
+    with pytest.raises(PeriodError, match="solo tiene ejecución reportada para 2026-T4, que no ha cerrado"):
+        default_cut(2026, [(2026, 4)], date(2026, 11, 20))
 
 
 def test_cut_outside_the_plan():

@@ -22,7 +22,7 @@ def sample_settings():
 
 @pytest.fixture(scope="session")
 def sample_execution(sample_plan):
-    return load_execution(SAMPLE, sample_plan)[1]
+    return load_execution(SAMPLE, sample_plan).table
 
 
 def build(plan, execution, settings, quarter=3):
@@ -134,7 +134,7 @@ def ten_per_objective_report(tmp_path_factory):
     folder = tmp_path_factory.mktemp("grande") / "grande"
     make_entity(folder, 30, seed=30)
     plan = load_plan(folder)
-    return build(plan, load_execution(folder, plan)[1], load_settings(folder))
+    return build(plan, load_execution(folder, plan).table, load_settings(folder))
 
 
 def test_series_of_an_objective_never_look_alike(ten_per_objective_report):

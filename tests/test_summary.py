@@ -15,7 +15,7 @@ from tests.conftest import SAMPLE
 
 @pytest.fixture(scope="module")
 def sample_result(sample_plan, default_bands):
-    _, execution = load_execution(SAMPLE, sample_plan)
+    execution = load_execution(SAMPLE, sample_plan).table
     return plan_attainment(sample_plan, execution, Cut(2024, 3), default_bands)
 
 

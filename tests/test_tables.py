@@ -18,7 +18,7 @@ from tests.golden import assert_matches_golden_csv, csv_differences
 
 @pytest.fixture(scope="module")
 def sample_execution(sample_plan):
-    return load_execution(SAMPLE, sample_plan)[1]
+    return load_execution(SAMPLE, sample_plan).table
 
 
 def _rows(data: bytes) -> dict[tuple[str, str], dict[str, str]]:

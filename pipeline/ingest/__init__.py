@@ -4,9 +4,19 @@ Everything here may raise `pipeline.errors.InputError`, whose message names the 
 it applies, the sheet, row and column.
 """
 
-from pipeline.ingest.entities import Entity, find_entities
-from pipeline.ingest.execution import find_execution_file, load_execution
+from pipeline.ingest.entities import Entity, EntityInputs, find_entities, load_inputs
+from pipeline.ingest.execution import Execution, find_execution_file, load_execution
 from pipeline.ingest.plan import load_plan
 from pipeline.ingest.settings import load_settings
 
-__all__ = ["Entity", "find_entities", "find_execution_file", "load_execution", "load_plan", "load_settings"]
+__all__ = [
+    "Entity",
+    "EntityInputs",
+    "Execution",
+    "find_entities",
+    "find_execution_file",
+    "load_execution",
+    "load_inputs",
+    "load_plan",
+    "load_settings",
+]

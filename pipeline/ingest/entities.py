@@ -6,9 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError
-from pipeline.ingest.plan import PLAN_FILE
+from pipeline.ingest.execution import Execution, load_execution
+from pipeline.ingest.plan import PLAN_FILE, load_plan
+from pipeline.ingest.settings import load_settings
+from pipeline.model import Plan
+from pipeline.settings import Settings
 
-__all__ = ["Entity", "find_entities"]
+__all__ = ["Entity", "EntityInputs", "find_entities", "load_inputs"]
 
 
 @dataclass(frozen=True)
@@ -42,3 +46,35 @@ def find_entities(input_dir: Path) -> list[Entity]:
             "la carpeta de una entidad (con plan.yaml) o una carpeta de carpetas de entidades",
         )
     return entities
+
+
+@dataclass(frozen=True)
+class EntityInputs:
+    """An entity's validated plan, report settings and seguimiento."""
+
+    plan: Plan
+    settings: Settings
+    execution: Execution
+
+
+def load_inputs(folder: Path) -> EntityInputs:
+    """Read plan.yaml, configuracion.yaml and the seguimiento of an entity folder.
+
+    All three are checked in the same call, so one run lists every problem of the entity: a
+    broken plan does not hide the seguimiento's problems (those that do not depend on the plan).
+    """
+    errors: list[InputError] = []
+
+    def attempt(read):
+        try:
+            return read()
+        except InputError as error:
+            errors.append(error)
+            return None
+
+    plan = attempt(lambda: load_plan(folder))
+    settings = attempt(lambda: load_settings(folder))
+    execution = attempt(lambda: load_execution(folder, plan))
+    if errors:
+        raise InputError.combine(folder, errors)
+    return EntityInputs(plan, settings, execution)

@@ -1,37 +1,119 @@
 """Read and validate an entity's quarterly execution (seguimiento.xlsx or seguimiento.csv).
 
-Reading keeps every row's number as the user's editor shows it (Excel's row, the text editor's
-line), so the pandera schema's failure cases can name the exact cell. The clean table has the
-columns `fila, indicador, anio, trimestre, valor, comentario`.
+A seguimiento is read the way a planning office makes it in Excel: the header row may sit below
+a title block, the data sheet may follow a cover sheet (a sheet named Seguimiento is read first),
+headings are matched with the usual synonyms, a cell formatted as a percentage holds a fraction,
+and a row whose `valor` is empty is a quarter not reported whose comment still counts.
+
+Nothing is dropped in silence. A cell the tool cannot read (a formula whose result was never
+saved, a merged cell, a date where a year goes, `N/A`) is a `Problem` naming its row and column;
+every problem of the file is raised at once in one `InputError`. A column that holds data but is
+not recognised, and values that look like fractions of a percentage, are returned as warnings.
+
+Rows keep the number the user's editor shows (Excel's row, the text editor's line). The clean
+table has the columns `fila, indicador, anio, trimestre, valor, comentario`; `valor` is NaN for
+a quarter not reported.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.errors import InputError, Problem
+from pipeline.formatting import number as shown_number
 from pipeline.model import Plan, Unit
 from pipeline.numbers import NotANumber, parse_number
 
-__all__ = ["load_execution", "find_execution_file", "read_execution", "validate_execution", "COLUMNS"]
+__all__ = [
+    "COLUMNS",
+    "CSV_FILE",
+    "XLSX_FILE",
+    "Execution",
+    "RawTable",
+    "find_execution_file",
+    "load_execution",
+    "read_execution",
+    "reported_quarters",
+    "validate_execution",
+]
 
 XLSX_FILE = "seguimiento.xlsx"
 CSV_FILE = "seguimiento.csv"
 REQUIRED = ("indicador", "anio", "trimestre", "valor")
-COLUMNS = ("fila", "indicador", "anio", "trimestre", "valor", "comentario")
-# Headings people write for the same columns.
-_ALIASES = {"ano": "anio", "year": "anio", "quarter": "trimestre", "value": "valor", "comentarios": "comentario"}
+FIELDS = (*REQUIRED, "comentario")
+COLUMNS = ("fila", *FIELDS)
+SHEET_NAME = "seguimiento"
+
+# Headings people write for each column, normalised (see `_normal`): lower case, no accents,
+# punctuation and parenthesised notes removed. Earlier names win where two columns match one
+# field: `Código` is the id and `Indicador` beside it is then the indicator's name.
+HEADINGS: dict[str, tuple[str, ...]] = {
+    "indicador": (
+        "codigo indicador", "codigo del indicador", "cod indicador", "codigo", "id indicador",
+        "id del indicador", "indicador id", "id", "codigo meta", "id meta", "indicador", "indicator",
+    ),
+    "anio": ("anio", "ano", "vigencia", "year", "ano de reporte", "ano del reporte"),
+    "trimestre": ("trimestre", "trim", "quarter", "numero de trimestre", "trimestre de reporte", "trimestre reportado"),
+    "valor": (
+        "valor", "valor ejecutado", "ejecutado", "ejecucion", "valor reportado", "valor alcanzado",
+        "valor logrado", "logro", "resultado", "value", "ejecucion del trimestre", "valor del trimestre",
+        "magnitud ejecutada", "avance cuantitativo",
+    ),
+    "comentario": (
+        "comentario", "comentarios", "observacion", "observaciones", "nota", "notas", "analisis",
+        "analisis cualitativo", "avance cualitativo", "comentario cualitativo", "descripcion del avance",
+        "justificacion", "comment", "comments",
+    ),
+}
+# Words that make a heading a comment column even among other words ("Observaciones del trimestre").
+_COMMENT_WORDS = ("observ", "coment", "cualitativ", "justific")
+# Columns offices keep beside the data for reference: recognised, read by nobody, not warned about.
+REFERENCE = (
+    "nombre", "nombre del indicador", "nombre indicador", "indicador nombre", "nombre de la meta", "meta",
+    "meta vigencia", "meta anual", "meta trimestral", "meta del trimestre", "meta cuatrienio",
+    "meta programada", "programado", "programacion", "unidad", "unidad de medida", "responsable",
+    "dependencia", "dependencia responsable", "area responsable", "eje", "linea estrategica",
+    "objetivo", "programa", "linea base", "anualizacion", "tipo de anualizacion", "etiqueta",
+    "no", "n", "nro", "numero", "item", "consecutivo",
+)
+# How far down a title block may push the header row.
+HEADER_SEARCH_ROWS = 30
+_NOT_APPLICABLE = {"n/a", "na", "n.a.", "n.a", "no aplica", "-", "--", "—", "–", "nd", "n/d", "s/d", "sin dato", "sin datos", "x"}
+_QUARTER = re.compile(r"^(?:t|q|trim(?:estre)?\.?)?\s*([1-4])\s*(?:t|trim(?:estre)?)?$")
+_TOTAL = re.compile(r"^(sub)?total\b")
+_EXCEL_ERROR = re.compile(r"^#(N/A|[A-Z0-9/]+[!?])$", re.I)
+_EXCEL_ERROR_HINT = "La celda muestra un error de una fórmula de Excel: corrija la fórmula o escriba el valor."
+
+
+class Uncomputed:
+    """A formula cell whose result was never saved (the file was written by a program)."""
+
+    def __init__(self, formula: str):
+        self.formula = formula
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+class MergedPart:
+    """A cell covered by a merged range, other than the range's first cell (which holds its value)."""
+
+    def __init__(self, cells: str, anchor: str):
+        self.cells = cells
+        self.anchor = anchor
 
 
 @dataclass(frozen=True)
@@ -40,9 +122,32 @@ class RawTable:
 
     path: Path
     frame: pd.DataFrame  # object columns indicador, anio, trimestre, valor, comentario
-    letters: dict[str, str]  # column name -> spreadsheet letter (xlsx only)
+    positions: dict[str, int]  # field -> 0-based column
+    headings: dict[str, str]  # field -> the heading as written in the file
     sheet: str | None
     decimal: str | None  # the source's decimal mark when known (csv)
+    header_row: int = 1
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def letters(self) -> dict[str, str]:
+        """Field -> the spreadsheet's column letter (xlsx only)."""
+        if self.path.suffix.lower() != ".xlsx":
+            return {}
+        return {f: get_column_letter(pos + 1) for f, pos in self.positions.items()}
+
+
+@dataclass(frozen=True)
+class Execution:
+    """A validated seguimiento: the clean table, the file it came from and what to tell the office.
+
+    `warnings` are things the report does not stop for but the planning office must see (a column
+    whose data is not used, values that look like fractions of a percentage).
+    """
+
+    path: Path
+    table: pd.DataFrame
+    warnings: tuple[Problem, ...] = field(default=())
 
 
 def find_execution_file(folder: Path) -> Path:
@@ -66,72 +171,262 @@ def find_execution_file(folder: Path) -> Path:
     )
 
 
-def _heading(value: object) -> str:
-    text = unicodedata.normalize("NFKD", str(value or "")).encode("ascii", "ignore").decode()
-    name = text.strip().lower().replace(" ", "_")
-    return _ALIASES.get(name, name)
+# --- headings -----------------------------------------------------------------------------------
 
 
-def _frame(path: Path, header: list[object], rows: list[tuple[int, list[object]]]) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Rows keyed by their number; check the required columns are there."""
-    names = [_heading(h) for h in header]
-    positions = {}
-    for pos, name in enumerate(names):
-        if name and name not in positions:
-            positions[name] = pos
-    missing = [c for c in REQUIRED if c not in positions]
-    if missing:
-        shown = ", ".join(f"«{h}»" for h in header if str(h or "").strip()) or "ninguna"
-        raise InputError.single(
-            path,
-            f"las columnas {shown} (faltan: {', '.join(missing)})",
-            "las columnas indicador, anio, trimestre, valor y, si quiere, comentario",
-            row=rows[0][0] - 1 if rows else 1,
-            hint="La primera fila debe tener los nombres de las columnas.",
+def _normal(value: object) -> str:
+    """`Año (vigencia)` -> `ano`: lower case, no accents, no notes in brackets, words only."""
+    text = unicodedata.normalize("NFKD", str(value if value is not None else "")).encode("ascii", "ignore").decode()
+    text = re.sub(r"\(.*?\)|\[.*?\]", " ", text.lower())
+    return " ".join(re.sub(r"[^a-z0-9#]+", " ", text).split())
+
+
+_FIELD_OF = {name: f for f, names in HEADINGS.items() for name in names}
+_RANK = {name: k for names in HEADINGS.values() for k, name in enumerate(names)}
+
+
+def _field_of(heading: object) -> str | None:
+    name = _normal(heading)
+    if name in _FIELD_OF:
+        return _FIELD_OF[name]
+    if any(word in name for word in _COMMENT_WORDS):
+        return "comentario"
+    return None
+
+
+@dataclass(frozen=True)
+class _Header:
+    positions: dict[str, int]  # field -> 0-based column
+    others: dict[int, str]  # 0-based column -> heading, for columns no field took
+    ambiguous: dict[str, list[int]]  # field -> columns that all claim it
+
+    @property
+    def missing(self) -> list[str]:
+        return [f for f in REQUIRED if f not in self.positions]
+
+
+def _header(cells: list[object]) -> _Header:
+    cells = [None if isinstance(c, MergedPart) else c for c in cells]
+    claims: dict[str, list[int]] = {}
+    for pos, heading in enumerate(cells):
+        field_name = _field_of(heading)
+        if field_name:
+            claims.setdefault(field_name, []).append(pos)
+    positions, others, ambiguous = {}, {}, {}
+    for field_name, columns in claims.items():
+        ranked = sorted(columns, key=lambda c: _RANK.get(_normal(cells[c]), len(_RANK)))
+        best = ranked[0]
+        tied = [c for c in ranked if _RANK.get(_normal(cells[c])) == _RANK.get(_normal(cells[best]))]
+        if len(tied) > 1:
+            ambiguous[field_name] = tied
+        positions[field_name] = best
+        for c in ranked[1:]:
+            others[c] = str(cells[c])
+    taken = set(positions.values())
+    for pos, heading in enumerate(cells):
+        if pos not in taken and pos not in others and not _blank(heading):
+            others[pos] = str(heading).strip()
+    return _Header(positions, others, ambiguous)
+
+
+def _find_header(rows: list[tuple[int, list[object]]]) -> tuple[int, _Header] | None:
+    """The first row (within the first `HEADER_SEARCH_ROWS` with content) naming every required
+    column; failing that, the row naming most of them (at least two)."""
+    best: tuple[int, int, _Header] | None = None
+    for number, cells in rows[:HEADER_SEARCH_ROWS]:
+        header = _header(cells)
+        score = len(REQUIRED) - len(header.missing)
+        if score == len(REQUIRED):
+            return number, header
+        if score >= 2 and (best is None or score > best[0]):
+            best = (score, number, header)
+    return (best[1], best[2]) if best else None
+
+
+def _letter(path: Path, pos: int) -> str | None:
+    return get_column_letter(pos + 1) if path.suffix.lower() == ".xlsx" else None
+
+
+def _header_problem(path: Path, rows: list[tuple[int, list[object]]], found: tuple[int, _Header] | None) -> Problem:
+    expected = (
+        "una fila de encabezados con las columnas indicador, año, trimestre, valor y, si quiere, comentario "
+        "(también se reconocen Código, Vigencia, Valor ejecutado, Ejecutado, Observaciones, entre otros)"
+    )
+    if found is None:
+        first = next((cells for _, cells in rows), [])
+        shown = ", ".join(f"«{str(c).strip()}»" for c in first if not _blank(c)) or "ninguno"
+        return Problem(
+            f"que ninguna de las primeras {HEADER_SEARCH_ROWS} filas tiene esos encabezados (la primera con datos dice {shown})",
+            expected,
+            row=rows[0][0] if rows else None,
+            hint="Escriba los encabezados en una fila, encima de los datos.",
         )
-    wanted = [*REQUIRED, "comentario"]
-    data = {
-        name: [cells[positions[name]] if name in positions and positions[name] < len(cells) else None for _, cells in rows]
-        for name in wanted
-    }
-    frame = pd.DataFrame(data, index=pd.Index([n for n, _ in rows], name="fila"), dtype=object)
-    return frame, positions
+    number, header = found
+    cells = next(c for n, c in rows if n == number)
+    shown = ", ".join(f"«{str(c).strip()}»" for c in cells if not _blank(c))
+    names = {"anio": "año"}
+    return Problem(
+        f"los encabezados {shown} (faltan: {', '.join(names.get(m, m) for m in header.missing)})",
+        expected,
+        row=number,
+        hint="Renombre la columna que corresponda o agréguela.",
+    )
+
+
+# --- reading ------------------------------------------------------------------------------------
 
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _read_xlsx(path: Path) -> RawTable:
+def _table(
+    path: Path, rows: list[tuple[int, list[object]]], sheet: str | None, decimal: str | None
+) -> RawTable:
+    """The data rows under the header row, one column per field; unknown columns are warned about."""
+    found = _find_header(rows)
+    if found is None or found[1].missing:
+        raise InputError(path, [_header_problem(path, rows, found)], sheet)
+    header_row, header = found
+    headings = next(cells for n, cells in rows if n == header_row)
+    problems = [
+        Problem(
+            "varias columnas para el mismo dato: " + ", ".join(f"«{headings[c]}» ({_letter(path, c) or c + 1})" for c in columns),
+            "una sola columna por dato",
+            row=header_row,
+            hint="Deje una y cambie el encabezado de la otra (o bórrela).",
+        )
+        for columns in header.ambiguous.values()
+    ]
+    if problems:
+        raise InputError(path, problems, sheet)
+    data = [(n, cells) for n, cells in rows if n > header_row]
+    frame = pd.DataFrame(
+        {f: [cells[header.positions[f]] if f in header.positions and header.positions[f] < len(cells) else None for _, cells in data] for f in FIELDS},
+        index=pd.Index([n for n, _ in data], name="fila"),
+        dtype=object,
+    )
+    named = {f: str(headings[pos]).strip() for f, pos in header.positions.items()}
+    return RawTable(
+        path, frame, dict(header.positions), named, sheet, decimal, header_row,
+        tuple(_unused_columns(path, header, header_row, data)),
+    )
+
+
+def _unused_columns(path: Path, header: _Header, header_row: int, data: list[tuple[int, list[object]]]) -> Iterator[Problem]:
+    for pos, heading in sorted(header.others.items()):
+        filled = [n for n, cells in data if pos < len(cells) and not _blank(cells[pos])]
+        if not filled or _normal(heading) in REFERENCE:
+            continue
+        yield Problem(
+            f"la columna «{heading}» con datos en {len(filled)} fila{'s' if len(filled) > 1 else ''}, que el reporte no usa",
+            "solo las columnas indicador, año, trimestre, valor y comentario (y columnas de referencia "
+            "como nombre, meta, unidad o responsable)",
+            row=header_row,
+            column=heading,
+            column_letter=_letter(path, pos),
+            hint="Si son comentarios del trimestre, llámela «comentario»; si es el valor ejecutado, «valor». "
+            "Si no, sus datos no entran al reporte.",
+        )
+
+
+def _open_workbook(path: Path, **options):
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError) as exc:
+        return load_workbook(path, **options)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError, TypeError) as exc:
         raise InputError.single(
             path,
             f"un archivo que no se puede abrir como libro de Excel ({type(exc).__name__}: {exc})",
             "un libro de Excel (.xlsx) válido",
             hint="Ábralo en Excel y guárdelo de nuevo como .xlsx, o expórtelo como seguimiento.csv.",
         ) from exc
+
+
+def _sheet_rows(sheet) -> list[tuple[int, list[object]]]:
+    """Rows with content, as values; percent cells as percentages; merged cells marked."""
+    merged: dict[tuple[int, int], MergedPart] = {}
+    for cells in sheet.merged_cells.ranges:
+        anchor = f"{get_column_letter(cells.min_col)}{cells.min_row}"
+        for row in range(cells.min_row, cells.max_row + 1):
+            for col in range(cells.min_col, cells.max_col + 1):
+                if (row, col) != (cells.min_row, cells.min_col):
+                    merged[(row, col)] = MergedPart(cells.coord, anchor)
+    rows = []
+    for row in sheet.iter_rows():
+        values: list[object] = []
+        for cell in row:
+            value = cell.value
+            if (cell.row, cell.column) in merged:
+                value = merged[(cell.row, cell.column)]
+            elif isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+                value = Percent(value)
+            values.append(value)
+        if any(not _blank(v) and not isinstance(v, MergedPart) for v in values):
+            rows.append((row[0].row, values))
+    return rows
+
+
+class Percent(float):
+    """A number from a cell formatted as a percentage: Excel keeps 45 % as 0,45; read as 45."""
+
+    def points(self) -> float:
+        # round away the binary noise of x * 100 (0.57 * 100 = 56.99999999999999)
+        return round(float(self) * 100, 9)
+
+
+def _choose_sheet(book) -> tuple[object, list[tuple[int, list[object]]]]:
+    """The sheet named Seguimiento, else the first visible sheet with a header row."""
+    sheets = [s for s in book.worksheets if getattr(s, "sheet_state", "visible") == "visible"] or book.worksheets
+    named = [s for s in sheets if _normal(s.title).startswith(SHEET_NAME)]
+    if named:
+        return named[0], _sheet_rows(named[0])
+    first = None
+    for sheet in sheets:
+        rows = _sheet_rows(sheet)
+        if first is None:
+            first = (sheet, rows)
+        found = _find_header(rows)
+        if found is not None and not found[1].missing:
+            return sheet, rows
+    assert first is not None  # a workbook has at least one sheet
+    return first
+
+
+def _formulas(path: Path, sheet_title: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The formulas of the given (row, 0-based column) cells, read from the file's formula text."""
+    if not cells:
+        return {}
+    book = _open_workbook(path, read_only=True, data_only=False)
     try:
-        sheet = book.worksheets[0]
-        header: list[object] | None = None
-        rows: list[tuple[int, list[object]]] = []
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            values = list(cells)
-            if all(_blank(v) for v in values):
-                continue
-            if header is None:
-                header = values
-            else:
-                rows.append((number, values))
+        last_row = max(r for r, _ in cells)
+        out = {}
+        for number, row in enumerate(book[sheet_title].iter_rows(max_row=last_row, values_only=True), start=1):
+            for pos, value in enumerate(row):
+                if (number, pos) in cells and value is not None:
+                    text = value if isinstance(value, str) else getattr(value, "text", None) or str(value)
+                    if str(text).startswith("="):
+                        out[(number, pos)] = str(text)
+        return out
+    finally:
+        book.close()
+
+
+def _read_xlsx(path: Path) -> RawTable:
+    book = _open_workbook(path, data_only=True)
+    try:
+        sheet, rows = _choose_sheet(book)
         title = sheet.title
     finally:
         book.close()
-    if header is None:
+    if not rows:
         raise InputError.single(path, "una hoja vacía", "una fila de encabezados y una fila por trimestre reportado", sheet=title)
-    frame, positions = _frame(path, header, rows)
-    letters = {name: get_column_letter(pos + 1) for name, pos in positions.items()}
-    return RawTable(path, frame, letters, title, None)
+    raw = _table(path, rows, title, None)
+    # Empty cells may be formulas whose result was never saved: look them up in the formula text.
+    field_at = {pos: f for f, pos in raw.positions.items()}
+    empty = {(int(n), pos) for pos, f in field_at.items() for n, v in raw.frame[f].items() if v is None}
+    for (n, pos), formula in _formulas(path, title, empty).items():
+        raw.frame.at[n, field_at[pos]] = Uncomputed(formula)
+    return raw
 
 
 def _decode(path: Path) -> str:
@@ -150,37 +445,38 @@ def _read_csv(path: Path) -> RawTable:
         text = _decode(path)
     except OSError as exc:
         raise InputError.single(path, f"que no se puede leer ({exc.strerror})", "un archivo legible") from exc
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max([";", ",", "\t"], key=first_line.count) if first_line else ","
+    lines = [line for line in text.splitlines() if line.strip()]
+    # The delimiter is the one the header row uses most (a title line above it may have none).
+    delimiter = max([";", ",", "\t"], key=lambda d: max((line.count(d) for line in lines[:HEADER_SEARCH_ROWS]), default=0))
     # Semicolons mean the Spanish Excel export: decimal comma and thousands dots.
     decimal = "," if delimiter == ";" else "."
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[object] | None = None
     rows: list[tuple[int, list[object]]] = []
     last_line = 0
     try:
         for cells in reader:
             start, last_line = last_line + 1, reader.line_num
-            if all(_blank(c) for c in cells):
-                continue
-            if header is None:
-                header = list(cells)
-                continue
-            if len(cells) > len(header) and any(not _blank(c) for c in cells[len(header):]):
-                raise InputError.single(
-                    path,
-                    f"{len(cells)} celdas separadas por «{delimiter}»",
-                    f"{len(header)}, como en el encabezado",
-                    row=start,
-                    hint="Si un comentario lleva el separador, póngalo entre comillas dobles.",
-                )
-            rows.append((start, list(cells)))
+            if not all(_blank(c) for c in cells):
+                rows.append((start, list(cells)))
     except csv.Error as exc:
         raise InputError.single(path, f"un CSV mal formado ({exc})", "un CSV válido", row=reader.line_num) from exc
-    if header is None:
+    if not rows:
         raise InputError.single(path, "un archivo vacío", "una fila de encabezados y una fila por trimestre reportado")
-    frame, _ = _frame(path, header, rows)
-    return RawTable(path, frame, {}, None, decimal)
+    raw = _table(path, rows, None, decimal)
+    width = len(next(cells for n, cells in rows if n == raw.header_row))
+    extra = [
+        Problem(
+            f"{len(cells)} celdas separadas por «{delimiter}»",
+            f"{width}, como en el encabezado",
+            row=n,
+            hint="Si un comentario lleva el separador, póngalo entre comillas dobles.",
+        )
+        for n, cells in rows
+        if n > raw.header_row and len(cells) > width and any(not _blank(c) for c in cells[width:])
+    ]
+    if extra:
+        raise InputError(path, extra)
+    return raw
 
 
 def read_execution(path: Path) -> RawTable:
@@ -188,142 +484,235 @@ def read_execution(path: Path) -> RawTable:
     return _read_xlsx(path) if path.suffix.lower() == ".xlsx" else _read_csv(path)
 
 
-def _number_or_none(value: object, decimal: str | None) -> float | None:
-    try:
-        return parse_number(value.strip() if isinstance(value, str) else value, decimal)
-    except NotANumber:
-        return None
+# --- cells --------------------------------------------------------------------------------------
 
 
-def _whole(value: object) -> int | None:
-    number = _number_or_none(value, None)
-    return int(number) if number is not None and number == int(number) else None
+class _Bad(Exception):
+    """A cell that cannot be used: what was expected of it, and what to do."""
 
-
-def _schema(plan: Plan, decimal: str | None) -> pa.DataFrameSchema:
-    """Rules for the raw cells; each check's `error` is the Spanish 'expected' of its message."""
-    first, last = plan.period
-    ids = sorted(plan.indicators)
-    percent_ids = {i for i, ind in plan.indicators.items() if ind.unit is Unit.PORCENTAJE}
-
-    def number(v: object) -> float | None:
-        return _number_or_none(v, decimal)
-
-    def percent_ok(frame: pd.DataFrame) -> pd.Series:
-        values = frame["valor"].map(number)
-        over = frame["indicador"].isin(percent_ids) & values.map(lambda v: v is not None and v > 100)
-        return ~over
-
-    return pa.DataFrameSchema(
-        {
-            "indicador": pa.Column(
-                object,
-                pa.Check(lambda v: str(v).strip() in plan.indicators, element_wise=True,
-                         error=f"un id de indicador definido en plan.yaml ({', '.join(ids)})"),
-                nullable=False,
-            ),
-            "anio": pa.Column(
-                object,
-                pa.Check(lambda v: (y := _whole(v)) is not None and first <= y <= last, element_wise=True,
-                         error=f"un año del periodo del plan ({first} a {last})"),
-                nullable=False,
-            ),
-            "trimestre": pa.Column(
-                object,
-                pa.Check(lambda v: _whole(v) in (1, 2, 3, 4), element_wise=True, error="un trimestre: 1, 2, 3 o 4"),
-                nullable=False,
-            ),
-            "valor": pa.Column(
-                object,
-                [
-                    pa.Check(lambda v: number(v) is not None, element_wise=True,
-                             error="un número (por ejemplo 4.155.036 o 87,5)"),
-                    pa.Check(lambda v: (n := number(v)) is None or n >= 0, element_wise=True,
-                             error="un valor mayor o igual que 0: la ejecución no puede ser negativa"),
-                ],
-                nullable=False,
-            ),
-            "comentario": pa.Column(object, nullable=True),
-        },
-        checks=[pa.Check(percent_ok, error="un porcentaje entre 0 y 100 (el indicador es un porcentaje)")],
-        unique=["indicador", "anio", "trimestre"],
-        report_duplicates="exclude_first",
-        coerce=False,
-    )
+    def __init__(self, expected: str, hint: str | None = None):
+        super().__init__(expected)
+        self.expected = expected
+        self.hint = hint
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, Uncomputed):
+        return f"la fórmula «{value.formula}» sin resultado guardado"
+    if isinstance(value, MergedPart):
+        return f"una celda combinada ({value.cells}) cuyo valor está solo en {value.anchor}"
+    if isinstance(value, Percent):
+        return f"«{shown_number(value.points())} %» (celda con formato de porcentaje)"
+    if isinstance(value, datetime):
+        return f"una fecha ({value:%d/%m/%Y})" if value.time() == time() else f"una fecha y hora ({value:%d/%m/%Y %H:%M})"
+    if isinstance(value, (date, time)):
+        return f"una fecha u hora ({value})"
     if _blank(value):
         return "una celda vacía"
-    text = str(value).strip()
+    text = " ".join(str(value).split())
     return f"«{text[:57] + '...' if len(text) > 60 else text}»"
 
 
-def _problems(raw: RawTable, failures: pd.DataFrame) -> list[Problem]:
-    """pandera's failure cases as problems, one per cell, in reading order."""
-    frame = raw.frame
-    order = {c: k for k, c in enumerate(COLUMNS)}
-    seen: set[tuple[int, str]] = set()
-    problems = []
-    for case in failures.itertuples(index=False):
-        if pd.isna(case.index):
-            continue
-        row = int(case.index)
-        check = str(case.check)
-        if check == "multiple_fields_uniqueness":
-            column = "trimestre"
-            key = tuple(frame.loc[row, c] for c in ("indicador", "anio", "trimestre"))
-            first = next(
-                n for n in frame.index
-                if tuple(frame.loc[n, c] for c in ("indicador", "anio", "trimestre")) == key
-            )
-            found = f"otra vez el indicador «{key[0]}», año {key[1]}, trimestre {key[2]} (ya está en la fila {first})"
-            expected = "una sola fila por indicador, año y trimestre"
-        else:
-            column = str(case.column) if case.schema_context == "Column" else "valor"
-            if check == "not_nullable":
-                expected = {"indicador": "un id de indicador", "anio": "un año", "trimestre": "un trimestre (1 a 4)"}.get(
-                    column, "un valor"
-                )
-            else:
-                expected = check
-            found = _shown(frame.loc[row, column])
-        if (row, column) in seen:
-            continue
-        seen.add((row, column))
-        problems.append(
-            Problem(found, expected, row=row, column=column, column_letter=raw.letters.get(column))
+def _special(value: object, what: str) -> None:
+    """Cells that are never a value, whatever the column: say what they are and what to do."""
+    if isinstance(value, Uncomputed):
+        raise _Bad(
+            what,
+            "El archivo se guardó sin calcular sus fórmulas (lo escribió un programa): ábralo en Excel o "
+            "LibreOffice y guárdelo, o escriba el valor en lugar de la fórmula.",
         )
-    return sorted(problems, key=lambda p: (p.row or 0, order.get(p.column or "", 99)))
+    if isinstance(value, MergedPart):
+        raise _Bad(what, f"Separe las celdas combinadas ({value.cells}) y escriba el dato en cada fila.")
+    if isinstance(value, (datetime, date, time)):
+        raise _Bad(
+            what,
+            "La celda tiene formato de fecha: cámbiele el formato a Número o General y escriba el dato de nuevo.",
+        )
 
 
-def validate_execution(raw: RawTable, plan: Plan) -> pd.DataFrame:
-    """Check every cell against the plan and return the clean, typed table."""
-    # An empty `valor` is a quarter not reported yet (templates carry a row per quarter).
-    frame = raw.frame[~raw.frame["valor"].map(_blank).astype(bool)]
-    failures = None
+def _whole(value: object, decimal: str | None) -> int | None:
+    if isinstance(value, Percent):
+        return None
     try:
-        _schema(plan, raw.decimal).validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        failures = exc.failure_cases
-    if failures is not None:
-        # Raised outside the `except`: the problems carry everything, and the error travels to
-        # other processes (process and Dask task runners) without pandera's, which pickle badly.
-        raise InputError(raw.path, _problems(raw, failures), raw.sheet)
-    clean = pd.DataFrame(
-        {
-            "fila": frame.index.astype(int),
-            "indicador": frame["indicador"].map(lambda v: str(v).strip()),
-            "anio": frame["anio"].map(_whole).astype(int),
-            "trimestre": frame["trimestre"].map(_whole).astype(int),
-            "valor": frame["valor"].map(lambda v: _number_or_none(v, raw.decimal)).astype(float),
-            "comentario": frame["comentario"].map(lambda v: None if _blank(v) else str(v).strip()),
-        }
-    )
-    return clean.sort_values(["indicador", "anio", "trimestre"]).reset_index(drop=True)
+        number = parse_number(value.strip() if isinstance(value, str) else value, decimal)
+    except NotANumber:
+        return None
+    return int(number) if number == int(number) else None
 
 
-def load_execution(folder: Path, plan: Plan) -> tuple[Path, pd.DataFrame]:
-    """Find, read and validate an entity's seguimiento; returns its path and the clean table."""
-    path = find_execution_file(folder)
-    return path, validate_execution(read_execution(path), plan)
+def _indicator(value: object, plan: Plan | None, ids_text: str) -> str:
+    _special(value, "el id de un indicador de plan.yaml")
+    if _blank(value):
+        raise _Bad("el id de un indicador de plan.yaml", "Toda fila con datos necesita el id de su indicador.")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = " ".join(str(value).split())
+    if plan is not None and text not in plan.indicators:
+        hint = "Borre las filas de totales: el reporte calcula los avances." if _TOTAL.match(_normal(text)) else None
+        raise _Bad(f"un id de indicador definido en plan.yaml ({ids_text})", hint)
+    return text
+
+
+def _year(value: object, plan: Plan | None) -> int:
+    expected = f"un año del periodo del plan ({plan.period[0]} a {plan.period[1]})" if plan else "un año, como 2024"
+    _special(value, expected)
+    year = _whole(value, None)
+    if year is None or (plan is not None and not plan.period[0] <= year <= plan.period[1]) or not 1900 < year < 2200:
+        raise _Bad(expected, _not_applicable_hint(value, "el año"))
+    return year
+
+
+def _quarter(value: object) -> int:
+    expected = "un trimestre: 1, 2, 3 o 4"
+    _special(value, expected)
+    quarter = _whole(value, None)
+    if quarter is None and isinstance(value, str):
+        match = _QUARTER.match(_normal(value))
+        quarter = int(match.group(1)) if match else None
+    if quarter not in (1, 2, 3, 4):
+        raise _Bad(expected, _not_applicable_hint(value, "el trimestre"))
+    return quarter
+
+
+def _not_applicable_hint(value: object, what: str) -> str | None:
+    if isinstance(value, str) and _normal(value) in {_normal(v) for v in _NOT_APPLICABLE} | {""}:
+        return f"Cada fila necesita {what}; si la fila sobra, bórrela."
+    return None
+
+
+def _value(value: object, decimal: str | None, percent_indicator: bool) -> float | None:
+    """The reported number, or None for an empty cell (a quarter not reported)."""
+    expected = "un número (por ejemplo 4.155.036 o 87,5), o la celda vacía si el trimestre no se reportó"
+    _special(value, expected)
+    if _blank(value):
+        return None
+    if isinstance(value, str) and value.strip().lower() in _NOT_APPLICABLE:
+        raise _Bad(
+            expected,
+            "Si el trimestre no se reportó, deje la celda vacía (y, si quiere, explique por qué en el comentario); "
+            "si lo ejecutado fue cero, escriba 0.",
+        )
+    try:
+        number = value.points() if isinstance(value, Percent) else parse_number(
+            value.strip() if isinstance(value, str) else value, decimal
+        )
+    except NotANumber:
+        hint = _EXCEL_ERROR_HINT if isinstance(value, str) and _EXCEL_ERROR.match(value.strip()) else None
+        raise _Bad(expected, hint) from None
+    if number < 0:
+        raise _Bad("un valor mayor o igual que 0: la ejecución no puede ser negativa")
+    if percent_indicator and number > 100:
+        raise _Bad("un porcentaje entre 0 y 100 (el indicador es un porcentaje)")
+    return number
+
+
+def _comment(value: object) -> str | None:
+    _special(value, "el comentario del trimestre como texto")
+    if _blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+def validate_execution(raw: RawTable, plan: Plan | None) -> Execution:
+    """Check every cell (against the plan when there is one) and return the clean, typed table.
+
+    Every problem of the file is raised at once. Without a plan (it is invalid itself), only what
+    does not depend on it is checked: the ids, the plan period and percent limits are not.
+    """
+    frame = raw.frame
+    percent_ids = {i for i, ind in plan.indicators.items() if ind.unit is Unit.PORCENTAJE} if plan else set()
+    ids_text = ", ".join(sorted(plan.indicators)) if plan else ""
+    if len(ids_text) > 300:
+        ids_text = ids_text[:297].rsplit(",", 1)[0] + ", ..."
+    problems: list[Problem] = []
+    records = []
+    first_row: dict[tuple[str, int, int], int] = {}
+
+    def cell(row: int, column: str, read: Callable[[object], object]) -> object:
+        value = frame.at[row, column]
+        try:
+            return read(value)
+        except _Bad as bad:
+            problems.append(
+                Problem(_shown(value), bad.expected, row=row, column=raw.headings.get(column, column),
+                        hint=bad.hint, column_letter=raw.letters.get(column))
+            )
+            return _INVALID
+
+    for row in frame.index:
+        row = int(row)
+        indicator = cell(row, "indicador", lambda v: _indicator(v, plan, ids_text))
+        year = cell(row, "anio", lambda v: _year(v, plan))
+        quarter = cell(row, "trimestre", _quarter)
+        value = cell(row, "valor", lambda v: _value(v, raw.decimal, indicator in percent_ids))
+        comment = cell(row, "comentario", _comment)
+        record = (row, indicator, year, quarter, value, comment)
+        if _INVALID in record:
+            continue
+        key = (indicator, year, quarter)
+        if key in first_row:
+            problems.append(
+                Problem(
+                    f"otra vez el indicador «{indicator}», año {year}, trimestre {quarter} (ya está en la fila {first_row[key]})",
+                    "una sola fila por indicador, año y trimestre",
+                    row=row,
+                    column=raw.headings.get("trimestre", "trimestre"),
+                    column_letter=raw.letters.get("trimestre"),
+                    hint="Deje una sola fila con el valor vigente.",
+                )
+            )
+            continue
+        first_row[key] = row
+        records.append(record)
+    if problems:
+        raise InputError(raw.path, problems, raw.sheet)
+    clean = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    clean = clean.astype({"fila": int, "anio": int, "trimestre": int})
+    clean["valor"] = pd.to_numeric(clean["valor"], errors="raise").astype(float)
+    clean = clean.sort_values(["indicador", "anio", "trimestre"]).reset_index(drop=True)
+    warnings = [*raw.warnings, *(_fraction_warnings(raw, clean, plan) if plan else ())]
+    return Execution(raw.path, clean, tuple(replace(w, file=raw.path, sheet=raw.sheet) for w in warnings))
+
+
+_INVALID = object()
+
+
+def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterator[Problem]:
+    """A porcentaje indicator whose every value is at most 1 against a target above 1: the values
+    are probably fractions (0,97 for 97 %) typed into cells not formatted as percentages."""
+    reported = clean[clean["valor"].notna()]
+    for ind_id, rows in reported.groupby("indicador", sort=False):
+        indicator = plan.indicators[ind_id]
+        if indicator.unit is not Unit.PORCENTAJE:
+            continue
+        values = rows["valor"]
+        target = max(indicator.plan_target, indicator.year_target)
+        if (values <= 1).all() and (values > 0).any() and target > 1:
+            shown = ", ".join(shown_number(v) for v in values.head(4)) + (", ..." if len(values) > 4 else "")
+            yield Problem(
+                f"que todos los valores del indicador «{ind_id}» (un porcentaje, meta {shown_number(target)}) "
+                f"son 1 o menos ({shown}): parecen fracciones (0,97 por 97 %)",
+                "porcentajes de 0 a 100",
+                row=int(rows["fila"].iloc[0]),
+                column=raw.headings.get("valor", "valor"),
+                column_letter=raw.letters.get("valor"),
+                hint="Si 0,97 quiere decir 97 %, escriba 97 o dé a la celda formato de porcentaje. "
+                "Revise el avance de este indicador antes de publicarlo.",
+            )
+
+
+def load_execution(folder: Path, plan: Plan | None) -> Execution:
+    """Find, read and validate an entity's seguimiento."""
+    return validate_execution(read_execution(find_execution_file(folder)), plan)
+
+
+def reported_quarters(table: pd.DataFrame) -> Iterator[tuple[int, int]]:
+    """(year, quarter) of every row that reports a value."""
+    rows = table[table["valor"].notna()]
+    return zip(rows["anio"].astype(int), rows["trimestre"].astype(int))
+
