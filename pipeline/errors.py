@@ -92,15 +92,21 @@ def _rows_text(rows: list[int], label: str) -> str:
 def _grouped(problems: list[Problem]) -> list[str]:
     """Problems as screen lines: those that say the same thing about one column share a line
     that names every row and every value found."""
+    def key(p: Problem) -> tuple:
+        return (p.column, p.column_letter, p.expected, p.hint, p.row_label) if p.row is not None else (id(p),)
+
     groups: dict[tuple, list[Problem]] = {}
     for p in problems:
-        key = (p.column, p.column_letter, p.expected, p.hint, p.row_label) if p.row is not None else (id(p),)
-        groups.setdefault(key, []).append(p)
-    lines = []
-    for members in groups.values():
+        groups.setdefault(key(p), []).append(p)
+    lines, shown = [], set()
+    for p in problems:  # in the problems' order; a group where its first member stands
+        members = groups[key(p)]
         if len(members) < GROUP_FROM:
-            lines.extend(m.line() for m in members)
+            lines.append(p.line())
             continue
+        if key(p) in shown:
+            continue
+        shown.add(key(p))
         first = members[0]
         found = list(dict.fromkeys(m.found for m in members))
         where = _rows_text([m.row for m in members if m.row is not None], first.row_label)

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -540,3 +541,57 @@ def test_a_batch_on_an_existing_dask_cluster(tmp_path, dask_cluster):
     log = cluster_log.read_text(encoding="utf-8", errors="replace")
     for slug in ("alfa", "beta", "gamma"):
         assert f"Task run 'reportar-{slug}'" in log
+
+
+# --- real-shaped inputs: every problem at once, then right figures ----------------------------
+
+
+def test_every_problem_of_plan_and_seguimiento_in_one_run(tmp_path):
+    from tests.messy_workbook import write_entity
+
+    folder = write_entity(tmp_path / "ejemplo")
+    _edit_plan(folder, "    anualizacion: suma\n", "    anualizacion: acumulada\n")
+    result = cli("--input", str(folder), "--output", str(tmp_path / "out"))
+    assert result.exit_code == 2, result.stderr
+    text = " ".join(result.stderr.split())
+    assert "archivos" in text and "plan.yaml" in text and "«acumulada»" in text
+    assert "(hoja «Seguimiento»)" in text
+    for fragment in ("fila 11", "fila 17", "fila 18", "fila 19", "fila 20", "«TOTAL»", "sin resultado guardado"):
+        assert fragment in text, fragment
+    assert "problemas más" not in text and "Traceback" not in text
+    log = next((tmp_path / "out" / ".logs").glob("pei-report-*.log")).read_text(encoding="utf-8")
+    assert "fila 20, columna «Valor ejecutado» (E): se encontró la fórmula «=SUM(E6:E19)»" in log
+
+
+def test_a_real_shaped_workbook_gives_the_figures_computed_by_hand(tmp_path):
+    import csv
+
+    from tests.messy_workbook import HAND, write_entity
+
+    folder = write_entity(tmp_path / "ejemplo", fixed=True)
+    out = tmp_path / "out"
+    result = cli("--input", str(folder), "--output", str(out), "--period", "2024-T3")
+    assert result.exit_code == 0, result.stderr
+    with (out / "ejemplo" / "2024-T3" / "avance.csv").open(encoding="utf-8") as handle:
+        rows = {r["indicador"]: r for r in csv.DictReader(handle)}
+    for ind, (executed, year, executed_plan, plan, light) in HAND.items():
+        row = rows[ind]
+        assert float(row["ejecutado_vigencia"]) == pytest.approx(executed), ind
+        assert float(row["avance_vigencia"]) == pytest.approx(year), ind
+        assert float(row["ejecutado_cuatrienio"]) == pytest.approx(executed_plan), ind
+        assert float(row["avance_cuatrienio"]) == pytest.approx(plan), ind
+        assert row["semaforo"] == light, ind
+    manifest = json.loads((out / "ejemplo" / "2024-T3" / "manifest.json").read_text(encoding="utf-8"))
+    assert [w["column"] for w in manifest["warnings"]] == ["Soporte"]
+    assert "Aviso:" in result.stderr and "«Soporte»" in result.stderr
+
+
+def test_without_a_period_a_quarter_still_running_is_not_reported(sample_copy):
+    import flows
+    from pipeline.ingest import Entity
+
+    _break_xlsx(sample_copy, [])  # no change: the sample already has 2024-T4 figures
+    entity = Entity("secretaria-general", sample_copy)
+    inputs = flows.read_inputs.fn(entity, None, today=date(2024, 11, 20))
+    assert str(inputs.cut) == "2024-T3"
+    assert str(flows.read_inputs.fn(entity, None, today=date(2025, 1, 15)).cut) == "2024-T4"

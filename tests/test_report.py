@@ -147,3 +147,18 @@ def test_series_of_an_objective_never_look_alike(ten_per_objective_report):
         looks = [(s.color, s.line, s.marker) for s in chart.series]
         assert len(set(looks)) == len(looks) == 11  # ten indicators and the objective's expected line
         assert [s.line for s in chart.series[:10]] == ["solid"] * 7 + ["dash"] * 3
+
+
+def test_a_comment_on_a_quarter_not_reported_is_shown(tmp_path):
+    """Its row has no value, so the quarter is sin reporte; the comment explains why and is kept."""
+    from pipeline.ingest import load_plan
+    from tests.messy_workbook import COMMENT_NOT_REPORTED, write_entity
+
+    folder = write_entity(tmp_path / "ejemplo", fixed=True)
+    plan = load_plan(folder)
+    report = build(plan, load_execution(folder, plan).table, load_settings(folder), quarter=2)
+    comments = [item for s in report.slides if isinstance(s, Comments) for item in s.items]
+    assert ("C-03", COMMENT_NOT_REPORTED) in [(c.heading, c.text) for c in comments]
+    detail = next(s for s in report.slides if isinstance(s, Detail) and s.title.endswith("Objetivo 2"))
+    c03 = next(r for r in detail.table.rows if r.cells[0].parts[-1].text.startswith("Porcentaje de avance"))
+    assert c03.cells[4].parts[0].text == "2"  # executed 2024: level 12 over 10 at the close of 2023 (T1)

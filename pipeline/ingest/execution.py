@@ -547,9 +547,10 @@ def _indicator(value: object, plan: Plan | None, ids_text: str) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = " ".join(str(value).split())
+    if _TOTAL.match(_normal(text)):
+        raise _Bad("el id de un indicador de plan.yaml", "Borre las filas de totales: el reporte calcula los avances.")
     if plan is not None and text not in plan.indicators:
-        hint = "Borre las filas de totales: el reporte calcula los avances." if _TOTAL.match(_normal(text)) else None
-        raise _Bad(f"un id de indicador definido en plan.yaml ({ids_text})", hint)
+        raise _Bad(f"un id de indicador definido en plan.yaml ({ids_text})")
     return text
 
 
