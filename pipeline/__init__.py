@@ -17,7 +17,7 @@ try:
 except metadata.PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0+unknown"
 
-_REPORTED = ("prefect", "pandas", "pandera", "pydantic", "openpyxl", "ruamel.yaml", "babel")
+_REPORTED = ("prefect", "pandas", "pydantic", "openpyxl", "ruamel.yaml", "babel")
 
 
 def versions() -> dict[str, str]:
