@@ -17,7 +17,7 @@ import pytest
 
 import flows
 from pipeline.periods import last_closed_quarter
-from pipeline.service import ServerError, healthy, prefect_server
+from pipeline.service import ServerError, healthy, prefect_server, server_environment
 from tests.conftest import SAMPLE, free_port
 
 BOGOTA = ZoneInfo("America/Bogota")
@@ -45,6 +45,13 @@ def test_an_unreachable_server_is_a_clear_error(tmp_path):
     with pytest.raises(ServerError, match=f"No responde el servidor de Prefect en {url}"):
         with prefect_server(url, 0, tmp_path / "server.log"):
             pass
+
+
+def test_the_server_is_told_its_port_and_keeps_a_ui_address_set_on_purpose():
+    env = server_environment("http://127.0.0.1:4321/api", 4321, {"PREFECT_API_URL": "http://127.0.0.1:4200/api"})
+    assert env["PREFECT_SERVER_API_PORT"] == "4321" and env["PREFECT_UI_API_URL"] == "http://127.0.0.1:4321/api"
+    behind_a_proxy = {"PREFECT_UI_API_URL": "https://pei.example/api"}
+    assert server_environment("http://127.0.0.1:4321/api", 4321, behind_a_proxy)["PREFECT_UI_API_URL"] == "https://pei.example/api"
 
 
 # --- a real server ------------------------------------------------------------------------
@@ -115,6 +122,16 @@ def _runs(api: httpx.Client, deployment_id: str) -> list[dict]:
 def _finished(api: httpx.Client, run_id: str) -> dict | None:
     run = api.get(f"/flow_runs/{run_id}").json()
     return run if run["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
+
+
+@pytest.mark.server
+def test_the_ui_reaches_the_api_on_the_port_given(served):
+    api, _, _ = served
+    # The UI asks /ui-settings where its API is; `prefect server start --port N` alone answers
+    # port 4200, and the UI then shows "Can't connect to Server API".
+    response = api.get(str(api.base_url).removesuffix("/api/") + "/ui-settings")
+    response.raise_for_status()
+    assert response.json()["api_url"] == str(api.base_url).rstrip("/")
 
 
 @pytest.mark.server
