@@ -11,6 +11,7 @@ Tasks load, call the core, and return; none of them holds business rules. With n
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -27,6 +28,7 @@ from prefect.futures import as_completed
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
+from prefect.states import Failed
 
 from pipeline import versions
 from pipeline.attainment import PlanResult, plan_attainment
@@ -60,6 +62,7 @@ from pipeline.publish import (
 from pipeline.render_pdf import render_pdf
 from pipeline.render_pptx import render_deck
 from pipeline.report import Report, build_report
+from pipeline.run_log import hide_pipeline_tracebacks
 from pipeline.runtime import tune_gc
 from pipeline.service import QUARTERLY_CRON, RUNNERS
 from pipeline.settings import Email, Settings
@@ -315,6 +318,7 @@ def report_entity(
     steps run inside this task run and show in its log (distribution steps are task runs
     either way: the e-mail's retries are Prefect's).
     """
+    hide_pipeline_tracebacks()  # in this task's process, which may not be the flow's
     step = _as_step(step_runs)
     inputs = step(read_inputs)(entity, period)
     plan, settings, cut = inputs.plan, inputs.settings, inputs.cut
@@ -360,6 +364,7 @@ def report_entity(
 @task(name="Reenviar entidad", task_run_name="reenviar-{entity.slug}", cache_policy=NO_CACHE)
 def resend_entity(entity: Entity, output_dir: Path, period: str) -> EntityReport:
     """Distribute a published cut again, as it is on disk (checked against its manifest)."""
+    hide_pipeline_tracebacks()  # in this task's process, which may not be the flow's
     settings = read_settings(entity.folder)
     if not settings.distribution.active:
         raise DistributionError(
@@ -467,7 +472,30 @@ def task_runner(kind: str | None = None, workers: int | None = None, dask_addres
     raise ValueError(f"unknown task runner {kind!r}; expected one of {', '.join(RUNNERS)}")
 
 
+def _fails_with_its_message(body):
+    """A flow body whose `PipelineError` ends its run Failed with the error's Spanish text.
+
+    Raised, the error would end the run with Prefect's "Flow run encountered an exception:
+    PeriodError: ..." and its traceback in the run's log. Returned as a Failed state, the state's
+    message is the text the planning office reads in the UI, and the error is the state's data:
+    a direct call of the flow (the command line) still raises it, so exit codes keep working.
+    Any other exception is Prefect's to report, traceback included. The run's log shows a
+    `PipelineError` without its traceback too (`hide_pipeline_tracebacks`).
+    """
+
+    @functools.wraps(body)
+    def run(*args, **kwargs):
+        hide_pipeline_tracebacks()
+        try:
+            return body(*args, **kwargs)
+        except PipelineError as exc:
+            return Failed(message=str(exc), data=exc)
+
+    return run
+
+
 @flow(name="quarterly_report", task_runner=task_runner())
+@_fails_with_its_message
 def quarterly_report(
     input_dir: str = "inputs",
     output_dir: str = "outputs",
@@ -503,6 +531,7 @@ def quarterly_report(
 
 
 @flow(name="resend_report")
+@_fails_with_its_message
 def resend_report(
     period: str, input_dir: str = "inputs", output_dir: str = "outputs", entity: str | None = None
 ) -> list[EntityReport]:

@@ -8,13 +8,17 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+import flows
 from pipeline.cli import app
+from pipeline.errors import PipelineError
+from pipeline.periods import PeriodError
 from tests.conftest import SAMPLE
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
@@ -142,6 +146,14 @@ def test_period_outside_the_plan(tmp_path):
     result = cli("--input", str(SAMPLE), "--output", str(tmp_path), "--period", "2026-T1")
     assert result.exit_code == 2
     assert "fuera del periodo del plan (2020 a 2024)" in result.stderr
+
+
+def test_a_cut_after_the_plan_exits_2_with_a_spanish_message(tmp_path):
+    result = cli("--input", str(SAMPLE), "--output", str(tmp_path), "--period", "2026-T4")
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert "El periodo 2026-T4 está fuera del periodo del plan (2020 a 2024)" in message
+    assert "Traceback" not in result.stderr + result.stdout
 
 
 def test_folder_of_entities_reports_each_and_names_the_failures(tmp_path):
@@ -540,3 +552,52 @@ def test_a_batch_on_an_existing_dask_cluster(tmp_path, dask_cluster):
     log = cluster_log.read_text(encoding="utf-8", errors="replace")
     for slug in ("alfa", "beta", "gamma"):
         assert f"Task run 'reportar-{slug}'" in log
+
+
+# --- a failed run as Prefect shows it: the Spanish message, no traceback ------------------------
+
+
+def _run_logs(run_id) -> list[str]:
+    """Every log line of a flow run and of its task runs, as the Prefect UI shows them."""
+    import httpx
+    from prefect.logging.handlers import APILogHandler
+    from prefect.settings import PREFECT_API_URL
+
+    APILogHandler().flush()
+    response = httpx.post(
+        f"{PREFECT_API_URL.value()}/logs/filter", json={"logs": {"flow_run_id": {"any_": [str(run_id)]}}, "limit": 200}
+    )
+    response.raise_for_status()
+    return [log["message"] for log in response.json()]
+
+
+def _failed_as_prefect_shows_it(state, expected: str) -> None:
+    assert state.is_failed(), state
+    error = state.result(raise_on_failure=False)
+    assert isinstance(error, PipelineError) and state.message == str(error)
+    assert expected in " ".join(state.message.split()), state.message
+    logs = _run_logs(state.state_details.flow_run_id)
+    assert logs and not [line for line in logs if "Traceback" in line], "\n".join(logs)
+
+
+def test_a_cut_after_the_plan_fails_the_run_with_its_spanish_message_and_no_traceback(tmp_path):
+    state = flows.quarterly_report(input_dir=str(SAMPLE), output_dir=str(tmp_path), period="2026-T4", return_state=True)
+    _failed_as_prefect_shows_it(state, "El periodo 2026-T4 está fuera del periodo del plan (2020 a 2024)")
+
+
+def test_the_scheduled_run_of_15_january_2027_on_the_sample_fails_as_an_input_problem(tmp_path, monkeypatch):
+    # What the schedule as shipped does on its first date: the sample's plan ends in 2024.
+    monkeypatch.setattr(flows, "_scheduled_day", lambda: date(2027, 1, 15))
+    state = flows.quarterly_report(input_dir=str(SAMPLE), output_dir=str(tmp_path), return_state=True)
+    _failed_as_prefect_shows_it(state, "El periodo 2026-T4 está fuera del periodo del plan (2020 a 2024)")
+    assert isinstance(state.result(raise_on_failure=False), PeriodError)
+
+
+def test_a_batch_with_a_bad_entity_fails_the_run_with_the_list_of_failures_and_no_traceback(tmp_path):
+    root = _batch(tmp_path / "inputs", ("alfa", "beta"), broken="beta")
+    state = flows.quarterly_report(
+        input_dir=str(root), output_dir=str(tmp_path / "outputs"), period="2024-T2", distribute=False, return_state=True
+    )
+    _failed_as_prefect_shows_it(state, "Fallaron 1 de 2 entidades (beta)")
+    assert "fila 93" in state.message
+
