@@ -70,8 +70,25 @@ def _wait(predicate, timeout: float, what: str, process: subprocess.Popen | None
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """`pei-report serve` started as a user starts it: its own server on a free port."""
+def served_inbox():
+    """A real SMTP server on loopback for the served runs: (its port, what it received)."""
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import Inbox
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller.port, inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, served_inbox):
+    """`pei-report serve` started as a user starts it: its own server on a free port, the
+    environment naming an SMTP server, and the entity's failure notices going to avisos."""
     root = tmp_path_factory.mktemp("served")
     inputs = root / "inputs"
     entity = inputs / "secretaria-general"
@@ -83,11 +100,15 @@ def served(tmp_path_factory):
     plan = entity / "plan.yaml"
     text = plan.read_text(encoding="utf-8")
     plan.write_text(text.replace("vigencia: 2024", f"vigencia: {year}").replace("[2020, 2024]", f"[2020, {year}]"), encoding="utf-8")
+    with (entity / "configuracion.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("distribucion:\n  avisos: [planeacion@sg.gov.co]\n")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     # Quicker loops than a production server needs, so the test does not wait a minute for them.
     env.update(PREFECT_HOME=str(root / "prefect-home"), PREFECT_RUNNER_POLL_FREQUENCY="1",
                PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5")
+    env.update(PEI_SMTP_HOST="127.0.0.1", PEI_SMTP_PORT=str(served_inbox[0]), PEI_SMTP_TYPE="INSECURE",
+               PEI_SMTP_FROM="pei@sg.gov.co")
     log = open(root / "serve.log", "wb")
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("pei-report")), "serve", "--input", str(inputs),
@@ -162,6 +183,47 @@ def test_on_demand_run_with_entity_and_period(served):
     assert finished["state"]["type"] == "COMPLETED", finished["state"]
     folder = root / "outputs" / "secretaria-general" / "2024-T2"
     assert (folder / "manifest.json").exists() and (folder / "PEI-secretaria-general-2024-T2.pdf").exists()
+
+
+def _deployment_run(api: httpx.Client, *parameters: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_API_URL"] = str(api.base_url).rstrip("/")
+    command = [str(Path(sys.executable).with_name("prefect")), "deployment", "run", "quarterly_report/trimestral"]
+    for parameter in parameters:
+        command += ["-p", parameter]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+
+def _log_lines(api: httpx.Client, run_id: str) -> list[str]:
+    response = api.post("/logs/filter", json={"logs": {"flow_run_id": {"any_": [run_id]}}, "limit": 200})
+    response.raise_for_status()
+    return [log["message"] for log in response.json()]
+
+
+@pytest.mark.server
+def test_a_failed_deployment_run_shows_its_spanish_message_and_tells_the_planning_office(served, served_inbox):
+    api, deployment, root = served
+    _, inbox = served_inbox
+    started = _deployment_run(api, "period=2019-T4", "entity=secretaria-general")
+    assert started.returncode == 0, started.stdout + started.stderr
+    run = next(r for r in _runs(api, deployment["id"]) if r["parameters"].get("period") == "2019-T4")
+    finished = _wait(lambda: _finished(api, run["id"]), 240, "the failing run")
+    assert finished["state"]["type"] == "FAILED", finished["state"]
+    assert finished["state"]["message"].startswith("El periodo 2019-T4 está fuera del periodo del plan (2020 a ")
+    # The engine re-raises the run's error in its process and logs it after the run has failed.
+    logs = _wait(lambda: (lines := _log_lines(api, run["id"])) and any("Engine execution exited" in l for l in lines) and lines,
+                 60, "the engine's last log line")
+    assert not [line for line in logs if "Traceback" in line], "\n".join(logs)
+    assert any("Engine execution exited" in line and "El periodo 2019-T4" in line for line in logs)
+
+    (envelope, message), = _wait(lambda: inbox.received, 30, "the failure notice")
+    assert envelope.rcpt_tos == ["planeacion@sg.gov.co"]
+    assert message["Subject"] == "PEI secretaria-general: falló el reporte del corte 2019-T4"
+    body = " ".join(message.get_body(("plain",)).get_content().split())
+    assert "Entidad: secretaria-general Corte: 2019-T4 Motivo: El periodo 2019-T4 está fuera del periodo del plan" in body
+    assert "despliegue quarterly_report/trimestral (iniciada a pedido)" in body
+    assert f"pei-report run --input {root / 'inputs'} --output {root / 'outputs'} --entity secretaria-general --period 2019-T4" in body
+    assert f"/runs/flow-run/{run['id']}" in body
 
 
 @pytest.mark.server
