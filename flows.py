@@ -516,7 +516,8 @@ def _failed_entities(run, error: BaseException) -> list[tuple[Entity, BaseExcept
 
 
 def _notify_failure(flow, flow_run, state) -> None:
-    """on_failure hook: a deployment's failed run e-mails each failed entity's planning office.
+    """on_failure and on_crashed hook: a deployment's failed run e-mails each failed entity's
+    planning office (a crashed run's hook runs in the `pei-report serve` process).
 
     Runs of the command line are left alone (the person at the terminal sees the error). Each
     entity's configuracion.yaml decides who is told (`distribucion.avisos`, else its report's
@@ -583,7 +584,7 @@ def _fails_with_its_message(body):
     return run
 
 
-@flow(name="quarterly_report", task_runner=task_runner(), on_failure=[_notify_failure])
+@flow(name="quarterly_report", task_runner=task_runner(), on_failure=[_notify_failure], on_crashed=[_notify_failure])
 @_fails_with_its_message
 def quarterly_report(
     input_dir: str = "inputs",
@@ -619,7 +620,7 @@ def quarterly_report(
     return _gather(entities, futures)
 
 
-@flow(name="resend_report", on_failure=[_notify_failure])
+@flow(name="resend_report", on_failure=[_notify_failure], on_crashed=[_notify_failure])
 @_fails_with_its_message
 def resend_report(
     period: str, input_dir: str = "inputs", output_dir: str = "outputs", entity: str | None = None

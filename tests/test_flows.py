@@ -659,6 +659,25 @@ def test_a_notice_that_cannot_be_sent_is_logged_and_the_run_keeps_its_own_failur
     assert "La ejecución sigue fallida por: El periodo 2026-T4 está fuera del periodo del plan" in logs
 
 
+def test_a_deployment_run_that_crashed_tells_the_office_too(tmp_path, sample_copy, smtp_server):
+    from prefect.client.orchestration import get_client
+    from prefect.states import Crashed
+
+    # The runner of `pei-report serve` runs the on_crashed hooks when a run's process dies.
+    _configure(sample_copy, "distribucion:\n  avisos: [planeacion@sg.gov.co]\n")
+    with get_client(sync_client=True) as client:
+        deployment_id = client.create_deployment(flow_id=client.create_flow(flows.quarterly_report), name="prueba-avisos")
+        run = client.create_flow_run_from_deployment(
+            deployment_id, parameters={"input_dir": str(sample_copy), "output_dir": str(tmp_path), "period": "2024-T3"}
+        )
+    (hook,) = flows.quarterly_report.on_crashed_hooks
+    hook(flow=flows.quarterly_report, flow_run=run, state=Crashed(message="Flow run process exited with non-zero status code -9."))
+    ((envelope, message),) = smtp_server.received
+    body = " ".join(message.get_body(("plain",)).get_content().split())
+    assert envelope.rcpt_tos == ["planeacion@sg.gov.co"] and "Corte: 2024-T3" in body
+    assert "Motivo: Falla inesperada: CrashedRun: Flow run process exited with non-zero status code -9." in body
+
+
 def test_a_command_line_run_that_fails_sends_no_notice(tmp_path, sample_copy, smtp_server):
     _configure(sample_copy, "distribucion:\n  avisos: [planeacion@sg.gov.co]\n")
     result = cli("--input", str(sample_copy), "--output", str(tmp_path / "o"), "--period", "2026-T4")
