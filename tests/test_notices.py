@@ -50,6 +50,9 @@ def test_a_failed_distribution_says_to_resend_and_an_unexpected_error_names_itse
     flat = _flat(body)
     assert "(iniciada a pedido)" in flat and "pei-report resend --input /srv/pei/inputs" in flat
     assert "despliegue resend_report/reenviar" in flat and "--period 2024-T3" in flat
+    subject, body = notice_text(replace(SCHEDULED, flow="resend_report", deployment="resend_report/reenviar"))
+    assert subject == "PEI secretaria-general: falló el reenvío del corte 2026-T4"
+    assert "no se completó el reenvío de esta entidad" in _flat(body) and "pei-report resend" in body
     subject, body = notice_text(replace(SCHEDULED, cut=None, error=KeyError("x")))
     flat = _flat(body)
     assert subject == "PEI secretaria-general: falló el reporte"

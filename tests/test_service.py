@@ -229,10 +229,11 @@ def test_a_failed_deployment_run_shows_its_spanish_message_and_tells_the_plannin
 @pytest.mark.server
 def test_a_scheduled_run_without_period_reports_the_last_quarter_closed_before_its_date(served):
     api, deployment, root = served
-    scheduled = min(
-        (r for r in _runs(api, deployment["id"]) if r["auto_scheduled"] and r["state"]["type"] == "SCHEDULED"),
-        key=lambda r: r["expected_start_time"],
-    )
+    waiting = _wait(
+        lambda: [r for r in _runs(api, deployment["id"]) if r["auto_scheduled"] and r["state"]["type"] == "SCHEDULED"],
+        60, "scheduled runs",
+    )  # created by the server's scheduler, also when this test runs alone
+    scheduled = min(waiting, key=lambda r: r["expected_start_time"])
     day = datetime.fromisoformat(scheduled["expected_start_time"]).astimezone(BOGOTA).date()
     cut = last_closed_quarter(day)
     # Bring the run forward to now: it keeps its scheduled date, which decides its cut.
