@@ -167,24 +167,6 @@ def test_the_server_schedules_quarterly_runs_at_six_in_bogota(served):
         assert run["parameters"].get("period") is None
 
 
-@pytest.mark.server
-def test_on_demand_run_with_entity_and_period(served):
-    api, deployment, root = served
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    env["PREFECT_API_URL"] = str(api.base_url).rstrip("/")
-    started = subprocess.run(
-        [str(Path(sys.executable).with_name("prefect")), "deployment", "run", "quarterly_report/trimestral",
-         "-p", "period=2024-T2", "-p", "entity=secretaria-general"],
-        env=env, capture_output=True, text=True, timeout=120,
-    )
-    assert started.returncode == 0, started.stdout + started.stderr
-    run = next(r for r in _runs(api, deployment["id"]) if r["parameters"].get("period") == "2024-T2")
-    finished = _wait(lambda: _finished(api, run["id"]), 240, "the on-demand run")
-    assert finished["state"]["type"] == "COMPLETED", finished["state"]
-    folder = root / "outputs" / "secretaria-general" / "2024-T2"
-    assert (folder / "manifest.json").exists() and (folder / "PEI-secretaria-general-2024-T2.pdf").exists()
-
-
 def _deployment_run(api: httpx.Client, *parameters: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env["PREFECT_API_URL"] = str(api.base_url).rstrip("/")
@@ -192,6 +174,18 @@ def _deployment_run(api: httpx.Client, *parameters: str) -> subprocess.Completed
     for parameter in parameters:
         command += ["-p", parameter]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.server
+def test_on_demand_run_with_entity_and_period(served):
+    api, deployment, root = served
+    started = _deployment_run(api, "period=2024-T2", "entity=secretaria-general")
+    assert started.returncode == 0, started.stdout + started.stderr
+    run = next(r for r in _runs(api, deployment["id"]) if r["parameters"].get("period") == "2024-T2")
+    finished = _wait(lambda: _finished(api, run["id"]), 240, "the on-demand run")
+    assert finished["state"]["type"] == "COMPLETED", finished["state"]
+    folder = root / "outputs" / "secretaria-general" / "2024-T2"
+    assert (folder / "manifest.json").exists() and (folder / "PEI-secretaria-general-2024-T2.pdf").exists()
 
 
 def _log_lines(api: httpx.Client, run_id: str) -> list[str]:
@@ -210,13 +204,17 @@ def test_a_failed_deployment_run_shows_its_spanish_message_and_tells_the_plannin
     finished = _wait(lambda: _finished(api, run["id"]), 240, "the failing run")
     assert finished["state"]["type"] == "FAILED", finished["state"]
     assert finished["state"]["message"].startswith("El periodo 2019-T4 está fuera del periodo del plan (2020 a ")
-    # The engine re-raises the run's error in its process and logs it after the run has failed.
-    logs = _wait(lambda: (lines := _log_lines(api, run["id"])) and any("Engine execution exited" in l for l in lines) and lines,
-                 60, "the engine's last log line")
+
+    def engine_done() -> list[str] | None:
+        # The engine re-raises the run's error in its process and logs it after the run failed.
+        lines = _log_lines(api, run["id"])
+        return lines if any("Engine execution exited" in line for line in lines) else None
+
+    logs = _wait(engine_done, 60, "the engine's last log line")
     assert not [line for line in logs if "Traceback" in line], "\n".join(logs)
     assert any("Engine execution exited" in line and "El periodo 2019-T4" in line for line in logs)
 
-    (envelope, message), = _wait(lambda: inbox.received, 30, "the failure notice")
+    ((envelope, message),) = _wait(lambda: inbox.received, 30, "the failure notice")
     assert envelope.rcpt_tos == ["planeacion@sg.gov.co"]
     assert message["Subject"] == "PEI secretaria-general: falló el reporte del corte 2019-T4"
     body = " ".join(message.get_body(("plain",)).get_content().split())
