@@ -4,6 +4,8 @@
 each; the steps of an entity's cut are nested tasks. After publishing, a cut is distributed
 (publication folder, e-mail) and recorded in Prefect (a Markdown summary, links to the files).
 `resend_report` distributes an already published cut again without regenerating it.
+A run ends Failed with a `PipelineError`'s Spanish message (no traceback), and a deployment's
+failed run e-mails the planning office of each entity it did not report (`_notify_failure`).
 `deployments()` serves both on a real server, the quarterly one on a schedule in Bogotá time.
 Tasks load, call the core, and return; none of them holds business rules. With no
 `PREFECT_API_URL`, Prefect runs these on its embedded temporary server.
@@ -11,6 +13,7 @@ Tasks load, call the core, and return; none of them holds business rules. With n
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -27,6 +30,9 @@ from prefect.futures import as_completed
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
+from prefect.logging.loggers import flow_run_logger
+from prefect.settings import PREFECT_UI_URL
+from prefect.states import Failed
 
 from pipeline import versions
 from pipeline.attainment import PlanResult, plan_attainment
@@ -45,7 +51,8 @@ from pipeline.errors import DistributionError, EntitiesFailed, InputError, Pipel
 from pipeline.ingest import Entity, find_entities, load_inputs, load_settings
 from pipeline.ingest.execution import reported_quarters
 from pipeline.model import Plan
-from pipeline.periods import Cut, check_cut, default_cut, early_quarters, last_closed_quarter, parse_period
+from pipeline.notices import FailedRun, reason, send_failure_notice
+from pipeline.periods import Cut, PeriodError, check_cut, default_cut, early_quarters, last_closed_quarter, parse_period
 from pipeline.publish import (
     Artifact,
     Publication,
@@ -61,6 +68,7 @@ from pipeline.publish import (
 from pipeline.render_pdf import render_pdf
 from pipeline.render_pptx import render_deck
 from pipeline.report import Report, build_report
+from pipeline.run_log import hide_pipeline_tracebacks
 from pipeline.runtime import tune_gc
 from pipeline.service import QUARTERLY_CRON, RUNNERS
 from pipeline.settings import Email, Settings
@@ -360,6 +368,7 @@ def report_entity(
     steps run inside this task run and show in its log (distribution steps are task runs
     either way: the e-mail's retries are Prefect's).
     """
+    hide_pipeline_tracebacks()  # in this task's process, which may not be the flow's
     step = _as_step(step_runs)
     inputs = step(read_inputs)(entity, period)
     plan, settings, cut = inputs.plan, inputs.settings, inputs.cut
@@ -408,6 +417,7 @@ def report_entity(
 @task(name="Reenviar entidad", task_run_name="reenviar-{entity.slug}", cache_policy=NO_CACHE)
 def resend_entity(entity: Entity, output_dir: Path, period: str) -> EntityReport:
     """Distribute a published cut again, as it is on disk (checked against its manifest)."""
+    hide_pipeline_tracebacks()  # in this task's process, which may not be the flow's
     settings = read_settings(entity.folder)
     if not settings.distribution.active:
         raise DistributionError(
@@ -442,10 +452,12 @@ def _select(entities: list[Entity], wanted: str | None, input_dir: Path) -> list
     return chosen
 
 
-def _scheduled_day() -> date | None:
-    """The Bogotá date a run was scheduled for, if the deployment's schedule created it."""
-    context = FlowRunContext.get()
-    run = context.flow_run if context else None
+def _scheduled_day(run=None) -> date | None:
+    """The Bogotá date a run (default: the current one) was scheduled for, if the deployment's
+    schedule created it."""
+    if run is None:
+        context = FlowRunContext.get()
+        run = context.flow_run if context else None
     if run is None or not run.auto_scheduled or run.expected_start_time is None:
         return None
     return run.expected_start_time.astimezone(BOGOTA).date()
@@ -515,7 +527,113 @@ def task_runner(kind: str | None = None, workers: int | None = None, dask_addres
     raise ValueError(f"unknown task runner {kind!r}; expected one of {', '.join(RUNNERS)}")
 
 
-@flow(name="quarterly_report", task_runner=task_runner())
+DEPLOYMENTS = {"quarterly_report": "trimestral", "resend_report": "reenviar"}
+"""The deployment of each flow that `deployments()` serves."""
+
+
+def _run_cut(run) -> str | None:
+    """The cut a run reports, as far as its parameters and schedule say (None: each entity's latest)."""
+    period = run.parameters.get("period")
+    if period:
+        try:
+            return str(parse_period(period))
+        except PeriodError:
+            return str(period)
+    day = _scheduled_day(run)
+    return str(last_closed_quarter(day)) if day is not None else None
+
+
+def _failed_entities(run, error: BaseException) -> list[tuple[Entity, BaseException]]:
+    """Each entity a failed run did not report, with its own error.
+
+    A batch names its failed entities; any other failure is that of every entity the run was
+    for. None when even the entities cannot be read (the input folder is missing, say).
+    """
+    input_dir = Path(run.parameters.get("input_dir", "inputs"))
+    try:
+        entities = find_entities(input_dir)
+    except PipelineError:
+        return []
+    if isinstance(error, EntitiesFailed):
+        return [(e, error.failures[e.slug]) for e in entities if e.slug in error.failures]
+    try:
+        entities = _select(entities, run.parameters.get("entity"), input_dir)
+    except InputError:
+        pass  # an entity that is not there: every entity's office hears of the failed run
+    return [(e, error) for e in entities]
+
+
+def _notify_failure(flow, flow_run, state) -> None:
+    """on_failure and on_crashed hook: a deployment's failed run e-mails each failed entity's
+    planning office (a crashed run's hook runs in the `pei-report serve` process).
+
+    Runs of the command line are left alone (the person at the terminal sees the error). Each
+    entity's configuracion.yaml decides who is told (`distribucion.avisos`, else its report's
+    recipients) and through which SMTP server. A notice that cannot be sent is logged; the run's
+    failure stays what it was.
+    """
+    if flow_run.deployment_id is None:
+        return
+    logger = flow_run_logger(flow_run, flow)
+    error = state.result(raise_on_failure=False)
+    if not isinstance(error, BaseException):
+        error = RuntimeError(state.message or "la ejecución falló")
+    failed = _failed_entities(flow_run, error)
+    if not failed:
+        logger.warning(
+            f"No se avisó por correo de la falla: no se pudo leer ninguna entidad en "
+            f"{flow_run.parameters.get('input_dir')} para saber a quién avisar. Motivo de la falla: {reason(error)}"
+        )
+        return
+    ui = PREFECT_UI_URL.value()
+    for entity, entity_error in failed:
+        run = FailedRun(
+            slug=entity.slug,
+            cut=_run_cut(flow_run),
+            error=entity_error,
+            flow=flow.name,
+            deployment=f"{flow.name}/{DEPLOYMENTS.get(flow.name, flow.name)}",
+            input_dir=str(flow_run.parameters.get("input_dir", "inputs")),
+            output_dir=str(flow_run.parameters.get("output_dir", "outputs")),
+            run_name=flow_run.name,
+            run_url=f"{ui.rstrip('/')}/runs/flow-run/{flow_run.id}" if ui else None,
+            scheduled_for=_scheduled_day(flow_run),
+        )
+        try:
+            sent = send_failure_notice(load_settings(entity.folder).distribution, run)
+        except PipelineError as exc:  # its configuracion.yaml, no one to tell, or the SMTP server
+            logger.error(
+                f"No se pudo enviar el aviso de la falla de {entity.slug}: {exc} "
+                f"La ejecución sigue fallida por: {reason(entity_error)}"
+            )
+        else:
+            logger.info(f"Aviso de la falla de {entity.slug} enviado a {', '.join(sent.to)}")
+
+
+def _fails_with_its_message(body):
+    """A flow body whose `PipelineError` ends its run Failed with the error's Spanish text.
+
+    Raised, the error would end the run with Prefect's "Flow run encountered an exception:
+    PeriodError: ..." and its traceback in the run's log. Returned as a Failed state, the state's
+    message is the text the planning office reads in the UI, and the error is the state's data:
+    a direct call of the flow (the command line) still raises it, so exit codes keep working.
+    Any other exception is Prefect's to report, traceback included. The run's log shows a
+    `PipelineError` without its traceback too (`hide_pipeline_tracebacks`).
+    """
+
+    @functools.wraps(body)
+    def run(*args, **kwargs):
+        hide_pipeline_tracebacks()
+        try:
+            return body(*args, **kwargs)
+        except PipelineError as exc:
+            return Failed(message=str(exc), data=exc)
+
+    return run
+
+
+@flow(name="quarterly_report", task_runner=task_runner(), on_failure=[_notify_failure], on_crashed=[_notify_failure])
+@_fails_with_its_message
 def quarterly_report(
     input_dir: str = "inputs",
     output_dir: str = "outputs",
@@ -550,7 +668,8 @@ def quarterly_report(
     return _gather(entities, futures)
 
 
-@flow(name="resend_report")
+@flow(name="resend_report", on_failure=[_notify_failure], on_crashed=[_notify_failure])
+@_fails_with_its_message
 def resend_report(
     period: str, input_dir: str = "inputs", output_dir: str = "outputs", entity: str | None = None
 ) -> list[EntityReport]:
@@ -572,7 +691,7 @@ def deployments(input_dir: Path, output_dir: Path, cron: str = QUARTERLY_CRON, t
 
     parameters = {"input_dir": str(Path(input_dir).resolve()), "output_dir": str(Path(output_dir).resolve())}
     quarterly = quarterly_report.to_deployment(
-        name="trimestral",
+        name=DEPLOYMENTS["quarterly_report"],
         schedules=[Cron(cron, timezone=timezone)],
         parameters=parameters,
         description=(
@@ -584,7 +703,7 @@ def deployments(input_dir: Path, output_dir: Path, cron: str = QUARTERLY_CRON, t
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
     resend = resend_report.to_deployment(
-        name="reenviar",
+        name=DEPLOYMENTS["resend_report"],
         parameters=parameters,
         description="Reenvía un corte ya publicado (carpeta de publicación y correo) sin regenerarlo.",
         tags=["pei"],

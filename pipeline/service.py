@@ -14,13 +14,22 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.errors import PipelineError
 
-__all__ = ["ServerError", "RUNNERS", "QUARTERLY_CRON", "free_port", "healthy", "prefect_server", "boot_embedded_server"]
+__all__ = [
+    "ServerError",
+    "RUNNERS",
+    "QUARTERLY_CRON",
+    "free_port",
+    "healthy",
+    "prefect_server",
+    "server_environment",
+    "boot_embedded_server",
+]
 
 RUNNERS = ("threads", "processes", "dask")
 """The task runners a batch can use (see `flows.task_runner`)."""
@@ -72,6 +81,20 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def server_environment(api_url: str, port: int, environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment of `prefect server start` on 127.0.0.1:`port`, `environ` otherwise.
+
+    `--port` alone moves the API but not what the UI is told (`/ui-settings`): that comes from
+    PREFECT_UI_API_URL, else PREFECT_API_URL, else PREFECT_SERVER_API_HOST and _PORT, so it
+    said 4200 and the UI could not reach its API. A PREFECT_UI_API_URL set on purpose (a proxy in
+    front of the server) is kept.
+    """
+    env = dict(environ)
+    env.update(PREFECT_SERVER_API_HOST="127.0.0.1", PREFECT_SERVER_API_PORT=str(port))
+    env.setdefault("PREFECT_UI_API_URL", api_url)
+    return env
+
+
 @contextmanager
 def prefect_server(
     api_url: str | None, port: int, log_file: Path, timeout: float = 120.0, env: dict[str, str] | None = None
@@ -80,8 +103,8 @@ def prefect_server(
 
     With `api_url`, that server must answer. Without it, a server already answering on
     127.0.0.1:`port` is used as it is; otherwise `prefect server start` is started there, its
-    output going to `log_file` and its environment `env` (default: this process's), and
-    stopped on leaving.
+    output going to `log_file` and its environment `env` (default: this process's) with the
+    port its UI needs (see `server_environment`), and stopped on leaving.
     """
     if api_url:
         if not _wait(api_url, 15.0):
@@ -103,7 +126,7 @@ def prefect_server(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
-            env=env,
+            env=server_environment(url, port, os.environ if env is None else env),
         )
     try:
         if not _wait(url, timeout, process):

@@ -129,14 +129,24 @@ class Email:
 
 @dataclass(frozen=True)
 class Distribution:
-    """Where a successful cut goes: a publication folder (None: no copy) and an e-mail."""
+    """Where a successful cut goes: a publication folder (None: no copy) and an e-mail.
+
+    `notices`: who is told when a deployment's run of the entity fails (empty: the e-mail's
+    recipients); they are not sent the reports.
+    """
 
     folder: str | None = None
     email: Email = Email()
+    notices: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
         return self.folder is not None or self.email.active
+
+    @property
+    def notice_recipients(self) -> tuple[str, ...]:
+        """Who a failure notice goes to: `notices`, else the e-mail's recipients."""
+        return self.notices or self.email.to
 
 
 @dataclass(frozen=True)

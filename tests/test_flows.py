@@ -15,7 +15,10 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+import flows
 from pipeline.cli import app
+from pipeline.errors import PipelineError
+from pipeline.periods import PeriodError
 from tests.conftest import SAMPLE
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
@@ -143,6 +146,14 @@ def test_period_outside_the_plan(tmp_path):
     result = cli("--input", str(SAMPLE), "--output", str(tmp_path), "--period", "2026-T1")
     assert result.exit_code == 2
     assert "fuera del periodo del plan (2020 a 2024)" in result.stderr
+
+
+def test_a_cut_after_the_plan_exits_2_with_a_spanish_message(tmp_path):
+    result = cli("--input", str(SAMPLE), "--output", str(tmp_path), "--period", "2026-T4")
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert "El periodo 2026-T4 está fuera del periodo del plan (2020 a 2024)" in message
+    assert "Traceback" not in result.stderr + result.stdout
 
 
 def test_folder_of_entities_reports_each_and_names_the_failures(tmp_path):
@@ -595,3 +606,133 @@ def test_without_a_period_a_quarter_still_running_is_not_reported(sample_copy):
     inputs = flows.read_inputs.fn(entity, None, today=date(2024, 11, 20))
     assert str(inputs.cut) == "2024-T3"
     assert str(flows.read_inputs.fn(entity, None, today=date(2025, 1, 15)).cut) == "2024-T4"
+
+
+# --- a failed run as Prefect shows it: the Spanish message, no traceback ------------------------
+
+
+def _run_logs(run_id) -> list[str]:
+    """Every log line of a flow run and of its task runs, as the Prefect UI shows them."""
+    import httpx
+    from prefect.logging.handlers import APILogHandler
+    from prefect.settings import PREFECT_API_URL
+
+    APILogHandler().flush()
+    response = httpx.post(
+        f"{PREFECT_API_URL.value()}/logs/filter", json={"logs": {"flow_run_id": {"any_": [str(run_id)]}}, "limit": 200}
+    )
+    response.raise_for_status()
+    return [log["message"] for log in response.json()]
+
+
+def _failed_as_prefect_shows_it(state, expected: str) -> None:
+    assert state.is_failed(), state
+    error = state.result(raise_on_failure=False)
+    assert isinstance(error, PipelineError) and state.message == str(error)
+    assert expected in " ".join(state.message.split()), state.message
+    logs = _run_logs(state.state_details.flow_run_id)
+    assert logs and not [line for line in logs if "Traceback" in line], "\n".join(logs)
+
+
+def test_a_cut_after_the_plan_fails_the_run_with_its_spanish_message_and_no_traceback(tmp_path):
+    state = flows.quarterly_report(input_dir=str(SAMPLE), output_dir=str(tmp_path), period="2026-T4", return_state=True)
+    _failed_as_prefect_shows_it(state, "El periodo 2026-T4 está fuera del periodo del plan (2020 a 2024)")
+
+
+def test_the_scheduled_run_of_15_january_2027_on_the_sample_fails_as_an_input_problem(tmp_path, monkeypatch):
+    # What the schedule as shipped does on its first date: the sample's plan ends in 2024.
+    monkeypatch.setattr(flows, "_scheduled_day", lambda: date(2027, 1, 15))
+    state = flows.quarterly_report(input_dir=str(SAMPLE), output_dir=str(tmp_path), return_state=True)
+    _failed_as_prefect_shows_it(state, "El periodo 2026-T4 está fuera del periodo del plan (2020 a 2024)")
+    assert isinstance(state.result(raise_on_failure=False), PeriodError)
+
+
+def test_a_batch_with_a_bad_entity_fails_the_run_with_the_list_of_failures_and_no_traceback(tmp_path):
+    root = _batch(tmp_path / "inputs", ("alfa", "beta"), broken="beta")
+    state = flows.quarterly_report(
+        input_dir=str(root), output_dir=str(tmp_path / "outputs"), period="2024-T2", distribute=False, return_state=True
+    )
+    _failed_as_prefect_shows_it(state, "Fallaron 1 de 2 entidades (beta)")
+    assert "fila 93" in state.message
+
+
+# --- a failed deployment run tells the planning office ------------------------------------------
+
+
+def _deployment_run(flow, parameters: dict):
+    """`flow` run as a run of a deployment, in this process: what `pei-report serve` starts."""
+    from prefect.client.orchestration import get_client
+    from prefect.flow_engine import run_flow
+
+    with get_client(sync_client=True) as client:
+        deployment_id = client.create_deployment(flow_id=client.create_flow(flow), name="prueba-avisos")
+        run = client.create_flow_run_from_deployment(deployment_id, parameters=parameters)
+    return run_flow(flow, flow_run=run, return_type="state")
+
+
+def _configure(folder: Path, distribution: str) -> None:
+    with (folder / "configuracion.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(distribution)
+
+
+def test_a_failed_deployment_run_tells_each_failed_entity_s_office_what_failed_and_what_to_do(tmp_path, smtp_server):
+    root = _batch(tmp_path / "inputs", ("alfa", "beta", "gamma"), broken="beta")
+    _break_xlsx(root / "gamma", ["IS-545", 2024, 9, 1])
+    _configure(root / "alfa", "distribucion:\n  avisos: [alfa@sg.gov.co]\n")
+    _configure(root / "beta", "distribucion:\n  avisos: [avisos.beta@sg.gov.co]\n  correo:\n    destinatarios: [beta@sg.gov.co]\n")
+    _configure(root / "gamma", "distribucion:\n  correo:\n    destinatarios: [gamma@sg.gov.co]\n")
+    out = tmp_path / "outputs"
+    state = _deployment_run(
+        flows.quarterly_report, {"input_dir": str(root), "output_dir": str(out), "period": "2024-T2", "distribute": False}
+    )
+    _failed_as_prefect_shows_it(state, "Fallaron 2 de 3 entidades (beta, gamma)")
+    notices = {tuple(envelope.rcpt_tos): message for envelope, message in smtp_server.received}
+    assert sorted(notices) == [("avisos.beta@sg.gov.co",), ("gamma@sg.gov.co",)]  # alfa was reported
+    for slug, message in ((s, notices[(a,)]) for s, a in (("beta", "avisos.beta@sg.gov.co"), ("gamma", "gamma@sg.gov.co"))):
+        assert message["Subject"] == f"PEI {slug}: falló el reporte del corte 2024-T2"
+        body = " ".join(message.get_body(("plain",)).get_content().split())
+        assert f"Entidad: {slug} Corte: 2024-T2 Motivo: Error en el archivo {root / slug / 'seguimiento.xlsx'}" in body
+        assert "fila 93" in body and "(iniciada a pedido)" in body
+        assert f"pei-report run --input {root} --output {out} --entity {slug} --period 2024-T2" in body
+        assert f"con entity = {slug} y period = 2024-T2" in body
+    logs = _run_logs(state.state_details.flow_run_id)
+    assert "Aviso de la falla de beta enviado a avisos.beta@sg.gov.co" in logs
+
+
+def test_a_notice_that_cannot_be_sent_is_logged_and_the_run_keeps_its_own_failure(tmp_path, sample_copy, smtp_down):
+    _configure(sample_copy, "distribucion:\n  avisos: [planeacion@sg.gov.co]\n")
+    state = _deployment_run(
+        flows.quarterly_report, {"input_dir": str(sample_copy), "output_dir": str(tmp_path / "o"), "period": "2026-T4"}
+    )
+    _failed_as_prefect_shows_it(state, "El periodo 2026-T4 está fuera del periodo del plan (2020 a 2024)")
+    logs = " ".join(" ".join(_run_logs(state.state_details.flow_run_id)).split())
+    assert (
+        "No se pudo enviar el aviso de la falla de secretaria-general: No se pudo conectar con el servidor "
+        f"de correo 127.0.0.1:{smtp_down}" in logs
+    )
+    assert "La ejecución sigue fallida por: El periodo 2026-T4 está fuera del periodo del plan" in logs
+
+
+def test_a_deployment_run_that_crashed_tells_the_office_too(tmp_path, sample_copy, smtp_server):
+    from prefect.client.orchestration import get_client
+    from prefect.states import Crashed
+
+    # The runner of `pei-report serve` runs the on_crashed hooks when a run's process dies.
+    _configure(sample_copy, "distribucion:\n  avisos: [planeacion@sg.gov.co]\n")
+    with get_client(sync_client=True) as client:
+        deployment_id = client.create_deployment(flow_id=client.create_flow(flows.quarterly_report), name="prueba-avisos")
+        run = client.create_flow_run_from_deployment(
+            deployment_id, parameters={"input_dir": str(sample_copy), "output_dir": str(tmp_path), "period": "2024-T3"}
+        )
+    (hook,) = flows.quarterly_report.on_crashed_hooks
+    hook(flow=flows.quarterly_report, flow_run=run, state=Crashed(message="Flow run process exited with non-zero status code -9."))
+    ((envelope, message),) = smtp_server.received
+    body = " ".join(message.get_body(("plain",)).get_content().split())
+    assert envelope.rcpt_tos == ["planeacion@sg.gov.co"] and "Corte: 2024-T3" in body
+    assert "Motivo: Falla inesperada: CrashedRun: Flow run process exited with non-zero status code -9." in body
+
+
+def test_a_command_line_run_that_fails_sends_no_notice(tmp_path, sample_copy, smtp_server):
+    _configure(sample_copy, "distribucion:\n  avisos: [planeacion@sg.gov.co]\n")
+    result = cli("--input", str(sample_copy), "--output", str(tmp_path / "o"), "--period", "2026-T4")
+    assert result.exit_code == 2 and smtp_server.received == []  # the person at the terminal sees it

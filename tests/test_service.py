@@ -17,7 +17,7 @@ import pytest
 
 import flows
 from pipeline.periods import last_closed_quarter
-from pipeline.service import ServerError, healthy, prefect_server
+from pipeline.service import ServerError, healthy, prefect_server, server_environment
 from tests.conftest import SAMPLE, free_port
 
 BOGOTA = ZoneInfo("America/Bogota")
@@ -47,6 +47,13 @@ def test_an_unreachable_server_is_a_clear_error(tmp_path):
             pass
 
 
+def test_the_server_is_told_its_port_and_keeps_a_ui_address_set_on_purpose():
+    env = server_environment("http://127.0.0.1:4321/api", 4321, {"PREFECT_API_URL": "http://127.0.0.1:4200/api"})
+    assert env["PREFECT_SERVER_API_PORT"] == "4321" and env["PREFECT_UI_API_URL"] == "http://127.0.0.1:4321/api"
+    behind_a_proxy = {"PREFECT_UI_API_URL": "https://pei.example/api"}
+    assert server_environment("http://127.0.0.1:4321/api", 4321, behind_a_proxy)["PREFECT_UI_API_URL"] == "https://pei.example/api"
+
+
 # --- a real server ------------------------------------------------------------------------
 
 
@@ -63,8 +70,25 @@ def _wait(predicate, timeout: float, what: str, process: subprocess.Popen | None
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """`pei-report serve` started as a user starts it: its own server on a free port."""
+def served_inbox():
+    """A real SMTP server on loopback for the served runs: (its port, what it received)."""
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import Inbox
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller.port, inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, served_inbox):
+    """`pei-report serve` started as a user starts it: its own server on a free port, the
+    environment naming an SMTP server, and the entity's failure notices going to avisos."""
     root = tmp_path_factory.mktemp("served")
     inputs = root / "inputs"
     entity = inputs / "secretaria-general"
@@ -76,11 +100,15 @@ def served(tmp_path_factory):
     plan = entity / "plan.yaml"
     text = plan.read_text(encoding="utf-8")
     plan.write_text(text.replace("vigencia: 2024", f"vigencia: {year}").replace("[2020, 2024]", f"[2020, {year}]"), encoding="utf-8")
+    with (entity / "configuracion.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("distribucion:\n  avisos: [planeacion@sg.gov.co]\n")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     # Quicker loops than a production server needs, so the test does not wait a minute for them.
     env.update(PREFECT_HOME=str(root / "prefect-home"), PREFECT_RUNNER_POLL_FREQUENCY="1",
                PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5")
+    env.update(PEI_SMTP_HOST="127.0.0.1", PEI_SMTP_PORT=str(served_inbox[0]), PEI_SMTP_TYPE="INSECURE",
+               PEI_SMTP_FROM="pei@sg.gov.co")
     log = open(root / "serve.log", "wb")
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("pei-report")), "serve", "--input", str(inputs),
@@ -118,6 +146,16 @@ def _finished(api: httpx.Client, run_id: str) -> dict | None:
 
 
 @pytest.mark.server
+def test_the_ui_reaches_the_api_on_the_port_given(served):
+    api, _, _ = served
+    # The UI asks /ui-settings where its API is; `prefect server start --port N` alone answers
+    # port 4200, and the UI then shows "Can't connect to Server API".
+    response = api.get(str(api.base_url).removesuffix("/api/") + "/ui-settings")
+    response.raise_for_status()
+    assert response.json()["api_url"] == str(api.base_url).rstrip("/")
+
+
+@pytest.mark.server
 def test_the_server_schedules_quarterly_runs_at_six_in_bogota(served):
     api, deployment, _ = served
     (schedule,) = deployment["schedules"]
@@ -129,16 +167,19 @@ def test_the_server_schedules_quarterly_runs_at_six_in_bogota(served):
         assert run["parameters"].get("period") is None
 
 
+def _deployment_run(api: httpx.Client, *parameters: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_API_URL"] = str(api.base_url).rstrip("/")
+    command = [str(Path(sys.executable).with_name("prefect")), "deployment", "run", "quarterly_report/trimestral"]
+    for parameter in parameters:
+        command += ["-p", parameter]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+
 @pytest.mark.server
 def test_on_demand_run_with_entity_and_period(served):
     api, deployment, root = served
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    env["PREFECT_API_URL"] = str(api.base_url).rstrip("/")
-    started = subprocess.run(
-        [str(Path(sys.executable).with_name("prefect")), "deployment", "run", "quarterly_report/trimestral",
-         "-p", "period=2024-T2", "-p", "entity=secretaria-general"],
-        env=env, capture_output=True, text=True, timeout=120,
-    )
+    started = _deployment_run(api, "period=2024-T2", "entity=secretaria-general")
     assert started.returncode == 0, started.stdout + started.stderr
     run = next(r for r in _runs(api, deployment["id"]) if r["parameters"].get("period") == "2024-T2")
     finished = _wait(lambda: _finished(api, run["id"]), 240, "the on-demand run")
@@ -147,13 +188,50 @@ def test_on_demand_run_with_entity_and_period(served):
     assert (folder / "manifest.json").exists() and (folder / "PEI-secretaria-general-2024-T2.pdf").exists()
 
 
+def _log_lines(api: httpx.Client, run_id: str) -> list[str]:
+    response = api.post("/logs/filter", json={"logs": {"flow_run_id": {"any_": [run_id]}}, "limit": 200})
+    response.raise_for_status()
+    return [log["message"] for log in response.json()]
+
+
+@pytest.mark.server
+def test_a_failed_deployment_run_shows_its_spanish_message_and_tells_the_planning_office(served, served_inbox):
+    api, deployment, root = served
+    _, inbox = served_inbox
+    started = _deployment_run(api, "period=2019-T4", "entity=secretaria-general")
+    assert started.returncode == 0, started.stdout + started.stderr
+    run = next(r for r in _runs(api, deployment["id"]) if r["parameters"].get("period") == "2019-T4")
+    finished = _wait(lambda: _finished(api, run["id"]), 240, "the failing run")
+    assert finished["state"]["type"] == "FAILED", finished["state"]
+    assert finished["state"]["message"].startswith("El periodo 2019-T4 está fuera del periodo del plan (2020 a ")
+
+    def engine_done() -> list[str] | None:
+        # The engine re-raises the run's error in its process and logs it after the run failed.
+        lines = _log_lines(api, run["id"])
+        return lines if any("Engine execution exited" in line for line in lines) else None
+
+    logs = _wait(engine_done, 60, "the engine's last log line")
+    assert not [line for line in logs if "Traceback" in line], "\n".join(logs)
+    assert any("Engine execution exited" in line and "El periodo 2019-T4" in line for line in logs)
+
+    ((envelope, message),) = _wait(lambda: inbox.received, 30, "the failure notice")
+    assert envelope.rcpt_tos == ["planeacion@sg.gov.co"]
+    assert message["Subject"] == "PEI secretaria-general: falló el reporte del corte 2019-T4"
+    body = " ".join(message.get_body(("plain",)).get_content().split())
+    assert "Entidad: secretaria-general Corte: 2019-T4 Motivo: El periodo 2019-T4 está fuera del periodo del plan" in body
+    assert "despliegue quarterly_report/trimestral (iniciada a pedido)" in body
+    assert f"pei-report run --input {root / 'inputs'} --output {root / 'outputs'} --entity secretaria-general --period 2019-T4" in body
+    assert f"/runs/flow-run/{run['id']}" in body
+
+
 @pytest.mark.server
 def test_a_scheduled_run_without_period_reports_the_last_quarter_closed_before_its_date(served):
     api, deployment, root = served
-    scheduled = min(
-        (r for r in _runs(api, deployment["id"]) if r["auto_scheduled"] and r["state"]["type"] == "SCHEDULED"),
-        key=lambda r: r["expected_start_time"],
-    )
+    waiting = _wait(
+        lambda: [r for r in _runs(api, deployment["id"]) if r["auto_scheduled"] and r["state"]["type"] == "SCHEDULED"],
+        60, "scheduled runs",
+    )  # created by the server's scheduler, also when this test runs alone
+    scheduled = min(waiting, key=lambda r: r["expected_start_time"])
     day = datetime.fromisoformat(scheduled["expected_start_time"]).astimezone(BOGOTA).date()
     cut = last_closed_quarter(day)
     # Bring the run forward to now: it keeps its scheduled date, which decides its cut.

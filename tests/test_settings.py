@@ -71,6 +71,21 @@ def test_an_entity_names_its_recipients(tmp_path):
     assert email.subject == "Corte {periodo}" and email.retries == 3  # the rest from the defaults
 
 
+def test_failure_notices_go_to_avisos_or_else_to_the_recipients(tmp_path):
+    assert load_settings().distribution.notices == ()
+    (tmp_path / "configuracion.yaml").write_text(
+        "distribucion:\n  correo:\n    destinatarios: [jefe@sg.gov.co]\n", encoding="utf-8"
+    )
+    assert load_settings(tmp_path).distribution.notice_recipients == ("jefe@sg.gov.co",)
+    (tmp_path / "configuracion.yaml").write_text(
+        "distribucion:\n  avisos: [planeacion@sg.gov.co, soporte@sg.gov.co]\n  correo:\n    destinatarios: [jefe@sg.gov.co]\n",
+        encoding="utf-8",
+    )
+    distribution = load_settings(tmp_path).distribution
+    assert distribution.notice_recipients == ("planeacion@sg.gov.co", "soporte@sg.gov.co")
+    assert distribution.email.to == ("jefe@sg.gov.co",)  # the report itself still goes to its recipients
+
+
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [
@@ -78,6 +93,8 @@ def test_an_entity_names_its_recipients(tmp_path):
         ("distribucion:\n  correo:\n    asunto: 'Corte {trimestre}'\n", "solo use {entidad}, {slug}, {periodo} y {fecha_corte}"),
         ("distribucion:\n  correo:\n    reintentos: -1\n", "línea 3"),
         ("distribucion:\n  correo:\n    password: x\n", "campo desconocido «distribucion.correo.password»"),
+        ("distribucion:\n  avisos: [planeacion@sg.gov.co, soporte]\n", "línea 2"),
+        ("distribucion:\n  avisos: planeacion@sg.gov.co\n", "línea 2"),
     ],
 )
 def test_invalid_distribution_settings_are_reported_with_file_and_line(tmp_path, body, fragment):

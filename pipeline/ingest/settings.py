@@ -105,6 +105,7 @@ class EmailIn(_Strict):
 class DistributionIn(_Strict):
     carpeta_publicacion: Annotated[str, StringConstraints(min_length=1)] | None = None
     correo: EmailIn
+    avisos: list[Address] = Field(default_factory=list)
 
 
 class SettingsIn(_Strict):
@@ -161,6 +162,7 @@ def _to_distribution(model: DistributionIn) -> Distribution:
             retries=mail.reintentos,
             retry_delay_seconds=mail.espera_segundos,
         ),
+        notices=tuple(model.avisos),
     )
 
 
