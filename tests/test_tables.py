@@ -14,6 +14,7 @@ from pipeline.publish import csv_bytes
 from pipeline.tables import AVANCE_COLUMNS, OBJETIVOS_COLUMNS, avance_table, objetivos_table
 from tests.conftest import SAMPLE
 from tests.golden import assert_matches_golden_csv, csv_differences
+from tests.plans import write_pdm
 
 
 @pytest.fixture(scope="module")
@@ -79,65 +80,6 @@ def test_golden_comparison_is_by_content():
 # --- real plans: ejes, responsables, the yearly roll-over -------------------------------------
 
 
-def _pdm(vigencia: int) -> dict:
-    """A small PDM 2024-2027 as the planning office keeps it in `vigencia`: at the 2025 roll-over
-    the closing year's target and quarterly profile move into metas_anuales and the per-year
-    mapping, and meta_vigencia becomes 2025's."""
-    texts = {key: "Texto." for key in ("normatividad", "fuente_normatividad", "mision", "vision")}
-    km = {"id": "V-1", "nombre": "Kilómetros de vías terciarias mejorados", "anualizacion": "suma", "unidad": "km",
-          "meta_cuatrienio": 40, "responsable": "Secretaría de Infraestructura"}
-    ha = {"id": "H-1", "nombre": "Hectáreas en restauración", "anualizacion": "creciente", "linea_base": 20,
-          "unidad": "hectáreas", "meta_cuatrienio": 30, "metas_como": "nivel"}
-    pct = {"id": "P-1", "nombre": "Prestadores de servicios vigilados", "anualizacion": "constante",
-           "unidad": "porcentaje", "meta_cuatrienio": 6}
-    if vigencia == 2024:
-        km |= {"meta_vigencia": 10, "metas_trimestrales": [1, 2, 3, 4]}
-        ha |= {"meta_vigencia": 26, "metas_trimestrales": [1, 1, 2, 2]}
-        pct |= {"meta_vigencia": 6, "metas_trimestrales": [6, 6, 6, 6]}
-    else:
-        km |= {"meta_vigencia": 12, "metas_anuales": {2024: 10}, "metas_trimestrales": {2024: [1, 2, 3, 4], 2025: [3, 3, 3, 3]}}
-        ha |= {"meta_vigencia": 28, "metas_anuales": {2024: 26}, "metas_trimestrales": {2024: [1, 1, 2, 2]}}
-        pct |= {"meta_vigencia": 6, "metas_anuales": {2024: 6}, "metas_trimestrales": {2024: [6, 6, 6, 6], 2025: [6, 6, 6, 6]}}
-    return {
-        "entidad": "Alcaldía de Prueba", "titulo": "Plan de Desarrollo Municipal", "vigencia": vigencia,
-        "periodo_plan": [2024, 2027], **texts,
-        "ejes": [{"id": "E1", "nombre": "Eje 1. Infraestructura", "peso": 2, "objetivos": [1]},
-                 {"id": "E2", "nombre": "Eje 2. Ambiente y salud", "objetivos": [2, 3]}],
-        "objetivos": [{"id": 1, "texto": "Vías.", "indicadores": ["V-1"]},
-                      {"id": 2, "texto": "Ambiente.", "indicadores": ["H-1"], "peso": 3},
-                      {"id": 3, "texto": "Salud.", "indicadores": ["P-1"]}],
-        "indicadores": [km, ha, pct],
-    }
-
-
-PDM_EXECUTION = """indicador,anio,trimestre,valor
-V-1,2024,1,1
-V-1,2024,2,1.5
-V-1,2024,3,3
-V-1,2024,4,3.5
-H-1,2024,1,21
-H-1,2024,2,22
-H-1,2024,4,25
-P-1,2024,1,5
-P-1,2024,2,6
-P-1,2024,3,6
-P-1,2024,4,6
-V-1,2025,1,2
-H-1,2025,1,26.5
-P-1,2025,1,6
-"""
-
-
-def _write_pdm(folder, vigencia: int):
-    from ruamel.yaml import YAML
-
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "plan.yaml").open("w", encoding="utf-8") as handle:
-        YAML().dump(_pdm(vigencia), handle)
-    (folder / "seguimiento.csv").write_text(PDM_EXECUTION, encoding="utf-8")
-    return folder
-
-
 def _tables(folder, cut, bands):
     from pipeline.ingest import load_plan
 
@@ -148,7 +90,7 @@ def _tables(folder, cut, bands):
 
 
 def test_eje_rows_come_after_the_objectives_and_before_the_plan(tmp_path, default_bands):
-    _, result, _, objetivos = _tables(_write_pdm(tmp_path / "pdm", 2024), Cut(2024, 4), default_bands)
+    _, result, _, objetivos = _tables(write_pdm(tmp_path / "pdm", 2024), Cut(2024, 4), default_bands)
     rows = list(csv.DictReader(io.StringIO(objetivos.decode())))
     assert [r["objetivo"] for r in rows] == ["1", "2", "3", "eje:E1", "eje:E2", "plan"]
     e1, e2, plan = rows[3:]
@@ -161,18 +103,18 @@ def test_eje_rows_come_after_the_objectives_and_before_the_plan(tmp_path, defaul
 
 
 def test_responsable_is_a_last_column_only_when_named(tmp_path, sample_plan, sample_execution, default_bands):
-    _, _, avance, _ = _tables(_write_pdm(tmp_path / "pdm", 2024), Cut(2024, 4), default_bands)
+    _, _, avance, _ = _tables(write_pdm(tmp_path / "pdm", 2024), Cut(2024, 4), default_bands)
     rows = list(csv.DictReader(io.StringIO(avance.decode())))
     assert list(rows[0]) == [*AVANCE_COLUMNS, "responsable"]
-    assert [r["responsable"] for r in rows] == ["Secretaría de Infraestructura", "", ""]
+    assert [r["responsable"] for r in rows] == ["Secretaría de Infraestructura", "Secretaría de Ambiente", ""]
     result = plan_attainment(sample_plan, sample_execution, Cut(2024, 4), default_bands)
     assert list(avance_table(sample_plan, result).columns) == list(AVANCE_COLUMNS)
 
 
 @pytest.mark.parametrize("quarter", [1, 2, 4])
 def test_a_past_cut_is_the_same_after_the_yearly_roll_over(quarter, tmp_path, default_bands):
-    before = _tables(_write_pdm(tmp_path / "2024", 2024), Cut(2024, quarter), default_bands)
-    after = _tables(_write_pdm(tmp_path / "2025", 2025), Cut(2024, quarter), default_bands)
+    before = _tables(write_pdm(tmp_path / "2024", 2024), Cut(2024, quarter), default_bands)
+    after = _tables(write_pdm(tmp_path / "2025", 2025), Cut(2024, quarter), default_bands)
     assert csv_differences(before[2].decode(), after[2].decode()) == []
     assert csv_differences(before[3].decode(), after[3].decode()) == []
     assert before[1].indicators["H-1"].year_target == 6  # 26 - 20: level targets, the first year from LB
