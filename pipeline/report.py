@@ -30,6 +30,7 @@ __all__ = [
 ]
 
 SLIDE_W, SLIDE_H, MARGIN = 960.0, 540.0, 40.0
+NBSP = "\u00a0"
 CONTENT_W = SLIDE_W - 2 * MARGIN
 FOOTER_Y = 512.0
 CELL_PAD_X, CELL_PAD_Y = 4.0, 3.0
@@ -257,12 +258,16 @@ def attainment_text(a: Attainment) -> str:
 
 
 def amount_text(value: float | None, missing: str = "Sin reporte", unit: Unit | None = None) -> str:
-    """A figure as Colombian Spanish writes it, with its unit beside it (`45 %`, `5,3 km`;
-    none for numero); `missing` when there is none."""
+    """A figure as Colombian Spanish writes it, with its unit beside it (`45 %`, `5,3 km`;
+    none for numero); `missing` when there is none. `%` is kept on the figure's line (a
+    no-break space, as `percent` does); a unit word may wrap below a long figure in a narrow
+    table column instead of being split."""
     if value is None:
         return missing
     suffix = unit.suffix if unit is not None else ""
-    return f"{number(value)}\u00a0{suffix}" if suffix else number(value)
+    if not suffix:
+        return number(value)
+    return f"{number(value)}{NBSP if suffix == '%' else ' '}{suffix}"
 
 
 def _annualization(ind: Indicator) -> str:

@@ -175,9 +175,9 @@ def _attention(report):
 def test_figures_show_their_unit(tmp_path, sample_report):
     report = _pdm_report(tmp_path)
     (km,) = _cells(report, "Objetivo 1")
-    assert km[2:5] == ["40\u00a0km", "10\u00a0km", "9\u00a0km"] and km[6] == "9\u00a0km"
+    assert km[2:5] == ["40 km", "10 km", "9 km"] and km[6] == "9 km"
     (ha,) = _cells(report, "Objetivo 2")
-    assert ha[2:5] == ["30\u00a0hectáreas", "6\u00a0hectáreas", "5\u00a0hectáreas"]
+    assert ha[2:5] == ["30 hectáreas", "6 hectáreas", "5 hectáreas"]
     (pct,) = _cells(report, "Objetivo 3")
     assert pct[2:5] == ["6\u00a0%", "6\u00a0%", "6\u00a0%"]
     sample = _cells(sample_report, "Objetivo 1")[0]  # IS-321, porcentaje
@@ -212,7 +212,7 @@ def test_attention_names_the_responsable_negative_attainment_and_missing_targets
     negative = "indicador,anio,trimestre,valor\nH-1,2024,1,18\n"
     report = _pdm_report(tmp_path, cut=Cut(2024, 1), execution=negative)
     item = next(t for t in _attention(report) if t.startswith("H-1"))
-    assert "Avance negativo en 2024: el nivel bajó a 18\u00a0hectáreas desde 20\u00a0hectáreas al inicio del año" in item
+    assert "Avance negativo en 2024: el nivel bajó a 18 hectáreas desde 20 hectáreas al inicio del año" in item
     report = _pdm_report(tmp_path, vigencia=2025, cut=Cut(2026, 1))
     item = next(t for t in _attention(report) if t.startswith("V-1"))
     assert "sin meta para 2026: agréguela en metas_anuales" in item

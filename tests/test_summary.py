@@ -50,6 +50,6 @@ def test_units_and_ejes_in_the_markdown(tmp_path, default_bands):
     plan = load_plan(folder)
     result = plan_attainment(plan, load_execution(folder, plan)[1], Cut(2024, 4), default_bands)
     text = attainment_markdown(plan, result)
-    assert "| **V-1** Kilómetros de vías terciarias mejorados | 10\u00a0km | 9\u00a0km | 90,0\u00a0% |" in text
-    assert "| 6\u00a0hectáreas | 5\u00a0hectáreas |" in text and "| 6\u00a0% | 6\u00a0% |" in text
+    assert "| **V-1** Kilómetros de vías terciarias mejorados | 10 km | 9 km | 90,0\u00a0% |" in text
+    assert "| 6 hectáreas | 5 hectáreas |" in text and "| 6\u00a0% | 6\u00a0% |" in text
     assert "- Eje 1. Infraestructura: avance 2024 **90,0\u00a0%**, plan 2024-2027 **22,5\u00a0%** · 🟢 Verde" in text
