@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ruamel.yaml import YAML
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def pdm(vigencia: int) -> dict:
@@ -63,3 +67,15 @@ def write_pdm(folder: Path, vigencia: int, execution: str = PDM_EXECUTION) -> Pa
         YAML().dump(pdm(vigencia), handle)
     (folder / "seguimiento.csv").write_text(execution, encoding="utf-8")
     return folder
+
+
+def execution_table(folder: Path, plan) -> pd.DataFrame:
+    """The seguimiento of `folder` as the execution table the attainment functions take.
+
+    `load_execution` returns `(path, table)` before the seguimiento reader's rewrite and an
+    `Execution` with `.table` after it; this reads either, so these tests survive the merge.
+    """
+    from pipeline.ingest import load_execution
+
+    loaded = load_execution(folder, plan)
+    return loaded.table if hasattr(loaded, "table") else loaded[1]

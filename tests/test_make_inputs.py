@@ -6,11 +6,12 @@ import pytest
 
 from benchmarks.make_inputs import make_pdm
 from pipeline.attainment import plan_attainment
-from pipeline.ingest import load_execution, load_plan, load_settings
+from pipeline.ingest import load_plan, load_settings
 from pipeline.model import TargetReading, Unit
 from pipeline.periods import Cut
 from pipeline.report import Detail, Section, build_report
 from pipeline.tables import AVANCE_COLUMNS, avance_table, objetivos_table
+from tests.plans import execution_table
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +19,7 @@ def pdm(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pdm") / "pdm-300"
     make_pdm(folder, 300)
     plan = load_plan(folder)
-    return plan, load_execution(folder, plan)[1], load_settings(folder)
+    return plan, execution_table(folder, plan), load_settings(folder)
 
 
 def test_the_pdm_has_what_real_plans_carry(pdm):

@@ -154,13 +154,13 @@ def test_series_of_an_objective_never_look_alike(ten_per_objective_report):
 
 def _pdm_report(tmp_path, vigencia=2024, cut=Cut(2024, 4), execution=None):
     from pipeline.ingest import load_plan
-    from tests.plans import PDM_EXECUTION, write_pdm
+    from tests.plans import PDM_EXECUTION, execution_table, write_pdm
 
     folder = write_pdm(tmp_path / f"pdm-{vigencia}", vigencia, execution or PDM_EXECUTION)
     plan = load_plan(folder)
     settings = load_settings(folder)
-    result = plan_attainment(plan, load_execution(folder, plan)[1], cut, settings.bands)
-    return build_report(plan, load_execution(folder, plan)[1], result, settings.bands, settings.theme)
+    result = plan_attainment(plan, execution_table(folder, plan), cut, settings.bands)
+    return build_report(plan, execution_table(folder, plan), result, settings.bands, settings.theme)
 
 
 def _cells(report, title_end):

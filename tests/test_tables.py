@@ -14,7 +14,7 @@ from pipeline.publish import csv_bytes
 from pipeline.tables import AVANCE_COLUMNS, OBJETIVOS_COLUMNS, avance_table, objetivos_table
 from tests.conftest import SAMPLE
 from tests.golden import assert_matches_golden_csv, csv_differences
-from tests.plans import write_pdm
+from tests.plans import execution_table, write_pdm
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +84,7 @@ def _tables(folder, cut, bands):
     from pipeline.ingest import load_plan
 
     plan = load_plan(folder)
-    execution = load_execution(folder, plan)[1]
+    execution = execution_table(folder, plan)
     result = plan_attainment(plan, execution, cut, bands)
     return plan, result, csv_bytes(avance_table(plan, result)), csv_bytes(objetivos_table(result))
 
