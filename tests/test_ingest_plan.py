@@ -225,9 +225,10 @@ def test_quarterly_targets_per_year(tmp_path):
 
 def test_targets_as_levels_need_the_year_before(tmp_path):
     base = "    anualizacion: creciente\n    linea_base: null\n"
-    message = _error(_with(tmp_path, base, base + "    metas_como: nivel\n"))
+    message = _error(_with(tmp_path, base, base + "    metas_como: nivel\n    metas_trimestrales: [1, 2, 3, 4]\n"))
     assert "la meta de 2024 del indicador «IS-321» escrita como nivel" in message
     assert "sin el nivel meta de 2023" in message
+    assert "que no tiene meta para 2024" not in message  # the quarterly targets are not blamed too
     message = _error(_with(tmp_path, base, base + "    metas_como: nivel\n    metas_anuales: {2022: 80, 2023: 90}\n"))
     assert "la meta de 2022 del indicador «IS-321» escrita como nivel" in message  # 2021 is missing
     levels = "    metas_como: Nivel\n    metas_anuales: {2020: 60, 2021: 70, 2022: 80, 2023: 90}\n"

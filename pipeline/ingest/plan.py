@@ -264,6 +264,8 @@ def _target_problems(pos: int, ind: IndicatorIn, plan: PlanIn, add_problem: Call
             add_problem(where, f"metas trimestrales para {year}", f"años del periodo del plan ({first} a {last})")
             continue
         target = indicator.target_for_year(year, plan.vigencia, first)
+        if target is None and indicator.stated_target(year, plan.vigencia) is not None:
+            continue  # a level target without the year before's: reported above
         if target is None:
             add_problem(
                 where,
