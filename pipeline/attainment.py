@@ -379,7 +379,7 @@ def objective_attainment(
     )
 
 
-def _distinct(plan: Plan, objectives: Iterable[Objective]) -> list[str]:
+def _distinct(objectives: Iterable[Objective]) -> list[str]:
     """The indicators of `objectives`, each once, in order of first appearance."""
     return list(dict.fromkeys(i for o in objectives for i in o.indicator_ids))
 
@@ -390,7 +390,7 @@ def axis_attainment(
 ) -> AxisResult:
     """Roll an eje up from its objectives' results (each objective's `peso` within the eje)."""
     members = plan.objectives_of(axis)
-    used = _distinct(plan, members)
+    used = _distinct(members)
     rolled = _rollup(
         0, [(o.weight, objectives[o.id]) for o in members], len(used), sum(1 for i in used if results[i].reported), bands
     )
@@ -419,7 +419,7 @@ def plan_attainment(
     objectives = tuple(objective_attainment(o, indicators, bands) for o in plan.objectives)
     by_id = {o.objective_id: o for o in objectives}
     axes = tuple(axis_attainment(plan, a, by_id, indicators, bands) for a in plan.axes)
-    used = _distinct(plan, plan.objectives)
+    used = _distinct(plan.objectives)
     members: list[tuple[float, Member]]
     if plan.aggregation is Aggregation.INDICATORS:
         members = [(1.0, indicators[i]) for i in used]

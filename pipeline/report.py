@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import pandas as pd
 
-from pipeline.attainment import Attainment, AxisResult, IndicatorResult, PlanResult, Status, plan_attainment
+from pipeline.attainment import Attainment, IndicatorResult, PlanResult, Status, plan_attainment
 from pipeline.formatting import long_date, number, percent
 from pipeline.model import Annualization, Axis, Indicator, Objective, Plan, Unit
 from pipeline.periods import Cut
@@ -98,7 +98,7 @@ class Summary:
     attention_size: float
     empty_note: str | None = None
     attention_top: float = 80.0  # where the attention list's title sits
-    axes_title: str | None = None  # with ejes, on the first slide: one line per eje from AXES_TOP
+    axes_title: str | None = None  # with ejes, on the first slide: one line per eje from SUMMARY_FIRST_TOP
     axes: tuple[Item, ...] = ()
 
 
