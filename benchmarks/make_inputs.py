@@ -2,12 +2,19 @@
 
     python benchmarks/make_inputs.py OUT --entities 60 --indicators 13
     python benchmarks/make_inputs.py OUT --entities 1 --indicators 500 --slug plan-500
+    python benchmarks/make_inputs.py OUT --pdm --indicators 300 --slug pdm-300
 
 Seed-sized entities copy the sample's texts (8 objectives, 13 indicators); larger plans keep ten
 indicators per objective, so a report grows in proportion to its indicators. Every
 annualization type appears, with and without baseline, with quarterly execution for the
 vigencia up to T3 and closing values for the earlier years. The figures are random but
 repeatable (one seed per entity).
+
+`--pdm` writes a municipal development plan (PDM 2024-2027, vigencia 2025) shaped like a real
+Plan Indicativo: five ejes with weights, ten indicators per objective, objectives weighted within
+their eje, units km, hectáreas, porcentaje, numero and pesos, creciente/decreciente targets as
+levels (`metas_como: nivel`), maintenance targets held all year (`[6, 6, 6, 6]`), quarterly
+targets per year, responsables, and execution for 2024 and 2025 up to T3.
 """
 
 from __future__ import annotations
@@ -121,16 +128,127 @@ def make_entity(folder: Path, indicators: int, seed: int) -> None:
             writer.writerow(row if len(row) == 5 else (*row, ""))
 
 
+PDM_FIRST, PDM_VIGENCIA, PDM_LAST = 2024, 2025, 2027
+PDM_UNITS = ("km", "hectáreas", "porcentaje", "numero", "pesos")
+PDM_EJES = ("Tenjo con bienestar", "Tenjo productivo", "Tenjo sostenible", "Tenjo seguro", "Tenjo con buen gobierno")
+DEPENDENCIES = ("Secretaría de Infraestructura", "Secretaría de Ambiente", "Secretaría de Salud",
+                "Secretaría de Hacienda", "Secretaría de Gobierno")
+
+
+def _pdm_indicator(rng: random.Random, number: int) -> tuple[dict, list[tuple]]:
+    """One meta of the PDM and its execution (2024 closed, 2025 up to T3)."""
+    kind = TYPES[number % len(TYPES)]
+    unit = PDM_UNITS[number % len(PDM_UNITS)]
+    ident = f"MP-{number:03d}"
+    indicator: dict = {
+        "id": ident,
+        "nombre": _sentence(rng, rng.randint(10, 24)),
+        "anualizacion": kind,
+        "unidad": unit,
+        "responsable": DEPENDENCIES[number % len(DEPENDENCIES)],
+    }
+    rows: list[tuple] = []
+    scale = {"pesos": 1_000_000, "numero": 10, "km": 1, "hectáreas": 5, "porcentaje": 1}[unit]
+    if kind == "suma":
+        t24, t25 = rng.randint(2, 10) * 10 * scale, rng.randint(2, 10) * 10 * scale
+        indicator.update(
+            meta_cuatrienio=t24 + t25 * 3, meta_vigencia=t25, metas_anuales={2024: t24},
+            metas_trimestrales={2024: [round(t24 * f, 2) for f in (0.1, 0.2, 0.3, 0.4)], 2025: [round(t25 / 4, 2)] * 4},
+        )
+        rows += [(ident, 2024, q, round(t24 * f * rng.uniform(0.7, 1.2), 2)) for q, f in zip((1, 2, 3, 4), (0.1, 0.2, 0.3, 0.4))]
+        rows += [(ident, 2025, q, round(t25 / 4 * rng.uniform(0.3, 1.4), 2)) for q in (1, 2, 3)]
+    elif kind == "creciente":
+        base = rng.randint(10, 30) * (scale if unit != "porcentaje" else 1)
+        step = 5 * (scale if unit != "porcentaje" else 1)
+        indicator.update(
+            linea_base=base, metas_como="nivel", meta_cuatrienio=base + 4 * step,
+            metas_anuales={2024: base + step}, meta_vigencia=base + 2 * step,
+            metas_trimestrales={2025: [round(step * f, 2) for f in (0.1, 0.2, 0.3, 0.4)]},
+        )
+        level = base + step * rng.uniform(0.7, 1.1)
+        rows.append((ident, 2024, 4, round(level, 2)))
+        for q in (1, 2, 3):
+            level += step * rng.uniform(-0.05, 0.4)  # now and then a level falls: flagged
+            rows.append((ident, 2025, q, round(level, 2)))
+    elif kind == "decreciente":
+        base = 60 * (scale if unit != "porcentaje" else 1)
+        step = 5 * (scale if unit != "porcentaje" else 1)
+        indicator.update(
+            linea_base=base, metas_como="nivel", meta_cuatrienio=base - 4 * step,
+            metas_anuales={2024: base - step}, meta_vigencia=base - 2 * step,
+        )
+        level = base - step * rng.uniform(0.7, 1.1)
+        rows.append((ident, 2024, 4, round(level, 2)))
+        for q in (1, 2, 3):
+            level -= step * rng.uniform(0.0, 0.4)
+            rows.append((ident, 2025, q, round(level, 2)))
+    else:  # maintenance: a level held all year
+        held = rng.randint(3, 12) * (scale if unit != "porcentaje" else 5)
+        indicator.update(
+            meta_cuatrienio=held, meta_vigencia=held, metas_anuales={2024: held},
+            metas_trimestrales={2024: [held] * 4, 2025: [held] * 4},
+        )
+        rows.append((ident, 2024, 4, held))
+        rows += [(ident, 2025, q, round(held * rng.uniform(0.6, 1.0), 2)) for q in (1, 2, 3)]
+    return indicator, rows
+
+
+def make_pdm(folder: Path, indicators: int = 300, seed: int = 300) -> None:
+    """Write one municipality's PDM (plan.yaml with ejes) and its seguimiento.csv."""
+    rng = random.Random(seed)
+    yaml = YAML()
+    sample = yaml.load(SAMPLE_PLAN.read_text(encoding="utf-8"))
+    plan_indicators, rows = [], []
+    for number in range(1, indicators + 1):
+        indicator, indicator_rows = _pdm_indicator(rng, number)
+        plan_indicators.append(indicator)
+        rows += indicator_rows
+    ids = [i["id"] for i in plan_indicators]
+    count = -(-indicators // PER_OBJECTIVE)
+    objectives = [
+        {"id": n + 1, "texto": _sentence(rng, rng.randint(10, 22)), "indicadores": ids[n * PER_OBJECTIVE : (n + 1) * PER_OBJECTIVE],
+         "peso": rng.choice([1, 1, 2, 3])}
+        for n in range(count)
+    ]
+    ejes = [
+        {"id": f"E{k + 1}", "nombre": f"Eje {k + 1}. {name}", "peso": [0.3, 0.2, 0.2, 0.15, 0.15][k],
+         "objetivos": [o["id"] for o in objectives[k :: len(PDM_EJES)]]}
+        for k, name in enumerate(PDM_EJES)
+    ]
+    plan = {
+        "entidad": f"Alcaldía sintética {folder.name}",
+        "titulo": "Plan de Desarrollo Municipal",
+        "vigencia": PDM_VIGENCIA,
+        "periodo_plan": [PDM_FIRST, PDM_LAST],
+        **{key: str(sample[key]) for key in ("normatividad", "fuente_normatividad", "mision", "vision")},
+        "ejes": [e for e in ejes if e["objetivos"]],
+        "objetivos": objectives,
+        "indicadores": plan_indicators,
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "plan.yaml").open("w", encoding="utf-8") as handle:
+        yaml.dump(plan, handle)
+    for index in rng.sample(range(len(rows)), k=min(len(rows), max(3, indicators // 4))):
+        rows[index] = (*rows[index], _sentence(rng, rng.randint(8, 20)))
+    with (folder / "seguimiento.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["indicador", "anio", "trimestre", "valor", "comentario"])
+        for row in rows:
+            writer.writerow(row if len(row) == 5 else (*row, ""))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder that receives one folder per entity")
     parser.add_argument("--entities", type=int, default=1)
     parser.add_argument("--indicators", type=int, default=13)
     parser.add_argument("--slug", default="entidad", help="entity folders are SLUG-01, SLUG-02 ... (or SLUG for one)")
+    parser.add_argument("--pdm", action="store_true", help="a municipal PDM with ejes, units, levels and quarterly targets")
     args = parser.parse_args()
     for n in range(1, args.entities + 1):
         name = args.slug if args.entities == 1 else f"{args.slug}-{n:02d}"
-        make_entity(args.out / name, args.indicators, seed=n * 1000 + args.indicators)
+        make = make_pdm if args.pdm else make_entity
+        make(args.out / name, args.indicators, seed=n * 1000 + args.indicators)
     print(f"{args.entities} entidades de {args.indicators} indicadores en {args.out}")
 
 

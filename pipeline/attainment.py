@@ -16,7 +16,7 @@ from enum import Enum
 
 import pandas as pd
 
-from pipeline.model import Annualization, Indicator, Objective, Plan
+from pipeline.model import Aggregation, Annualization, Axis, Indicator, Objective, Plan
 from pipeline.periods import Cut
 from pipeline.settings import TrafficLight, TrafficLightBands
 
@@ -26,10 +26,12 @@ __all__ = [
     "Inconsistency",
     "IndicatorResult",
     "ObjectiveResult",
+    "AxisResult",
     "PlanResult",
     "observations_by_indicator",
     "indicator_attainment",
     "objective_attainment",
+    "axis_attainment",
     "plan_attainment",
     "expected_share",
 ]
@@ -84,7 +86,8 @@ class IndicatorResult:
     """The figures of one indicator at a cut.
 
     `expected` is the share of the year expected by the cut, in percent; `reported` says whether
-    anything was reported for the cut's year up to the cut.
+    anything was reported for the cut's year up to the cut; `start_level` is P(Y), the level the
+    year started from (creciente and decreciente only, else None).
     """
 
     indicator_id: str
@@ -99,6 +102,17 @@ class IndicatorResult:
     reported: bool
     missing_quarters: tuple[int, ...]
     inconsistencies: tuple[Inconsistency, ...]
+    start_level: float | None = None
+
+    @property
+    def negative(self) -> bool:
+        """A negative attainment of the year: the level went the wrong way since the year began."""
+        return self.year.ok and self.year.percent is not None and self.year.percent < 0
+
+    @property
+    def flagged(self) -> bool:
+        """Whether the planning office should check this indicator's data (inconsistent or negative)."""
+        return bool(self.inconsistencies) or self.negative
 
 
 @dataclass(frozen=True)
@@ -115,13 +129,34 @@ class ObjectiveResult:
 
 
 @dataclass(frozen=True)
+class AxisResult:
+    """The roll-up of an eje: capped weighted means of its objectives (each objective's `peso`).
+
+    `objectives` counts its objectives; `indicators` and `reported` count distinct indicators.
+    """
+
+    axis_id: str
+    objectives: int
+    indicators: int
+    reported: int
+    year: Attainment
+    plan: Attainment
+    expected: float | None
+    traffic_light: TrafficLight
+
+
+@dataclass(frozen=True)
 class PlanResult:
-    """Every figure of the plan at a cut: per indicator (computed once), objective and plan."""
+    """Every figure of the plan at a cut: per indicator (computed once), objective, eje and plan.
+
+    `axes` follows the plan's ejes (empty when it has none).
+    """
 
     cut: Cut
     indicators: dict[str, IndicatorResult]
     objectives: tuple[ObjectiveResult, ...]
     overall: ObjectiveResult  # objective_id 0: the whole plan
+    axes: tuple[AxisResult, ...] = ()
 
     def light_counts(self) -> dict[TrafficLight, int]:
         """How many indicators (each counted once) have each traffic light, in band order."""
@@ -131,8 +166,9 @@ class PlanResult:
         return {light: n for light, n in counts.items() if n}
 
     def inconsistent(self) -> list[str]:
-        """Ids of the indicators with a flagged inconsistency."""
-        return [i for i, r in self.indicators.items() if r.inconsistencies]
+        """Ids of the indicators the planning office should check: a level that went the wrong
+        way between two reports, or a negative attainment of the year."""
+        return [i for i, r in self.indicators.items() if r.flagged]
 
 
 def observations_by_indicator(execution: pd.DataFrame) -> dict[str, dict[tuple[int, int], float]]:
@@ -149,11 +185,20 @@ def observations_by_indicator(execution: pd.DataFrame) -> dict[str, dict[tuple[i
     return grouped
 
 
-def expected_share(indicator: Indicator, quarter: int) -> float:
-    """Share of the year's target expected by the end of `quarter`, as a fraction."""
-    if indicator.quarterly_targets is None:
+def expected_share(indicator: Indicator, year: int, quarter: int, year_target: float | None) -> float:
+    """Share of the year's target expected by the end of `quarter` of `year`, as a fraction.
+
+    Without a quarterly profile for `year`: quarter / 4. Suma, creciente, decreciente: the
+    profile is what each quarter contributes (cumulative sum / year's sum). Constante: the
+    profile is the level programmed at each quarter's end (target of the quarter / M_Y).
+    """
+    targets = indicator.quarterly_for(year)
+    if targets is None:
         return quarter / 4
-    targets = indicator.quarterly_targets
+    if indicator.annualization is Annualization.CONSTANTE:
+        # ingest checks that the last quarter equals M_Y; it stands in when M_Y is unknown or 0
+        base = year_target if year_target is not None and abs(year_target) >= _ZERO else targets[-1]
+        return targets[quarter - 1] / base if abs(base) >= _ZERO else quarter / 4
     return sum(targets[:quarter]) / sum(targets)
 
 
@@ -223,11 +268,12 @@ def indicator_attainment(
     in_year = {k: v for (y, k), v in obs.items() if y == year}
     reported = bool(in_year)
     baseline = indicator.baseline if indicator.baseline is not None else 0.0
-    year_target = indicator.target_for_year(year, reporting_year)
+    year_target = indicator.target_for_year(year, reporting_year, first_year)
     kind = indicator.annualization
 
     executed_year: float | None
     executed_plan: float | None
+    start_level: float | None = None
     if kind is Annualization.SUMA:
         executed_year = sum(in_year.values()) if reported else None
         executed_plan = sum(obs.values()) if obs else None
@@ -241,6 +287,7 @@ def indicator_attainment(
             executed_plan = level
             plan = Attainment.of(executed_plan, indicator.plan_target)
         else:
+            start_level = previous
             executed_plan = level if level is not None else before
             if kind is Annualization.CRECIENTE:
                 executed_year = None if level is None else level - previous
@@ -252,7 +299,7 @@ def indicator_attainment(
                 plan = Attainment.of(reduced, baseline - indicator.plan_target)
 
     year_attainment = Attainment.of(executed_year, year_target)
-    expected = expected_share(indicator, cut.quarter) * 100.0
+    expected = expected_share(indicator, year, cut.quarter, year_target) * 100.0
     return IndicatorResult(
         indicator_id=indicator.id,
         year_target=year_target,
@@ -266,6 +313,7 @@ def indicator_attainment(
         reported=reported,
         missing_quarters=tuple(k for k in range(1, cut.quarter + 1) if k not in in_year),
         inconsistencies=_inconsistencies(kind, obs),
+        start_level=start_level,
     )
 
 
@@ -286,9 +334,12 @@ def _weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
     return sum(w * x for w, x in pairs) / total
 
 
+Member = IndicatorResult | ObjectiveResult | AxisResult
+
+
 def _rollup(
     objective_id: int,
-    members: list[tuple[float, IndicatorResult | ObjectiveResult]],
+    members: list[tuple[float, Member]],
     indicators: int,
     reported: int,
     bands: TrafficLightBands,
@@ -332,10 +383,36 @@ def objective_attainment(
     )
 
 
+def _distinct(objectives: Iterable[Objective]) -> list[str]:
+    """The indicators of `objectives`, each once, in order of first appearance."""
+    return list(dict.fromkeys(i for o in objectives for i in o.indicator_ids))
+
+
+def axis_attainment(
+    plan: Plan, axis: Axis, objectives: Mapping[int, ObjectiveResult], results: Mapping[str, IndicatorResult],
+    bands: TrafficLightBands,
+) -> AxisResult:
+    """Roll an eje up from its objectives' results (each objective's `peso` within the eje)."""
+    members = plan.objectives_of(axis)
+    used = _distinct(members)
+    rolled = _rollup(
+        0, [(o.weight, objectives[o.id]) for o in members], len(used), sum(1 for i in used if results[i].reported), bands
+    )
+    return AxisResult(
+        axis_id=axis.id, objectives=len(members), indicators=rolled.indicators, reported=rolled.reported,
+        year=rolled.year, plan=rolled.plan, expected=rolled.expected, traffic_light=rolled.traffic_light,
+    )
+
+
 def plan_attainment(
     plan: Plan, execution: pd.DataFrame, cut: Cut, bands: TrafficLightBands
 ) -> PlanResult:
-    """Every indicator once, every objective, and the whole plan (objectives weigh the same)."""
+    """Every indicator once, every objective, every eje, and the whole plan.
+
+    The plan's figures are the weighted mean of its ejes (`peso` of each eje) when it has ejes,
+    else of its objectives (`peso` of each objective), or, with `agregacion: indicadores`, of its
+    distinct indicators (weight 1); each member capped at 100 %.
+    """
     observations = observations_by_indicator(execution)
     indicators = {
         ind_id: indicator_attainment(
@@ -344,12 +421,21 @@ def plan_attainment(
         for ind_id, ind in plan.indicators.items()
     }
     objectives = tuple(objective_attainment(o, indicators, bands) for o in plan.objectives)
-    used = {i for o in plan.objectives for i in o.indicator_ids}
+    by_id = {o.objective_id: o for o in objectives}
+    axes = tuple(axis_attainment(plan, a, by_id, indicators, bands) for a in plan.axes)
+    used = _distinct(plan.objectives)
+    members: list[tuple[float, Member]]
+    if plan.aggregation is Aggregation.INDICATORS:
+        members = [(1.0, indicators[i]) for i in used]
+    elif axes:
+        members = [(a.weight, r) for a, r in zip(plan.axes, axes)]
+    else:
+        members = [(o.weight, r) for o, r in zip(plan.objectives, objectives)]
     overall = _rollup(
         0,
-        [(1.0, o) for o in objectives],
+        members,
         indicators=len(used),
         reported=sum(1 for i in used if indicators[i].reported),
         bands=bands,
     )
-    return PlanResult(cut=cut, indicators=indicators, objectives=objectives, overall=overall)
+    return PlanResult(cut=cut, indicators=indicators, objectives=objectives, overall=overall, axes=axes)

@@ -26,8 +26,8 @@ from weasyprint.urls import URLFetcher
 
 from pipeline.charts import chart_svg
 from pipeline.report import (
-    CARD_TEXT_W, CARD_W, CELL_PAD_X, CELL_PAD_Y, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose,
-    Report, Summary,
+    CARD_TEXT_W, CARD_W, CELL_PAD_X, CELL_PAD_Y, LIST_TITLE_H, SECTION_ITEMS_TOP, SECTION_KPI_TOP, SUMMARY_FIRST_TOP,
+    Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report, Section, Summary,
 )
 from pipeline.text import FONT_FILES, LINE_HEIGHT, font_path
 
@@ -35,7 +35,7 @@ __all__ = ["render_pdf", "report_html", "report_css", "write_pdf", "AssetsOnlyFe
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 PDF_VARIANT = "pdf/a-3a"
-_KINDS = {Cover: "cover", Summary: "summary", Prose: "prose", Cards: "cards", Detail: "detail",
+_KINDS = {Cover: "cover", Summary: "summary", Prose: "prose", Cards: "cards", Section: "section", Detail: "detail",
           ChartSlide: "chart", Comments: "comments", Closing: "closing"}
 
 
@@ -98,7 +98,8 @@ def report_html(report: Report) -> str:
     }
     return _environment().get_template("report.html.j2").render(
         report=report, theme=theme, kinds=[_KINDS[type(s)] for s in report.slides],
-        total=len(report.slides), charts=charts, card_w=CARD_W,
+        total=len(report.slides), charts=charts, card_w=CARD_W, list_title_h=LIST_TITLE_H,
+        axes_top=SUMMARY_FIRST_TOP, section_kpi_top=SECTION_KPI_TOP, section_items_top=SECTION_ITEMS_TOP,
     )
 
 

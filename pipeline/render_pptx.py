@@ -28,7 +28,7 @@ from pptx.util import Pt
 
 from pipeline.report import (
     FOOTER_Y, MARGIN, SLIDE_H, SLIDE_W, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report,
-    Summary, CARD_GAP, CARD_H, CARD_TOP, CARD_W, CARD_TEXT_H, CARD_TEXT_W, CONTENT_W, ATTENTION_W, COMMENT_W,
+    Section, Summary, LIST_TITLE_H, ITEM_GAP, SECTION_KPI_TOP, SECTION_ITEMS_TOP, SUMMARY_FIRST_TOP, CARD_GAP, CARD_H, CARD_TOP, CARD_W, CARD_TEXT_H, CARD_TEXT_W, CONTENT_W, ATTENTION_W, COMMENT_W,
     CELL_PAD_X, CELL_PAD_Y, DETAIL_TEXT_TOP, DETAIL_TEXT_W,
 )
 from pipeline.settings import Theme
@@ -147,19 +147,38 @@ def _closing(c: _Canvas, s: Closing, report: Report) -> None:
     _logo(c, s.logo, SLIDE_W / 2 - 150, 380, 300, 12, "#FFFFFF", align="center")
 
 
+def _kpis(c: _Canvas, kpis, y: float) -> None:
+    """A row of four KPI boxes at `y`."""
+    t = c.theme
+    w = (CONTENT_W - 3 * 14) / 4
+    for n, kpi in enumerate(kpis):
+        x = MARGIN + n * (w + 14)
+        c.rect(x, y, w, 78, t.color("fondo_suave"))
+        color = t.accent(kpi.light)
+        c.rect(x, y, 5, 78, color)
+        c.text(x + 16, y + 10, w - 24, 16, kpi.label, 10.5, t.color("texto_suave"))
+        c.text(x + 16, y + 30, w - 24, 40, kpi.value, 26, color, bold=True)
+
+
+def _items(c: _Canvas, title: str, items, size: float, y: float) -> None:
+    """A titled list of lines, each with its traffic-light dot."""
+    t = c.theme
+    if title:
+        c.text(MARGIN, y, CONTENT_W, 18, title, 13, t.color("primario"), bold=True)
+    y += LIST_TITLE_H
+    for light, parts in items:
+        h = height(parts, size, ATTENTION_W)
+        c.rect(MARGIN + 4, y + 4, 10, 10, t.light_color(light), shape=MSO_SHAPE.OVAL)
+        c.text(MARGIN + 30, y, ATTENTION_W, h, parts, size, t.color("texto"))
+        y += h + ITEM_GAP
+
+
 def _summary(c: _Canvas, s: Summary, report: Report) -> None:
     t = c.theme
     _title(c, s.title)
-    y = 80.0
     if s.kpis:
-        w = (CONTENT_W - 3 * 14) / 4
-        for n, kpi in enumerate(s.kpis):
-            x = MARGIN + n * (w + 14)
-            c.rect(x, y, w, 78, t.color("fondo_suave"))
-            color = t.accent(kpi.light)
-            c.rect(x, y, 5, 78, color)
-            c.text(x + 16, y + 10, w - 24, 16, kpi.label, 10.5, t.color("texto_suave"))
-            c.text(x + 16, y + 30, w - 24, 40, kpi.value, 26, color, bold=True)
+        y = 80.0
+        _kpis(c, s.kpis, y)
         y += 96
         c.text(MARGIN, y, 300, 16, "Indicadores por semáforo", 11, t.color("texto_suave"), bold=True)
         w = (CONTENT_W - 4 * 10) / 5
@@ -168,16 +187,19 @@ def _summary(c: _Canvas, s: Summary, report: Report) -> None:
             c.rect(x, y + 20, w, 34, t.color("fondo_suave"))
             c.rect(x + 10, y + 29, 16, 16, t.light_color(lc.light), shape=MSO_SHAPE.OVAL)
             c.text(x + 34, y + 27, w - 40, 20, (Run(f"{lc.count} ", bold=True), Run(lc.label)), 13, t.color("texto"))
-        y += 70
-    c.text(MARGIN, y, CONTENT_W, 18, s.attention_title, 13, t.color("primario"), bold=True)
-    y += 24
+    if s.axes_title:
+        _items(c, s.axes_title, s.axes, s.attention_size, SUMMARY_FIRST_TOP)
     if s.empty_note:
-        c.text(MARGIN, y, CONTENT_W, 20, s.empty_note, s.attention_size, t.color("texto"))
-    for light, parts in s.attention:
-        h = height(parts, s.attention_size, ATTENTION_W)
-        c.rect(MARGIN + 4, y + 4, 10, 10, t.light_color(light), shape=MSO_SHAPE.OVAL)
-        c.text(MARGIN + 30, y, ATTENTION_W, h, parts, s.attention_size, t.color("texto"))
-        y += h + 6
+        _items(c, s.attention_title, (), s.attention_size, s.attention_top)
+        c.text(MARGIN, s.attention_top + LIST_TITLE_H, CONTENT_W, 20, s.empty_note, s.attention_size, t.color("texto"))
+    else:
+        _items(c, s.attention_title, s.attention, s.attention_size, s.attention_top)
+
+
+def _section(c: _Canvas, s: Section, report: Report) -> None:
+    _title(c, s.title, s.kicker)
+    _kpis(c, s.kpis, SECTION_KPI_TOP)
+    _items(c, s.items_title, s.items, s.item_size, SECTION_ITEMS_TOP)
 
 
 def _prose(c: _Canvas, s: Prose, report: Report) -> None:
@@ -320,7 +342,7 @@ def _comments(c: _Canvas, s: Comments, report: Report) -> None:
         y += hh + ht + 10
 
 
-_DRAW = {Cover: _cover, Summary: _summary, Prose: _prose, Cards: _cards, Detail: _detail,
+_DRAW = {Cover: _cover, Summary: _summary, Prose: _prose, Cards: _cards, Section: _section, Detail: _detail,
          ChartSlide: _chart, Comments: _comments, Closing: _closing}
 
 

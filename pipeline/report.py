@@ -17,19 +17,20 @@ import pandas as pd
 
 from pipeline.attainment import Attainment, IndicatorResult, PlanResult, Status, plan_attainment
 from pipeline.formatting import long_date, number, percent
-from pipeline.model import Annualization, Indicator, Objective, Plan
+from pipeline.model import Annualization, Axis, Indicator, Objective, Plan, Unit
 from pipeline.periods import Cut
 from pipeline.settings import Theme, TrafficLight, TrafficLightBands
-from pipeline.text import Run, fit_size, height, runs, width
+from pipeline.text import Run, fit_size, height, plain, runs, width
 
 __all__ = [
     "SLIDE_W", "SLIDE_H", "MARGIN", "Report", "Cover", "Summary", "Prose", "Card", "Cards",
     "Column", "Cell", "Row", "Table", "Detail", "Series", "Chart", "ChartSlide", "Comment",
-    "Comments", "Closing", "Kpi", "LightCount", "build_report", "LIGHT_LABELS", "TABLE_COLUMNS",
+    "Comments", "Closing", "Kpi", "LightCount", "Section", "build_report", "LIGHT_LABELS", "TABLE_COLUMNS",
     "attainment_text", "amount_text", "light_label",
 ]
 
 SLIDE_W, SLIDE_H, MARGIN = 960.0, 540.0, 40.0
+NBSP = "\u00a0"
 CONTENT_W = SLIDE_W - 2 * MARGIN
 FOOTER_Y = 512.0
 CELL_PAD_X, CELL_PAD_Y = 4.0, 3.0
@@ -84,15 +85,33 @@ class LightCount:
     count: int
 
 
+Item = tuple[TrafficLight, tuple[Run, ...]]  # a line with a traffic-light dot
+
+
 @dataclass(frozen=True)
 class Summary:
     title: str
     kpis: tuple[Kpi, ...]  # empty on continuation slides
     lights: tuple[LightCount, ...]
     attention_title: str
-    attention: tuple[tuple[TrafficLight, tuple[Run, ...]], ...]
+    attention: tuple[Item, ...]
     attention_size: float
     empty_note: str | None = None
+    attention_top: float = 80.0  # where the attention list's title sits
+    axes_title: str | None = None  # with ejes, on the first slide: one line per eje from SUMMARY_FIRST_TOP
+    axes: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """The slide that opens an eje's objectives: its figures and one line per objective."""
+
+    kicker: str
+    title: str
+    kpis: tuple[Kpi, ...]
+    items_title: str
+    items: tuple[Item, ...]
+    item_size: float
 
 
 @dataclass(frozen=True)
@@ -207,7 +226,7 @@ class Closing:
     logo: tuple[tuple[str, ...], ...]
 
 
-Slide = Cover | Summary | Prose | Cards | Detail | ChartSlide | Comments | Closing
+Slide = Cover | Summary | Prose | Cards | Section | Detail | ChartSlide | Comments | Closing
 
 
 @dataclass(frozen=True)
@@ -238,14 +257,23 @@ def attainment_text(a: Attainment) -> str:
     return "Sin reporte" if a.status is Status.NOT_REPORTED else "N/A"
 
 
-def amount_text(value: float | None, missing: str = "Sin reporte") -> str:
-    return missing if value is None else number(value)
+def amount_text(value: float | None, missing: str = "Sin reporte", unit: Unit | None = None) -> str:
+    """A figure as Colombian Spanish writes it, with its unit beside it (`45 %`, `5,3 km`;
+    none for numero); `missing` when there is none. `%` is kept on the figure's line (a
+    no-break space, as `percent` does); a unit word may wrap below a long figure in a narrow
+    table column instead of being split."""
+    if value is None:
+        return missing
+    suffix = unit.suffix if unit is not None else ""
+    if not suffix:
+        return number(value)
+    return f"{number(value)}{NBSP if suffix == '%' else ' '}{suffix}"
 
 
 def _annualization(ind: Indicator) -> str:
     label = _ANNUALIZATION[ind.annualization]
     if ind.annualization in (Annualization.CRECIENTE, Annualization.DECRECIENTE):
-        label += " sin línea base" if ind.baseline is None else f" (línea base {number(ind.baseline)})"
+        label += " sin línea base" if ind.baseline is None else f" (línea base {amount_text(ind.baseline, unit=ind.unit)})"
     return label
 
 
@@ -285,24 +313,27 @@ def _row(ind: Indicator, r: IndicatorResult) -> tuple[Cell, ...]:
     name = (Run(ind.label + " ", bold=True), Run(ind.name)) if ind.label else (Run(ind.name),)
     values = (
         _annualization(ind),
-        number(r.plan_target),
-        amount_text(r.year_target, "N/A"),
-        amount_text(r.executed_year),
+        amount_text(r.plan_target, unit=ind.unit),
+        amount_text(r.year_target, "N/A", ind.unit),
+        amount_text(r.executed_year, unit=ind.unit),
         attainment_text(r.year),
-        amount_text(r.executed_plan),
+        amount_text(r.executed_plan, unit=ind.unit),
         attainment_text(r.plan),
         light_label(r),
     )
     return (Cell(name), *(Cell((Run(v),)) for v in values))
 
 
-def _paginate(items: Sequence[T], heights: Sequence[float], first_room: float, room: float) -> list[list[T]]:
+def _paginate(
+    items: Sequence[T], heights: Sequence[float], first_room: float, room: float, may_leave_first_empty: bool = False
+) -> list[list[T]]:
     """Fill slides in order: the first has `first_room` points, the next ones `room`; an item
-    taller than the room still gets a slide of its own."""
+    taller than the room still gets a slide of its own. With `may_leave_first_empty`, an item
+    that does not fit the first slide's room starts the next one (the first has other content)."""
     pages: list[list[T]] = [[]]
     left = first_room
     for item, h in zip(items, heights):
-        if pages[-1] and h > left:
+        if h > left and (pages[-1] or (may_leave_first_empty and len(pages) == 1)):
             pages.append([])
             left = room
         pages[-1].append(item)
@@ -408,10 +439,16 @@ def _prose(kicker: str, title: str, text: str, source: str | None = None) -> Pro
 
 
 ATTENTION_W, ATTENTION_SIZE = CONTENT_W - 30.0, 11.5
-SUMMARY_FIRST_ROOM, SUMMARY_ROOM = TABLE_BOTTOM - 262.0, TABLE_BOTTOM - 92.0
+SUMMARY_FIRST_TOP, SUMMARY_TOP = 246.0, 80.0  # the attention list's title, below the KPIs or not
+SUMMARY_FIRST_ROOM, SUMMARY_ROOM = TABLE_BOTTOM - SUMMARY_FIRST_TOP - 16.0, TABLE_BOTTOM - 92.0
+LIST_TITLE_H, ITEM_GAP = 24.0, 6.0
 
 
-def _attention(plan: Plan, result: PlanResult, cut: Cut) -> list[tuple[TrafficLight, tuple[Run, ...]]]:
+def _items_height(items: Sequence[Item], size: float = ATTENTION_SIZE, w: float = ATTENTION_W) -> list[float]:
+    return [height(parts, size, w) + ITEM_GAP for _, parts in items]
+
+
+def _attention(plan: Plan, result: PlanResult, cut: Cut) -> list[Item]:
     items = []
     objectives_of: dict[str, list[int]] = {}
     for o in plan.objectives:
@@ -420,28 +457,54 @@ def _attention(plan: Plan, result: PlanResult, cut: Cut) -> list[tuple[TrafficLi
     for ind_id, r in result.indicators.items():
         ind = plan.indicators[ind_id]
         head = Run(f"{ind.label or ind.id} ", bold=True)
-        where = Run(f"(objetivo {', '.join(map(str, objectives_of.get(ind_id, [])))}): ")
+        where = f"objetivo {', '.join(map(str, objectives_of.get(ind_id, [])))}"
+        if ind.responsible:
+            where += f" · responsable: {ind.responsible}"
         reasons = []
-        if r.traffic_light is TrafficLight.ROJO or r.traffic_light is TrafficLight.NARANJA:
+        if r.negative:
+            assert r.start_level is not None and r.executed_plan is not None
+            verb = "bajó" if ind.annualization is Annualization.CRECIENTE else "subió"
+            reasons.append(
+                f"avance negativo en {cut.year}: el nivel {verb} a {amount_text(r.executed_plan, unit=ind.unit)} "
+                f"desde {amount_text(r.start_level, unit=ind.unit)} al inicio del año ({attainment_text(r.year)}); "
+                "revise el dato con la dependencia"
+            )
+        elif r.traffic_light is TrafficLight.ROJO or r.traffic_light is TrafficLight.NARANJA:
             meaning = LIGHT_MEANINGS[r.traffic_light]
             reasons.append(f"{meaning}, avance {cut.year} de {attainment_text(r.year)} frente a {percent(r.expected)} esperado")
         elif not r.reported:
             reasons.append(f"sin reporte en {cut.year} al corte {cut}")
-        elif r.year.status is Status.UNDEFINED:
-            reasons.append("sin meta para la vigencia (N/A)")
+        if r.year_target is None:
+            reasons.append(f"sin meta para {cut.year}: agréguela en metas_anuales")
+        elif r.reported and r.year.status is Status.UNDEFINED:
+            reasons.append(f"meta {cut.year} en 0 (N/A)")
         if r.reported and r.missing_quarters:
             quarters = ", ".join(f"T{k}" for k in r.missing_quarters)
             reasons.append(f"no reportó {quarters} de {cut.year}")
         for inc in r.inconsistencies:
             verb = "bajó" if ind.annualization is Annualization.CRECIENTE else "subió"
             reasons.append(
-                f"inconsistencia: el nivel {verb} de {number(inc.previous_value)} ({inc.previous[0]}-T{inc.previous[1]}) "
-                f"a {number(inc.current_value)} ({inc.current[0]}-T{inc.current[1]})"
+                f"inconsistencia: el nivel {verb} de {amount_text(inc.previous_value, unit=ind.unit)} "
+                f"({inc.previous[0]}-T{inc.previous[1]}) a {amount_text(inc.current_value, unit=ind.unit)} "
+                f"({inc.current[0]}-T{inc.current[1]})"
             )
         if reasons:
             text = "; ".join(reasons)
-            items.append((r.traffic_light, (head, where, Run(text[0].upper() + text[1:] + "."))))
+            items.append((r.traffic_light, (head, Run(f"({where}): "), Run(text[0].upper() + text[1:] + "."))))
     return items
+
+
+def _axes_lines(plan: Plan, result: PlanResult, year: int) -> tuple[Item, ...]:
+    """One line per eje: `Eje 1. Nombre: avance 2024 80,0 % · plan 2024-2027 45,0 % · verde`."""
+    first, last = plan.period
+    return tuple(
+        (r.traffic_light, (
+            Run(f"{a.name}: ", bold=True),
+            Run(f"avance {year} {attainment_text(r.year)} · plan {first}-{last} {attainment_text(r.plan)}"
+                f" · {LIGHT_LABELS[r.traffic_light].lower()}"),
+        ))
+        for a, r in zip(plan.axes, result.axes)
+    )
 
 
 def _summaries(plan: Plan, result: PlanResult, cut: Cut) -> list[Summary]:
@@ -455,9 +518,12 @@ def _summaries(plan: Plan, result: PlanResult, cut: Cut) -> list[Summary]:
     )
     counts = result.light_counts()
     lights = tuple(LightCount(light, LIGHT_LABELS[light], counts.get(light, 0)) for light in TrafficLight)
+    axes = _axes_lines(plan, result, cut.year)
+    axes_h = (LIST_TITLE_H + sum(_items_height(axes)) + 8.0) if axes else 0.0
+    first_top = SUMMARY_FIRST_TOP + axes_h
     items = _attention(plan, result, cut)
-    heights = [height(parts, ATTENTION_SIZE, ATTENTION_W) + 6.0 for _, parts in items]
-    pages = _paginate(items, heights, SUMMARY_FIRST_ROOM, SUMMARY_ROOM)
+    heights = _items_height(items)
+    pages = _paginate(items, heights, SUMMARY_FIRST_ROOM - axes_h, SUMMARY_ROOM, may_leave_first_empty=True)
     slides = []
     for n, page in enumerate(pages):
         slides.append(
@@ -465,13 +531,53 @@ def _summaries(plan: Plan, result: PlanResult, cut: Cut) -> list[Summary]:
                 title=_continued("Resumen ejecutivo", n, len(pages)),
                 kpis=kpis if n == 0 else (),
                 lights=lights if n == 0 else (),
-                attention_title="Requieren atención",
+                attention_title="Requieren atención" if page or n == 0 else "",
                 attention=tuple(page),
                 attention_size=ATTENTION_SIZE,
                 empty_note=None if items else "Ningún indicador requiere atención en este corte.",
+                attention_top=first_top if n == 0 else SUMMARY_TOP,
+                axes_title="Avance por eje" if axes and n == 0 else None,
+                axes=axes if n == 0 else (),
             )
         )
     return slides
+
+
+SECTION_KPI_TOP, SECTION_ITEMS_TOP = 92.0, 196.0
+SECTION_ROOM = TABLE_BOTTOM - SECTION_ITEMS_TOP - LIST_TITLE_H
+
+
+def _sections(plan: Plan, axis: Axis, result: PlanResult, cut: Cut) -> list[Section]:
+    """The eje's opening slide(s): its figures, then one line per objective (continued if many)."""
+    r = next(x for x in result.axes if x.axis_id == axis.id)
+    first, last = plan.period
+    kpis = (
+        Kpi(f"Avance de la vigencia {cut.year}", attainment_text(r.year), r.traffic_light),
+        Kpi(f"Avance del plan {first}-{last}", attainment_text(r.plan)),
+        Kpi("Esperado al corte", percent(r.expected) if r.expected is not None else "N/A"),
+        Kpi("Indicadores con reporte", f"{r.reported} de {r.indicators}"),
+    )
+    by_id = {o.objective_id: o for o in result.objectives}
+    items: list[Item] = []
+    for objective in plan.objectives_of(axis):
+        o = by_id[objective.id]
+        text = _short(plain(runs(objective.text)), 150)
+        items.append((o.traffic_light, (
+            Run(f"Objetivo {objective.id}: ", bold=True),
+            Run(f"{text} · avance {cut.year} {attainment_text(o.year)} · {_indicators_label(o.indicators)}"),
+        )))
+    pages = _paginate(items, _items_height(items), SECTION_ROOM, SECTION_ROOM)
+    return [
+        Section(
+            kicker="Eje estratégico",
+            title=_continued(axis.name, n, len(pages)),
+            kpis=kpis,
+            items_title=f"Objetivos del eje ({len(items)})",
+            items=tuple(page),
+            item_size=ATTENTION_SIZE,
+        )
+        for n, page in enumerate(pages)
+    ]
 
 
 def _objectives_chart(plan: Plan, result: PlanResult, theme: Theme, year: int) -> ChartSlide:
@@ -595,9 +701,13 @@ def build_report(
         _objectives_chart(plan, result, theme, cut.year),
     ]
     quarter_charts = _quarter_charts(plan, execution, cut, bands, theme)
-    for objective in plan.objectives:
-        slides.extend(_details(plan, objective, result, cut.year))
-        slides.append(quarter_charts[objective.id])
+    groups = [(a, plan.objectives_of(a)) for a in plan.axes] or [(None, list(plan.objectives))]
+    for axis, objectives in groups:
+        if axis is not None:
+            slides.extend(_sections(plan, axis, result, cut))
+        for objective in objectives:
+            slides.extend(_details(plan, objective, result, cut.year))
+            slides.append(quarter_charts[objective.id])
     slides.extend(_comments(plan, execution, cut))
     slides.append(Closing("GRACIAS", plan.entity, theme.logo))
     return Report(

@@ -52,7 +52,14 @@ def attainment_markdown(plan: Plan, result: PlanResult) -> str:
         + ", ".join(f"{_light(light, LIGHT_LABELS[light].lower())}: {n}" for light, n in result.light_counts().items()),
     ]
     if result.inconsistent():
-        lines.append(f"- Inconsistencias por revisar: {', '.join(result.inconsistent())}")
+        lines.append(f"- Inconsistencias o avances negativos por revisar: {', '.join(result.inconsistent())}")
+    if result.axes:
+        lines += ["", "## Avance por eje", ""]
+        lines += [
+            f"- {_cell(axis.name)}: avance {plan.vigencia} **{attainment_text(r.year)}**, plan {first}-{last} "
+            f"**{attainment_text(r.plan)}** · {_light(r.traffic_light, LIGHT_LABELS[r.traffic_light])}"
+            for axis, r in zip(plan.axes, result.axes)
+        ]
     for objective, rolled in zip(plan.objectives, result.objectives):
         lines += [
             "",
@@ -68,8 +75,8 @@ def attainment_markdown(plan: Plan, result: PlanResult) -> str:
         for indicator_id in objective.indicator_ids:
             indicator, r = plan.indicators[indicator_id], result.indicators[indicator_id]
             lines.append(
-                f"| **{_cell(indicator.id)}** {_cell(indicator.name)} | {amount_text(r.year_target, 'N/A')} "
-                f"| {amount_text(r.executed_year)} | {attainment_text(r.year)} | {attainment_text(r.plan)} "
+                f"| **{_cell(indicator.id)}** {_cell(indicator.name)} | {amount_text(r.year_target, 'N/A', indicator.unit)} "
+                f"| {amount_text(r.executed_year, unit=indicator.unit)} | {attainment_text(r.year)} | {attainment_text(r.plan)} "
                 f"| {_light(r.traffic_light, light_label(r))} |"
             )
     return "\n".join(lines) + "\n"

@@ -1,7 +1,8 @@
 """The attainment tables (avance.csv, objetivos.csv) as data frames, from the computed results.
 
 Column names and order are the contract's (shared/spec/contract.md). Figures are unrounded
-floats; `None` marks "not computable" and is written as an empty cell.
+floats; `None` marks "not computable" and is written as an empty cell. Columns are only ever
+added at the end: `responsable` closes avance.csv when some indicator names one.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import pandas as pd
 from pipeline.attainment import Attainment, PlanResult
 from pipeline.model import Plan
 
-__all__ = ["AVANCE_COLUMNS", "OBJETIVOS_COLUMNS", "avance_table", "objetivos_table"]
+__all__ = ["AVANCE_COLUMNS", "RESPONSABLE_COLUMN", "OBJETIVOS_COLUMNS", "avance_table", "objetivos_table"]
 
 AVANCE_COLUMNS = (
     "objetivo",
@@ -27,6 +28,7 @@ AVANCE_COLUMNS = (
     "esperado",
     "semaforo",
 )
+RESPONSABLE_COLUMN = "responsable"  # after AVANCE_COLUMNS, only when some indicator names one
 OBJETIVOS_COLUMNS = (
     "objetivo",
     "indicadores",
@@ -42,7 +44,10 @@ def _percent(attainment: Attainment) -> float | None:
 
 
 def avance_table(plan: Plan, result: PlanResult) -> pd.DataFrame:
-    """One row per (objective, indicator) pair, in the plan's order."""
+    """One row per (objective, indicator) pair, in the plan's order; a last column
+    `responsable` when some indicator names the dependency that reports it."""
+    with_responsible = any(i.responsible for i in plan.indicators.values())
+    columns = [*AVANCE_COLUMNS, RESPONSABLE_COLUMN] if with_responsible else list(AVANCE_COLUMNS)
     rows = []
     for objective in plan.objectives:
         for ind_id in objective.indicator_ids:
@@ -62,22 +67,29 @@ def avance_table(plan: Plan, result: PlanResult) -> pd.DataFrame:
                     "avance_cuatrienio": _percent(r.plan),
                     "esperado": r.expected,
                     "semaforo": r.traffic_light.value,
+                    RESPONSABLE_COLUMN: indicator.responsible,
                 }
             )
-    return pd.DataFrame(rows, columns=list(AVANCE_COLUMNS))
+    return pd.DataFrame(rows, columns=columns)
 
 
 def objetivos_table(result: PlanResult) -> pd.DataFrame:
-    """One row per objective, then the whole plan (`objetivo` = "plan")."""
+    """One row per objective, then one per eje (`objetivo` = "eje:<id>"), then the whole plan
+    (`objetivo` = "plan")."""
+    labelled = [
+        *((str(o.objective_id), o) for o in result.objectives),
+        *((f"eje:{a.axis_id}", a) for a in result.axes),
+        ("plan", result.overall),
+    ]
     rows = [
         {
-            "objetivo": str(o.objective_id) if o is not result.overall else "plan",
+            "objetivo": label,
             "indicadores": o.indicators,
             "reportados": o.reported,
             "avance_vigencia": _percent(o.year),
             "avance_cuatrienio": _percent(o.plan),
             "semaforo": o.traffic_light.value,
         }
-        for o in (*result.objectives, result.overall)
+        for label, o in labelled
     ]
     return pd.DataFrame(rows, columns=list(OBJETIVOS_COLUMNS))

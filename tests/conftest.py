@@ -16,7 +16,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 import pytest  # noqa: E402
 
 from pipeline.ingest import load_plan, load_settings  # noqa: E402
-from pipeline.model import Annualization, Indicator, Plan, Unit  # noqa: E402
+from pipeline.model import Annualization, Indicator, Plan, TargetReading, Unit  # noqa: E402
 from pipeline.settings import TrafficLightBands  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,10 +105,17 @@ def make_indicator(
     year_target: float = 10,
     plan_target: float = 100,
     baseline: float | None = None,
-    quarterly_targets: tuple[float, float, float, float] | None = None,
+    quarterly_targets: tuple[float, float, float, float] | dict[int, tuple] | None = None,
     unit: str = "numero",
     id: str = "X-1",
+    annual_targets: dict[int, float] | None = None,
+    targets_as: str = "incremento",
+    responsible: str | None = None,
+    vigencia: int = 2024,
 ) -> Indicator:
+    """An indicator made in code; one tuple of quarterly targets is the vigencia's profile."""
+    if isinstance(quarterly_targets, tuple):
+        quarterly_targets = {vigencia: quarterly_targets}
     return Indicator(
         id=id,
         label=f"Indicador {id}",
@@ -118,7 +125,10 @@ def make_indicator(
         baseline=baseline,
         plan_target=plan_target,
         year_target=year_target,
-        quarterly_targets=quarterly_targets,
+        quarterly_targets=quarterly_targets or {},
+        annual_targets=annual_targets or {},
+        targets_as=TargetReading(targets_as),
+        responsible=responsible,
     )
 
 

@@ -16,7 +16,7 @@ from pipeline.attainment import (
     objective_attainment,
     plan_attainment,
 )
-from pipeline.model import Objective, Plan
+from pipeline.model import Aggregation, Axis, Objective, Plan
 from pipeline.periods import Cut
 from pipeline.settings import TrafficLight
 from tests.conftest import make_indicator
@@ -162,8 +162,8 @@ def test_falling_creciente_and_rising_decreciente_are_flagged(default_bands):
 
 def test_expected_share_uses_quarterly_targets():
     ind = make_indicator(quarterly_targets=(2, 3, 2, 3))
-    assert [expected_share(ind, q) for q in (1, 2, 3, 4)] == pytest.approx([0.2, 0.5, 0.7, 1.0])
-    assert expected_share(make_indicator(), 3) == 0.75
+    assert [expected_share(ind, 2024, q, 10) for q in (1, 2, 3, 4)] == pytest.approx([0.2, 0.5, 0.7, 1.0])
+    assert expected_share(make_indicator(), 2024, 3, 10) == 0.75
 
 
 def test_nothing_programmed_yet(default_bands):
@@ -191,6 +191,70 @@ def test_band_edge_survives_float_noise(default_bands):
     assert r.traffic_light is TrafficLight.AMARILLO  # and "up to 75 %" still holds
 
 
+def test_example_6_maintenance_is_expected_in_full_from_t1(default_bands):
+    ind = make_indicator("constante", year_target=6, plan_target=6, quarterly_targets={2026: (6, 6, 6, 6)})
+    r = indicator_attainment(ind, {(2026, 1): 4}, Cut(2026, 1), (2024, 2027), 2026, default_bands)
+    assert r.executed_year == 4 and round(r.year.percent, 1) == 66.7
+    assert r.expected == pytest.approx(100.0)
+    assert r.traffic_light is TrafficLight.AMARILLO  # r = 66,7 %
+    plain = make_indicator("constante", year_target=6, plan_target=6)
+    r = indicator_attainment(plain, {(2026, 1): 4}, Cut(2026, 1), (2024, 2027), 2026, default_bands)
+    assert r.expected == pytest.approx(25.0) and r.traffic_light is TrafficLight.NARANJA  # r = 266,7 %
+
+
+def test_constante_quarterly_targets_are_levels_not_contributions(default_bands):
+    # a level that grows within the year: 2 by T1, 4 by T2, 6 from T3
+    ind = make_indicator("constante", year_target=6, plan_target=6, quarterly_targets=(2, 4, 6, 6))
+    assert [expected_share(ind, 2024, q, 6) for q in (1, 2, 3, 4)] == pytest.approx([1 / 3, 2 / 3, 1.0, 1.0])
+
+
+def test_example_7_creciente_targets_as_levels(default_bands):
+    ind = make_indicator(
+        "creciente", baseline=20, annual_targets={2024: 26, 2025: 28}, year_target=29, plan_target=30,
+        targets_as="nivel",
+    )
+    obs = {(2025, 4): 28, (2026, 2): 28.5}
+    r = indicator_attainment(ind, obs, Cut(2026, 2), (2024, 2027), 2026, default_bands)
+    assert r.year_target == pytest.approx(1)  # 29 - 28
+    assert r.executed_year == pytest.approx(0.5) and r.year.percent == pytest.approx(50.0)
+    assert r.expected == pytest.approx(50.0) and r.traffic_light is TrafficLight.VERDE
+    assert r.plan.percent == pytest.approx(85.0)  # (28,5 - 20) / (30 - 20)
+    # the plan's first year is measured from the baseline: 26 - 20
+    assert indicator_attainment(ind, {}, Cut(2024, 4), (2024, 2027), 2026, default_bands).year_target == 6
+
+
+def test_decreciente_targets_as_levels_go_the_other_way(default_bands):
+    ind = make_indicator(
+        "decreciente", baseline=100, annual_targets={2024: 90}, year_target=75, plan_target=60, targets_as="nivel"
+    )
+    assert ind.target_for_year(2024, 2025, 2024) == 10  # 100 - 90
+    assert ind.target_for_year(2025, 2025, 2024) == 15  # 90 - 75
+    suma = make_indicator("suma", year_target=5, targets_as="nivel")  # suma and constante ignore the field
+    assert suma.target_for_year(2024, 2024, 2020) == 5
+
+
+def test_quarterly_profiles_are_used_per_year(default_bands):
+    ind = make_indicator("suma", year_target=10, annual_targets={2023: 10},
+                         quarterly_targets={2023: (10, 0, 0, 0), 2024: (0, 0, 5, 5)})
+    assert attain(ind, {(2023, 1): 10}, Cut(2023, 1), default_bands).expected == pytest.approx(100.0)
+    assert attain(ind, {(2024, 1): 0}, Cut(2024, 1), default_bands).expected == pytest.approx(0.0)
+    assert attain(ind, {(2024, 3): 5}, Cut(2024, 3), default_bands).expected == pytest.approx(50.0)
+    no_profile = make_indicator("suma", annual_targets={2022: 10}, quarterly_targets={2024: (0, 0, 5, 5)})
+    assert attain(no_profile, {(2022, 1): 1}, Cut(2022, 1), default_bands).expected == pytest.approx(25.0)
+
+
+def test_negative_attainment_is_shown_and_flagged(default_bands):
+    # the level fell below where the year started (the baseline: no earlier report to compare)
+    ind = make_indicator("creciente", id="N", baseline=20, year_target=5, plan_target=40)
+    plan = _plan([ind], [Objective(1, "t", ("N",), (1.0,))])
+    result = plan_attainment(plan, _execution([("N", 2024, 2, 18)]), Cut(2024, 2), default_bands)
+    r = result.indicators["N"]
+    assert r.executed_year == -2 and r.year.percent == pytest.approx(-40.0)
+    assert r.inconsistencies == () and r.negative and r.start_level == 20
+    assert r.traffic_light is TrafficLight.ROJO
+    assert result.inconsistent() == ["N"]
+
+
 def test_a_cut_in_an_earlier_year_uses_that_years_target(default_bands):
     ind = make_indicator("suma", year_target=10)
     ind = type(ind)(**{**ind.__dict__, "annual_targets": {2023: 20}})
@@ -203,10 +267,10 @@ def test_a_cut_in_an_earlier_year_uses_that_years_target(default_bands):
 # --- objectives and the plan ---------------------------------------------------------------
 
 
-def _plan(indicators, objectives) -> Plan:
+def _plan(indicators, objectives, **extra) -> Plan:
     return Plan(
         entity="E", title="PEI", vigencia=2024, period=PERIOD, normative_basis="n", normative_source="s",
-        mission="m", vision="v", objectives=tuple(objectives), indicators={i.id: i for i in indicators},
+        mission="m", vision="v", objectives=tuple(objectives), indicators={i.id: i for i in indicators}, **extra,
     )
 
 
@@ -264,6 +328,49 @@ def test_plan_rollup_over_objectives_with_equal_weights(default_bands):
     result = plan_attainment(plan, execution, Cut(2024, 4), default_bands)
     assert result.overall.year.percent == pytest.approx((75 + 20) / 2)
     assert (result.overall.indicators, result.overall.reported) == (3, 3)
+
+
+def _two_objectives(default_bands, weights=(3.0, 1.0), **plan):
+    """Objective 1 at 90 % and objective 2 at 50 % of the year (cut 2024-T4)."""
+    a = make_indicator("suma", id="A", year_target=10)
+    b = make_indicator("suma", id="B", year_target=10)
+    objectives = [Objective(1, "t", ("A",), (1.0,), weight=weights[0]), Objective(2, "t", ("B",), (1.0,), weight=weights[1])]
+    p = _plan([a, b], objectives, **plan)
+    return plan_attainment(p, _execution([("A", 2024, 4, 9), ("B", 2024, 4, 5)]), Cut(2024, 4), default_bands)
+
+
+def test_example_8_weighted_objectives(default_bands):
+    result = _two_objectives(default_bands)
+    assert [o.year.percent for o in result.objectives] == pytest.approx([90.0, 50.0])
+    assert result.overall.year.percent == pytest.approx(80.0)  # (3 x 90 + 1 x 50) / 4
+    assert result.axes == ()
+
+
+def test_ejes_weigh_their_objectives_and_the_plan_weighs_the_ejes(default_bands):
+    a, b, c = (make_indicator("suma", id=i, year_target=10) for i in "ABC")
+    objectives = [Objective(1, "t", ("A",), (1.0,), weight=3.0), Objective(2, "t", ("B",), (1.0,)),
+                  Objective(3, "t", ("C", "A"), (1.0, 1.0))]
+    axes = (Axis("E1", "Eje 1", (1, 2), weight=1.0), Axis("E2", "Eje 2", (3,), weight=3.0))
+    plan = _plan([a, b, c], objectives, axes=axes)
+    execution = _execution([("A", 2024, 4, 9), ("B", 2024, 4, 5), ("C", 2024, 4, 20)])
+    result = plan_attainment(plan, execution, Cut(2024, 4), default_bands)
+    e1, e2 = result.axes
+    assert (e1.axis_id, e2.axis_id) == ("E1", "E2")
+    assert e1.year.percent == pytest.approx(80.0)  # (3 x 90 + 50) / 4
+    assert e2.year.percent == pytest.approx(95.0)  # objective 3: (100 capped + 90) / 2
+    assert (e1.objectives, e1.indicators, e1.reported) == (2, 2, 2)
+    assert (e2.objectives, e2.indicators) == (1, 2)
+    assert result.overall.year.percent == pytest.approx((80 + 3 * 95) / 4)
+    assert result.overall.indicators == 3  # distinct indicators
+
+
+def test_agregacion_indicadores_averages_distinct_indicators(default_bands):
+    a, b, c = (make_indicator("suma", id=i, year_target=10) for i in "ABC")
+    objectives = [Objective(1, "t", ("A", "B"), (1.0, 1.0), weight=5.0), Objective(2, "t", ("C", "A"), (1.0, 1.0))]
+    plan = _plan([a, b, c], objectives, aggregation=Aggregation.INDICATORS)
+    execution = _execution([("A", 2024, 4, 15), ("B", 2024, 4, 5), ("C", 2024, 4, 2)])
+    result = plan_attainment(plan, execution, Cut(2024, 4), default_bands)
+    assert result.overall.year.percent == pytest.approx((100 + 50 + 20) / 3)  # A once, capped
 
 
 def test_shared_indicator_is_computed_once(sample_plan, default_bands):

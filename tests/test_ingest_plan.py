@@ -107,7 +107,6 @@ def test_objective_names_undefined_indicator(tmp_path):
     [
         ("meta_vigencia: 12", "meta_vigencia: -12", "mayor o igual que 0"),
         ("meta_vigencia: 12", "meta_vigencia: doce", "un número en «indicadores[3] (id IS-543).meta_vigencia»"),
-        ("    unidad: numero\n", "    unidad: pesos\n", "porcentaje o numero"),
         ("vigencia: 2024", "vigencia: 2026", "un año del periodo del plan (2020 a 2024)"),
         ("  - id: IS-552", "  - id: IS-554", "el id «IS-554» repetido"),
         ("    meta_vigencia: 25\n", "    meta_vigencia: 25\n    meta_vigecia: 3\n", "campo desconocido «indicadores[6] (id IS-513).meta_vigecia»"),
@@ -138,3 +137,153 @@ def test_weights_must_name_the_objectives_indicators(tmp_path):
     ok = _sample().replace("indicadores: [IS-545, IS-546]", "indicadores: [IS-545, IS-546]\n    pesos: {IS-545: 3, IS-546: 1}")
     plan = load_plan(_write(tmp_path, ok))
     assert plan.objectives[4].weights == (3.0, 1.0)
+
+
+# --- units: porcentaje, numero or any unit text ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("porcentaje", "porcentaje"), ("Porcentaje", "porcentaje"), (" PORCENTAJE ", "porcentaje"), ("%", "porcentaje"),
+     ("numero", "numero"), ("Número", "numero"), ("km", "km"), (" km ", "km"), ("m²", "m²"),
+     ("hectáreas", "hectáreas"), ("pesos", "pesos"), ("días  hábiles", "días hábiles")],
+)
+def test_units_are_any_unit_text(tmp_path, written, expected):
+    text = _sample().replace("    unidad: numero\n", f"    unidad: '{written}'\n", 1)
+    plan = load_plan(_write(tmp_path, text))
+    unit = plan.indicators["IS-514"].unit  # the first `unidad: numero`
+    assert unit == Unit(expected) and unit.name == expected
+    assert (unit is Unit.PORCENTAJE) == (expected == "porcentaje")  # execution.py's `is` check keeps working
+    assert (unit is Unit.NUMERO) == (expected == "numero")
+
+
+def test_a_unit_cannot_be_empty(tmp_path):
+    message = _error(_write(tmp_path, _sample().replace("    unidad: numero\n", "    unidad: ' '\n", 1)))
+    assert "una unidad: porcentaje, numero o la unidad de medida" in message
+
+
+def test_a_percentage_unit_written_otherwise_keeps_the_100_limit(tmp_path):
+    from pipeline.ingest import load_execution
+
+    text = _sample().replace("    unidad: porcentaje\n", "    unidad: Porcentaje\n")
+    folder = _write(tmp_path, text)
+    plan = load_plan(folder)
+    ind = next(i for i in plan.indicators.values() if i.unit is Unit.PORCENTAJE)
+    (folder / "seguimiento.csv").write_text(
+        f"indicador,anio,trimestre,valor\n{ind.id},2024,1,150\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError) as info:
+        load_execution(folder, plan)
+    assert "150" in str(info.value)
+
+
+# --- real plans: quarterly targets, targets as levels, ejes and weights ----------------------
+
+IS_545 = "    meta_vigencia: 4155036\n"  # suma, the one indicator of objective 5 made here
+
+
+def _with(tmp_path: Path, old: str, new: str) -> Path:
+    text = _sample()
+    assert old in text, old
+    return _write(tmp_path, text.replace(old, new, 1))
+
+
+def test_quarterly_targets_that_do_not_add_up_to_the_year_are_rejected(tmp_path):
+    # 100 per quarter against 10 a year would silently show 1 000 %
+    folder = _with(tmp_path, "    meta_vigencia: 12\n", "    meta_vigencia: 10\n    metas_trimestrales: [100, 100, 100, 100]\n")
+    message = _error(folder)
+    assert "«IS-543»" in message and "metas trimestrales de 2024 que suman 400" in message
+    assert "que sumen la meta de 2024 (10)" in message
+    assert f"línea {_line_of((folder / 'plan.yaml').read_text(encoding='utf-8'), 'metas_trimestrales: [100')}" in message
+
+
+def test_quarterly_targets_within_half_a_percent_are_accepted(tmp_path):
+    plan = load_plan(_with(tmp_path, "    meta_vigencia: 12\n", "    meta_vigencia: 12\n    metas_trimestrales: [3, 3, 3, 3.05]\n"))
+    assert plan.indicators["IS-543"].quarterly_for(2024) == (3, 3, 3, 3.05)
+
+
+def test_constante_quarterly_targets_end_at_the_years_target(tmp_path):
+    text = _sample()
+    block = text[text.index("  - id: IG-07-02"):]
+    target = next(line for line in block.splitlines() if line.startswith("    meta_vigencia:"))
+    value = target.split(":")[1].strip()
+    message = _error(_with(tmp_path, f"{target}\n  - id: IG-08-01", f"{target}\n    metas_trimestrales: [1, 1, 1, 1]\n  - id: IG-08-01"))
+    assert "constante «IG-07-02»" in message and f"igual a la meta del año ({value})" in message
+    ok = load_plan(_with(tmp_path, f"{target}\n  - id: IG-08-01", f"{target}\n    metas_trimestrales: [{value}, {value}, {value}, {value}]\n  - id: IG-08-01"))
+    assert ok.indicators["IG-07-02"].quarterly_for(2024) == (float(value),) * 4
+
+
+def test_quarterly_targets_per_year(tmp_path):
+    new = "    meta_vigencia: 12\n    metas_anuales: {2023: 8}\n    metas_trimestrales: {2023: [2, 2, 2, 2], 2024: [0, 6, 6, 0]}\n"
+    plan = load_plan(_with(tmp_path, "    meta_vigencia: 12\n", new))
+    assert plan.indicators["IS-543"].quarterly_targets == {2023: (2, 2, 2, 2), 2024: (0, 6, 6, 0)}
+    message = _error(_with(tmp_path, "    meta_vigencia: 12\n", "    meta_vigencia: 12\n    metas_trimestrales: {2022: [1, 1, 1, 1]}\n"))
+    assert "metas trimestrales de 2022 del indicador «IS-543», que no tiene meta para 2022" in message
+    message = _error(_with(tmp_path, "    meta_vigencia: 12\n", "    meta_vigencia: 12\n    metas_trimestrales: {2024: [3, 3, 3]}\n"))
+    assert "3 elementos" in message and "metas_trimestrales" in message
+
+
+def test_targets_as_levels_need_the_year_before(tmp_path):
+    base = "    anualizacion: creciente\n    linea_base: null\n"
+    message = _error(_with(tmp_path, base, base + "    metas_como: nivel\n    metas_trimestrales: [1, 2, 3, 4]\n"))
+    assert "la meta de 2024 del indicador «IS-321» escrita como nivel" in message
+    assert "sin el nivel meta de 2023" in message
+    assert "que no tiene meta para 2024" not in message  # the quarterly targets are not blamed too
+    message = _error(_with(tmp_path, base, base + "    metas_como: nivel\n    metas_anuales: {2022: 80, 2023: 90}\n"))
+    assert "la meta de 2022 del indicador «IS-321» escrita como nivel" in message  # 2021 is missing
+    levels = "    metas_como: Nivel\n    metas_anuales: {2020: 60, 2021: 70, 2022: 80, 2023: 90}\n"
+    text = _sample().replace(base, base + levels, 1).replace("    meta_vigencia: 10\n", "    meta_vigencia: 100\n", 1)
+    ind = load_plan(_write(tmp_path, text)).indicators["IS-321"]
+    assert ind.year_target == 100 and ind.target_for_year(2024, 2024, 2020) == 10
+    assert ind.target_for_year(2020, 2024, 2020) == 60  # from 0: no baseline
+    message = _error(_with(tmp_path, base, base + levels.replace("90}", "120}")))
+    assert "un nivel meta de 2024 (10) menor que el del año anterior en el indicador creciente «IS-321»" in message
+
+
+EJES = """ejes:
+  - id: E1
+    nombre: "Eje 1. Gestión"
+    peso: 3
+    objetivos: [1, 2, 3, 4]
+  - id: E2
+    nombre: "Eje 2. Ciudadanía"
+    objetivos: [5, 6, 7, 8]
+objetivos:
+"""
+
+
+def test_ejes_and_weights_are_read(tmp_path):
+    text = _sample().replace("objetivos:\n", EJES, 1).replace("agregacion", "x")
+    text = text.replace("indicadores: [IS-545, IS-546]", "indicadores: [IS-545, IS-546]\n    peso: 2", 1)
+    plan = load_plan(_write(tmp_path, "agregacion: indicadores\n" + text))
+    assert [(a.id, a.name, a.weight, a.objective_ids) for a in plan.axes] == [
+        ("E1", "Eje 1. Gestión", 3.0, (1, 2, 3, 4)), ("E2", "Eje 2. Ciudadanía", 1.0, (5, 6, 7, 8))]
+    assert [o.weight for o in plan.objectives] == [1, 1, 1, 1, 2, 1, 1, 1]
+    assert plan.aggregation.value == "indicadores"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragments"),
+    [
+        ("objetivos: [5, 6, 7, 8]", "objetivos: [5, 6, 7]", ["el objetivo 8, que no está en ningún eje"]),
+        ("objetivos: [5, 6, 7, 8]", "objetivos: [4, 5, 6, 7, 8]", ["el objetivo 4 en el eje «E2», que ya está en el eje «E1»", "cada objetivo en un solo eje"]),
+        ("objetivos: [5, 6, 7, 8]", "objetivos: [5, 6, 7, 8, 9]", ["el objetivo 9 en el eje «E2», que no está definido"]),
+        ("  - id: E2", "  - id: E1", ["el id «E1» repetido", "un id distinto para cada eje"]),
+        ("    peso: 3\n", "    peso: 0\n", ["un número mayor que 0"]),
+        ("    peso: 3\n", "    peso: -1\n", ["un número mayor que 0"]),
+    ],
+)
+def test_invalid_ejes_are_named_with_their_line(tmp_path, old, new, fragments):
+    text = _sample().replace("objetivos:\n", EJES, 1)
+    assert old in text
+    text = text.replace(old, new, 1)
+    message = _error(_write(tmp_path, text))
+    for fragment in fragments:
+        assert fragment in message, message
+    assert "línea" in message
+
+
+def test_responsable_is_read(tmp_path):
+    plan = load_plan(_with(tmp_path, "    meta_vigencia: 12\n", "    meta_vigencia: 12\n    responsable: Secretaría de Infraestructura\n"))
+    assert plan.indicators["IS-543"].responsible == "Secretaría de Infraestructura"
+    assert plan.indicators["IS-545"].responsible is None

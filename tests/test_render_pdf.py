@@ -78,3 +78,16 @@ def test_fetcher_allows_only_the_projects_assets(tmp_path):
     for url in (outside.as_uri(), "file:///etc/passwd", "http://127.0.0.1:9/x.png", "https://example.org/a.css"):
         with pytest.raises(ValueError, match="refused"):
             fetcher.fetch(url)
+
+
+def test_eje_sections_and_summary_lines_are_drawn(tmp_path):
+    from tests.test_report import _pdm_report
+
+    report = _pdm_report(tmp_path)
+    reader = PdfReader(io.BytesIO(render_pdf(report)))
+    assert len(reader.pages) == len(report.slides)
+    pages = [_flat(p.extract_text()).replace("\u00a0", " ") for p in reader.pages]
+    assert "Avance por eje" in pages[1] and "Eje 2. Ambiente y salud: avance 2024 " in pages[1]
+    section = next(n for n, s in enumerate(report.slides) if type(s).__name__ == "Section")
+    assert "Eje 1. Infraestructura" in pages[section] and "Objetivos del eje (1)" in pages[section]
+    assert "90,0 %" in pages[section] and "10 km" in " ".join(pages)

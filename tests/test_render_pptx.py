@@ -91,3 +91,16 @@ def test_series_beyond_the_theme_colours_are_dashed_in_the_deck(ten_per_objectiv
     xml = [series._element.xml for series in line.plots[0].series]
     assert all('prstDash val="dash"' not in x and 'symbol val="circle"' in x for x in xml[:7])
     assert all('prstDash val="dash"' in x and 'symbol val="square"' in x for x in xml[7:10])
+
+
+def test_eje_sections_and_summary_lines_are_drawn(tmp_path):
+    from tests.test_report import _pdm_report
+
+    report = _pdm_report(tmp_path)
+    deck = Presentation(io.BytesIO(render_deck(report)))
+    assert len(deck.slides) == len(report.slides)
+    texts = [" ".join(_texts(slide)).replace("\u00a0", " ") for slide in deck.slides]
+    assert "Avance por eje" in texts[1] and "Eje 2. Ambiente y salud: avance 2024 " in texts[1]
+    section = next(n for n, s in enumerate(report.slides) if type(s).__name__ == "Section")
+    assert "Eje 1. Infraestructura" in texts[section] and "Objetivos del eje (1)" in texts[section]
+    assert "90,0 %" in texts[section]

@@ -85,7 +85,7 @@ def test_attention_lists_red_orange_gaps_and_inconsistencies(sample_report):
     assert any("Indicador sectorial 554" in t and "Retraso crítico" in t for t in texts)
     assert any("Indicador sectorial 546" in t and "Sobreejecución" in t for t in texts)
     assert any("Indicador sectorial 552" in t and "No reportó T2" in t for t in texts)
-    assert any("inconsistencia: el nivel bajó de 93 (2024-T2) a 92,5 (2024-T3)" in t for t in texts)
+    assert any("inconsistencia: el nivel bajó de 93\u00a0% (2024-T2) a 92,5\u00a0% (2024-T3)" in t for t in texts)
 
 
 def test_comments_of_the_cut_only(sample_report):
@@ -161,4 +161,73 @@ def test_a_comment_on_a_quarter_not_reported_is_shown(tmp_path):
     assert ("C-03", COMMENT_NOT_REPORTED) in [(c.heading, c.text) for c in comments]
     detail = next(s for s in report.slides if isinstance(s, Detail) and s.title.endswith("Objetivo 2"))
     c03 = next(r for r in detail.table.rows if r.cells[0].parts[-1].text.startswith("Porcentaje de avance"))
-    assert c03.cells[4].parts[0].text == "2"  # executed 2024: level 12 over 10 at the close of 2023 (T1)
+    assert c03.cells[4].parts[0].text == "2\u00a0%"  # executed 2024: level 12 over 10 at the close of 2023 (T1)
+
+
+# --- real plans: units, ejes, responsables, flags ---------------------------------------------
+
+
+def _pdm_report(tmp_path, vigencia=2024, cut=Cut(2024, 4), execution=None):
+    from pipeline.ingest import load_plan
+    from tests.plans import PDM_EXECUTION, execution_table, write_pdm
+
+    folder = write_pdm(tmp_path / f"pdm-{vigencia}", vigencia, execution or PDM_EXECUTION)
+    plan = load_plan(folder)
+    settings = load_settings(folder)
+    result = plan_attainment(plan, execution_table(folder, plan), cut, settings.bands)
+    return build_report(plan, execution_table(folder, plan), result, settings.bands, settings.theme)
+
+
+def _cells(report, title_end):
+    detail = next(s for s in report.slides if isinstance(s, Detail) and s.title.endswith(title_end))
+    return [["".join(r.text for r in c.parts) for c in row.cells] for row in detail.table.rows]
+
+
+def _attention(report):
+    return ["".join(r.text for r in parts) for _, parts in report.slides[1].attention]
+
+
+def test_figures_show_their_unit(tmp_path, sample_report):
+    report = _pdm_report(tmp_path)
+    (km,) = _cells(report, "Objetivo 1")
+    assert km[2:5] == ["40 km", "10 km", "9 km"] and km[6] == "9 km"
+    (ha,) = _cells(report, "Objetivo 2")
+    assert ha[2:5] == ["30 hectáreas", "6 hectáreas", "5 hectáreas"]
+    (pct,) = _cells(report, "Objetivo 3")
+    assert pct[2:5] == ["6\u00a0%", "6\u00a0%", "6\u00a0%"]
+    sample = _cells(sample_report, "Objetivo 1")[0]  # IS-321, porcentaje
+    assert sample[2:5] == ["100\u00a0%", "10\u00a0%", "7\u00a0%"]
+    assert _cells(sample_report, "Objetivo 5")[0][2:4] == ["23.669.955", "4.155.036"]  # numero: none
+
+
+def test_each_eje_opens_its_objectives_and_the_summary_lists_the_ejes(tmp_path):
+    from pipeline.report import Section
+
+    report = _pdm_report(tmp_path)
+    kinds = [(type(s).__name__, getattr(s, "title", "")) for s in report.slides]
+    sections = [n for n, (kind, _) in enumerate(kinds) if kind == "Section"]
+    assert [kinds[n][1] for n in sections] == ["Eje 1. Infraestructura", "Eje 2. Ambiente y salud"]
+    assert kinds[sections[0] + 1][1] == "Metas e indicadores Objetivo 1"
+    assert kinds[sections[1] + 1][1] == "Metas e indicadores Objetivo 2"
+    e1 = report.slides[sections[0]]
+    assert isinstance(e1, Section)
+    assert [(k.label, k.value) for k in e1.kpis][:2] == [("Avance de la vigencia 2024", "90,0\u00a0%"), ("Avance del plan 2024-2027", "22,5\u00a0%")]
+    assert any("Objetivo 1" in "".join(r.text for r in parts) for _, parts in e1.items)
+    summary = report.slides[1]
+    lines = ["".join(r.text for r in parts) for _, parts in summary.axes]
+    assert lines[0].startswith("Eje 1. Infraestructura: avance 2024 90,0\u00a0%")
+    assert len(lines) == 2 and summary.axes_title == "Avance por eje"
+    assert summary.attention_top > 246 + 24  # below the ejes
+
+
+def test_attention_names_the_responsable_negative_attainment_and_missing_targets(tmp_path):
+    report = _pdm_report(tmp_path, cut=Cut(2024, 3))
+    item = next(t for t in _attention(report) if t.startswith("H-1"))
+    assert "responsable: Secretaría de Ambiente" in item and "No reportó T3 de 2024" in item
+    negative = "indicador,anio,trimestre,valor\nH-1,2024,1,18\n"
+    report = _pdm_report(tmp_path, cut=Cut(2024, 1), execution=negative)
+    item = next(t for t in _attention(report) if t.startswith("H-1"))
+    assert "Avance negativo en 2024: el nivel bajó a 18 hectáreas desde 20 hectáreas al inicio del año" in item
+    report = _pdm_report(tmp_path, vigencia=2025, cut=Cut(2026, 1))
+    item = next(t for t in _attention(report) if t.startswith("V-1"))
+    assert "sin meta para 2026: agréguela en metas_anuales" in item

@@ -40,3 +40,16 @@ def test_plan_text_cannot_break_the_tables(sample_plan, sample_result):
     row = next(line for line in text.splitlines() if "IS-554" in line)
     assert r"Uno \| dos \<b\>tres\</b\> \*cuatro\*" in row
     assert row.count(" | ") == 5  # still six cells
+
+
+def test_units_and_ejes_in_the_markdown(tmp_path, default_bands):
+    from pipeline.ingest import load_plan
+    from tests.plans import execution_table, write_pdm
+
+    folder = write_pdm(tmp_path / "pdm", 2024)
+    plan = load_plan(folder)
+    result = plan_attainment(plan, execution_table(folder, plan), Cut(2024, 4), default_bands)
+    text = attainment_markdown(plan, result)
+    assert "| **V-1** Kilómetros de vías terciarias mejorados | 10 km | 9 km | 90,0\u00a0% |" in text
+    assert "| 6 hectáreas | 5 hectáreas |" in text and "| 6\u00a0% | 6\u00a0% |" in text
+    assert "- Eje 1. Infraestructura: avance 2024 **90,0\u00a0%**, plan 2024-2027 **22,5\u00a0%** · 🟢 Verde" in text

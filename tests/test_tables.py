@@ -14,6 +14,7 @@ from pipeline.publish import csv_bytes
 from pipeline.tables import AVANCE_COLUMNS, OBJETIVOS_COLUMNS, avance_table, objetivos_table
 from tests.conftest import SAMPLE
 from tests.golden import assert_matches_golden_csv, csv_differences
+from tests.plans import execution_table, write_pdm
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +75,50 @@ def test_not_computable_is_an_empty_cell(sample_plan, default_bands):
 def test_golden_comparison_is_by_content():
     assert csv_differences("a,b\n1,2.50\n", "a,b\r\n1,2.5\r\n") == []
     assert csv_differences("a,b\n1,2.5\n", "a,b\n1,2.6\n") == ["row 2 column b: '2.6', expected '2.5'"]
+
+
+# --- real plans: ejes, responsables, the yearly roll-over -------------------------------------
+
+
+def _tables(folder, cut, bands):
+    from pipeline.ingest import load_plan
+
+    plan = load_plan(folder)
+    execution = execution_table(folder, plan)
+    result = plan_attainment(plan, execution, cut, bands)
+    return plan, result, csv_bytes(avance_table(plan, result)), csv_bytes(objetivos_table(result))
+
+
+def test_eje_rows_come_after_the_objectives_and_before_the_plan(tmp_path, default_bands):
+    _, result, _, objetivos = _tables(write_pdm(tmp_path / "pdm", 2024), Cut(2024, 4), default_bands)
+    rows = list(csv.DictReader(io.StringIO(objetivos.decode())))
+    assert [r["objetivo"] for r in rows] == ["1", "2", "3", "eje:E1", "eje:E2", "plan"]
+    e1, e2, plan = rows[3:]
+    assert float(e1["avance_vigencia"]) == pytest.approx(90.0)  # 9 km of 10
+    # E2: objective 2 (peso 3) at (25 - 20) / 6 = 83,3 %, objective 3 at 100 %
+    assert float(e2["avance_vigencia"]) == pytest.approx((3 * 5 / 6 * 100 + 100) / 4)
+    assert (e2["indicadores"], e2["reportados"]) == ("2", "2")
+    assert float(plan["avance_vigencia"]) == pytest.approx((2 * 90 + float(e2["avance_vigencia"])) / 3)
+    assert [a.axis_id for a in result.axes] == ["E1", "E2"]
+
+
+def test_responsable_is_a_last_column_only_when_named(tmp_path, sample_plan, sample_execution, default_bands):
+    _, _, avance, _ = _tables(write_pdm(tmp_path / "pdm", 2024), Cut(2024, 4), default_bands)
+    rows = list(csv.DictReader(io.StringIO(avance.decode())))
+    assert list(rows[0]) == [*AVANCE_COLUMNS, "responsable"]
+    assert [r["responsable"] for r in rows] == ["Secretaría de Infraestructura", "Secretaría de Ambiente", ""]
+    result = plan_attainment(sample_plan, sample_execution, Cut(2024, 4), default_bands)
+    assert list(avance_table(sample_plan, result).columns) == list(AVANCE_COLUMNS)
+
+
+@pytest.mark.parametrize("quarter", [1, 2, 4])
+def test_a_past_cut_is_the_same_after_the_yearly_roll_over(quarter, tmp_path, default_bands):
+    before = _tables(write_pdm(tmp_path / "2024", 2024), Cut(2024, quarter), default_bands)
+    after = _tables(write_pdm(tmp_path / "2025", 2025), Cut(2024, quarter), default_bands)
+    assert csv_differences(before[2].decode(), after[2].decode()) == []
+    assert csv_differences(before[3].decode(), after[3].decode()) == []
+    assert before[1].indicators["H-1"].year_target == 6  # 26 - 20: level targets, the first year from LB
+    assert after[0].indicators["H-1"].target_for_year(2025, 2025, 2024) == 2  # 28 - 26
+    if quarter == 1:
+        assert before[1].indicators["P-1"].expected == pytest.approx(100.0)  # maintenance
+        assert before[1].indicators["V-1"].expected == pytest.approx(10.0)  # 1 of 10 km

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator
 
 from pipeline.errors import InputError, Problem
+from pipeline.formatting import number
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
-from pipeline.model import Annualization, Indicator, Objective, Plan, Unit
+from pipeline.model import Aggregation, Annualization, Axis, Indicator, Objective, Plan, TargetReading, Unit
 from pipeline.numbers import NotANumber, parse_number
 
 __all__ = ["load_plan", "PLAN_FILE"]
@@ -42,29 +44,48 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
+def _positive_total(value: list[float]) -> list[float]:
+    if sum(value) <= 0:
+        raise ValueError("cuatro metas trimestrales con suma mayor que 0")
+    return value
+
+
+Quarter4 = Annotated[list[Number], Field(min_length=4, max_length=4), AfterValidator(_positive_total)]
+# One list (the vigencia's quarters) or a mapping year -> list; the callable discriminator makes
+# pydantic report only the errors of the form actually written.
+QuarterlyTargets = Annotated[
+    Union[Annotated[Quarter4, Tag("tag-lista")], Annotated[dict[int, Quarter4], Tag("tag-anios")]],
+    Discriminator(lambda v: "tag-anios" if isinstance(v, dict) else "tag-lista"),
+]
+Weight = Annotated[float, BeforeValidator(_number), Field(gt=0, allow_inf_nan=False)]
+
+
+def _unit(value: object) -> object:
+    """Any unit text; porcentaje/numero in any case. An empty one is reported in Spanish."""
+    if not isinstance(value, str):
+        return value
+    Unit(value)  # raises ValueError with the Spanish expectation when empty
+    return value
+
+
 class IndicatorIn(_Strict):
     id: IndicatorId
     etiqueta: str = ""
     nombre: Text
     anualizacion: Literal["suma", "creciente", "decreciente", "constante"]
     linea_base: Annotated[float | None, BeforeValidator(_number)] = None
-    unidad: Literal["porcentaje", "numero"]
+    unidad: Annotated[str, AfterValidator(_unit)]
     meta_cuatrienio: Number
     meta_vigencia: Number
-    metas_trimestrales: list[Number] | None = Field(default=None, min_length=4, max_length=4)
+    metas_trimestrales: QuarterlyTargets | None = None
     metas_anuales: dict[int, Number] | None = None
+    metas_como: Literal["incremento", "nivel"] = "incremento"
+    responsable: Text | None = None
 
-    @field_validator("anualizacion", "unidad", mode="before")
+    @field_validator("anualizacion", "metas_como", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
-
-    @field_validator("metas_trimestrales")
-    @classmethod
-    def _positive_total(cls, value: list[float] | None) -> list[float] | None:
-        if value is not None and sum(value) <= 0:
-            raise ValueError("cuatro metas trimestrales con suma mayor que 0")
-        return value
 
 
 class ObjetivoIn(_Strict):
@@ -73,7 +94,15 @@ class ObjetivoIn(_Strict):
     texto_detalle: str | None = None
     encabezado_tabla: Text = "Nombre meta"
     indicadores: list[IndicatorId] = Field(min_length=1)
-    pesos: dict[IndicatorId, Annotated[float, BeforeValidator(_number), Field(gt=0)]] | None = None
+    pesos: dict[IndicatorId, Weight] | None = None
+    peso: Weight = 1.0
+
+
+class EjeIn(_Strict):
+    id: IndicatorId
+    nombre: Text
+    peso: Weight = 1.0
+    objetivos: list[int] = Field(min_length=1)
 
 
 class PlanIn(_Strict):
@@ -85,8 +114,15 @@ class PlanIn(_Strict):
     fuente_normatividad: Text
     mision: Text
     vision: Text
+    agregacion: Literal["objetivos", "indicadores"] = "objetivos"
+    ejes: list[EjeIn] | None = None
     objetivos: list[ObjetivoIn] = Field(min_length=1)
     indicadores: list[IndicatorIn] = Field(min_length=1)
+
+    @field_validator("agregacion", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
 
 def _duplicates(ids: list, loc: str) -> list[tuple[tuple, str]]:
@@ -132,6 +168,9 @@ def _reference_problems(plan: PlanIn, doc: YamlDocument) -> list[Problem]:
                     f"años del periodo del plan ({first} a {last})",
                 )
 
+    for pos, ind in enumerate(plan.indicadores):
+        _target_problems(pos, ind, plan, add)
+
     defined = {i.id for i in plan.indicadores}
     names = ", ".join(sorted(defined))
     for pos, obj in enumerate(plan.objetivos):
@@ -156,25 +195,127 @@ def _reference_problems(plan: PlanIn, doc: YamlDocument) -> list[Problem]:
                 f"pesos para {', '.join(sorted(obj.pesos))}",
                 f"un peso para cada indicador del objetivo ({', '.join(obj.indicadores)})",
             )
+    _axis_problems(plan, add)
     return problems
 
 
+def _quarterly(ind: IndicatorIn, vigencia: int) -> dict[int, tuple[float, float, float, float]]:
+    """The quarterly profiles by year: one list is the vigencia's."""
+    given = ind.metas_trimestrales
+    if given is None:
+        return {}
+    if isinstance(given, list):
+        given = {vigencia: given}
+    return {year: tuple(values) for year, values in given.items()}  # type: ignore[misc]
+
+
+def _indicator(i: IndicatorIn, vigencia: int) -> Indicator:
+    return Indicator(
+        id=i.id,
+        label=i.etiqueta,
+        name=i.nombre,
+        annualization=Annualization(i.anualizacion),
+        unit=Unit(i.unidad),
+        baseline=i.linea_base,
+        plan_target=i.meta_cuatrienio,
+        year_target=i.meta_vigencia,
+        quarterly_targets=_quarterly(i, vigencia),
+        annual_targets=dict(i.metas_anuales or {}),
+        targets_as=TargetReading(i.metas_como),
+        responsible=i.responsable,
+    )
+
+
+# Quarterly targets must add up to the year's target to this relative tolerance (0,5 %).
+QUARTERLY_TOLERANCE = 0.005
+
+
+def _target_problems(pos: int, ind: IndicatorIn, plan: PlanIn, add_problem: Callable[..., None]) -> None:
+    """Targets as levels need the year before's level; quarterly targets must agree with M_Y."""
+    first, last = plan.periodo_plan
+    indicator = _indicator(ind, plan.vigencia)
+    here = ("indicadores", pos)
+    if indicator.targets_are_levels:
+        years = sorted({plan.vigencia, *indicator.annual_targets})
+        for year in years:
+            where = (*here, "metas_anuales", year) if year in indicator.annual_targets else (*here, "meta_vigencia")
+            if year > first and indicator.stated_target(year - 1, plan.vigencia) is None:
+                add_problem(
+                    where,
+                    f"la meta de {year} del indicador «{ind.id}» escrita como nivel (metas_como: nivel), "
+                    f"sin el nivel meta de {year - 1}",
+                    f"el nivel meta de {year - 1} en metas_anuales (la meta de {year} es el nivel de {year} "
+                    f"menos el de {year - 1})",
+                    hint=f"Agregue {year - 1} a metas_anuales del indicador «{ind.id}».",
+                )
+                continue
+            change = indicator.target_for_year(year, plan.vigencia, first)
+            if change is not None and change < 0:
+                way = "menor" if ind.anualizacion == "creciente" else "mayor"
+                add_problem(
+                    where,
+                    f"un nivel meta de {year} ({number(indicator.stated_target(year, plan.vigencia) or 0)}) "
+                    f"{way} que el del año anterior en el indicador {ind.anualizacion} «{ind.id}»",
+                    f"niveles meta que avanzan año a año en la dirección del indicador ({ind.anualizacion})",
+                )
+    for year, profile in indicator.quarterly_targets.items():
+        where = (*here, "metas_trimestrales", year) if isinstance(ind.metas_trimestrales, dict) else (*here, "metas_trimestrales")
+        if not first <= year <= last:
+            add_problem(where, f"metas trimestrales para {year}", f"años del periodo del plan ({first} a {last})")
+            continue
+        target = indicator.target_for_year(year, plan.vigencia, first)
+        if target is None and indicator.stated_target(year, plan.vigencia) is not None:
+            continue  # a level target without the year before's: reported above
+        if target is None:
+            add_problem(
+                where,
+                f"metas trimestrales de {year} del indicador «{ind.id}», que no tiene meta para {year}",
+                f"la meta de {year} en meta_vigencia (si {year} es la vigencia) o en metas_anuales",
+            )
+            continue
+        if ind.anualizacion == "constante":
+            found, name = profile[-1], f"una meta del cuarto trimestre de {year} de {number(profile[-1])}"
+            expected = f"el nivel programado al cierre de {year}, igual a la meta del año ({number(target)})"
+            hint = "Para mantener un nivel todo el año escriba el mismo valor en los cuatro trimestres, p. ej. [6, 6, 6, 6]."
+        else:
+            found, name = sum(profile), f"metas trimestrales de {year} que suman {number(sum(profile))}"
+            expected = f"que sumen la meta de {year} ({number(target)}), con una diferencia de hasta 0,5 %"
+            hint = "Para un indicador suma, creciente o decreciente cada meta trimestral es lo que aporta ese trimestre."
+        if abs(found - target) > QUARTERLY_TOLERANCE * abs(target) or (abs(target) == 0 and found != 0):
+            add_problem(where, f"{name} en el indicador {ind.anualizacion} «{ind.id}»", expected, hint=hint)
+
+
+def _axis_problems(plan: PlanIn, add: Callable[..., None]) -> None:
+    """With ejes, every objective is in exactly one of them; ids are known and not repeated."""
+    if not plan.ejes:
+        return
+    for loc, found in _duplicates([e.id for e in plan.ejes], "ejes"):
+        add(loc, found, "un id distinto para cada eje")
+    objective_ids = [o.id for o in plan.objetivos]
+    names = ", ".join(map(str, objective_ids))
+    home: dict[int, str] = {}
+    for pos, eje in enumerate(plan.ejes):
+        for k, obj_id in enumerate(eje.objetivos):
+            loc = ("ejes", pos, "objetivos", k)
+            if obj_id not in objective_ids:
+                add(loc, f"el objetivo {obj_id} en el eje «{eje.id}», que no está definido", f"un id de la lista «objetivos» ({names})")
+            elif obj_id in home:
+                where = "ese mismo eje" if home[obj_id] == eje.id else f"el eje «{home[obj_id]}»"
+                add(loc, f"el objetivo {obj_id} en el eje «{eje.id}», que ya está en {where}", "cada objetivo en un solo eje")
+            else:
+                home[obj_id] = eje.id
+    for pos, obj in enumerate(plan.objetivos):
+        if obj.id not in home:
+            add(
+                ("objetivos", pos, "id"),
+                f"el objetivo {obj.id}, que no está en ningún eje",
+                "cada objetivo en uno de los ejes (campo «objetivos» de cada eje)",
+                hint=f"Agregue {obj.id} a la lista «objetivos» de su eje.",
+            )
+
+
 def _to_plan(plan: PlanIn) -> Plan:
-    indicators = {
-        i.id: Indicator(
-            id=i.id,
-            label=i.etiqueta,
-            name=i.nombre,
-            annualization=Annualization(i.anualizacion),
-            unit=Unit(i.unidad),
-            baseline=i.linea_base,
-            plan_target=i.meta_cuatrienio,
-            year_target=i.meta_vigencia,
-            quarterly_targets=tuple(i.metas_trimestrales) if i.metas_trimestrales else None,
-            annual_targets=dict(i.metas_anuales or {}),
-        )
-        for i in plan.indicadores
-    }
+    indicators = {i.id: _indicator(i, plan.vigencia) for i in plan.indicadores}
     objectives = tuple(
         Objective(
             id=o.id,
@@ -183,9 +324,11 @@ def _to_plan(plan: PlanIn) -> Plan:
             weights=tuple(o.pesos[i] if o.pesos else 1.0 for i in o.indicadores),
             detail_text=o.texto_detalle,
             table_heading=o.encabezado_tabla,
+            weight=o.peso,
         )
         for o in plan.objetivos
     )
+    axes = tuple(Axis(id=e.id, name=e.nombre, objective_ids=tuple(e.objetivos), weight=e.peso) for e in plan.ejes or ())
     return Plan(
         entity=plan.entidad,
         title=plan.titulo,
@@ -197,6 +340,8 @@ def _to_plan(plan: PlanIn) -> Plan:
         vision=plan.vision,
         objectives=objectives,
         indicators=indicators,
+        axes=axes,
+        aggregation=Aggregation(plan.agregacion),
     )
 
 

@@ -139,7 +139,7 @@ def _field(loc: Loc, data: Any) -> str:
 
 def _problem(error: dict[str, Any], doc: YamlDocument) -> Problem:
     """One pydantic error as a Spanish problem, placed at its line of the YAML file."""
-    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("function-", "tag-"))))
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
