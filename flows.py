@@ -130,6 +130,7 @@ class Inputs:
     execution: pd.DataFrame
     cut: Cut
     warnings: tuple[Problem, ...] = ()
+    suspect_fractions: tuple[str, ...] = ()
 
 
 @task(name="Leer y validar plan, configuración y seguimiento", cache_policy=NO_CACHE)
@@ -154,7 +155,7 @@ def read_inputs(entity: Entity, period: str | None, today: date | None = None) -
     check_cut(cut, plan.period)
     for warning in execution.warnings:
         _warn(entity, warning)
-    return Inputs(plan, read.settings, execution.path, execution.table, cut, execution.warnings)
+    return Inputs(plan, read.settings, execution.path, execution.table, cut, execution.warnings, execution.suspect_fractions)
 
 
 def _warn(entity: Entity, problem: Problem) -> None:
@@ -181,7 +182,8 @@ def compute_report(inputs: Inputs) -> Computed:
         Artifact("avance.csv", csv_bytes(avance_table(plan, result))),
         Artifact("objetivos.csv", csv_bytes(objetivos_table(result))),
     ]
-    return Computed(result, tables, build_report(plan, execution, result, settings.bands, settings.theme))
+    report = build_report(plan, execution, result, settings.bands, settings.theme, inputs.suspect_fractions)
+    return Computed(result, tables, report)
 
 
 @task(name="Generar presentación (.pptx)", cache_policy=NO_CACHE)

@@ -8,7 +8,7 @@ only draw what they are given. Geometry is in points on a 16:9 slide of 960 x 54
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
@@ -448,7 +448,12 @@ def _items_height(items: Sequence[Item], size: float = ATTENTION_SIZE, w: float 
     return [height(parts, size, w) + ITEM_GAP for _, parts in items]
 
 
-def _attention(plan: Plan, result: PlanResult, cut: Cut) -> list[Item]:
+def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str] = ()) -> list[Item]:
+    """Indicators the planning office must look at, with every reason, in the plan's order.
+
+    `suspect` names porcentaje indicators whose reported values look like fractions (0,97 for
+    97 %): their figures are shown, and flagged here.
+    """
     items = []
     objectives_of: dict[str, list[int]] = {}
     for o in plan.objectives:
@@ -474,6 +479,10 @@ def _attention(plan: Plan, result: PlanResult, cut: Cut) -> list[Item]:
             reasons.append(f"{meaning}, avance {cut.year} de {attainment_text(r.year)} frente a {percent(r.expected)} esperado")
         elif not r.reported:
             reasons.append(f"sin reporte en {cut.year} al corte {cut}")
+        if ind_id in suspect:
+            reasons.append(
+                "sus valores reportados parecen fracciones (0,97 por 97 %): revíselos en el seguimiento antes de publicar"
+            )
         if r.year_target is None:
             reasons.append(f"sin meta para {cut.year}: agréguela en metas_anuales")
         elif r.reported and r.year.status is Status.UNDEFINED:
@@ -507,7 +516,7 @@ def _axes_lines(plan: Plan, result: PlanResult, year: int) -> tuple[Item, ...]:
     )
 
 
-def _summaries(plan: Plan, result: PlanResult, cut: Cut) -> list[Summary]:
+def _summaries(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str] = ()) -> list[Summary]:
     overall = result.overall
     first, last = plan.period
     kpis = (
@@ -521,7 +530,7 @@ def _summaries(plan: Plan, result: PlanResult, cut: Cut) -> list[Summary]:
     axes = _axes_lines(plan, result, cut.year)
     axes_h = (LIST_TITLE_H + sum(_items_height(axes)) + 8.0) if axes else 0.0
     first_top = SUMMARY_FIRST_TOP + axes_h
-    items = _attention(plan, result, cut)
+    items = _attention(plan, result, cut, suspect)
     heights = _items_height(items)
     pages = _paginate(items, heights, SUMMARY_FIRST_ROOM - axes_h, SUMMARY_ROOM, may_leave_first_empty=True)
     slides = []
@@ -687,13 +696,14 @@ def build_report(
     result: PlanResult,
     bands: TrafficLightBands,
     theme: Theme,
+    suspect_fractions: Collection[str] = (),
 ) -> Report:
     """The whole report for `result.cut`: slides in the seed's order, with the quarterly additions."""
     cut = result.cut
     title = f"{plan.title} {cut.year}"
     slides: list[Slide] = [
         Cover(title, plan.entity, f"Seguimiento {cut}", f"Corte al {long_date(cut.end)}", theme.logo),
-        *_summaries(plan, result, cut),
+        *_summaries(plan, result, cut, suspect_fractions),
         _prose(plan.title, "Objetivo del Plan y normatividad asociada", plan.normative_basis, f"Fuente: {plan.normative_source}"),
         _prose(plan.title, "Misión", plan.mission),
         _prose(plan.title, "Visión", plan.vision),

@@ -736,3 +736,30 @@ def test_a_command_line_run_that_fails_sends_no_notice(tmp_path, sample_copy, sm
     _configure(sample_copy, "distribucion:\n  avisos: [planeacion@sg.gov.co]\n")
     result = cli("--input", str(sample_copy), "--output", str(tmp_path / "o"), "--period", "2026-T4")
     assert result.exit_code == 2 and smtp_server.received == []  # the person at the terminal sees it
+
+
+def test_values_that_look_like_fractions_are_flagged_where_the_office_reads(tmp_path):
+    """0,45 and 0,6 typed as plain numbers for a porcentaje with target 100: the figures are
+    published as read, with a warning on the command line, in the manifest and in the deck's
+    attention list."""
+    from pptx import Presentation
+
+    from tests.messy_workbook import write_entity
+
+    folder = write_entity(tmp_path / "ejemplo", fixed=True)
+    book = load_workbook(folder / "seguimiento.xlsx")
+    for row in (6, 7, 8):
+        cell = book["Seguimiento"].cell(row, 5)
+        cell.value, cell.number_format = [0.45, 0.6, 0.72][row - 6], "General"
+    book["Seguimiento"]["E10"] = 120  # openpyxl saves formulas without their results
+    book.save(folder / "seguimiento.xlsx")
+    out = tmp_path / "out"
+    result = cli("--input", str(folder), "--output", str(out), "--period", "2024-T3")
+    assert result.exit_code == 0, result.stderr
+    assert "parecen fracciones" in " ".join(result.stderr.split())
+    cut = out / "ejemplo" / "2024-T3"
+    manifest = json.loads((cut / "manifest.json").read_text(encoding="utf-8"))
+    assert any("«P-01»" in w["found"] for w in manifest["warnings"])
+    deck = Presentation(str(next(cut.glob("*.pptx"))))
+    text = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
+    assert "P-01" in text and "parecen fracciones" in text

@@ -148,6 +148,7 @@ class Execution:
     path: Path
     table: pd.DataFrame
     warnings: tuple[Problem, ...] = field(default=())
+    suspect_fractions: tuple[str, ...] = ()  # porcentaje indicators whose values look like fractions
 
 
 def find_execution_file(folder: Path) -> Path:
@@ -676,14 +677,17 @@ def validate_execution(raw: RawTable, plan: Plan | None) -> Execution:
     clean = clean.astype({"fila": int, "anio": int, "trimestre": int})
     clean["valor"] = pd.to_numeric(clean["valor"], errors="raise").astype(float)
     clean = clean.sort_values(["indicador", "anio", "trimestre"]).reset_index(drop=True)
-    warnings = [*raw.warnings, *(_fraction_warnings(raw, clean, plan) if plan else ())]
-    return Execution(raw.path, clean, tuple(replace(w, file=raw.path, sheet=raw.sheet) for w in warnings))
+    fractions = dict(_fraction_warnings(raw, clean, plan)) if plan else {}
+    warnings = [*raw.warnings, *fractions.values()]
+    return Execution(
+        raw.path, clean, tuple(replace(w, file=raw.path, sheet=raw.sheet) for w in warnings), tuple(fractions)
+    )
 
 
 _INVALID = object()
 
 
-def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterator[Problem]:
+def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterator[tuple[str, Problem]]:
     """A porcentaje indicator whose every value is at most 1 against a target above 1: the values
     are probably fractions (0,97 for 97 %) typed into cells not formatted as percentages."""
     reported = clean[clean["valor"].notna()]
@@ -695,7 +699,7 @@ def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterat
         target = max(indicator.plan_target, indicator.year_target)
         if (values <= 1).all() and (values > 0).any() and target > 1:
             shown = ", ".join(shown_number(v) for v in values.head(4)) + (", ..." if len(values) > 4 else "")
-            yield Problem(
+            yield ind_id, Problem(
                 f"que todos los valores del indicador «{ind_id}» (un porcentaje, meta {shown_number(target)}) "
                 f"son 1 o menos ({shown}): parecen fracciones (0,97 por 97 %)",
                 "porcentajes de 0 a 100",
