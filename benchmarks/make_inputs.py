@@ -93,8 +93,7 @@ def _indicator(rng: random.Random, number: int) -> tuple[dict, list[tuple]]:
 def make_entity(folder: Path, indicators: int, seed: int) -> None:
     """Write one entity folder with `indicators` indicators."""
     rng = random.Random(seed)
-    yaml = YAML()
-    sample = yaml.load(SAMPLE_PLAN.read_text(encoding="utf-8"))
+    sample = YAML().load(SAMPLE_PLAN.read_text(encoding="utf-8"))
     plan_indicators, rows = [], []
     for number in range(1, indicators + 1):
         indicator, indicator_rows = _indicator(rng, number)
@@ -116,9 +115,14 @@ def make_entity(folder: Path, indicators: int, seed: int) -> None:
         "objetivos": objectives,
         "indicadores": plan_indicators,
     }
+    _write(folder, plan, rows, rng, indicators)
+
+
+def _write(folder: Path, plan: dict, rows: list[tuple], rng: random.Random, indicators: int) -> None:
+    """plan.yaml and seguimiento.csv, with comments on about a quarter of the rows."""
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "plan.yaml").open("w", encoding="utf-8") as handle:
-        yaml.dump(plan, handle)
+        YAML().dump(plan, handle)
     for index in rng.sample(range(len(rows)), k=min(len(rows), max(3, indicators // 4))):
         rows[index] = (*rows[index], _sentence(rng, rng.randint(8, 20)))
     with (folder / "seguimiento.csv").open("w", encoding="utf-8", newline="") as handle:
@@ -196,8 +200,7 @@ def _pdm_indicator(rng: random.Random, number: int) -> tuple[dict, list[tuple]]:
 def make_pdm(folder: Path, indicators: int = 300, seed: int = 300) -> None:
     """Write one municipality's PDM (plan.yaml with ejes) and its seguimiento.csv."""
     rng = random.Random(seed)
-    yaml = YAML()
-    sample = yaml.load(SAMPLE_PLAN.read_text(encoding="utf-8"))
+    sample = YAML().load(SAMPLE_PLAN.read_text(encoding="utf-8"))
     plan_indicators, rows = [], []
     for number in range(1, indicators + 1):
         indicator, indicator_rows = _pdm_indicator(rng, number)
@@ -225,16 +228,7 @@ def make_pdm(folder: Path, indicators: int = 300, seed: int = 300) -> None:
         "objetivos": objectives,
         "indicadores": plan_indicators,
     }
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "plan.yaml").open("w", encoding="utf-8") as handle:
-        yaml.dump(plan, handle)
-    for index in rng.sample(range(len(rows)), k=min(len(rows), max(3, indicators // 4))):
-        rows[index] = (*rows[index], _sentence(rng, rng.randint(8, 20)))
-    with (folder / "seguimiento.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["indicador", "anio", "trimestre", "valor", "comentario"])
-        for row in rows:
-            writer.writerow(row if len(row) == 5 else (*row, ""))
+    _write(folder, plan, rows, rng, indicators)
 
 
 def main() -> None:
