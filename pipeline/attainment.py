@@ -1,7 +1,7 @@
 """Attainment of indicators, objectives and the plan at a cut.
 
 Pure functions over the plan and the execution table: no files, no Prefect, no rendering. The
-rules are those of `shared/spec/attainment.md`; the choices it leaves open are written down in
+rules are those of `docs/rules.md`; the choices it leaves open are written down in
 `docs/attainment.md` and pinned by `tests/test_attainment.py`.
 
 Percentages are kept unrounded (87.5 means 87,5 %); rounding is the renderers' business.

@@ -1,6 +1,6 @@
 """The attainment tables (avance.csv, objetivos.csv) as data frames, from the computed results.
 
-Column names and order are the contract's (shared/spec/contract.md). Figures are unrounded
+Column names and order are the contract's (docs/contract.md). Figures are unrounded
 floats; `None` marks "not computable" and is written as an empty cell. Columns are only ever
 added at the end: `responsable` closes avance.csv when some indicator names one.
 """

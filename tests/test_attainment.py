@@ -28,7 +28,7 @@ def attain(indicator, obs, cut, bands):
     return indicator_attainment(indicator, obs, cut, PERIOD, 2024, bands)
 
 
-# --- the spec's worked examples (shared/spec/attainment.md) -------------------------------
+# --- the spec's worked examples (docs/rules.md) -------------------------------
 
 
 def test_example_1_suma(default_bands):

@@ -39,3 +39,26 @@ def test_documented_options_exist():
     assert {"--task-runner", "--dask-address", "--entity", "--no-distribute", "--port"} <= options
     for option in options:
         assert option in help_text, option
+
+
+def test_the_project_stands_alone():
+    """Nothing in the repository cites files outside it (the rules it implements are in docs/)."""
+    import subprocess
+
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    outside = re.compile(r"(?<![\w/])(\.\./)?shared/(spec|notes|seed|tools|style)")
+    cited = [
+        f for f in files
+        if f.endswith((".py", ".md", ".toml", ".j2", ".css", ".yaml", ".sh", "Makefile", "run"))
+        and outside.search((ROOT / f).read_text(encoding="utf-8", errors="replace"))
+    ]
+    assert cited == []
+    for name in ("rules.md", "contract.md", "attainment.md", "stack.md"):
+        assert (ROOT / "docs" / name).exists()
+
+
+def test_the_license_file_matches_the_declared_license():
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["license"]["text"]
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith(f"{declared} License")

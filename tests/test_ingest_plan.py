@@ -12,7 +12,7 @@ from pipeline.model import Annualization, Unit
 
 from tests.conftest import SAMPLE
 
-SEED = Path(__file__).parent / "fixtures" / "seed_pei_2024.txt"  # copy of shared/seed
+SEED = Path(__file__).parent / "fixtures" / "seed_pei_2024.txt"  # the text of the original PEI 2024 presentation
 
 
 def test_sample_plan_holds_the_seed(sample_plan):
