@@ -33,7 +33,12 @@ from pipeline.text import FONT_FILES, LINE_HEIGHT, font_path
 
 __all__ = ["render_pdf", "report_html", "report_css", "write_pdf", "AssetsOnlyFetcher", "TEMPLATES", "PDF_VARIANT"]
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+# Installed, the templates are inside the package; in a checkout (or an editable install) they
+# are in the repository's top-level templates/.
+TEMPLATES = next(
+    (p for p in (Path(__file__).resolve().parent / "templates", Path(__file__).resolve().parents[1] / "templates") if p.is_dir()),
+    Path(__file__).resolve().parents[1] / "templates",
+)
 PDF_VARIANT = "pdf/a-3a"
 _KINDS = {Cover: "cover", Summary: "summary", Prose: "prose", Cards: "cards", Section: "section", Detail: "detail",
           ChartSlide: "chart", Comments: "comments", Closing: "closing"}
