@@ -157,7 +157,7 @@ def test_quarter_not_1_to_4(tmp_path, sample_plan, quarter):
     assert "un trimestre: 1, 2, 3 o 4" in message
 
 
-@pytest.mark.parametrize("written", ["T2", "t2", "Q2", "Trimestre 2", "2", 2.0])
+@pytest.mark.parametrize("written", ["T2", "t2", "Q2", "Trimestre 2", "2", 2.0, "II", "Segundo trimestre", "segundo"])
 def test_quarter_as_offices_write_it(tmp_path, sample_plan, written):
     write_xlsx(tmp_path, [["IS-545", 2024, written, 5, None]])
     assert list(load_execution(tmp_path, sample_plan).table["trimestre"]) == [2]
@@ -277,7 +277,7 @@ def test_fractions_of_a_porcentaje_indicator_are_flagged(tmp_path, sample_plan):
 
 
 def test_headings_are_matched_with_their_synonyms(tmp_path, sample_plan):
-    header = ["Código Indicador", "AÑO", " Trimestre ", "Valor ejecutado (unidades)", "Observaciones"]
+    header = ["Código Indicador", "AÑO", " Trimestre ", "Valor ejecutado en el trimestre (unidades)", "Observaciones"]
     write_xlsx(tmp_path, [["IS-545", 2024, 1, 1000, "Comentario bajo Observaciones"]], header=header)
     execution = load_execution(tmp_path, sample_plan)
     assert execution.table.loc[0, "comentario"] == "Comentario bajo Observaciones"

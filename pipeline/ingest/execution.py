@@ -93,6 +93,12 @@ REFERENCE = (
 HEADER_SEARCH_ROWS = 30
 _NOT_APPLICABLE = {"n/a", "na", "n.a.", "n.a", "no aplica", "-", "--", "—", "–", "nd", "n/d", "s/d", "sin dato", "sin datos", "x"}
 _QUARTER = re.compile(r"^(?:t|q|trim(?:estre)?\.?)?\s*([1-4])\s*(?:t|trim(?:estre)?)?$")
+# Quarters as offices also write them: roman numerals and ordinals ("II", "Segundo trimestre").
+_QUARTER_WORDS = {
+    "i": 1, "ii": 2, "iii": 3, "iv": 4, "primer": 1, "primero": 1, "segundo": 2, "tercer": 3, "tercero": 3, "cuarto": 4,
+}
+# Value headings that may carry more words after them ("Valor ejecutado en el trimestre").
+_VALUE_PREFIXES = ("valor ejecutado", "valor reportado", "valor alcanzado", "valor logrado")
 _TOTAL = re.compile(r"^(sub)?total\b")
 _EXCEL_ERROR = re.compile(r"^#(N/A|[A-Z0-9/]+[!?])$", re.I)
 _EXCEL_ERROR_HINT = "La celda muestra un error de una fórmula de Excel: corrija la fórmula o escriba el valor."
@@ -192,6 +198,8 @@ def _field_of(heading: object) -> str | None:
         return _FIELD_OF[name]
     if any(word in name for word in _COMMENT_WORDS):
         return "comentario"
+    if name.startswith(_VALUE_PREFIXES):
+        return "valor"
     return None
 
 
@@ -569,8 +577,10 @@ def _quarter(value: object) -> int:
     _special(value, expected)
     quarter = _whole(value, None)
     if quarter is None and isinstance(value, str):
-        match = _QUARTER.match(_normal(value))
-        quarter = int(match.group(1)) if match else None
+        text = _normal(value)
+        match = _QUARTER.match(text)
+        words = text.removesuffix(" trimestre").removeprefix("trimestre ").split()
+        quarter = int(match.group(1)) if match else _QUARTER_WORDS.get(words[0]) if len(words) == 1 else None
     if quarter not in (1, 2, 3, 4):
         raise _Bad(expected, _not_applicable_hint(value, "el trimestre"))
     return quarter
