@@ -287,3 +287,17 @@ def test_responsable_is_read(tmp_path):
     plan = load_plan(_with(tmp_path, "    meta_vigencia: 12\n", "    meta_vigencia: 12\n    responsable: Secretaría de Infraestructura\n"))
     assert plan.indicators["IS-543"].responsible == "Secretaría de Infraestructura"
     assert plan.indicators["IS-545"].responsible is None
+
+
+def test_porcentaje_targets_that_look_like_fractions_are_warned(tmp_path):
+    """A PDM written from a spreadsheet keeps 25 % as 0,25: every attainment would be 100 x too large."""
+    from pipeline.ingest import load_inputs
+    from tests.messy_workbook import write_entity
+
+    folder = write_entity(tmp_path / "ejemplo", fixed=True)
+    plan = folder / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "    meta_cuatrienio: 100\n    meta_vigencia: 20\n", "    meta_cuatrienio: 1\n    meta_vigencia: 0.25\n"), encoding="utf-8")
+    warnings = load_inputs(folder).warnings
+    fractions = [w for w in warnings if "«C-03»" in w.found]
+    assert len(fractions) == 1 and "1, 0,25" in fractions[0].found and fractions[0].file == plan

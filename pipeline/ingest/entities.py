@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, Problem
 from pipeline.ingest.execution import Execution, load_execution
-from pipeline.ingest.plan import PLAN_FILE, load_plan
+from pipeline.ingest.plan import PLAN_FILE, load_plan, plan_warnings
 from pipeline.ingest.settings import load_settings
 from pipeline.model import Plan
 from pipeline.settings import Settings
@@ -55,6 +55,7 @@ class EntityInputs:
     plan: Plan
     settings: Settings
     execution: Execution
+    warnings: tuple[Problem, ...] = ()  # the plan's and the seguimiento's, for the office to look at
 
 
 def load_inputs(folder: Path) -> EntityInputs:
@@ -77,4 +78,5 @@ def load_inputs(folder: Path) -> EntityInputs:
     execution = attempt(lambda: load_execution(folder, plan))
     if errors:
         raise InputError.combine(folder, errors)
-    return EntityInputs(plan, settings, execution)
+    warnings = (*plan_warnings(plan, folder / PLAN_FILE), *execution.warnings)
+    return EntityInputs(plan, settings, execution, warnings)

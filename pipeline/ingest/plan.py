@@ -353,3 +353,23 @@ def load_plan(folder: Path) -> Plan:
     if problems:
         raise InputError(doc.path, sorted(problems, key=lambda p: p.row or 0))
     return _to_plan(plan_in)
+
+
+def plan_warnings(plan: Plan, path: Path) -> list[Problem]:
+    """What the planning office should look at in a valid plan: porcentaje targets of 1 or less
+    (0,25 written for 25 %, as spreadsheets keep percentages), which would make every attainment
+    of that indicator a hundred times too large."""
+    warnings = []
+    for ind in plan.indicators.values():
+        targets = [t for t in (ind.plan_target, ind.year_target, *ind.annual_targets.values()) if t]
+        if ind.unit is Unit.PORCENTAJE and targets and all(0 < t <= 1 for t in targets):
+            warnings.append(
+                Problem(
+                    f"que las metas del indicador «{ind.id}», un porcentaje, son 1 o menos "
+                    f"({', '.join(number(t) for t in dict.fromkeys(targets))}): parecen fracciones (0,25 por 25 %)",
+                    "metas en puntos de 0 a 100 (25 para 25 %)",
+                    hint="Si la meta es 25 %, escriba 25; revise también sus valores en el seguimiento.",
+                    file=path,
+                )
+            )
+    return warnings
