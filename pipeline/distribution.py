@@ -24,7 +24,7 @@ from pipeline.errors import DistributionError, PublishError
 from pipeline.formatting import long_date
 from pipeline.periods import Cut
 from pipeline.publish import replace_file
-from pipeline.settings import Email
+from pipeline.settings import PUBLICATION_ROOT_ENV, Email, publication_root
 
 __all__ = [
     "Attachment",
@@ -232,12 +232,28 @@ def send(message: EmailMessage, credentials, timeout: float = SMTP_TIMEOUT) -> S
     )
 
 
-def publication_folder(setting: str, output_dir: Path, slug: str, cut: Cut) -> Path:
-    """`<carpeta_publicacion>/<slug>/<cut>`; a relative folder sits beside the output folder."""
+def publication_folder(
+    setting: str, output_dir: Path, slug: str, cut: Cut, confined: bool = False, environ: Mapping[str, str] | None = None
+) -> Path:
+    """`<carpeta_publicacion>/<slug>/<cut>`.
+
+    A relative folder sits in the publication root (PEI_PUBLICATION_ROOT), else beside the
+    output folder. A `confined` folder (the entity's own configuracion.yaml named it) must still
+    be inside that root once links are resolved: raises `DistributionError` if not.
+    """
+    root = publication_root(environ) or output_dir.resolve().parent
     base = Path(setting).expanduser()
     if not base.is_absolute():
-        base = output_dir.resolve().parent / base
-    return base / slug / str(cut)
+        base = root / base
+    folder = base / slug / str(cut)
+    if confined and not folder.resolve().is_relative_to(root.resolve()):
+        raise DistributionError(
+            f"La carpeta de publicación «{setting}» (carpeta_publicacion en configuracion.yaml de {slug}) lleva a "
+            f"{folder.resolve()}, fuera de la carpeta de publicación de la instalación ({root}): no se copió nada. "
+            f"Corrija carpeta_publicacion o quite el enlace simbólico; una carpeta fuera de {root} solo la fija el "
+            f"administrador (variable de entorno {PUBLICATION_ROOT_ENV})."
+        )
+    return folder
 
 
 def copy_to_publication(files: Sequence[Path], folder: Path) -> list[Path]:

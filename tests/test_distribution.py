@@ -127,3 +127,23 @@ def test_unwritable_publication_folder_is_a_clear_failure(tmp_path):
     source.write_bytes(PDF.content)
     with pytest.raises(DistributionError, match="No se pudieron copiar los archivos a la carpeta de publicación"):
         copy_to_publication([source], tmp_path / "pub" / "sg")
+
+
+def test_an_entity_folder_is_resolved_inside_the_root_or_refused(tmp_path, monkeypatch):
+    monkeypatch.delenv("PEI_PUBLICATION_ROOT", raising=False)
+    project = tmp_path / "project"  # the root: beside the output folder
+    (project / "inputs" / "sg").mkdir(parents=True)
+    (tmp_path / "outside").mkdir()
+    (project / "inputs" / "sg" / "enlace").symlink_to(tmp_path / "outside")  # made by the entity
+    out = project / "outputs"
+    with pytest.raises(DistributionError, match="fuera de la carpeta de publicación"):
+        publication_folder("inputs/sg/enlace", out, "sg", Cut(2024, 3), confined=True)
+    assert publication_folder("publicacion", out, "sg", Cut(2024, 3), confined=True) == project / "publicacion" / "sg" / "2024-T3"
+    # Set by the administrator (packaged defaults), a link is legitimate.
+    assert publication_folder("inputs/sg/enlace", out, "sg", Cut(2024, 3)) == project / "inputs/sg/enlace/sg/2024-T3"
+
+
+def test_the_publication_root_holds_relative_folders(tmp_path, monkeypatch):
+    monkeypatch.setenv("PEI_PUBLICATION_ROOT", str(tmp_path / "srv"))
+    folder = publication_folder("publicacion", tmp_path / "outputs", "sg", Cut(2024, 3), confined=True)
+    assert folder == tmp_path / "srv" / "publicacion" / "sg" / "2024-T3"

@@ -239,8 +239,9 @@ distribucion:
 
 
 def _with_email(folder: Path, publication: Path) -> None:
+    """`publication` beside the output folder: an entity's own file names it relative to there."""
     with (folder / "configuracion.yaml").open("a", encoding="utf-8") as handle:
-        handle.write(DISTRIBUTION.format(folder=publication))
+        handle.write(DISTRIBUTION.format(folder=publication.name))
 
 
 def _manifest(folder: Path) -> dict:

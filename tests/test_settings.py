@@ -103,3 +103,54 @@ def test_invalid_distribution_settings_are_reported_with_file_and_line(tmp_path,
     with pytest.raises(InputError) as info:
         load_settings(tmp_path)
     assert str(path) in str(info.value) and fragment in str(info.value)
+
+
+# --- the publication folder an entity may name --------------------------------------------------
+
+
+def _folder_setting(tmp_path, value: str):
+    entity = tmp_path / "sg"
+    entity.mkdir(exist_ok=True)
+    (entity / "configuracion.yaml").write_text(f"# sg\ndistribucion:\n  carpeta_publicacion: {value!r}\n", encoding="utf-8")
+    return entity
+
+
+@pytest.mark.parametrize("value", ["../../../../tmp/x", "/etc", "~/publicacion", "publicacion/../../x", ".."])
+def test_an_entity_cannot_publish_outside_the_publication_root(tmp_path, monkeypatch, value):
+    monkeypatch.delenv("PEI_PUBLICATION_ROOT", raising=False)
+    entity = _folder_setting(tmp_path, value)
+    with pytest.raises(InputError) as info:
+        load_settings(entity)
+    message = str(info.value)
+    assert str(entity / "configuracion.yaml") in message and "línea 3" in message
+    assert "carpeta_publicacion" in message and "PEI_PUBLICATION_ROOT" in message
+
+
+@pytest.mark.parametrize("value", ["publicacion", "publicacion/sg", "a/../publicacion", "./pub"])
+def test_an_entity_may_name_a_folder_inside_the_root(tmp_path, monkeypatch, value):
+    monkeypatch.delenv("PEI_PUBLICATION_ROOT", raising=False)
+    assert load_settings(_folder_setting(tmp_path, value)).distribution.folder == value
+
+
+def test_with_a_publication_root_an_absolute_folder_inside_it_is_accepted(tmp_path, monkeypatch):
+    root = tmp_path / "root"
+    (root / "sg").mkdir(parents=True)
+    monkeypatch.setenv("PEI_PUBLICATION_ROOT", str(root))
+    assert load_settings(_folder_setting(tmp_path, str(root / "sg"))).distribution.folder == str(root / "sg")
+    with pytest.raises(InputError, match="carpeta_publicacion"):
+        load_settings(_folder_setting(tmp_path, str(tmp_path / "elsewhere")))
+
+
+def test_a_symlink_inside_the_root_cannot_lead_outside(tmp_path, monkeypatch):
+    root = tmp_path / "root"
+    root.mkdir()
+    (tmp_path / "outside").mkdir()
+    (root / "salida").symlink_to(tmp_path / "outside")
+    monkeypatch.setenv("PEI_PUBLICATION_ROOT", str(root))
+    with pytest.raises(InputError, match="enlace"):
+        load_settings(_folder_setting(tmp_path, "salida/sg"))
+
+
+def test_the_administrator_may_set_any_folder_in_the_packaged_defaults():
+    assert load_settings().distribution.folder == "publicacion"
+    assert not load_settings().distribution.folder_confined

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from pipeline.ingest.yaml_source import read_yaml, validate
-from pipeline.settings import THEME_COLORS, Band, Distribution, Email, Settings, Theme, TrafficLight, TrafficLightBands
+from pipeline.errors import InputError, Problem
+from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
+from pipeline.settings import (
+    PUBLICATION_ROOT_ENV, THEME_COLORS, Band, Distribution, Email, Settings, Theme, TrafficLight, TrafficLightBands,
+    publication_root,
+)
 
 __all__ = ["load_settings", "SETTINGS_FILE"]
 
@@ -125,7 +129,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _to_settings(model: SettingsIn) -> Settings:
+def _to_settings(model: SettingsIn, folder_confined: bool = False) -> Settings:
     bands = tuple(
         Band(
             light=TrafficLight(b.color),
@@ -144,11 +148,11 @@ def _to_settings(model: SettingsIn) -> Settings:
             deck_file=theme.archivo_presentacion,
             pdf_file=theme.archivo_pdf,
         ),
-        distribution=_to_distribution(model.distribucion),
+        distribution=_to_distribution(model.distribucion, folder_confined),
     )
 
 
-def _to_distribution(model: DistributionIn) -> Distribution:
+def _to_distribution(model: DistributionIn, folder_confined: bool = False) -> Distribution:
     mail = model.correo
     return Distribution(
         folder=model.carpeta_publicacion,
@@ -163,7 +167,60 @@ def _to_distribution(model: DistributionIn) -> Distribution:
             retry_delay_seconds=mail.espera_segundos,
         ),
         notices=tuple(model.avisos),
+        folder_confined=folder_confined and model.carpeta_publicacion is not None,
     )
+
+
+_FOLDER_EXPECTED = (
+    "una carpeta dentro de la carpeta de publicación de la instalación en «distribucion.carpeta_publicacion»: "
+    "una ruta relativa como «publicacion» o «publicacion/sg», sin «..» que salga de ella"
+)
+_FOLDER_HINT = (
+    "Una carpeta fuera de ahí solo la fija el administrador de la instalación: con la variable de entorno "
+    f"{PUBLICATION_ROOT_ENV} (la raíz de publicación; dentro de ella se aceptan rutas absolutas) o en la "
+    "configuración por defecto del programa."
+)
+
+
+def _escapes(value: str) -> bool:
+    """Whether a relative path climbs above its starting folder with `..`."""
+    depth = 0
+    for part in PurePosixPath(value.replace("\\", "/")).parts:
+        depth += -1 if part == ".." else 0 if part == "." else 1
+        if depth < 0:
+            return True
+    return False
+
+
+def _folder_found(value: str, root: Path | None) -> str | None:
+    """What is wrong with a publication folder an entity names, or None if it stays in the root."""
+    path = Path(value)
+    if value.startswith("~") or path.is_absolute():
+        if root is None:
+            return f"la ruta absoluta «{value}» (sin {PUBLICATION_ROOT_ENV} definida, solo se aceptan rutas relativas)"
+        if not path.resolve().is_relative_to(root.resolve()):
+            return f"la ruta «{value}», fuera de la raíz de publicación {root}"
+        return None
+    if _escapes(value):
+        return f"la ruta «{value}», que sale de la carpeta de publicación con «..»"
+    if root is not None:
+        resolved = (root / path).resolve()
+        if not resolved.is_relative_to(root.resolve()):
+            return f"la ruta «{value}», que por un enlace simbólico lleva a {resolved}, fuera de la raíz de publicación {root}"
+    return None
+
+
+def _entity_problems(user: YamlDocument) -> list[Problem]:
+    """What an entity's own file may not set, though the installation's defaults may."""
+    section = user.data.get("distribucion")
+    folder = section.get("carpeta_publicacion") if isinstance(section, dict) else None
+    if not isinstance(folder, str) or not folder:
+        return []
+    found = _folder_found(folder, publication_root())
+    if found is None:
+        return []
+    line = user.line_of(("distribucion", "carpeta_publicacion"))
+    return [Problem(found, _FOLDER_EXPECTED, row=line, hint=_FOLDER_HINT, row_label="línea")]
 
 
 def load_settings(entity_folder: Path | None = None) -> Settings:
@@ -171,8 +228,20 @@ def load_settings(entity_folder: Path | None = None) -> Settings:
     with resources.as_file(resources.files("pipeline") / "defaults" / SETTINGS_FILE) as path:
         doc = read_yaml(path, what="la configuración por defecto")
     override = entity_folder / SETTINGS_FILE if entity_folder is not None else None
+    problems: list[Problem] = []
+    confined = False
     if override is not None and override.exists():
         user = read_yaml(override, what="la configuración del reporte")
+        problems = _entity_problems(user)
+        confined = "carpeta_publicacion" in (user.data.get("distribucion") or {})
         # Errors then point at the entity's file, where the user can fix them.
         doc = user.with_data(_merge(doc.data, user.data))
-    return _to_settings(validate(SettingsIn, doc))
+    try:
+        model = validate(SettingsIn, doc)
+    except InputError as error:
+        if not problems:
+            raise
+        raise InputError(error.file, sorted([*error.problems, *problems], key=lambda p: p.row or 0)) from error
+    if problems:
+        raise InputError(doc.path, problems)
+    return _to_settings(model, folder_confined=confined)
