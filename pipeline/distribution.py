@@ -23,6 +23,7 @@ from pathlib import Path
 from pipeline.errors import DistributionError, PublishError
 from pipeline.formatting import long_date
 from pipeline.periods import Cut
+from pipeline.placeholders import fill
 from pipeline.publish import replace_file
 from pipeline.settings import PUBLICATION_ROOT_ENV, Email, publication_root
 
@@ -82,7 +83,7 @@ def build_message(
 ) -> EmailMessage:
     """The e-mail of a cut: subject and body from the settings' templates, files attached."""
     message = EmailMessage()
-    message["Subject"] = email.subject.format(**fields)
+    message["Subject"] = fill(email.subject, fields)
     message["From"] = sender
     if email.to:
         message["To"] = ", ".join(email.to)
@@ -90,7 +91,7 @@ def build_message(
         message["Cc"] = ", ".join(email.cc)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    message.set_content(email.body.format(**fields))
+    message.set_content(fill(email.body, fields))
     for attachment in attachments:
         main, sub = attachment.mime_type
         message.add_attachment(attachment.content, maintype=main, subtype=sub, filename=attachment.name)

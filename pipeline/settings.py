@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from pipeline.placeholders import fill
+
 __all__ = [
     "TrafficLight", "Band", "TrafficLightBands", "Theme", "Email", "Distribution", "Settings",
     "PUBLICATION_ROOT_ENV", "publication_root",
@@ -101,10 +103,8 @@ class Theme:
 
     def file_names(self, slug: str, period: str) -> tuple[str, str]:
         """(deck, pdf) file names for an entity's cut."""
-        return (
-            self.deck_file.format(slug=slug, periodo=period),
-            self.pdf_file.format(slug=slug, periodo=period),
-        )
+        fields = {"slug": slug, "periodo": period}
+        return fill(self.deck_file, fields), fill(self.pdf_file, fields)
 
 
 THEME_COLORS = ("primario", "secundario", "texto", "texto_suave", "fondo_suave", "borde")
@@ -114,7 +114,8 @@ THEME_COLORS = ("primario", "secundario", "texto", "texto_suave", "fondo_suave",
 class Email:
     """The e-mail that carries a cut's deck and PDF. No recipients: no e-mail.
 
-    `subject` and `body` are templates over {entidad}, {slug}, {periodo} and {fecha_corte}.
+    `subject` and `body` are templates over {entidad}, {slug}, {periodo} and {fecha_corte}
+    (filled by `pipeline.placeholders.fill`: no format specs; `{{` is a literal brace).
     The SMTP server and its credentials are never here: they come from a Prefect block named
     `smtp_block`, or from the environment (see `pipeline.distribution`).
     """

@@ -147,3 +147,15 @@ def test_the_publication_root_holds_relative_folders(tmp_path, monkeypatch):
     monkeypatch.setenv("PEI_PUBLICATION_ROOT", str(tmp_path / "srv"))
     folder = publication_folder("publicacion", tmp_path / "outputs", "sg", Cut(2024, 3), confined=True)
     assert folder == tmp_path / "srv" / "publicacion" / "sg" / "2024-T3"
+
+
+def test_templates_are_filled_without_format_specs_or_attribute_access():
+    from dataclasses import replace
+
+    email = replace(EMAIL, subject="PEI {{{slug}}}: {entidad}", body="{entidad:>400000000}")
+    with pytest.raises(ValueError):
+        build_message(email, "pei@sg.gov.co", FIELDS, [])
+    email = replace(EMAIL, subject="PEI {{{slug}}}: {entidad}", body="{entidad} {{no es un campo}}")
+    message = build_message(email, "pei@sg.gov.co", {**FIELDS, "entidad": "Entidad {slug}"}, [])
+    assert message["Subject"] == f"PEI {{{FIELDS['slug']}}}: Entidad {{slug}}"  # values are never re-read as templates
+    assert message.get_content().strip() == "Entidad {slug} {no es un campo}"

@@ -287,3 +287,18 @@ def test_responsable_is_read(tmp_path):
     plan = load_plan(_with(tmp_path, "    meta_vigencia: 12\n", "    meta_vigencia: 12\n    responsable: Secretaría de Infraestructura\n"))
     assert plan.indicators["IS-543"].responsible == "Secretaría de Infraestructura"
     assert plan.indicators["IS-545"].responsible is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("entidad: Secretaría General de la Alcaldía Mayor de Bogotá", 'entidad: "Secretaría General\\nBcc: x@y.co"'),
+        ("entidad: Secretaría General de la Alcaldía Mayor de Bogotá", "entidad: |\n  Secretaría\n  General"),
+        ("titulo: Plan Estratégico Institucional", 'titulo: "Plan\\u0007 Estratégico"'),
+        ("titulo: Plan Estratégico Institucional", 'titulo: "Plan\\u2028Estratégico"'),
+    ],
+)
+def test_entity_name_and_title_are_single_line(tmp_path, old, new):
+    message = _error(_with(tmp_path, old, new))
+    assert f"línea {_line_of(_sample(), old.split(':')[0] + ':')}" in message
+    assert "una sola línea" in message and "\n" not in message.split(": ", 1)[1]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import InputError
+from pipeline.characters import control_characters, describe, shown
+from pipeline.errors import InputError, Problem
 from pipeline.ingest.execution import Execution, load_execution
 from pipeline.ingest.plan import PLAN_FILE, load_plan
 from pipeline.ingest.settings import load_settings
@@ -33,7 +34,7 @@ def find_entities(input_dir: Path) -> list[Entity]:
             hint="Indíquela con --input.",
         )
     if (input_dir / PLAN_FILE).exists():
-        return [Entity(input_dir.resolve().name, input_dir)]
+        return _named([Entity(input_dir.resolve().name, input_dir)], input_dir.resolve().parent)
     entities = [
         Entity(sub.name, sub)
         for sub in sorted(input_dir.iterdir())
@@ -45,6 +46,28 @@ def find_entities(input_dir: Path) -> list[Entity]:
             "una carpeta sin plan.yaml ni subcarpetas de entidades con plan.yaml",
             "la carpeta de una entidad (con plan.yaml) o una carpeta de carpetas de entidades",
         )
+    return _named(entities, input_dir)
+
+
+def _named(entities: list[Entity], parent: Path) -> list[Entity]:
+    """The entities, if every folder name can name files and e-mails: no line break, control or
+    invisible character (the name is the slug in file names, e-mail subjects and commands)."""
+    problems = []
+    for entity in entities:
+        hidden = control_characters(entity.slug)
+        if hidden:
+            position, char = hidden[0]
+            problems.append(
+                Problem(
+                    f"la carpeta de entidad «{shown(entity.slug)}», cuyo nombre tiene un carácter oculto: "
+                    f"{describe(char)} en la posición {position}",
+                    "nombres de carpeta sin saltos de línea ni caracteres de control o invisibles (el nombre de "
+                    "la carpeta identifica a la entidad en los archivos, los correos y los comandos)",
+                    hint="Cámbiele el nombre a la carpeta.",
+                )
+            )
+    if problems:
+        raise InputError(parent, problems)
     return entities
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator
 
+from pipeline.characters import control_characters, describe
 from pipeline.errors import InputError, Problem
 from pipeline.formatting import number
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
@@ -31,6 +32,21 @@ def _number(value: object) -> object:
 
 Number = Annotated[float, BeforeValidator(_number), Field(ge=0, allow_inf_nan=False)]
 Text = Annotated[str, Field(min_length=1)]
+
+
+def _single_line(value: str) -> str:
+    """Texts that go into e-mail headers, file metadata and titles: no line break, no control."""
+    hidden = control_characters(value)
+    if hidden:
+        position, char = hidden[0]
+        raise ValueError(
+            f"un texto de una sola línea, sin saltos de línea ni caracteres de control (tiene {describe(char)} "
+            f"en la posición {position}; escríbalo en una línea, entre comillas si lleva «:»)"
+        )
+    return value
+
+
+SingleLine = Annotated[str, Field(min_length=1), AfterValidator(_single_line)]
 
 
 def _id(value: object) -> object:
@@ -106,8 +122,8 @@ class EjeIn(_Strict):
 
 
 class PlanIn(_Strict):
-    entidad: Text
-    titulo: Text
+    entidad: SingleLine
+    titulo: SingleLine
     vigencia: int
     periodo_plan: tuple[int, int]
     normatividad: Text

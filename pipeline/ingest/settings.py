@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator,
+)
 
+from pipeline.characters import control_characters, describe
 from pipeline.errors import InputError, Problem
+from pipeline.placeholders import fill, template_problem
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
 from pipeline.settings import (
     PUBLICATION_ROOT_ENV, THEME_COLORS, Band, Distribution, Email, Settings, Theme, TrafficLight, TrafficLightBands,
@@ -52,7 +57,27 @@ class TrafficLightIn(_Strict):
 
 
 HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
-FileName = Annotated[str, StringConstraints(pattern=r"^[^/\\]+$", min_length=1)]
+FileName = Annotated[str, StringConstraints(min_length=1, max_length=150)]
+FILE_NAME_FIELDS = ("slug", "periodo")
+
+
+def _file_name_problem(name: str, suffix: str) -> str | None:
+    """What makes a file name template unusable (later: a crash, a hidden or misplaced file)."""
+    hidden = control_characters(name)
+    if hidden:
+        position, char = hidden[0]
+        return f"un nombre de archivo sin saltos de línea ni caracteres de control (tiene {describe(char)} en la posición {position})"
+    problem = template_problem(name, FILE_NAME_FIELDS)
+    if problem:
+        return f"un nombre de archivo que solo use {{slug}} y {{periodo}} (tiene {problem})"
+    filled = fill(name, {"slug": "x", "periodo": "2024-T1"})
+    if "/" in filled or "\\" in filled:
+        return "un nombre de archivo, sin «/» ni «\\» (no una ruta a otra carpeta)"
+    if not filled.endswith(suffix):
+        return f"un nombre de archivo terminado en {suffix}"
+    if filled.startswith("."):
+        return f"un nombre de archivo que no empiece por «.» (sería un archivo oculto), como «PEI-{{slug}}-{{periodo}}{suffix}»"
+    return None
 
 
 class ThemeIn(_Strict):
@@ -62,48 +87,61 @@ class ThemeIn(_Strict):
     archivo_presentacion: FileName
     archivo_pdf: FileName
 
+    @field_validator("archivo_presentacion", "archivo_pdf")
+    @classmethod
+    def _file_name(cls, name: str, info: ValidationInfo) -> str:
+        problem = _file_name_problem(name, ".pptx" if info.field_name == "archivo_presentacion" else ".pdf")
+        if problem:
+            raise ValueError(problem)
+        return name
+
     @model_validator(mode="after")
     def _complete(self) -> ThemeIn:
         missing = [c for c in (*THEME_COLORS, *(t.value for t in TrafficLight)) if c not in self.colores]
         if missing:
             raise ValueError(f"un color para cada uno de: {', '.join(missing)}")
-        for name, suffix in ((self.archivo_presentacion, ".pptx"), (self.archivo_pdf, ".pdf")):
-            if not name.endswith(suffix):
-                raise ValueError(f"nombres de archivo terminados en {suffix}")
-            try:
-                name.format(slug="x", periodo="2024-T1")
-            except (KeyError, IndexError, ValueError) as exc:
-                raise ValueError("nombres de archivo que solo usen {slug} y {periodo}") from exc
         return self
 
 
-Address = Annotated[str, StringConstraints(pattern=r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")]
-_TEMPLATE_FIELDS = {"entidad": "x", "slug": "x", "periodo": "2024-T1", "fecha_corte": "x"}
+def _address(value: str) -> str:
+    hidden = control_characters(value)
+    if hidden:
+        position, char = hidden[0]
+        raise ValueError(f"una dirección de correo sin caracteres de control (tiene {describe(char)} en la posición {position})")
+    if not re.fullmatch(r"[^@\s<>,;()\"]+@[^@\s<>,;()\"]+\.[^@\s<>,;()\"]+", value):
+        raise ValueError("una dirección de correo como planeacion@entidad.gov.co")
+    return value
 
 
-def _check_template(text: str) -> str:
-    try:
-        text.format(**_TEMPLATE_FIELDS)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ValueError("un texto que solo use {entidad}, {slug}, {periodo} y {fecha_corte}") from exc
+Address = Annotated[str, AfterValidator(_address)]
+TEMPLATE_FIELDS = ("entidad", "slug", "periodo", "fecha_corte")
+_ONLY_FIELDS = "un texto que solo use {entidad}, {slug}, {periodo} y {fecha_corte}"
+
+
+def _template(text: str) -> str:
+    problem = template_problem(text, TEMPLATE_FIELDS)
+    if problem:
+        raise ValueError(f"{_ONLY_FIELDS}, sin formato (tiene {problem}; una llave literal se escribe «{{{{»)")
     return text
+
+
+def _subject(text: str) -> str:
+    hidden = control_characters(text)
+    if hidden:
+        position, char = hidden[0]
+        raise ValueError(f"un asunto de una sola línea, sin caracteres de control (tiene {describe(char)} en la posición {position})")
+    return _template(text)
 
 
 class EmailIn(_Strict):
     destinatarios: list[Address] = Field(default_factory=list)
     copia: list[Address] = Field(default_factory=list)
     remitente: Address | None = None
-    asunto: Annotated[str, StringConstraints(min_length=1)]
-    mensaje: str
+    asunto: Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_subject)]
+    mensaje: Annotated[str, AfterValidator(_template)]
     bloque_smtp: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$")] | None = None
     reintentos: int = Field(ge=0, le=10)
     espera_segundos: float = Field(ge=0, le=3600)
-
-    @model_validator(mode="after")
-    def _templates(self) -> EmailIn:
-        _check_template(self.asunto)
-        _check_template(self.mensaje)
-        return self
 
 
 class DistributionIn(_Strict):
