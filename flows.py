@@ -17,6 +17,7 @@ import functools
 import logging
 import os
 import re
+import shlex
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -351,7 +352,7 @@ def _distribution_failed(slug: str, cut: Cut, target: Path, error: DistributionE
     return DistributionError(
         f"Los reportes de {slug} al corte {cut} quedaron publicados en {target}, pero la "
         f"distribución falló: {error} Cuando se resuelva, reenvíelos sin regenerarlos con: "
-        f"pei-report resend --entity {slug} --period {cut} (con las mismas --input y --output)."
+        f"pei-report resend --entity {shlex.quote(slug)} --period {shlex.quote(str(cut))} (con las mismas --input y --output)."
     )
 
 

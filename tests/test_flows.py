@@ -764,3 +764,14 @@ def test_values_that_look_like_fractions_are_flagged_where_the_office_reads(tmp_
     deck = Presentation(str(next(cut.glob("*.pptx"))))
     text = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
     assert "P-01" in text and "parecen fracciones" in text
+
+
+def test_the_resend_hint_quotes_the_entity_for_the_shell(tmp_path):
+    import shlex
+
+    from pipeline.errors import DistributionError
+    from pipeline.periods import Cut
+
+    error = flows._distribution_failed("mi entidad $(whoami)", Cut(2024, 3), tmp_path / "x", DistributionError("Falló."))
+    command = str(error).split("con: ", 1)[1].split(" (con las mismas", 1)[0]
+    assert shlex.split(command) == ["pei-report", "resend", "--entity", "mi entidad $(whoami)", "--period", "2024-T3"]
