@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -775,3 +777,30 @@ def test_the_resend_hint_quotes_the_entity_for_the_shell(tmp_path):
     error = flows._distribution_failed("mi entidad $(whoami)", Cut(2024, 3), tmp_path / "x", DistributionError("Falló."))
     command = str(error).split("con: ", 1)[1].split(" (con las mismas", 1)[0]
     assert shlex.split(command) == ["pei-report", "resend", "--entity", "mi entidad $(whoami)", "--period", "2024-T3"]
+
+
+LONG_ENTITY = " ".join(["Secretaría Distrital de Planeación y Gestión Institucional de la Alcaldía Mayor"] * 5)[:400].strip()
+
+
+def test_a_400_character_entity_name_and_formula_like_names_end_to_end(tmp_path, sample_copy):
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    assert len(LONG_ENTITY) >= 395
+    _edit_plan(sample_copy, "entidad: Secretaría General de la Alcaldía Mayor de Bogotá", f"entidad: {LONG_ENTITY}")
+    _edit_plan(sample_copy, "  - id: IS-321\n    etiqueta: Indicador sectorial 321\n    nombre: >-\n",
+               "  - id: IS-321\n    etiqueta: Indicador sectorial 321\n    nombre: >-\n      =HYPERLINK(\"http://evil.example\") ")
+    out = tmp_path / "outputs"
+    result = cli("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3")
+    assert result.exit_code == 0, result.stderr
+    folder = out / "secretaria-general" / "2024-T3"
+    deck = Presentation(str(folder / "PEI-secretaria-general-2024-T3.pptx"))
+    props = deck.core_properties
+    for text in (props.title, props.subject, props.author, props.last_modified_by, props.keywords):
+        assert len(text) <= 255
+    assert props.author.endswith("…") and props.author[:-1].rstrip() in LONG_ENTITY
+    avance = (folder / "avance.csv").read_bytes()
+    row = next(r for r in csv.DictReader(io.StringIO(avance.decode("utf-8"))) if r["indicador"] == "IS-321")
+    assert row["nombre"].startswith("'=HYPERLINK(")
+    attached = PdfReader(str(folder / "PEI-secretaria-general-2024-T3.pdf")).attachments
+    assert attached["avance.csv"] == [avance]  # the PDF carries the same neutralised bytes
