@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import smtplib
+import socket
+import ssl
 from dataclasses import replace
 
 import pytest
@@ -159,3 +162,30 @@ def test_templates_are_filled_without_format_specs_or_attribute_access():
     message = build_message(email, "pei@sg.gov.co", {**FIELDS, "entidad": "Entidad {slug}"}, [])
     assert message["Subject"] == f"PEI {{{FIELDS['slug']}}}: Entidad {{slug}}"  # values are never re-read as templates
     assert message.get_content().strip() == "Entidad {slug} {no es un campo}"
+
+
+@pytest.mark.parametrize(
+    ("raised", "spanish"),
+    [
+        (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), "cerró la conexión"),
+        (smtplib.SMTPNotSupportedError("STARTTLS extension not supported by server."), "no admite STARTTLS"),
+        (smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server."), "no admite autenticación"),
+        (ConnectionRefusedError(111, "Connection refused"), "rechazó la conexión"),
+        (socket.gaierror(-2, "Name or service not known"), "no se encontró el servidor"),
+        (ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number"), "TLS"),
+    ],
+)
+def test_connection_failures_are_told_in_spanish(monkeypatch, raised, spanish):
+    from pipeline import distribution
+
+    def fail(credentials, timeout):
+        raise raised
+
+    monkeypatch.setattr(distribution, "_connect", fail)
+    credentials = credentials_from_env({"PEI_SMTP_HOST": "smtp.sg.gov.co", "PEI_SMTP_TYPE": "STARTTLS"})
+    with pytest.raises(DistributionError) as info:
+        send(build_message(EMAIL, "pei@sg.gov.co", FIELDS, [PDF]), credentials)
+    message = str(info.value)
+    assert spanish in message and "smtp.sg.gov.co" in message
+    for english in ("unexpectedly", "not supported by server", "Connection refused", "Name or service"):
+        assert english not in message

@@ -302,3 +302,12 @@ def test_entity_name_and_title_are_single_line(tmp_path, old, new):
     message = _error(_with(tmp_path, old, new))
     assert f"línea {_line_of(_sample(), old.split(':')[0] + ':')}" in message
     assert "una sola línea" in message and "\n" not in message.split(": ", 1)[1]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"])
+def test_an_invisible_character_in_a_plan_id_is_named_with_its_position(tmp_path, invisible):
+    escaped = f"\\u{ord(invisible):04x}"
+    message = _error(_with(tmp_path, "  - id: IS-321\n", f'  - id: "IS-{escaped}321"\n'))
+    assert f"línea {_line_of(_sample(), '  - id: IS-321')}" in message
+    assert "invisible" in message and "posición 4" in message and f"U+{ord(invisible):04X}" in message
+    assert "«IS-321»" in message and invisible not in message

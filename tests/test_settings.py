@@ -217,3 +217,10 @@ def test_a_hostile_width_fails_fast_and_a_literal_brace_is_still_writable(tmp_pa
     assert time.monotonic() - started < 2
     email = load_settings(_settings_file(tmp_path, 'distribucion:\n  correo:\n    asunto: "PEI {{{slug}}} {entidad}"\n')).distribution.email
     assert email.subject == "PEI {{{slug}}} {entidad}"
+
+
+def test_list_lengths_are_said_in_plain_spanish(tmp_path):
+    with pytest.raises(InputError) as info:
+        load_settings(_settings_file(tmp_path, "semaforo:\n  bandas: []\n"))
+    assert "se encontraron 0 elementos en «semaforo.bandas»; se esperaba al menos 1 elemento" in str(info.value)
+    assert "más elementos" not in str(info.value)

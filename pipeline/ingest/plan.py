@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator
 
-from pipeline.characters import control_characters, describe
+from pipeline.characters import INVISIBLE, control_characters, describe
 from pipeline.errors import InputError, Problem
 from pipeline.formatting import number
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
@@ -53,7 +53,26 @@ def _id(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-IndicatorId = Annotated[str, BeforeValidator(_id), Field(min_length=1)]
+def _visible_id(value: str) -> str:
+    """An id with an invisible character looks like another one: say where it is."""
+    hidden = control_characters(value)
+    if hidden:
+        raise ValueError(invisible_id_problem(value, hidden))
+    return value
+
+
+def invisible_id_problem(value: str, hidden: list[tuple[int, str]]) -> str:
+    """What an id with hidden characters should be, saying which and where."""
+    position, char = hidden[0]
+    kind = "invisible" if char in INVISIBLE else "de control"
+    clean = "".join(c for n, c in enumerate(value, start=1) if n not in {p for p, _ in hidden})
+    return (
+        f"un id sin caracteres invisibles ni de control (tiene un carácter {kind}, {describe(char).removeprefix('un ')}, "
+        f"en la posición {position}; sin él, el id es «{clean}»: bórrelo y escriba el id de nuevo)"
+    )
+
+
+IndicatorId = Annotated[str, BeforeValidator(_id), Field(min_length=1), AfterValidator(_visible_id)]
 
 
 class _Strict(BaseModel):
@@ -208,7 +227,7 @@ def _reference_problems(plan: PlanIn, doc: YamlDocument) -> list[Problem]:
         if obj.pesos is not None and set(obj.pesos) != set(obj.indicadores):
             add(
                 ("objetivos", pos, "pesos"),
-                f"pesos para {', '.join(sorted(obj.pesos))}",
+                f"los pesos para {', '.join(sorted(obj.pesos))}",
                 f"un peso para cada indicador del objetivo ({', '.join(obj.indicadores)})",
             )
     _axis_problems(plan, add)
@@ -277,7 +296,7 @@ def _target_problems(pos: int, ind: IndicatorIn, plan: PlanIn, add_problem: Call
     for year, profile in indicator.quarterly_targets.items():
         where = (*here, "metas_trimestrales", year) if isinstance(ind.metas_trimestrales, dict) else (*here, "metas_trimestrales")
         if not first <= year <= last:
-            add_problem(where, f"metas trimestrales para {year}", f"años del periodo del plan ({first} a {last})")
+            add_problem(where, f"las metas trimestrales para {year}", f"años del periodo del plan ({first} a {last})")
             continue
         target = indicator.target_for_year(year, plan.vigencia, first)
         if target is None and indicator.stated_target(year, plan.vigencia) is not None:
@@ -285,7 +304,7 @@ def _target_problems(pos: int, ind: IndicatorIn, plan: PlanIn, add_problem: Call
         if target is None:
             add_problem(
                 where,
-                f"metas trimestrales de {year} del indicador «{ind.id}», que no tiene meta para {year}",
+                f"las metas trimestrales de {year} del indicador «{ind.id}», que no tiene meta para {year}",
                 f"la meta de {year} en meta_vigencia (si {year} es la vigencia) o en metas_anuales",
             )
             continue
@@ -294,7 +313,7 @@ def _target_problems(pos: int, ind: IndicatorIn, plan: PlanIn, add_problem: Call
             expected = f"el nivel programado al cierre de {year}, igual a la meta del año ({number(target)})"
             hint = "Para mantener un nivel todo el año escriba el mismo valor en los cuatro trimestres, p. ej. [6, 6, 6, 6]."
         else:
-            found, name = sum(profile), f"metas trimestrales de {year} que suman {number(sum(profile))}"
+            found, name = sum(profile), f"las metas trimestrales de {year} que suman {number(sum(profile))}"
             expected = f"que sumen la meta de {year} ({number(target)}), con una diferencia de hasta 0,5 %"
             hint = "Para un indicador suma, creciente o decreciente cada meta trimestral es lo que aporta ese trimestre."
         if abs(found - target) > QUARTERLY_TOLERANCE * abs(target) or (abs(target) == 0 and found != 0):

@@ -136,7 +136,7 @@ def _field(loc: Loc, data: Any) -> str:
             out += f"[{part + 1}]"
             node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
             if isinstance(node, dict) and "id" in node and loc[-1] != part:
-                out += f" (id {node['id']})"
+                out += f" (id {shown(str(node['id']))})"
         else:
             out += ("." if out else "") + str(part)
             node = node.get(part) if isinstance(node, dict) else None
