@@ -154,9 +154,9 @@ def read_inputs(entity: Entity, period: str | None, today: date | None = None) -
                 f"Para reportarlas, indique --period {early[-1]}.",
             )
     check_cut(cut, plan.period)
-    for warning in execution.warnings:
+    for warning in read.warnings:
         _warn(entity, warning)
-    return Inputs(plan, read.settings, execution.path, execution.table, cut, execution.warnings, execution.suspect_fractions)
+    return Inputs(plan, read.settings, execution.path, execution.table, cut, read.warnings, execution.suspect_fractions)
 
 
 def _warn(entity: Entity, problem: Problem) -> None:

@@ -789,7 +789,7 @@ def test_a_400_character_entity_name_and_formula_like_names_end_to_end(tmp_path,
     assert len(LONG_ENTITY) >= 395
     _edit_plan(sample_copy, "entidad: Secretaría General de la Alcaldía Mayor de Bogotá", f"entidad: {LONG_ENTITY}")
     _edit_plan(sample_copy, "  - id: IS-321\n    etiqueta: Indicador sectorial 321\n    nombre: >-\n",
-               "  - id: IS-321\n    etiqueta: Indicador sectorial 321\n    nombre: >-\n      =HYPERLINK(\"http://evil.example\") ")
+               "  - id: IS-321\n    etiqueta: Indicador 321 😀\n    nombre: >-\n      =HYPERLINK(\"http://evil.example\") ")
     out = tmp_path / "outputs"
     result = cli("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3")
     assert result.exit_code == 0, result.stderr
@@ -804,3 +804,7 @@ def test_a_400_character_entity_name_and_formula_like_names_end_to_end(tmp_path,
     assert row["nombre"].startswith("'=HYPERLINK(")
     attached = PdfReader(str(folder / "PEI-secretaria-general-2024-T3.pdf")).attachments
     assert attached["avance.csv"] == [avance]  # the PDF carries the same neutralised bytes
+    # The emoji the shipped font cannot draw is a warning of the run, naming the field.
+    (warning,) = [w for w in _manifest(folder)["warnings"] if "Open Sans" in w["found"]]
+    assert warning["file"].endswith("plan.yaml") and "indicadores[1] (id IS-321).etiqueta" in warning["found"]
+    assert "U+1F600" in warning["found"] and "U+1F600" in " ".join(result.stderr.split())

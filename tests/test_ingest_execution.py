@@ -423,3 +423,11 @@ def test_an_invisible_character_in_an_id_is_named_with_its_position(tmp_path, sa
     assert "invisible" in message and "posición 4" in message and f"U+{ord(invisible):04X}" in message
     assert "«IS-545»" in message  # the id without it
     assert invisible not in message
+
+
+def test_comment_characters_the_font_cannot_draw_are_warned_about_with_row(tmp_path, sample_plan):
+    write_xlsx(tmp_path, [*GOOD, ["IS-545", 2024, 2, 5, "Avance 👍 تم"]])
+    execution = load_execution(tmp_path, sample_plan)
+    (warning,) = [w for w in execution.warnings if "Open Sans" in w.found]
+    assert (warning.row, warning.column, warning.column_letter) == (5, "comentario", "E")
+    assert "U+1F44D" in warning.found and "U+062A" in warning.found

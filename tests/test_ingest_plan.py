@@ -311,3 +311,17 @@ def test_an_invisible_character_in_a_plan_id_is_named_with_its_position(tmp_path
     assert f"línea {_line_of(_sample(), '  - id: IS-321')}" in message
     assert "invisible" in message and "posición 4" in message and f"U+{ord(invisible):04X}" in message
     assert "«IS-321»" in message and invisible not in message
+
+
+def test_characters_the_font_cannot_draw_are_warned_about_with_field_and_line(tmp_path):
+    from pipeline.ingest.plan import read_plan
+
+    assert read_plan(SAMPLE)[1] == ()
+    folder = _with(tmp_path, "    etiqueta: Indicador sectorial 321\n", "    etiqueta: Indicador 321 😀 中文\n")
+    plan, warnings = read_plan(folder)
+    assert plan.indicators["IS-321"].label == "Indicador 321 😀 中文"  # a warning, not an error
+    (warning,) = warnings
+    assert warning.file == folder / "plan.yaml" and warning.row == _line_of(_sample(), "etiqueta: Indicador sectorial 321")
+    assert "indicadores[1] (id IS-321).etiqueta" in warning.found
+    assert "«😀» (U+1F600)" in warning.found and "«中» (U+4E2D)" in warning.found and "Open Sans" in warning.found
+    assert warning.sentence().startswith("se encontraron 3 caracteres")

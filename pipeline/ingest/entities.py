@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline.characters import control_characters, describe, shown
 from pipeline.errors import InputError, Problem
 from pipeline.ingest.execution import Execution, load_execution
-from pipeline.ingest.plan import PLAN_FILE, load_plan
+from pipeline.ingest.plan import PLAN_FILE, read_plan
 from pipeline.ingest.settings import load_settings
 from pipeline.model import Plan
 from pipeline.settings import Settings
@@ -73,11 +73,17 @@ def _named(entities: list[Entity], parent: Path) -> list[Entity]:
 
 @dataclass(frozen=True)
 class EntityInputs:
-    """An entity's validated plan, report settings and seguimiento."""
+    """An entity's validated plan, report settings and seguimiento, and the warnings about them
+    (the plan's, then the seguimiento's) that the run shows without stopping."""
 
     plan: Plan
     settings: Settings
     execution: Execution
+    plan_warnings: tuple[Problem, ...] = ()
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return (*self.plan_warnings, *self.execution.warnings)
 
 
 def load_inputs(folder: Path) -> EntityInputs:
@@ -95,9 +101,9 @@ def load_inputs(folder: Path) -> EntityInputs:
             errors.append(error)
             return None
 
-    plan = attempt(lambda: load_plan(folder))
+    plan, plan_warnings = attempt(lambda: read_plan(folder)) or (None, ())
     settings = attempt(lambda: load_settings(folder))
     execution = attempt(lambda: load_execution(folder, plan))
     if errors:
         raise InputError.combine(folder, errors)
-    return EntityInputs(plan, settings, execution)
+    return EntityInputs(plan, settings, execution, plan_warnings)

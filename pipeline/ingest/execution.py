@@ -35,8 +35,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pipeline.characters import INVISIBLE, control_characters, describe, shown
 from pipeline.errors import InputError, Problem
 from pipeline.formatting import number as shown_number
+from pipeline.ingest.coverage import font_problem
 from pipeline.model import Plan, Unit
 from pipeline.numbers import NotANumber, parse_number
+from pipeline.text import missing_glyphs
 
 __all__ = [
     "COLUMNS",
@@ -689,13 +691,24 @@ def validate_execution(raw: RawTable, plan: Plan | None) -> Execution:
     clean["valor"] = pd.to_numeric(clean["valor"], errors="raise").astype(float)
     clean = clean.sort_values(["indicador", "anio", "trimestre"]).reset_index(drop=True)
     fractions = dict(_fraction_warnings(raw, clean, plan)) if plan else {}
-    warnings = [*raw.warnings, *fractions.values()]
+    warnings = [*raw.warnings, *fractions.values(), *_font_warnings(raw, clean)]
     return Execution(
         raw.path, clean, tuple(replace(w, file=raw.path, sheet=raw.sheet) for w in warnings), tuple(fractions)
     )
 
 
 _INVALID = object()
+
+
+def _font_warnings(raw: RawTable, clean: pd.DataFrame) -> Iterator[Problem]:
+    """Comments with characters the report's font cannot draw (Arabic, CJK, emoji ...)."""
+    for row, comment in zip(clean["fila"], clean["comentario"]):
+        missing = missing_glyphs(comment) if isinstance(comment, str) else ""
+        if missing:
+            yield font_problem(
+                missing, "el comentario", row=int(row), column=raw.headings.get("comentario", "comentario"),
+                column_letter=raw.letters.get("comentario"),
+            )
 
 
 def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterator[tuple[str, Problem]]:

@@ -11,11 +11,12 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Dis
 from pipeline.characters import INVISIBLE, control_characters, describe
 from pipeline.errors import InputError, Problem
 from pipeline.formatting import number
+from pipeline.ingest.coverage import font_problem, uncovered
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
 from pipeline.model import Aggregation, Annualization, Axis, Indicator, Objective, Plan, TargetReading, Unit
 from pipeline.numbers import NotANumber, parse_number
 
-__all__ = ["load_plan", "PLAN_FILE"]
+__all__ = ["load_plan", "read_plan", "PLAN_FILE"]
 
 PLAN_FILE = "plan.yaml"
 
@@ -380,11 +381,21 @@ def _to_plan(plan: PlanIn) -> Plan:
     )
 
 
-def load_plan(folder: Path) -> Plan:
-    """Read `folder/plan.yaml`; any problem raises one `InputError` naming file and line."""
+def read_plan(folder: Path) -> tuple[Plan, tuple[Problem, ...]]:
+    """Read `folder/plan.yaml`: the plan and warnings about it (text the report's font cannot
+    draw). Any problem raises one `InputError` naming file and line."""
     doc = read_yaml(folder / PLAN_FILE, what="el plan de la entidad (plan.yaml)")
     plan_in = validate(PlanIn, doc)
     problems = _reference_problems(plan_in, doc)
     if problems:
         raise InputError(doc.path, sorted(problems, key=lambda p: p.row or 0))
-    return _to_plan(plan_in)
+    warnings = tuple(
+        font_problem(missing, f"«{doc.field_name(loc)}»", row=doc.line_of(loc), row_label="línea", file=doc.path)
+        for loc, missing in uncovered(doc.data)
+    )
+    return _to_plan(plan_in), warnings
+
+
+def load_plan(folder: Path) -> Plan:
+    """Read `folder/plan.yaml`; any problem raises one `InputError` naming file and line."""
+    return read_plan(folder)[0]

@@ -38,6 +38,10 @@ class YamlDocument:
         doc.data = data
         return doc
 
+    def field_name(self, loc: Loc) -> str:
+        """`objetivos[2] (id 3).texto`: the field at `loc` as messages name it (1-based, with ids)."""
+        return _field(loc, self.data)
+
     def line_of(self, loc: Loc) -> int | None:
         """1-based line of the deepest node of `loc` found in the file."""
         node = self._root
