@@ -76,8 +76,9 @@ _PLURAL_STARTS = {"los", "las", "unos", "unas", "varios", "varias", "dos", "tres
 
 def found_verb(found: str) -> str:
     """`se encontró` or, for a plural (`los encabezados ...`, `0 elementos`), `se encontraron`."""
-    first = found.split(" ", 1)[0].lower()
-    plural = first in _PLURAL_STARTS or (first.isdigit() and first != "1")
+    words = found.lower().split(" ", 2)
+    counted = len(words) > 1 and words[0].isdigit() and words[0] != "1" and words[1].endswith("s")
+    plural = words[0] in _PLURAL_STARTS or counted  # "los encabezados", "0 elementos"; not "2030"
     return "se encontraron" if plural else "se encontró"
 
 

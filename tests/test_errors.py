@@ -56,6 +56,7 @@ def test_the_verb_agrees_with_what_was_found():
     assert Problem("dos archivos de seguimiento", "x").sentence().startswith("se encontraron dos")
     assert Problem("1 elemento en «bandas»", "x").sentence().startswith("se encontró 1 elemento")
     assert Problem("«Los Andes»", "x").sentence().startswith("se encontró «Los Andes»")
+    assert Problem("2030", "un año del periodo del plan").sentence().startswith("se encontró 2030")
     assert Problem("la columna «x»", "x").sentence().startswith("se encontró la columna")
     grouped = InputError("s.csv", [Problem(f"«x{n}»", "un número", row=n, column="valor") for n in range(2, 6)])
     assert "(4 celdas): se encontraron «x2», «x3», «x4», «x5»;" in str(grouped)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pipeline.errors import InputError
@@ -111,11 +113,11 @@ def test_invalid_distribution_settings_are_reported_with_file_and_line(tmp_path,
 def _folder_setting(tmp_path, value: str):
     entity = tmp_path / "sg"
     entity.mkdir(exist_ok=True)
-    (entity / "configuracion.yaml").write_text(f"# sg\ndistribucion:\n  carpeta_publicacion: {value!r}\n", encoding="utf-8")
+    (entity / "configuracion.yaml").write_text(f"# sg\ndistribucion:\n  carpeta_publicacion: {json.dumps(value)}\n", encoding="utf-8")
     return entity
 
 
-@pytest.mark.parametrize("value", ["../../../../tmp/x", "/etc", "~/publicacion", "publicacion/../../x", ".."])
+@pytest.mark.parametrize("value", ["../../../../tmp/x", "/etc", "~/publicacion", "publicacion/../../x", "..", "pub\nlicacion"])
 def test_an_entity_cannot_publish_outside_the_publication_root(tmp_path, monkeypatch, value):
     monkeypatch.delenv("PEI_PUBLICATION_ROOT", raising=False)
     entity = _folder_setting(tmp_path, value)

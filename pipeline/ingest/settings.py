@@ -11,7 +11,7 @@ from pydantic import (
     AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator,
 )
 
-from pipeline.characters import control_characters, describe
+from pipeline.characters import control_characters, describe, shown
 from pipeline.errors import InputError, Problem
 from pipeline.placeholders import fill, template_problem
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
@@ -233,6 +233,9 @@ def _escapes(value: str) -> bool:
 def _folder_found(value: str, root: Path | None) -> str | None:
     """What is wrong with a publication folder an entity names, or None if it stays in the root."""
     path = Path(value)
+    hidden = control_characters(value)
+    if hidden:
+        return f"la ruta «{shown(value)}», que tiene {describe(hidden[0][1])} en la posición {hidden[0][0]}"
     if value.startswith("~") or path.is_absolute():
         if root is None:
             return f"la ruta absoluta «{value}» (sin {PUBLICATION_ROOT_ENV} definida, solo se aceptan rutas relativas)"
