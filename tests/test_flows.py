@@ -808,3 +808,19 @@ def test_a_400_character_entity_name_and_formula_like_names_end_to_end(tmp_path,
     (warning,) = [w for w in _manifest(folder)["warnings"] if "Open Sans" in w["found"]]
     assert warning["file"].endswith("plan.yaml") and "indicadores[1] (id IS-321).etiqueta" in warning["found"]
     assert "U+1F600" in warning["found"] and "U+1F600" in " ".join(result.stderr.split())
+
+
+def test_a_link_out_of_the_publication_root_fails_distribution_and_writes_nothing_outside(
+    tmp_path, tmp_path_factory, sample_copy, monkeypatch
+):
+    monkeypatch.delenv("PEI_PUBLICATION_ROOT", raising=False)
+    outside = tmp_path_factory.mktemp("outside")
+    (sample_copy / "enlace").symlink_to(outside)  # the entity's own folder, inside the root (tmp_path)
+    (sample_copy / "configuracion.yaml").write_text("distribucion:\n  carpeta_publicacion: secretaria-general/enlace\n", encoding="utf-8")
+    out = tmp_path / "outputs"
+    result = cli("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3")
+    assert result.exit_code == 3, result.stderr
+    assert "fuera de la carpeta de publicación" in " ".join(result.stderr.split())
+    assert list(outside.iterdir()) == []
+    publication = _manifest(out / "secretaria-general" / "2024-T3")["distribution"]["publication"]
+    assert publication["status"] == "failed" and "enlace" in publication["error"]
