@@ -1,9 +1,9 @@
 """Warnings about text the report's font (Open Sans, shipped in pipeline/assets/fonts) cannot draw.
 
 Arabic, Hebrew, CJK, Tamil or emoji in a plan text or a comment are not an error: the report is
-still made. But the PDF then draws those characters with whatever font the machine has, or as
-empty boxes, and the deck depends on the fonts of whoever opens it; so the run says which
-characters, in which field or row, instead of printing boxes in silence.
+still made. But the PDF uses only the shipped font (so it is the same on every machine) and
+draws those characters as empty boxes, and the deck depends on the fonts of whoever opens it; so
+the run says which characters, in which field or row, instead of printing boxes in silence.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ def font_problem(missing: str, where: str, **place: Any) -> Problem:
     return Problem(
         f"{count} que la fuente del reporte (Open Sans) no tiene, en {where}: {shown}",
         "texto en alfabeto latino, griego o cirílico, que la fuente del reporte dibuja",
-        hint="En el PDF esos caracteres salen con otra fuente del equipo, si la tiene, o como cuadros vacíos; en la "
-        "presentación dependen de las fuentes de quien la abra. Revíselos en el reporte o reemplácelos.",
+        hint="En el PDF esos caracteres salen como cuadros vacíos; en la presentación dependen de las fuentes de "
+        "quien la abra. Reemplácelos (o quítelos) si deben leerse en el reporte.",
         **place,
     )
 
