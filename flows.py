@@ -17,6 +17,7 @@ import functools
 import logging
 import os
 import re
+import shlex
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -295,13 +296,18 @@ def _distribute(
     record: dict[str, Any] = {"updated_at": _now().isoformat(timespec="seconds")}
     errors: list[DistributionError] = []
     if distribution.folder is not None:
-        folder = publication_folder(distribution.folder, output_dir, slug, cut)
-        state = copy_to_publication_folder(deliverables, folder, return_state=True)
-        if state.is_completed():
-            record["publication"] = {"status": "copied", "folder": str(folder), "files": [p.name for p in deliverables]}
+        try:
+            folder = publication_folder(distribution.folder, output_dir, slug, cut, confined=distribution.folder_confined)
+        except DistributionError as exc:  # the entity's folder leads outside the publication root
+            errors.append(exc)
+            record["publication"] = {"status": "failed", "folder": distribution.folder, "error": str(exc)}
         else:
-            errors.append(_as_distribution_error(state.result(raise_on_failure=False)))
-            record["publication"] = {"status": "failed", "folder": str(folder), "error": str(errors[-1])}
+            state = copy_to_publication_folder(deliverables, folder, return_state=True)
+            if state.is_completed():
+                record["publication"] = {"status": "copied", "folder": str(folder), "files": [p.name for p in deliverables]}
+            else:
+                errors.append(_as_distribution_error(state.result(raise_on_failure=False)))
+                record["publication"] = {"status": "failed", "folder": str(folder), "error": str(errors[-1])}
     email = distribution.email
     if not email.active:
         record["email"] = {"status": "not_configured"}
@@ -346,7 +352,7 @@ def _distribution_failed(slug: str, cut: Cut, target: Path, error: DistributionE
     return DistributionError(
         f"Los reportes de {slug} al corte {cut} quedaron publicados en {target}, pero la "
         f"distribución falló: {error} Cuando se resuelva, reenvíelos sin regenerarlos con: "
-        f"pei-report resend --entity {slug} --period {cut} (con las mismas --input y --output)."
+        f"pei-report resend --entity {shlex.quote(slug)} --period {shlex.quote(str(cut))} (con las mismas --input y --output)."
     )
 
 

@@ -9,6 +9,7 @@ and the file names travel properly encoded and the attachments carry their real 
 
 from __future__ import annotations
 
+import errno
 import mimetypes
 import os
 import smtplib
@@ -23,8 +24,9 @@ from pathlib import Path
 from pipeline.errors import DistributionError, PublishError
 from pipeline.formatting import long_date
 from pipeline.periods import Cut
+from pipeline.placeholders import fill
 from pipeline.publish import replace_file
-from pipeline.settings import Email
+from pipeline.settings import PUBLICATION_ROOT_ENV, Email, publication_root
 
 __all__ = [
     "Attachment",
@@ -82,7 +84,7 @@ def build_message(
 ) -> EmailMessage:
     """The e-mail of a cut: subject and body from the settings' templates, files attached."""
     message = EmailMessage()
-    message["Subject"] = email.subject.format(**fields)
+    message["Subject"] = fill(email.subject, fields)
     message["From"] = sender
     if email.to:
         message["To"] = ", ".join(email.to)
@@ -90,7 +92,7 @@ def build_message(
         message["Cc"] = ", ".join(email.cc)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    message.set_content(email.body.format(**fields))
+    message.set_content(fill(email.body, fields))
     for attachment in attachments:
         main, sub = attachment.mime_type
         message.add_attachment(attachment.content, maintype=main, subtype=sub, filename=attachment.name)
@@ -185,6 +187,36 @@ def _connect(credentials, timeout: float) -> smtplib.SMTP:
     return server
 
 
+def connection_failure(exc: BaseException, timeout: float = SMTP_TIMEOUT) -> str:
+    """Why a connection to the SMTP server failed, in Spanish; the system's own words are kept
+    in parentheses only where they add something (an SSL library's reason, an unusual error)."""
+    detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+    if isinstance(exc, (socket.timeout, TimeoutError)):
+        return f"no respondió en {timeout:.0f} s"
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return "el servidor cerró la conexión de forma inesperada"
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        if "STARTTLS" in detail.upper():
+            return ("el servidor no admite STARTTLS (conexión cifrada): revise PEI_SMTP_TYPE (SSL, STARTTLS o "
+                    "INSECURE) y el puerto")
+        if "AUTH" in detail.upper():
+            return "el servidor no admite autenticación con usuario y contraseña en esta conexión"
+        return f"el servidor no admite lo que se le pidió ({detail})"
+    if isinstance(exc, ConnectionRefusedError):
+        return "el servidor rechazó la conexión (no hay un servidor de correo escuchando en ese puerto)"
+    if isinstance(exc, socket.gaierror):
+        return "no se encontró el servidor (su nombre no se pudo resolver en la red)"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"el certificado del servidor no es válido ({exc.verify_message or detail})"
+    if isinstance(exc, ssl.SSLError):
+        return f"falló la negociación TLS/SSL: ¿corresponden el tipo de conexión y el puerto? ({getattr(exc, 'reason', None) or detail})"
+    if isinstance(exc, ConnectionResetError):
+        return "el servidor interrumpió la conexión"
+    if isinstance(exc, OSError) and exc.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return "no hay ruta de red hasta el servidor"
+    return f"falla de conexión ({type(exc).__name__}: {detail})"
+
+
 def send(message: EmailMessage, credentials, timeout: float = SMTP_TIMEOUT) -> Sent:
     """Send through the SMTP server. Raises `DistributionError`, `transient` when a retry may help."""
     where = f"{_server_name(credentials)}:{credentials.smtp_port or credentials.smtp_type.value}"
@@ -214,9 +246,7 @@ def send(message: EmailMessage, credentials, timeout: float = SMTP_TIMEOUT) -> S
             transient=400 <= exc.smtp_code < 500,
         ) from None
     except (smtplib.SMTPException, OSError) as exc:  # refused, unreachable, timed out, dropped
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else (str(exc) or type(exc).__name__)
-        if isinstance(exc, socket.timeout):
-            reason = f"no respondió en {timeout:.0f} s"
+        reason = connection_failure(exc, timeout)
         raise DistributionError(f"No se pudo conectar con el servidor de correo {where}: {reason}.", transient=True) from None
     # Some recipients may have been refused while others were accepted: the e-mail went out,
     # and the refused ones are recorded.
@@ -232,12 +262,28 @@ def send(message: EmailMessage, credentials, timeout: float = SMTP_TIMEOUT) -> S
     )
 
 
-def publication_folder(setting: str, output_dir: Path, slug: str, cut: Cut) -> Path:
-    """`<carpeta_publicacion>/<slug>/<cut>`; a relative folder sits beside the output folder."""
+def publication_folder(
+    setting: str, output_dir: Path, slug: str, cut: Cut, confined: bool = False, environ: Mapping[str, str] | None = None
+) -> Path:
+    """`<carpeta_publicacion>/<slug>/<cut>`.
+
+    A relative folder sits in the publication root (PEI_PUBLICATION_ROOT), else beside the
+    output folder. A `confined` folder (the entity's own configuracion.yaml named it) must still
+    be inside that root once links are resolved: raises `DistributionError` if not.
+    """
+    root = publication_root(environ) or output_dir.resolve().parent
     base = Path(setting).expanduser()
     if not base.is_absolute():
-        base = output_dir.resolve().parent / base
-    return base / slug / str(cut)
+        base = root / base
+    folder = base / slug / str(cut)
+    if confined and not folder.resolve().is_relative_to(root.resolve()):
+        raise DistributionError(
+            f"La carpeta de publicación «{setting}» (carpeta_publicacion en configuracion.yaml de {slug}) lleva a "
+            f"{folder.resolve()}, fuera de la carpeta de publicación de la instalación ({root}): no se copió nada. "
+            f"Corrija carpeta_publicacion o quite el enlace simbólico; una carpeta fuera de {root} solo la fija el "
+            f"administrador (variable de entorno {PUBLICATION_ROOT_ENV})."
+        )
+    return folder
 
 
 def copy_to_publication(files: Sequence[Path], folder: Path) -> list[Path]:

@@ -56,7 +56,7 @@ class Problem:
         return f"columna «{self.column}»{letter}"
 
     def sentence(self) -> str:
-        text = f"se encontró {self.found}; se esperaba {self.expected}."
+        text = f"{found_verb(self.found)} {self.found}; se esperaba {self.expected}."
         if self.hint:
             text += f" {self.hint}"
         return text
@@ -68,6 +68,18 @@ class Problem:
     def place(self) -> str:
         """`plan.yaml` or `seguimiento.xlsx (hoja «Seguimiento»)`: the file the problem is in."""
         return _place(self.file or "", self.sheet)
+
+
+# First words that make what was found plural: "se encontraron los encabezados ...".
+_PLURAL_STARTS = {"los", "las", "unos", "unas", "varios", "varias", "dos", "tres", "cuatro", "cinco", "muchos", "muchas"}
+
+
+def found_verb(found: str) -> str:
+    """`se encontró` or, for a plural (`los encabezados ...`, `0 elementos`), `se encontraron`."""
+    words = found.lower().split(" ", 2)
+    counted = len(words) > 1 and words[0].isdigit() and words[0] != "1" and words[1].endswith("s")
+    plural = words[0] in _PLURAL_STARTS or counted  # "los encabezados", "0 elementos"; not "2030"
+    return "se encontraron" if plural else "se encontró"
 
 
 def _place(file: Path | str, sheet: str | None) -> str:
@@ -112,7 +124,8 @@ def _grouped(problems: list[Problem]) -> list[str]:
         where = _rows_text([m.row for m in members if m.row is not None], first.row_label)
         if first.column is not None:
             where += f", {first._column()}"
-        text = f"{where} ({len(members)} celdas): se encontró {', '.join(found)}; se esperaba {first.expected}."
+        verb = "se encontraron" if len(found) > 1 else found_verb(found[0])
+        text = f"{where} ({len(members)} celdas): {verb} {', '.join(found)}; se esperaba {first.expected}."
         if first.hint:
             text += f" {first.hint}"
         lines.append(text)

@@ -8,6 +8,7 @@ server, credentials and sender as the report's e-mail (`pipeline.distribution`).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from shlex import quote
 from dataclasses import dataclass, replace
 from datetime import date
 from email.message import EmailMessage
@@ -51,8 +52,9 @@ def reason(error: BaseException) -> str:
 
 
 def _what_to_do(run: FailedRun) -> str:
-    period = run.cut or "AAAA-TN"
-    where = f"--input {run.input_dir} --output {run.output_dir} --entity {run.slug}"
+    period = quote(run.cut or "AAAA-TN")
+    # Quoted for the shell: a folder name with spaces, quotes or `$(...)` is pasted as it is.
+    where = f"--input {quote(run.input_dir)} --output {quote(run.output_dir)} --entity {quote(run.slug)}"
     if run.flow == RESEND or isinstance(run.error, DistributionError):
         return (
             "Qué hacer: los reportes ya publicados no se regeneran. Resuelva lo que indica el motivo "
@@ -66,7 +68,7 @@ def _what_to_do(run: FailedRun) -> str:
         if isinstance(run.error, PipelineError)
         else "Qué hacer: revise el registro de la ejecución (enlace abajo) y, resuelto el problema,"
     )
-    period_option = f" --period {run.cut}" if run.cut else ""
+    period_option = f" --period {quote(run.cut)}" if run.cut else ""
     period_field = f" y period = {run.cut}" if run.cut else ""
     return (
         f"{first} y genere el corte de nuevo con el comando\n\n"

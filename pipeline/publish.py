@@ -13,7 +13,6 @@ the same time.
 
 from __future__ import annotations
 
-import csv
 import ctypes
 import ctypes.util
 import errno
@@ -22,6 +21,7 @@ import hashlib
 import io
 import json
 import math
+import numbers
 import os
 import secrets
 import shutil
@@ -64,12 +64,10 @@ class Artifact:
         return hashlib.sha256(self.content).hexdigest()
 
 
-def _cell(value: object) -> str:
+def _number(value: object) -> str:
     """Decimal point, no exponent, empty for not computable; integers without '.0'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if isinstance(value, bool):
-        return str(value).lower()
     if isinstance(value, float):
         if math.isinf(value):
             return ""
@@ -80,14 +78,39 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV Injection");
+# the full-width forms are read as the same signs by LibreOffice in some locales.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def _text(value: str) -> str:
+    """A text cell. One that a spreadsheet would run as a formula gets a leading `'` (Excel and
+    LibreOffice read it as "this cell is text") and is always quoted, so the quote and the text
+    stay one field; other text is quoted only where CSV needs it."""
+    if value.startswith(FORMULA_STARTS):
+        value = "'" + value
+    elif not any(c in value for c in ',"\r\n'):
+        return value
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _cell(value: object) -> str:
+    """A number (or bool, or nothing) as is; anything else as text (see `_text`)."""
+    if value is None or isinstance(value, (bool, numbers.Number)):
+        return str(value).lower() if isinstance(value, bool) else _number(value)
+    return _text(str(value))
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8, comma-separated, decimal point, header first, LF line ends."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(frame.columns)
-    for row in frame.itertuples(index=False):
-        writer.writerow(_cell(v) for v in row)
-    return buffer.getvalue().encode("utf-8")
+    """UTF-8, comma-separated, decimal point, header first, LF line ends.
+
+    Every CSV the tool writes goes through here. Numbers are bare (a negative one stays a
+    number); text that starts with `=`, `+`, `-`, `@`, a tab or a line break is written as
+    `"'=..."` so that Excel or LibreOffice show it instead of running it (OWASP, CSV injection).
+    """
+    lines = [",".join(_text(str(c)) for c in frame.columns)]
+    lines += [",".join(_cell(v) for v in row) for row in frame.itertuples(index=False)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def file_record(path: Path, base: Path | None = None) -> dict[str, object]:

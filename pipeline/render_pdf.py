@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import io
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -31,7 +32,10 @@ from pipeline.report import (
 )
 from pipeline.text import FONT_FILES, LINE_HEIGHT, font_path
 
-__all__ = ["render_pdf", "report_html", "report_css", "write_pdf", "AssetsOnlyFetcher", "TEMPLATES", "PDF_VARIANT"]
+__all__ = [
+    "render_pdf", "report_html", "report_css", "write_pdf", "shipped_fonts_only", "AssetsOnlyFetcher", "TEMPLATES",
+    "PDF_VARIANT",
+]
 
 # Installed, the templates are inside the package; in a checkout (or an editable install) they
 # are in the repository's top-level templates/.
@@ -108,6 +112,30 @@ def report_html(report: Report) -> str:
     )
 
 
+_FONTCONFIG_LOCK = threading.Lock()
+
+
+def shipped_fonts_only() -> FontConfiguration:
+    """A WeasyPrint font configuration that knows only the fonts shipped with the package.
+
+    Fontconfig reads FONTCONFIG_FILE when a configuration is created; pointing it, for that
+    moment, at `assets/fonts/fonts.conf` leaves the machine's fonts out. A character Open Sans
+    cannot draw then shows as an empty box instead of pulling another font into the PDF, and the
+    PDF is the same on every machine; the run warns about such characters when it reads them
+    (`pipeline.ingest.coverage`). The lock keeps two threads from swapping the variable at once.
+    """
+    with _FONTCONFIG_LOCK:
+        saved = os.environ.get("FONTCONFIG_FILE")
+        os.environ["FONTCONFIG_FILE"] = str(font_path().parent / "fonts.conf")
+        try:
+            return FontConfiguration()
+        finally:
+            if saved is None:
+                del os.environ["FONTCONFIG_FILE"]
+            else:
+                os.environ["FONTCONFIG_FILE"] = saved
+
+
 @contextmanager
 def _source_date(when: datetime) -> Iterator[None]:
     """fontTools stamps subset fonts with the current time unless SOURCE_DATE_EPOCH is set."""
@@ -132,7 +160,7 @@ def write_pdf(
 ) -> bytes:
     """WeasyPrint's part: the document and its stylesheet to PDF/A-3a bytes."""
     fetcher = AssetsOnlyFetcher([font_path().parent, TEMPLATES])
-    fonts = FontConfiguration()  # one configuration for the CSS and the PDF, or @font-face is lost
+    fonts = shipped_fonts_only()  # one configuration for the CSS and the PDF, or @font-face is lost
     when = datetime.combine(created, datetime.min.time(), tzinfo=timezone.utc)
     html = HTML(string=html_text, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher)
     files = [

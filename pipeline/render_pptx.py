@@ -34,7 +34,7 @@ from pipeline.report import (
 from pipeline.settings import Theme
 from pipeline.text import Run, height
 
-__all__ = ["render_deck"]
+__all__ = ["render_deck", "metadata_text", "CORE_PROPERTY_LIMIT"]
 
 _ALIGN = {"left": PP_ALIGN.LEFT, "right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENTER}
 
@@ -369,6 +369,22 @@ def _fixed_zip(data: bytes, when: datetime) -> bytes:
     return out.getvalue()
 
 
+# The package's core properties (title, subject, author, keywords) hold at most 255 characters
+# (the OOXML schema's limit, which python-pptx enforces with a ValueError).
+CORE_PROPERTY_LIMIT = 255
+
+
+def metadata_text(text: str, limit: int = CORE_PROPERTY_LIMIT) -> str:
+    """`text` on one line, shortened to `limit` characters at a word, ending in "…" if cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:  # end at a word unless that loses more than half
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;:") + "…"
+
+
 def render_deck(report: Report) -> bytes:
     """The deck as bytes: one slide per content-model slide, in order."""
     prs = Presentation()
@@ -383,9 +399,9 @@ def render_deck(report: Report) -> bytes:
             _footer(canvas, report, number, total)
     when = datetime.combine(report.created, datetime.min.time())
     props = prs.core_properties
-    props.title = report.title
-    props.subject = report.description
-    props.author = props.last_modified_by = report.entity
+    props.title = metadata_text(report.title)
+    props.subject = metadata_text(report.description)
+    props.author = props.last_modified_by = metadata_text(report.entity)
     props.language = report.language
     props.created = props.modified = props.last_printed = when
     props.revision = 1

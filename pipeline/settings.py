@@ -8,10 +8,18 @@ Python; `pipeline.ingest.settings` reads and validates them into these records.
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
-__all__ = ["TrafficLight", "Band", "TrafficLightBands", "Theme", "Email", "Distribution", "Settings"]
+from pipeline.placeholders import fill
+
+__all__ = [
+    "TrafficLight", "Band", "TrafficLightBands", "Theme", "Email", "Distribution", "Settings",
+    "PUBLICATION_ROOT_ENV", "publication_root",
+]
 
 
 class TrafficLight(str, Enum):
@@ -95,10 +103,8 @@ class Theme:
 
     def file_names(self, slug: str, period: str) -> tuple[str, str]:
         """(deck, pdf) file names for an entity's cut."""
-        return (
-            self.deck_file.format(slug=slug, periodo=period),
-            self.pdf_file.format(slug=slug, periodo=period),
-        )
+        fields = {"slug": slug, "periodo": period}
+        return fill(self.deck_file, fields), fill(self.pdf_file, fields)
 
 
 THEME_COLORS = ("primario", "secundario", "texto", "texto_suave", "fondo_suave", "borde")
@@ -108,7 +114,8 @@ THEME_COLORS = ("primario", "secundario", "texto", "texto_suave", "fondo_suave",
 class Email:
     """The e-mail that carries a cut's deck and PDF. No recipients: no e-mail.
 
-    `subject` and `body` are templates over {entidad}, {slug}, {periodo} and {fecha_corte}.
+    `subject` and `body` are templates over {entidad}, {slug}, {periodo} and {fecha_corte}
+    (filled by `pipeline.placeholders.fill`: no format specs; `{{` is a literal brace).
     The SMTP server and its credentials are never here: they come from a Prefect block named
     `smtp_block`, or from the environment (see `pipeline.distribution`).
     """
@@ -132,12 +139,15 @@ class Distribution:
     """Where a successful cut goes: a publication folder (None: no copy) and an e-mail.
 
     `notices`: who is told when a deployment's run of the entity fails (empty: the e-mail's
-    recipients); they are not sent the reports.
+    recipients); they are not sent the reports. A `folder` the entity's own configuracion.yaml
+    set (`folder_confined`) was checked to stay inside the publication root (see
+    `publication_root`), and is checked again, links resolved, when the files are copied.
     """
 
     folder: str | None = None
     email: Email = Email()
     notices: tuple[str, ...] = ()
+    folder_confined: bool = False  # set by the entity's own file: must stay inside the publication root
 
     @property
     def active(self) -> bool:
@@ -156,3 +166,17 @@ class Settings:
     bands: TrafficLightBands
     theme: Theme
     distribution: Distribution = Distribution()
+
+
+PUBLICATION_ROOT_ENV = "PEI_PUBLICATION_ROOT"
+
+
+def publication_root(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The installation's publication root, as the administrator names it in PEI_PUBLICATION_ROOT.
+
+    An entity's configuracion.yaml may only name a publication folder inside it (without it: a
+    relative folder inside the output folder's parent). None when the variable is not set.
+    """
+    environ = os.environ if environ is None else environ
+    value = environ.get(PUBLICATION_ROOT_ENV, "").strip()
+    return Path(value).expanduser().absolute() if value else None

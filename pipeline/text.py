@@ -9,6 +9,7 @@ over slides before either renderer draws anything.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -16,7 +17,10 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-__all__ = ["Run", "runs", "plain", "FONT_FILES", "font_path", "lines", "height", "fit_size", "width", "LINE_HEIGHT"]
+__all__ = [
+    "Run", "runs", "plain", "FONT_FILES", "font_path", "lines", "height", "fit_size", "width", "LINE_HEIGHT",
+    "missing_glyphs",
+]
 
 LINE_HEIGHT = 1.36  # Open Sans' own ascent + descent, per point of size: what both renderers use
 FONT_FILES = {
@@ -117,3 +121,31 @@ def fit_size(
         if height(parts, size, width) <= box_height:
             return size
     return sizes[-1]
+
+
+@lru_cache(maxsize=1)
+def _drawable() -> frozenset[int]:
+    """The code points every face of the report's font has a glyph for (read once)."""
+    from fontTools.ttLib import TTFont
+
+    faces = []
+    for bold, italic in FONT_FILES:
+        font = TTFont(font_path(bold, italic), lazy=True)
+        try:
+            faces.append(set(font.getBestCmap()))
+        finally:
+            font.close()
+    return frozenset(set.intersection(*faces))
+
+
+def _drawn(char: str) -> bool:
+    """Whether a character is drawn at all: not a space, a control or format mark, or an emoji's
+    variation selector."""
+    return not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf") and not "\ufe00" <= char <= "\ufe0f"
+
+
+def missing_glyphs(text: str) -> str:
+    """The characters of `text` (each once, in order) the report's font has no glyph for: the
+    PDF would draw them with another font of the machine, or as empty boxes."""
+    drawable = _drawable()
+    return "".join(dict.fromkeys(c for c in text if ord(c) not in drawable and _drawn(c)))

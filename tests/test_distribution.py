@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import smtplib
+import socket
+import ssl
 from dataclasses import replace
 
 import pytest
@@ -127,3 +130,62 @@ def test_unwritable_publication_folder_is_a_clear_failure(tmp_path):
     source.write_bytes(PDF.content)
     with pytest.raises(DistributionError, match="No se pudieron copiar los archivos a la carpeta de publicación"):
         copy_to_publication([source], tmp_path / "pub" / "sg")
+
+
+def test_an_entity_folder_is_resolved_inside_the_root_or_refused(tmp_path, monkeypatch):
+    monkeypatch.delenv("PEI_PUBLICATION_ROOT", raising=False)
+    project = tmp_path / "project"  # the root: beside the output folder
+    (project / "inputs" / "sg").mkdir(parents=True)
+    (tmp_path / "outside").mkdir()
+    (project / "inputs" / "sg" / "enlace").symlink_to(tmp_path / "outside")  # made by the entity
+    out = project / "outputs"
+    with pytest.raises(DistributionError, match="fuera de la carpeta de publicación"):
+        publication_folder("inputs/sg/enlace", out, "sg", Cut(2024, 3), confined=True)
+    assert publication_folder("publicacion", out, "sg", Cut(2024, 3), confined=True) == project / "publicacion" / "sg" / "2024-T3"
+    # Set by the administrator (packaged defaults), a link is legitimate.
+    assert publication_folder("inputs/sg/enlace", out, "sg", Cut(2024, 3)) == project / "inputs/sg/enlace/sg/2024-T3"
+
+
+def test_the_publication_root_holds_relative_folders(tmp_path, monkeypatch):
+    monkeypatch.setenv("PEI_PUBLICATION_ROOT", str(tmp_path / "srv"))
+    folder = publication_folder("publicacion", tmp_path / "outputs", "sg", Cut(2024, 3), confined=True)
+    assert folder == tmp_path / "srv" / "publicacion" / "sg" / "2024-T3"
+
+
+def test_templates_are_filled_without_format_specs_or_attribute_access():
+    from dataclasses import replace
+
+    email = replace(EMAIL, subject="PEI {{{slug}}}: {entidad}", body="{entidad:>400000000}")
+    with pytest.raises(ValueError):
+        build_message(email, "pei@sg.gov.co", FIELDS, [])
+    email = replace(EMAIL, subject="PEI {{{slug}}}: {entidad}", body="{entidad} {{no es un campo}}")
+    message = build_message(email, "pei@sg.gov.co", {**FIELDS, "entidad": "Entidad {slug}"}, [])
+    assert message["Subject"] == f"PEI {{{FIELDS['slug']}}}: Entidad {{slug}}"  # values are never re-read as templates
+    assert message.get_content().strip() == "Entidad {slug} {no es un campo}"
+
+
+@pytest.mark.parametrize(
+    ("raised", "spanish"),
+    [
+        (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), "cerró la conexión"),
+        (smtplib.SMTPNotSupportedError("STARTTLS extension not supported by server."), "no admite STARTTLS"),
+        (smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server."), "no admite autenticación"),
+        (ConnectionRefusedError(111, "Connection refused"), "rechazó la conexión"),
+        (socket.gaierror(-2, "Name or service not known"), "no se encontró el servidor"),
+        (ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number"), "TLS"),
+    ],
+)
+def test_connection_failures_are_told_in_spanish(monkeypatch, raised, spanish):
+    from pipeline import distribution
+
+    def fail(credentials, timeout):
+        raise raised
+
+    monkeypatch.setattr(distribution, "_connect", fail)
+    credentials = credentials_from_env({"PEI_SMTP_HOST": "smtp.sg.gov.co", "PEI_SMTP_TYPE": "STARTTLS"})
+    with pytest.raises(DistributionError) as info:
+        send(build_message(EMAIL, "pei@sg.gov.co", FIELDS, [PDF]), credentials)
+    message = str(info.value)
+    assert spanish in message and "smtp.sg.gov.co" in message
+    for english in ("unexpectedly", "not supported by server", "Connection refused", "Name or service"):
+        assert english not in message

@@ -16,7 +16,7 @@ def test_every_problem_is_shown_alike_ones_on_one_line():
     error = InputError("s.csv", [Problem(f"«x{n}»", "un número", row=n, column="valor") for n in range(2, 30)])
     lines = str(error).splitlines()
     assert lines[0] == "Error en el archivo s.csv: se encontraron 28 problemas."
-    assert lines[1] == "  - filas 2 a 29, columna «valor» (28 celdas): se encontró " + ", ".join(
+    assert lines[1] == "  - filas 2 a 29, columna «valor» (28 celdas): se encontraron " + ", ".join(
         f"«x{n}»" for n in range(2, 30)
     ) + "; se esperaba un número."
     assert len(error.detailed().splitlines()) == 1 + 28
@@ -48,3 +48,17 @@ def test_errors_pickle_with_their_fields():
     assert str(copy) == str(error) and copy.problems == error.problems
     batch = pickle.loads(pickle.dumps(EntitiesFailed({"beta": error}, ["alfa"])))
     assert batch.only_bad_input and "Fallaron 1 de 2 entidades (beta)" in str(batch)
+
+
+def test_the_verb_agrees_with_what_was_found():
+    assert Problem("los encabezados «a», «b» (faltan: valor)", "x").sentence().startswith("se encontraron los encabezados")
+    assert Problem("0 elementos en «bandas»", "x").sentence().startswith("se encontraron 0 elementos")
+    assert Problem("dos archivos de seguimiento", "x").sentence().startswith("se encontraron dos")
+    assert Problem("1 elemento en «bandas»", "x").sentence().startswith("se encontró 1 elemento")
+    assert Problem("«Los Andes»", "x").sentence().startswith("se encontró «Los Andes»")
+    assert Problem("2030", "un año del periodo del plan").sentence().startswith("se encontró 2030")
+    assert Problem("la columna «x»", "x").sentence().startswith("se encontró la columna")
+    grouped = InputError("s.csv", [Problem(f"«x{n}»", "un número", row=n, column="valor") for n in range(2, 6)])
+    assert "(4 celdas): se encontraron «x2», «x3», «x4», «x5»;" in str(grouped)
+    same = InputError("s.csv", [Problem("«N/A»", "un número", row=n, column="valor") for n in range(2, 6)])
+    assert "(4 celdas): se encontró «N/A»;" in str(same)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -179,14 +181,14 @@ def test_the_command_as_a_user_runs_it(tmp_path, sample_copy):
     assert ok.stdout.splitlines()[-1].endswith("manifest.json")
     assert "| INFO" not in ok.stderr  # Prefect's lines went to the log file, not the console
     assert "Calculando el avance al corte 2024-T4" in ok.stderr
-    _break_xlsx(sample_copy, ["IS-545", 2024, "cuarto", 1])
+    _break_xlsx(sample_copy, ["IS-545", 2024, "quinto", 1])
     from prefect.settings import PREFECT_API_URL
 
     env["PREFECT_API_URL"] = PREFECT_API_URL.value()  # the harness's server: no second cold start
     bad = subprocess.run([str(exe), "run", "--input", str(sample_copy), "--output", str(tmp_path / "o")],
                          capture_output=True, text=True, env=env, timeout=300)
     assert bad.returncode == 2
-    assert "Traceback" not in bad.stderr and "fila 93" in bad.stderr and "«cuarto»" in bad.stderr
+    assert "Traceback" not in bad.stderr and "fila 93" in bad.stderr and "«quinto»" in bad.stderr
 
 
 def resend(*args: str):
@@ -239,8 +241,9 @@ distribucion:
 
 
 def _with_email(folder: Path, publication: Path) -> None:
+    """`publication` beside the output folder: an entity's own file names it relative to there."""
     with (folder / "configuracion.yaml").open("a", encoding="utf-8") as handle:
-        handle.write(DISTRIBUTION.format(folder=publication))
+        handle.write(DISTRIBUTION.format(folder=publication.name))
 
 
 def _manifest(folder: Path) -> dict:
@@ -763,3 +766,61 @@ def test_values_that_look_like_fractions_are_flagged_where_the_office_reads(tmp_
     deck = Presentation(str(next(cut.glob("*.pptx"))))
     text = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
     assert "P-01" in text and "parecen fracciones" in text
+
+
+def test_the_resend_hint_quotes_the_entity_for_the_shell(tmp_path):
+    import shlex
+
+    from pipeline.errors import DistributionError
+    from pipeline.periods import Cut
+
+    error = flows._distribution_failed("mi entidad $(whoami)", Cut(2024, 3), tmp_path / "x", DistributionError("Falló."))
+    command = str(error).split("con: ", 1)[1].split(" (con las mismas", 1)[0]
+    assert shlex.split(command) == ["pei-report", "resend", "--entity", "mi entidad $(whoami)", "--period", "2024-T3"]
+
+
+LONG_ENTITY = " ".join(["Secretaría Distrital de Planeación y Gestión Institucional de la Alcaldía Mayor"] * 5)[:400].strip()
+
+
+def test_a_400_character_entity_name_and_formula_like_names_end_to_end(tmp_path, sample_copy):
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    assert len(LONG_ENTITY) >= 395
+    _edit_plan(sample_copy, "entidad: Secretaría General de la Alcaldía Mayor de Bogotá", f"entidad: {LONG_ENTITY}")
+    _edit_plan(sample_copy, "  - id: IS-321\n    etiqueta: Indicador sectorial 321\n    nombre: >-\n",
+               "  - id: IS-321\n    etiqueta: Indicador 321 😀\n    nombre: >-\n      =HYPERLINK(\"http://evil.example\") ")
+    out = tmp_path / "outputs"
+    result = cli("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3")
+    assert result.exit_code == 0, result.stderr
+    folder = out / "secretaria-general" / "2024-T3"
+    deck = Presentation(str(folder / "PEI-secretaria-general-2024-T3.pptx"))
+    props = deck.core_properties
+    for text in (props.title, props.subject, props.author, props.last_modified_by, props.keywords):
+        assert len(text) <= 255
+    assert props.author.endswith("…") and props.author[:-1].rstrip() in LONG_ENTITY
+    avance = (folder / "avance.csv").read_bytes()
+    row = next(r for r in csv.DictReader(io.StringIO(avance.decode("utf-8"))) if r["indicador"] == "IS-321")
+    assert row["nombre"].startswith("'=HYPERLINK(")
+    attached = PdfReader(str(folder / "PEI-secretaria-general-2024-T3.pdf")).attachments
+    assert attached["avance.csv"] == [avance]  # the PDF carries the same neutralised bytes
+    # The emoji the shipped font cannot draw is a warning of the run, naming the field.
+    (warning,) = [w for w in _manifest(folder)["warnings"] if "Open Sans" in w["found"]]
+    assert warning["file"].endswith("plan.yaml") and "indicadores[1] (id IS-321).etiqueta" in warning["found"]
+    assert "U+1F600" in warning["found"] and "U+1F600" in " ".join(result.stderr.split())
+
+
+def test_a_link_out_of_the_publication_root_fails_distribution_and_writes_nothing_outside(
+    tmp_path, tmp_path_factory, sample_copy, monkeypatch
+):
+    monkeypatch.delenv("PEI_PUBLICATION_ROOT", raising=False)
+    outside = tmp_path_factory.mktemp("outside")
+    (sample_copy / "enlace").symlink_to(outside)  # the entity's own folder, inside the root (tmp_path)
+    (sample_copy / "configuracion.yaml").write_text("distribucion:\n  carpeta_publicacion: secretaria-general/enlace\n", encoding="utf-8")
+    out = tmp_path / "outputs"
+    result = cli("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3")
+    assert result.exit_code == 3, result.stderr
+    assert "fuera de la carpeta de publicación" in " ".join(result.stderr.split())
+    assert list(outside.iterdir()) == []
+    publication = _manifest(out / "secretaria-general" / "2024-T3")["distribution"]["publication"]
+    assert publication["status"] == "failed" and "enlace" in publication["error"]

@@ -415,3 +415,19 @@ def test_messy_workbook_fixed_reads_every_cell(tmp_path):
     assert pd.isna(table.loc[("C-03", 2024, 2), "valor"])
     assert table.loc[("C-03", 2024, 2), "comentario"] == COMMENT_NOT_REPORTED
     assert [w.column for w in execution.warnings] == ["Soporte"]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"])
+def test_an_invisible_character_in_an_id_is_named_with_its_position(tmp_path, sample_plan, invisible):
+    message = _cell_error(tmp_path, sample_plan, [f"IS-{invisible}545", 2024, 1, 5, None], "indicador", "A")
+    assert "invisible" in message and "posición 4" in message and f"U+{ord(invisible):04X}" in message
+    assert "«IS-545»" in message  # the id without it
+    assert invisible not in message
+
+
+def test_comment_characters_the_font_cannot_draw_are_warned_about_with_row(tmp_path, sample_plan):
+    write_xlsx(tmp_path, [*GOOD, ["IS-545", 2024, 2, 5, "Avance 👍 تم"]])
+    execution = load_execution(tmp_path, sample_plan)
+    (warning,) = [w for w in execution.warnings if "Open Sans" in w.found]
+    assert (warning.row, warning.column, warning.column_letter) == (5, "comentario", "E")
+    assert "U+1F44D" in warning.found and "U+062A" in warning.found

@@ -301,3 +301,41 @@ def test_porcentaje_targets_that_look_like_fractions_are_warned(tmp_path):
     warnings = load_inputs(folder).warnings
     fractions = [w for w in warnings if "«C-03»" in w.found]
     assert len(fractions) == 1 and "1, 0,25" in fractions[0].found and fractions[0].file == plan
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("entidad: Secretaría General de la Alcaldía Mayor de Bogotá", 'entidad: "Secretaría General\\nBcc: x@y.co"'),
+        ("entidad: Secretaría General de la Alcaldía Mayor de Bogotá", "entidad: |\n  Secretaría\n  General"),
+        ("titulo: Plan Estratégico Institucional", 'titulo: "Plan\\u0007 Estratégico"'),
+        ("titulo: Plan Estratégico Institucional", 'titulo: "Plan\\u2028Estratégico"'),
+    ],
+)
+def test_entity_name_and_title_are_single_line(tmp_path, old, new):
+    message = _error(_with(tmp_path, old, new))
+    assert f"línea {_line_of(_sample(), old.split(':')[0] + ':')}" in message
+    assert "una sola línea" in message and "\n" not in message.split(": ", 1)[1]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"])
+def test_an_invisible_character_in_a_plan_id_is_named_with_its_position(tmp_path, invisible):
+    escaped = f"\\u{ord(invisible):04x}"
+    message = _error(_with(tmp_path, "  - id: IS-321\n", f'  - id: "IS-{escaped}321"\n'))
+    assert f"línea {_line_of(_sample(), '  - id: IS-321')}" in message
+    assert "invisible" in message and "posición 4" in message and f"U+{ord(invisible):04X}" in message
+    assert "«IS-321»" in message and invisible not in message
+
+
+def test_characters_the_font_cannot_draw_are_warned_about_with_field_and_line(tmp_path):
+    from pipeline.ingest.plan import read_plan
+
+    assert read_plan(SAMPLE)[1] == ()
+    folder = _with(tmp_path, "    etiqueta: Indicador sectorial 321\n", "    etiqueta: Indicador 321 😀 中文\n")
+    plan, warnings = read_plan(folder)
+    assert plan.indicators["IS-321"].label == "Indicador 321 😀 中文"  # a warning, not an error
+    (warning,) = warnings
+    assert warning.file == folder / "plan.yaml" and warning.row == _line_of(_sample(), "etiqueta: Indicador sectorial 321")
+    assert "indicadores[1] (id IS-321).etiqueta" in warning.found
+    assert "«😀» (U+1F600)" in warning.found and "«中» (U+4E2D)" in warning.found and "Open Sans" in warning.found
+    assert warning.sentence().startswith("se encontraron 3 caracteres")

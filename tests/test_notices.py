@@ -79,3 +79,19 @@ def test_sent_through_the_report_s_smtp_settings(smtp_server):
 def test_no_one_to_notify_is_a_distribution_error():
     with pytest.raises(DistributionError, match="No hay a quién avisar de la falla de secretaria-general"):
         send_failure_notice(Distribution(), SCHEDULED, environ={})
+
+
+@pytest.mark.parametrize("flow", ["quarterly_report", "resend_report"])
+def test_the_command_to_run_again_is_quoted_for_the_shell(flow):
+    import shlex
+
+    odd = replace(
+        SCHEDULED, flow=flow, slug="mi entidad $(rm -rf ~) 'x'", input_dir="/srv/pei inputs", output_dir="/srv/$HOME/out",
+        cut="2024-T3",
+    )
+    _, body = notice_text(odd)
+    command = next(line.strip() for line in body.splitlines() if line.strip().startswith("pei-report "))
+    args = shlex.split(command)
+    assert args[args.index("--entity") + 1] == "mi entidad $(rm -rf ~) 'x'"
+    assert args[args.index("--input") + 1] == "/srv/pei inputs" and args[args.index("--output") + 1] == "/srv/$HOME/out"
+    assert args[args.index("--period") + 1] == "2024-T3"

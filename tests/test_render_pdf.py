@@ -91,3 +91,20 @@ def test_eje_sections_and_summary_lines_are_drawn(tmp_path):
     section = next(n for n, s in enumerate(report.slides) if type(s).__name__ == "Section")
     assert "Eje 1. Infraestructura" in pages[section] and "Objetivos del eje (1)" in pages[section]
     assert "90,0 %" in pages[section] and "10 km" in " ".join(pages)
+
+
+def _font_names(reader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for ref in fonts.values():
+            names.add(str(ref.get_object()["/BaseFont"]).split("+", 1)[-1])
+    return names
+
+
+def test_the_pdf_uses_only_the_shipped_font_even_for_text_it_cannot_draw(reader, sample_report):
+    assert all(n.startswith("Open") for n in _font_names(reader))
+    cover = dataclasses.replace(sample_report.slides[0], entity="Secretaría عربي עברית 中文 😀 ஆ")
+    foreign = dataclasses.replace(sample_report, slides=(cover, *sample_report.slides[1:]))
+    names = _font_names(PdfReader(io.BytesIO(render_pdf(foreign))))
+    assert names and all(n.startswith("Open") for n in names), names  # no DejaVu, no Droid Sans Fallback

@@ -8,10 +8,12 @@ import subprocess
 import zipfile
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pptx import Presentation
 from pptx.util import Emu
 
-from pipeline.render_pptx import render_deck
+from pipeline.render_pptx import CORE_PROPERTY_LIMIT, metadata_text, render_deck
 from pipeline.report import Detail, slide_titles
 from tests.test_report import sample_execution, sample_report, sample_settings, ten_per_objective_report  # noqa: F401  (fixtures)
 
@@ -104,3 +106,16 @@ def test_eje_sections_and_summary_lines_are_drawn(tmp_path):
     section = next(n for n, s in enumerate(report.slides) if type(s).__name__ == "Section")
     assert "Eje 1. Infraestructura" in texts[section] and "Objetivos del eje (1)" in texts[section]
     assert "90,0 %" in texts[section]
+
+
+def test_metadata_is_shortened_at_a_word_to_the_core_property_limit():
+    text = "Plan Estratégico Institucional 2024. " + "Secretaría Distrital de Planeación " * 20
+    short = metadata_text(text)
+    assert len(short) <= 255 and short.endswith("…") and text.startswith(short[:-1])
+    assert short[-2] != " " and metadata_text("Corto") == "Corto"
+    assert len(metadata_text("x" * 400)) == 255  # no word to end at: cut inside it
+
+
+@given(st.text())
+def test_metadata_never_exceeds_the_limit(value):
+    assert len(metadata_text(value)) <= CORE_PROPERTY_LIMIT

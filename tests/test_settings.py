@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pipeline.errors import InputError
@@ -103,3 +105,124 @@ def test_invalid_distribution_settings_are_reported_with_file_and_line(tmp_path,
     with pytest.raises(InputError) as info:
         load_settings(tmp_path)
     assert str(path) in str(info.value) and fragment in str(info.value)
+
+
+# --- the publication folder an entity may name --------------------------------------------------
+
+
+def _folder_setting(tmp_path, value: str):
+    entity = tmp_path / "sg"
+    entity.mkdir(exist_ok=True)
+    (entity / "configuracion.yaml").write_text(f"# sg\ndistribucion:\n  carpeta_publicacion: {json.dumps(value)}\n", encoding="utf-8")
+    return entity
+
+
+@pytest.mark.parametrize("value", ["../../../../tmp/x", "/etc", "~/publicacion", "publicacion/../../x", "..", "pub\nlicacion"])
+def test_an_entity_cannot_publish_outside_the_publication_root(tmp_path, monkeypatch, value):
+    monkeypatch.delenv("PEI_PUBLICATION_ROOT", raising=False)
+    entity = _folder_setting(tmp_path, value)
+    with pytest.raises(InputError) as info:
+        load_settings(entity)
+    message = str(info.value)
+    assert str(entity / "configuracion.yaml") in message and "línea 3" in message
+    assert "carpeta_publicacion" in message and "PEI_PUBLICATION_ROOT" in message
+
+
+@pytest.mark.parametrize("value", ["publicacion", "publicacion/sg", "a/../publicacion", "./pub"])
+def test_an_entity_may_name_a_folder_inside_the_root(tmp_path, monkeypatch, value):
+    monkeypatch.delenv("PEI_PUBLICATION_ROOT", raising=False)
+    assert load_settings(_folder_setting(tmp_path, value)).distribution.folder == value
+
+
+def test_with_a_publication_root_an_absolute_folder_inside_it_is_accepted(tmp_path, monkeypatch):
+    root = tmp_path / "root"
+    (root / "sg").mkdir(parents=True)
+    monkeypatch.setenv("PEI_PUBLICATION_ROOT", str(root))
+    assert load_settings(_folder_setting(tmp_path, str(root / "sg"))).distribution.folder == str(root / "sg")
+    with pytest.raises(InputError, match="carpeta_publicacion"):
+        load_settings(_folder_setting(tmp_path, str(tmp_path / "elsewhere")))
+
+
+def test_a_symlink_inside_the_root_cannot_lead_outside(tmp_path, monkeypatch):
+    root = tmp_path / "root"
+    root.mkdir()
+    (tmp_path / "outside").mkdir()
+    (root / "salida").symlink_to(tmp_path / "outside")
+    monkeypatch.setenv("PEI_PUBLICATION_ROOT", str(root))
+    with pytest.raises(InputError, match="enlace"):
+        load_settings(_folder_setting(tmp_path, "salida/sg"))
+
+
+def test_the_administrator_may_set_any_folder_in_the_packaged_defaults():
+    assert load_settings().distribution.folder == "publicacion"
+    assert not load_settings().distribution.folder_confined
+
+
+# --- file names and e-mail templates: only the documented fields, nothing that breaks later -----
+
+
+def _settings_file(tmp_path, body: str):
+    (tmp_path / "configuracion.yaml").write_text(body, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "name",
+    [".{slug}.pdf", "..pdf", ".pdf", "{slug}/x.pdf", "PEI\\a{slug}.pdf", "PEI\\u202e{slug}.pdf",
+     "{slug:>400000000}.pdf", "{slug.__class__}.pdf", "{slug!r}.pdf", "{nombre}.pdf", "PEI-{slug.pdf"],
+)
+def test_a_file_name_that_would_break_later_is_refused_at_load(tmp_path, name):
+    folder = _settings_file(tmp_path, f'# nombres\ntema:\n  archivo_pdf: "{name}"\n')
+    with pytest.raises(InputError) as info:
+        load_settings(folder)
+    message = str(info.value)
+    assert str(folder / "configuracion.yaml") in message and "línea 3" in message and "archivo_pdf" in message
+    assert "\n" not in message and "\a" not in message and "\u202e" not in message  # shown escaped, on one line
+
+
+def test_a_file_name_may_carry_literal_braces(tmp_path):
+    theme = load_settings(_settings_file(tmp_path, 'tema:\n  archivo_pdf: "PEI-{{{slug}}}-{periodo}.pdf"\n')).theme
+    assert theme.file_names("sg", "2024-T3")[1] == "PEI-{sg}-2024-T3.pdf"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("asunto", "{entidad:>400000000}"),
+        ("asunto", "{entidad.__class__.__mro__}"),
+        ("asunto", "{entidad[0]}"),
+        ("asunto", "{entidad!r}"),
+        ("asunto", "{trimestre}"),
+        ("asunto", "PEI {entidad"),
+        ("asunto", "PEI\\n{entidad}"),
+        ("asunto", "PEI\\r\\nBcc: otro@x.co"),
+        ("mensaje", "Saludo {entidad:>400000000}"),
+        ("mensaje", "{0}"),
+        ("remitente", "pei@sg.gov.co\\0"),
+        ("remitente", "pei\\e@sg.gov.co"),
+    ],
+)
+def test_email_templates_and_headers_take_only_documented_single_line_values(tmp_path, field, value):
+    folder = _settings_file(tmp_path, f'distribucion:\n  correo:\n    {field}: "{value}"\n')
+    with pytest.raises(InputError) as info:
+        load_settings(folder)
+    message = str(info.value)
+    assert str(folder / "configuracion.yaml") in message and "línea 3" in message and field in message
+
+
+def test_a_hostile_width_fails_fast_and_a_literal_brace_is_still_writable(tmp_path):
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(InputError, match=r"\{entidad\}, \{slug\}, \{periodo\} y \{fecha_corte\}"):
+        load_settings(_settings_file(tmp_path, 'distribucion:\n  correo:\n    asunto: "{entidad:>400000000}"\n'))
+    assert time.monotonic() - started < 2
+    email = load_settings(_settings_file(tmp_path, 'distribucion:\n  correo:\n    asunto: "PEI {{{slug}}} {entidad}"\n')).distribution.email
+    assert email.subject == "PEI {{{slug}}} {entidad}"
+
+
+def test_list_lengths_are_said_in_plain_spanish(tmp_path):
+    with pytest.raises(InputError) as info:
+        load_settings(_settings_file(tmp_path, "semaforo:\n  bandas: []\n"))
+    assert "se encontraron 0 elementos en «semaforo.bandas»; se esperaba al menos 1 elemento" in str(info.value)
+    assert "más elementos" not in str(info.value)

@@ -36,3 +36,10 @@ def test_fit_size_picks_the_largest_that_fits():
 def test_shipped_font_has_every_spanish_character(style):
     cmap = TTFont(font_path(*style)).getBestCmap()
     assert [c for c in SPANISH if ord(c) not in cmap] == []
+
+
+def test_characters_the_shipped_font_cannot_draw():
+    from pipeline.text import missing_glyphs
+
+    assert missing_glyphs("Año ñ € m² «x» — Ж α\n\t") == ""
+    assert missing_glyphs("Meta 😀 中文 ஆ عربي 😀") == "😀中文ஆعربي"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.characters import control_characters, describe, shown
 from pipeline.errors import InputError, Problem
 from pipeline.ingest.execution import Execution, load_execution
-from pipeline.ingest.plan import PLAN_FILE, load_plan, plan_warnings
+from pipeline.ingest.plan import PLAN_FILE, read_plan
 from pipeline.ingest.settings import load_settings
 from pipeline.model import Plan
 from pipeline.settings import Settings
@@ -33,7 +34,7 @@ def find_entities(input_dir: Path) -> list[Entity]:
             hint="Indíquela con --input.",
         )
     if (input_dir / PLAN_FILE).exists():
-        return [Entity(input_dir.resolve().name, input_dir)]
+        return _named([Entity(input_dir.resolve().name, input_dir)], input_dir.resolve().parent)
     entities = [
         Entity(sub.name, sub)
         for sub in sorted(input_dir.iterdir())
@@ -45,17 +46,44 @@ def find_entities(input_dir: Path) -> list[Entity]:
             "una carpeta sin plan.yaml ni subcarpetas de entidades con plan.yaml",
             "la carpeta de una entidad (con plan.yaml) o una carpeta de carpetas de entidades",
         )
+    return _named(entities, input_dir)
+
+
+def _named(entities: list[Entity], parent: Path) -> list[Entity]:
+    """The entities, if every folder name can name files and e-mails: no line break, control or
+    invisible character (the name is the slug in file names, e-mail subjects and commands)."""
+    problems = []
+    for entity in entities:
+        hidden = control_characters(entity.slug)
+        if hidden:
+            position, char = hidden[0]
+            problems.append(
+                Problem(
+                    f"la carpeta de entidad «{shown(entity.slug)}», cuyo nombre tiene un carácter oculto: "
+                    f"{describe(char)} en la posición {position}",
+                    "nombres de carpeta sin saltos de línea ni caracteres de control o invisibles (el nombre de "
+                    "la carpeta identifica a la entidad en los archivos, los correos y los comandos)",
+                    hint="Cámbiele el nombre a la carpeta.",
+                )
+            )
+    if problems:
+        raise InputError(parent, problems)
     return entities
 
 
 @dataclass(frozen=True)
 class EntityInputs:
-    """An entity's validated plan, report settings and seguimiento."""
+    """An entity's validated plan, report settings and seguimiento, and the warnings about them
+    (the plan's, then the seguimiento's) that the run shows without stopping."""
 
     plan: Plan
     settings: Settings
     execution: Execution
-    warnings: tuple[Problem, ...] = ()  # the plan's and the seguimiento's, for the office to look at
+    plan_warnings: tuple[Problem, ...] = ()
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return (*self.plan_warnings, *self.execution.warnings)
 
 
 def load_inputs(folder: Path) -> EntityInputs:
@@ -73,10 +101,9 @@ def load_inputs(folder: Path) -> EntityInputs:
             errors.append(error)
             return None
 
-    plan = attempt(lambda: load_plan(folder))
+    plan, plan_warnings = attempt(lambda: read_plan(folder)) or (None, ())
     settings = attempt(lambda: load_settings(folder))
     execution = attempt(lambda: load_execution(folder, plan))
     if errors:
         raise InputError.combine(folder, errors)
-    warnings = (*plan_warnings(plan, folder / PLAN_FILE), *execution.warnings)
-    return EntityInputs(plan, settings, execution, warnings)
+    return EntityInputs(plan, settings, execution, plan_warnings)

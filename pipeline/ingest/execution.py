@@ -32,10 +32,13 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from pipeline.characters import INVISIBLE, control_characters, describe, shown
 from pipeline.errors import InputError, Problem
 from pipeline.formatting import number as shown_number
+from pipeline.ingest.coverage import font_problem
 from pipeline.model import Plan, Unit
 from pipeline.numbers import NotANumber, parse_number
+from pipeline.text import missing_glyphs
 
 __all__ = [
     "COLUMNS",
@@ -518,7 +521,7 @@ def _shown(value: object) -> str:
         return f"una fecha u hora ({value})"
     if _blank(value):
         return "una celda vacía"
-    text = " ".join(str(value).split())
+    text = shown(" ".join(str(value).split()))  # hidden characters written as escapes
     return f"«{text[:57] + '...' if len(text) > 60 else text}»"
 
 
@@ -556,6 +559,16 @@ def _indicator(value: object, plan: Plan | None, ids_text: str) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = " ".join(str(value).split())
+    hidden = control_characters(text)
+    if hidden:  # looks like a valid id, and is not one
+        position, char = hidden[0]
+        clean = "".join(c for n, c in enumerate(text, start=1) if n not in {p for p, _ in hidden})
+        kind = "invisible" if char in INVISIBLE else "de control"
+        raise _Bad(
+            "el id de un indicador de plan.yaml, sin caracteres invisibles",
+            f"La celda tiene un carácter {kind} ({describe(char).removeprefix('un ')}) en la posición {position}: "
+            f"sin él, el id es «{clean}». Borre el contenido de la celda y escriba el id de nuevo.",
+        )
     if _TOTAL.match(_normal(text)):
         raise _Bad("el id de un indicador de plan.yaml", "Borre las filas de totales: el reporte calcula los avances.")
     if plan is not None and text not in plan.indicators:
@@ -688,13 +701,24 @@ def validate_execution(raw: RawTable, plan: Plan | None) -> Execution:
     clean["valor"] = pd.to_numeric(clean["valor"], errors="raise").astype(float)
     clean = clean.sort_values(["indicador", "anio", "trimestre"]).reset_index(drop=True)
     fractions = dict(_fraction_warnings(raw, clean, plan)) if plan else {}
-    warnings = [*raw.warnings, *fractions.values()]
+    warnings = [*raw.warnings, *fractions.values(), *_font_warnings(raw, clean)]
     return Execution(
         raw.path, clean, tuple(replace(w, file=raw.path, sheet=raw.sheet) for w in warnings), tuple(fractions)
     )
 
 
 _INVALID = object()
+
+
+def _font_warnings(raw: RawTable, clean: pd.DataFrame) -> Iterator[Problem]:
+    """Comments with characters the report's font cannot draw (Arabic, CJK, emoji ...)."""
+    for row, comment in zip(clean["fila"], clean["comentario"]):
+        missing = missing_glyphs(comment) if isinstance(comment, str) else ""
+        if missing:
+            yield font_problem(
+                missing, "el comentario", row=int(row), column=raw.headings.get("comentario", "comentario"),
+                column_letter=raw.letters.get("comentario"),
+            )
 
 
 def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterator[tuple[str, Problem]]:

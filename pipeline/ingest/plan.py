@@ -8,13 +8,15 @@ from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator
 
+from pipeline.characters import INVISIBLE, control_characters, describe
 from pipeline.errors import InputError, Problem
 from pipeline.formatting import number
+from pipeline.ingest.coverage import font_problem, uncovered
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
 from pipeline.model import Aggregation, Annualization, Axis, Indicator, Objective, Plan, TargetReading, Unit
 from pipeline.numbers import NotANumber, parse_number
 
-__all__ = ["load_plan", "PLAN_FILE"]
+__all__ = ["load_plan", "read_plan", "PLAN_FILE"]
 
 PLAN_FILE = "plan.yaml"
 
@@ -33,11 +35,45 @@ Number = Annotated[float, BeforeValidator(_number), Field(ge=0, allow_inf_nan=Fa
 Text = Annotated[str, Field(min_length=1)]
 
 
+def _single_line(value: str) -> str:
+    """Texts that go into e-mail headers, file metadata and titles: no line break, no control."""
+    hidden = control_characters(value)
+    if hidden:
+        position, char = hidden[0]
+        raise ValueError(
+            f"un texto de una sola línea, sin saltos de línea ni caracteres de control (tiene {describe(char)} "
+            f"en la posición {position}; escríbalo en una línea, entre comillas si lleva «:»)"
+        )
+    return value
+
+
+SingleLine = Annotated[str, Field(min_length=1), AfterValidator(_single_line)]
+
+
 def _id(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-IndicatorId = Annotated[str, BeforeValidator(_id), Field(min_length=1)]
+def _visible_id(value: str) -> str:
+    """An id with an invisible character looks like another one: say where it is."""
+    hidden = control_characters(value)
+    if hidden:
+        raise ValueError(invisible_id_problem(value, hidden))
+    return value
+
+
+def invisible_id_problem(value: str, hidden: list[tuple[int, str]]) -> str:
+    """What an id with hidden characters should be, saying which and where."""
+    position, char = hidden[0]
+    kind = "invisible" if char in INVISIBLE else "de control"
+    clean = "".join(c for n, c in enumerate(value, start=1) if n not in {p for p, _ in hidden})
+    return (
+        f"un id sin caracteres invisibles ni de control (tiene un carácter {kind}, {describe(char).removeprefix('un ')}, "
+        f"en la posición {position}; sin él, el id es «{clean}»: bórrelo y escriba el id de nuevo)"
+    )
+
+
+IndicatorId = Annotated[str, BeforeValidator(_id), Field(min_length=1), AfterValidator(_visible_id)]
 
 
 class _Strict(BaseModel):
@@ -106,8 +142,8 @@ class EjeIn(_Strict):
 
 
 class PlanIn(_Strict):
-    entidad: Text
-    titulo: Text
+    entidad: SingleLine
+    titulo: SingleLine
     vigencia: int
     periodo_plan: tuple[int, int]
     normatividad: Text
@@ -192,7 +228,7 @@ def _reference_problems(plan: PlanIn, doc: YamlDocument) -> list[Problem]:
         if obj.pesos is not None and set(obj.pesos) != set(obj.indicadores):
             add(
                 ("objetivos", pos, "pesos"),
-                f"pesos para {', '.join(sorted(obj.pesos))}",
+                f"los pesos para {', '.join(sorted(obj.pesos))}",
                 f"un peso para cada indicador del objetivo ({', '.join(obj.indicadores)})",
             )
     _axis_problems(plan, add)
@@ -261,7 +297,7 @@ def _target_problems(pos: int, ind: IndicatorIn, plan: PlanIn, add_problem: Call
     for year, profile in indicator.quarterly_targets.items():
         where = (*here, "metas_trimestrales", year) if isinstance(ind.metas_trimestrales, dict) else (*here, "metas_trimestrales")
         if not first <= year <= last:
-            add_problem(where, f"metas trimestrales para {year}", f"años del periodo del plan ({first} a {last})")
+            add_problem(where, f"las metas trimestrales para {year}", f"años del periodo del plan ({first} a {last})")
             continue
         target = indicator.target_for_year(year, plan.vigencia, first)
         if target is None and indicator.stated_target(year, plan.vigencia) is not None:
@@ -269,7 +305,7 @@ def _target_problems(pos: int, ind: IndicatorIn, plan: PlanIn, add_problem: Call
         if target is None:
             add_problem(
                 where,
-                f"metas trimestrales de {year} del indicador «{ind.id}», que no tiene meta para {year}",
+                f"las metas trimestrales de {year} del indicador «{ind.id}», que no tiene meta para {year}",
                 f"la meta de {year} en meta_vigencia (si {year} es la vigencia) o en metas_anuales",
             )
             continue
@@ -278,7 +314,7 @@ def _target_problems(pos: int, ind: IndicatorIn, plan: PlanIn, add_problem: Call
             expected = f"el nivel programado al cierre de {year}, igual a la meta del año ({number(target)})"
             hint = "Para mantener un nivel todo el año escriba el mismo valor en los cuatro trimestres, p. ej. [6, 6, 6, 6]."
         else:
-            found, name = sum(profile), f"metas trimestrales de {year} que suman {number(sum(profile))}"
+            found, name = sum(profile), f"las metas trimestrales de {year} que suman {number(sum(profile))}"
             expected = f"que sumen la meta de {year} ({number(target)}), con una diferencia de hasta 0,5 %"
             hint = "Para un indicador suma, creciente o decreciente cada meta trimestral es lo que aporta ese trimestre."
         if abs(found - target) > QUARTERLY_TOLERANCE * abs(target) or (abs(target) == 0 and found != 0):
@@ -345,20 +381,31 @@ def _to_plan(plan: PlanIn) -> Plan:
     )
 
 
-def load_plan(folder: Path) -> Plan:
-    """Read `folder/plan.yaml`; any problem raises one `InputError` naming file and line."""
+def read_plan(folder: Path) -> tuple[Plan, tuple[Problem, ...]]:
+    """Read `folder/plan.yaml`: the plan and warnings about it (text the report's font cannot
+    draw). Any problem raises one `InputError` naming file and line."""
     doc = read_yaml(folder / PLAN_FILE, what="el plan de la entidad (plan.yaml)")
     plan_in = validate(PlanIn, doc)
     problems = _reference_problems(plan_in, doc)
     if problems:
         raise InputError(doc.path, sorted(problems, key=lambda p: p.row or 0))
-    return _to_plan(plan_in)
+    plan = _to_plan(plan_in)
+    warnings = tuple(
+        font_problem(missing, f"«{doc.field_name(loc)}»", row=doc.line_of(loc), row_label="línea", file=doc.path)
+        for loc, missing in uncovered(doc.data)
+    )
+    return plan, (*warnings, *_fraction_warnings(plan, doc))
 
 
-def plan_warnings(plan: Plan, path: Path) -> list[Problem]:
-    """What the planning office should look at in a valid plan: porcentaje targets of 1 or less
-    (0,25 written for 25 %, as spreadsheets keep percentages), which would make every attainment
-    of that indicator a hundred times too large."""
+def load_plan(folder: Path) -> Plan:
+    """Read `folder/plan.yaml`; any problem raises one `InputError` naming file and line."""
+    return read_plan(folder)[0]
+
+
+def _fraction_warnings(plan: Plan, doc: YamlDocument) -> list[Problem]:
+    """Porcentaje targets of 1 or less (0,25 written for 25 %, as spreadsheets keep
+    percentages), which would make every attainment of that indicator a hundred times too large."""
+    lines = {str(i.get("id")): k for k, i in enumerate(doc.data.get("indicadores", [])) if isinstance(i, dict)}
     warnings = []
     for ind in plan.indicators.values():
         targets = [t for t in (ind.plan_target, ind.year_target, *ind.annual_targets.values()) if t]
@@ -368,8 +415,10 @@ def plan_warnings(plan: Plan, path: Path) -> list[Problem]:
                     f"que las metas del indicador «{ind.id}», un porcentaje, son 1 o menos "
                     f"({', '.join(number(t) for t in dict.fromkeys(targets))}): parecen fracciones (0,25 por 25 %)",
                     "metas en puntos de 0 a 100 (25 para 25 %)",
+                    row=doc.line_of(("indicadores", lines[ind.id], "meta_cuatrienio")) if ind.id in lines else None,
                     hint="Si la meta es 25 %, escriba 25; revise también sus valores en el seguimiento.",
-                    file=path,
+                    row_label="línea",
+                    file=doc.path,
                 )
             )
     return warnings

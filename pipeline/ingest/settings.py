@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator,
+)
 
-from pipeline.ingest.yaml_source import read_yaml, validate
-from pipeline.settings import THEME_COLORS, Band, Distribution, Email, Settings, Theme, TrafficLight, TrafficLightBands
+from pipeline.characters import control_characters, describe, shown
+from pipeline.errors import InputError, Problem
+from pipeline.placeholders import fill, template_problem
+from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
+from pipeline.settings import (
+    PUBLICATION_ROOT_ENV, THEME_COLORS, Band, Distribution, Email, Settings, Theme, TrafficLight, TrafficLightBands,
+    publication_root,
+)
 
 __all__ = ["load_settings", "SETTINGS_FILE"]
 
@@ -48,7 +57,27 @@ class TrafficLightIn(_Strict):
 
 
 HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
-FileName = Annotated[str, StringConstraints(pattern=r"^[^/\\]+$", min_length=1)]
+FileName = Annotated[str, StringConstraints(min_length=1, max_length=150)]
+FILE_NAME_FIELDS = ("slug", "periodo")
+
+
+def _file_name_problem(name: str, suffix: str) -> str | None:
+    """What makes a file name template unusable (later: a crash, a hidden or misplaced file)."""
+    hidden = control_characters(name)
+    if hidden:
+        position, char = hidden[0]
+        return f"un nombre de archivo sin saltos de línea ni caracteres de control (tiene {describe(char)} en la posición {position})"
+    problem = template_problem(name, FILE_NAME_FIELDS)
+    if problem:
+        return f"un nombre de archivo que solo use {{slug}} y {{periodo}} (tiene {problem})"
+    filled = fill(name, {"slug": "x", "periodo": "2024-T1"})
+    if "/" in filled or "\\" in filled:
+        return "un nombre de archivo, sin «/» ni «\\» (no una ruta a otra carpeta)"
+    if not filled.endswith(suffix):
+        return f"un nombre de archivo terminado en {suffix}"
+    if filled.startswith("."):
+        return f"un nombre de archivo que no empiece por «.» (sería un archivo oculto), como «PEI-{{slug}}-{{periodo}}{suffix}»"
+    return None
 
 
 class ThemeIn(_Strict):
@@ -58,48 +87,61 @@ class ThemeIn(_Strict):
     archivo_presentacion: FileName
     archivo_pdf: FileName
 
+    @field_validator("archivo_presentacion", "archivo_pdf")
+    @classmethod
+    def _file_name(cls, name: str, info: ValidationInfo) -> str:
+        problem = _file_name_problem(name, ".pptx" if info.field_name == "archivo_presentacion" else ".pdf")
+        if problem:
+            raise ValueError(problem)
+        return name
+
     @model_validator(mode="after")
     def _complete(self) -> ThemeIn:
         missing = [c for c in (*THEME_COLORS, *(t.value for t in TrafficLight)) if c not in self.colores]
         if missing:
             raise ValueError(f"un color para cada uno de: {', '.join(missing)}")
-        for name, suffix in ((self.archivo_presentacion, ".pptx"), (self.archivo_pdf, ".pdf")):
-            if not name.endswith(suffix):
-                raise ValueError(f"nombres de archivo terminados en {suffix}")
-            try:
-                name.format(slug="x", periodo="2024-T1")
-            except (KeyError, IndexError, ValueError) as exc:
-                raise ValueError("nombres de archivo que solo usen {slug} y {periodo}") from exc
         return self
 
 
-Address = Annotated[str, StringConstraints(pattern=r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")]
-_TEMPLATE_FIELDS = {"entidad": "x", "slug": "x", "periodo": "2024-T1", "fecha_corte": "x"}
+def _address(value: str) -> str:
+    hidden = control_characters(value)
+    if hidden:
+        position, char = hidden[0]
+        raise ValueError(f"una dirección de correo sin caracteres de control (tiene {describe(char)} en la posición {position})")
+    if not re.fullmatch(r"[^@\s<>,;()\"]+@[^@\s<>,;()\"]+\.[^@\s<>,;()\"]+", value):
+        raise ValueError("una dirección de correo como planeacion@entidad.gov.co")
+    return value
 
 
-def _check_template(text: str) -> str:
-    try:
-        text.format(**_TEMPLATE_FIELDS)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ValueError("un texto que solo use {entidad}, {slug}, {periodo} y {fecha_corte}") from exc
+Address = Annotated[str, AfterValidator(_address)]
+TEMPLATE_FIELDS = ("entidad", "slug", "periodo", "fecha_corte")
+_ONLY_FIELDS = "un texto que solo use {entidad}, {slug}, {periodo} y {fecha_corte}"
+
+
+def _template(text: str) -> str:
+    problem = template_problem(text, TEMPLATE_FIELDS)
+    if problem:
+        raise ValueError(f"{_ONLY_FIELDS}, sin formato (tiene {problem}; una llave literal se escribe «{{{{»)")
     return text
+
+
+def _subject(text: str) -> str:
+    hidden = control_characters(text)
+    if hidden:
+        position, char = hidden[0]
+        raise ValueError(f"un asunto de una sola línea, sin caracteres de control (tiene {describe(char)} en la posición {position})")
+    return _template(text)
 
 
 class EmailIn(_Strict):
     destinatarios: list[Address] = Field(default_factory=list)
     copia: list[Address] = Field(default_factory=list)
     remitente: Address | None = None
-    asunto: Annotated[str, StringConstraints(min_length=1)]
-    mensaje: str
+    asunto: Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_subject)]
+    mensaje: Annotated[str, AfterValidator(_template)]
     bloque_smtp: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$")] | None = None
     reintentos: int = Field(ge=0, le=10)
     espera_segundos: float = Field(ge=0, le=3600)
-
-    @model_validator(mode="after")
-    def _templates(self) -> EmailIn:
-        _check_template(self.asunto)
-        _check_template(self.mensaje)
-        return self
 
 
 class DistributionIn(_Strict):
@@ -125,7 +167,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _to_settings(model: SettingsIn) -> Settings:
+def _to_settings(model: SettingsIn, folder_confined: bool = False) -> Settings:
     bands = tuple(
         Band(
             light=TrafficLight(b.color),
@@ -144,11 +186,11 @@ def _to_settings(model: SettingsIn) -> Settings:
             deck_file=theme.archivo_presentacion,
             pdf_file=theme.archivo_pdf,
         ),
-        distribution=_to_distribution(model.distribucion),
+        distribution=_to_distribution(model.distribucion, folder_confined),
     )
 
 
-def _to_distribution(model: DistributionIn) -> Distribution:
+def _to_distribution(model: DistributionIn, folder_confined: bool = False) -> Distribution:
     mail = model.correo
     return Distribution(
         folder=model.carpeta_publicacion,
@@ -163,7 +205,63 @@ def _to_distribution(model: DistributionIn) -> Distribution:
             retry_delay_seconds=mail.espera_segundos,
         ),
         notices=tuple(model.avisos),
+        folder_confined=folder_confined and model.carpeta_publicacion is not None,
     )
+
+
+_FOLDER_EXPECTED = (
+    "una carpeta dentro de la carpeta de publicación de la instalación en «distribucion.carpeta_publicacion»: "
+    "una ruta relativa como «publicacion» o «publicacion/sg», sin «..» que salga de ella"
+)
+_FOLDER_HINT = (
+    "Una carpeta fuera de ahí solo la fija el administrador de la instalación: con la variable de entorno "
+    f"{PUBLICATION_ROOT_ENV} (la raíz de publicación; dentro de ella se aceptan rutas absolutas) o en la "
+    "configuración por defecto del programa."
+)
+
+
+def _escapes(value: str) -> bool:
+    """Whether a relative path climbs above its starting folder with `..`."""
+    depth = 0
+    for part in PurePosixPath(value.replace("\\", "/")).parts:
+        depth += -1 if part == ".." else 0 if part == "." else 1
+        if depth < 0:
+            return True
+    return False
+
+
+def _folder_found(value: str, root: Path | None) -> str | None:
+    """What is wrong with a publication folder an entity names, or None if it stays in the root."""
+    path = Path(value)
+    hidden = control_characters(value)
+    if hidden:
+        return f"la ruta «{shown(value)}», que tiene {describe(hidden[0][1])} en la posición {hidden[0][0]}"
+    if value.startswith("~") or path.is_absolute():
+        if root is None:
+            return f"la ruta absoluta «{value}» (sin {PUBLICATION_ROOT_ENV} definida, solo se aceptan rutas relativas)"
+        if not path.resolve().is_relative_to(root.resolve()):
+            return f"la ruta «{value}», fuera de la raíz de publicación {root}"
+        return None
+    if _escapes(value):
+        return f"la ruta «{value}», que sale de la carpeta de publicación con «..»"
+    if root is not None:
+        resolved = (root / path).resolve()
+        if not resolved.is_relative_to(root.resolve()):
+            return f"la ruta «{value}», que por un enlace simbólico lleva a {resolved}, fuera de la raíz de publicación {root}"
+    return None
+
+
+def _entity_problems(user: YamlDocument) -> list[Problem]:
+    """What an entity's own file may not set, though the installation's defaults may."""
+    section = user.data.get("distribucion")
+    folder = section.get("carpeta_publicacion") if isinstance(section, dict) else None
+    if not isinstance(folder, str) or not folder:
+        return []
+    found = _folder_found(folder, publication_root())
+    if found is None:
+        return []
+    line = user.line_of(("distribucion", "carpeta_publicacion"))
+    return [Problem(found, _FOLDER_EXPECTED, row=line, hint=_FOLDER_HINT, row_label="línea")]
 
 
 def load_settings(entity_folder: Path | None = None) -> Settings:
@@ -171,8 +269,20 @@ def load_settings(entity_folder: Path | None = None) -> Settings:
     with resources.as_file(resources.files("pipeline") / "defaults" / SETTINGS_FILE) as path:
         doc = read_yaml(path, what="la configuración por defecto")
     override = entity_folder / SETTINGS_FILE if entity_folder is not None else None
+    problems: list[Problem] = []
+    confined = False
     if override is not None and override.exists():
         user = read_yaml(override, what="la configuración del reporte")
+        problems = _entity_problems(user)
+        confined = "carpeta_publicacion" in (user.data.get("distribucion") or {})
         # Errors then point at the entity's file, where the user can fix them.
         doc = user.with_data(_merge(doc.data, user.data))
-    return _to_settings(validate(SettingsIn, doc))
+    try:
+        model = validate(SettingsIn, doc)
+    except InputError as error:
+        if not problems:
+            raise
+        raise InputError(error.file, sorted([*error.problems, *problems], key=lambda p: p.row or 0)) from error
+    if problems:
+        raise InputError(doc.path, problems)
+    return _to_settings(model, folder_confined=confined)

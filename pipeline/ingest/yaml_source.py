@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from pipeline.characters import shown
 from pipeline.errors import InputError, Problem
 
 __all__ = ["YamlDocument", "read_yaml", "validate"]
@@ -36,6 +37,10 @@ class YamlDocument:
         doc = YamlDocument(self.path, self._root)
         doc.data = data
         return doc
+
+    def field_name(self, loc: Loc) -> str:
+        """`objetivos[2] (id 3).texto`: the field at `loc` as messages name it (1-based, with ids)."""
+        return _field(loc, self.data)
 
     def line_of(self, loc: Loc) -> int | None:
         """1-based line of the deepest node of `loc` found in the file."""
@@ -115,10 +120,15 @@ def read_yaml(path: Path, *, what: str) -> YamlDocument:
 
 
 def _show(value: Any) -> str:
-    text = str(value)
+    text = shown(str(value))  # a line break or control character written as an escape
     if len(text) > 60:
         text = text[:57] + "..."
     return f"«{text}»"
+
+
+def _count(n: object, noun: str) -> str:
+    """`1 elemento`, `4 elementos`."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _field(loc: Loc, data: Any) -> str:
@@ -130,7 +140,7 @@ def _field(loc: Loc, data: Any) -> str:
             out += f"[{part + 1}]"
             node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
             if isinstance(node, dict) and "id" in node and loc[-1] != part:
-                out += f" (id {node['id']})"
+                out += f" (id {shown(str(node['id']))})"
         else:
             out += ("." if out else "") + str(part)
             node = node.get(part) if isinstance(node, dict) else None
@@ -168,12 +178,17 @@ def _problem(error: dict[str, Any], doc: YamlDocument) -> Problem:
         limit = ctx.get("ge", ctx.get("gt"))
         expected = f"un número {sign} {limit} en «{name}»"
     elif kind in {"too_short", "too_long"}:
-        found = f"{ctx.get('actual_length', '?')} elementos en «{name}»"
-        expected = (
-            f"{ctx['min_length']} elementos"
-            if ctx.get("min_length") == ctx.get("max_length")
-            else f"entre {ctx.get('min_length', 0)} y {ctx.get('max_length', 'más')} elementos"
-        )
+        found = f"{_count(ctx.get('actual_length', '?'), 'elemento')} en «{name}»"
+        low, high = ctx.get("min_length"), ctx.get("max_length")
+        if low is not None and low == high:
+            expected = _count(low, "elemento")
+        elif kind == "too_short":
+            expected = f"al menos {_count(low, 'elemento')}"
+        else:
+            expected = f"como máximo {_count(high, 'elemento')}"
+    elif kind == "string_too_long":
+        found = f"un texto de {len(str(value))} caracteres"
+        expected = f"un texto de como máximo {ctx.get('max_length')} caracteres en «{name}»"
     elif kind in {"value_error", "assertion_error"} or kind.startswith("pei_"):
         expected = str(ctx.get("error", error["msg"])).removeprefix("Value error, ")
         expected = f"{expected} en «{name}»"
