@@ -763,3 +763,29 @@ def test_values_that_look_like_fractions_are_flagged_where_the_office_reads(tmp_
     deck = Presentation(str(next(cut.glob("*.pptx"))))
     text = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
     assert "P-01" in text and "parecen fracciones" in text
+
+
+@pytest.mark.parametrize(("reply", "attempts"), [("451 4.7.1 Greylisted, try again later", 3), ("550 5.1.1 User unknown", 1)])
+def test_a_temporary_refusal_is_retried_and_a_permanent_one_is_not(tmp_path, sample_copy, earlier_outputs, monkeypatch, reply, attempts):
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import Refusing, free_port
+
+    _with_email(sample_copy, tmp_path / "publicados")
+    out = tmp_path / "outputs"
+    shutil.copytree(earlier_outputs, out)
+    handler = Refusing("RCPT", reply)
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    for name, value in (("HOST", "127.0.0.1"), ("PORT", str(controller.port)), ("TYPE", "INSECURE"), ("FROM", "pei@sg.gov.co")):
+        monkeypatch.setenv(f"PEI_SMTP_{name}", value)
+    try:
+        result = resend("--input", str(sample_copy), "--output", str(out), "--period", "2024-T4")
+    finally:
+        controller.stop()
+    assert result.exit_code == 3, result.stderr
+    email = _manifest(out / "secretaria-general" / "2024-T4")["distribution"]["email"]
+    assert email["status"] == "failed" and email["attempts"] == attempts
+    assert handler.reached == attempts * 3  # every attempt asked for each of the three recipients
+    refused = "rechazó temporalmente a los destinatarios" if attempts > 1 else "rechazó a los destinatarios"
+    assert refused in email["error"] and reply.split(" ", 1)[1] in email["error"]
