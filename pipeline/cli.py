@@ -292,7 +292,8 @@ def _distribution_line(distribution: dict) -> str | None:
 def _print_reports(err: Console, reports, log_file: Path) -> None:
     out = Console(highlight=False, soft_wrap=True)
     for report in reports:
-        err.print(f"[green]✓[/green] {escape(report.entity)} · corte {report.period}")
+        completed = " · distribución interrumpida, completada ahora" if getattr(report, "completed", False) else ""
+        err.print(f"[green]✓[/green] {escape(report.entity)} · corte {report.period}{completed}")
         if report.plan_year_percent is not None or report.traffic_lights:
             err.print(f"    {_summary(report)}")
         if report.kept:
