@@ -3,7 +3,9 @@
 `quarterly_report` reports every entity an input folder holds, one mapped `report_entity` task
 each; the steps of an entity's cut are nested tasks. After publishing, a cut is distributed
 (publication folder, e-mail) and recorded in Prefect (a Markdown summary, links to the files).
-`resend_report` distributes an already published cut again without regenerating it.
+`resend_report` distributes an already published cut again without regenerating it. Both then
+complete the entity's distributions that a killed run left pending (`pipeline.recovery`), as
+`complete_distributions` does for `pei-report serve` at start-up.
 A run ends Failed with a `PipelineError`'s Spanish message (no traceback), and a deployment's
 failed run e-mails the planning office of each entity it did not report (`_notify_failure`).
 `deployments()` serves both on a real server, the quarterly one on a schedule in Bogotá time.

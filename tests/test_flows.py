@@ -846,9 +846,13 @@ def test_a_run_killed_while_distributing_is_completed_by_the_next_run_of_the_ent
     assert [s[-7:] for s in subjects] == ["2024-T2", "2024-T3"]
     sent = next(m for _, m in smtp_server.received if m["Subject"].endswith("2024-T3"))
     assert {p.get_filename(): p.get_content() for p in sent.iter_attachments()} == published
-    screen = " ".join(later.stderr.split())
-    assert "corte 2024-T3 · distribución interrumpida, completada ahora" in screen
+    assert _squeezed("corte 2024-T3 · distribución interrumpida, completada ahora") in _squeezed(later.stderr)
     assert str(folder) in later.stdout
+
+
+def _squeezed(text: str) -> str:
+    """Text without any white space: what the console printed, wherever it wrapped the lines."""
+    return "".join(text.split())
 
 
 def _pending(folder: Path) -> None:
@@ -883,14 +887,14 @@ def test_an_interrupted_distribution_that_fails_again_fails_the_run_with_the_res
     _pending(interrupted)
     skipped = cli("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3", "--no-distribute")
     assert skipped.exit_code == 0, skipped.stderr  # --no-distribute: it is only reported
-    screen = " ".join(skipped.stderr.split())
-    assert "La distribución del corte 2024-T4 de secretaria-general" in screen and "quedó interrumpida" in screen
-    assert f"pei-report resend --input {sample_copy} --output {out} --entity secretaria-general --period 2024-T4" in screen
+    screen = _squeezed(skipped.stderr)  # the console wraps long paths anywhere
+    assert _squeezed("La distribución del corte 2024-T4 de secretaria-general") in screen and "quedóinterrumpida" in screen
+    assert _squeezed(f"pei-report resend --input {sample_copy} --output {out} --entity secretaria-general --period 2024-T4") in screen
     assert _manifest(interrupted)["distribution"]["status"] == "pending"
 
     failed = cli("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3")
     assert failed.exit_code == 3, failed.stderr
-    screen = " ".join(failed.stderr.split())
-    assert "Los reportes de secretaria-general al corte 2024-T4 quedaron publicados" in screen
-    assert "pei-report resend --entity secretaria-general --period 2024-T4" in screen
+    screen = _squeezed(failed.stderr)
+    assert _squeezed("Los reportes de secretaria-general al corte 2024-T4 quedaron publicados") in screen
+    assert _squeezed("pei-report resend --entity secretaria-general --period 2024-T4") in screen
     assert _manifest(interrupted)["distribution"]["status"] == "failed"  # reported now, not retried again
