@@ -3,7 +3,9 @@
 `quarterly_report` reports every entity an input folder holds, one mapped `report_entity` task
 each; the steps of an entity's cut are nested tasks. After publishing, a cut is distributed
 (publication folder, e-mail) and recorded in Prefect (a Markdown summary, links to the files).
-`resend_report` distributes an already published cut again without regenerating it.
+`resend_report` distributes an already published cut again without regenerating it. Both then
+complete the entity's distributions that a killed run left pending (`pipeline.recovery`), as
+`complete_distributions` does for `pei-report serve` at start-up.
 A run ends Failed with a `PipelineError`'s Spanish message (no traceback), and a deployment's
 failed run e-mails the planning office of each entity it did not report (`_notify_failure`).
 `deployments()` serves both on a real server, the quarterly one on a schedule in Bogotá time.
@@ -18,7 +20,7 @@ import logging
 import os
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -66,6 +68,7 @@ from pipeline.publish import (
     read_published,
     update_manifest,
 )
+from pipeline.recovery import find_pending, in_progress, pending_text, still_pending
 from pipeline.render_pdf import render_pdf
 from pipeline.render_pptx import render_deck
 from pipeline.report import Report, build_report
@@ -97,6 +100,7 @@ class EntityReport:
     kept: Path | None = None
     distribution: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    completed: bool = False  # an interrupted distribution this run completed (`pipeline.recovery`)
 
 
 def _step(entity: Entity, text: str) -> None:
@@ -435,15 +439,79 @@ def resend_entity(entity: Entity, output_dir: Path, period: str) -> EntityReport
     cut = parse_period(period)
     target = output_dir / entity.slug / str(cut)
     with cut_lock(target):
-        _step(entity, f"Verificando los archivos publicados en {target}")
-        manifest, files = read_published(target)
-        _step(entity, "Distribuyendo: carpeta de publicación y correo")
-        name = manifest.get("entity", {}).get("name") or entity.slug
-        distribution, error = _distribute(entity.slug, name, cut, files, settings, output_dir)
-        record_distribution(target, distribution)
+        return _redistribute(entity, settings, cut, output_dir)
+
+
+def _redistribute(entity: Entity, settings: Settings, cut: Cut, output_dir: Path) -> EntityReport:
+    """Distribute a published cut as it is on disk; the caller holds the cut's lock."""
+    target = output_dir / entity.slug / str(cut)
+    _step(entity, f"Verificando los archivos publicados en {target}")
+    manifest, files = read_published(target)
+    _step(entity, "Distribuyendo: carpeta de publicación y correo")
+    name = manifest.get("entity", {}).get("name") or entity.slug
+    distribution, error = _distribute(entity.slug, name, cut, files, settings, output_dir)
+    record_distribution(target, distribution)
     if error is not None:
         raise _distribution_failed(entity.slug, cut, target, error)
     return EntityReport(slug=entity.slug, entity=name, period=str(cut), folder=target, files=files, distribution=distribution)
+
+
+@task(name="Completar distribución interrumpida", task_run_name="completar-{entity.slug}-{period}", cache_policy=NO_CACHE)
+def complete_distribution(entity: Entity, output_dir: Path, period: str) -> EntityReport | None:
+    """Complete a distribution a crash left pending (see `pipeline.recovery`), as a resend does.
+
+    None when it is no longer pending: another run completed or replaced it meanwhile.
+    """
+    hide_pipeline_tracebacks()
+    cut = parse_period(period)
+    target = output_dir / entity.slug / str(cut)
+    with cut_lock(target):
+        if not still_pending(target):
+            return None
+        settings = read_settings(entity.folder)
+        if not settings.distribution.active:  # distribution was turned off since: nothing to finish
+            record_distribution(target, {"status": "not_configured", "updated_at": _now().isoformat(timespec="seconds")})
+            return None
+        _step(entity, f"Completando la distribución del corte {cut}, que una ejecución anterior dejó interrumpida")
+        return replace(_redistribute(entity, settings, cut, output_dir), completed=True)
+
+
+def _complete_interrupted(
+    entities: list[Entity], output_dir: Path, input_dir: str, distribute: bool = True
+) -> tuple[list[EntityReport], list[PipelineError]]:
+    """Complete the interrupted distributions of these entities' cuts, or, with `distribute`
+    off, say which there are. Returns the cuts completed and the errors of those that failed
+    (each also logged, so that it is seen when the run fails for another reason)."""
+    by_slug = {e.slug: e for e in entities}
+    reports: list[EntityReport] = []
+    errors: list[PipelineError] = []
+    for pending in find_pending(output_dir, by_slug):
+        entity = by_slug[pending.slug]
+        if in_progress(pending.folder):
+            continue  # another run is distributing it right now
+        if not distribute:
+            _step(entity, pending_text(pending, input_dir, output_dir))
+            continue
+        outcome = complete_distribution(entity, output_dir, pending.period, return_state=True).result(raise_on_failure=False)
+        if isinstance(outcome, PipelineError):
+            errors.append(outcome)
+            _step(entity, f"No se pudo completar la distribución interrumpida: {outcome}")
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        elif outcome is not None:
+            reports.append(outcome)
+    return reports, errors
+
+
+def _with_completed(reports: list[EntityReport], completed: tuple[list[EntityReport], list[PipelineError]]) -> list[EntityReport]:
+    """The run's reports and the interrupted distributions it completed; a completion that
+    failed fails the run (exit status 3), with the same message as a failed distribution."""
+    done, errors = completed
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise DistributionError("\n".join(str(e) for e in errors))
+    return reports + done
 
 
 def _select(entities: list[Entity], wanted: str | None, input_dir: Path) -> list[Entity]:
@@ -673,7 +741,11 @@ def quarterly_report(
         distribute=unmapped(distribute),
         step_runs=unmapped(len(entities) == 1),  # a batch: one task run per entity (see _as_step)
     )
-    return _gather(entities, futures)
+    try:
+        reports = _gather(entities, futures)
+    finally:  # also when the run's own cuts failed: the interrupted ones are already published
+        completed = _complete_interrupted(entities, Path(output_dir), input_dir, distribute)
+    return _with_completed(reports, completed)
 
 
 @flow(name="resend_report", on_failure=[_notify_failure], on_crashed=[_notify_failure])
@@ -686,7 +758,20 @@ def resend_report(
     entities = _select(find_entities(Path(input_dir)), entity, Path(input_dir))
     _announce(entities)
     futures = resend_entity.map(entities, output_dir=unmapped(Path(output_dir)), period=unmapped(period))
-    return _gather(entities, futures)
+    try:
+        reports = _gather(entities, futures)
+    finally:
+        completed = _complete_interrupted(entities, Path(output_dir), input_dir)
+    return _with_completed(reports, completed)
+
+
+@flow(name="complete_distributions")
+@_fails_with_its_message
+def complete_distributions(input_dir: str = "inputs", output_dir: str = "outputs") -> list[EntityReport]:
+    """Complete every distribution a crash left pending under `output_dir` (`pei-report serve`
+    runs it at start-up)."""
+    entities = find_entities(Path(input_dir))
+    return _with_completed([], _complete_interrupted(entities, Path(output_dir), input_dir))
 
 
 def deployments(input_dir: Path, output_dir: Path, cron: str = QUARTERLY_CRON, timezone: str = "America/Bogota"):

@@ -292,7 +292,8 @@ def _distribution_line(distribution: dict) -> str | None:
 def _print_reports(err: Console, reports, log_file: Path) -> None:
     out = Console(highlight=False, soft_wrap=True)
     for report in reports:
-        err.print(f"[green]✓[/green] {escape(report.entity)} · corte {report.period}")
+        completed = " · distribución interrumpida, completada ahora" if getattr(report, "completed", False) else ""
+        err.print(f"[green]✓[/green] {escape(report.entity)} · corte {report.period}{completed}")
         if report.plan_year_percent is not None or report.traffic_lights:
             err.print(f"    {_summary(report)}")
         if report.kept:
@@ -389,6 +390,7 @@ def serve(
             os.environ[name] = str(value)
     err = Console(stderr=True, highlight=False)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    _serve_heartbeats(os.environ)
     api_url = api_url or os.environ.get("PREFECT_API_URL")
     try:
         with service.prefect_server(api_url, port, _log_file(output, "prefect-server")) as url:
@@ -399,9 +401,59 @@ def serve(
 
             import flows
 
+            _watch_for_crashes(err)
+            _complete_interrupted(err, flows, input, output)
             prefect_serve(*flows.deployments(input, output, cron=cron), print_starting_message=False)
     except service.ServerError as exc:
         raise _fail(err, str(exc), EXIT_FAILURE) from None
+
+
+def _serve_heartbeats(environ) -> None:
+    """The runs `serve` starts send heartbeats every `crashes.HEARTBEAT_SECONDS` unless the
+    environment sets a period (set before Prefect is imported: the runs inherit it)."""
+    from pipeline.crashes import HEARTBEAT_SECONDS
+
+    if not any(environ.get(name) for name in HEARTBEAT_SETTINGS):
+        environ["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] = str(HEARTBEAT_SECONDS)
+
+
+def _watch_for_crashes(err: Console) -> None:
+    """Make sure the server has the automation that marks a silent run Crashed (`pipeline.crashes`)."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import get_current_settings
+
+    from pipeline.crashes import crash_after, crash_automation, ensure_crash_automation
+
+    heartbeat = get_current_settings().flows.heartbeat_frequency
+    if heartbeat is None:
+        err.print(
+            "  [yellow]Aviso:[/yellow] las ejecuciones no envían latidos (PREFECT_FLOWS_HEARTBEAT_FREQUENCY "
+            "vacío): una ejecución cuyo proceso muera con este servicio quedará «Running» en Prefect."
+        )
+        return
+    after = crash_after(heartbeat, os.environ)
+    with get_client(sync_client=True) as client:
+        done = ensure_crash_automation(client, crash_automation(after))
+    err.print(f"  Ejecuciones sin latido durante {after} s pasan a Crashed (automatización {done} en el servidor).")
+
+
+def _complete_interrupted(err: Console, flows, input: Path, output: Path) -> None:
+    """At start-up, complete the distributions a crash left pending (`pipeline.recovery`);
+    serving goes on whatever happens to them."""
+    from pipeline.recovery import find_pending
+
+    pending = find_pending(output)
+    if not pending:
+        return
+    cuts = ", ".join(f"{p.slug} {p.period}" for p in pending)
+    err.print(f"  Distribuciones interrumpidas por una ejecución anterior: {cuts}. Completándolas.")
+    try:
+        reports = flows.complete_distributions(input_dir=str(input), output_dir=str(output))
+    except PipelineError as exc:
+        err.print(f"[bold red]Error:[/bold red] {escape(str(exc))}", highlight=False)
+        return
+    for report in reports:
+        err.print(f"  [green]✓[/green] {escape(report.entity)} · corte {report.period}: distribución completada")
 
 
 

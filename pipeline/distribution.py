@@ -181,8 +181,16 @@ def _connect(credentials, timeout: float) -> smtplib.SMTP:
     else:
         server = smtplib.SMTP(host, port, timeout=timeout)
         if kind.name == "STARTTLS":
+            server.ehlo()
+            if not server.has_extn("starttls"):
+                server.close()
+                raise DistributionError(_NO_STARTTLS.format(where=f"{host}:{port}"))
             server.starttls(context=context)
     if credentials.username:
+        server.ehlo_or_helo_if_needed()
+        if not server.has_extn("auth"):
+            server.close()
+            raise DistributionError(_NO_AUTH.format(where=f"{host}:{port}"))
         server.login(credentials.username, credentials.password.get_secret_value())
     return server
 
@@ -217,6 +225,78 @@ def connection_failure(exc: BaseException, timeout: float = SMTP_TIMEOUT) -> str
     return f"falla de conexión ({type(exc).__name__}: {detail})"
 
 
+# Checked before smtplib's starttls() and login(), whose English "extension not supported"
+# errors would otherwise be retried although the server will never offer it.
+_NO_STARTTLS = (
+    "El servidor de correo {where} no ofrece STARTTLS: configure PEI_SMTP_TYPE=SSL (con el puerto "
+    "SSL del servidor, normalmente 465) o, solo en una red de confianza, PEI_SMTP_TYPE=INSECURE; si "
+    "las credenciales vienen de un bloque de Prefect, cambie allí su tipo (smtp_type)."
+)
+_NO_AUTH = (
+    "El servidor de correo {where} no ofrece autenticación (AUTH) y hay un usuario configurado: "
+    "quite PEI_SMTP_USERNAME y PEI_SMTP_PASSWORD si el servidor no la pide, o use PEI_SMTP_TYPE=STARTTLS "
+    "o SSL si solo la ofrece en una conexión cifrada."
+)
+
+
+def _reply_text(exc: smtplib.SMTPResponseException) -> str:
+    error = exc.smtp_error
+    return (error.decode("utf-8", "replace") if isinstance(error, bytes) else str(error)).strip()
+
+
+def _refusal(where: str, exc: smtplib.SMTPResponseException) -> DistributionError:
+    """What the server refused at which step, in Spanish, with its own reply quoted.
+
+    A 4xx reply (greylisting, a busy or rate-limited server) is temporary: the error is
+    transient and the e-mail is retried. A 5xx reply is permanent: the message says what to fix.
+    """
+    if isinstance(exc, smtplib.SMTPConnectError):
+        what, fix = "la conexión", (
+            "revise el servidor y el puerto (PEI_SMTP_HOST, PEI_SMTP_PORT o el bloque de Prefect) o pida "
+            "a quien administra el correo que acepte envíos desde este equipo"
+        )
+    elif isinstance(exc, smtplib.SMTPSenderRefused):
+        sender = exc.sender.decode() if isinstance(exc.sender, bytes) else exc.sender
+        what, fix = f"al remitente {sender}", (
+            "revise el remitente (correo.remitente en configuracion.yaml o PEI_SMTP_FROM): debe ser una "
+            "dirección que ese servidor le permita usar al usuario configurado"
+        )
+    elif isinstance(exc, smtplib.SMTPDataError):
+        what, fix = "el mensaje", (
+            "suele deberse al tamaño de los adjuntos o a un filtro de contenido: consulte el límite a "
+            "quien administra el correo"
+        )
+    else:
+        what, fix = "la solicitud", "consulte a quien administra el correo"
+    reply = f"respondió {exc.smtp_code}: «{_reply_text(exc)}»"
+    if 400 <= exc.smtp_code < 500:
+        return DistributionError(
+            f"El servidor de correo {where} rechazó temporalmente {what} ({reply}); suele ocurrir cuando "
+            "está ocupado, limita los envíos o aplica listas grises, y se reintenta.",
+            transient=True,
+        )
+    return DistributionError(f"El servidor de correo {where} rechazó {what} ({reply}); {fix}.")
+
+
+def _recipients_refused(where: str, exc: smtplib.SMTPRecipientsRefused) -> DistributionError:
+    """Every recipient refused: transient if any refusal was temporary (4xx)."""
+    by_reply: dict[tuple[int, str], list[str]] = {}
+    for address, (code, reply) in sorted(exc.recipients.items()):
+        text = (reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)).strip()
+        by_reply.setdefault((code, text), []).append(address)
+    listed = "; ".join(f"{', '.join(addresses)} ({code}: «{text}»)" for (code, text), addresses in by_reply.items())
+    if any(400 <= code < 500 for code, _ in by_reply):
+        return DistributionError(
+            f"El servidor de correo {where} rechazó temporalmente a los destinatarios {listed}; suele "
+            "ocurrir cuando aplica listas grises o limita los envíos, y se reintenta.",
+            transient=True,
+        )
+    return DistributionError(
+        f"El servidor de correo {where} rechazó a los destinatarios {listed}; revise esas direcciones en "
+        "distribucion.correo.destinatarios y copia de configuracion.yaml."
+    )
+
+
 def send(message: EmailMessage, credentials, timeout: float = SMTP_TIMEOUT) -> Sent:
     """Send through the SMTP server. Raises `DistributionError`, `transient` when a retry may help."""
     where = f"{_server_name(credentials)}:{credentials.smtp_port or credentials.smtp_type.value}"
@@ -232,18 +312,18 @@ def send(message: EmailMessage, credentials, timeout: float = SMTP_TIMEOUT) -> S
     except smtplib.SMTPAuthenticationError as exc:
         raise DistributionError(
             f"El servidor de correo {where} rechazó el usuario o la contraseña ({exc.smtp_code}); "
-            "revise las credenciales."
+            "revise las credenciales.",
+            transient=400 <= exc.smtp_code < 500,  # 454: a temporary authentication failure
         ) from None
     except smtplib.SMTPRecipientsRefused as exc:
-        raise DistributionError(
-            f"El servidor de correo {where} rechazó a todos los destinatarios ({', '.join(exc.recipients)}); "
-            "revise las direcciones en configuracion.yaml."
-        ) from None
+        raise _recipients_refused(where, exc) from None
     except smtplib.SMTPResponseException as exc:
-        text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        raise _refusal(where, exc) from None
+    except smtplib.SMTPServerDisconnected as exc:  # no greeting, or dropped half-way
+        timed_out = isinstance(exc.__context__, TimeoutError)
+        what = f"no respondió en {timeout:.0f} s" if timed_out else "cerró la conexión sin responder"
         raise DistributionError(
-            f"El servidor de correo {where} respondió {exc.smtp_code}: {text}.",
-            transient=400 <= exc.smtp_code < 500,
+            f"El servidor de correo {where} {what} (al saludar o durante el envío); se reintenta.", transient=True
         ) from None
     except (smtplib.SMTPException, OSError) as exc:  # refused, unreachable, timed out, dropped
         reason = connection_failure(exc, timeout)

@@ -48,6 +48,35 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
+class Refusing:
+    """An aiosmtpd handler that answers `reply` at one step (MAIL, RCPT or DATA), and counts
+    how many times that step was reached."""
+
+    def __init__(self, step: str, reply: str):
+        self.step, self.reply, self.reached = step, reply, 0
+
+    def _answer(self, step: str) -> str | None:
+        if step != self.step:
+            return None
+        self.reached += 1
+        return self.reply
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+        if (answer := self._answer("MAIL")) is not None:
+            return answer
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if (answer := self._answer("RCPT")) is not None:
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        return self._answer("DATA") or "250 Message accepted for delivery"
+
+
 from pipeline.service import free_port  # noqa: E402  (re-exported for the tests)
 
 

@@ -189,3 +189,150 @@ def test_connection_failures_are_told_in_spanish(monkeypatch, raised, spanish):
     assert spanish in message and "smtp.sg.gov.co" in message
     for english in ("unexpectedly", "not supported by server", "Connection refused", "Name or service"):
         assert english not in message
+
+
+# --- what the SMTP server answers: a real server on loopback for each reply ----------------
+
+
+@pytest.fixture
+def refusing_server(monkeypatch):
+    """Start a real SMTP server that refuses at a step: `refusing_server("RCPT", "451 ...")`."""
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import Refusing, free_port
+
+    controllers = []
+
+    def start(step: str, reply: str) -> Refusing:
+        handler = Refusing(step, reply)
+        controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+        controller.start()
+        controllers.append(controller)
+        monkeypatch.setenv("PEI_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("PEI_SMTP_PORT", str(controller.port))
+        monkeypatch.setenv("PEI_SMTP_TYPE", "INSECURE")
+        return handler
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+
+
+@pytest.fixture
+def socket_server(monkeypatch):
+    """A plain TCP server on loopback that greets with `greeting` (None: never greets), then
+    closes the connection after `hold` seconds; PEI_SMTP_* point at it. Returns the count of
+    connections it accepted."""
+    import socket
+    import threading
+
+    from tests.conftest import free_port
+
+    servers = []
+
+    def start(greeting: bytes | None, hold: float = 0.0) -> list[int]:
+        listener = socket.create_server(("127.0.0.1", free_port()))
+        listener.settimeout(0.2)
+        accepted = [0]
+        stop = threading.Event()
+
+        def serve():
+            while not stop.is_set():
+                try:
+                    connection, _ = listener.accept()
+                except TimeoutError:
+                    continue
+                accepted[0] += 1
+                with connection:
+                    if greeting is not None:
+                        connection.sendall(greeting)
+                    stop.wait(hold)
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        servers.append((listener, stop, thread))
+        monkeypatch.setenv("PEI_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("PEI_SMTP_PORT", str(listener.getsockname()[1]))
+        monkeypatch.setenv("PEI_SMTP_TYPE", "INSECURE")
+        return accepted
+
+    yield start
+    for listener, stop, thread in servers:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+
+
+def _refusal(timeout: float = 5) -> DistributionError:
+    credentials = load_credentials(EMAIL)
+    message = build_message(EMAIL, "pei@sg.gov.co", FIELDS, [PDF])
+    with pytest.raises(DistributionError) as raised:
+        send(message, credentials, timeout=timeout)
+    return raised.value
+
+
+def _spanish(text: str) -> bool:
+    """The message is a Spanish sentence of the pipeline's, not a system's English text alone."""
+    return text.startswith("El servidor de correo 127.0.0.1:") and any(
+        verb in text for verb in ("rechazó", "cerró la conexión", "no respondió", "no ofrece")
+    )
+
+
+@pytest.mark.parametrize(
+    ("step", "refused"),
+    [
+        ("MAIL", "rechazó temporalmente al remitente pei@sg.gov.co"),
+        ("RCPT", "rechazó temporalmente a los destinatarios"),
+        ("DATA", "rechazó temporalmente el mensaje"),
+    ],
+)
+def test_a_temporary_refusal_is_retried_and_says_so(refusing_server, step, refused):
+    refusing_server(step, "451 4.7.1 Greylisted, please try again later")
+    error = _refusal()
+    assert error.transient, str(error)
+    assert _spanish(str(error)) and refused in str(error), str(error)
+    assert "451" in str(error) and "Greylisted" in str(error)  # the server's own words, quoted
+    assert "revise las direcciones" not in str(error)
+
+
+@pytest.mark.parametrize(
+    ("step", "reply", "refused", "fix"),
+    [
+        ("MAIL", "550 5.7.1 Sender not allowed", "rechazó al remitente pei@sg.gov.co", "correo.remitente"),
+        ("RCPT", "550 5.1.1 User unknown", "rechazó a los destinatarios control@sg.gov.co, jefe@sg.gov.co", "destinatarios"),
+        ("DATA", "554 5.3.4 Message too big", "rechazó el mensaje", "tamaño de los adjuntos"),
+        ("MAIL", "500 5.5.1 Command unrecognized", "rechazó al remitente", "correo.remitente"),
+    ],
+)
+def test_a_permanent_refusal_is_not_retried_and_says_what_to_fix(refusing_server, step, reply, refused, fix):
+    refusing_server(step, reply)
+    error = _refusal()
+    assert not error.transient, str(error)
+    assert _spanish(str(error)) and refused in str(error) and fix in str(error), str(error)
+
+
+def test_a_busy_server_at_connection_is_retried(socket_server):
+    socket_server(b"421 4.3.2 Service not available, try later\r\n")
+    error = _refusal()
+    assert error.transient and _spanish(str(error)) and "rechazó temporalmente la conexión" in str(error), str(error)
+
+
+def test_a_server_that_closes_without_greeting_is_retried_in_spanish(socket_server):
+    socket_server(None)
+    error = _refusal()
+    assert error.transient and _spanish(str(error)) and "cerró la conexión" in str(error), str(error)
+    assert "Connection unexpectedly closed" not in str(error)
+
+
+def test_a_server_that_never_greets_is_retried_after_the_time_limit(socket_server):
+    socket_server(None, hold=10)
+    error = _refusal(timeout=1)
+    assert error.transient and "no respondió en 1 s" in str(error), str(error)
+
+
+def test_starttls_that_the_server_does_not_offer_is_not_retried(smtp_server, monkeypatch):
+    monkeypatch.setenv("PEI_SMTP_TYPE", "STARTTLS")  # aiosmtpd without a TLS context offers none
+    error = _refusal()
+    assert not error.transient, str(error)
+    assert _spanish(str(error)) and "no ofrece STARTTLS: configure PEI_SMTP_TYPE=SSL" in str(error), str(error)
+    assert "extension not supported" not in str(error) and smtp_server.received == []

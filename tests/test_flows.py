@@ -824,3 +824,138 @@ def test_a_link_out_of_the_publication_root_fails_distribution_and_writes_nothin
     assert list(outside.iterdir()) == []
     publication = _manifest(out / "secretaria-general" / "2024-T3")["distribution"]["publication"]
     assert publication["status"] == "failed" and "enlace" in publication["error"]
+
+
+@pytest.mark.parametrize(("reply", "attempts"), [("451 4.7.1 Greylisted, try again later", 3), ("550 5.1.1 User unknown", 1)])
+def test_a_temporary_refusal_is_retried_and_a_permanent_one_is_not(tmp_path, sample_copy, earlier_outputs, monkeypatch, reply, attempts):
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import Refusing, free_port
+
+    _with_email(sample_copy, tmp_path / "publicados")
+    out = tmp_path / "outputs"
+    shutil.copytree(earlier_outputs, out)
+    handler = Refusing("RCPT", reply)
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    for name, value in (("HOST", "127.0.0.1"), ("PORT", str(controller.port)), ("TYPE", "INSECURE"), ("FROM", "pei@sg.gov.co")):
+        monkeypatch.setenv(f"PEI_SMTP_{name}", value)
+    try:
+        result = resend("--input", str(sample_copy), "--output", str(out), "--period", "2024-T4")
+    finally:
+        controller.stop()
+    assert result.exit_code == 3, result.stderr
+    email = _manifest(out / "secretaria-general" / "2024-T4")["distribution"]["email"]
+    assert email["status"] == "failed" and email["attempts"] == attempts
+    assert handler.reached == attempts * 3  # every attempt asked for each of the three recipients
+    refused = "rechazó temporalmente a los destinatarios" if attempts > 1 else "rechazó a los destinatarios"
+    assert refused in email["error"] and reply.split(" ", 1)[1] in email["error"]
+
+
+# --- distributions a crash interrupted (pipeline/recovery.py) --------------------------------
+
+
+def _published_deliverables(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix in (".pdf", ".pptx")}
+
+
+def _wait_for(predicate, timeout: float, what: str):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_a_run_killed_while_distributing_is_completed_by_the_next_run_of_the_entity(tmp_path, sample_copy, smtp_server):
+    import signal
+
+    from prefect.settings import PREFECT_API_URL
+
+    publication = tmp_path / "publicados"
+    _with_email(sample_copy, publication)
+    copies = publication / "secretaria-general" / "2024-T3"
+    copies.mkdir(parents=True)
+    for name in ("PEI-secretaria-general-2024-T3.pptx", "PEI-secretaria-general-2024-T3.pdf"):
+        (copies / name).write_bytes(b"la version anterior")
+    smtp_server.delay = 600  # the e-mail hangs: the run is killed while it is being sent
+    out = tmp_path / "outputs"
+    folder = out / "secretaria-general" / "2024-T3"
+    command = [str(Path(sys.executable).with_name("pei-report")), "run", "--input", str(sample_copy), "--output", str(out), "--period", "2024-T3"]
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
+    killed = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        _wait_for(lambda: (folder / "manifest.json").exists() and _manifest(folder)["distribution"]["status"] == "pending", 180, "the publication")
+        _wait_for(lambda: (copies / "PEI-secretaria-general-2024-T3.pdf").read_bytes() != b"la version anterior", 60, "the copy")
+    finally:
+        os.killpg(killed.pid, signal.SIGKILL)
+        killed.wait()
+    assert _manifest(folder)["distribution"]["status"] == "pending" and smtp_server.received == []
+    smtp_server.delay = 0
+
+    # A later run of the same entity, for another cut, finds it and completes it.
+    later = cli("--input", str(sample_copy), "--output", str(out), "--period", "2024-T2")
+    assert later.exit_code == 0, later.stderr
+    published = _published_deliverables(folder)
+    assert {p.name: p.read_bytes() for p in copies.iterdir()} == published
+    distribution = _manifest(folder)["distribution"]
+    assert distribution["status"] == "distributed" and distribution["email"]["status"] == "sent"
+    subjects = sorted(message["Subject"] for _, message in smtp_server.received)
+    assert [s[-7:] for s in subjects] == ["2024-T2", "2024-T3"]
+    sent = next(m for _, m in smtp_server.received if m["Subject"].endswith("2024-T3"))
+    assert {p.get_filename(): p.get_content() for p in sent.iter_attachments()} == published
+    assert _squeezed("corte 2024-T3 · distribución interrumpida, completada ahora") in _squeezed(later.stderr)
+    assert str(folder) in later.stdout
+
+
+def _squeezed(text: str) -> str:
+    """Text without any white space: what the console printed, wherever it wrapped the lines."""
+    return "".join(text.split())
+
+
+def _pending(folder: Path) -> None:
+    """The state a crash between publishing and distributing leaves (see pipeline/recovery.py)."""
+    from pipeline.publish import update_manifest
+
+    update_manifest(folder, distribution={"status": "pending"})
+
+
+def test_resend_completes_the_entity_s_other_interrupted_distributions(tmp_path, sample_copy, earlier_outputs, smtp_server):
+    _with_email(sample_copy, tmp_path / "publicados")
+    out = tmp_path / "outputs"
+    shutil.copytree(earlier_outputs, out)
+    assert cli("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3", "--no-distribute").exit_code == 0
+    interrupted = out / "secretaria-general" / "2024-T4"
+    _pending(interrupted)
+    result = resend("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3")
+    assert result.exit_code == 0, result.stderr
+    assert _manifest(interrupted)["distribution"]["status"] == "distributed"
+    copies = tmp_path / "publicados" / "secretaria-general" / "2024-T4"
+    assert {p.name: p.read_bytes() for p in copies.iterdir()} == _published_deliverables(interrupted)
+    assert sorted(m["Subject"][-7:] for _, m in smtp_server.received) == ["2024-T3", "2024-T4"]
+
+
+def test_an_interrupted_distribution_that_fails_again_fails_the_run_with_the_resend_command(
+    tmp_path, sample_copy, earlier_outputs, smtp_down
+):
+    _with_email(sample_copy, tmp_path / "publicados")
+    out = tmp_path / "outputs"
+    shutil.copytree(earlier_outputs, out)
+    interrupted = out / "secretaria-general" / "2024-T4"
+    _pending(interrupted)
+    skipped = cli("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3", "--no-distribute")
+    assert skipped.exit_code == 0, skipped.stderr  # --no-distribute: it is only reported
+    screen = _squeezed(skipped.stderr)  # the console wraps long paths anywhere
+    assert _squeezed("La distribución del corte 2024-T4 de secretaria-general") in screen and "quedóinterrumpida" in screen
+    assert _squeezed(f"pei-report resend --input {sample_copy} --output {out} --entity secretaria-general --period 2024-T4") in screen
+    assert _manifest(interrupted)["distribution"]["status"] == "pending"
+
+    failed = cli("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3")
+    assert failed.exit_code == 3, failed.stderr
+    screen = _squeezed(failed.stderr)
+    assert _squeezed("Los reportes de secretaria-general al corte 2024-T4 quedaron publicados") in screen
+    assert _squeezed("pei-report resend --entity secretaria-general --period 2024-T4") in screen
+    assert _manifest(interrupted)["distribution"]["status"] == "failed"  # reported now, not retried again

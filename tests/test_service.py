@@ -262,3 +262,120 @@ def test_task_runner_by_argument_or_environment(monkeypatch):
     assert isinstance(from_env, ProcessPoolTaskRunner) and from_env._max_workers == 2
     with pytest.raises(ValueError, match="unknown task runner 'gpu'"):
         flows.task_runner("gpu")
+
+
+# --- a serve killed with its run: the run is marked crashed, its distribution completed -------
+
+
+def _state(api: httpx.Client, run_id: str) -> dict:
+    return api.get(f"/flow_runs/{run_id}").json()["state"]
+
+
+def _heartbeats(api: httpx.Client, run_id: str) -> list[dict]:
+    response = api.post(
+        "/events/filter",
+        json={"filter": {"event": {"name": ["prefect.flow-run.heartbeat"]}, "resource": {"id": [f"prefect.flow-run.{run_id}"]}}},
+    )
+    response.raise_for_status()
+    return response.json()["events"]
+
+
+def _automations(api: httpx.Client, name: str) -> list[dict]:
+    response = api.post("/automations/filter", json={})
+    response.raise_for_status()
+    return [a for a in response.json() if a["name"] == name]
+
+
+@pytest.mark.server
+def test_a_run_killed_with_serve_is_marked_crashed_and_the_next_serve_completes_its_distribution(tmp_path):
+    import json
+    import shutil
+
+    from aiosmtpd.controller import Controller
+
+    from pipeline.crashes import AUTOMATION_NAME
+    from tests.conftest import Inbox
+
+    inputs, out, publication = tmp_path / "inputs", tmp_path / "outputs", tmp_path / "publicados"
+    entity = inputs / "secretaria-general"
+    shutil.copytree(SAMPLE, entity)
+    with (entity / "configuracion.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(
+            f"distribucion:\n  carpeta_publicacion: {publication}\n  correo:\n"
+            "    destinatarios: [planeacion@sg.gov.co]\n    reintentos: 0\n"
+        )
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    # The server's trigger service acts on a silent run 5 s after the automation's window
+    # instead of 60: a test of minutes becomes one of a minute and a half.
+    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_SERVER_EVENTS_EXPIRED_BUCKET_BUFFER="PT5S")
+    port = free_port()
+    with prefect_server(None, port, tmp_path / "server.log", env=env) as url:
+        api = httpx.Client(base_url=url, timeout=10)
+        # Prefect's shortest heartbeat period (30 s), and a run silent for 40 s is crashed.
+        serve_env = {**env, "PREFECT_API_URL": url, "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+                     "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30", "PEI_CRASH_AFTER_SECONDS": "40",
+                     "PEI_SMTP_HOST": "127.0.0.1", "PEI_SMTP_PORT": str(smtp.port), "PEI_SMTP_TYPE": "INSECURE",
+                     "PEI_SMTP_FROM": "pei@sg.gov.co"}
+        command = [str(Path(sys.executable).with_name("pei-report")), "serve", "--input", str(inputs),
+                   "--output", str(out), "--api-url", url]
+
+        def start_serve(log_name: str) -> subprocess.Popen:
+            with open(tmp_path / log_name, "wb") as log:
+                return subprocess.Popen(command, cwd=tmp_path, env=serve_env, stdout=log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+
+        serve = start_serve("serve-1.log")
+        try:
+            deployment = _wait(
+                lambda: (r := api.get("/deployments/name/quarterly_report/trimestral")).status_code == 200 and r.json(),
+                90, "the deployment", serve,
+            )
+            (automation,) = _automations(api, AUTOMATION_NAME)
+            assert automation["trigger"]["posture"] == "Proactive" and automation["trigger"]["within"] == 40
+            assert automation["actions"][0]["state"] == "CRASHED"
+
+            inbox.delay = 600  # the e-mail hangs: serve is killed while the run sends it
+            started = _deployment_run(api, "period=2024-T3", "entity=secretaria-general")
+            assert started.returncode == 0, started.stdout + started.stderr
+            run = next(r for r in _runs(api, deployment["id"]) if r["parameters"].get("period") == "2024-T3")
+            folder = out / "secretaria-general" / "2024-T3"
+
+            def distributing() -> bool:
+                manifest = folder / "manifest.json"
+                return manifest.exists() and json.loads(manifest.read_text(encoding="utf-8"))["distribution"]["status"] == "pending"
+
+            _wait(distributing, 240, "the run to publish and start distributing", serve)
+            assert _wait(lambda: _heartbeats(api, run["id"]), 20, "the run's heartbeat")
+            os.killpg(serve.pid, signal.SIGKILL)  # serve and the run's process: no one left to report
+            serve.wait()
+            assert _state(api, run["id"])["type"] == "RUNNING"
+
+            crashed = _wait(lambda: (s := _state(api, run["id"]))["type"] == "CRASHED" and s, 120, "the run to be marked crashed")
+            assert crashed["message"].startswith("La ejecución dejó de dar señales de vida durante 40 s")
+
+            # Started again, serve completes the distribution the kill interrupted, and finds its
+            # automation in place (updated, not duplicated).
+            inbox.delay = 0
+            serve = start_serve("serve-2.log")
+            _wait(lambda: not distributing() and (folder / "manifest.json").exists(), 120, "the completed distribution", serve)
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            assert manifest["distribution"]["status"] == "distributed", manifest["distribution"]
+            published = {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix in (".pdf", ".pptx")}
+            copies = publication / "secretaria-general" / "2024-T3"
+            assert {p.name: p.read_bytes() for p in copies.iterdir()} == published
+            ((_, message),) = inbox.received
+            assert message["Subject"].endswith("2024-T3")
+            assert len(_automations(api, AUTOMATION_NAME)) == 1
+        finally:
+            if serve.poll() is None:
+                os.killpg(serve.pid, signal.SIGINT)
+                try:
+                    serve.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(serve.pid, signal.SIGKILL)
+                    serve.wait()
+            api.close()
+            smtp.stop()
