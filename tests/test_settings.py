@@ -103,3 +103,13 @@ def test_invalid_distribution_settings_are_reported_with_file_and_line(tmp_path,
     with pytest.raises(InputError) as info:
         load_settings(tmp_path)
     assert str(path) in str(info.value) and fragment in str(info.value)
+
+
+def test_a_yaml_bomb_in_the_configuration_is_refused(tmp_path):
+    from tests.test_ingest_plan import billion_laughs
+
+    (tmp_path / "configuracion.yaml").write_text(billion_laughs(), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_settings(tmp_path)
+    message = str(info.value)
+    assert str(tmp_path / "configuracion.yaml") in message and "alias" in message, message
