@@ -48,7 +48,7 @@ from pipeline.distribution import (
     template_fields,
 )
 from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError, Problem
-from pipeline.ingest import Entity, find_entities, load_inputs, load_settings
+from pipeline.ingest import Entity, Source, find_entities, load_inputs, load_settings
 from pipeline.ingest.execution import reported_quarters
 from pipeline.model import Plan
 from pipeline.notices import FailedRun, reason, send_failure_notice
@@ -58,8 +58,8 @@ from pipeline.publish import (
     Publication,
     csv_bytes,
     cut_lock,
-    file_record,
     history_folder,
+    input_record,
     manifest_bytes,
     publish,
     read_published,
@@ -131,6 +131,7 @@ class Inputs:
     cut: Cut
     warnings: tuple[Problem, ...] = ()
     suspect_fractions: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()  # the input files as they were read, for the manifest
 
 
 @task(name="Leer y validar plan, configuración y seguimiento", cache_policy=NO_CACHE)
@@ -155,7 +156,10 @@ def read_inputs(entity: Entity, period: str | None, today: date | None = None) -
     check_cut(cut, plan.period)
     for warning in execution.warnings:
         _warn(entity, warning)
-    return Inputs(plan, read.settings, execution.path, execution.table, cut, execution.warnings, execution.suspect_fractions)
+    return Inputs(
+        plan, read.settings, execution.path, execution.table, cut, execution.warnings, execution.suspect_fractions,
+        read.sources,
+    )
 
 
 def _warn(entity: Entity, problem: Problem) -> None:
@@ -201,7 +205,7 @@ def publish_outputs(
     entity: Entity,
     plan: Plan,
     cut: Cut,
-    sources: list[Path],
+    sources: list[Source],
     artifacts: list[Artifact],
     output_dir: Path,
     distribution: dict[str, Any],
@@ -211,7 +215,7 @@ def publish_outputs(
         entity={"slug": entity.slug, "name": plan.entity},
         period=str(cut),
         generated_at=_now(),
-        inputs=[file_record(p, Path.cwd()) for p in sources if p.exists()],
+        inputs=[input_record(s.path, s.size, s.sha256, Path.cwd()) for s in sources],
         outputs=artifacts,
         versions=versions(),
         extra={"distribution": distribution, "warnings": [_warning_record(w) for w in warnings]},
@@ -383,7 +387,7 @@ def report_entity(
     pdf = step(render_pdf_file)(computed.report, pdf_name, [t for t in tables if t.name == "avance.csv"])
     artifacts = [deck, pdf, *tables]
     target = output_dir / entity.slug / str(cut)
-    sources = [entity.folder / "plan.yaml", inputs.source, entity.folder / "configuracion.yaml"]
+    sources = list(inputs.sources)
     will_distribute = distribute and settings.distribution.active
     status = "pending" if will_distribute else ("skipped" if settings.distribution.active else "not_configured")
     with cut_lock(target):  # one run at a time publishes, keeps history and distributes this cut

@@ -42,6 +42,7 @@ __all__ = [
     "Publication",
     "csv_bytes",
     "file_record",
+    "input_record",
     "manifest_bytes",
     "publish",
     "replace_file",
@@ -93,13 +94,19 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def file_record(path: Path, base: Path | None = None) -> dict[str, object]:
     """Path (relative to `base` when inside it), size and sha256 of a file on disk."""
     data = path.read_bytes()
+    return input_record(path, len(data), hashlib.sha256(data).hexdigest(), base)
+
+
+def input_record(path: Path, size: int, sha256: str, base: Path | None = None) -> dict[str, object]:
+    """The manifest's record of an input: path (relative to `base` when inside it), and the size
+    and sha256 of the bytes that were read from it (not of what the file holds now)."""
     shown = path.resolve()
     if base is not None:
         try:
             shown = shown.relative_to(base.resolve())
         except ValueError:
             pass
-    return {"path": shown.as_posix(), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    return {"path": shown.as_posix(), "bytes": size, "sha256": sha256}
 
 
 def manifest_bytes(

@@ -763,3 +763,25 @@ def test_values_that_look_like_fractions_are_flagged_where_the_office_reads(tmp_
     deck = Presentation(str(next(cut.glob("*.pptx"))))
     text = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
     assert "P-01" in text and "parecen fracciones" in text
+
+
+def test_the_manifest_hashes_the_bytes_that_were_read_not_the_files_on_disk_at_publishing(
+    tmp_path, sample_copy, monkeypatch
+):
+    names = ("plan.yaml", "seguimiento.xlsx", "configuracion.yaml")
+    read = {n: (sample_copy / n).read_bytes() for n in names}
+    render_pdf = flows.render_pdf
+
+    def replace_inputs_then_render(*args, **kwargs):
+        # Someone saves new inputs while the run is rendering what it read.
+        for name in names:
+            (sample_copy / name).write_bytes(read[name] + b"\n# guardado de nuevo durante la ejecucion\n")
+        return render_pdf(*args, **kwargs)
+
+    monkeypatch.setattr(flows, "render_pdf", replace_inputs_then_render)
+    out = tmp_path / "outputs"
+    result = cli("--input", str(sample_copy), "--output", str(out), "--no-distribute")
+    assert result.exit_code == 0, result.stderr
+    manifest = _manifest(out / "secretaria-general" / "2024-T4")
+    recorded = {Path(r["path"]).name: (r["sha256"], r["bytes"]) for r in manifest["inputs"]}
+    assert recorded == {n: (hashlib.sha256(read[n]).hexdigest(), len(read[n])) for n in names}

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.ingest.execution import Execution, load_execution
-from pipeline.ingest.plan import PLAN_FILE, load_plan
-from pipeline.ingest.settings import load_settings
+from pipeline.ingest.plan import PLAN_FILE, read_plan
+from pipeline.ingest.settings import read_settings
+from pipeline.ingest.source import Source
 from pipeline.model import Plan
 from pipeline.settings import Settings
 
@@ -50,11 +51,13 @@ def find_entities(input_dir: Path) -> list[Entity]:
 
 @dataclass(frozen=True)
 class EntityInputs:
-    """An entity's validated plan, report settings and seguimiento."""
+    """An entity's validated plan, report settings and seguimiento, and the files they were parsed
+    from (plan.yaml, the seguimiento, configuracion.yaml if there is one), as they were read."""
 
     plan: Plan
     settings: Settings
     execution: Execution
+    sources: tuple[Source, ...] = ()
 
 
 def load_inputs(folder: Path) -> EntityInputs:
@@ -72,9 +75,10 @@ def load_inputs(folder: Path) -> EntityInputs:
             errors.append(error)
             return None
 
-    plan = attempt(lambda: load_plan(folder))
-    settings = attempt(lambda: load_settings(folder))
+    plan, plan_source = attempt(lambda: read_plan(folder)) or (None, None)
+    settings, settings_source = attempt(lambda: read_settings(folder)) or (None, None)
     execution = attempt(lambda: load_execution(folder, plan))
     if errors:
         raise InputError.combine(folder, errors)
-    return EntityInputs(plan, settings, execution)
+    sources = tuple(s for s in (plan_source, execution.source, settings_source) if s is not None)
+    return EntityInputs(plan, settings, execution, sources)
