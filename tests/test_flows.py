@@ -785,3 +785,18 @@ def test_the_manifest_hashes_the_bytes_that_were_read_not_the_files_on_disk_at_p
     manifest = _manifest(out / "secretaria-general" / "2024-T4")
     recorded = {Path(r["path"]).name: (r["sha256"], r["bytes"]) for r in manifest["inputs"]}
     assert recorded == {n: (hashlib.sha256(read[n]).hexdigest(), len(read[n])) for n in names}
+
+
+def test_a_yaml_bomb_fails_its_entity_fast_and_the_rest_of_the_batch_is_reported(tmp_path):
+    from tests.test_ingest_plan import billion_laughs
+
+    root = _batch(tmp_path / "inputs", ("alfa", "beta"))
+    with (root / "beta" / "plan.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(billion_laughs())
+    out = tmp_path / "outputs"
+    result = cli("--input", str(root), "--output", str(out), "--period", "2024-T2")
+    assert result.exit_code == 2, result.stderr
+    message = " ".join(result.stderr.split())
+    assert "Fallaron 1 de 2 entidades (beta)" in message and "alias" in message, message
+    _valid_set(out / "alfa" / "2024-T2")
+    assert not (out / "beta").exists()
