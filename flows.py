@@ -60,6 +60,7 @@ from pipeline.publish import (
     cut_lock,
     history_folder,
     input_record,
+    prune_history,
     manifest_bytes,
     publish,
     read_published,
@@ -71,7 +72,7 @@ from pipeline.report import Report, build_report
 from pipeline.run_log import hide_pipeline_tracebacks
 from pipeline.runtime import tune_gc
 from pipeline.service import QUARTERLY_CRON, RUNNERS
-from pipeline.settings import Email, Settings
+from pipeline.settings import Email, History, Settings
 from pipeline.summary import attainment_markdown
 from pipeline.tables import avance_table, objetivos_table
 
@@ -162,6 +163,14 @@ def read_inputs(entity: Entity, period: str | None, today: date | None = None) -
     )
 
 
+def _warn_text(entity: Entity, text: str) -> None:
+    PROGRESS.warning(text, extra={"entity": entity.slug})
+    try:
+        get_run_logger().warning(f"[{entity.slug}] {text}")
+    except MissingContextError:
+        pass
+
+
 def _warn(entity: Entity, problem: Problem) -> None:
     """A warning about the inputs, in the run's log (the command line and the manifest list them
     with the entity's results)."""
@@ -210,6 +219,7 @@ def publish_outputs(
     output_dir: Path,
     distribution: dict[str, Any],
     warnings: tuple[Problem, ...] = (),
+    retention: History = History(),
 ) -> Publication:
     manifest = manifest_bytes(
         entity={"slug": entity.slug, "name": plan.entity},
@@ -222,7 +232,12 @@ def publish_outputs(
     )
     target = output_dir / entity.slug / str(cut)
     history = history_folder(output_dir, entity.slug, str(cut))
-    return publish(target, [*artifacts, Artifact("manifest.json", manifest)], history)
+    publication = publish(target, [*artifacts, Artifact("manifest.json", manifest)], history)
+    try:
+        prune_history(history, retention.keep, retention.max_age_days)
+    except OSError as exc:  # the cut is published; an untidy history is not worth failing it
+        _warn_text(entity, f"No se pudieron borrar versiones antiguas del historial {history} ({exc.strerror or exc}).")
+    return publication
 
 
 def _warning_text(problem: Problem) -> str:
@@ -393,7 +408,7 @@ def report_entity(
     with cut_lock(target):  # one run at a time publishes, keeps history and distributes this cut
         _step(entity, f"Publicando en {target}")
         publication = step(publish_outputs)(
-            entity, plan, cut, sources, artifacts, output_dir, {"status": status}, inputs.warnings
+            entity, plan, cut, sources, artifacts, output_dir, {"status": status}, inputs.warnings, settings.history
         )
         if publication.kept:
             _step(entity, f"Los archivos anteriores del corte quedaron en {publication.kept}")

@@ -48,6 +48,7 @@ __all__ = [
     "replace_file",
     "cut_lock",
     "history_folder",
+    "prune_history",
     "read_published",
     "update_manifest",
 ]
@@ -216,6 +217,38 @@ def _keep(replaced: Path, history: Path) -> Path:
         _fsync_dir(history)
         return kept
     raise OSError(errno.EEXIST, "too many versions with the same time stamp", str(history))
+
+
+def _version_order(folder: Path) -> tuple[str, int, str]:
+    """`20241015-060007` before `20241015-060007-2` before `20241015-060007-10`."""
+    stamp, _, suffix = folder.name.partition("-")[2].partition("-")
+    return (folder.name.partition("-")[0] + stamp, int(suffix) if suffix.isdigit() else 1, folder.name)
+
+
+def prune_history(history: Path, keep: int, max_age_days: float | None = None, now: float | None = None) -> list[Path]:
+    """Delete the versions in a cut's history folder beyond the `keep` newest, and those whose
+    files are older than `max_age_days`; the newest version always stays. Returns what went.
+
+    Versions are ordered by their folder names (the time they were generated, see `_keep`) and
+    aged by the folder's modification time (when their files were written). Only folders inside
+    `history` are touched: the published set is elsewhere. Call it holding the cut's lock.
+    """
+    if keep < 1:
+        raise ValueError(f"keep must be at least 1, not {keep}")
+    try:
+        versions = sorted((p for p in history.iterdir() if p.is_dir() and not p.is_symlink()), key=_version_order)
+    except FileNotFoundError:
+        return []
+    now = time.time() if now is None else now
+    newest_first = versions[::-1]
+    removed = []
+    for n, version in enumerate(newest_first):
+        too_many = n >= keep
+        too_old = n > 0 and max_age_days is not None and now - version.stat().st_mtime > max_age_days * 86400
+        if too_many or too_old:
+            shutil.rmtree(version)
+            removed.append(version)
+    return removed
 
 
 def publish(target: Path, artifacts: Sequence[Artifact], history: Path | None = None) -> Publication:

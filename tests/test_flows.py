@@ -800,3 +800,20 @@ def test_a_yaml_bomb_fails_its_entity_fast_and_the_rest_of_the_batch_is_reported
     assert "Fallaron 1 de 2 entidades (beta)" in message and "alias" in message, message
     _valid_set(out / "alfa" / "2024-T2")
     assert not (out / "beta").exists()
+
+
+def test_publishing_prunes_the_cut_s_history_to_its_retention(tmp_path, sample_plan):
+    from pipeline.ingest import Entity
+    from pipeline.periods import parse_period
+    from pipeline.publish import Artifact
+    from pipeline.settings import History
+
+    entity, out, cut = Entity("e", tmp_path / "in"), tmp_path / "outputs", parse_period("2024-T2")
+    for n in range(4):
+        flows.publish_outputs.fn(
+            entity, sample_plan, cut, [], [Artifact("a.csv", str(n).encode())], out, {"status": "skipped"},
+            retention=History(keep=2),
+        )
+    kept = sorted((out / ".historial" / "e" / "2024-T2").iterdir())
+    assert [(p / "a.csv").read_bytes() for p in kept] == [b"1", b"2"]
+    assert (out / "e" / "2024-T2" / "a.csv").read_bytes() == b"3"

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from pipeline.ingest.source import Source
 from pipeline.ingest.yaml_source import read_yaml, validate
-from pipeline.settings import THEME_COLORS, Band, Distribution, Email, Settings, Theme, TrafficLight, TrafficLightBands
+from pipeline.settings import THEME_COLORS, Band, Distribution, Email, History, Settings, Theme, TrafficLight, TrafficLightBands
 
 __all__ = ["load_settings", "read_settings", "SETTINGS_FILE"]
 
@@ -109,10 +109,16 @@ class DistributionIn(_Strict):
     avisos: list[Address] = Field(default_factory=list)
 
 
+class HistoryIn(_Strict):
+    conservar: int = Field(ge=1)
+    dias: int | None = Field(default=None, ge=1)
+
+
 class SettingsIn(_Strict):
     semaforo: TrafficLightIn
     tema: ThemeIn
     distribucion: DistributionIn
+    historial: HistoryIn
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -146,6 +152,7 @@ def _to_settings(model: SettingsIn) -> Settings:
             pdf_file=theme.archivo_pdf,
         ),
         distribution=_to_distribution(model.distribucion),
+        history=History(keep=model.historial.conservar, max_age_days=model.historial.dias),
     )
 
 
