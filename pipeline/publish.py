@@ -209,7 +209,10 @@ def _keep(replaced: Path, history: Path) -> Path:
     """Move a replaced folder into `history` under a name no earlier version uses."""
     history.mkdir(parents=True, exist_ok=True)
     stamp = _generated_stamp(replaced)
-    for n in range(1, 1000):
+    # After the highest number used for this stamp, not in a gap that pruning left: names order
+    # the versions (see `prune_history`).
+    used = [_version_order(p)[1] for p in history.glob(f"{stamp}*") if _version_order(p)[0] == stamp.replace("-", "")]
+    for n in range(max(used, default=0) + 1, 1000):
         kept = history / (stamp if n == 1 else f"{stamp}-{n}")
         if kept.exists():
             continue
