@@ -71,10 +71,12 @@ def _wait(api_url: str, timeout: float, process: subprocess.Popen | None = None)
     return False
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen, wait: bool = True) -> None:
     if process.poll() is not None:
         return
     os.killpg(process.pid, signal.SIGTERM)  # the server and the workers it started
+    if not wait:
+        return
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
@@ -174,8 +176,9 @@ class EmbeddedServer:
                 "Pruebe de nuevo, o inicie un servidor con `pei-report serve` y use PREFECT_API_URL."
             )
 
-    def stop(self) -> None:
-        _stop(self.process)
+    def stop(self, wait: bool = True) -> None:
+        """Stop the server; without `wait`, only tell it to stop (it then ends on its own)."""
+        _stop(self.process, wait)
 
 
 def boot_embedded_server() -> EmbeddedServer | None:
