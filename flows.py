@@ -48,7 +48,8 @@ from pipeline.distribution import (
     template_fields,
 )
 from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError, Problem
-from pipeline.ingest import Entity, Source, find_entities, load_inputs, load_settings
+from pipeline.ingest import Entity, find_entities, load_inputs, load_settings
+from pipeline.ingest.source import Source
 from pipeline.ingest.execution import reported_quarters
 from pipeline.model import Plan
 from pipeline.notices import FailedRun, reason, send_failure_notice

@@ -8,7 +8,6 @@ from pipeline.ingest.entities import Entity, EntityInputs, find_entities, load_i
 from pipeline.ingest.execution import Execution, find_execution_file, load_execution
 from pipeline.ingest.plan import load_plan
 from pipeline.ingest.settings import load_settings
-from pipeline.ingest.source import Source
 
 __all__ = [
     "Entity",
@@ -20,5 +19,4 @@ __all__ = [
     "load_inputs",
     "load_plan",
     "load_settings",
-    "Source",
 ]

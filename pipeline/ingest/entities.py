@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.ingest.execution import Execution, load_execution
-from pipeline.ingest.plan import PLAN_FILE, read_plan
-from pipeline.ingest.settings import read_settings
-from pipeline.ingest.source import Source
+from pipeline.ingest.plan import PLAN_FILE, load_plan
+from pipeline.ingest.settings import load_settings
+from pipeline.ingest.source import Source, recording
 from pipeline.model import Plan
 from pipeline.settings import Settings
 
@@ -75,10 +75,11 @@ def load_inputs(folder: Path) -> EntityInputs:
             errors.append(error)
             return None
 
-    plan, plan_source = attempt(lambda: read_plan(folder)) or (None, None)
-    settings, settings_source = attempt(lambda: read_settings(folder)) or (None, None)
-    execution = attempt(lambda: load_execution(folder, plan))
+    with recording() as read:  # the bytes each file was parsed from, for the manifest
+        plan = attempt(lambda: load_plan(folder))
+        settings = attempt(lambda: load_settings(folder))
+        execution = attempt(lambda: load_execution(folder, plan))
     if errors:
         raise InputError.combine(folder, errors)
-    sources = tuple(s for s in (plan_source, execution.source, settings_source) if s is not None)
+    sources = tuple(s for s in read if s.path.parent == folder)  # not the packaged defaults
     return EntityInputs(plan, settings, execution, sources)

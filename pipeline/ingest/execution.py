@@ -34,7 +34,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.errors import InputError, Problem
 from pipeline.formatting import number as shown_number
-from pipeline.ingest.source import Source, limit_hint, read_source, size_text
+from pipeline.ingest.source import limit_hint, read_source, size_text
 from pipeline.limits import MB, Limits, limits
 from pipeline.model import Plan, Unit
 from pipeline.numbers import NotANumber, parse_number
@@ -130,7 +130,6 @@ class RawTable:
     decimal: str | None  # the source's decimal mark when known (csv)
     header_row: int = 1
     warnings: tuple[Problem, ...] = ()
-    source: Source | None = None  # the bytes the cells were read from
 
     @property
     def letters(self) -> dict[str, str]:
@@ -152,7 +151,6 @@ class Execution:
     table: pd.DataFrame
     warnings: tuple[Problem, ...] = field(default=())
     suspect_fractions: tuple[str, ...] = ()  # porcentaje indicators whose values look like fractions
-    source: Source | None = None  # the bytes the table was read from (for the manifest)
 
 
 def find_execution_file(folder: Path) -> Path:
@@ -286,8 +284,7 @@ def _blank(value: object) -> bool:
 
 
 def _table(
-    path: Path, rows: list[tuple[int, list[object]]], sheet: str | None, decimal: str | None,
-    source: Source | None = None,
+    path: Path, rows: list[tuple[int, list[object]]], sheet: str | None, decimal: str | None
 ) -> RawTable:
     """The data rows under the header row, one column per field; unknown columns are warned about."""
     found = _find_header(rows)
@@ -315,7 +312,7 @@ def _table(
     named = {f: str(headings[pos]).strip() for f, pos in header.positions.items()}
     return RawTable(
         path, frame, dict(header.positions), named, sheet, decimal, header_row,
-        tuple(_unused_columns(path, header, header_row, data)), source,
+        tuple(_unused_columns(path, header, header_row, data)),
     )
 
 
@@ -490,7 +487,7 @@ def _formulas(path: Path, data: bytes, sheet_title: str, cells: set[tuple[int, i
         book.close()
 
 
-def _read_xlsx(path: Path, data: bytes, source: Source, bounds: Limits) -> RawTable:
+def _read_xlsx(path: Path, data: bytes, bounds: Limits) -> RawTable:
     _check_inflation(path, data, bounds)
     book = _open_workbook(path, data, data_only=True)
     try:
@@ -500,7 +497,7 @@ def _read_xlsx(path: Path, data: bytes, source: Source, bounds: Limits) -> RawTa
         book.close()
     if not rows:
         raise InputError.single(path, "una hoja vacía", "una fila de encabezados y una fila por trimestre reportado", sheet=title)
-    raw = _table(path, rows, title, None, source)
+    raw = _table(path, rows, title, None)
     # Empty cells may be formulas whose result was never saved: look them up in the formula text.
     field_at = {pos: f for f, pos in raw.positions.items()}
     empty = {(int(n), pos) for pos, f in field_at.items() for n, v in raw.frame[f].items() if v is None}
@@ -519,7 +516,7 @@ def _decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _read_csv(path: Path, data: bytes, source: Source, bounds: Limits) -> RawTable:
+def _read_csv(path: Path, data: bytes, bounds: Limits) -> RawTable:
     text = _decode(data)
     lines = [line for line in text.splitlines() if line.strip()]
     # The delimiter is the one the header row uses most (a title line above it may have none).
@@ -543,7 +540,7 @@ def _read_csv(path: Path, data: bytes, source: Source, bounds: Limits) -> RawTab
         raise InputError.single(path, f"un CSV mal formado ({exc})", "un CSV válido", row=reader.line_num) from exc
     if not rows:
         raise InputError.single(path, "un archivo vacío", "una fila de encabezados y una fila por trimestre reportado")
-    raw = _table(path, rows, None, decimal, source)
+    raw = _table(path, rows, None, decimal)
     width = len(next(cells for n, cells in rows if n == raw.header_row))
     extra = [
         Problem(
@@ -566,14 +563,14 @@ def read_execution(path: Path) -> RawTable:
     A file past the limits (`pipeline.limits`) is refused before its cells are read.
     """
     bounds = limits()
-    data, source = read_source(
+    data, _ = read_source(
         path, bounds.table_bytes, "table_bytes",
         "Un seguimiento ocupa unos cientos de kilobytes: revise que sea el archivo correcto y que no "
         "tenga hojas, imágenes o filas que no son del seguimiento.",
     )
     if path.suffix.lower() == ".xlsx":
-        return _read_xlsx(path, data, source, bounds)
-    return _read_csv(path, data, source, bounds)
+        return _read_xlsx(path, data, bounds)
+    return _read_csv(path, data, bounds)
 
 
 # --- cells --------------------------------------------------------------------------------------
@@ -776,8 +773,7 @@ def validate_execution(raw: RawTable, plan: Plan | None) -> Execution:
     fractions = dict(_fraction_warnings(raw, clean, plan)) if plan else {}
     warnings = [*raw.warnings, *fractions.values()]
     return Execution(
-        raw.path, clean, tuple(replace(w, file=raw.path, sheet=raw.sheet) for w in warnings), tuple(fractions),
-        raw.source,
+        raw.path, clean, tuple(replace(w, file=raw.path, sheet=raw.sheet) for w in warnings), tuple(fractions)
     )
 
 

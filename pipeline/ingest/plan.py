@@ -10,12 +10,11 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Dis
 
 from pipeline.errors import InputError, Problem
 from pipeline.formatting import number
-from pipeline.ingest.source import Source
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
 from pipeline.model import Aggregation, Annualization, Axis, Indicator, Objective, Plan, TargetReading, Unit
 from pipeline.numbers import NotANumber, parse_number
 
-__all__ = ["load_plan", "read_plan", "PLAN_FILE"]
+__all__ = ["load_plan", "PLAN_FILE"]
 
 PLAN_FILE = "plan.yaml"
 
@@ -348,14 +347,9 @@ def _to_plan(plan: PlanIn) -> Plan:
 
 def load_plan(folder: Path) -> Plan:
     """Read `folder/plan.yaml`; any problem raises one `InputError` naming file and line."""
-    return read_plan(folder)[0]
-
-
-def read_plan(folder: Path) -> tuple[Plan, Source]:
-    """`load_plan`, with the `Source` of the bytes the plan was parsed from."""
     doc = read_yaml(folder / PLAN_FILE, what="el plan de la entidad (plan.yaml)")
     plan_in = validate(PlanIn, doc)
     problems = _reference_problems(plan_in, doc)
     if problems:
         raise InputError(doc.path, sorted(problems, key=lambda p: p.row or 0))
-    return _to_plan(plan_in), doc.source
+    return _to_plan(plan_in)

@@ -8,11 +8,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from pipeline.ingest.source import Source
 from pipeline.ingest.yaml_source import read_yaml, validate
 from pipeline.settings import THEME_COLORS, Band, Distribution, Email, History, Settings, Theme, TrafficLight, TrafficLightBands
 
-__all__ = ["load_settings", "read_settings", "SETTINGS_FILE"]
+__all__ = ["load_settings", "SETTINGS_FILE"]
 
 SETTINGS_FILE = "configuracion.yaml"
 
@@ -176,18 +175,11 @@ def _to_distribution(model: DistributionIn) -> Distribution:
 
 def load_settings(entity_folder: Path | None = None) -> Settings:
     """The packaged defaults, with `entity_folder/configuracion.yaml` laid over them if present."""
-    return read_settings(entity_folder)[0]
-
-
-def read_settings(entity_folder: Path | None = None) -> tuple[Settings, Source | None]:
-    """`load_settings`, with the `Source` of the entity's configuracion.yaml (None without one)."""
-    source = None
     with resources.as_file(resources.files("pipeline") / "defaults" / SETTINGS_FILE) as path:
         doc = read_yaml(path, what="la configuración por defecto")
     override = entity_folder / SETTINGS_FILE if entity_folder is not None else None
     if override is not None and override.exists():
         user = read_yaml(override, what="la configuración del reporte")
-        source = user.source
         # Errors then point at the entity's file, where the user can fix them.
         doc = user.with_data(_merge(doc.data, user.data))
-    return _to_settings(validate(SettingsIn, doc)), source
+    return _to_settings(validate(SettingsIn, doc))

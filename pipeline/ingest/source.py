@@ -1,14 +1,17 @@
 """An input file read once: its bytes, bounded in size, and the sha256 of exactly those bytes.
 
 Every reader parses the bytes `read_source` returns (YAML from their text, a CSV from their
-decoding, an .xlsx from a `BytesIO`), and the manifest records the `Source` that came with them.
-A file replaced on disk while a run is under way therefore cannot be recorded next to outputs
-built from the file it replaced.
+decoding, an .xlsx from a `BytesIO`), and `recording()` collects the `Source` of each file read
+for the manifest. A file replaced on disk while a run is under way therefore cannot be recorded
+next to outputs built from the file it replaced.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +19,7 @@ from pipeline.errors import InputError
 from pipeline.formatting import number
 from pipeline.limits import ENVIRONMENT, MB
 
-__all__ = ["Source", "read_source", "size_text", "limit_hint"]
+__all__ = ["Source", "read_source", "recording", "size_text", "limit_hint"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,20 @@ class Source:
     path: Path
     size: int
     sha256: str
+
+
+_RECORDS: ContextVar[list[Source] | None] = ContextVar("pei_sources_read", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[list[Source]]:
+    """Collect the `Source` of every file `read_source` reads inside the block (in this thread)."""
+    records: list[Source] = []
+    token = _RECORDS.set(records)
+    try:
+        yield records
+    finally:
+        _RECORDS.reset(token)
 
 
 def size_text(size: int) -> str:
@@ -67,4 +84,8 @@ def read_source(path: Path, max_bytes: int, limit: str, advice: str) -> tuple[by
             f"a lo sumo {size_text(max_bytes)}",
             hint=f"{advice} {limit_hint(limit)}",
         )
-    return data, Source(path, len(data), hashlib.sha256(data).hexdigest())
+    source = Source(path, len(data), hashlib.sha256(data).hexdigest())
+    records = _RECORDS.get()
+    if records is not None:
+        records.append(source)
+    return data, source

@@ -19,7 +19,7 @@ from ruamel.yaml.nodes import CollectionNode, MappingNode
 
 from pipeline.errors import InputError, Problem
 from pipeline.formatting import number
-from pipeline.ingest.source import Source, limit_hint, read_source
+from pipeline.ingest.source import limit_hint, read_source
 from pipeline.limits import Limits, limits
 
 __all__ = ["YamlDocument", "read_yaml", "validate"]
@@ -29,17 +29,16 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class YamlDocument:
-    """A parsed YAML file: its plain data, where each part of it is, and the bytes it came from."""
+    """A parsed YAML file: its plain data and where each part of it is."""
 
-    def __init__(self, path: Path, root: Any, source: Source | None = None):
+    def __init__(self, path: Path, root: Any):
         self.path = path
         self._root = root
         self.data = _plain(root)
-        self.source = source
 
     def with_data(self, data: Any) -> YamlDocument:
         """The same file and positions, carrying `data` (e.g. merged with defaults)."""
-        doc = YamlDocument(self.path, self._root, self.source)
+        doc = YamlDocument(self.path, self._root)
         doc.data = data
         return doc
 
@@ -148,8 +147,7 @@ def _loader(bounds: Limits) -> YAML:
 def read_yaml(path: Path, *, what: str) -> YamlDocument:
     """Parse `path`; a missing, unreadable, malformed or too large file raises `InputError`.
 
-    The file is read once (its `Source` is kept with the document); a file past the size limit
-    is not parsed, and one whose aliases or nesting pass the limits is not built (see `Limits`).
+    The file is read once (see `pipeline.ingest.source`); a file past the size limit is not parsed, and one whose aliases or nesting pass the limits is not built (see `Limits`).
     """
     if not path.is_file():
         raise InputError.single(
@@ -159,7 +157,7 @@ def read_yaml(path: Path, *, what: str) -> YamlDocument:
             hint="Revise la carpeta indicada con --input.",
         )
     bounds = limits()
-    data, source = read_source(
+    data, _ = read_source(
         path, bounds.yaml_bytes, "yaml_bytes",
         "Un plan o una configuración ocupan unos pocos kilobytes: revise que sea el archivo correcto.",
     )
@@ -215,7 +213,7 @@ def read_yaml(path: Path, *, what: str) -> YamlDocument:
             "un archivo vacío" if root is None else "un documento que no es un conjunto de campos",
             f"{what}: campos de la forma «nombre: valor»",
         )
-    return YamlDocument(path, root, source)
+    return YamlDocument(path, root)
 
 
 def _show(value: Any) -> str:
