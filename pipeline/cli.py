@@ -233,8 +233,8 @@ def _run_settings(embedded):
 
 
 INTERRUPTED = (
-    "Ejecución interrumpida ({name}). Lo que no alcanzó a publicarse no se publicó: los resultados "
-    "anteriores de esos cortes quedaron como estaban. Vuelva a ejecutar el comando para generarlos."
+    "Ejecución interrumpida ({name}): los cortes que no alcanzaron a publicarse no cambiaron y "
+    "conservan sus resultados anteriores. Vuelva a ejecutar el comando para generarlos."
 )
 
 
@@ -252,7 +252,7 @@ def _stop_now(signum: int, log_file: Path, embedded) -> None:
     try:
         with log_file.open("a", encoding="utf-8") as handle:
             handle.write(f"{datetime.now():%Y-%m-%d %H:%M:%S} {text}\n")
-    except OSError:
+    except OSError:  # the message is on screen already; an unwritable log must not delay the exit
         pass
     for child in multiprocessing.active_children():  # a process pool's or a local Dask cluster's
         child.kill()
