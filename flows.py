@@ -52,6 +52,7 @@ from pipeline.distribution import (
 )
 from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError, Problem
 from pipeline.ingest import Entity, find_entities, load_inputs, load_settings
+from pipeline.ingest.source import Source
 from pipeline.ingest.execution import reported_quarters
 from pipeline.model import Plan
 from pipeline.notices import FailedRun, reason, send_failure_notice
@@ -61,8 +62,9 @@ from pipeline.publish import (
     Publication,
     csv_bytes,
     cut_lock,
-    file_record,
     history_folder,
+    input_record,
+    prune_history,
     manifest_bytes,
     publish,
     read_published,
@@ -75,7 +77,7 @@ from pipeline.report import Report, build_report
 from pipeline.run_log import hide_pipeline_tracebacks
 from pipeline.runtime import tune_gc
 from pipeline.service import QUARTERLY_CRON, RUNNERS
-from pipeline.settings import Email, Settings
+from pipeline.settings import Email, History, Settings
 from pipeline.summary import attainment_markdown
 from pipeline.tables import avance_table, objetivos_table
 
@@ -136,6 +138,7 @@ class Inputs:
     cut: Cut
     warnings: tuple[Problem, ...] = ()
     suspect_fractions: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()  # the input files as they were read, for the manifest
 
 
 @task(name="Leer y validar plan, configuración y seguimiento", cache_policy=NO_CACHE)
@@ -160,7 +163,18 @@ def read_inputs(entity: Entity, period: str | None, today: date | None = None) -
     check_cut(cut, plan.period)
     for warning in read.warnings:
         _warn(entity, warning)
-    return Inputs(plan, read.settings, execution.path, execution.table, cut, read.warnings, execution.suspect_fractions)
+    return Inputs(
+        plan, read.settings, execution.path, execution.table, cut, read.warnings, execution.suspect_fractions,
+        read.sources,
+    )
+
+
+def _warn_text(entity: Entity, text: str) -> None:
+    PROGRESS.warning(text, extra={"entity": entity.slug})
+    try:
+        get_run_logger().warning(f"[{entity.slug}] {text}")
+    except MissingContextError:
+        pass
 
 
 def _warn(entity: Entity, problem: Problem) -> None:
@@ -206,24 +220,30 @@ def publish_outputs(
     entity: Entity,
     plan: Plan,
     cut: Cut,
-    sources: list[Path],
+    sources: list[Source],
     artifacts: list[Artifact],
     output_dir: Path,
     distribution: dict[str, Any],
     warnings: tuple[Problem, ...] = (),
+    retention: History = History(),
 ) -> Publication:
     manifest = manifest_bytes(
         entity={"slug": entity.slug, "name": plan.entity},
         period=str(cut),
         generated_at=_now(),
-        inputs=[file_record(p, Path.cwd()) for p in sources if p.exists()],
+        inputs=[input_record(s.path, s.size, s.sha256, Path.cwd()) for s in sources],
         outputs=artifacts,
         versions=versions(),
         extra={"distribution": distribution, "warnings": [_warning_record(w) for w in warnings]},
     )
     target = output_dir / entity.slug / str(cut)
     history = history_folder(output_dir, entity.slug, str(cut))
-    return publish(target, [*artifacts, Artifact("manifest.json", manifest)], history)
+    publication = publish(target, [*artifacts, Artifact("manifest.json", manifest)], history)
+    try:
+        prune_history(history, retention.keep, retention.max_age_days)
+    except OSError as exc:  # the cut is published; an untidy history is not worth failing it
+        _warn_text(entity, f"No se pudieron borrar versiones antiguas del historial {history} ({exc.strerror or exc}).")
+    return publication
 
 
 def _warning_text(problem: Problem) -> str:
@@ -393,13 +413,13 @@ def report_entity(
     pdf = step(render_pdf_file)(computed.report, pdf_name, [t for t in tables if t.name == "avance.csv"])
     artifacts = [deck, pdf, *tables]
     target = output_dir / entity.slug / str(cut)
-    sources = [entity.folder / "plan.yaml", inputs.source, entity.folder / "configuracion.yaml"]
+    sources = list(inputs.sources)
     will_distribute = distribute and settings.distribution.active
     status = "pending" if will_distribute else ("skipped" if settings.distribution.active else "not_configured")
     with cut_lock(target):  # one run at a time publishes, keeps history and distributes this cut
         _step(entity, f"Publicando en {target}")
         publication = step(publish_outputs)(
-            entity, plan, cut, sources, artifacts, output_dir, {"status": status}, inputs.warnings
+            entity, plan, cut, sources, artifacts, output_dir, {"status": status}, inputs.warnings, settings.history
         )
         if publication.kept:
             _step(entity, f"Los archivos anteriores del corte quedaron en {publication.kept}")

@@ -101,9 +101,9 @@ def _rows_text(rows: list[int], label: str) -> str:
     return f"{label if len(rows) == 1 else plural} {text}"
 
 
-def _grouped(problems: list[Problem]) -> list[str]:
-    """Problems as screen lines: those that say the same thing about one column share a line
-    that names every row and every value found."""
+def _grouped(problems: list[Problem]) -> list[tuple[str, int]]:
+    """Problems as screen lines, each with how many problems it tells: those that say the same
+    thing about one column share a line that names every row and the first values found."""
     def key(p: Problem) -> tuple:
         return (p.column, p.column_letter, p.expected, p.hint, p.row_label) if p.row is not None else (id(p),)
 
@@ -114,34 +114,58 @@ def _grouped(problems: list[Problem]) -> list[str]:
     for p in problems:  # in the problems' order; a group where its first member stands
         members = groups[key(p)]
         if len(members) < GROUP_FROM:
-            lines.append(p.line())
+            lines.append((p.line(), 1))
             continue
         if key(p) in shown:
             continue
         shown.add(key(p))
         first = members[0]
         found = list(dict.fromkeys(m.found for m in members))
+        values = ", ".join(found[:FOUND_SHOWN])
+        if len(found) > FOUND_SHOWN:
+            values += f" y {_count(len(found) - FOUND_SHOWN)} valores más"
         where = _rows_text([m.row for m in members if m.row is not None], first.row_label)
         if first.column is not None:
             where += f", {first._column()}"
         verb = "se encontraron" if len(found) > 1 else found_verb(found[0])
-        text = f"{where} ({len(members)} celdas): {verb} {', '.join(found)}; se esperaba {first.expected}."
+        text = f"{where} ({len(members)} celdas): {verb} {values}; se esperaba {first.expected}."
         if first.hint:
             text += f" {first.hint}"
-        lines.append(text)
+        lines.append((text, len(members)))
     return lines
+
+
+def _count(n: int) -> str:
+    """`199.995`: thousands with dots, as the rest of the Spanish text."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _screen(problems: list[Problem]) -> list[str]:
+    """The screen's lines: alike problems grouped, and at most `SCREEN_LINES` of them."""
+    lines = _grouped(problems)
+    if len(lines) <= SCREEN_LINES:
+        return [text for text, _ in lines]
+    hidden = sum(n for _, n in lines[SCREEN_LINES - 1 :])
+    return [text for text, _ in lines[: SCREEN_LINES - 1]] + [
+        f"... y {_count(hidden)} problemas más: el registro detallado los tiene todos."
+    ]
 
 
 # From this many problems saying the same thing about one column, the screen shows them as one line.
 GROUP_FROM = 4
+# A grouped line shows this many of the values found; the log has every one.
+FOUND_SHOWN = 30
+# The screen (and the Prefect UI) shows at most this many lines per file; the log has every problem.
+SCREEN_LINES = 50
 
 
 @dataclass(eq=False)  # exceptions compare and hash by identity
 class InputError(PipelineError):
     """An input file is missing, unreadable or invalid; the message names the file and the place.
 
-    Every problem found is kept and shown: `str()` groups alike problems for the screen and the
-    Prefect UI, `detailed()` lists them one per line for the log.
+    Every problem found is kept: `str()` groups alike problems for the screen and the Prefect UI
+    and shows at most `SCREEN_LINES` lines per file (so 200 000 problems make a short message),
+    `detailed()` lists every one of them, one per line, for the log.
     """
 
     file: Path | str
@@ -155,6 +179,11 @@ class InputError(PipelineError):
         # Exceptions pickle through their args; keep the fields so the error survives a
         # trip through a process or Dask task runner.
         return (type(self), (self.file, self.problems, self.sheet))
+
+    def __repr__(self) -> str:
+        # Prefect logs a failed task's exception by its repr: keep it one short line.
+        count = "1 problema" if len(self.problems) == 1 else f"{_count(len(self.problems))} problemas"
+        return f"{type(self).__name__}({str(self.file)!r}, {count})"
 
     @classmethod
     def single(
@@ -186,8 +215,12 @@ class InputError(PipelineError):
 
     def _sections(self) -> list[tuple[str, list[Problem]]]:
         sections: dict[str, list[Problem]] = {}
-        for p in self.located():
-            sections.setdefault(p.place(), []).append(p)
+        places: dict[tuple, str] = {}  # one file-system check per file, not per problem
+        for p in self.problems:
+            where = (p.file or self.file, p.sheet or self.sheet)
+            if where not in places:
+                places[where] = _place(*where)
+            sections.setdefault(places[where], []).append(p)
         return list(sections.items())
 
     def _text(self, lines_of) -> str:
@@ -207,7 +240,7 @@ class InputError(PipelineError):
         return "\n".join(out)
 
     def __str__(self) -> str:
-        return self._text(_grouped)
+        return self._text(_screen)
 
     def detailed(self) -> str:
         """Every problem on a line of its own (for the log)."""

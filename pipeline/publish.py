@@ -42,11 +42,13 @@ __all__ = [
     "Publication",
     "csv_bytes",
     "file_record",
+    "input_record",
     "manifest_bytes",
     "publish",
     "replace_file",
     "cut_lock",
     "history_folder",
+    "prune_history",
     "read_published",
     "update_manifest",
 ]
@@ -116,13 +118,19 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def file_record(path: Path, base: Path | None = None) -> dict[str, object]:
     """Path (relative to `base` when inside it), size and sha256 of a file on disk."""
     data = path.read_bytes()
+    return input_record(path, len(data), hashlib.sha256(data).hexdigest(), base)
+
+
+def input_record(path: Path, size: int, sha256: str, base: Path | None = None) -> dict[str, object]:
+    """The manifest's record of an input: path (relative to `base` when inside it), and the size
+    and sha256 of the bytes that were read from it (not of what the file holds now)."""
     shown = path.resolve()
     if base is not None:
         try:
             shown = shown.relative_to(base.resolve())
         except ValueError:
             pass
-    return {"path": shown.as_posix(), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    return {"path": shown.as_posix(), "bytes": size, "sha256": sha256}
 
 
 def manifest_bytes(
@@ -224,7 +232,10 @@ def _keep(replaced: Path, history: Path) -> Path:
     """Move a replaced folder into `history` under a name no earlier version uses."""
     history.mkdir(parents=True, exist_ok=True)
     stamp = _generated_stamp(replaced)
-    for n in range(1, 1000):
+    # After the highest number used for this stamp, not in a gap that pruning left: names order
+    # the versions (see `prune_history`).
+    used = [_version_order(p)[1] for p in history.glob(f"{stamp}*") if _version_order(p)[0] == stamp.replace("-", "")]
+    for n in range(max(used, default=0) + 1, 1000):
         kept = history / (stamp if n == 1 else f"{stamp}-{n}")
         if kept.exists():
             continue
@@ -232,6 +243,38 @@ def _keep(replaced: Path, history: Path) -> Path:
         _fsync_dir(history)
         return kept
     raise OSError(errno.EEXIST, "too many versions with the same time stamp", str(history))
+
+
+def _version_order(folder: Path) -> tuple[str, int, str]:
+    """`20241015-060007` before `20241015-060007-2` before `20241015-060007-10`."""
+    stamp, _, suffix = folder.name.partition("-")[2].partition("-")
+    return (folder.name.partition("-")[0] + stamp, int(suffix) if suffix.isdigit() else 1, folder.name)
+
+
+def prune_history(history: Path, keep: int, max_age_days: float | None = None, now: float | None = None) -> list[Path]:
+    """Delete the versions in a cut's history folder beyond the `keep` newest, and those whose
+    files are older than `max_age_days`; the newest version always stays. Returns what went.
+
+    Versions are ordered by their folder names (the time they were generated, see `_keep`) and
+    aged by the folder's modification time (when their files were written). Only folders inside
+    `history` are touched: the published set is elsewhere. Call it holding the cut's lock.
+    """
+    if keep < 1:
+        raise ValueError(f"keep must be at least 1, not {keep}")
+    try:
+        versions = sorted((p for p in history.iterdir() if p.is_dir() and not p.is_symlink()), key=_version_order)
+    except FileNotFoundError:
+        return []
+    now = time.time() if now is None else now
+    newest_first = versions[::-1]
+    removed = []
+    for n, version in enumerate(newest_first):
+        too_many = n >= keep
+        too_old = n > 0 and max_age_days is not None and now - version.stat().st_mtime > max_age_days * 86400
+        if too_many or too_old:
+            shutil.rmtree(version)
+            removed.append(version)
+    return removed
 
 
 def publish(target: Path, artifacts: Sequence[Artifact], history: Path | None = None) -> Publication:

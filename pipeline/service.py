@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline import lifeline
 from pipeline.errors import PipelineError
 
 __all__ = [
@@ -70,10 +71,12 @@ def _wait(api_url: str, timeout: float, process: subprocess.Popen | None = None)
     return False
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen, wait: bool = True) -> None:
     if process.poll() is not None:
         return
     os.killpg(process.pid, signal.SIGTERM)  # the server and the workers it started
+    if not wait:
+        return
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
@@ -104,7 +107,8 @@ def prefect_server(
     With `api_url`, that server must answer. Without it, a server already answering on
     127.0.0.1:`port` is used as it is; otherwise `prefect server start` is started there, its
     output going to `log_file` and its environment `env` (default: this process's) with the
-    port its UI needs (see `server_environment`), and stopped on leaving.
+    port its UI needs (see `server_environment`), and stopped on leaving, or when this process
+    dies, however it dies (see `pipeline.lifeline`).
     """
     if api_url:
         if not _wait(api_url, 15.0):
@@ -121,7 +125,7 @@ def prefect_server(
     prefect = Path(sys.executable).with_name("prefect")
     with open(log_file, "ab") as log:
         process = subprocess.Popen(
-            [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            lifeline.command([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)]),
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -151,10 +155,13 @@ class EmbeddedServer:
         # that it boots while this process imports instead of after.
         env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
         env.pop("PREFECT_API_URL", None)
+        # Under a lifeline: the server stops with this process even when it is killed (SIGKILL).
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent), "--factory",
-             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "error", "--lifespan", "on"],
+            lifeline.command(
+                [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent), "--factory",
+                 "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+                 "--log-level", "error", "--lifespan", "on"]
+            ),
             env=env, stdin=subprocess.DEVNULL, start_new_session=True,
         )
         # Stopped at exit, and registered before Prefect's log and event workers start, so that
@@ -169,8 +176,9 @@ class EmbeddedServer:
                 "Pruebe de nuevo, o inicie un servidor con `pei-report serve` y use PREFECT_API_URL."
             )
 
-    def stop(self) -> None:
-        _stop(self.process)
+    def stop(self, wait: bool = True) -> None:
+        """Stop the server; without `wait`, only tell it to stop (it then ends on its own)."""
+        _stop(self.process, wait)
 
 
 def boot_embedded_server() -> EmbeddedServer | None:

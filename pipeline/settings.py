@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline.placeholders import fill
 
 __all__ = [
-    "TrafficLight", "Band", "TrafficLightBands", "Theme", "Email", "Distribution", "Settings",
+    "TrafficLight", "Band", "TrafficLightBands", "Theme", "Email", "Distribution", "History", "Settings",
     "PUBLICATION_ROOT_ENV", "publication_root",
 ]
 
@@ -160,12 +160,23 @@ class Distribution:
 
 
 @dataclass(frozen=True)
+class History:
+    """How many replaced versions of a cut `outputs/.historial` keeps: the `keep` newest (at
+    least 1), and of those only the ones younger than `max_age_days` (None: any age) besides the
+    newest, which always stays. The published set itself is never in the history."""
+
+    keep: int = 20
+    max_age_days: int | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything about a report that is configuration rather than data."""
 
     bands: TrafficLightBands
     theme: Theme
     distribution: Distribution = Distribution()
+    history: History = History()
 
 
 PUBLICATION_ROOT_ENV = "PEI_PUBLICATION_ROOT"

@@ -62,3 +62,15 @@ def test_the_verb_agrees_with_what_was_found():
     assert "(4 celdas): se encontraron «x2», «x3», «x4», «x5»;" in str(grouped)
     same = InputError("s.csv", [Problem("«N/A»", "un número", row=n, column="valor") for n in range(2, 6)])
     assert "(4 celdas): se encontró «N/A»;" in str(same)
+
+
+def test_a_huge_error_shows_a_bounded_message_and_logs_every_problem():
+    problems = [Problem(f"«x{n}»", "un número", row=n, column="valor") for n in range(2, 200_002)]
+    problems += [Problem(f"«{n}»", f"un año en la columna {n}", row=n, column=f"c{n}") for n in range(2, 2_002)]
+    error = InputError("s.csv", problems)
+    screen = str(error)
+    assert len(screen) < 20_000
+    assert ", ".join(f"«x{n}»" for n in range(2, 32)) + " y 199.970 valores más;" in screen
+    assert "... y 1.952 problemas más: el registro detallado los tiene todos." in screen
+    assert len(error.detailed().splitlines()) == 1 + len(problems)
+    assert len(repr(error)) < 300 and "202.000 problemas" in repr(error)

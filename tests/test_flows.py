@@ -959,3 +959,57 @@ def test_an_interrupted_distribution_that_fails_again_fails_the_run_with_the_res
     assert _squeezed("Los reportes de secretaria-general al corte 2024-T4 quedaron publicados") in screen
     assert _squeezed("pei-report resend --entity secretaria-general --period 2024-T4") in screen
     assert _manifest(interrupted)["distribution"]["status"] == "failed"  # reported now, not retried again
+
+
+def test_the_manifest_hashes_the_bytes_that_were_read_not_the_files_on_disk_at_publishing(
+    tmp_path, sample_copy, monkeypatch
+):
+    names = ("plan.yaml", "seguimiento.xlsx", "configuracion.yaml")
+    read = {n: (sample_copy / n).read_bytes() for n in names}
+    render_pdf = flows.render_pdf
+
+    def replace_inputs_then_render(*args, **kwargs):
+        # Someone saves new inputs while the run is rendering what it read.
+        for name in names:
+            (sample_copy / name).write_bytes(read[name] + b"\n# guardado de nuevo durante la ejecucion\n")
+        return render_pdf(*args, **kwargs)
+
+    monkeypatch.setattr(flows, "render_pdf", replace_inputs_then_render)
+    out = tmp_path / "outputs"
+    result = cli("--input", str(sample_copy), "--output", str(out), "--no-distribute")
+    assert result.exit_code == 0, result.stderr
+    manifest = _manifest(out / "secretaria-general" / "2024-T4")
+    recorded = {Path(r["path"]).name: (r["sha256"], r["bytes"]) for r in manifest["inputs"]}
+    assert recorded == {n: (hashlib.sha256(read[n]).hexdigest(), len(read[n])) for n in names}
+
+
+def test_a_yaml_bomb_fails_its_entity_fast_and_the_rest_of_the_batch_is_reported(tmp_path):
+    from tests.test_ingest_plan import billion_laughs
+
+    root = _batch(tmp_path / "inputs", ("alfa", "beta"))
+    with (root / "beta" / "plan.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(billion_laughs())
+    out = tmp_path / "outputs"
+    result = cli("--input", str(root), "--output", str(out), "--period", "2024-T2")
+    assert result.exit_code == 2, result.stderr
+    message = " ".join(result.stderr.split())
+    assert "Fallaron 1 de 2 entidades (beta)" in message and "alias" in message, message
+    _valid_set(out / "alfa" / "2024-T2")
+    assert not (out / "beta").exists()
+
+
+def test_publishing_prunes_the_cut_s_history_to_its_retention(tmp_path, sample_plan):
+    from pipeline.ingest import Entity
+    from pipeline.periods import parse_period
+    from pipeline.publish import Artifact
+    from pipeline.settings import History
+
+    entity, out, cut = Entity("e", tmp_path / "in"), tmp_path / "outputs", parse_period("2024-T2")
+    for n in range(4):
+        flows.publish_outputs.fn(
+            entity, sample_plan, cut, [], [Artifact("a.csv", str(n).encode())], out, {"status": "skipped"},
+            retention=History(keep=2),
+        )
+    kept = sorted((out / ".historial" / "e" / "2024-T2").iterdir())
+    assert [(p / "a.csv").read_bytes() for p in kept] == [b"1", b"2"]
+    assert (out / "e" / "2024-T2" / "a.csv").read_bytes() == b"3"

@@ -431,3 +431,74 @@ def test_comment_characters_the_font_cannot_draw_are_warned_about_with_row(tmp_p
     (warning,) = [w for w in execution.warnings if "Open Sans" in w.found]
     assert (warning.row, warning.column, warning.column_letter) == (5, "comentario", "E")
     assert "U+1F44D" in warning.found and "U+062A" in warning.found
+
+
+# --- limits: a seguimiento too large, or one that inflates when unzipped, is refused unread ----
+
+
+def _add_part(xlsx: Path, name: str, size: int) -> None:
+    """Add to a workbook a part of `size` spaces, which deflate compresses about a thousandfold."""
+    import zipfile
+
+    chunk = b" " * (1024 * 1024)
+    with zipfile.ZipFile(xlsx, "a", compression=zipfile.ZIP_DEFLATED) as book:
+        with book.open(name, "w", force_zip64=True) as part:
+            for _ in range(size // len(chunk)):
+                part.write(chunk)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_opened(tmp_path, sample_plan):
+    path = write_xlsx(tmp_path, GOOD)
+    _add_part(path, "xl/media/relleno.xml", 150 * 1024 * 1024)
+    assert path.stat().st_size < 1024 * 1024
+    message = str(_error(tmp_path, sample_plan))
+    assert "seguimiento.xlsx" in message and "al descomprimirse ocupa 150 MB" in message, message
+    assert "a lo sumo 100 MB" in message and "PEI_MAX_XLSX_UNCOMPRESSED_BYTES" in message
+
+
+def test_a_part_compressed_a_thousandfold_is_refused(tmp_path, sample_plan):
+    path = write_xlsx(tmp_path, GOOD)
+    _add_part(path, "xl/media/relleno.xml", 20 * 1024 * 1024)
+    message = str(_error(tmp_path, sample_plan))
+    assert "«xl/media/relleno.xml»" in message and "comprimida" in message and "a lo sumo 100 a 1" in message, message
+
+
+def test_a_seguimiento_too_large_is_refused_unread(tmp_path, sample_plan, monkeypatch):
+    monkeypatch.setenv("PEI_MAX_TABLE_BYTES", "1000")
+    write_csv(tmp_path, "indicador,anio,trimestre,valor\n" + "IS-545,2024,1,5\n" * 100)
+    message = str(_error(tmp_path, sample_plan))
+    assert "un archivo de 1,6 KB" in message and "a lo sumo 1000 bytes" in message, message
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_too_many_rows_are_refused(tmp_path, sample_plan, monkeypatch, kind):
+    monkeypatch.setenv("PEI_MAX_TABLE_ROWS", "50")
+    rows = [["IS-545", 2024, 1, n] for n in range(60)]
+    if kind == "csv":
+        write_csv(tmp_path, "indicador,anio,trimestre,valor\n" + "".join(f"{','.join(map(str, r))}\n" for r in rows))
+    else:
+        write_xlsx(tmp_path, rows)
+    message = str(_error(tmp_path, sample_plan))
+    assert "más de 50 filas" in message and "a lo sumo 50 filas" in message and "PEI_MAX_TABLE_ROWS" in message, message
+
+
+def test_a_sheet_whose_used_range_is_too_large_is_refused(tmp_path, sample_plan, monkeypatch):
+    monkeypatch.setenv("PEI_MAX_TABLE_CELLS", "1000")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Seguimiento"
+    sheet.append(HEADER)
+    sheet.append(GOOD[0])
+    sheet["ZZ100"] = "x"  # a stray cell far away: the used range is 100 rows by 702 columns
+    book.save(tmp_path / "seguimiento.xlsx")
+    message = str(_error(tmp_path, sample_plan))
+    assert "A1:ZZ100" in message and "70.200 celdas" in message and "a lo sumo 1.000" in message, message
+
+
+def test_200_000_duplicate_rows_are_all_reported_and_the_screen_message_stays_short(tmp_path, sample_plan):
+    """Measured in the README's «Límites»: 6,4 s and 377 MB (the time is not asserted)."""
+    write_csv(tmp_path, "indicador,anio,trimestre,valor\n" + "IS-545,2024,1,5\n" * 200_001)
+    error = _error(tmp_path, sample_plan)
+    assert len(error.problems) == 200_000
+    assert "filas 3 a 200002" in str(error) and len(str(error)) < 2_000
+    assert len(error.detailed().splitlines()) == 1 + 200_000

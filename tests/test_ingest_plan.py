@@ -339,3 +339,44 @@ def test_characters_the_font_cannot_draw_are_warned_about_with_field_and_line(tm
     assert "indicadores[1] (id IS-321).etiqueta" in warning.found
     assert "«😀» (U+1F600)" in warning.found and "«中» (U+4E2D)" in warning.found and "Open Sans" in warning.found
     assert warning.sentence().startswith("se encontraron 3 caracteres")
+
+
+# --- limits: a plan that is too large, or grows when read, is refused before it is expanded ----
+
+
+def billion_laughs(levels: int = 9) -> str:
+    """The YAML bomb: each level lists the one above ten times, 10**levels strings in all."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for n in range(1, levels):
+        lines.append(f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_yaml_bomb_is_refused_before_it_expands(tmp_path):
+    message = _error(_write(tmp_path, _sample() + billion_laughs()))
+    assert str(tmp_path / "plan.yaml") in message
+    assert "alias" in message and "200.000" in message, message  # what was found, and the limit
+
+
+def test_too_many_aliases_are_refused(tmp_path):
+    text = _sample() + "base: &b x\nusos: [" + ", ".join(["*b"] * 1001) + "]\n"
+    message = _error(_write(tmp_path, text))
+    assert "más de 1.000 usos de alias" in message and "a lo sumo 1.000" in message, message
+
+
+def test_nesting_too_deep_is_refused(tmp_path):
+    message = _error(_write(tmp_path, _sample() + "hondo: " + "[" * 150 + "]" * 150 + "\n"))
+    assert "anidamiento" in message and "a lo sumo 100 niveles" in message, message
+
+
+def test_a_plan_too_large_is_refused_unread(tmp_path):
+    text = _sample() + "# " + "x" * (2 * 1024 * 1024) + "\n"
+    message = _error(_write(tmp_path, text))
+    assert "un archivo de 2 MB" in message and "a lo sumo 2 MB" in message, message
+    assert "PEI_MAX_YAML_BYTES" in message
+
+
+def test_the_yaml_limits_can_be_raised_from_the_environment(tmp_path, monkeypatch):
+    text = _sample() + "base: &b x\nusos: [" + ", ".join(["*b"] * 1001) + "]\n"
+    monkeypatch.setenv("PEI_MAX_YAML_ALIASES", "2000")
+    assert "campo desconocido «base»" in _error(_write(tmp_path, text))

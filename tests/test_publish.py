@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import threading
 import time
 from datetime import datetime, timezone
@@ -13,7 +14,16 @@ import pytest
 
 from pipeline import publish as publish_module
 from pipeline.errors import PublishError
-from pipeline.publish import Artifact, csv_bytes, cut_lock, history_folder, manifest_bytes, publish, replace_file
+from pipeline.publish import (
+    Artifact,
+    csv_bytes,
+    cut_lock,
+    history_folder,
+    manifest_bytes,
+    prune_history,
+    publish,
+    replace_file,
+)
 
 
 def _snapshot(folder):
@@ -229,3 +239,51 @@ def test_libreoffice_evaluates_none_of_the_hostile_cells(tmp_path):
     for cell, number in rows:
         assert cell.data_type == "s", f"{cell.value!r} became a formula"
         assert number.value == -1.5
+
+
+def _versions(history: Path, stamps: list[str], days_old: dict[str, float] | None = None) -> None:
+    import os
+    import time
+
+    for stamp in stamps:
+        (history / stamp).mkdir(parents=True)
+        (history / stamp / "a.csv").write_bytes(stamp.encode())
+        age = (days_old or {}).get(stamp, 0) * 86400
+        os.utime(history / stamp, (time.time() - age, time.time() - age))
+
+
+def test_history_keeps_the_newest_versions_of_a_cut(tmp_path):
+    history = tmp_path / ".historial" / "e" / "2024-T3"
+    stamps = [f"202410{d:02d}-060000" for d in range(1, 26)] + ["20241025-060000-2"]
+    _versions(history, stamps)
+    removed = prune_history(history, keep=20)
+    assert sorted(p.name for p in history.iterdir()) == sorted(stamps)[-20:]
+    assert sorted(p.name for p in removed) == sorted(stamps)[:6]
+
+
+def test_history_drops_versions_older_than_its_days_but_never_the_newest(tmp_path):
+    history = tmp_path / "historial"
+    _versions(history, ["20230101-000000", "20240101-000000", "20241001-000000"],
+              {"20230101-000000": 700, "20240101-000000": 400, "20241001-000000": 30})
+    prune_history(history, keep=20, max_age_days=365)
+    assert [p.name for p in history.iterdir()] == ["20241001-000000"]
+    prune_history(history, keep=20, max_age_days=1)
+    assert [p.name for p in history.iterdir()] == ["20241001-000000"]  # the newest stays
+
+
+def test_pruning_the_history_leaves_the_published_set_alone(tmp_path):
+    target = tmp_path / "e" / "2024-T3"
+    history = history_folder(tmp_path, "e", "2024-T3")
+    for n in range(4):
+        publish(target, [Artifact("a.csv", str(n).encode())], history)
+        prune_history(history, keep=1)
+    assert _snapshot(target) == {"a.csv": b"3"}
+    assert [_snapshot(p) for p in history.iterdir()] == [{"a.csv": b"2"}]
+    assert prune_history(tmp_path / "nothing-yet", keep=1) == []
+
+
+def test_history_orders_versions_of_the_same_second_by_their_number(tmp_path):
+    stamps = ["20241015-060007"] + [f"20241015-060007-{n}" for n in range(2, 12)]
+    _versions(tmp_path, stamps)
+    prune_history(tmp_path, keep=3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["20241015-060007-10", "20241015-060007-11", "20241015-060007-9"]

@@ -379,3 +379,84 @@ def test_a_run_killed_with_serve_is_marked_crashed_and_the_next_serve_completes_
                     serve.wait()
             api.close()
             smtp.stop()
+
+
+# --- a server never outlives the command that started it ------------------------------------
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every living process below `pid`, read from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z":
+                parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        out += children
+        todo += children
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _port_of(pids: list[int]) -> int | None:
+    for pid in pids:
+        try:
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"--port" in args:
+            return int(args[args.index(b"--port") + 1])
+    return None
+
+
+def _killed_leaves_no_server(command: list[str], tmp_path: Path, signum: int = signal.SIGKILL) -> float:
+    """Start `command`, wait until its Prefect server answers, kill the command alone with
+    `signum`; the server's processes must all end and its port stop answering. Returns the
+    seconds that took."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    with open(tmp_path / "command.log", "wb") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+    server: list[int] = []
+    try:
+        def serving():
+            pids = _descendants(process.pid)
+            port = _port_of(pids)
+            return (pids, port) if port and healthy(f"http://127.0.0.1:{port}/api") else None
+
+        server, port = _wait(serving, 120, "the server", process)
+        os.kill(process.pid, signum)
+        process.wait(timeout=30)
+        started = time.monotonic()
+        _wait(lambda: not any(_alive(p) for p in server) and not healthy(f"http://127.0.0.1:{port}/api", 0.5),
+              30, "the server to stop")
+        return time.monotonic() - started
+    finally:
+        for pid in [process.pid, *server]:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_embedded_server_goes_when_the_run_is_killed(tmp_path):
+    exe = str(Path(sys.executable).with_name("pei-report"))
+    _killed_leaves_no_server([exe, "run", "--input", str(SAMPLE), "--output", str(tmp_path / "o")], tmp_path)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_served_server_goes_when_serve_is_killed(tmp_path):
+    exe = str(Path(sys.executable).with_name("pei-report"))
+    command = [exe, "serve", "--input", str(SAMPLE.parent), "--output", str(tmp_path / "o"), "--port", str(free_port())]
+    _killed_leaves_no_server(command, tmp_path)

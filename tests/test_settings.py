@@ -226,3 +226,32 @@ def test_list_lengths_are_said_in_plain_spanish(tmp_path):
         load_settings(_settings_file(tmp_path, "semaforo:\n  bandas: []\n"))
     assert "se encontraron 0 elementos en «semaforo.bandas»; se esperaba al menos 1 elemento" in str(info.value)
     assert "más elementos" not in str(info.value)
+
+
+def test_a_yaml_bomb_in_the_configuration_is_refused(tmp_path):
+    from tests.test_ingest_plan import billion_laughs
+
+    (tmp_path / "configuracion.yaml").write_text(billion_laughs(), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_settings(tmp_path)
+    message = str(info.value)
+    assert str(tmp_path / "configuracion.yaml") in message and "alias" in message, message
+
+
+def test_history_retention_has_a_safe_default_and_can_be_set(tmp_path):
+    default = load_settings().history
+    assert (default.keep, default.max_age_days) == (20, None)
+    (tmp_path / "configuracion.yaml").write_text("historial:\n  conservar: 5\n  dias: 365\n", encoding="utf-8")
+    assert (load_settings(tmp_path).history.keep, load_settings(tmp_path).history.max_age_days) == (5, 365)
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("historial:\n  conservar: 0\n", "mayor o igual que 1"),
+    ("historial:\n  dias: -3\n", "mayor o igual que 1"),
+    ("historial:\n  guardar: 3\n", "campo desconocido «historial.guardar»"),
+])
+def test_history_retention_is_validated(tmp_path, text, fragment):
+    (tmp_path / "configuracion.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_settings(tmp_path)
+    assert fragment in str(info.value), str(info.value)

@@ -10,6 +10,7 @@ from pipeline.errors import InputError, Problem
 from pipeline.ingest.execution import Execution, load_execution
 from pipeline.ingest.plan import PLAN_FILE, read_plan
 from pipeline.ingest.settings import load_settings
+from pipeline.ingest.source import Source, recording
 from pipeline.model import Plan
 from pipeline.settings import Settings
 
@@ -73,13 +74,15 @@ def _named(entities: list[Entity], parent: Path) -> list[Entity]:
 
 @dataclass(frozen=True)
 class EntityInputs:
-    """An entity's validated plan, report settings and seguimiento, and the warnings about them
-    (the plan's, then the seguimiento's) that the run shows without stopping."""
+    """An entity's validated plan, report settings and seguimiento; the warnings about them (the
+    plan's, then the seguimiento's) that the run shows without stopping; and the files they were
+    parsed from (plan.yaml, the seguimiento, configuracion.yaml if there is one), as they were read."""
 
     plan: Plan
     settings: Settings
     execution: Execution
     plan_warnings: tuple[Problem, ...] = ()
+    sources: tuple[Source, ...] = ()
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -101,9 +104,11 @@ def load_inputs(folder: Path) -> EntityInputs:
             errors.append(error)
             return None
 
-    plan, plan_warnings = attempt(lambda: read_plan(folder)) or (None, ())
-    settings = attempt(lambda: load_settings(folder))
-    execution = attempt(lambda: load_execution(folder, plan))
+    with recording() as read:  # the bytes each file was parsed from, for the manifest
+        plan, plan_warnings = attempt(lambda: read_plan(folder)) or (None, ())
+        settings = attempt(lambda: load_settings(folder))
+        execution = attempt(lambda: load_execution(folder, plan))
     if errors:
         raise InputError.combine(folder, errors)
-    return EntityInputs(plan, settings, execution, plan_warnings)
+    sources = tuple(s for s in read if s.path.parent == folder)  # not the packaged defaults
+    return EntityInputs(plan, settings, execution, plan_warnings, sources)

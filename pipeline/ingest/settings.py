@@ -16,8 +16,8 @@ from pipeline.errors import InputError, Problem
 from pipeline.placeholders import fill, template_problem
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
 from pipeline.settings import (
-    PUBLICATION_ROOT_ENV, THEME_COLORS, Band, Distribution, Email, Settings, Theme, TrafficLight, TrafficLightBands,
-    publication_root,
+    PUBLICATION_ROOT_ENV, THEME_COLORS, Band, Distribution, Email, History, Settings, Theme, TrafficLight,
+    TrafficLightBands, publication_root,
 )
 
 __all__ = ["load_settings", "SETTINGS_FILE"]
@@ -150,10 +150,16 @@ class DistributionIn(_Strict):
     avisos: list[Address] = Field(default_factory=list)
 
 
+class HistoryIn(_Strict):
+    conservar: int = Field(ge=1)
+    dias: int | None = Field(default=None, ge=1)
+
+
 class SettingsIn(_Strict):
     semaforo: TrafficLightIn
     tema: ThemeIn
     distribucion: DistributionIn
+    historial: HistoryIn
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -187,6 +193,7 @@ def _to_settings(model: SettingsIn, folder_confined: bool = False) -> Settings:
             pdf_file=theme.archivo_pdf,
         ),
         distribution=_to_distribution(model.distribucion, folder_confined),
+        history=History(keep=model.historial.conservar, max_age_days=model.historial.dias),
     )
 
 

@@ -13,10 +13,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import CollectionNode, MappingNode
 
 from pipeline.characters import shown
 from pipeline.errors import InputError, Problem
+from pipeline.formatting import number
+from pipeline.ingest.source import limit_hint, read_source
+from pipeline.limits import Limits, limits
 
 __all__ = ["YamlDocument", "read_yaml", "validate"]
 
@@ -70,8 +75,85 @@ def _plain(node: Any) -> Any:
     return node
 
 
+class _TooLarge(Exception):
+    """A YAML document past one of the `Limits`: what was found, the limit, and its field."""
+
+    def __init__(self, found: str, expected: str, limit: str):
+        super().__init__(found)
+        self.found, self.expected, self.limit = found, expected, limit
+
+
+class _BoundedComposer(Composer):
+    """ruamel's composer, counting alias uses and the values the document holds once every alias
+    is expanded, so that a «billion laughs» is refused before anything is built from it."""
+
+    bounds: Limits = Limits()
+
+    def return_alias(self, a: Any) -> Any:
+        self.aliases = getattr(self, "aliases", 0) + 1
+        if self.aliases > self.bounds.yaml_aliases:
+            raise _TooLarge(
+                f"más de {number(self.bounds.yaml_aliases)} usos de alias («*nombre»)",
+                f"a lo sumo {number(self.bounds.yaml_aliases)}",
+                "yaml_aliases",
+            )
+        return a
+
+    def get_single_node(self) -> Any:
+        node = super().get_single_node()
+        if node is not None:
+            _expanded_size(node, self.bounds.yaml_nodes)
+        return node
+
+
+def _expanded_size(root: Any, most: int) -> int:
+    """How many values `root` holds with its aliases expanded; past `most` raises `_TooLarge`.
+
+    Composed YAML shares an anchored node wherever it is aliased, so the graph is small even
+    when its expansion is not: each node's size is computed once, without recursion.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if children_done or not children:
+            size = 1 + sum(sizes[id(c)] for c in children)
+            if size > most:
+                raise _TooLarge(
+                    f"un documento que, con sus alias expandidos, tiene más de {number(most)} valores",
+                    f"a lo sumo {number(most)} valores",
+                    "yaml_nodes",
+                )
+            sizes[id(node)] = size
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, CollectionNode):
+        return list(node.value)
+    return []
+
+
+def _loader(bounds: Limits) -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.max_depth = bounds.yaml_depth
+    yaml.Composer = type("Composer", (_BoundedComposer,), {"bounds": bounds})
+    return yaml
+
+
 def read_yaml(path: Path, *, what: str) -> YamlDocument:
-    """Parse `path`; a missing, unreadable or malformed file raises `InputError`."""
+    """Parse `path`; a missing, unreadable, malformed or too large file raises `InputError`.
+
+    The file is read once (see `pipeline.ingest.source`); a file past the size limit is not parsed, and one whose aliases or nesting pass the limits is not built (see `Limits`).
+    """
     if not path.is_file():
         raise InputError.single(
             path,
@@ -79,8 +161,13 @@ def read_yaml(path: Path, *, what: str) -> YamlDocument:
             f"{what} en esa ruta",
             hint="Revise la carpeta indicada con --input.",
         )
+    bounds = limits()
+    data, _ = read_source(
+        path, bounds.yaml_bytes, "yaml_bytes",
+        "Un plan o una configuración ocupan unos pocos kilobytes: revise que sea el archivo correcto.",
+    )
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError.single(
             path,
@@ -88,10 +175,25 @@ def read_yaml(path: Path, *, what: str) -> YamlDocument:
             "un archivo de texto en UTF-8",
             hint="Guárdelo con codificación UTF-8.",
         ) from exc
-    except OSError as exc:
-        raise InputError.single(path, f"que no se puede leer ({exc.strerror})", "un archivo legible") from exc
     try:
-        root = YAML(typ="rt").load(text)
+        root = _loader(bounds).load(text)
+    except _TooLarge as exc:
+        raise InputError.single(
+            path,
+            exc.found,
+            exc.expected,
+            hint="Escriba los valores en lugar de repetirlos con alias (&nombre, *nombre). " + limit_hint(exc.limit),
+        ) from None
+    except MaxDepthExceededError as exc:
+        mark = exc.problem_mark
+        raise InputError.single(
+            path,
+            f"un anidamiento de listas o campos de más de {bounds.yaml_depth} niveles",
+            f"a lo sumo {bounds.yaml_depth} niveles",
+            row=mark.line + 1 if mark else None,
+            row_label="línea",
+            hint="Revise los corchetes y la sangría. " + limit_hint("yaml_depth"),
+        ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "YAML inválido"
