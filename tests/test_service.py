@@ -301,7 +301,8 @@ def test_a_run_killed_with_serve_is_marked_crashed_and_the_next_serve_completes_
     shutil.copytree(SAMPLE, entity)
     with (entity / "configuracion.yaml").open("a", encoding="utf-8") as handle:
         handle.write(
-            f"distribucion:\n  carpeta_publicacion: {publication}\n  correo:\n"
+            # beside the output folder: an entity's own file names it relative to there
+            f"distribucion:\n  carpeta_publicacion: {publication.name}\n  correo:\n"
             "    destinatarios: [planeacion@sg.gov.co]\n    reintentos: 0\n"
         )
     inbox = Inbox()
