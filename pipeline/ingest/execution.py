@@ -344,16 +344,20 @@ def _unused_columns(path: Path, header: _Header, header_row: int, data: list[tup
         )
 
 
+def _not_a_workbook(path: Path, exc: BaseException) -> InputError:
+    return InputError.single(
+        path,
+        f"un archivo que no se puede abrir como libro de Excel ({type(exc).__name__}: {exc})",
+        "un libro de Excel (.xlsx) válido",
+        hint="Ábralo en Excel y guárdelo de nuevo como .xlsx, o expórtelo como seguimiento.csv.",
+    )
+
+
 def _open_workbook(path: Path, data: bytes, **options):
     try:
         return load_workbook(io.BytesIO(data), **options)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError, TypeError) as exc:
-        raise InputError.single(
-            path,
-            f"un archivo que no se puede abrir como libro de Excel ({type(exc).__name__}: {exc})",
-            "un libro de Excel (.xlsx) válido",
-            hint="Ábralo en Excel y guárdelo de nuevo como .xlsx, o expórtelo como seguimiento.csv.",
-        ) from exc
+        raise _not_a_workbook(path, exc) from exc
 
 
 _RESAVE = "Ábralo en Excel o LibreOffice, borre lo que no sea el seguimiento y guárdelo de nuevo, o expórtelo como seguimiento.csv."
@@ -369,12 +373,7 @@ def _check_inflation(path: Path, data: bytes, bounds: Limits) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             parts = book.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise InputError.single(
-            path,
-            f"un archivo que no se puede abrir como libro de Excel ({type(exc).__name__}: {exc})",
-            "un libro de Excel (.xlsx) válido",
-            hint="Ábralo en Excel y guárdelo de nuevo como .xlsx, o expórtelo como seguimiento.csv.",
-        ) from exc
+        raise _not_a_workbook(path, exc) from exc
     total = sum(p.file_size for p in parts)
     if total > bounds.xlsx_uncompressed_bytes:
         raise InputError.single(
