@@ -160,8 +160,8 @@ def _kpis(c: _Canvas, kpis, y: float) -> None:
         c.text(x + 16, y + 30, w - 24, 40, kpi.value, 26, color, bold=True)
 
 
-def _items(c: _Canvas, title: str, items, size: float, y: float) -> None:
-    """A titled list of lines, each with its traffic-light dot."""
+def _items(c: _Canvas, title: str, items, size: float, y: float) -> float:
+    """A titled list of lines, each with its traffic-light dot; returns where it ends."""
     t = c.theme
     if title:
         c.text(MARGIN, y, CONTENT_W, 18, title, 13, t.color("primario"), bold=True)
@@ -171,6 +171,7 @@ def _items(c: _Canvas, title: str, items, size: float, y: float) -> None:
         c.rect(MARGIN + 4, y + 4, 10, 10, t.light_color(light), shape=MSO_SHAPE.OVAL)
         c.text(MARGIN + 30, y, ATTENTION_W, h, parts, size, t.color("texto"))
         y += h + ITEM_GAP
+    return y
 
 
 def _summary(c: _Canvas, s: Summary, report: Report) -> None:
@@ -193,7 +194,9 @@ def _summary(c: _Canvas, s: Summary, report: Report) -> None:
         _items(c, s.attention_title, (), s.attention_size, s.attention_top)
         c.text(MARGIN, s.attention_top + LIST_TITLE_H, CONTENT_W, 20, s.empty_note, s.attention_size, t.color("texto"))
     else:
-        _items(c, s.attention_title, s.attention, s.attention_size, s.attention_top)
+        end = _items(c, s.attention_title, s.attention, s.attention_size, s.attention_top)
+        if s.more_note:
+            c.text(MARGIN + 30, end + 2, ATTENTION_W, 34, s.more_note, s.attention_size, t.color("texto"), bold=True)
 
 
 def _section(c: _Canvas, s: Section, report: Report) -> None:

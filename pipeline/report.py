@@ -98,6 +98,7 @@ class Summary:
     attention_size: float
     empty_note: str | None = None
     attention_top: float = 80.0  # where the attention list's title sits
+    more_note: str | None = None  # after the list, when the rest is in the annex
     axes_title: str | None = None  # with ejes, on the first slide: one line per eje from SUMMARY_FIRST_TOP
     axes: tuple[Item, ...] = ()
 
@@ -449,12 +450,14 @@ def _items_height(items: Sequence[Item], size: float = ATTENTION_SIZE, w: float 
 
 
 def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str] = ()) -> list[Item]:
-    """Indicators the planning office must look at, with every reason, in the plan's order.
+    """Indicators the planning office must look at, with every reason, the most severe first
+    (see `_severity`), in the plan's order within the same severity.
 
     `suspect` names porcentaje indicators whose reported values look like fractions (0,97 for
-    97 %): their figures are shown, and flagged here.
+    97 %): their figures are shown, and flagged here. An indicator with nothing programmed for
+    the year (target 0: N/A) is not an attention item for that alone.
     """
-    items = []
+    items: list[tuple[int, Item]] = []
     objectives_of: dict[str, list[int]] = {}
     for o in plan.objectives:
         for i in o.indicator_ids:
@@ -477,7 +480,7 @@ def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str
         elif r.traffic_light is TrafficLight.ROJO or r.traffic_light is TrafficLight.NARANJA:
             meaning = LIGHT_MEANINGS[r.traffic_light]
             reasons.append(f"{meaning}, avance {cut.year} de {attainment_text(r.year)} frente a {percent(r.expected)} esperado")
-        elif not r.reported:
+        elif not r.reported and not _not_programmed(r):
             reasons.append(f"sin reporte en {cut.year} al corte {cut}")
         if ind_id in suspect:
             reasons.append(
@@ -485,8 +488,6 @@ def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str
             )
         if r.year_target is None:
             reasons.append(f"sin meta para {cut.year}: agréguela en metas_anuales")
-        elif r.reported and r.year.status is Status.UNDEFINED:
-            reasons.append(f"meta {cut.year} en 0 (N/A)")
         if r.reported and r.missing_quarters:
             quarters = ", ".join(f"T{k}" for k in r.missing_quarters)
             reasons.append(f"no reportó {quarters} de {cut.year}")
@@ -499,8 +500,28 @@ def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str
             )
         if reasons:
             text = "; ".join(reasons)
-            items.append((r.traffic_light, (head, Run(f"({where}): "), Run(text[0].upper() + text[1:] + "."))))
-    return items
+            item = (r.traffic_light, (head, Run(f"({where}): "), Run(text[0].upper() + text[1:] + ".")))
+            items.append((_severity(r, ind_id in suspect), item))
+    return [item for _, item in sorted(items, key=lambda pair: pair[0])]  # stable: plan order within a rank
+
+
+def _not_programmed(r: IndicatorResult) -> bool:
+    """Nothing programmed for the year (target 0): N/A, not a delay."""
+    return r.year_target is not None and abs(r.year_target) < 1e-12
+
+
+def _severity(r: IndicatorResult, suspect: bool) -> int:
+    """0 critical delay or a level going backwards, 1 data to fix (fractions, no target for the
+    year), 2 over-execution, 3 no report, 4 the rest (quarters missing, inconsistencies)."""
+    if r.traffic_light is TrafficLight.ROJO or r.negative:
+        return 0
+    if suspect or r.year_target is None:
+        return 1
+    if r.traffic_light is TrafficLight.NARANJA:
+        return 2
+    if not r.reported:
+        return 3
+    return 4
 
 
 def _axes_lines(plan: Plan, result: PlanResult, year: int) -> tuple[Item, ...]:
@@ -516,7 +537,11 @@ def _axes_lines(plan: Plan, result: PlanResult, year: int) -> tuple[Item, ...]:
     )
 
 
-def _summaries(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str] = ()) -> list[Summary]:
+def _summaries(
+    plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str] = ()
+) -> tuple[list[Summary], list[Summary]]:
+    """The executive summary (one slide: the most severe attention items that fit, then "y N
+    más") and, when not every item fits, the annex with all of them."""
     overall = result.overall
     first, last = plan.period
     kpis = (
@@ -532,24 +557,63 @@ def _summaries(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str
     first_top = SUMMARY_FIRST_TOP + axes_h
     items = _attention(plan, result, cut, suspect)
     heights = _items_height(items)
-    pages = _paginate(items, heights, SUMMARY_FIRST_ROOM - axes_h, SUMMARY_ROOM, may_leave_first_empty=True)
-    slides = []
-    for n, page in enumerate(pages):
-        slides.append(
-            Summary(
-                title=_continued("Resumen ejecutivo", n, len(pages)),
-                kpis=kpis if n == 0 else (),
-                lights=lights if n == 0 else (),
-                attention_title="Requieren atención" if page or n == 0 else "",
-                attention=tuple(page),
-                attention_size=ATTENTION_SIZE,
-                empty_note=None if items else "Ningún indicador requiere atención en este corte.",
-                attention_top=first_top if n == 0 else SUMMARY_TOP,
-                axes_title="Avance por eje" if axes and n == 0 else None,
-                axes=axes if n == 0 else (),
-            )
+    room = SUMMARY_FIRST_ROOM - axes_h
+    shown = _fitting(heights, room)
+    if shown < len(items):  # keep room for the line that sends the reader to the annex
+        shown = _fitting(heights, room - MORE_NOTE_H)
+    rest = len(items) - shown
+    summary = Summary(
+        title="Resumen ejecutivo",
+        kpis=kpis,
+        lights=lights,
+        attention_title="Requieren atención",
+        attention=tuple(items[:shown]),
+        attention_size=ATTENTION_SIZE,
+        empty_note=None if items else "Ningún indicador requiere atención en este corte.",
+        attention_top=first_top,
+        more_note=(
+            f"y {_count_text(rest, 'indicador', 'indicadores')} más: la lista completa, de los más graves a los "
+            f"demás, está en el anexo «{ANNEX_TITLE}» al final."
+        ) if rest else None,
+        axes_title="Avance por eje" if axes else None,
+        axes=axes,
+    )
+    return [summary], (_annex(items, heights) if rest else [])
+
+
+MORE_NOTE_H = 40.0
+ANNEX_TITLE = "Indicadores que requieren atención"
+
+
+def _fitting(heights: Sequence[float], room: float) -> int:
+    """How many of the first items fit in `room` points."""
+    used, n = 0.0, 0
+    for h in heights:
+        if used + h > room:
+            break
+        used, n = used + h, n + 1
+    return n
+
+
+def _count_text(n: int, one: str, many: str) -> str:
+    return f"1 {one}" if n == 1 else f"{number(n)} {many}"
+
+
+def _annex(items: list[Item], heights: list[float]) -> list[Summary]:
+    """Every attention item, most severe first, over as many slides as they need."""
+    pages = _paginate(items, heights, SUMMARY_ROOM, SUMMARY_ROOM)
+    return [
+        Summary(
+            title=_continued(f"Anexo: {ANNEX_TITLE.lower()}", n, len(pages)),
+            kpis=(),
+            lights=(),
+            attention_title="",
+            attention=tuple(page),
+            attention_size=ATTENTION_SIZE,
+            attention_top=SUMMARY_TOP - LIST_TITLE_H + 12.0,
         )
-    return slides
+        for n, page in enumerate(pages)
+    ]
 
 
 SECTION_KPI_TOP, SECTION_ITEMS_TOP = 92.0, 196.0
@@ -701,9 +765,10 @@ def build_report(
     """The whole report for `result.cut`: slides in the seed's order, with the quarterly additions."""
     cut = result.cut
     title = f"{plan.title} {cut.year}"
+    summary, annex = _summaries(plan, result, cut, suspect_fractions)
     slides: list[Slide] = [
         Cover(title, plan.entity, f"Seguimiento {cut}", f"Corte al {long_date(cut.end)}", theme.logo),
-        *_summaries(plan, result, cut, suspect_fractions),
+        *summary,
         _prose(plan.title, "Objetivo del Plan y normatividad asociada", plan.normative_basis, f"Fuente: {plan.normative_source}"),
         _prose(plan.title, "Misión", plan.mission),
         _prose(plan.title, "Visión", plan.vision),
@@ -719,6 +784,7 @@ def build_report(
             slides.extend(_details(plan, objective, result, cut.year))
             slides.append(quarter_charts[objective.id])
     slides.extend(_comments(plan, execution, cut))
+    slides.extend(annex)
     slides.append(Closing("GRACIAS", plan.entity, theme.logo))
     return Report(
         title=title,

@@ -9,6 +9,7 @@ import pytest
 from pipeline.attainment import plan_attainment
 from pipeline.ingest import load_execution, load_settings
 from pipeline.periods import Cut
+from pipeline.settings import TrafficLight
 from pipeline.report import (
     TABLE_BOTTOM, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Summary, build_report, slide_titles,
 )
@@ -231,3 +232,63 @@ def test_attention_names_the_responsable_negative_attainment_and_missing_targets
     report = _pdm_report(tmp_path, vigencia=2025, cut=Cut(2026, 1))
     item = next(t for t in _attention(report) if t.startswith("V-1"))
     assert "sin meta para 2026: agréguela en metas_anuales" in item
+
+
+@pytest.fixture(scope="session")
+def pdm_300_report(tmp_path_factory):
+    """The 300-meta synthetic PDM at 2025-T3, as a content model."""
+    from benchmarks.make_inputs import make_pdm
+    from pipeline.ingest import load_plan
+
+    folder = tmp_path_factory.mktemp("pdm") / "pdm"
+    make_pdm(folder, 300)
+    plan = load_plan(folder)
+    execution = load_execution(folder, plan).table
+    settings = load_settings(folder)
+    result = plan_attainment(plan, execution, Cut(2025, 3), settings.bands)
+    return build_report(plan, execution, result, settings.bands, settings.theme), result
+
+
+def test_the_executive_summary_fits_one_slide_and_the_annex_lists_every_item(pdm_300_report):
+    """Real plans have hundreds of attention items: the summary shows the most severe that fit,
+    then "y N más", and the annex at the end has them all, most severe first."""
+    from pipeline.report import ATTENTION_SIZE, ATTENTION_W, SUMMARY_FIRST_ROOM, height
+
+    report, result = pdm_300_report
+    summaries = [s for s in report.slides if isinstance(s, Summary)]
+    first, annex = summaries[0], summaries[1:]
+    assert [s.title for s in report.slides if isinstance(s, Summary) and s.kpis] == ["Resumen ejecutivo"]
+    assert annex and all(s.title.startswith("Anexo: indicadores que requieren atención") for s in annex)
+    assert report.slides.index(annex[0]) > max(i for i, s in enumerate(report.slides) if isinstance(s, Comments))
+    assert isinstance(report.slides[-1], Closing)
+    listed = [item for s in annex for item in s.attention]
+    assert list(first.attention) == listed[: len(first.attention)]
+    rest = len(listed) - len(first.attention)
+    assert rest > 0 and first.more_note.startswith(f"y {rest:,}".replace(",", ".") + " indicadores más")
+    used = sum(height(parts, ATTENTION_SIZE, ATTENTION_W) + 6.0 for _, parts in first.attention)
+    axes = sum(height(parts, ATTENTION_SIZE, ATTENTION_W) + 6.0 for _, parts in first.axes) + 24.0 + 8.0
+    assert used + axes + 40.0 <= SUMMARY_FIRST_ROOM
+    # most severe first: every critical delay before any over-execution or missing report
+    lights = [light for light, _ in listed]
+    assert lights.index(TrafficLight.ROJO) == 0
+    last_red = max(i for i, light in enumerate(lights) if light is TrafficLight.ROJO)
+    assert all(light is not TrafficLight.NARANJA for light in lights[:last_red])
+
+
+def test_nothing_programmed_for_the_year_is_not_an_attention_item(tmp_path):
+    """A meta with target 0 this year (N/A) is not a delay, reported or not."""
+    from tests.messy_workbook import write_entity
+    from pipeline.ingest import load_plan
+
+    folder = write_entity(tmp_path / "ejemplo", fixed=True)
+    plan_file = folder / "plan.yaml"
+    plan_file.write_text(plan_file.read_text(encoding="utf-8").replace(
+        "    meta_cuatrienio: 40\n    meta_vigencia: 10\n", "    meta_cuatrienio: 40\n    meta_vigencia: 0\n"), encoding="utf-8")
+    plan = load_plan(folder)
+    settings = load_settings(folder)
+    execution = load_execution(folder, plan).table
+    for table in (execution, execution[execution["indicador"] != "K-04"]):
+        result = plan_attainment(plan, table, Cut(2024, 3), settings.bands)
+        report = build_report(plan, table, result, settings.bands, settings.theme)
+        texts = [" ".join(r.text for r in parts) for s in report.slides if isinstance(s, Summary) for _, parts in s.attention]
+        assert not [t for t in texts if t.startswith("K-04")], texts
