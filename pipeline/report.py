@@ -394,7 +394,7 @@ def _details(plan: Plan, objective: Objective, result: PlanResult, year: int) ->
             Detail(
                 title=_continued(f"Metas e indicadores Objetivo {objective.id}", n, len(pages)),
                 attainment=attainment_text(orow.year),
-                attainment_label=f"Avance {year}",
+                attainment_label=f"Avance {year} · {LIGHT_LABELS[orow.traffic_light]}",
                 light=orow.traffic_light,
                 text=text if n == 0 else (),
                 text_size=text_size,
@@ -424,7 +424,7 @@ def _cards(plan: Plan, result: PlanResult) -> list[Cards]:
                 heading=f"Objetivo {objective.id}",
                 text=text,
                 text_size=fit_size(text, CARD_TEXT_W, CARD_TEXT_H, (13, 12.5, 12, 11.5, 11, 10.5, 10, 9.5, 9, 8.5, 8)),
-                count_label=_indicators_label(len(objective.indicator_ids)),
+                count_label=f"{_indicators_label(len(objective.indicator_ids))} · {LIGHT_LABELS[o.traffic_light]}",
                 attainment=attainment_text(o.year),
                 light=o.traffic_light,
             )
@@ -465,7 +465,8 @@ def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str
     for ind_id, r in result.indicators.items():
         ind = plan.indicators[ind_id]
         head = Run(f"{ind.label or ind.id} ", bold=True)
-        where = f"objetivo {', '.join(map(str, objectives_of.get(ind_id, [])))}"
+        # the semáforo in words beside its colour dot
+        where = f"{light_label(r).lower()} · objetivo {', '.join(map(str, objectives_of.get(ind_id, [])))}"
         if ind.responsible:
             where += f" · responsable: {ind.responsible}"
         reasons = []

@@ -57,7 +57,20 @@ def test_cover_and_cards_carry_the_cut_and_computed_attainment(sample_report):
     assert (cover.subtitle, cover.date_line) == ("Seguimiento 2024-T3", "Corte al 30 de septiembre de 2024")
     cards = [c for s in sample_report.slides if isinstance(s, Cards) for c in s.cards]
     assert [c.heading for c in cards] == [f"Objetivo {n}" for n in range(1, 9)]
-    assert [c.count_label for c in cards] == ["2 indicadores"] * 5 + ["1 indicador", "2 indicadores", "1 indicador"]
+    counts = [c.count_label.split(" · ")[0] for c in cards]
+    assert counts == ["2 indicadores"] * 5 + ["1 indicador", "2 indicadores", "1 indicador"]
+
+
+def test_a_traffic_light_is_never_shown_by_colour_alone(sample_report):
+    """Cards, detail slides and attention items say the semáforo in words beside its colour."""
+    from pipeline.report import LIGHT_LABELS
+
+    cards = [c for s in sample_report.slides if isinstance(s, Cards) for c in s.cards]
+    assert all(c.count_label.endswith(" · " + LIGHT_LABELS[c.light]) for c in cards)
+    details = [s for s in sample_report.slides if isinstance(s, Detail)]
+    assert all(d.attainment_label.endswith(" · " + LIGHT_LABELS[d.light]) for d in details)
+    items = [(light, "".join(r.text for r in parts)) for s in sample_report.slides if isinstance(s, Summary) for light, parts in s.attention]
+    assert items and all(LIGHT_LABELS[light].lower() in text or "n/a" in text for light, text in items)
     assert cards[0].attainment == "47,5\u00a0%"  # (70 % + 25 %) / 2 at 2024-T3
 
 
