@@ -53,7 +53,7 @@ from pipeline.distribution import (
 from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError, Problem
 from pipeline.ingest import Entity, find_entities, load_inputs, load_settings
 from pipeline.ingest.source import Source
-from pipeline.ingest.execution import reported_quarters
+from pipeline.ingest.execution import nothing_reported, reported_quarters, reporters_at
 from pipeline.model import Plan
 from pipeline.notices import FailedRun, reason, send_failure_notice
 from pipeline.periods import Cut, PeriodError, check_cut, default_cut, early_quarters, last_closed_quarter, parse_period
@@ -152,6 +152,12 @@ def read_inputs(entity: Entity, period: str | None, today: date | None = None) -
         today = today or _now().date()
         reported = list(reported_quarters(execution.table))
         cut = default_cut(plan.vigencia, reported, today)
+        _step(
+            entity,
+            f"Corte por defecto: {cut}, el último trimestre cerrado con datos de la vigencia "
+            f"({reporters_at(execution.table, cut.year, cut.quarter)} de {len(plan.indicators)} indicadores "
+            f"reportaron en {cut}); indique --period para otro.",
+        )
         early = early_quarters(plan.vigencia, reported, today)
         if early:
             _step(
@@ -161,10 +167,12 @@ def read_inputs(entity: Entity, period: str | None, today: date | None = None) -
                 f"Para reportarlas, indique --period {early[-1]}.",
             )
     check_cut(cut, plan.period)
-    for warning in read.warnings:
+    empty = nothing_reported(execution, cut.year, cut.quarter)
+    warnings = (*read.warnings, *([empty] if empty else []))
+    for warning in warnings:
         _warn(entity, warning)
     return Inputs(
-        plan, read.settings, execution.path, execution.table, cut, read.warnings, execution.suspect_fractions,
+        plan, read.settings, execution.path, execution.table, cut, warnings, execution.suspect_fractions,
         read.sources,
     )
 

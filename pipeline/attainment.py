@@ -318,12 +318,17 @@ def indicator_attainment(
 
 
 def _capped_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
-    """Weighted mean of (weight, percent) pairs, each percent capped at 100."""
+    """Weighted mean of (weight, percent) pairs, each percent kept between 0 and 100.
+
+    An indicator counts at most its whole weight, and at least nothing: a negative attainment (a
+    level that went backwards, often a typing error such as 0,88 for 88) is shown and flagged on
+    its own row but cannot pull its objective, eje and plan below what the others achieved.
+    """
     pairs = list(pairs)
     total = sum(w for w, _ in pairs)
     if not pairs or total <= 0:
         return None
-    return sum(w * min(p, 100.0) for w, p in pairs) / total
+    return sum(w * min(max(p, 0.0), 100.0) for w, p in pairs) / total
 
 
 def _weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:

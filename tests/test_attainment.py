@@ -428,3 +428,17 @@ def test_shared_indicator_has_the_same_figures_under_each_objective(value, quart
     rows = table[table["indicador"] == "IS-543"].drop(columns="objetivo")
     assert list(table[table["indicador"] == "IS-543"]["objetivo"]) == [2, 3]
     assert rows.iloc[0].equals(rows.iloc[1])
+
+
+def test_a_negative_attainment_counts_as_zero_in_the_roll_ups(default_bands):
+    """0,88 typed for 88 in a creciente level: the indicator shows its negative attainment, but
+    its objective and the plan are not dragged below what the other indicator achieved."""
+    a = make_indicator("creciente", id="A", year_target=10, plan_target=100)
+    b = make_indicator("suma", id="B", year_target=10)
+    plan = _plan([a, b], [Objective(1, "t", ("A", "B"), (1.0, 1.0))])
+    execution = _execution([("A", 2023, 4, 90), ("A", 2024, 2, 0.88), ("B", 2024, 2, 8)])
+    result = plan_attainment(plan, execution, Cut(2024, 2), default_bands)
+    assert result.indicators["A"].year.percent == pytest.approx((0.88 - 90) / 10 * 100)
+    assert result.indicators["A"].negative
+    assert result.objectives[0].year.percent == pytest.approx(40.0)  # (0 + 80) / 2
+    assert result.overall.year.percent == pytest.approx(40.0)

@@ -1013,3 +1013,21 @@ def test_publishing_prunes_the_cut_s_history_to_its_retention(tmp_path, sample_p
     kept = sorted((out / ".historial" / "e" / "2024-T2").iterdir())
     assert [(p / "a.csv").read_bytes() for p in kept] == [b"1", b"2"]
     assert (out / "e" / "2024-T2" / "a.csv").read_bytes() == b"3"
+
+
+def test_a_seguimiento_with_nothing_for_the_cut_s_year_is_warned_about(tmp_path, sample_copy):
+    book = load_workbook(sample_copy / "seguimiento.xlsx")
+    sheet = book.active
+    sheet.delete_rows(2, sheet.max_row)
+    sheet.append(["IS-545", 2023, 4, 4702451])
+    book.save(sample_copy / "seguimiento.xlsx")
+    result = cli("--input", str(sample_copy), "--output", str(tmp_path / "out"), "--period", "2024-T2", "--no-distribute")
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stderr.split())
+    assert "no tiene ningún valor reportado para 2024 hasta el corte 2024-T2" in text and "Sin reporte" in text
+
+
+def test_the_default_cut_says_why_it_was_chosen(tmp_path):
+    result = cli("--input", str(SAMPLE), "--output", str(tmp_path / "out"), "--no-distribute")
+    assert result.exit_code == 0, result.stderr
+    assert "Corte por defecto: 2024-T4, el último trimestre cerrado con datos de la vigencia (13 de 13 indicadores reportaron en 2024-T4)" in " ".join(result.stderr.split())

@@ -502,3 +502,13 @@ def test_200_000_duplicate_rows_are_all_reported_and_the_screen_message_stays_sh
     assert len(error.problems) == 200_000
     assert "filas 3 a 200002" in str(error) and len(str(error)) < 2_000
     assert len(error.detailed().splitlines()) == 1 + 200_000
+
+
+def test_one_value_typed_as_a_fraction_among_the_others_is_flagged(tmp_path, sample_plan):
+    """0,88 for 88 once, beside 85 and 90: the level falls a hundredfold and the objective with it."""
+    write_xlsx(tmp_path, [["IS-321", 2024, 1, 85, None], ["IS-321", 2024, 2, "0,88", None], ["IS-321", 2024, 3, 90, None],
+                          ["IS-554", 2024, 1, 0.5, None], ["IS-554", 2024, 2, 2, None]])
+    execution = load_execution(tmp_path, sample_plan)
+    assert execution.suspect_fractions == ("IS-321",)  # 0,5 then 2 is a slow start, not a typo
+    (warning,) = execution.warnings
+    assert warning.row == 3 and "0,88 (2024-T2)" in warning.found and "parece una fracción" in warning.found

@@ -51,7 +51,9 @@ __all__ = [
     "find_execution_file",
     "load_execution",
     "read_execution",
+    "nothing_reported",
     "reported_quarters",
+    "reporters_at",
     "validate_execution",
 ]
 
@@ -334,8 +336,8 @@ def _unused_columns(path: Path, header: _Header, header_row: int, data: list[tup
             continue
         yield Problem(
             f"la columna «{heading}» con datos en {len(filled)} fila{'s' if len(filled) > 1 else ''}, que el reporte no usa",
-            "solo las columnas indicador, año, trimestre, valor y comentario (y columnas de referencia "
-            "como nombre, meta, unidad o responsable)",
+            "que cada columna con datos sea una de las que se leen (indicador, año, trimestre, valor y "
+            "comentario) o una de referencia (nombre, meta, unidad, responsable...)",
             row=header_row,
             column=heading,
             column_letter=_letter(path, pos),
@@ -813,6 +815,11 @@ def _font_warnings(raw: RawTable, clean: pd.DataFrame) -> Iterator[Problem]:
             )
 
 
+# A porcentaje value of 1 or less is taken for a fraction typed by mistake when the indicator's
+# other values are at least this many times larger.
+FRACTION_GAP = 20
+
+
 def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterator[tuple[str, Problem]]:
     """A porcentaje indicator whose every value is at most 1 against a target above 1: the values
     are probably fractions (0,97 for 97 %) typed into cells not formatted as percentages."""
@@ -835,6 +842,22 @@ def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterat
                 hint="Si 0,97 quiere decir 97 %, escriba 97 o dé a la celda formato de porcentaje. "
                 "Revise el avance de este indicador antes de publicarlo.",
             )
+            continue
+        # One value typed as a fraction among the others (0,88 where 85 and 90 stand beside it).
+        small = rows[(values > 0) & (values <= 1)]
+        big = values[values > 1]
+        if len(small) and len(big) and target > 1 and big.min() >= FRACTION_GAP * small["valor"].max():
+            cells = ", ".join(f"{shown_number(v)} ({y}-T{q})" for v, y, q in zip(small["valor"], small["anio"], small["trimestre"]))
+            yield ind_id, Problem(
+                f"que el indicador «{ind_id}» (un porcentaje) tiene {cells} entre valores de "
+                f"{shown_number(big.min())} a {shown_number(big.max())}: parece una fracción (0,88 por 88 %)",
+                "porcentajes de 0 a 100",
+                row=int(small["fila"].iloc[0]),
+                column=raw.headings.get("valor", "valor"),
+                column_letter=raw.letters.get("valor"),
+                hint="Si 0,88 quiere decir 88 %, escriba 88 o dé a la celda formato de porcentaje. "
+                "Revise el avance de este indicador antes de publicarlo.",
+            )
 
 
 def load_execution(folder: Path, plan: Plan | None) -> Execution:
@@ -847,3 +870,23 @@ def reported_quarters(table: pd.DataFrame) -> Iterator[tuple[int, int]]:
     rows = table[table["valor"].notna()]
     return zip(rows["anio"].astype(int), rows["trimestre"].astype(int))
 
+
+def reporters_at(table: pd.DataFrame, year: int, quarter: int) -> int:
+    """How many indicators reported a value for that quarter."""
+    rows = table[table["valor"].notna() & (table["anio"] == year) & (table["trimestre"] == quarter)]
+    return rows["indicador"].nunique()
+
+
+def nothing_reported(execution: Execution, year: int, quarter: int) -> Problem | None:
+    """A warning when the seguimiento has no value for `year` up to `quarter`: the report would
+    show every indicator "Sin reporte" (often the wrong file, or one not filled in yet)."""
+    table = execution.table
+    rows = table[table["valor"].notna() & (table["anio"] == year) & (table["trimestre"] <= quarter)]
+    if len(rows):
+        return None
+    return Problem(
+        f"que el seguimiento no tiene ningún valor reportado para {year} hasta el corte {year}-T{quarter}",
+        f"los valores ejecutados de {year}",
+        hint="Todos los indicadores saldrán «Sin reporte»: revise que sea el archivo correcto y que esté diligenciado.",
+        file=execution.path,
+    )

@@ -197,19 +197,16 @@ def read_yaml(path: Path, *, what: str) -> YamlDocument:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "YAML inválido"
-        raise InputError.single(
-            path,
-            f"un error de sintaxis YAML («{problem}»)",
-            "YAML válido",
-            row=mark.line + 1 if mark else None,
-            row_label="línea",
-            hint=(
-                f"Revise la línea {mark.line + 1}, columna {mark.column + 1}: sangría, dos puntos "
-                "y comillas (un texto con «:» o «#» va entre comillas)."
-                if mark
-                else None
-            ),
-        ) from exc
+        tab = "\t" in problem or "'\\t'" in problem
+        found = "una tabulación donde va la sangría" if tab else f"un error de sintaxis YAML («{problem}»)"
+        hint = None
+        if mark:
+            hint = (
+                f"Revise la línea {mark.line + 1}, columna {mark.column + 1}: "
+                + ("en YAML la sangría se hace con espacios, no con tabulaciones; reemplácelas por espacios."
+                   if tab else "sangría, dos puntos y comillas (un texto con «:» o «#» va entre comillas).")
+            )
+        raise InputError.single(path, found, "YAML válido", row=mark.line + 1 if mark else None, row_label="línea", hint=hint) from exc
     except YAMLError as exc:
         raise InputError.single(path, f"un error de YAML ({exc})", "YAML válido") from exc
     if not isinstance(root, CommentedMap):
@@ -261,7 +258,7 @@ def _problem(error: dict[str, Any], doc: YamlDocument) -> Problem:
         found, expected = f"que falta el campo «{name}»", f"el campo «{name}»"
     elif kind == "extra_forbidden":
         found = f"el campo desconocido «{name}»"
-        expected = "solo los campos que describe el README (¿un error de escritura?)"
+        expected = "que cada campo sea uno de los que describe el README (¿un error de escritura?)"
     elif kind in {"int_parsing", "int_type", "int_from_float"}:
         expected = f"un número entero en «{name}»"
     elif kind in {"float_parsing", "float_type", "finite_number"}:
