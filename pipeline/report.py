@@ -8,6 +8,7 @@ only draw what they are given. Geometry is in points on a 16:9 slide of 960 x 54
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -755,6 +756,18 @@ def _comments(plan: Plan, execution: pd.DataFrame, cut: Cut) -> list[Comments]:
     return [Comments(_continued(title, n, len(pages)), tuple(page), COMMENT_SIZE) for n, page in enumerate(pages)]
 
 
+LOGO_LINE, LOGO_LINES = 18, 4
+
+
+def entity_logo(entity: str) -> tuple[tuple[str, ...], ...]:
+    """The logo's text when the configuration gives none: the entity's name in capitals, on up to
+    four short lines (never another entity's name)."""
+    lines = textwrap.wrap(entity.upper(), LOGO_LINE, break_long_words=False) or [entity.upper()]
+    if len(lines) > LOGO_LINES:
+        lines = [*lines[: LOGO_LINES - 1], _short(" ".join(lines[LOGO_LINES - 1 :]), LOGO_LINE)]
+    return (tuple(lines),)
+
+
 def build_report(
     plan: Plan,
     execution: pd.DataFrame,
@@ -767,8 +780,9 @@ def build_report(
     cut = result.cut
     title = f"{plan.title} {cut.year}"
     summary, annex = _summaries(plan, result, cut, suspect_fractions)
+    logo = theme.logo or entity_logo(plan.entity)
     slides: list[Slide] = [
-        Cover(title, plan.entity, f"Seguimiento {cut}", f"Corte al {long_date(cut.end)}", theme.logo),
+        Cover(title, plan.entity, f"Seguimiento {cut}", f"Corte al {long_date(cut.end)}", logo),
         *summary,
         _prose(plan.title, "Objetivo del Plan y normatividad asociada", plan.normative_basis, f"Fuente: {plan.normative_source}"),
         _prose(plan.title, "Misión", plan.mission),
@@ -786,7 +800,7 @@ def build_report(
             slides.append(quarter_charts[objective.id])
     slides.extend(_comments(plan, execution, cut))
     slides.extend(annex)
-    slides.append(Closing("GRACIAS", plan.entity, theme.logo))
+    slides.append(Closing("GRACIAS", plan.entity, logo))
     return Report(
         title=title,
         entity=plan.entity,

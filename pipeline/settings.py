@@ -79,7 +79,7 @@ class Theme:
 
     colors: dict[str, str]
     font: str
-    logo: tuple[tuple[str, ...], ...]
+    logo: tuple[tuple[str, ...], ...]  # empty: the report writes the entity's name
     deck_file: str
     pdf_file: str
 

@@ -305,3 +305,22 @@ def test_nothing_programmed_for_the_year_is_not_an_attention_item(tmp_path):
         report = build_report(plan, table, result, settings.bands, settings.theme)
         texts = [" ".join(r.text for r in parts) for s in report.slides if isinstance(s, Summary) for _, parts in s.attention]
         assert not [t for t in texts if t.startswith("K-04")], texts
+
+
+def test_an_entity_without_its_own_logo_gets_its_name_not_bogota_s(tmp_path):
+    from pipeline.ingest import load_plan
+    from pipeline.report import entity_logo
+    from tests.messy_workbook import write_entity
+
+    folder = write_entity(tmp_path / "ejemplo", fixed=True)  # no configuracion.yaml
+    plan = load_plan(folder)
+    report = build(plan, load_execution(folder, plan).table, load_settings(folder))
+    cover, closing = report.slides[0], report.slides[-1]
+    assert cover.logo == closing.logo == (("SECRETARÍA DE", "PLANEACIÓN DE", "EJEMPLO"),)
+    assert "BOGOTÁ" not in str(cover.logo)
+    long = entity_logo("Secretaría Distrital de Desarrollo Económico, Industria y Turismo de la Ciudad")
+    assert len(long[0]) == 4 and all(len(line) <= 18 for line in long[0])
+
+
+def test_the_sample_keeps_its_own_logo(sample_report):
+    assert sample_report.slides[0].logo == (("ALCALDÍA MAYOR", "DE BOGOTÁ D.C."), ("SECRETARÍA", "GENERAL"))

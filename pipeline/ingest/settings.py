@@ -83,7 +83,7 @@ def _file_name_problem(name: str, suffix: str) -> str | None:
 class ThemeIn(_Strict):
     colores: dict[Literal[(*THEME_COLORS, *(t.value for t in TrafficLight))], HexColor]  # type: ignore[misc]
     fuente: Literal["Open Sans"]
-    logo: list[list[str]] = Field(min_length=1)
+    logo: list[Annotated[list[str], Field(min_length=1)]] | None = Field(default=None, min_length=1)
     archivo_presentacion: FileName
     archivo_pdf: FileName
 
@@ -188,7 +188,7 @@ def _to_settings(model: SettingsIn, folder_confined: bool = False) -> Settings:
         theme=Theme(
             colors=dict(theme.colores),
             font=theme.fuente,
-            logo=tuple(tuple(block) for block in theme.logo),
+            logo=tuple(tuple(block) for block in theme.logo or ()),
             deck_file=theme.archivo_presentacion,
             pdf_file=theme.archivo_pdf,
         ),
