@@ -512,3 +512,20 @@ def test_one_value_typed_as_a_fraction_among_the_others_is_flagged(tmp_path, sam
     assert execution.suspect_fractions == ("IS-321",)  # 0,5 then 2 is a slow start, not a typo
     (warning,) = execution.warnings
     assert warning.row == 3 and "0,88 (2024-T2)" in warning.found and "parece una fracción" in warning.found
+
+
+def test_a_two_row_header_with_merged_titles(tmp_path, sample_plan):
+    """«Ejecución» merged over «Valor» and «Observaciones»; Código, Año and Trimestre merged down."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Seguimiento"
+    sheet.append(["Seguimiento PEI 2024"])
+    sheet.append(["Código", "Año", "Trimestre", "Ejecución", None])
+    sheet.append([None, None, None, "Valor", "Observaciones"])
+    for cells in ("A2:A3", "B2:B3", "C2:C3", "D2:E2"):
+        sheet.merge_cells(cells)
+    sheet.append(["IS-545", 2024, 1, 1000, "nota"])
+    book.save(tmp_path / "seguimiento.xlsx")
+    execution = load_execution(tmp_path, sample_plan)
+    assert list(execution.table["fila"]) == [4] and execution.table.loc[0, "comentario"] == "nota"
+    assert list(execution.table["valor"]) == [1000] and execution.warnings == ()

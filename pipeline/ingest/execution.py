@@ -24,6 +24,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import zip_longest
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -305,6 +306,14 @@ def _table(
         raise InputError(path, [_header_problem(path, rows, found)], sheet)
     header_row, header = found
     headings = next(cells for n, cells in rows if n == header_row)
+    below = _sub_headings(rows, header_row)
+    if below is not None:  # a two-row header: the row below names the columns under merged titles
+        combined = [
+            sub if not _blank(sub) and not isinstance(sub, MergedPart) else top
+            for top, sub in zip_longest(headings, below[1])
+        ]
+        if not _header(combined).missing:
+            header_row, headings, header = below[0], combined, _header(combined)
     problems = [
         Problem(
             "varias columnas para el mismo dato: " + ", ".join(f"«{headings[c]}» ({_letter(path, c) or c + 1})" for c in columns),
@@ -327,6 +336,18 @@ def _table(
         path, frame, dict(header.positions), named, sheet, decimal, header_row,
         tuple(_unused_columns(path, header, header_row, data)),
     )
+
+
+def _sub_headings(rows: list[tuple[int, list[object]]], header_row: int) -> tuple[int, list[object]] | None:
+    """The row right under the header row when it continues it (a two-row header, with titles
+    merged over their sub-headings): it has merged parts, and text only, every text a heading the
+    reader knows."""
+    below = next(((n, cells) for n, cells in rows if n > header_row), None)
+    if below is None or not any(isinstance(c, MergedPart) for c in below[1]):
+        return None
+    texts = [c for c in below[1] if not _blank(c) and not isinstance(c, MergedPart)]
+    known = all(isinstance(c, str) and (_field_of(c) or _normal(c) in REFERENCE) for c in texts)
+    return below if texts and known else None
 
 
 def _unused_columns(path: Path, header: _Header, header_row: int, data: list[tuple[int, list[object]]]) -> Iterator[Problem]:
