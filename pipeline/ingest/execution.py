@@ -845,6 +845,18 @@ def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterat
     """A porcentaje indicator whose every value is at most 1 against a target above 1: the values
     are probably fractions (0,97 for 97 %) typed into cells not formatted as percentages."""
     reported = clean[clean["valor"].notna()]
+
+    def problem(found: str, row: int, example: str) -> Problem:
+        return Problem(
+            found,
+            "porcentajes de 0 a 100",
+            row=row,
+            column=raw.headings.get("valor", "valor"),
+            column_letter=raw.letters.get("valor"),
+            hint=f"Si 0,{example} quiere decir {example} %, escriba {example} o dé a la celda formato de porcentaje. "
+            "Revise el avance de este indicador antes de publicarlo.",
+        )
+
     for ind_id, rows in reported.groupby("indicador", sort=False):
         indicator = plan.indicators[ind_id]
         if indicator.unit is not Unit.PORCENTAJE:
@@ -853,32 +865,18 @@ def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterat
         target = max(indicator.plan_target, indicator.year_target)
         if (values <= 1).all() and (values > 0).any() and target > 1:
             shown = ", ".join(shown_number(v) for v in values.head(4)) + (", ..." if len(values) > 4 else "")
-            yield ind_id, Problem(
-                f"que todos los valores del indicador «{ind_id}» (un porcentaje, meta {shown_number(target)}) "
-                f"son 1 o menos ({shown}): parecen fracciones (0,97 por 97 %)",
-                "porcentajes de 0 a 100",
-                row=int(rows["fila"].iloc[0]),
-                column=raw.headings.get("valor", "valor"),
-                column_letter=raw.letters.get("valor"),
-                hint="Si 0,97 quiere decir 97 %, escriba 97 o dé a la celda formato de porcentaje. "
-                "Revise el avance de este indicador antes de publicarlo.",
-            )
+            found = (f"que todos los valores del indicador «{ind_id}» (un porcentaje, meta {shown_number(target)}) "
+                     f"son 1 o menos ({shown}): parecen fracciones (0,97 por 97 %)")
+            yield ind_id, problem(found, int(rows["fila"].iloc[0]), "97")
             continue
         # One value typed as a fraction among the others (0,88 where 85 and 90 stand beside it).
         small = rows[(values > 0) & (values <= 1)]
         big = values[values > 1]
         if len(small) and len(big) and target > 1 and big.min() >= FRACTION_GAP * small["valor"].max():
             cells = ", ".join(f"{shown_number(v)} ({y}-T{q})" for v, y, q in zip(small["valor"], small["anio"], small["trimestre"]))
-            yield ind_id, Problem(
-                f"que el indicador «{ind_id}» (un porcentaje) tiene {cells} entre valores de "
-                f"{shown_number(big.min())} a {shown_number(big.max())}: parece una fracción (0,88 por 88 %)",
-                "porcentajes de 0 a 100",
-                row=int(small["fila"].iloc[0]),
-                column=raw.headings.get("valor", "valor"),
-                column_letter=raw.letters.get("valor"),
-                hint="Si 0,88 quiere decir 88 %, escriba 88 o dé a la celda formato de porcentaje. "
-                "Revise el avance de este indicador antes de publicarlo.",
-            )
+            found = (f"que el indicador «{ind_id}» (un porcentaje) tiene {cells} entre valores de "
+                     f"{shown_number(big.min())} a {shown_number(big.max())}: parece una fracción (0,88 por 88 %)")
+            yield ind_id, problem(found, int(small["fila"].iloc[0]), "88")
 
 
 def load_execution(folder: Path, plan: Plan | None) -> Execution:
