@@ -111,7 +111,7 @@ def test_both_files(tmp_path, sample_plan):
     assert "dos archivos de seguimiento" in str(_error(tmp_path, sample_plan))
 
 
-@pytest.mark.parametrize("content", [b"this is not a zip", b"PK\x03\x04broken", b""])
+@pytest.mark.parametrize("content", [b"this is not a zip", b"PK\x03\x04broken"])
 def test_corrupt_xlsx(tmp_path, sample_plan, content):
     (tmp_path / "seguimiento.xlsx").write_bytes(content)
     message = str(_error(tmp_path, sample_plan))
@@ -157,7 +157,7 @@ def test_quarter_not_1_to_4(tmp_path, sample_plan, quarter):
     assert "un trimestre: 1, 2, 3 o 4" in message
 
 
-@pytest.mark.parametrize("written", ["T2", "t2", "Q2", "Trimestre 2", "2", 2.0, "II", "Segundo trimestre", "segundo"])
+@pytest.mark.parametrize("written", ["T2", "t2", "Q2", "Trimestre 2", "2", 2.0, "II", "Segundo trimestre", "segundo", "2do trimestre", "2do"])
 def test_quarter_as_offices_write_it(tmp_path, sample_plan, written):
     write_xlsx(tmp_path, [["IS-545", 2024, written, 5, None]])
     assert list(load_execution(tmp_path, sample_plan).table["trimestre"]) == [2]
@@ -529,3 +529,9 @@ def test_a_two_row_header_with_merged_titles(tmp_path, sample_plan):
     execution = load_execution(tmp_path, sample_plan)
     assert list(execution.table["fila"]) == [4] and execution.table.loc[0, "comentario"] == "nota"
     assert list(execution.table["valor"]) == [1000] and execution.warnings == ()
+
+
+def test_an_empty_workbook_file_is_called_empty(tmp_path, sample_plan):
+    (tmp_path / "seguimiento.xlsx").write_bytes(b"")
+    message = str(_error(tmp_path, sample_plan))
+    assert "un archivo vacío (0 bytes)" in message and "BadZipFile" not in message

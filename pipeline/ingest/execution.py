@@ -104,6 +104,7 @@ _QUARTER = re.compile(r"^(?:t|q|trim(?:estre)?\.?)?\s*([1-4])\s*(?:t|trim(?:estr
 # Quarters as offices also write them: roman numerals and ordinals ("II", "Segundo trimestre").
 _QUARTER_WORDS = {
     "i": 1, "ii": 2, "iii": 3, "iv": 4, "primer": 1, "primero": 1, "segundo": 2, "tercer": 3, "tercero": 3, "cuarto": 4,
+    "1er": 1, "1ro": 1, "2do": 2, "3er": 3, "3ro": 3, "4to": 4,
 }
 # Value headings that may carry more words after them ("Valor ejecutado en el trimestre").
 _VALUE_PREFIXES = ("valor ejecutado", "valor reportado", "valor alcanzado", "valor logrado")
@@ -392,6 +393,13 @@ def _check_inflation(path: Path, data: bytes, bounds: Limits) -> None:
     Python's zipfile stops each part at the size its header declares (and checks its CRC), so
     the declared sizes bound what openpyxl can inflate.
     """
+    if not data:
+        raise InputError.single(
+            path,
+            "un archivo vacío (0 bytes)",
+            "un libro de Excel (.xlsx) con la hoja del seguimiento",
+            hint="Quizás no se terminó de copiar o de guardar: vuelva a guardarlo desde Excel o LibreOffice.",
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             parts = book.infolist()
