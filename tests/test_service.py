@@ -69,6 +69,18 @@ def _wait(predicate, timeout: float, what: str, process: subprocess.Popen | None
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _interrupt(process: subprocess.Popen) -> None:
+    """Ctrl+C to the command's process group, as a user stops `pei-report serve`; killed after 30 s."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 @pytest.fixture(scope="module")
 def served_inbox():
     """A real SMTP server on loopback for the served runs: (its port, what it received)."""
@@ -124,11 +136,7 @@ def served(tmp_path_factory, served_inbox):
         )
         yield api, deployment, root
     finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        _interrupt(process)
         log.close()
         api.close()
     assert not healthy(f"http://127.0.0.1:{port}/api"), "the server it started stops with it"
@@ -371,13 +379,7 @@ def test_a_run_killed_with_serve_is_marked_crashed_and_the_next_serve_completes_
             assert message["Subject"].endswith("2024-T3")
             assert len(_automations(api, AUTOMATION_NAME)) == 1
         finally:
-            if serve.poll() is None:
-                os.killpg(serve.pid, signal.SIGINT)
-                try:
-                    serve.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.killpg(serve.pid, signal.SIGKILL)
-                    serve.wait()
+            _interrupt(serve)
             api.close()
             smtp.stop()
 
