@@ -30,8 +30,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from pipeline.document import (
-    ANNEX_TITLE, TABLE_COLUMNS, AttentionItem, Document, Figure, FigureSeries, axis_line, count_text,
-    indicators_label, objective_line, short,
+    ANNEX_TITLE, TABLE_COLUMNS, Document, Figure, FigureSeries, axis_line, count_text, objective_line, short,
 )
 from pipeline.formatting import number, percent
 from pipeline.settings import Theme, TrafficLight
@@ -444,10 +443,8 @@ def web_html(document: Document, theme: Theme, links: Mapping[str, str], sizes: 
         annex_title=ANNEX_TITLE,
         axis_line=lambda a: axis_line(a, document.year, (first, last)),
         objective_line=lambda o: objective_line(o, document.year),
-        indicators_label=indicators_label,
         count_text=count_text,
         light_class=_light_class,
-        attention_parts=AttentionItem.parts.fget,
     )
 
 
@@ -459,7 +456,7 @@ def render_web(
     Paths are relative to the cut's folder: `web/index.html` and `web/estilo.css`. `links` names,
     by kind, the files of the cut's folder the page links to (relative links, `../<file>`): any of
     `pdf`, `deck`, `avance`, `objetivos`, `datapackage` (see `LINKS`); a kind not given has no
-    link, an unknown kind is an error. `sizes` (bytes, by the same kinds) adds each file's size
+    link (with none, the page has no downloads section), an unknown kind is an error. `sizes` (bytes, by the same kinds) adds each file's size
     to its link text. The same arguments give the same bytes.
     """
     return {

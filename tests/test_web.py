@@ -208,11 +208,12 @@ def test_every_attention_item_is_listed_with_its_light_in_words(name, pages, doc
         assert model.where.split(" · ")[0] in _text(item)
 
 
-def test_no_attention_and_no_comments_are_said(sample_document, theme):
+def test_no_attention_no_comments_and_no_downloads(sample_document, theme):
     quiet = replace(sample_document, attention=(), comments=())
     tree = lxml.html.document_fromstring(render_web(quiet, theme, {})[INDEX])
     assert _text(tree.get_element_by_id("atencion")).endswith(quiet.no_attention)
     assert _text(tree.get_element_by_id("comentarios")).endswith(quiet.no_comments)
+    assert not tree.xpath("//*[@id='descargas'] | //a[@href='#descargas']")  # no links given: no downloads
 
 
 @pytest.mark.parametrize("name", PAGES)
