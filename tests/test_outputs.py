@@ -263,11 +263,22 @@ def test_a_folder_output_is_published_copied_whole_not_emailed_and_resent(tmp_pa
     assert _files(copies) == {n: published[n] for n in distributed}
     assert len(smtp_server.received) == 2
 
+    # A run killed while distributing it leaves it pending: the recovery completes it, web folder included.
+    from pipeline.publish import update_manifest
+
+    update_manifest(folder, distribution={"status": "pending"})
+    shutil.rmtree(copies)
+    (completed,) = flows.complete_distributions(input_dir=str(sample_copy), output_dir=str(out))
+    assert completed.completed and _manifest(folder)["distribution"]["status"] == "distributed"
+    assert _files(copies) == {n: published[n] for n in distributed}
+    assert len(smtp_server.received) == 3
+
     # A manifest whose path leads out of the cut is refused, with its own message, before any copy.
+    manifest = _manifest(folder)
     manifest["outputs"][-1]["path"] = "../../../secreto.txt"
     (folder / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
     shutil.rmtree(copies)
     refused = _cli("resend", "--input", str(sample_copy), "--output", str(out), "--period", "2024-T3")
     assert refused.exit_code == 1
     assert "«../../../secreto.txt»" in refused.stderr and "sube de carpeta" in " ".join(refused.stderr.split())
-    assert not copies.exists() and len(smtp_server.received) == 2
+    assert not copies.exists() and len(smtp_server.received) == 3
