@@ -88,7 +88,8 @@ from pipeline.publish import (
     update_manifest,
 )
 from pipeline.recovery import find_pending, in_progress, pending_text, still_pending
-from pipeline.report import Report, build_report
+from pipeline.document import Document, build_document
+from pipeline.report import Report, lay_out
 from pipeline.run_log import hide_pipeline_tracebacks
 from pipeline.runtime import tune_gc
 from pipeline.service import QUARTERLY_CRON, RUNNERS
@@ -213,6 +214,7 @@ def _warn(entity: Entity, problem: Problem) -> None:
 class Computed:
     result: PlanResult
     tables: dict[str, pd.DataFrame]  # avance and objetivos, before they are CSV
+    document: Document
     report: Report
 
 
@@ -221,8 +223,8 @@ def compute_report(inputs: Inputs) -> Computed:
     plan, execution, settings = inputs.plan, inputs.execution, inputs.settings
     result = plan_attainment(plan, execution, inputs.cut, settings.bands)
     tables = {"avance": avance_table(plan, result), "objetivos": objetivos_table(result)}
-    report = build_report(plan, execution, result, settings.bands, settings.theme, inputs.suspect_fractions)
-    return Computed(result, tables, report)
+    document = build_document(plan, execution, result, settings.bands, inputs.suspect_fractions)
+    return Computed(result, tables, document, lay_out(document, settings.theme))
 
 
 @task(name="Generar salida", cache_policy=NO_CACHE)
@@ -303,9 +305,11 @@ def _artifact_key(slug: str, cut: Cut) -> str:
 
 
 @task(name="Registrar resumen y enlaces en Prefect", cache_policy=NO_CACHE)
-def record_artifacts(entity: Entity, plan: Plan, result: PlanResult, files: list[Path], folder: Path) -> None:
+def record_artifacts(
+    entity: Entity, plan: Plan, result: PlanResult, document: Document, files: list[Path], folder: Path
+) -> None:
     create_markdown_artifact(
-        markdown=attainment_markdown(plan, result),
+        markdown=attainment_markdown(document),
         key=_artifact_key(entity.slug, result.cut),
         description=f"Avance del PEI de {plan.entity} al corte {result.cut}",
     )
@@ -408,7 +412,7 @@ def report_entity(
     computed = step(compute_report)(inputs)
     result = computed.result
     _step(entity, "Armando la presentación y el PDF")
-    rendering = Rendering(entity.slug, cut, settings, plan, result, computed.report, computed.tables)
+    rendering = Rendering(entity.slug, cut, settings, plan, result, computed.report, computed.tables, computed.document)
     artifacts = _render(step, rendering)
     target = cut_folder(output_dir, entity.slug, cut)
     status = status_at_publishing(settings.distribution, distribute)
@@ -420,7 +424,7 @@ def report_entity(
         )
         if publication.kept:
             _step(entity, f"Los archivos anteriores del corte quedaron en {publication.kept}")
-        step(record_artifacts)(entity, plan, result, publication.files, target)
+        step(record_artifacts)(entity, plan, result, computed.document, publication.files, target)
         distribution, error = {"status": status}, None
         if status == PENDING:
             _step(entity, "Distribuyendo: carpeta de publicación y correo")

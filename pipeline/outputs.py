@@ -66,9 +66,10 @@ class Rendering:
     `tables` holds the tables as data frames (`avance`, `objetivos`), before they are CSV;
     `rendered` holds the artifacts of the outputs this one `needs`, by key, already rendered
     (the PDF attaches avance.csv's very bytes; a data package describes the CSV files as
-    written). `document` is the report's document model (sections, figures, tables, charts'
-    data and alt text, decided once) that the accessible web page will be drawn from: None
-    until that model lands, when `flows.compute_report` builds it beside `report`.
+    written). `document` is the report's document model (`pipeline.document.Document`:
+    sections, figures, tables, charts' data and alt text, decided once), which `report` lays
+    out as slides and an output without pagination (the web page) draws from directly; None
+    only where a caller has none to give (tests of renderers that do not read it).
     """
 
     slug: str
