@@ -411,7 +411,7 @@ def report_entity(
     _step(entity, f"Calculando el avance al corte {cut}")
     computed = step(compute_report)(inputs)
     result = computed.result
-    _step(entity, "Armando la presentación y el PDF")
+    _step(entity, "Generando la presentación, el PDF, las tablas y la página web")
     rendering = Rendering(entity.slug, cut, settings, plan, result, computed.report, computed.tables, computed.document)
     artifacts = _render(step, rendering)
     target = cut_folder(output_dir, entity.slug, cut)

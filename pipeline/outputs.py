@@ -14,7 +14,7 @@ its tests: see the README's «Adding an output».
 An output is one file, or a folder of files (`folder="web"`): its renderer then returns
 `Artifact`s whose names are paths under that folder (`web/index.html`, `web/estilo.css`), one
 of them its `file_name`. A folder output is copied to the publication folder as a whole and is
-never attached to the e-mail (`emailed`).
+never attached to the e-mail (`emailed`); only the deck and the PDF are.
 
 Nothing here imports Prefect: `flows.report_entity` runs each output's `render` as a task
 named `step` (or as a plain function in a batch).
@@ -30,11 +30,13 @@ from typing import Any
 import pandas as pd
 
 from pipeline.attainment import PlanResult
+from pipeline.datapackage import DATAPACKAGE_FILE, datapackage_bytes
 from pipeline.model import Plan
 from pipeline.periods import Cut
 from pipeline.publish import MANIFEST_FILE, Artifact, csv_bytes, relative_path
 from pipeline.render_pdf import render_pdf
 from pipeline.render_pptx import render_deck
+from pipeline.render_web import INDEX, LINKS, render_web
 from pipeline.report import Report
 from pipeline.settings import Settings
 
@@ -54,6 +56,8 @@ __all__ = [
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 PDF = "application/pdf"
 CSV = "text/csv"
+JSON = "application/json"
+HTML = "text/html"
 
 FileName = Callable[[Settings, str, Cut], str]
 """An output's path in its cut's folder, from the entity's settings, its slug and the cut."""
@@ -104,7 +108,10 @@ class Output:
       under `folder`, the main file among them).
     - `step`: the name of its Prefect task, shown in the UI (Spanish).
     - `description_es`: what it is, for people (Spanish).
-    - `distributed`: copied to the publication folder; e-mailed too when it is a single file.
+    - `distributed`: copied to the publication folder (the web page links to the published
+      CSVs and data package, so they are distributed too).
+    - `attached`: attached to the distribution e-mail as well (single files only: the deck and
+      the PDF; a folder or the data files are not).
     - `folder`: for an output of several files, the sub-folder of the cut that holds them all.
     - `needs`: keys of the outputs whose artifacts `render` reads (`Rendering.rendered`).
     """
@@ -118,11 +125,12 @@ class Output:
     distributed: bool = False
     folder: str | None = None
     needs: tuple[str, ...] = ()
+    attached: bool = False
 
     @property
     def emailed(self) -> bool:
-        """Attached to the distribution e-mail: a distributed single file (a folder is not)."""
-        return self.distributed and self.folder is None
+        """Attached to the distribution e-mail: a distributed single file declared `attached`."""
+        return self.distributed and self.attached and self.folder is None
 
     def path(self, settings: Settings, slug: str, cut: Cut) -> str:
         return self.file_name(settings, slug, cut)
@@ -188,16 +196,36 @@ def _objetivos(r: Rendering) -> bytes:
     return csv_bytes(r.tables["objetivos"])
 
 
+def _datapackage(r: Rendering) -> bytes:
+    tables = {a.name: a.content for key in ("avance", "objetivos") for a in r.rendered[key]}
+    return datapackage_bytes(r.slug, r.plan, r.cut, tables)
+
+
+def _web(r: Rendering) -> list[Artifact]:
+    """The page links to every other file it needs rendered, with its size."""
+    files = {key: r.rendered[key][0] for key in LINKS if key in r.rendered}
+    made = render_web(
+        r.document, r.settings.theme, {k: a.name for k, a in files.items()}, {k: len(a.content) for k, a in files.items()}
+    )
+    return [Artifact(name, content) for name, content in made.items()]
+
+
 OUTPUTS: tuple[Output, ...] = (
     Output("deck", _configured(0), PPTX, _deck, "Generar presentación (.pptx)",
-           "Presentación institucional del corte", distributed=True),
+           "Presentación institucional del corte", distributed=True, attached=True),
     Output("pdf", _configured(1), PDF, _pdf, "Generar reporte PDF",
            "Reporte en PDF diagramado como la presentación, con avance.csv adjunto", distributed=True,
-           needs=("avance",)),
+           attached=True, needs=("avance",)),
     Output("avance", _fixed("avance.csv"), CSV, _avance, "Generar avance.csv",
-           "Avance de cada indicador en cada objetivo"),
+           "Avance de cada indicador en cada objetivo", distributed=True),
     Output("objetivos", _fixed("objetivos.csv"), CSV, _objetivos, "Generar objetivos.csv",
-           "Avance de cada objetivo, de cada eje y del plan"),
+           "Avance de cada objetivo, de cada eje y del plan", distributed=True),
+    Output("datapackage", _fixed(DATAPACKAGE_FILE), JSON, _datapackage, "Generar datapackage.json",
+           "Paquete de datos (Frictionless) que describe avance.csv y objetivos.csv", distributed=True,
+           needs=("avance", "objetivos")),
+    Output("web", _fixed(INDEX), HTML, _web, "Generar página web accesible",
+           "El reporte como página web accesible (WCAG 2.1 AA), con sus enlaces de descarga", distributed=True,
+           folder="web", needs=("pdf", "deck", "avance", "objetivos", "datapackage")),
 )
 """Every output of a cut, in publication order. manifest.json (`publish.MANIFEST_FILE`) follows them."""
 

@@ -67,7 +67,7 @@ def test_the_license_file_matches_the_declared_license():
 def _written_by_make_report() -> list[str]:
     """The files the opening paragraph says `make report` writes, in its order."""
     paragraph = README.split("`make report` writes", 1)[1].split("copies", 1)[0]
-    return re.findall(r"`([^`/]+\.[a-z]+)`", paragraph)
+    return re.findall(r"`([^`]+\.[a-z]+)`", paragraph)
 
 
 def _listed_under_outputs() -> list[str]:

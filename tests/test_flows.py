@@ -37,7 +37,21 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and ".logs" not in p.parts}
 
 
-FILES = ("PEI-secretaria-general-2024-T4.pptx", "PEI-secretaria-general-2024-T4.pdf", "avance.csv", "objetivos.csv", "manifest.json")
+FILES = (
+    "PEI-secretaria-general-2024-T4.pptx", "PEI-secretaria-general-2024-T4.pdf", "avance.csv", "objetivos.csv",
+    "datapackage.json", "web/index.html", "web/estilo.css", "manifest.json",
+)
+DISTRIBUTED = tuple(n for n in FILES if n != "manifest.json")  # the web page links to the data files beside it
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, by its path relative to it (`web/index.html`)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _attached(files: dict[str, bytes]) -> dict[str, bytes]:
+    """What the e-mail carries: the deck and the PDF."""
+    return {n: b for n, b in files.items() if n.endswith((".pdf", ".pptx"))}
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +68,7 @@ def test_sample_run_writes_deck_pdf_and_tables(tmp_path):
     result = cli("--input", str(SAMPLE.parent), "--output", str(out))
     assert result.exit_code == 0, result.stderr
     folder = out / "secretaria-general" / "2024-T4"  # latest quarter with data
-    assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
+    assert sorted(_files(folder)) == sorted(FILES)
     printed = result.stdout.split()
     assert printed == [str(folder / n) for n in FILES]
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -203,14 +217,14 @@ def test_regenerating_a_cut_keeps_the_replaced_files_in_the_history(tmp_path, ea
     out = tmp_path / "outputs"
     shutil.copytree(earlier_outputs, out)
     folder = out / "secretaria-general" / "2024-T4"
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    before = _files(folder)
     result = cli("--input", str(SAMPLE), "--output", str(out))
     assert result.exit_code == 0, result.stderr
     kept = list((out / ".historial" / "secretaria-general" / "2024-T4").iterdir())
     assert len(kept) == 1
-    assert {p.name: p.read_bytes() for p in kept[0].iterdir()} == before  # nothing lost, byte for byte
+    assert _files(kept[0]) == before  # nothing lost, byte for byte
     assert "Versión anterior guardada en" in result.stderr
-    assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
+    assert sorted(_files(folder)) == sorted(FILES)
     assert not [p for p in (out / "secretaria-general").iterdir() if "staging" in p.name or ".old-" in p.name]
 
 
@@ -260,7 +274,8 @@ def test_a_successful_cut_is_copied_and_emailed(tmp_path, sample_copy, smtp_serv
     folder = out / "secretaria-general" / "2024-T3"
     deck, pdf = folder / "PEI-secretaria-general-2024-T3.pptx", folder / "PEI-secretaria-general-2024-T3.pdf"
     copies = publication / "secretaria-general" / "2024-T3"
-    assert {p.name: p.read_bytes() for p in copies.iterdir()} == {deck.name: deck.read_bytes(), pdf.name: pdf.read_bytes()}
+    published = _files(folder)
+    assert _files(copies) == {n: published[n] for n in published if n != "manifest.json"}
 
     assert len(smtp_server.received) == 1
     envelope, message = smtp_server.received[0]
@@ -273,7 +288,11 @@ def test_a_successful_cut_is_copied_and_emailed(tmp_path, sample_copy, smtp_serv
     distribution = _manifest(folder)["distribution"]
     assert distribution["status"] == "distributed"
     assert distribution["email"]["status"] == "sent" and distribution["email"]["to"] == RECIPIENTS
-    assert distribution["publication"] == {"status": "copied", "folder": str(copies), "files": [deck.name, pdf.name]}
+    assert distribution["publication"] == {
+        "status": "copied", "folder": str(copies), "files": [
+            r["path"] for r in _manifest(folder)["outputs"]
+        ],
+    }
     assert "correo enviado a planeacion@sg.gov.co" in " ".join(result.stderr.split())
 
 
@@ -306,12 +325,12 @@ def test_smtp_down_retries_then_reports_while_the_cut_stays_published_and_resend
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_down)
     controller.start()
     try:
-        before = {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "manifest.json"}
+        before = {n: b for n, b in _files(folder).items() if n != "manifest.json"}
         again = resend("--input", str(sample_copy), "--output", str(out), "--period", "2024-T3")
     finally:
         controller.stop()
     assert again.exit_code == 0, again.stderr
-    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "manifest.json"} == before
+    assert {n: b for n, b in _files(folder).items() if n != "manifest.json"} == before
     assert len(inbox.received) == 1
     attachments = {p.get_filename(): p.get_content() for p in inbox.received[0][1].iter_attachments()}
     assert attachments == {n: b for n, b in before.items() if n.endswith((".pdf", ".pptx"))}
@@ -406,14 +425,14 @@ def test_one_entity_shows_its_steps_as_task_runs_and_a_batch_one_run_per_entity(
     log = next((batch / ".logs").glob("pei-report-*.log")).read_text(encoding="utf-8")
     for slug in ("alfa", "beta"):  # the steps are still there, in the run's log
         _valid_set(batch / slug / "2024-T2")
-        assert f"[{slug}] Armando la presentación y el PDF" in log
+        assert f"[{slug}] Generando la presentación, el PDF, las tablas y la página web" in log
 
 
 # --- two runs of the same entity and cut at once ----------------------------------------------
 
 
 def _valid_set(folder: Path) -> dict[str, bytes]:
-    files = {p.name: p.read_bytes() for p in folder.iterdir()}
+    files = _files(folder)
     manifest = json.loads(files["manifest.json"])
     assert sorted(files) == sorted([r["path"] for r in manifest["outputs"]] + ["manifest.json"])
     for record in manifest["outputs"]:
@@ -445,9 +464,7 @@ def test_two_runs_at_once_leave_one_complete_valid_set(tmp_path, sample_copy, sm
     # The publication copies are those of the set that stayed: no run copied between the other's
     # publication and its copy.
     copies = tmp_path / "publicacion" / "secretaria-general" / "2024-T3"
-    assert {p.name: p.read_bytes() for p in copies.iterdir()} == {
-        n: b for n, b in current.items() if n.endswith((".pdf", ".pptx"))
-    }
+    assert _files(copies) == {n: b for n, b in current.items() if n != "manifest.json"}
     manifest = json.loads(current["manifest.json"])
     assert manifest["distribution"]["status"] == "distributed" and len(smtp_server.received) == 2
     # And the lock was what kept them apart: each run's publish-to-manifest-update window, as
@@ -848,7 +865,7 @@ def test_a_temporary_refusal_is_retried_and_a_permanent_one_is_not(tmp_path, sam
 
 
 def _published_deliverables(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix in (".pdf", ".pptx")}
+    return {n: b for n, b in _files(folder).items() if n != "manifest.json"}
 
 
 def _wait_for(predicate, timeout: float, what: str):
@@ -892,13 +909,13 @@ def test_a_run_killed_while_distributing_is_completed_by_the_next_run_of_the_ent
     later = cli("--input", str(sample_copy), "--output", str(out), "--period", "2024-T2")
     assert later.exit_code == 0, later.stderr
     published = _published_deliverables(folder)
-    assert {p.name: p.read_bytes() for p in copies.iterdir()} == published
+    assert _files(copies) == published
     distribution = _manifest(folder)["distribution"]
     assert distribution["status"] == "distributed" and distribution["email"]["status"] == "sent"
     subjects = sorted(message["Subject"] for _, message in smtp_server.received)
     assert [s[-7:] for s in subjects] == ["2024-T2", "2024-T3"]
     sent = next(m for _, m in smtp_server.received if m["Subject"].endswith("2024-T3"))
-    assert {p.get_filename(): p.get_content() for p in sent.iter_attachments()} == published
+    assert {p.get_filename(): p.get_content() for p in sent.iter_attachments()} == _attached(published)
     assert _squeezed("corte 2024-T3 · distribución interrumpida, completada ahora") in _squeezed(later.stderr)
     assert str(folder) in later.stdout
 
@@ -926,7 +943,7 @@ def test_resend_completes_the_entity_s_other_interrupted_distributions(tmp_path,
     assert result.exit_code == 0, result.stderr
     assert _manifest(interrupted)["distribution"]["status"] == "distributed"
     copies = tmp_path / "publicados" / "secretaria-general" / "2024-T4"
-    assert {p.name: p.read_bytes() for p in copies.iterdir()} == _published_deliverables(interrupted)
+    assert _files(copies) == _published_deliverables(interrupted)
     assert sorted(m["Subject"][-7:] for _, m in smtp_server.received) == ["2024-T3", "2024-T4"]
 
 

@@ -51,10 +51,16 @@ def test_keys_and_file_names_are_distinct_and_safe():
 
 
 def test_publication_order_media_types_and_what_is_distributed():
-    assert [(o.key, o.media_type) for o in OUTPUTS] == [("deck", PPTX), ("pdf", PDF), ("avance", CSV), ("objetivos", CSV)]
-    assert [o.key for o in OUTPUTS if o.distributed] == ["deck", "pdf"]
+    assert [(o.key, o.media_type) for o in OUTPUTS] == [
+        ("deck", PPTX), ("pdf", PDF), ("avance", CSV), ("objetivos", CSV), ("datapackage", "application/json"),
+        ("web", "text/html"),
+    ]
+    # the web page links to the CSVs and the data package: they are published beside it
+    assert [o.key for o in OUTPUTS if o.distributed] == ["deck", "pdf", "avance", "objetivos", "datapackage", "web"]
     assert [o.key for o in OUTPUTS if o.emailed] == ["deck", "pdf"]
-    assert [o.path(SETTINGS, "sg", CUT) for o in OUTPUTS] == ["PEI-sg-2024-T3.pptx", "PEI-sg-2024-T3.pdf", "avance.csv", "objetivos.csv"]
+    assert [o.path(SETTINGS, "sg", CUT) for o in OUTPUTS] == [
+        "PEI-sg-2024-T3.pptx", "PEI-sg-2024-T3.pdf", "avance.csv", "objetivos.csv", "datapackage.json", "web/index.html",
+    ]
 
 
 def test_each_output_s_step_is_its_own_and_every_need_is_registered():
@@ -80,8 +86,8 @@ def test_deck_and_pdf_names_come_from_configuracion_yaml(tmp_path):
 
 
 def test_an_unknown_key_names_the_registered_ones():
-    with pytest.raises(KeyError, match="deck, pdf, avance, objetivos"):
-        output("web")
+    with pytest.raises(KeyError, match="deck, pdf, avance, objetivos, datapackage, web"):
+        output("portal")
 
 
 # --- render order and a renderer's files -------------------------------------------------------
@@ -109,7 +115,7 @@ def test_a_single_file_output_is_marked_with_its_key_and_media_type():
 
 def _web(files: list[Artifact]) -> Output:
     return Output("web", lambda s, slug, cut: "web/index.html", "text/html", lambda r: files, "Generar página web",
-                  "Página web accesible", distributed=True, folder="web")
+                  "Página web accesible", distributed=True, folder="web", attached=True)
 
 
 def test_an_output_of_several_files_declares_its_folder_and_returns_artifacts():
@@ -144,7 +150,7 @@ def test_a_renderer_gets_the_tables_and_what_it_needs_already_rendered():
         fields = list(r.tables["avance"].columns)
         return json.dumps({"resources": [{"path": csv.name, "hash": csv.sha256, "fields": fields}]}).encode()
 
-    listed = [*OUTPUTS, Output("datapackage", lambda s, slug, cut: "datapackage.json", "application/json", datapackage,
+    listed = [*(o for o in OUTPUTS if o.key not in ("datapackage", "web")), Output("datapackage", lambda s, slug, cut: "datapackage.json", "application/json", datapackage,
                                "Generar datapackage.json", "Paquete de datos", needs=("avance",))]
     assert [o.key for o in render_order(listed)][-1] == "datapackage"
     frame = pd.DataFrame({"objetivo": [1], "indicador": ["IS-1"]})
@@ -160,8 +166,8 @@ def test_deliverables_are_the_distributed_outputs_and_the_email_carries_the_sing
     web = _web([])
     records = [("d.pptx", "deck"), ("d.pdf", "pdf"), ("avance.csv", "avance"), ("web/index.html", "web"),
                ("web/a.css", "web"), ("manifest.json", None), ("retirado.txt", "salida-retirada")]
-    assert deliverables(records, [*OUTPUTS, web]) == Deliverables(
-        copied=("d.pptx", "d.pdf", "web/index.html", "web/a.css"), attached=("d.pptx", "d.pdf")
+    assert deliverables(records, [*(o for o in OUTPUTS if o.key != "web"), web]) == Deliverables(
+        copied=("d.pptx", "d.pdf", "avance.csv", "web/index.html", "web/a.css"), attached=("d.pptx", "d.pdf")
     )
 
 
@@ -203,12 +209,18 @@ def test_every_registered_output_is_on_disk_and_in_the_manifest_under_its_config
     names = [o.path(settings, "secretaria-general", CUT) for o in OUTPUTS]
     assert names[0] == "Informe secretaria-general 2024-T3.pptx"
     records = _manifest(folder)["outputs"]
-    assert [(r["path"], r["output"], r["media_type"]) for r in records] == [(n, o.key, o.media_type) for n, o in zip(names, OUTPUTS)]
+    # every output in the registry's order: its main file first, then the rest of its folder
+    assert [r["output"] for r in records] == ["deck", "pdf", "avance", "objetivos", "datapackage", "web", "web"]
+    for item, name in zip(OUTPUTS, names):
+        mine = [r for r in records if r["output"] == item.key]
+        assert mine[0]["path"] == name and mine[0]["media_type"] == item.media_type
+        assert all(r["path"].startswith(f"{item.folder}/") for r in mine) if item.folder else len(mine) == 1
+    paths = [r["path"] for r in records]
     on_disk = _files(folder)
-    assert sorted(on_disk) == sorted([*names, MANIFEST_FILE])
+    assert sorted(on_disk) == sorted([*paths, MANIFEST_FILE])
     for record in records:
         assert hashlib.sha256(on_disk[record["path"]]).hexdigest() == record["sha256"]
-    assert result.stdout.splitlines() == [str(folder / n) for n in [*names, MANIFEST_FILE]]
+    assert result.stdout.splitlines() == [str(folder / n) for n in [*paths, MANIFEST_FILE]]
 
 
 DISTRIBUTION = """
@@ -221,22 +233,11 @@ distribucion:
 """
 
 
-def _page(r: Rendering) -> list[Artifact]:
-    title = f"<title>{r.plan.entity} {r.cut}</title>".encode()
-    return [Artifact("web/index.html", b"<!doctype html><html lang='es'>" + title + b"</html>"),
-            Artifact("web/recursos/estilo.css", b"body { font-family: 'Open Sans'; }")]
-
-
-WEB = Output("web", lambda s, slug, cut: "web/index.html", "text/html", _page, "Generar página web",
-             "Página web accesible", distributed=True, folder="web")
-
-
 @pytest.mark.flow
 @pytest.mark.usefixtures("prefect_harness")
-def test_a_folder_output_is_published_copied_whole_not_emailed_and_resent(tmp_path, sample_copy, smtp_server, monkeypatch):
+def test_a_folder_output_is_published_copied_whole_not_emailed_and_resent(tmp_path, sample_copy, smtp_server):
     import flows
 
-    monkeypatch.setattr(flows, "OUTPUTS", (*OUTPUTS, WEB))  # one more line in the registry
     with (sample_copy / "configuracion.yaml").open("a", encoding="utf-8") as handle:
         handle.write(DISTRIBUTION)
     out = tmp_path / "outputs"
@@ -244,17 +245,17 @@ def test_a_folder_output_is_published_copied_whole_not_emailed_and_resent(tmp_pa
     assert result.exit_code == 0, result.stderr
     folder = out / "secretaria-general" / "2024-T3"
     published = _files(folder)
-    assert {"web/index.html", "web/recursos/estilo.css"} <= set(published)
+    assert {"web/index.html", "web/estilo.css"} <= set(published)
     assert b"2024-T3" in published["web/index.html"]
     manifest = _manifest(folder)
     assert [r["output"] for r in manifest["outputs"]][-2:] == ["web", "web"]
     deck, pdf = (o.path(load_settings(sample_copy), "secretaria-general", CUT) for o in OUTPUTS[:2])
-    distributed = [deck, pdf, "web/index.html", "web/recursos/estilo.css"]
+    distributed = [r["path"] for r in manifest["outputs"]]  # the web page and every file it links to
     copies = tmp_path / "publicados" / "secretaria-general" / "2024-T3"
     assert _files(copies) == {n: published[n] for n in distributed}
     assert manifest["distribution"]["publication"]["files"] == distributed
     ((_, message),) = smtp_server.received
-    assert [p.get_filename() for p in message.iter_attachments()] == [deck, pdf]  # the web folder is not e-mailed
+    assert [p.get_filename() for p in message.iter_attachments()] == [deck, pdf]  # the web folder and data are not e-mailed
 
     # A resend copies the web folder again as a whole: a file left in the copy goes.
     (copies / "web" / "sobrante.js").write_bytes(b"//")
