@@ -256,6 +256,18 @@ def test_a_folder_output_is_published_copied_whole_not_emailed_and_resent(tmp_pa
     assert manifest["distribution"]["publication"]["files"] == distributed
     ((_, message),) = smtp_server.received
     assert [p.get_filename() for p in message.iter_attachments()] == [deck, pdf]  # the web folder and data are not e-mailed
+    # Every link of the published page leads to a published file, in the cut and in the copy.
+    import re
+    from urllib.parse import unquote
+
+    links = [unquote(h) for h in re.findall(r'href="\.\./([^"#]+)"', published["web/index.html"].decode())]
+    assert sorted(links) == sorted(n for n in distributed if not n.startswith("web/"))
+    assert all((copies / n).is_file() and (folder / n).is_file() for n in links)
+    # And the published data package describes the published CSVs.
+    from frictionless import validate
+
+    report = validate(str(copies / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 
     # A resend copies the web folder again as a whole: a file left in the copy goes.
     (copies / "web" / "sobrante.js").write_bytes(b"//")
