@@ -108,3 +108,39 @@ def test_the_pdf_uses_only_the_shipped_font_even_for_text_it_cannot_draw(reader,
     foreign = dataclasses.replace(sample_report, slides=(cover, *sample_report.slides[1:]))
     names = _font_names(PdfReader(io.BytesIO(render_pdf(foreign))))
     assert names and all(n.startswith("Open") for n in names), names  # no DejaVu, no Droid Sans Fallback
+
+
+# --- no text outside its page ---------------------------------------------------------------------
+
+from tests.test_chart_layout import large  # noqa: E402,F401  (fixture)
+
+
+def _outside(pdf: bytes) -> list[str]:
+    """Every character of the PDF that does not lie wholly inside its page, or that crosses the
+    slide's side margins (nothing is drawn there; a chart cut by its own frame would be), as
+    `page: text`."""
+    import pdfplumber
+
+    from pipeline.report import MARGIN
+
+    found = []
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for number, page in enumerate(document.pages, start=1):
+            x0, top, x1, bottom = page.bbox
+            chars = [c for c in page.chars if c["text"].strip()]
+            assert chars, f"page {number} has no text"
+            for c in chars:
+                if (c["x0"] < x0 + MARGIN - 0.5 or c["x1"] > x1 - MARGIN + 0.5
+                        or c["top"] < top - 0.5 or c["bottom"] > bottom + 0.5):
+                    found.append(f"{number}: {c['text']} at ({c['x0']:.1f}, {c['top']:.1f})")
+    return found
+
+
+def test_no_text_of_a_large_plan_lies_outside_its_page(large):
+    """An objective of 30 indicators and one of 143: every chart's legend and labels stay on the page."""
+    _, report = large
+    assert _outside(render_pdf(report)) == []
+
+
+def test_no_text_of_the_sample_lies_outside_its_page(pdf_bytes):
+    assert _outside(pdf_bytes) == []

@@ -119,3 +119,48 @@ def test_metadata_is_shortened_at_a_word_to_the_core_property_limit():
 @given(st.text())
 def test_metadata_never_exceeds_the_limit(value):
     assert len(metadata_text(value)) <= CORE_PROPERTY_LIMIT
+
+
+# --- chart forms in the deck ----------------------------------------------------------------------
+
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION  # noqa: E402
+
+from tests.test_chart_layout import large, three_by_one, three_by_three  # noqa: E402,F401  (fixtures)
+
+
+def _charts(report, prefix: str):
+    """(title, chart) of each deck slide whose title starts with `prefix`."""
+    deck = Presentation(io.BytesIO(render_deck(report)))
+    out = []
+    for slide, title in zip(deck.slides, slide_titles(report)):
+        if title.startswith(prefix):
+            out += [(title, s.chart) for s in slide.shapes if s.has_chart]
+    return out
+
+
+def test_few_series_over_quarters_are_native_lines(three_by_three):
+    _, report = three_by_three
+    charts = _charts(report, "Avance trimestral Objetivo 1")
+    assert len(charts) == 1 and charts[0][1].chart_type == XL_CHART_TYPE.LINE_MARKERS
+
+
+def test_one_quarter_is_native_horizontal_bars_first_on_top(three_by_one):
+    _, report = three_by_one
+    ((_, chart),) = _charts(report, "Avance trimestral Objetivo 1")
+    assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+    assert chart.category_axis.reverse_order  # the first (lowest) category on top
+    assert [s.name for s in chart.plots[0].series] == ["Avance 2024", "Esperado al corte"]
+    assert chart.has_legend and chart.legend.position == XL_LEGEND_POSITION.BOTTOM and not chart.legend.include_in_layout
+    assert list(chart.plots[0].categories)[-1] == "Indicador 2"
+    xml = chart.plots[0].series[0]._element.xml
+    assert "sin reporte" in xml  # the missing value is labelled, not drawn as zero
+    assert chart.value_axis.minimum_scale == 0 and chart.value_axis.maximum_scale is not None
+
+
+def test_143_indicators_are_ten_slides_of_native_bars(large):
+    _, report = large
+    charts = _charts(report, "Avance trimestral Objetivo 2")
+    assert len(charts) == 10
+    assert all(c.chart_type == XL_CHART_TYPE.BAR_CLUSTERED and len(c.plots[0].series) == 2 for _, c in charts)
+    assert sum(len(list(c.plots[0].categories)) for _, c in charts) == 143
+    assert {c.value_axis.maximum_scale for _, c in charts} == {charts[0][1].value_axis.maximum_scale}
