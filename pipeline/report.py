@@ -17,6 +17,9 @@ from typing import TypeVar
 import pandas as pd
 
 from pipeline.attainment import Attainment, IndicatorResult, PlanResult, Status, plan_attainment
+from pipeline.chart_layout import (
+    BAR_LABEL_SIZE, BAR_LABEL_W, axis_ticks, bar_order, legend_name, objectives_form, pages, quarterly_form, shorten,
+)
 from pipeline.formatting import long_date, number, percent
 from pipeline.model import Annualization, Axis, Indicator, Objective, Plan, Unit
 from pipeline.periods import Cut
@@ -188,15 +191,21 @@ class Series:
     color: str
     line: str = "solid"  # "solid" | "dash" | "dot": with the marker, tells apart series that share a colour
     marker: str = "circle"  # "circle" | "square" | "diamond"
+    fill: str = "solid"  # bars: "solid", or "outline" (drawn unfilled over the solid bars: what was expected)
+    labels: tuple[str, ...] = ()  # bars: each value's label as shown ("87,5 %", "sin reporte"); none if empty
 
 
 @dataclass(frozen=True)
 class Chart:
-    kind: str  # "bar" (clustered columns) | "line"
+    """A chart's data, its labels as shown (already shortened: tables give names in full) and
+    its alt text; `pipeline.chart_layout` chooses the kind and splits long ones over slides."""
+
+    kind: str  # "bar" (clustered columns) | "line" | "hbar" (horizontal bars, the first category on top)
     categories: tuple[str, ...]
     series: tuple[Series, ...]
     value_axis: str
     alt: str
+    ticks: tuple[float, ...] = ()  # the value axis, shared by the slides of a continued chart; empty: from the values
 
 
 @dataclass(frozen=True)
@@ -655,28 +664,85 @@ def _sections(plan: Plan, axis: Axis, result: PlanResult, cut: Cut) -> list[Sect
     ]
 
 
-def _objectives_chart(plan: Plan, result: PlanResult, theme: Theme, year: int) -> ChartSlide:
-    categories = tuple(f"Objetivo {o.objective_id}" for o in result.objectives)
+def _objectives_chart(plan: Plan, result: PlanResult, theme: Theme, year: int) -> list[ChartSlide]:
+    """Each objective's attainment of the year against what was expected: columns for a few
+    objectives, sorted horizontal bars (continued) for many (see `pipeline.chart_layout`)."""
+    title, subtitle = "Avance por objetivo", f"Avance de la vigencia {year} frente a lo esperado al corte"
+    note = "Cada indicador cuenta hasta 100 % en el avance del objetivo."
     achieved = tuple(o.year.percent if o.year.ok else None for o in result.objectives)
     expected = tuple(o.expected for o in result.objectives)
-    described = "; ".join(
-        f"{c}: {percent(a) if a is not None else 'sin dato'} (esperado {percent(e) if e is not None else 'sin dato'})"
-        for c, a, e in zip(categories, achieved, expected)
+    labels = tuple(_bar_label(o.year) for o in result.objectives)
+    if objectives_form(len(result.objectives)) == "bar":
+        categories = tuple(f"Objetivo {o.objective_id}" for o in result.objectives)
+        described = "; ".join(
+            f"{c}: {percent(a) if a is not None else 'sin dato'} (esperado {percent(e) if e is not None else 'sin dato'})"
+            for c, a, e in zip(categories, achieved, expected)
+        )
+        chart = Chart(
+            kind="bar",
+            categories=categories,
+            series=(
+                Series(f"Avance {year}", achieved, theme.color("primario"), labels=labels),
+                Series("Esperado al corte", expected, theme.color("secundario"),
+                       labels=tuple(percent(e) if e is not None else "" for e in expected)),
+            ),
+            value_axis="%",
+            alt=f"Gráfico de columnas del avance {year} de cada objetivo frente al avance esperado al corte. {described}.",
+            ticks=axis_ticks([*achieved, *expected], 1.08),
+        )
+        return [ChartSlide(title, subtitle, chart, note=note)]
+    texts = {o.id: plain(runs(o.text)) for o in plan.objectives}
+    categories = tuple(
+        shorten(f"Objetivo {o.objective_id}: {texts.get(o.objective_id, '')}", BAR_LABEL_SIZE, BAR_LABEL_W)
+        for o in result.objectives
     )
-    chart = Chart(
-        kind="bar",
-        categories=categories,
-        series=(
-            Series(f"Avance {year}", achieved, theme.color("primario")),
-            Series("Esperado al corte", expected, theme.color("secundario")),
-        ),
-        value_axis="%",
-        alt=f"Gráfico de columnas del avance {year} de cada objetivo frente al avance esperado al corte. {described}.",
+    return _bar_slides(
+        title, f"{subtitle}; de menor a mayor avance", note + " " + _OUTLINE_NOTE, categories, achieved, expected,
+        labels, theme, year, f"Gráfico de barras horizontales del avance {year} de cada objetivo frente al avance esperado al corte",
     )
-    return ChartSlide(
-        "Avance por objetivo", f"Avance de la vigencia {year} frente a lo esperado al corte", chart,
-        note="Cada indicador cuenta hasta 100 % en el avance del objetivo.",
-    )
+
+
+_OUTLINE_NOTE = "El recuadro marca lo esperado al corte."
+
+
+def _bar_label(a: Attainment) -> str:
+    """A bar's value as shown: `87,5 %`, or why there is none."""
+    if a.ok:
+        assert a.percent is not None
+        return percent(a.percent)
+    return "sin reporte" if a.status is Status.NOT_REPORTED else "N/A"
+
+
+def _bar_slides(
+    title: str, subtitle: str, note: str, categories: Sequence[str], achieved: Sequence[float | None],
+    expected: Sequence[float | None], labels: Sequence[str], theme: Theme, year: int, alt: str,
+) -> list[ChartSlide]:
+    """Horizontal bars lowest first, those without a value last, continued over as many slides as
+    needed, every slide on the same scale."""
+    order = bar_order(achieved)
+    ticks = axis_ticks([*achieved, *expected])
+    split = [[order[i] for i in part] for part in pages(len(order))]
+    slides = []
+    for n, part in enumerate(split):
+        described = "; ".join(
+            f"{categories[i]}: {labels[i]} (esperado {percent(expected[i]) if expected[i] is not None else 'sin dato'})"
+            for i in part
+        )
+        where = f", parte {n + 1} de {len(split)}" if len(split) > 1 else ""
+        chart = Chart(
+            kind="hbar",
+            categories=tuple(categories[i] for i in part),
+            series=(
+                Series(f"Avance {year}", tuple(achieved[i] for i in part), theme.color("primario"),
+                       labels=tuple(labels[i] for i in part)),
+                Series("Esperado al corte", tuple(expected[i] for i in part), theme.color("secundario"), fill="outline"),
+            ),
+            value_axis="%",
+            alt=f"{alt}, de menor a mayor avance{where}. {described}.",
+            ticks=ticks,
+        )
+        slides.append(ChartSlide(_continued(title, n, len(split)), subtitle, chart, note=note))
+    return slides
 
 
 _SERIES_COLORS = ("primario", "secundario", "verde", "naranja", "texto_suave", "rojo", "amarillo")
@@ -691,31 +757,55 @@ def _series_style(n: int) -> tuple[str, str, str]:
 
 
 def _short(text: str, limit: int = 48) -> str:
-    """A name short enough for a chart legend, cut at a word."""
+    """A name of at most `limit` characters, cut at a word (inside the word when ending at a word
+    would lose more than half) and ended with "…"."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(",.;:") + "…"
 
 
 def _quarter_charts(
     plan: Plan, execution: pd.DataFrame, cut: Cut, bands: TrafficLightBands, theme: Theme
-) -> dict[int, ChartSlide]:
-    """Per objective: each indicator's attainment of the year at each quarter up to the cut."""
+) -> dict[int, list[ChartSlide]]:
+    """Per objective, its indicators' attainment of the year: lines by quarter up to the cut for
+    a few indicators over two quarters or more, else sorted bars at the cut against what was
+    expected, continued over slides (see `pipeline.chart_layout`)."""
     by_quarter = [plan_attainment(plan, execution, Cut(cut.year, k), bands) for k in range(1, cut.quarter + 1)]
+    at_cut = by_quarter[-1]
     categories = tuple(f"T{k} {cut.year}" for k in range(1, cut.quarter + 1))
     labels = [i.label for i in plan.indicators.values()]
     slides = {}
     for objective in plan.objectives:
-        series = []
-        for n, ind_id in enumerate(objective.indicator_ids):
+        names = []
+        for ind_id in objective.indicator_ids:
             ind = plan.indicators[ind_id]
+            names.append(ind.label if ind.label and labels.count(ind.label) == 1 else ind.name)
+        title = f"Avance trimestral Objetivo {objective.id}"
+        if quarterly_form([legend_name(n) for n in names], cut.quarter) == "hbar":
+            results = [at_cut.indicators[i] for i in objective.indicator_ids]
+            slides[objective.id] = _bar_slides(
+                title, f"Avance de la vigencia {cut.year} de cada indicador al corte {cut} frente a lo esperado; "
+                "de menor a mayor avance", _OUTLINE_NOTE + " La tabla anterior da los nombres completos.",
+                tuple(shorten(n, BAR_LABEL_SIZE, BAR_LABEL_W) for n in names),
+                tuple(r.year.percent if r.year.ok else None for r in results),
+                tuple(r.expected for r in results),
+                tuple(_bar_label(r.year) for r in results),
+                theme, cut.year,
+                f"Gráfico de barras horizontales del avance {cut.year} de cada indicador del objetivo {objective.id} "
+                f"al corte {cut} frente al avance esperado",
+            )
+            continue
+        series = []
+        for n, (ind_id, name) in enumerate(zip(objective.indicator_ids, names)):
             values = tuple(
                 r.indicators[ind_id].year.percent if r.indicators[ind_id].year.ok else None for r in by_quarter
             )
-            name = ind.label if ind.label and labels.count(ind.label) == 1 else _short(ind.name)
             color, line, marker = _series_style(n)
-            series.append(Series(name, values, theme.color(color), line, marker))
+            series.append(Series(legend_name(name), values, theme.color(color), line, marker))
         expected = tuple(
             next(o.expected for o in r.objectives if o.objective_id == objective.id) for r in by_quarter
         )
@@ -724,11 +814,12 @@ def _quarter_charts(
             f"{s.name}: " + ", ".join(f"{c} {percent(v) if v is not None else 'sin reporte'}" for c, v in zip(categories, s.values))
             for s in series
         )
-        slides[objective.id] = ChartSlide(
-            f"Avance trimestral Objetivo {objective.id}",
+        slides[objective.id] = [ChartSlide(
+            title,
             f"Avance acumulado de la vigencia {cut.year} al cierre de cada trimestre",
-            Chart("line", categories, tuple(series), "%", f"Gráfico de líneas del avance trimestral del objetivo {objective.id}. {described}."),
-        )
+            Chart("line", categories, tuple(series), "%", f"Gráfico de líneas del avance trimestral del objetivo {objective.id}. {described}.",
+                  ticks=axis_ticks([v for s in series for v in s.values], 1.04)),
+        )]
     return slides
 
 
@@ -788,7 +879,7 @@ def build_report(
         _prose(plan.title, "Misión", plan.mission),
         _prose(plan.title, "Visión", plan.vision),
         *_cards(plan, result),
-        _objectives_chart(plan, result, theme, cut.year),
+        *_objectives_chart(plan, result, theme, cut.year),
     ]
     quarter_charts = _quarter_charts(plan, execution, cut, bands, theme)
     groups = [(a, plan.objectives_of(a)) for a in plan.axes] or [(None, list(plan.objectives))]
@@ -797,7 +888,7 @@ def build_report(
             slides.extend(_sections(plan, axis, result, cut))
         for objective in objectives:
             slides.extend(_details(plan, objective, result, cut.year))
-            slides.append(quarter_charts[objective.id])
+            slides.extend(quarter_charts[objective.id])
     slides.extend(_comments(plan, execution, cut))
     slides.extend(annex)
     slides.append(Closing("GRACIAS", plan.entity, logo))

@@ -52,7 +52,12 @@ def test_lines_skip_missing_quarters_and_legend_wraps():
     polylines = list(root.iter("{http://www.w3.org/2000/svg}polyline"))
     assert len(polylines) == 9 and all(len(p.get("points").split()) == 3 for p in polylines)
     legend_rows = {t.get("y") for t in root.iter("{http://www.w3.org/2000/svg}text") if (t.text or "").startswith("Indicador ")}
-    assert len(legend_rows) == 3  # nine series, four to a row
+    assert len(legend_rows) == 1  # nine short names share a row
+    longer = Chart("line", LINES.categories, tuple(
+        Series(f"Indicador {n} de la estrategia distrital", s.values, s.color) for n, s in enumerate(LINES.series)), "%", "alt")
+    texts = [t for t in _parse(longer).iter("{http://www.w3.org/2000/svg}text") if (t.text or "").startswith("Indicador ")]
+    rows = sorted({float(t.get("y")) for t in texts})
+    assert len(texts) == 9 and len(rows) == 3  # as many to a row as fit its measured width
 
 
 def test_same_chart_same_bytes():

@@ -87,12 +87,22 @@ def test_libreoffice_opens_the_deck(deck_bytes, sample_report, tmp_path):
     assert len(PdfReader(tmp_path / "deck.pdf").pages) == len(sample_report.slides)
 
 
-def test_series_beyond_the_theme_colours_are_dashed_in_the_deck(ten_per_objective_report):
-    deck = Presentation(io.BytesIO(render_deck(ten_per_objective_report)))
-    line = next(s.chart for slide in deck.slides for s in slide.shapes if s.has_chart and len(s.chart.plots[0].series) == 11)
+def test_dashed_series_are_dashed_in_the_deck(sample_report):
+    """A line's dash and marker, as the content model gives them, are the deck's too."""
+    import dataclasses
+
+    from pipeline.report import ChartSlide
+
+    n, slide = next((n, s) for n, s in enumerate(sample_report.slides) if isinstance(s, ChartSlide) and s.chart.kind == "line")
+    series = list(slide.chart.series)
+    series[1] = dataclasses.replace(series[1], line="dash", marker="square")
+    changed = dataclasses.replace(slide, chart=dataclasses.replace(slide.chart, series=tuple(series)))
+    report = dataclasses.replace(sample_report, slides=(*sample_report.slides[:n], changed, *sample_report.slides[n + 1:]))
+    deck = Presentation(io.BytesIO(render_deck(report)))
+    line = next(s.chart for s in deck.slides[n].shapes if s.has_chart)
     xml = [series._element.xml for series in line.plots[0].series]
-    assert all('prstDash val="dash"' not in x and 'symbol val="circle"' in x for x in xml[:7])
-    assert all('prstDash val="dash"' in x and 'symbol val="square"' in x for x in xml[7:10])
+    assert 'prstDash val="dash"' not in xml[0] and 'symbol val="circle"' in xml[0]
+    assert 'prstDash val="dash"' in xml[1] and 'symbol val="square"' in xml[1]
 
 
 def test_eje_sections_and_summary_lines_are_drawn(tmp_path):
