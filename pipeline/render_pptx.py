@@ -364,11 +364,15 @@ def _hbar(chart, model) -> None:
     labels.number_format_is_linked = False
     labels.position = XL_LABEL_POSITION.OUTSIDE_END
     labels.font.size = Pt(9)
+    # A missing value has no bar, and PowerPoint shows no label for an empty cell: the reason
+    # ("sin reporte") is given as the label of the expected outline's point, at its base.
+    outline = next((n for n, x in enumerate(model.series) if x.fill == "outline"), None)
     for k, (value, text) in enumerate(zip(first.values, first.labels)):
-        if value is None and text:  # no bar: say why instead of drawing a zero
-            label = series.points[k].data_label
+        if value is None and text and outline is not None and model.series[outline].values[k] is not None:
+            label = plot.series[outline].points[k].data_label
             label.has_text_frame = True
             label.text_frame.text = text
+            label.text_frame.paragraphs[0].runs[0].font.size = Pt(9)
             label.position = XL_LABEL_POSITION.INSIDE_BASE
 
 
