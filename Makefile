@@ -7,13 +7,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+# Where chromium is installed, the accessibility tests also need the axe-core scripts/browser.sh
+# pins; `make test` fetches it (again when the script changes). Without chromium they are skipped.
+AXE := $(if $(shell command -v chromium || command -v chromium-browser),.cache/axe-core/axe.min.js)
 
 .PHONY: report test serve lock clean
 
 report: $(STAMP)  ## Run the quarterly report on the sample inputs (latest quarter with data)
 	$(BIN)/pei-report run --input inputs --output outputs
 
-test: $(STAMP)  ## Run the test suite
+test: $(STAMP) $(AXE)  ## Run the test suite
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)  ## Start a local Prefect server and serve the quarterly deployment (Ctrl+C stops both)
@@ -26,6 +29,9 @@ $(STAMP): requirements.lock pyproject.toml scripts/system-packages.sh
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+.cache/axe-core/axe.min.js: scripts/browser.sh
+	bash scripts/browser.sh
 
 lock:  ## Re-resolve requirements.lock from pyproject.toml
 	$(BIN)/python -m pip install --quiet pip-tools

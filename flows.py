@@ -73,7 +73,8 @@ from pipeline.publish import (
 from pipeline.recovery import find_pending, in_progress, pending_text, still_pending
 from pipeline.render_pdf import render_pdf
 from pipeline.render_pptx import render_deck
-from pipeline.report import Report, build_report
+from pipeline.document import Document, build_document
+from pipeline.report import Report, lay_out
 from pipeline.run_log import hide_pipeline_tracebacks
 from pipeline.runtime import tune_gc
 from pipeline.service import QUARTERLY_CRON, RUNNERS
@@ -198,6 +199,7 @@ def _warn(entity: Entity, problem: Problem) -> None:
 class Computed:
     result: PlanResult
     tables: list[Artifact]
+    document: Document
     report: Report
 
 
@@ -209,8 +211,8 @@ def compute_report(inputs: Inputs) -> Computed:
         Artifact("avance.csv", csv_bytes(avance_table(plan, result))),
         Artifact("objetivos.csv", csv_bytes(objetivos_table(result))),
     ]
-    report = build_report(plan, execution, result, settings.bands, settings.theme, inputs.suspect_fractions)
-    return Computed(result, tables, report)
+    document = build_document(plan, execution, result, settings.bands, inputs.suspect_fractions)
+    return Computed(result, tables, document, lay_out(document, settings.theme))
 
 
 @task(name="Generar presentación (.pptx)", cache_policy=NO_CACHE)
@@ -280,9 +282,9 @@ def _artifact_key(slug: str, cut: Cut) -> str:
 
 
 @task(name="Registrar resumen y enlaces en Prefect", cache_policy=NO_CACHE)
-def record_artifacts(entity: Entity, plan: Plan, result: PlanResult, files: list[Path]) -> None:
+def record_artifacts(entity: Entity, plan: Plan, result: PlanResult, document: Document, files: list[Path]) -> None:
     create_markdown_artifact(
-        markdown=attainment_markdown(plan, result),
+        markdown=attainment_markdown(document),
         key=_artifact_key(entity.slug, result.cut),
         description=f"Avance del PEI de {plan.entity} al corte {result.cut}",
     )
@@ -431,7 +433,7 @@ def report_entity(
         )
         if publication.kept:
             _step(entity, f"Los archivos anteriores del corte quedaron en {publication.kept}")
-        step(record_artifacts)(entity, plan, result, publication.files)
+        step(record_artifacts)(entity, plan, result, computed.document, publication.files)
         distribution, error = {"status": status}, None
         if will_distribute:
             _step(entity, "Distribuyendo: carpeta de publicación y correo")

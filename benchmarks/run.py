@@ -15,6 +15,10 @@ Everything is measured in this one run, on this machine, so the ratios compare l
    Target: >= 1.7 x on 2 cores; peak memory of the whole process tree.
 5. Growth: the whole report for plans of 15, 150 and 500 indicators, time per indicator.
    Target: at 500 within 1.2 x of that at 150.
+6. A 300-indicator municipal plan (PDM: ejes, units, levels; `make_inputs.py --pdm`): its stages,
+   and the whole against its own rendering floor. Target: whole <= 1.3 x floor.
+
+`--sections 1,6` measures only those sections (all by default).
 
 Times are medians of `--repeat` runs (batches: `--batch-repeat`, default 1).
 """
@@ -43,7 +47,7 @@ SAMPLE = ROOT / "inputs" / "secretaria-general"
 BIN = Path(sys.executable).parent
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from benchmarks.make_inputs import make_entity  # noqa: E402
+from benchmarks.make_inputs import make_entity, make_pdm  # noqa: E402
 from pipeline.service import free_port, prefect_server  # noqa: E402
 
 
@@ -227,7 +231,9 @@ def main() -> None:
     parser.add_argument("--batch-repeat", type=int, default=1)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     parser.add_argument("--label", default="", help="a note for the heading (e.g. before/after a change)")
+    parser.add_argument("--sections", default="1,2,3,4,5,6", help="which sections to measure, e.g. 1,6")
     args = parser.parse_args()
+    sections = {int(n) for n in args.sections.split(",") if n.strip()}
     work = Path(tempfile.mkdtemp(prefix="pei-bench-"))
     lines: list[str] = []
     say = lambda text="": (print(text, flush=True), lines.append(text))  # noqa: E731
@@ -242,10 +248,29 @@ def main() -> None:
     for key, value in machine().items():
         say(f"| {key} | {value} |")
 
-    # 1. per report
-    sample = stages(SAMPLE, args.repeat)
+    if 1 in sections or 2 in sections:
+        sample = stages(SAMPLE, args.repeat)
+    if 1 in sections:
+        _stages_section(say, f"## 1. One report (the sample: {sample['indicators']} indicators, {sample['slides']} slides)", sample)
+    if 2 in sections:
+        _peer_section(say, sample, args.repeat)
+    if 3 in sections or 4 in sections:
+        _command_sections(say, work, args)
+    if 5 in sections:
+        _growth_section(say, work, args.repeat)
+    if 6 in sections:
+        folder = work / "pdm-300"
+        make_pdm(folder, 300, seed=300)
+        pdm = stages(folder, args.repeat)
+        _stages_section(say, f"## 6. A municipal plan of {pdm['indicators']} indicators under ejes ({pdm['slides']} slides)", pdm)
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"\nwritten {args.out}")
+
+
+def _stages_section(say, heading: str, sample: dict) -> None:
     say()
-    say(f"## 1. One report (the sample: {sample['indicators']} indicators, {sample['slides']} slides)")
+    say(heading)
     say()
     say("| stage | s |")
     say("|---|---:|")
@@ -256,7 +281,8 @@ def main() -> None:
     say(f"Whole / floor (WeasyPrint on the same HTML + saving the same deck): **{ratio:.2f} x** "
         f"(target <= 1.3 x: {verdict(ratio <= 1.3)}). The charts (SVG) are part of the HTML, so they count in the whole, not in the floor.")
 
-    # 2. the peer
+
+def _peer_section(say, sample: dict, repeat: int) -> None:
     from pipeline.ingest import load_execution, load_plan, load_settings  # noqa: F401 (warm)
     from pipeline.attainment import plan_attainment
     from pipeline.ingest.execution import reported_quarters
@@ -269,7 +295,7 @@ def main() -> None:
     execution = load_execution(SAMPLE, plan).table
     cut = default_cut(plan.vigencia, reported_quarters(execution))
     deck = render_deck(build_report(plan, execution, plan_attainment(plan, execution, cut, settings.bands), settings.bands, settings.theme))
-    office = libreoffice(deck, args.repeat)
+    office = libreoffice(deck, repeat)
     say()
     say("## 2. The peer: LibreOffice converting our deck to PDF")
     say()
@@ -283,7 +309,8 @@ def main() -> None:
             f"WeasyPrint's part alone (its time on our finished HTML, charts included) is "
             f"{sample['PDF (HTML + WeasyPrint)'] / office:.2f} x LibreOffice.")
 
-    # 3. cold command
+
+def _command_sections(say, work: Path, args) -> None:
     home = work / "prefect-home"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
@@ -322,12 +349,13 @@ def main() -> None:
     say(f"Speed-up: **{speedup:.2f} x** on {os.cpu_count()} cores (target >= 1.7 x: {verdict(speedup >= 1.7)}). "
         "In a batch each entity is one Prefect task run; the Prefect server runs on the same two cores.")
 
-    # 5. growth
+
+def _growth_section(say, work: Path, repeat: int) -> None:
     growth = {}
     for size in (15, 150, 500):
         folder = work / "growth" / f"plan-{size}"
         make_entity(folder, size, seed=size)
-        growth[size] = stages(folder, max(1, args.repeat // 2))
+        growth[size] = stages(folder, max(1, repeat // 2))
     say()
     say("## 5. Growth with the plan's size (whole report, in process)")
     say()
@@ -337,9 +365,6 @@ def main() -> None:
     per = (growth[500]["whole"] / 500) / (growth[150]["whole"] / 150)
     say()
     say(f"Time per indicator at 500 / at 150: **{per:.2f} x** (target <= 1.2 x: {verdict(per <= 1.2)}).")
-    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    shutil.rmtree(work, ignore_errors=True)
-    print(f"\nwritten {args.out}")
 
 
 if __name__ == "__main__":

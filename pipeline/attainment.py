@@ -29,6 +29,7 @@ __all__ = [
     "AxisResult",
     "PlanResult",
     "observations_by_indicator",
+    "quarterly_attainment",
     "indicator_attainment",
     "objective_attainment",
     "axis_attainment",
@@ -444,3 +445,11 @@ def plan_attainment(
         bands=bands,
     )
     return PlanResult(cut=cut, indicators=indicators, objectives=objectives, overall=overall, axes=axes)
+
+
+def quarterly_attainment(
+    plan: Plan, execution: pd.DataFrame, cut: Cut, bands: TrafficLightBands
+) -> tuple[PlanResult, ...]:
+    """The plan's figures at the close of each quarter of the cut's year, up to the cut."""
+    return tuple(plan_attainment(plan, execution, Cut(cut.year, k), bands) for k in range(1, cut.quarter + 1))
+

@@ -3,8 +3,9 @@
 The templates are `templates/report.html.j2` and `templates/report.css`; plan texts arrive as
 runs and are escaped by Jinja2's autoescape, so HTML in plan.yaml is shown as text. WeasyPrint
 may fetch only `data:` URIs and the package's own font files (`AssetsOnlyFetcher`): no other
-local file, no network. The PDF is PDF/A-3a (tagged), with title, language and the attainment
-table attached, and byte-identical for the same content model.
+local file, no network. The PDF is PDF/A-3a and PDF/UA-1 (tagged; `pipeline.pdf_ua` completes
+WeasyPrint's PDF/A-3a into PDF/UA-1), with title, language and the attainment table attached,
+and byte-identical for the same content model.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from pipeline.charts import chart_svg
+from pipeline.pdf_ua import finish_pdf_ua
 from pipeline.report import (
     CARD_TEXT_W, CARD_W, CELL_PAD_X, CELL_PAD_Y, LIST_TITLE_H, SECTION_ITEMS_TOP, SECTION_KPI_TOP, SUMMARY_FIRST_TOP,
     Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report, Section, Summary,
@@ -43,7 +45,7 @@ TEMPLATES = next(
     (p for p in (Path(__file__).resolve().parent / "templates", Path(__file__).resolve().parents[1] / "templates") if p.is_dir()),
     Path(__file__).resolve().parents[1] / "templates",
 )
-PDF_VARIANT = "pdf/a-3a"
+PDF_VARIANT = "pdf/a-3a"  # WeasyPrint's variant; `finish_pdf_ua` makes it PDF/UA-1 as well
 _KINDS = {Cover: "cover", Summary: "summary", Prose: "prose", Cards: "cards", Section: "section", Detail: "detail",
           ChartSlide: "chart", Comments: "comments", Closing: "closing"}
 
@@ -158,7 +160,7 @@ def render_pdf(report: Report, attachments: dict[str, bytes] | None = None) -> b
 def write_pdf(
     html_text: str, css_text: str, period: str, created, attachments: dict[str, bytes] | None = None
 ) -> bytes:
-    """WeasyPrint's part: the document and its stylesheet to PDF/A-3a bytes."""
+    """WeasyPrint's part: the document and its stylesheet to PDF/A-3a and PDF/UA-1 bytes."""
     fetcher = AssetsOnlyFetcher([font_path().parent, TEMPLATES])
     fonts = shipped_fonts_only()  # one configuration for the CSS and the PDF, or @font-face is lost
     when = datetime.combine(created, datetime.min.time(), tzinfo=timezone.utc)
@@ -172,6 +174,7 @@ def write_pdf(
         return html.write_pdf(
             font_config=fonts,
             pdf_variant=PDF_VARIANT,
+            finisher=finish_pdf_ua,
             attachments=files,
             stylesheets=[CSS(string=css_text, font_config=fonts, url_fetcher=fetcher)],
         )

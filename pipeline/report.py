@@ -1,9 +1,9 @@
-"""The report's content model: every slide as plain data, built once for both renderers.
+"""The slide layout: the document model (`pipeline.document`) paginated into slides.
 
-Wording, formatted numbers (Colombian Spanish, via Babel), order, emphasis, font sizes and the
-split of long tables over several slides are all decided here; `render_pptx` and `render_pdf`
-only draw what they are given. Geometry is in points on a 16:9 slide of 960 x 540 pt
-(13,333 x 7,5 in).
+What the report says (wording, formatted numbers, order) comes from the document; here it is
+placed: font sizes, the split of long tables and lists over several slides, what fits the
+executive summary, the form of each chart. `render_pptx` and `render_pdf` only draw these
+slides. Geometry is in points on a 16:9 slide of 960 x 540 pt (13,333 x 7,5 in).
 """
 
 from __future__ import annotations
@@ -16,20 +16,22 @@ from typing import TypeVar
 
 import pandas as pd
 
-from pipeline.attainment import Attainment, IndicatorResult, PlanResult, Status, plan_attainment
+from pipeline.attainment import PlanResult
 from pipeline.chart_layout import (
     BAR_LABEL_SIZE, BAR_LABEL_W, axis_ticks, bar_order, legend_name, objectives_form, pages, quarterly_form, shorten,
 )
-from pipeline.formatting import long_date, number, percent
-from pipeline.model import Annualization, Axis, Indicator, Objective, Plan, Unit
-from pipeline.periods import Cut
+from pipeline.document import (
+    ANNEX_TITLE, LIGHT_LABELS, TABLE_COLUMNS, AttentionItem, Document, Figure, ObjectiveSection, amount_text,
+    attainment_text, axis_line, build_document, continued, count_text, light_label, objective_line, short,
+)
+from pipeline.model import Plan
 from pipeline.settings import Theme, TrafficLight, TrafficLightBands
-from pipeline.text import Run, fit_size, height, plain, runs, width
+from pipeline.text import Run, fit_size, height, width
 
 __all__ = [
     "SLIDE_W", "SLIDE_H", "MARGIN", "Report", "Cover", "Summary", "Prose", "Card", "Cards",
     "Column", "Cell", "Row", "Table", "Detail", "Series", "Chart", "ChartSlide", "Comment",
-    "Comments", "Closing", "Kpi", "LightCount", "Section", "build_report", "LIGHT_LABELS", "TABLE_COLUMNS",
+    "Comments", "Closing", "Kpi", "LightCount", "Section", "build_report", "lay_out", "LIGHT_LABELS", "TABLE_COLUMNS",
     "attainment_text", "amount_text", "light_label",
 ]
 
@@ -40,28 +42,6 @@ FOOTER_Y = 512.0
 CELL_PAD_X, CELL_PAD_Y = 4.0, 3.0
 
 T = TypeVar("T")
-
-LIGHT_LABELS = {
-    TrafficLight.ROJO: "Rojo",
-    TrafficLight.AMARILLO: "Amarillo",
-    TrafficLight.VERDE: "Verde",
-    TrafficLight.NARANJA: "Naranja",
-    TrafficLight.GRIS: "Sin reporte",
-}
-LIGHT_MEANINGS = {
-    TrafficLight.ROJO: "retraso crítico",
-    TrafficLight.AMARILLO: "retraso",
-    TrafficLight.VERDE: "en lo esperado",
-    TrafficLight.NARANJA: "sobreejecución",
-    TrafficLight.GRIS: "sin reporte o N/A",
-}
-_ANNUALIZATION = {
-    Annualization.SUMA: "Suma",
-    Annualization.CRECIENTE: "Creciente",
-    Annualization.DECRECIENTE: "Decreciente",
-    Annualization.CONSTANTE: "Constante",
-}
-
 
 # --- slides -------------------------------------------------------------------------------------
 
@@ -258,57 +238,12 @@ class Report:
         return f"{self.title}. {self.entity}. Seguimiento {self.period}."
 
 
-# --- formatting helpers -----------------------------------------------------------------------
-
-
-def attainment_text(a: Attainment) -> str:
-    if a.ok:
-        assert a.percent is not None
-        return percent(a.percent)
-    return "Sin reporte" if a.status is Status.NOT_REPORTED else "N/A"
-
-
-def amount_text(value: float | None, missing: str = "Sin reporte", unit: Unit | None = None) -> str:
-    """A figure as Colombian Spanish writes it, with its unit beside it (`45 %`, `5,3 km`;
-    none for numero); `missing` when there is none. `%` is kept on the figure's line (a
-    no-break space, as `percent` does); a unit word may wrap below a long figure in a narrow
-    table column instead of being split."""
-    if value is None:
-        return missing
-    suffix = unit.suffix if unit is not None else ""
-    if not suffix:
-        return number(value)
-    return f"{number(value)}{NBSP if suffix == '%' else ' '}{suffix}"
-
-
-def _annualization(ind: Indicator) -> str:
-    label = _ANNUALIZATION[ind.annualization]
-    if ind.annualization in (Annualization.CRECIENTE, Annualization.DECRECIENTE):
-        label += " sin línea base" if ind.baseline is None else f" (línea base {amount_text(ind.baseline, unit=ind.unit)})"
-    return label
-
-
-def light_label(r: IndicatorResult) -> str:
-    if r.traffic_light is TrafficLight.GRIS and r.year.status is Status.UNDEFINED:
-        return "N/A"
-    return LIGHT_LABELS[r.traffic_light]
-
-
-def _indicators_label(n: int) -> str:
-    return "1 indicador" if n == 1 else f"{n} indicadores"
-
-
 # --- the detail table -----------------------------------------------------------------------
 
 TABLE_SIZES = (12.0, 11.5, 11.0, 10.5, 10.0, 9.5)  # tried in order while the table fits one slide
 TABLE_FONT, TABLE_MIN_FONT = 9.5, 8.0
 HEADER_SIZES = (9.0, 8.5, 8.0, 7.5, 7.0)
 TABLE_WIDTHS = (286.0, 92.0, 76.0, 72.0, 74.0, 66.0, 82.0, 70.0, 62.0)
-TABLE_COLUMNS = (
-    "{heading}", "Anualización", "Programación {first}-{last}", "Programación {year}",
-    "Ejecutado {year}", "Avance {year}", "Ejecutado {first}-{last}", "Avance {first}-{last}", "Semáforo",
-)
-TABLE_ALIGN = ("left", "left", "right", "right", "right", "right", "right", "right", "center")
 DETAIL_TEXT_TOP, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H = 80.0, 700.0, 66.0
 TABLE_BOTTOM = FOOTER_Y - 14.0
 
@@ -318,21 +253,6 @@ def _cell_height(cells: tuple[Cell, ...], size: float) -> float:
         height(c.parts, size, w - 2 * CELL_PAD_X) for c, w in zip(cells, TABLE_WIDTHS)
     )
     return tallest + 2 * CELL_PAD_Y + 4.0  # 4 pt of slack for renderer rounding
-
-
-def _row(ind: Indicator, r: IndicatorResult) -> tuple[Cell, ...]:
-    name = (Run(ind.label + " ", bold=True), Run(ind.name)) if ind.label else (Run(ind.name),)
-    values = (
-        _annualization(ind),
-        amount_text(r.plan_target, unit=ind.unit),
-        amount_text(r.year_target, "N/A", ind.unit),
-        amount_text(r.executed_year, unit=ind.unit),
-        attainment_text(r.year),
-        amount_text(r.executed_plan, unit=ind.unit),
-        attainment_text(r.plan),
-        light_label(r),
-    )
-    return (Cell(name), *(Cell((Run(v),)) for v in values))
 
 
 def _paginate(
@@ -352,9 +272,7 @@ def _paginate(
     return pages
 
 
-def _continued(title: str, n: int, total: int) -> str:
-    """The title of the n-th (0-based) of `total` slides that share it."""
-    return title + (f" (continuación {n + 1} de {total})" if n else "")
+_continued = continued
 
 
 def _fitted_row(cells: tuple[Cell, ...], light: TrafficLight, font: float, room: float) -> Row:
@@ -367,11 +285,9 @@ def _fitted_row(cells: tuple[Cell, ...], light: TrafficLight, font: float, room:
     return Row(cells, light, h, size)
 
 
-def _details(plan: Plan, objective: Objective, result: PlanResult, year: int) -> list[Detail]:
-    first, last = plan.period
-    headings = tuple(
-        h.format(heading=objective.table_heading, first=first, last=last, year=year) for h in TABLE_COLUMNS
-    )
+def _details(objective: ObjectiveSection, year: int) -> list[Detail]:
+    table = objective.table
+    headings = tuple(c.heading for c in table.columns)
     header_cells = tuple(Cell((Run(h, bold=True),)) for h in headings)
     # The largest header size at which no word has to break inside its column.
     header_font = next(
@@ -382,12 +298,12 @@ def _details(plan: Plan, objective: Objective, result: PlanResult, year: int) ->
         HEADER_SIZES[-1],
     )
     header_height = _cell_height(header_cells, header_font)
-    columns = tuple(Column(h, w, a) for h, w, a in zip(headings, TABLE_WIDTHS, TABLE_ALIGN))
-    text = runs(objective.detail_text or objective.text)
+    columns = tuple(Column(c.heading, w, c.align) for c, w in zip(table.columns, TABLE_WIDTHS))
+    text = objective.detail_text
     text_size = fit_size(text, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H, (15, 14, 13, 12, 11, 10, 9))
     text_h = min(height(text, text_size, DETAIL_TEXT_W), DETAIL_TEXT_MAX_H)
     table_top = DETAIL_TEXT_TOP + text_h + 14.0
-    rows = [(_row(plan.indicators[i], result.indicators[i]), result.indicators[i].traffic_light) for i in objective.indicator_ids]
+    rows = [(tuple(Cell(parts) for parts in row.cells), row.light) for row in table.rows]
     first_room = TABLE_BOTTOM - table_top - header_height
     later_top = DETAIL_TEXT_TOP
     font = next(
@@ -397,22 +313,19 @@ def _details(plan: Plan, objective: Objective, result: PlanResult, year: int) ->
     room = TABLE_BOTTOM - later_top - header_height
     fitted = [_fitted_row(cells, light, font, room) for cells, light in rows]
     pages = _paginate(fitted, [r.height for r in fitted], first_room, room)
-    orow = next(o for o in result.objectives if o.objective_id == objective.id)
-    details = []
-    for n, page in enumerate(pages):
-        details.append(
-            Detail(
-                title=_continued(f"Metas e indicadores Objetivo {objective.id}", n, len(pages)),
-                attainment=attainment_text(orow.year),
-                attainment_label=f"Avance {year} · {LIGHT_LABELS[orow.traffic_light]}",
-                light=orow.traffic_light,
-                text=text if n == 0 else (),
-                text_size=text_size,
-                table=Table(columns, tuple(page), header_font, header_height),
-                table_top=table_top if n == 0 else later_top,
-            )
+    return [
+        Detail(
+            title=_continued(f"Metas e indicadores {objective.heading}", n, len(pages)),
+            attainment=objective.attainment,
+            attainment_label=f"Avance {year} · {objective.light_word}",
+            light=objective.light,
+            text=text if n == 0 else (),
+            text_size=text_size,
+            table=Table(columns, tuple(page), header_font, header_height),
+            table_top=table_top if n == 0 else later_top,
         )
-    return details
+        for n, page in enumerate(pages)
+    ]
 
 
 # --- the other slides ---------------------------------------------------------------------------
@@ -422,30 +335,22 @@ CARD_W = (CONTENT_W - 3 * CARD_GAP) / 4
 CARD_TEXT_W, CARD_TEXT_H = CARD_W - 28.0, 236.0
 
 
-def _cards(plan: Plan, result: PlanResult) -> list[Cards]:
-    slides = []
-    cards = []
-    by_id = {o.objective_id: o for o in result.objectives}
-    for objective in plan.objectives:
-        text = runs(objective.text)
-        o = by_id[objective.id]
-        cards.append(
-            Card(
-                heading=f"Objetivo {objective.id}",
-                text=text,
-                text_size=fit_size(text, CARD_TEXT_W, CARD_TEXT_H, (13, 12.5, 12, 11.5, 11, 10.5, 10, 9.5, 9, 8.5, 8)),
-                count_label=f"{_indicators_label(len(objective.indicator_ids))} · {LIGHT_LABELS[o.traffic_light]}",
-                attainment=attainment_text(o.year),
-                light=o.traffic_light,
-            )
+def _cards(document: Document) -> list[Cards]:
+    cards = [
+        Card(
+            heading=o.heading,
+            text=o.text,
+            text_size=fit_size(o.text, CARD_TEXT_W, CARD_TEXT_H, (13, 12.5, 12, 11.5, 11, 10.5, 10, 9.5, 9, 8.5, 8)),
+            count_label=o.count_label,
+            attainment=o.attainment,
+            light=o.light,
         )
-    for start in range(0, len(cards), 4):
-        slides.append(Cards("Objetivos estratégicos", tuple(cards[start : start + 4])))
-    return slides
+        for o in document.objectives
+    ]
+    return [Cards("Objetivos estratégicos", tuple(cards[start : start + 4])) for start in range(0, len(cards), 4)]
 
 
-def _prose(kicker: str, title: str, text: str, source: str | None = None) -> Prose:
-    body = runs(text)
+def _prose(kicker: str, title: str, body: tuple[Run, ...], source: str | None = None) -> Prose:
     return Prose(kicker, title, body, fit_size(body, CONTENT_W, 300.0, (22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12)), source)
 
 
@@ -459,114 +364,18 @@ def _items_height(items: Sequence[Item], size: float = ATTENTION_SIZE, w: float 
     return [height(parts, size, w) + ITEM_GAP for _, parts in items]
 
 
-def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str] = ()) -> list[Item]:
-    """Indicators the planning office must look at, with every reason, the most severe first
-    (see `_severity`), in the plan's order within the same severity.
-
-    `suspect` names porcentaje indicators whose reported values look like fractions (0,97 for
-    97 %): their figures are shown, and flagged here. An indicator with nothing programmed for
-    the year (target 0: N/A) is not an attention item for that alone.
-    """
-    items: list[tuple[int, Item]] = []
-    objectives_of: dict[str, list[int]] = {}
-    for o in plan.objectives:
-        for i in o.indicator_ids:
-            objectives_of.setdefault(i, []).append(o.id)
-    for ind_id, r in result.indicators.items():
-        ind = plan.indicators[ind_id]
-        head = Run(f"{ind.label or ind.id} ", bold=True)
-        # the semáforo in words beside its colour dot
-        where = f"{light_label(r).lower()} · objetivo {', '.join(map(str, objectives_of.get(ind_id, [])))}"
-        if ind.responsible:
-            where += f" · responsable: {ind.responsible}"
-        reasons = []
-        if r.negative:
-            assert r.start_level is not None and r.executed_plan is not None
-            verb = "bajó" if ind.annualization is Annualization.CRECIENTE else "subió"
-            reasons.append(
-                f"avance negativo en {cut.year}: el nivel {verb} a {amount_text(r.executed_plan, unit=ind.unit)} "
-                f"desde {amount_text(r.start_level, unit=ind.unit)} al inicio del año ({attainment_text(r.year)}); "
-                "revise el dato con la dependencia"
-            )
-        elif r.traffic_light is TrafficLight.ROJO or r.traffic_light is TrafficLight.NARANJA:
-            meaning = LIGHT_MEANINGS[r.traffic_light]
-            reasons.append(f"{meaning}, avance {cut.year} de {attainment_text(r.year)} frente a {percent(r.expected)} esperado")
-        elif not r.reported and not _not_programmed(r):
-            reasons.append(f"sin reporte en {cut.year} al corte {cut}")
-        if ind_id in suspect:
-            reasons.append(
-                "sus valores reportados parecen fracciones (0,97 por 97 %): revíselos en el seguimiento antes de publicar"
-            )
-        if r.year_target is None:
-            reasons.append(f"sin meta para {cut.year}: agréguela en metas_anuales")
-        if r.reported and r.missing_quarters:
-            quarters = ", ".join(f"T{k}" for k in r.missing_quarters)
-            reasons.append(f"no reportó {quarters} de {cut.year}")
-        for inc in r.inconsistencies:
-            verb = "bajó" if ind.annualization is Annualization.CRECIENTE else "subió"
-            reasons.append(
-                f"inconsistencia: el nivel {verb} de {amount_text(inc.previous_value, unit=ind.unit)} "
-                f"({inc.previous[0]}-T{inc.previous[1]}) a {amount_text(inc.current_value, unit=ind.unit)} "
-                f"({inc.current[0]}-T{inc.current[1]})"
-            )
-        if reasons:
-            text = "; ".join(reasons)
-            item = (r.traffic_light, (head, Run(f"({where}): "), Run(text[0].upper() + text[1:] + ".")))
-            items.append((_severity(r, ind_id in suspect), item))
-    return [item for _, item in sorted(items, key=lambda pair: pair[0])]  # stable: plan order within a rank
+def _kpis(figures) -> tuple[Kpi, ...]:
+    return tuple(Kpi(f.label, f.value, f.light) for f in figures)
 
 
-def _not_programmed(r: IndicatorResult) -> bool:
-    """Nothing programmed for the year (target 0): N/A, not a delay."""
-    return r.year_target is not None and abs(r.year_target) < 1e-12
-
-
-def _severity(r: IndicatorResult, suspect: bool) -> int:
-    """0 critical delay or a level going backwards, 1 data to fix (fractions, no target for the
-    year), 2 over-execution, 3 no report, 4 the rest (quarters missing, inconsistencies)."""
-    if r.traffic_light is TrafficLight.ROJO or r.negative:
-        return 0
-    if suspect or r.year_target is None:
-        return 1
-    if r.traffic_light is TrafficLight.NARANJA:
-        return 2
-    if not r.reported:
-        return 3
-    return 4
-
-
-def _axes_lines(plan: Plan, result: PlanResult, year: int) -> tuple[Item, ...]:
-    """One line per eje: `Eje 1. Nombre: avance 2024 80,0 % · plan 2024-2027 45,0 % · verde`."""
-    first, last = plan.period
-    return tuple(
-        (r.traffic_light, (
-            Run(f"{a.name}: ", bold=True),
-            Run(f"avance {year} {attainment_text(r.year)} · plan {first}-{last} {attainment_text(r.plan)}"
-                f" · {LIGHT_LABELS[r.traffic_light].lower()}"),
-        ))
-        for a, r in zip(plan.axes, result.axes)
-    )
-
-
-def _summaries(
-    plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str] = ()
-) -> tuple[list[Summary], list[Summary]]:
+def _summaries(document: Document) -> tuple[list[Summary], list[Summary]]:
     """The executive summary (one slide: the most severe attention items that fit, then "y N
     más") and, when not every item fits, the annex with all of them."""
-    overall = result.overall
-    first, last = plan.period
-    kpis = (
-        Kpi(f"Avance de la vigencia {cut.year}", attainment_text(overall.year), overall.traffic_light),
-        Kpi(f"Avance del plan {first}-{last}", attainment_text(overall.plan)),
-        Kpi("Esperado al corte", percent(overall.expected) if overall.expected is not None else "N/A"),
-        Kpi("Indicadores con reporte", f"{overall.reported} de {overall.indicators}"),
-    )
-    counts = result.light_counts()
-    lights = tuple(LightCount(light, LIGHT_LABELS[light], counts.get(light, 0)) for light in TrafficLight)
-    axes = _axes_lines(plan, result, cut.year)
+    lights = tuple(LightCount(t.light, t.label, t.count) for t in document.lights)
+    axes = tuple((a.light, axis_line(a, document.year, document.plan_period)) for a in document.axes)
     axes_h = (LIST_TITLE_H + sum(_items_height(axes)) + 8.0) if axes else 0.0
     first_top = SUMMARY_FIRST_TOP + axes_h
-    items = _attention(plan, result, cut, suspect)
+    items: list[Item] = [(i.light, i.parts) for i in document.attention]
     heights = _items_height(items)
     room = SUMMARY_FIRST_ROOM - axes_h
     shown = _fitting(heights, room)
@@ -575,15 +384,15 @@ def _summaries(
     rest = len(items) - shown
     summary = Summary(
         title="Resumen ejecutivo",
-        kpis=kpis,
+        kpis=_kpis(document.key_figures),
         lights=lights,
         attention_title="Requieren atención",
         attention=tuple(items[:shown]),
         attention_size=ATTENTION_SIZE,
-        empty_note=None if items else "Ningún indicador requiere atención en este corte.",
+        empty_note=None if items else document.no_attention,
         attention_top=first_top,
         more_note=(
-            f"y {_count_text(rest, 'indicador', 'indicadores')} más: la lista completa, de los más graves a los "
+            f"y {count_text(rest, 'indicador', 'indicadores')} más: la lista completa, de los más graves a los "
             f"demás, está en el anexo «{ANNEX_TITLE}» al final."
         ) if rest else None,
         axes_title="Avance por eje" if axes else None,
@@ -593,7 +402,6 @@ def _summaries(
 
 
 MORE_NOTE_H = 40.0
-ANNEX_TITLE = "Indicadores que requieren atención"
 
 
 def _fitting(heights: Sequence[float], room: float) -> int:
@@ -604,10 +412,6 @@ def _fitting(heights: Sequence[float], room: float) -> int:
             break
         used, n = used + h, n + 1
     return n
-
-
-def _count_text(n: int, one: str, many: str) -> str:
-    return f"1 {one}" if n == 1 else f"{number(n)} {many}"
 
 
 def _annex(items: list[Item], heights: list[float]) -> list[Summary]:
@@ -631,31 +435,17 @@ SECTION_KPI_TOP, SECTION_ITEMS_TOP = 92.0, 196.0
 SECTION_ROOM = TABLE_BOTTOM - SECTION_ITEMS_TOP - LIST_TITLE_H
 
 
-def _sections(plan: Plan, axis: Axis, result: PlanResult, cut: Cut) -> list[Section]:
+def _sections(document: Document, axis) -> list[Section]:
     """The eje's opening slide(s): its figures, then one line per objective (continued if many)."""
-    r = next(x for x in result.axes if x.axis_id == axis.id)
-    first, last = plan.period
-    kpis = (
-        Kpi(f"Avance de la vigencia {cut.year}", attainment_text(r.year), r.traffic_light),
-        Kpi(f"Avance del plan {first}-{last}", attainment_text(r.plan)),
-        Kpi("Esperado al corte", percent(r.expected) if r.expected is not None else "N/A"),
-        Kpi("Indicadores con reporte", f"{r.reported} de {r.indicators}"),
-    )
-    by_id = {o.objective_id: o for o in result.objectives}
-    items: list[Item] = []
-    for objective in plan.objectives_of(axis):
-        o = by_id[objective.id]
-        text = _short(plain(runs(objective.text)), 150)
-        items.append((o.traffic_light, (
-            Run(f"Objetivo {objective.id}: ", bold=True),
-            Run(f"{text} · avance {cut.year} {attainment_text(o.year)} · {_indicators_label(o.indicators)}"),
-        )))
+    items: list[Item] = [
+        (o.light, objective_line(o, document.year)) for o in (document.objective(i) for i in axis.objective_ids)
+    ]
     pages = _paginate(items, _items_height(items), SECTION_ROOM, SECTION_ROOM)
     return [
         Section(
             kicker="Eje estratégico",
             title=_continued(axis.name, n, len(pages)),
-            kpis=kpis,
+            kpis=_kpis(axis.key_figures),
             items_title=f"Objetivos del eje ({len(items)})",
             items=tuple(page),
             item_size=ATTENTION_SIZE,
@@ -664,84 +454,60 @@ def _sections(plan: Plan, axis: Axis, result: PlanResult, cut: Cut) -> list[Sect
     ]
 
 
-def _objectives_chart(plan: Plan, result: PlanResult, theme: Theme, year: int) -> list[ChartSlide]:
-    """Each objective's attainment of the year against what was expected: columns for a few
-    objectives, sorted horizontal bars (continued) for many (see `pipeline.chart_layout`)."""
-    title, subtitle = "Avance por objetivo", f"Avance de la vigencia {year} frente a lo esperado al corte"
-    note = "Cada indicador cuenta hasta 100 % en el avance del objetivo."
-    achieved = tuple(o.year.percent if o.year.ok else None for o in result.objectives)
-    expected = tuple(o.expected for o in result.objectives)
-    labels = tuple(_bar_label(o.year) for o in result.objectives)
-    if objectives_form(len(result.objectives)) == "bar":
-        categories = tuple(f"Objetivo {o.objective_id}" for o in result.objectives)
-        described = "; ".join(
-            f"{c}: {percent(a) if a is not None else 'sin dato'} (esperado {percent(e) if e is not None else 'sin dato'})"
-            for c, a, e in zip(categories, achieved, expected)
-        )
-        chart = Chart(
-            kind="bar",
-            categories=categories,
-            series=(
-                Series(f"Avance {year}", achieved, theme.color("primario"), labels=labels),
-                Series("Esperado al corte", expected, theme.color("secundario"),
-                       labels=tuple(percent(e) if e is not None else "" for e in expected)),
-            ),
-            value_axis="%",
-            alt=f"Gráfico de columnas del avance {year} de cada objetivo frente al avance esperado al corte. {described}.",
-            ticks=axis_ticks([*achieved, *expected], 1.08),
-        )
-        return [ChartSlide(title, subtitle, chart, note=note)]
-    texts = {o.id: plain(runs(o.text)) for o in plan.objectives}
-    categories = tuple(
-        shorten(f"Objetivo {o.objective_id}: {texts.get(o.objective_id, '')}", BAR_LABEL_SIZE, BAR_LABEL_W)
-        for o in result.objectives
+def _objectives_chart(figure: Figure, theme: Theme) -> list[ChartSlide]:
+    """Columns for a few objectives, sorted horizontal bars (continued) for many
+    (`pipeline.chart_layout`)."""
+    achieved, expected = figure.series
+    if objectives_form(len(figure.categories)) == "hbar":
+        return _bar_slides(figure, theme, figure.long_categories or figure.categories)
+    chart = Chart(
+        kind="bar",
+        categories=figure.categories,
+        series=(
+            Series(achieved.name, achieved.values, theme.color("primario"), labels=achieved.labels),
+            Series(expected.name, expected.values, theme.color("secundario"), labels=expected.labels),
+        ),
+        value_axis="%",
+        alt=f"Gráfico de columnas del {figure.description[0].lower()}{figure.description[1:]}",
+        ticks=axis_ticks([*achieved.values, *expected.values], 1.08),
     )
-    return _bar_slides(
-        title, f"{subtitle}; de menor a mayor avance", note + " " + _OUTLINE_NOTE, categories, achieved, expected,
-        labels, theme, year, f"Gráfico de barras horizontales del avance {year} de cada objetivo frente al avance esperado al corte",
-    )
+    return [ChartSlide(figure.title, figure.subtitle, chart, note=figure.note)]
 
 
-_OUTLINE_NOTE = "El recuadro marca lo esperado al corte."
+BARS_ORDER = "de menor a mayor avance"
+BARS_NOTE = "El recuadro marca lo esperado al corte."
 
 
-def _bar_label(a: Attainment) -> str:
-    """A bar's value as shown: `87,5 %`, or why there is none."""
-    if a.ok:
-        assert a.percent is not None
-        return percent(a.percent)
-    return "sin reporte" if a.status is Status.NOT_REPORTED else "N/A"
-
-
-def _bar_slides(
-    title: str, subtitle: str, note: str, categories: Sequence[str], achieved: Sequence[float | None],
-    expected: Sequence[float | None], labels: Sequence[str], theme: Theme, year: int, alt: str,
-) -> list[ChartSlide]:
-    """Horizontal bars lowest first, those without a value last, continued over as many slides as
-    needed, every slide on the same scale."""
-    order = bar_order(achieved)
-    ticks = axis_ticks([*achieved, *expected])
+def _bar_slides(figure: Figure, theme: Theme, names: Sequence[str], note: str | None = None) -> list[ChartSlide]:
+    """A figure of achieved against expected per category as horizontal bars: lowest first, those
+    without a value last, at most BARS_PER_SLIDE to a slide, every slide on the same scale."""
+    achieved, expected = figure.series
+    categories = [shorten(n, BAR_LABEL_SIZE, BAR_LABEL_W) for n in names]
+    order = bar_order(achieved.values)
+    ticks = axis_ticks([*achieved.values, *expected.values])
     split = [[order[i] for i in part] for part in pages(len(order))]
+    head = figure.description.split(". ")[0]  # what the figure shows, without its values
+    intro = f"Gráfico de barras horizontales del {head[0].lower()}{head[1:]}"
+    notes = " ".join(n for n in (figure.note, BARS_NOTE, note) if n)
     slides = []
     for n, part in enumerate(split):
-        described = "; ".join(
-            f"{categories[i]}: {labels[i]} (esperado {percent(expected[i]) if expected[i] is not None else 'sin dato'})"
-            for i in part
-        )
         where = f", parte {n + 1} de {len(split)}" if len(split) > 1 else ""
+        described = "; ".join(
+            f"{categories[i]}: {achieved.labels[i]} ({expected.name.lower()} {expected.labels[i]})" for i in part
+        )
         chart = Chart(
             kind="hbar",
             categories=tuple(categories[i] for i in part),
             series=(
-                Series(f"Avance {year}", tuple(achieved[i] for i in part), theme.color("primario"),
-                       labels=tuple(labels[i] for i in part)),
-                Series("Esperado al corte", tuple(expected[i] for i in part), theme.color("secundario"), fill="outline"),
+                Series(achieved.name, tuple(achieved.values[i] for i in part), theme.color("primario"),
+                       labels=tuple(achieved.labels[i] for i in part)),
+                Series(expected.name, tuple(expected.values[i] for i in part), theme.color("secundario"), fill="outline"),
             ),
             value_axis="%",
-            alt=f"{alt}, de menor a mayor avance{where}. {described}.",
+            alt=f"{intro}, {BARS_ORDER}{where}. {described}.",
             ticks=ticks,
         )
-        slides.append(ChartSlide(_continued(title, n, len(split)), subtitle, chart, note=note))
+        slides.append(ChartSlide(_continued(figure.title, n, len(split)), f"{figure.subtitle}; {BARS_ORDER}", chart, note=notes))
     return slides
 
 
@@ -756,89 +522,35 @@ def _series_style(n: int) -> tuple[str, str, str]:
     return _SERIES_COLORS[n % len(_SERIES_COLORS)], line, marker
 
 
-def _short(text: str, limit: int = 48) -> str:
-    """A name of at most `limit` characters, cut at a word (inside the word when ending at a word
-    would lose more than half) and ended with "…"."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(",.;:") + "…"
+_short = short
 
 
-def _quarter_charts(
-    plan: Plan, execution: pd.DataFrame, cut: Cut, bands: TrafficLightBands, theme: Theme
-) -> dict[int, list[ChartSlide]]:
-    """Per objective, its indicators' attainment of the year: lines by quarter up to the cut for
-    a few indicators over two quarters or more, else sorted bars at the cut against what was
-    expected, continued over slides (see `pipeline.chart_layout`)."""
-    by_quarter = [plan_attainment(plan, execution, Cut(cut.year, k), bands) for k in range(1, cut.quarter + 1)]
-    at_cut = by_quarter[-1]
-    categories = tuple(f"T{k} {cut.year}" for k in range(1, cut.quarter + 1))
-    labels = [i.label for i in plan.indicators.values()]
-    slides = {}
-    for objective in plan.objectives:
-        names = []
-        for ind_id in objective.indicator_ids:
-            ind = plan.indicators[ind_id]
-            names.append(ind.label if ind.label and labels.count(ind.label) == 1 else ind.name)
-        title = f"Avance trimestral Objetivo {objective.id}"
-        if quarterly_form([legend_name(n) for n in names], cut.quarter) == "hbar":
-            results = [at_cut.indicators[i] for i in objective.indicator_ids]
-            slides[objective.id] = _bar_slides(
-                title, f"Avance de la vigencia {cut.year} de cada indicador al corte {cut} frente a lo esperado; "
-                "de menor a mayor avance", _OUTLINE_NOTE + " La tabla anterior da los nombres completos.",
-                tuple(shorten(n, BAR_LABEL_SIZE, BAR_LABEL_W) for n in names),
-                tuple(r.year.percent if r.year.ok else None for r in results),
-                tuple(r.expected for r in results),
-                tuple(_bar_label(r.year) for r in results),
-                theme, cut.year,
-                f"Gráfico de barras horizontales del avance {cut.year} de cada indicador del objetivo {objective.id} "
-                f"al corte {cut} frente al avance esperado",
-            )
-            continue
-        series = []
-        for n, (ind_id, name) in enumerate(zip(objective.indicator_ids, names)):
-            values = tuple(
-                r.indicators[ind_id].year.percent if r.indicators[ind_id].year.ok else None for r in by_quarter
-            )
+def _quarter_chart(figure: Figure, theme: Theme) -> list[ChartSlide]:
+    """Per objective: its indicators' lines by quarter when they read (a few indicators, two
+    quarters or more), else bars of each at the cut against its expected (`pipeline.chart_layout`)."""
+    indicators = [s for s in figure.series if s.role != "expected"]
+    if figure.at_cut is not None and quarterly_form([legend_name(s.name) for s in indicators], len(figure.categories)) == "hbar":
+        return _bar_slides(figure.at_cut, theme, figure.at_cut.categories, "La tabla anterior da los nombres completos.")
+    series = []
+    for n, s in enumerate(figure.series):
+        if s.role == "expected":
+            series.append(Series(s.name, s.values, theme.color("gris")))
+        else:
             color, line, marker = _series_style(n)
-            series.append(Series(legend_name(name), values, theme.color(color), line, marker))
-        expected = tuple(
-            next(o.expected for o in r.objectives if o.objective_id == objective.id) for r in by_quarter
-        )
-        series.append(Series("Esperado del objetivo", expected, theme.color("gris")))
-        described = "; ".join(
-            f"{s.name}: " + ", ".join(f"{c} {percent(v) if v is not None else 'sin reporte'}" for c, v in zip(categories, s.values))
-            for s in series
-        )
-        slides[objective.id] = [ChartSlide(
-            title,
-            f"Avance acumulado de la vigencia {cut.year} al cierre de cada trimestre",
-            Chart("line", categories, tuple(series), "%", f"Gráfico de líneas del avance trimestral del objetivo {objective.id}. {described}.",
-                  ticks=axis_ticks([v for s in series for v in s.values], 1.04)),
-        )]
-    return slides
+            series.append(Series(legend_name(s.name), s.values, theme.color(color), line, marker))
+    alt = f"Gráfico de líneas del {figure.description[0].lower()}{figure.description[1:]}"
+    ticks = axis_ticks([v for s in series for v in s.values], 1.04)
+    return [ChartSlide(figure.title, figure.subtitle, Chart("line", figure.categories, tuple(series), "%", alt, ticks))]
 
 
 COMMENT_SIZE, COMMENT_W = 11.5, CONTENT_W - 20.0
 
 
-def _comments(plan: Plan, execution: pd.DataFrame, cut: Cut) -> list[Comments]:
-    rows = execution[(execution["anio"] == cut.year) & (execution["trimestre"] == cut.quarter)]
-    items = []
-    order = {i: n for n, i in enumerate(plan.indicators)}
-    for _, row in sorted(rows.iterrows(), key=lambda r: order.get(r[1]["indicador"], 0)):
-        text = row["comentario"]
-        if pd.isna(text):
-            continue
-        ind = plan.indicators[row["indicador"]]
-        items.append(Comment(f"{ind.label or ind.id}", " ".join(str(text).split())))
-    title = f"Comentarios del corte {cut}"
+def _comments(document: Document) -> list[Comments]:
+    title = document.comments_title
+    items = [Comment(c.heading, c.text) for c in document.comments]
     if not items:
-        return [Comments(title, (), COMMENT_SIZE, f"No se registraron comentarios cualitativos para el corte {cut}.")]
+        return [Comments(title, (), COMMENT_SIZE, document.no_comments)]
     heights = [
         height(i.heading, COMMENT_SIZE, COMMENT_W) + height(i.text, COMMENT_SIZE, COMMENT_W) + 10.0 for i in items
     ]
@@ -859,6 +571,40 @@ def entity_logo(entity: str) -> tuple[tuple[str, ...], ...]:
     return (tuple(lines),)
 
 
+def lay_out(document: Document, theme: Theme) -> Report:
+    """The document as slides, in the seed's order with the quarterly additions."""
+    summary, annex = _summaries(document)
+    logo = theme.logo or entity_logo(document.entity)
+    slides: list[Slide] = [
+        Cover(document.title, document.entity, document.subtitle, document.date_line, logo),
+        *summary,
+        _prose(document.plan_title, "Objetivo del Plan y normatividad asociada", document.normative, document.normative_source),
+        _prose(document.plan_title, "Misión", document.mission),
+        _prose(document.plan_title, "Visión", document.vision),
+        *_cards(document),
+        *_objectives_chart(document.objectives_figure, theme),
+    ]
+    for axis, objectives in document.groups():
+        if axis is not None:
+            slides.extend(_sections(document, axis))
+        for objective in objectives:
+            slides.extend(_details(objective, document.year))
+            slides.extend(_quarter_chart(objective.quarterly, theme))
+    slides.extend(_comments(document))
+    slides.extend(annex)
+    slides.append(Closing("GRACIAS", document.entity, logo))
+    return Report(
+        title=document.title,
+        entity=document.entity,
+        period=document.period,
+        language=document.language,
+        footer=document.footer,
+        created=document.created,
+        theme=theme,
+        slides=tuple(slides),
+    )
+
+
 def build_report(
     plan: Plan,
     execution: pd.DataFrame,
@@ -867,41 +613,8 @@ def build_report(
     theme: Theme,
     suspect_fractions: Collection[str] = (),
 ) -> Report:
-    """The whole report for `result.cut`: slides in the seed's order, with the quarterly additions."""
-    cut = result.cut
-    title = f"{plan.title} {cut.year}"
-    summary, annex = _summaries(plan, result, cut, suspect_fractions)
-    logo = theme.logo or entity_logo(plan.entity)
-    slides: list[Slide] = [
-        Cover(title, plan.entity, f"Seguimiento {cut}", f"Corte al {long_date(cut.end)}", logo),
-        *summary,
-        _prose(plan.title, "Objetivo del Plan y normatividad asociada", plan.normative_basis, f"Fuente: {plan.normative_source}"),
-        _prose(plan.title, "Misión", plan.mission),
-        _prose(plan.title, "Visión", plan.vision),
-        *_cards(plan, result),
-        *_objectives_chart(plan, result, theme, cut.year),
-    ]
-    quarter_charts = _quarter_charts(plan, execution, cut, bands, theme)
-    groups = [(a, plan.objectives_of(a)) for a in plan.axes] or [(None, list(plan.objectives))]
-    for axis, objectives in groups:
-        if axis is not None:
-            slides.extend(_sections(plan, axis, result, cut))
-        for objective in objectives:
-            slides.extend(_details(plan, objective, result, cut.year))
-            slides.extend(quarter_charts[objective.id])
-    slides.extend(_comments(plan, execution, cut))
-    slides.extend(annex)
-    slides.append(Closing("GRACIAS", plan.entity, logo))
-    return Report(
-        title=title,
-        entity=plan.entity,
-        period=str(cut),
-        language="es-CO",
-        footer=f"{plan.entity} · {plan.title} {cut.year} · Seguimiento {cut}",
-        created=cut.end,
-        theme=theme,
-        slides=tuple(slides),
-    )
+    """The slides of `result.cut`: the document (`pipeline.document.build_document`), laid out."""
+    return lay_out(build_document(plan, execution, result, bands, suspect_fractions), theme)
 
 
 def slide_titles(report: Report) -> list[str]:
@@ -910,4 +623,3 @@ def slide_titles(report: Report) -> list[str]:
     for s in report.slides:
         out.append(getattr(s, "title", None) or getattr(s, "text", ""))
     return out
-

@@ -1,17 +1,16 @@
 """The cut's attainment as Markdown, for the Prefect UI (a markdown artifact per entity and cut).
 
-Same figures and wording as the deck's tables (the helpers of `pipeline.report`); a table per
-objective with its indicators' traffic lights.
+Drawn from the report's document model (`pipeline.document`): the same figures, labels and
+tables as the deck, the PDF and the web page, with each traffic light as an icon and its word.
 """
 
 from __future__ import annotations
 
-from pipeline.attainment import PlanResult
-from pipeline.formatting import long_date, percent
-from pipeline.model import Plan
-from pipeline.report import LIGHT_LABELS, amount_text, attainment_text, light_label
+import re
+
+from pipeline.document import LIGHT_LABELS, DataTable, Document, axis_line
 from pipeline.settings import TrafficLight
-from pipeline.text import plain, runs
+from pipeline.text import plain
 
 __all__ = ["attainment_markdown", "LIGHT_ICONS"]
 
@@ -26,7 +25,7 @@ LIGHT_ICONS = {
 
 def _cell(text: str) -> str:
     """Text safe inside a Markdown table cell: one line, pipes and markup escaped."""
-    text = " ".join(text.split())
+    text = re.sub(r"[ \t\r\n\f\v]+", " ", text).strip()  # not str.split(): it would turn `87,5\u00a0%` apart
     for char in ("\\", "|", "*", "_", "`", "[", "]", "<", ">"):
         text = text.replace(char, "\\" + char)
     return text
@@ -36,47 +35,54 @@ def _light(light: TrafficLight, label: str) -> str:
     return f"{LIGHT_ICONS[light]} {label}"
 
 
-def attainment_markdown(plan: Plan, result: PlanResult) -> str:
-    cut = result.cut
-    first, last = plan.period
-    overall = result.overall
+def _table(table: DataTable) -> list[str]:
+    align = {"left": "---", "center": ":---:", "right": "---:"}
     lines = [
-        f"# {_cell(plan.title)}: {_cell(plan.entity)}",
-        "",
-        f"Seguimiento **{cut}**, corte al {long_date(cut.end)}.",
-        "",
-        f"- Avance del plan en la vigencia {plan.vigencia}: **{attainment_text(overall.year)}**"
-        + (f" (esperado al corte: {percent(overall.expected)})" if overall.expected is not None else ""),
-        f"- Avance del plan {first}-{last}: **{attainment_text(overall.plan)}**",
-        "- Indicadores por semáforo: "
-        + ", ".join(f"{_light(light, LIGHT_LABELS[light].lower())}: {n}" for light, n in result.light_counts().items()),
+        "| " + " | ".join(_cell(c.heading) for c in table.columns) + " |",
+        "|" + "|".join(align[c.align] for c in table.columns) + "|",
     ]
-    if result.inconsistent():
-        lines.append(f"- Inconsistencias o avances negativos por revisar: {', '.join(result.inconsistent())}")
-    if result.axes:
+    for row in table.rows:
+        cells = []
+        for n, parts in enumerate(row.cells):
+            text = " ".join(f"**{_cell(r.text)}**" if r.bold and n == row.header else _cell(r.text) for r in parts)
+            if n == len(row.cells) - 1 and row.light is not None:
+                text = f"{LIGHT_ICONS[row.light]} {text}"
+            cells.append(text)
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def attainment_markdown(document: Document) -> str:
+    """The document's figures, attention list and tables in Markdown."""
+    lines = [
+        f"# {_cell(document.plan_title)}: {_cell(document.entity)}",
+        "",
+        f"Seguimiento **{document.period}**, {document.date_line[0].lower()}{document.date_line[1:]}.",
+        "",
+    ]
+    for figure in document.key_figures:
+        light = f" · {_light(figure.light, LIGHT_LABELS[figure.light])}" if figure.light is not None else ""
+        lines.append(f"- {figure.label}: **{figure.value}**{light}")
+    lines.append(
+        "- Indicadores por semáforo: "
+        + ", ".join(f"{_light(t.light, t.label.lower())}: {t.count}" for t in document.lights if t.count)
+    )
+    if document.axes:
         lines += ["", "## Avance por eje", ""]
+        for axis in document.axes:
+            name, rest = axis_line(axis, document.year, document.plan_period)
+            lines.append(f"- {_cell(name.text + rest.text)} {LIGHT_ICONS[axis.light]}")
+    lines += ["", f"## Requieren atención ({len(document.attention)})", ""]
+    lines += [f"- {LIGHT_ICONS[i.light]} **{_cell(i.indicator)}** ({_cell(i.where)}): {_cell(i.reasons)}" for i in document.attention]
+    if not document.attention:
+        lines.append(document.no_attention)
+    for o in document.objectives:
         lines += [
-            f"- {_cell(axis.name)}: avance {plan.vigencia} **{attainment_text(r.year)}**, plan {first}-{last} "
-            f"**{attainment_text(r.plan)}** · {_light(r.traffic_light, LIGHT_LABELS[r.traffic_light])}"
-            for axis, r in zip(plan.axes, result.axes)
+            "",
+            f"## {o.heading} · {_light(o.light, o.light_word)} · avance {document.year}: {o.attainment}",
+            "",
+            _cell(plain(o.text)),
+            "",
+            *_table(o.table),
         ]
-    for objective, rolled in zip(plan.objectives, result.objectives):
-        lines += [
-            "",
-            f"## Objetivo {objective.id} · {_light(rolled.traffic_light, LIGHT_LABELS[rolled.traffic_light])}"
-            f" · avance {plan.vigencia}: {attainment_text(rolled.year)}",
-            "",
-            _cell(plain(runs(objective.text))),
-            "",
-            f"| Indicador | Meta {plan.vigencia} | Ejecutado {plan.vigencia} | Avance {plan.vigencia} "
-            f"| Avance {first}-{last} | Semáforo |",
-            "|---|---:|---:|---:|---:|---|",
-        ]
-        for indicator_id in objective.indicator_ids:
-            indicator, r = plan.indicators[indicator_id], result.indicators[indicator_id]
-            lines.append(
-                f"| **{_cell(indicator.id)}** {_cell(indicator.name)} | {amount_text(r.year_target, 'N/A', indicator.unit)} "
-                f"| {amount_text(r.executed_year, unit=indicator.unit)} | {attainment_text(r.year)} | {attainment_text(r.plan)} "
-                f"| {_light(r.traffic_light, light_label(r))} |"
-            )
     return "\n".join(lines) + "\n"

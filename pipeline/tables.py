@@ -3,40 +3,100 @@
 Column names and order are the contract's (docs/contract.md). Figures are unrounded
 floats; `None` marks "not computable" and is written as an empty cell. Columns are only ever
 added at the end: `responsable` closes avance.csv when some indicator names one.
+
+Each table's columns are declared once, as `Column`s: the builders below take their names and
+order from them, and `pipeline.datapackage` describes the published CSV files with them, so a
+column cannot reach a CSV without its description.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from pipeline.attainment import Attainment, PlanResult
-from pipeline.model import Plan
+from pipeline.model import Annualization, Plan
+from pipeline.settings import TrafficLight
 
-__all__ = ["AVANCE_COLUMNS", "RESPONSABLE_COLUMN", "OBJETIVOS_COLUMNS", "avance_table", "objetivos_table"]
+__all__ = [
+    "Column", "AVANCE_SCHEMA", "RESPONSABLE", "OBJETIVOS_SCHEMA", "AVANCE_KEY", "OBJETIVOS_KEY",
+    "AVANCE_COLUMNS", "RESPONSABLE_COLUMN", "OBJETIVOS_COLUMNS", "avance_table", "objetivos_table",
+]
 
-AVANCE_COLUMNS = (
-    "objetivo",
-    "indicador",
-    "nombre",
-    "anualizacion",
-    "meta_vigencia",
-    "ejecutado_vigencia",
-    "avance_vigencia",
-    "meta_cuatrienio",
-    "ejecutado_cuatrienio",
-    "avance_cuatrienio",
-    "esperado",
-    "semaforo",
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a published table: its CSV name and what it holds, as a Table Schema field.
+
+    `type` is a Table Schema type (string, integer, number); `unit` is "%" for percentages
+    (87.5 means 87,5 %) and None where the unit is each indicator's own or there is none;
+    `required` columns are never empty; `values` lists the only values a column takes.
+    """
+
+    name: str
+    type: str
+    title: str
+    description: str
+    unit: str | None = None
+    required: bool = False
+    values: tuple[str, ...] = ()
+    minimum: float | None = None
+
+
+_PERCENT = "Porcentaje (87.5 significa 87,5 %), sin redondear; vacío si no se puede calcular"
+_LIGHTS = tuple(t.value for t in TrafficLight)
+_LIGHT_TEXT = "Semáforo: " + ", ".join(_LIGHTS) + " (gris: sin reporte)"
+
+AVANCE_SCHEMA = (
+    Column("objetivo", "integer", "Objetivo", "Número del objetivo estratégico en plan.yaml", required=True),
+    Column("indicador", "string", "Indicador", "Código del indicador en plan.yaml", required=True),
+    Column("nombre", "string", "Nombre", "Nombre del indicador o meta", required=True),
+    Column(
+        "anualizacion", "string", "Anualización", "Cómo se acumula la ejecución trimestral en el año y en el plan",
+        required=True, values=tuple(a.value for a in Annualization),
+    ),
+    Column("meta_vigencia", "number", "Meta de la vigencia",
+           "Meta programada para el año del corte, en la unidad del indicador; vacío si no hay meta para el año"),
+    Column("ejecutado_vigencia", "number", "Ejecutado en la vigencia",
+           "Ejecución del año hasta el corte, en la unidad del indicador; vacío si no se ha reportado"),
+    Column("avance_vigencia", "number", "Avance de la vigencia",
+           f"Ejecutado de la vigencia sobre su meta. {_PERCENT}", unit="%"),
+    Column("meta_cuatrienio", "number", "Meta del plan",
+           "Meta del periodo completo del plan, en la unidad del indicador", required=True),
+    Column("ejecutado_cuatrienio", "number", "Ejecutado en el plan",
+           "Ejecución acumulada del plan hasta el corte, en la unidad del indicador; vacío si no se ha reportado"),
+    Column("avance_cuatrienio", "number", "Avance del plan", f"Ejecutado del plan sobre su meta. {_PERCENT}", unit="%"),
+    Column("esperado", "number", "Avance esperado",
+           "Parte de la meta del año que se espera cumplida al corte, en porcentaje (75 significa 75 %)",
+           unit="%", required=True),
+    Column("semaforo", "string", "Semáforo", _LIGHT_TEXT, required=True, values=_LIGHTS),
 )
-RESPONSABLE_COLUMN = "responsable"  # after AVANCE_COLUMNS, only when some indicator names one
-OBJETIVOS_COLUMNS = (
-    "objetivo",
-    "indicadores",
-    "reportados",
-    "avance_vigencia",
-    "avance_cuatrienio",
-    "semaforo",
+RESPONSABLE = Column(
+    "responsable", "string", "Responsable",
+    "Dependencia que reporta el indicador; vacío si el plan no la nombra (la columna existe solo si algún indicador la nombra)",
 )
+AVANCE_KEY = ("objetivo", "indicador")
+OBJETIVOS_SCHEMA = (
+    Column("objetivo", "string", "Objetivo",
+           "Número del objetivo; «eje:<id>» para un eje; «plan» para el plan completo", required=True),
+    Column("indicadores", "integer", "Indicadores", "Indicadores del objetivo, del eje o del plan",
+           required=True, minimum=0),
+    Column("reportados", "integer", "Reportados", "De ellos, los que tienen ejecución reportada en la vigencia hasta el corte",
+           required=True, minimum=0),
+    Column("avance_vigencia", "number", "Avance de la vigencia",
+           "Promedio ponderado del avance de la vigencia de sus indicadores (cada uno con tope de 100 %), "
+           f"de sus objetivos o de sus ejes. {_PERCENT}", unit="%"),
+    Column("avance_cuatrienio", "number", "Avance del plan",
+           "Promedio ponderado del avance del plan de sus indicadores (cada uno con tope de 100 %), "
+           f"de sus objetivos o de sus ejes. {_PERCENT}", unit="%"),
+    Column("semaforo", "string", "Semáforo", _LIGHT_TEXT, required=True, values=_LIGHTS),
+)
+OBJETIVOS_KEY = ("objetivo",)
+
+AVANCE_COLUMNS = tuple(c.name for c in AVANCE_SCHEMA)
+RESPONSABLE_COLUMN = RESPONSABLE.name  # after AVANCE_COLUMNS, only when some indicator names one
+OBJETIVOS_COLUMNS = tuple(c.name for c in OBJETIVOS_SCHEMA)
 
 
 def _percent(attainment: Attainment) -> float | None:

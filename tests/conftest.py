@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 # Prefect reads its settings on import: keep its SQLite and logs out of the user's ~/.prefect.
@@ -16,6 +16,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 import pytest  # noqa: E402
 
 from pipeline.ingest import load_plan, load_settings  # noqa: E402
+from tests.browser import AXE_JS, INSTALL, Chromium, find_chromium  # noqa: E402
 from pipeline.model import Annualization, Indicator, Plan, TargetReading, Unit  # noqa: E402
 from pipeline.settings import TrafficLightBands  # noqa: E402
 
@@ -108,6 +109,32 @@ def smtp_down(monkeypatch) -> int:
     monkeypatch.setenv("PEI_SMTP_TYPE", "INSECURE")
     monkeypatch.setenv("PEI_SMTP_FROM", "pei@sg.gov.co")
     return port
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    """The chromium on PATH; the test is skipped only where there is none."""
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip(f"chromium is not installed here ({INSTALL} installs it)")
+    return executable
+
+
+@pytest.fixture(scope="session")
+def chromium(chromium_executable) -> Iterator[Chromium]:
+    """One headless chromium with axe-core for the whole session. A browser that is installed but
+    does not start, or axe-core missing, is an error, not a skip."""
+    if not AXE_JS.is_file():
+        pytest.fail(f"axe-core is missing ({AXE_JS.relative_to(ROOT)}): run {INSTALL}")
+    with Chromium(chromium_executable) as browser:
+        yield browser
+
+
+@pytest.fixture(scope="session")
+def axe_violations(chromium) -> Callable[[Path], list[dict]]:
+    """`axe_violations(html_path)`: the WCAG 2.1 A and AA violations axe-core finds on that page,
+    opened from disk in the session's chromium (`tests.browser.describe` makes them readable)."""
+    return chromium.axe_violations
 
 
 @pytest.fixture(scope="session")

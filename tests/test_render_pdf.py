@@ -1,15 +1,17 @@
-"""pipeline/render_pdf.py: the PDF as a reader (pypdf) sees it."""
+"""pipeline/render_pdf.py: the PDF as a reader (pypdf, pikepdf) and a PDF/UA validator see it."""
 
 from __future__ import annotations
 
 import dataclasses
 import io
 
+import page
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
 from pipeline.render_pdf import AssetsOnlyFetcher, render_pdf
-from pipeline.report import slide_titles
+from pipeline.report import ChartSlide, slide_titles
 from pipeline.text import font_path
 from tests.test_report import build, sample_execution, sample_report, sample_settings  # noqa: F401  (fixtures)
 
@@ -108,6 +110,152 @@ def test_the_pdf_uses_only_the_shipped_font_even_for_text_it_cannot_draw(reader,
     foreign = dataclasses.replace(sample_report, slides=(cover, *sample_report.slides[1:]))
     names = _font_names(PdfReader(io.BytesIO(render_pdf(foreign))))
     assert names and all(n.startswith("Open") for n in names), names  # no DejaVu, no Droid Sans Fallback
+
+
+# --- PDF/A-3a and PDF/UA-1 at once ------------------------------------------------------------
+
+XMP = {
+    "x": "adobe:ns:meta/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+}
+
+
+@pytest.fixture(scope="module")
+def tagged(pdf_bytes):
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        yield pdf
+
+
+def _elements(node):
+    """The structure elements under `node`, depth first: the order a screen reader reads them."""
+    kids = node.get("/K")
+    if kids is None or isinstance(kids, int):
+        return
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+            yield kid
+            yield from _elements(kid)
+
+
+def _structure(pdf) -> list:
+    return list(_elements(pdf.Root.StructTreeRoot))
+
+
+def _xmp_identification(pdf) -> dict[str, str]:
+    """pdfaid/pdfuaid properties of the XMP packet, whether written as attributes or elements."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(pdf.Root.Metadata.read_bytes())
+    found = {}
+    for description in root.iter(f"{{{XMP['rdf']}}}Description"):
+        for prefix in ("pdfaid", "pdfuaid"):
+            for name in ("part", "conformance"):
+                key = f"{{{XMP[prefix]}}}{name}"
+                value = description.get(key) or description.findtext(key)
+                if value is not None:
+                    found[f"{prefix}:{name}"] = value
+    schemas = [s.text for s in root.iter(f"{{{XMP['pdfaSchema']}}}namespaceURI")]
+    found["extension schemas"] = " ".join(schemas)
+    return found
+
+
+def test_xmp_declares_pdf_a_3a_and_pdf_ua_1(tagged):
+    ids = _xmp_identification(tagged)
+    assert (ids["pdfaid:part"], ids["pdfaid:conformance"], ids["pdfuaid:part"]) == ("3", "A", "1")
+    assert XMP["pdfuaid"] in ids["extension schemas"]  # PDF/A admits pdfuaid only if the packet describes it
+    assert "/Filter" not in tagged.Root.Metadata  # XMP left as plain text
+    assert tagged.open_metadata().pdfa_status == "3A"
+
+
+def test_catalog_shows_the_title_in_spanish_and_is_marked(tagged):
+    root = tagged.Root
+    assert root.ViewerPreferences.DisplayDocTitle is True
+    assert str(root.Lang) == "es-CO"
+    assert root.MarkInfo.Marked is True
+    assert tagged.open_metadata()["dc:title"].startswith("Plan Estratégico Institucional 2024")
+
+
+def test_every_figure_has_alternative_text(tagged, sample_report):
+    figures = [e for e in _structure(tagged) if e.S == "/Figure"]
+    charts = [s for s in sample_report.slides if isinstance(s, ChartSlide)]
+    assert len(figures) == len(charts) > 0
+    for figure, chart in zip(figures, charts):
+        assert str(figure.get("/Alt", "")).strip() == chart.chart.alt.strip() != ""
+
+
+def test_table_headers_have_a_scope_and_cells_name_them(tagged):
+    elements = _structure(tagged)
+    tables = [e for e in elements if e.S == "/Table"]
+    assert tables
+    ids = {str(k) for k in tagged.Root.StructTreeRoot.IDTree.Names[::2]}
+    for table in tables:
+        cells = list(_elements(table))
+        headers = [c for c in cells if c.S == "/TH"]
+        assert headers, "a table without header cells"
+        assert {str(h.A.Scope) for h in headers} == {"/Column"}  # the goals table: scope="col"
+        assert {str(h.ID) for h in headers} <= ids
+        for data in (c for c in cells if c.S == "/TD"):
+            assert [str(x) for x in data.A.Headers] and {str(x) for x in data.A.Headers} <= ids
+
+
+def test_heading_levels_never_skip(tagged):
+    levels = [int(str(e.S)[2:]) for e in _structure(tagged) if str(e.S)[:2] == "/H" and str(e.S)[2:].isdigit()]
+    assert levels and levels[0] == 1
+    for before, after in zip(levels, levels[1:]):
+        assert after <= before + 1, levels
+
+
+def test_decorations_are_not_in_the_structure_tree(tagged):
+    """Bars, rules and traffic-light dots are drawn as artifacts; no empty element stands for them."""
+
+    def holds_content(element) -> bool:
+        kids = element.get("/K")
+        kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+        return any(
+            isinstance(k, int) or (isinstance(k, pikepdf.Dictionary) and k.get("/Type") != "/StructElem") or holds_content(k)
+            for k in kids if k is not None
+        )
+
+    empty = [str(e.S) for e in _structure(tagged) if e.S not in ("/TD", "/TH") and not holds_content(e)]
+    assert empty == []
+
+
+def test_a_pdf_ua_and_pdf_a_validator_accepts_it(pdf_bytes):
+    for profile in ("ua1", "3a"):
+        report = page.validate_pdf_bytes(pdf_bytes, profile=profile)
+        assert report.is_compliant, [(f.rule_id, f.message) for f in report.failures]
+
+
+def test_the_validator_refuses_an_image_without_alternative_text(sample_report):
+    from pipeline.render_pdf import report_css, write_pdf
+
+    html = (
+        '<!DOCTYPE html><html lang="es-CO"><head><meta charset="utf-8"><title>Prueba</title>'
+        '<meta name="dcterms.created" content="2024-09-30T00:00:00Z"></head><body><h1>Gráfico</h1>'
+        '<img src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSIxMCIgaGVpZ2h0PSIxMCIvPg==">'
+        "</body></html>"
+    )
+    data = write_pdf(html, report_css(sample_report), "2024-T3", sample_report.created)
+    rules = {f.rule_id for f in page.validate_pdf_bytes(data, profile="ua1").failures}
+    assert any("ALTERNATIVE-TEXT" in r for r in rules), rules
+
+
+def test_a_row_header_gets_the_row_scope(sample_report):
+    from pipeline.render_pdf import report_css, write_pdf
+
+    html = (
+        '<!DOCTYPE html><html lang="es-CO"><head><meta charset="utf-8"><title>Prueba</title>'
+        '<meta name="dcterms.created" content="2024-09-30T00:00:00Z"></head><body><table>'
+        '<thead><tr><th scope="col">Objetivo</th><th scope="col">Avance</th></tr></thead>'
+        '<tbody><tr><th scope="row">1</th><td>47,5 %</td></tr><tr><th scope="row">2</th><td>49,6 %</td></tr></tbody>'
+        "</table></body></html>"
+    )
+    with pikepdf.open(io.BytesIO(write_pdf(html, report_css(sample_report), "2024-T3", sample_report.created))) as pdf:
+        scopes = [str(e.A.Scope) for e in _structure(pdf) if e.S == "/TH"]
+        assert scopes == ["/Column", "/Column", "/Row", "/Row"]
 
 
 # --- no text outside its page ---------------------------------------------------------------------

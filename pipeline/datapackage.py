@@ -1,0 +1,149 @@
+"""The cut's datapackage.json: a Frictionless Data Package describing avance.csv and objetivos.csv.
+
+Pure: from the entity's slug, the plan (names), the cut and the CSV files' bytes as
+`pipeline.publish.csv_bytes` wrote them, to the descriptor. Each field comes from the table's
+column schema in `pipeline.tables` (the one the table builders use), in the order of the CSV's
+own header, so the package describes exactly the columns that were written; a header column the
+schema does not know is an error, not a field left out. The CSV dialect is `csv_bytes`'s: UTF-8,
+comma, double quotes doubled inside quoted text, LF line ends, a header row, an empty cell for
+"not computable". Each resource carries the size and SHA-256 of its file, so a validator notices
+a CSV that changed after the package was written.
+
+The descriptor follows Data Package v1 (tabular-data-package, Table Schema); `unit` on a field
+is this project's own property ("%" for percentages), which Table Schema allows.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Mapping
+
+from pipeline.model import Plan
+from pipeline.periods import Cut
+from pipeline.tables import AVANCE_KEY, AVANCE_SCHEMA, OBJETIVOS_KEY, OBJETIVOS_SCHEMA, RESPONSABLE, Column
+
+__all__ = ["DATAPACKAGE_FILE", "TABLES", "datapackage", "datapackage_bytes", "package_name"]
+
+DATAPACKAGE_FILE = "datapackage.json"
+# File name -> (resource name, title, description, every column it may have, primary key)
+TABLES: dict[str, tuple[str, str, str, tuple[Column, ...], tuple[str, ...]]] = {
+    "avance.csv": (
+        "avance",
+        "Avance por indicador",
+        "Una fila por pareja (objetivo, indicador), en el orden del plan: metas, ejecución, avance y "
+        "semáforo de cada indicador al corte. Un indicador que sirve a varios objetivos aparece "
+        "bajo cada uno.",
+        (*AVANCE_SCHEMA, RESPONSABLE),
+        AVANCE_KEY,
+    ),
+    "objetivos.csv": (
+        "objetivos",
+        "Avance por objetivo, eje y plan",
+        "Una fila por objetivo, luego una por eje (objetivo = «eje:<id>») y al final la del plan "
+        "completo (objetivo = «plan»).",
+        OBJETIVOS_SCHEMA,
+        OBJETIVOS_KEY,
+    ),
+}
+_TEXT_NOTE = (
+    "Un texto que empieza con =, +, -, @ o un salto de línea se escribe precedido de un apóstrofo (') "
+    "para que una hoja de cálculo lo muestre en vez de ejecutarlo como fórmula."
+)
+_DIALECT = {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True, "header": True}
+
+
+def package_name(slug: str, cut: Cut) -> str:
+    """`<slug>-<year>-t<q>` as a Data Package name: lowercase ASCII letters, digits, `-`, `_`, `.`."""
+    ascii_text = unicodedata.normalize("NFKD", f"{slug}-{cut}").encode("ascii", "ignore").decode("ascii")
+    name = re.sub(r"[^a-z0-9._]+", "-", ascii_text.lower()).strip("-._")
+    return name or f"plan-{cut}".lower()
+
+
+def _field(column: Column) -> dict[str, object]:
+    field: dict[str, object] = {
+        "name": column.name,
+        "type": column.type,
+        "title": column.title,
+        "description": column.description,
+    }
+    if column.unit:
+        field["unit"] = column.unit
+    constraints: dict[str, object] = {}
+    if column.required:
+        constraints["required"] = True
+    if column.values:
+        constraints["enum"] = list(column.values)
+    if column.minimum is not None:
+        constraints["minimum"] = column.minimum
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def _header(content: bytes) -> list[str]:
+    return next(csv.reader(io.StringIO(content.decode("utf-8"), newline="")), [])
+
+
+def _resource(file: str, content: bytes) -> dict[str, object]:
+    if file not in TABLES:
+        raise ValueError(f"{file}: no es una de las tablas que describe el paquete de datos ({', '.join(TABLES)})")
+    name, title, description, columns, key = TABLES[file]
+    known = {c.name: c for c in columns}
+    header = _header(content)
+    unknown = [h for h in header if h not in known]
+    if unknown:
+        raise ValueError(
+            f"{file}: columnas sin descripción en pipeline.tables: {', '.join(unknown)}; "
+            f"se esperaban columnas de: {', '.join(known)}"
+        )
+    return {
+        "name": name,
+        "path": file,
+        "profile": "tabular-data-resource",
+        "title": title,
+        "description": f"{description} {_TEXT_NOTE}",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": len(content),
+        "hash": "sha256:" + hashlib.sha256(content).hexdigest(),
+        "dialect": dict(_DIALECT),
+        "schema": {
+            "fields": [_field(known[h]) for h in header],
+            "missingValues": [""],
+            "primaryKey": list(key),
+        },
+    }
+
+
+def datapackage(slug: str, plan: Plan, cut: Cut, tables: Mapping[str, bytes]) -> dict[str, object]:
+    """The Data Package descriptor of a cut's CSV files.
+
+    `slug` names the entity's outputs (its input folder's name); `plan` gives the entity's and
+    the plan's names; `tables` maps each CSV's file name (avance.csv, objetivos.csv) to the bytes
+    published. Resources follow `tables`' order; a file name or a header column unknown to
+    `pipeline.tables` raises ValueError.
+    """
+    return {
+        "profile": "tabular-data-package",
+        "name": package_name(slug, cut),
+        "title": f"{plan.title} {cut.year} · {plan.entity} · Seguimiento {cut}",
+        "description": (
+            f"Tablas de avance del {plan.title} {cut.year} al corte {cut} (trimestre {cut.quarter} de "
+            f"{cut.year}). Entidad: {plan.entity}. Una tabla por indicador y otra por objetivo, eje y plan. "
+            "Cifras con punto decimal y sin redondear; una celda vacía significa que el valor no se "
+            "puede calcular (sin reporte o sin meta)."
+        ),
+        "contributors": [{"title": plan.entity, "role": "publisher"}],
+        "resources": [_resource(file, content) for file, content in tables.items()],
+    }
+
+
+def datapackage_bytes(slug: str, plan: Plan, cut: Cut, tables: Mapping[str, bytes]) -> bytes:
+    """`datapackage(...)` as the bytes of datapackage.json: UTF-8, indented, the same for the same input."""
+    return (json.dumps(datapackage(slug, plan, cut, tables), ensure_ascii=False, indent=2) + "\n").encode("utf-8")

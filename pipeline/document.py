@@ -1,0 +1,644 @@
+"""What the report says, before any output lays it out: the document model.
+
+Key figures, the traffic-light tally, the attention items, the plan's texts, one section per eje
+and per objective with its indicators' table, each figure with its data and its description, and
+the comments of the cut. Every Spanish word and every formatted number of the report is decided
+here, once; the slide layout (`pipeline.report`), the web page and the Prefect summary draw from
+this model and add no wording of their own beyond their own navigation. Nothing here knows of
+slides, points or files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from pipeline.attainment import Attainment, IndicatorResult, PlanResult, Status, quarterly_attainment
+from pipeline.formatting import long_date, number, percent
+from pipeline.model import Annualization, Indicator, Objective, Plan, Unit
+from pipeline.periods import Cut
+from pipeline.settings import TrafficLight, TrafficLightBands
+from pipeline.text import Run, plain, runs
+
+__all__ = [
+    "Document", "KeyFigure", "LightTally", "AttentionItem", "Column", "TableRow", "DataTable", "FigureSeries",
+    "Figure", "ObjectiveSection", "AxisSection", "Comment", "build_document", "LIGHT_LABELS", "LIGHT_MEANINGS",
+    "TABLE_COLUMNS", "attainment_text", "value_text", "amount_text", "light_label", "indicators_label", "count_text", "short",
+    "ANNEX_TITLE", "continued",
+]
+
+NBSP = "\u00a0"
+
+LIGHT_LABELS = {
+    TrafficLight.ROJO: "Rojo",
+    TrafficLight.AMARILLO: "Amarillo",
+    TrafficLight.VERDE: "Verde",
+    TrafficLight.NARANJA: "Naranja",
+    TrafficLight.GRIS: "Sin reporte",
+}
+LIGHT_MEANINGS = {
+    TrafficLight.ROJO: "retraso crítico",
+    TrafficLight.AMARILLO: "retraso",
+    TrafficLight.VERDE: "en lo esperado",
+    TrafficLight.NARANJA: "sobreejecución",
+    TrafficLight.GRIS: "sin reporte o N/A",
+}
+_ANNUALIZATION = {
+    Annualization.SUMA: "Suma",
+    Annualization.CRECIENTE: "Creciente",
+    Annualization.DECRECIENTE: "Decreciente",
+    Annualization.CONSTANTE: "Constante",
+}
+TABLE_COLUMNS = (
+    "{heading}", "Anualización", "Programación {first}-{last}", "Programación {year}",
+    "Ejecutado {year}", "Avance {year}", "Ejecutado {first}-{last}", "Avance {first}-{last}", "Semáforo",
+)
+TABLE_ALIGN = ("left", "left", "right", "right", "right", "right", "right", "right", "center")
+ANNEX_TITLE = "Indicadores que requieren atención"
+
+
+# --- the model ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A headline figure: `Avance de la vigencia 2024` `80,0 %`, with its light when it has one."""
+
+    label: str
+    value: str
+    light: TrafficLight | None = None
+
+    @property
+    def light_word(self) -> str | None:
+        return LIGHT_LABELS[self.light] if self.light is not None else None
+
+
+@dataclass(frozen=True)
+class LightTally:
+    light: TrafficLight
+    label: str
+    meaning: str
+    count: int
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """An indicator the office must look at: who, where, every reason (one sentence), how severe
+    (0 most). `where` names the light in words, so colour is never the only signal."""
+
+    indicator: str
+    light: TrafficLight
+    where: str
+    reasons: str
+    severity: int
+
+    @property
+    def parts(self) -> tuple[Run, ...]:
+        return (Run(f"{self.indicator} ", bold=True), Run(f"({self.where}): "), Run(self.reasons))
+
+
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    align: str  # "left" | "right" | "center"
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A row of cells (each a run of text); `header` is the cell that names the row."""
+
+    cells: tuple[tuple[Run, ...], ...]
+    light: TrafficLight | None = None
+    header: int = 0
+
+
+@dataclass(frozen=True)
+class DataTable:
+    caption: str
+    columns: tuple[Column, ...]
+    rows: tuple[TableRow, ...]
+
+
+@dataclass(frozen=True)
+class FigureSeries:
+    """One series of a figure. `role` is "indicator", "achieved" or "expected"; `name` is short
+    (for a legend or an axis), `full_name` is the whole name (for tables and descriptions)."""
+
+    name: str
+    values: tuple[float | None, ...]
+    role: str
+    full_name: str = ""
+    labels: tuple[str, ...] = ()  # each value as said: `87,5 %`, `sin reporte`, `N/A` (empty: not given)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart's content: what it shows (title, subtitle), its categories and series in percent,
+    a description that says every value (alternative text) and a note. No form, no colours: each
+    output chooses how to draw it."""
+
+    key: str
+    title: str
+    subtitle: str
+    categories: tuple[str, ...]
+    series: tuple[FigureSeries, ...]
+    description: str
+    note: str | None = None
+    missing: str = "sin dato"
+    long_categories: tuple[str, ...] = ()  # each category in full (`Objetivo 3: Fortalecer ...`), where there is room
+    at_cut: Figure | None = None  # a quarterly figure's indicators at the cut, each against its own expected
+
+    def table(self) -> DataTable:
+        """The figure's data as a table: one row per series, one column per category."""
+        columns = (Column("Serie", "left"), *(Column(c, "right", numeric=True) for c in self.categories))
+        rows = tuple(
+            TableRow(((Run(s.full_name or s.name),), *((Run(percent(v) if v is not None else self.missing),) for v in s.values)))
+            for s in self.series
+        )
+        return DataTable(f"Datos del gráfico: {self.title}", columns, rows)
+
+
+@dataclass(frozen=True)
+class ObjectiveSection:
+    id: int
+    heading: str  # "Objetivo 1"
+    text: tuple[Run, ...]
+    detail_text: tuple[Run, ...]
+    indicators: int
+    attainment: str
+    plan_attainment: str
+    light: TrafficLight
+    table: DataTable
+    quarterly: Figure
+
+    @property
+    def light_word(self) -> str:
+        return LIGHT_LABELS[self.light]
+
+    @property
+    def count_label(self) -> str:
+        return f"{indicators_label(self.indicators)} · {self.light_word}"
+
+
+@dataclass(frozen=True)
+class AxisSection:
+    id: str
+    name: str
+    key_figures: tuple[KeyFigure, ...]
+    light: TrafficLight
+    year_attainment: str
+    plan_attainment: str
+    objective_ids: tuple[int, ...]
+
+    @property
+    def light_word(self) -> str:
+        return LIGHT_LABELS[self.light]
+
+
+@dataclass(frozen=True)
+class Comment:
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """The whole report of one cut, as data."""
+
+    title: str  # the report's title, "Plan Estratégico Institucional 2024"
+    plan_title: str
+    entity: str
+    period: str  # "2024-T3"
+    year: int
+    plan_period: tuple[int, int]
+    subtitle: str  # "Seguimiento 2024-T3"
+    date_line: str  # "Corte al 30 de septiembre de 2024"
+    created: date
+    language: str
+    key_figures: tuple[KeyFigure, ...]
+    lights: tuple[LightTally, ...]
+    attention: tuple[AttentionItem, ...]
+    normative: tuple[Run, ...]
+    normative_source: str
+    mission: tuple[Run, ...]
+    vision: tuple[Run, ...]
+    objectives: tuple[ObjectiveSection, ...]
+    axes: tuple[AxisSection, ...]
+    objectives_figure: Figure
+    comments: tuple[Comment, ...]
+    comments_title: str
+    no_comments: str
+    no_attention: str = "Ningún indicador requiere atención en este corte."
+    objectives_note: str = "Cada indicador cuenta hasta 100 % en el avance del objetivo."
+
+    @property
+    def description(self) -> str:
+        return f"{self.title}. {self.entity}. Seguimiento {self.period}."
+
+    @property
+    def footer(self) -> str:
+        return f"{self.entity} · {self.title} · {self.subtitle}"
+
+    def objective(self, objective_id: int) -> ObjectiveSection:
+        return next(o for o in self.objectives if o.id == objective_id)
+
+    def groups(self) -> list[tuple[AxisSection | None, list[ObjectiveSection]]]:
+        """The objectives under their ejes, in the plan's order (one group with no eje without ejes)."""
+        if not self.axes:
+            return [(None, list(self.objectives))]
+        return [(a, [self.objective(i) for i in a.objective_ids]) for a in self.axes]
+
+
+# --- wording ------------------------------------------------------------------------------------
+
+
+def attainment_text(a: Attainment) -> str:
+    if a.ok:
+        assert a.percent is not None
+        return percent(a.percent)
+    return "Sin reporte" if a.status is Status.NOT_REPORTED else "N/A"
+
+
+def amount_text(value: float | None, missing: str = "Sin reporte", unit: Unit | None = None) -> str:
+    """A figure as Colombian Spanish writes it, with its unit beside it (`45 %`, `5,3 km`;
+    none for numero); `missing` when there is none. `%` is kept on the figure's line (a
+    no-break space, as `percent` does); a unit word may wrap below a long figure in a narrow
+    table column instead of being split."""
+    if value is None:
+        return missing
+    suffix = unit.suffix if unit is not None else ""
+    if not suffix:
+        return number(value)
+    return f"{number(value)}{NBSP if suffix == '%' else ' '}{suffix}"
+
+
+def light_label(r: IndicatorResult) -> str:
+    if r.traffic_light is TrafficLight.GRIS and r.year.status is Status.UNDEFINED:
+        return "N/A"
+    return LIGHT_LABELS[r.traffic_light]
+
+
+def indicators_label(n: int) -> str:
+    return "1 indicador" if n == 1 else f"{n} indicadores"
+
+
+def count_text(n: int, one: str, many: str) -> str:
+    return f"1 {one}" if n == 1 else f"{number(n)} {many}"
+
+
+def short(text: str, limit: int = 48) -> str:
+    """A name short enough for a chart or a list, cut at a word."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[: limit - 1]
+    return cut.rstrip(",.;:") + "…"
+
+
+def continued(title: str, n: int, total: int) -> str:
+    """The title of the n-th (0-based) of `total` pages that share it."""
+    return title + (f" (continuación {n + 1} de {total})" if n else "")
+
+
+def _annualization(ind: Indicator) -> str:
+    label = _ANNUALIZATION[ind.annualization]
+    if ind.annualization in (Annualization.CRECIENTE, Annualization.DECRECIENTE):
+        label += " sin línea base" if ind.baseline is None else f" (línea base {amount_text(ind.baseline, unit=ind.unit)})"
+    return label
+
+
+def _key_figures(r, year: int, plan_period: tuple[int, int]) -> tuple[KeyFigure, ...]:
+    first, last = plan_period
+    return (
+        KeyFigure(f"Avance de la vigencia {year}", attainment_text(r.year), r.traffic_light),
+        KeyFigure(f"Avance del plan {first}-{last}", attainment_text(r.plan)),
+        KeyFigure("Esperado al corte", percent(r.expected) if r.expected is not None else "N/A"),
+        KeyFigure("Indicadores con reporte", f"{r.reported} de {r.indicators}"),
+    )
+
+
+# --- the objective's table ----------------------------------------------------------------------
+
+
+def _table(plan: Plan, objective: Objective, result: PlanResult, year: int) -> DataTable:
+    first, last = plan.period
+    headings = tuple(
+        h.format(heading=objective.table_heading, first=first, last=last, year=year) for h in TABLE_COLUMNS
+    )
+    columns = tuple(Column(h, a, numeric=a == "right") for h, a in zip(headings, TABLE_ALIGN))
+    rows = []
+    for ind_id in objective.indicator_ids:
+        ind, r = plan.indicators[ind_id], result.indicators[ind_id]
+        name = (Run(ind.label + " ", bold=True), Run(ind.name)) if ind.label else (Run(ind.name),)
+        values = (
+            _annualization(ind),
+            amount_text(r.plan_target, unit=ind.unit),
+            amount_text(r.year_target, "N/A", ind.unit),
+            amount_text(r.executed_year, unit=ind.unit),
+            attainment_text(r.year),
+            amount_text(r.executed_plan, unit=ind.unit),
+            attainment_text(r.plan),
+            light_label(r),
+        )
+        rows.append(TableRow((name, *((Run(v),) for v in values)), r.traffic_light))
+    return DataTable(
+        f"Metas e indicadores del objetivo {objective.id}: programación, ejecución y avance", columns, tuple(rows)
+    )
+
+
+# --- attention ----------------------------------------------------------------------------------
+
+
+def _not_programmed(r: IndicatorResult) -> bool:
+    """Nothing programmed for the year (target 0): N/A, not a delay."""
+    return r.year_target is not None and abs(r.year_target) < 1e-12
+
+
+def _severity(r: IndicatorResult, suspect: bool) -> int:
+    """0 critical delay or a level going backwards, 1 data to fix (fractions, no target for the
+    year), 2 over-execution, 3 no report, 4 the rest (quarters missing, inconsistencies)."""
+    if r.traffic_light is TrafficLight.ROJO or r.negative:
+        return 0
+    if suspect or r.year_target is None:
+        return 1
+    if r.traffic_light is TrafficLight.NARANJA:
+        return 2
+    if not r.reported:
+        return 3
+    return 4
+
+
+def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str] = ()) -> tuple[AttentionItem, ...]:
+    """Indicators the planning office must look at, with every reason, the most severe first
+    (see `_severity`), in the plan's order within the same severity.
+
+    `suspect` names porcentaje indicators whose reported values look like fractions (0,97 for
+    97 %): their figures are shown, and flagged here. An indicator with nothing programmed for
+    the year (target 0: N/A) is not an attention item for that alone.
+    """
+    items: list[AttentionItem] = []
+    objectives_of: dict[str, list[int]] = {}
+    for o in plan.objectives:
+        for i in o.indicator_ids:
+            objectives_of.setdefault(i, []).append(o.id)
+    for ind_id, r in result.indicators.items():
+        ind = plan.indicators[ind_id]
+        where = f"{light_label(r).lower()} · objetivo {', '.join(map(str, objectives_of.get(ind_id, [])))}"
+        if ind.responsible:
+            where += f" · responsable: {ind.responsible}"
+        reasons = []
+        if r.negative:
+            assert r.start_level is not None and r.executed_plan is not None
+            verb = "bajó" if ind.annualization is Annualization.CRECIENTE else "subió"
+            reasons.append(
+                f"avance negativo en {cut.year}: el nivel {verb} a {amount_text(r.executed_plan, unit=ind.unit)} "
+                f"desde {amount_text(r.start_level, unit=ind.unit)} al inicio del año ({attainment_text(r.year)}); "
+                "revise el dato con la dependencia"
+            )
+        elif r.traffic_light is TrafficLight.ROJO or r.traffic_light is TrafficLight.NARANJA:
+            meaning = LIGHT_MEANINGS[r.traffic_light]
+            reasons.append(f"{meaning}, avance {cut.year} de {attainment_text(r.year)} frente a {percent(r.expected)} esperado")
+        elif not r.reported and not _not_programmed(r):
+            reasons.append(f"sin reporte en {cut.year} al corte {cut}")
+        if ind_id in suspect:
+            reasons.append(
+                "sus valores reportados parecen fracciones (0,97 por 97 %): revíselos en el seguimiento antes de publicar"
+            )
+        if r.year_target is None:
+            reasons.append(f"sin meta para {cut.year}: agréguela en metas_anuales")
+        if r.reported and r.missing_quarters:
+            quarters = ", ".join(f"T{k}" for k in r.missing_quarters)
+            reasons.append(f"no reportó {quarters} de {cut.year}")
+        for inc in r.inconsistencies:
+            verb = "bajó" if ind.annualization is Annualization.CRECIENTE else "subió"
+            reasons.append(
+                f"inconsistencia: el nivel {verb} de {amount_text(inc.previous_value, unit=ind.unit)} "
+                f"({inc.previous[0]}-T{inc.previous[1]}) a {amount_text(inc.current_value, unit=ind.unit)} "
+                f"({inc.current[0]}-T{inc.current[1]})"
+            )
+        if reasons:
+            text = "; ".join(reasons)
+            items.append(
+                AttentionItem(ind.label or ind.id, r.traffic_light, where, text[0].upper() + text[1:] + ".",
+                              _severity(r, ind_id in suspect))
+            )
+    return tuple(sorted(items, key=lambda item: item.severity))  # stable: plan order within a rank
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+def value_text(a: Attainment) -> str:
+    """An attainment as a chart labels it: `87,5 %`, or why there is none (`sin reporte`, `N/A`)."""
+    if a.ok:
+        return attainment_text(a)
+    return "sin reporte" if a.status is Status.NOT_REPORTED else "N/A"
+
+
+def _objectives_figure(plan: Plan, result: PlanResult, year: int) -> Figure:
+    by_id = {o.objective_id: o for o in result.objectives}
+    categories = tuple(f"Objetivo {o.id}" for o in plan.objectives)
+    achieved = tuple(by_id[o.id].year.percent if by_id[o.id].year.ok else None for o in plan.objectives)
+    expected = tuple(by_id[o.id].expected for o in plan.objectives)
+    described = "; ".join(
+        f"{c}: {percent(a) if a is not None else 'sin dato'} (esperado {percent(e) if e is not None else 'sin dato'})"
+        for c, a, e in zip(categories, achieved, expected)
+    )
+    return Figure(
+        key="objetivos",
+        title="Avance por objetivo",
+        subtitle=f"Avance de la vigencia {year} frente a lo esperado al corte",
+        categories=categories,
+        series=(
+            FigureSeries(f"Avance {year}", achieved, "achieved",
+                         labels=tuple(value_text(by_id[o.id].year) for o in plan.objectives)),
+            FigureSeries("Esperado al corte", expected, "expected",
+                         labels=tuple(percent(e) if e is not None else "sin dato" for e in expected)),
+        ),
+        description=f"Avance {year} de cada objetivo frente al avance esperado al corte. {described}.",
+        note="Cada indicador cuenta hasta 100 % en el avance del objetivo.",
+        long_categories=tuple(f"Objetivo {o.id}: {plain(runs(o.text))}" for o in plan.objectives),
+    )
+
+
+def _at_cut_figure(plan: Plan, objective: Objective, at_cut: PlanResult, names: list[str], full: list[str]) -> Figure:
+    """Each indicator of `objective` at the cut: its attainment of the year against what was
+    expected of it by then (its own quarterly profile)."""
+    cut = at_cut.cut
+    results = [at_cut.indicators[i] for i in objective.indicator_ids]
+    achieved = FigureSeries(
+        f"Avance {cut.year}", tuple(r.year.percent if r.year.ok else None for r in results), "achieved",
+        labels=tuple(value_text(r.year) for r in results),
+    )
+    expected = FigureSeries(
+        "Esperado al corte", tuple(r.expected for r in results), "expected", labels=tuple(percent(r.expected) for r in results)
+    )
+    described = "; ".join(f"{n}: {a} (esperado {e})" for n, a, e in zip(names, achieved.labels, expected.labels))
+    return Figure(
+        key=f"corte-{objective.id}",
+        title=f"Avance trimestral Objetivo {objective.id}",
+        subtitle=f"Avance de la vigencia {cut.year} de cada indicador al corte {cut} frente a lo esperado",
+        categories=tuple(names),
+        series=(achieved, expected),
+        description=f"Avance {cut.year} de cada indicador del objetivo {objective.id} al corte {cut} frente al avance "
+                    f"esperado. {described}.",
+        missing="sin reporte",
+        long_categories=tuple(full),
+    )
+
+
+def _quarterly_figures(plan: Plan, by_quarter: tuple[PlanResult, ...], cut: Cut) -> dict[int, Figure]:
+    """Per objective: each indicator's attainment of the year at each quarter up to the cut, and
+    (`at_cut`) at the cut against what was expected of it."""
+    categories = tuple(f"T{r.cut.quarter} {cut.year}" for r in by_quarter)
+    labels = [i.label for i in plan.indicators.values()]
+    figures = {}
+    for objective in plan.objectives:
+        series = []
+        for ind_id in objective.indicator_ids:
+            ind = plan.indicators[ind_id]
+            values = tuple(
+                r.indicators[ind_id].year.percent if r.indicators[ind_id].year.ok else None for r in by_quarter
+            )
+            name = ind.label if ind.label and labels.count(ind.label) == 1 else short(ind.name)
+            full = f"{ind.label}: {ind.name}" if ind.label else ind.name
+            series.append(FigureSeries(name, values, "indicator", full,
+                                       labels=tuple(value_text(r.indicators[ind_id].year) for r in by_quarter)))
+        expected = tuple(
+            next(o.expected for o in r.objectives if o.objective_id == objective.id) for r in by_quarter
+        )
+        at_cut = _at_cut_figure(plan, objective, by_quarter[-1], [s.name for s in series], [s.full_name for s in series])
+        series.append(FigureSeries("Esperado del objetivo", expected, "expected"))
+        described = "; ".join(
+            f"{s.name}: " + ", ".join(f"{c} {percent(v) if v is not None else 'sin reporte'}" for c, v in zip(categories, s.values))
+            for s in series
+        )
+        figures[objective.id] = Figure(
+            key=f"trimestral-{objective.id}",
+            title=f"Avance trimestral Objetivo {objective.id}",
+            subtitle=f"Avance acumulado de la vigencia {cut.year} al cierre de cada trimestre",
+            categories=categories,
+            series=tuple(series),
+            description=f"Avance trimestral del objetivo {objective.id}. {described}.",
+            missing="sin reporte",
+            at_cut=at_cut,
+        )
+    return figures
+
+
+# --- comments -----------------------------------------------------------------------------------
+
+
+def _comments(plan: Plan, execution: pd.DataFrame, cut: Cut) -> tuple[Comment, ...]:
+    rows = execution[(execution["anio"] == cut.year) & (execution["trimestre"] == cut.quarter)]
+    items = []
+    order = {i: n for n, i in enumerate(plan.indicators)}
+    for _, row in sorted(rows.iterrows(), key=lambda r: order.get(r[1]["indicador"], 0)):
+        text = row["comentario"]
+        if pd.isna(text):
+            continue
+        ind = plan.indicators[row["indicador"]]
+        items.append(Comment(f"{ind.label or ind.id}", " ".join(str(text).split())))
+    return tuple(items)
+
+
+# --- the document -------------------------------------------------------------------------------
+
+
+def report_title(plan: Plan, year: int) -> str:
+    """The plan's title followed by the cut's year, unless the title already ends in a year or a
+    period (`PDM 2024-2027`)."""
+    title = plan.title.rstrip()
+    tail = title.rsplit(" ", 1)[-1]
+    if any(part.isdigit() and len(part) == 4 for part in tail.replace("–", "-").split("-")):
+        return title
+    return f"{title} {year}"
+
+
+def build_document(
+    plan: Plan,
+    execution: pd.DataFrame,
+    result: PlanResult,
+    bands: TrafficLightBands,
+    suspect_fractions: Collection[str] = (),
+) -> Document:
+    """Everything the report of `result.cut` says."""
+    cut = result.cut
+    by_id = {o.objective_id: o for o in result.objectives}
+    quarterly = _quarterly_figures(plan, quarterly_attainment(plan, execution, cut, bands), cut)
+    objectives = tuple(
+        ObjectiveSection(
+            id=o.id,
+            heading=f"Objetivo {o.id}",
+            text=runs(o.text),
+            detail_text=runs(o.detail_text or o.text),
+            indicators=len(o.indicator_ids),
+            attainment=attainment_text(by_id[o.id].year),
+            plan_attainment=attainment_text(by_id[o.id].plan),
+            light=by_id[o.id].traffic_light,
+            table=_table(plan, o, result, cut.year),
+            quarterly=quarterly[o.id],
+        )
+        for o in plan.objectives
+    )
+    axes = tuple(
+        AxisSection(
+            id=a.id,
+            name=a.name,
+            key_figures=_key_figures(r, cut.year, plan.period),
+            light=r.traffic_light,
+            year_attainment=attainment_text(r.year),
+            plan_attainment=attainment_text(r.plan),
+            objective_ids=tuple(o.id for o in plan.objectives_of(a)),
+        )
+        for a, r in zip(plan.axes, result.axes)
+    )
+    counts = result.light_counts()
+    return Document(
+        title=report_title(plan, cut.year),
+        plan_title=plan.title,
+        entity=plan.entity,
+        period=str(cut),
+        year=cut.year,
+        plan_period=plan.period,
+        subtitle=f"Seguimiento {cut}",
+        date_line=f"Corte al {long_date(cut.end)}",
+        created=cut.end,
+        language="es-CO",
+        key_figures=_key_figures(result.overall, cut.year, plan.period),
+        lights=tuple(
+            LightTally(light, LIGHT_LABELS[light], LIGHT_MEANINGS[light], counts.get(light, 0)) for light in TrafficLight
+        ),
+        attention=_attention(plan, result, cut, suspect_fractions),
+        normative=runs(plan.normative_basis),
+        normative_source=f"Fuente: {plan.normative_source}",
+        mission=runs(plan.mission),
+        vision=runs(plan.vision),
+        objectives=objectives,
+        axes=axes,
+        objectives_figure=_objectives_figure(plan, result, cut.year),
+        comments=_comments(plan, execution, cut),
+        comments_title=f"Comentarios del corte {cut}",
+        no_comments=f"No se registraron comentarios cualitativos para el corte {cut}.",
+    )
+
+
+def objective_line(o: ObjectiveSection, year: int, limit: int = 150) -> tuple[Run, ...]:
+    """An objective in one line of a list: `Objetivo 3: texto… · avance 2024 80,0 % · 4 indicadores`."""
+    return (
+        Run(f"{o.heading}: ", bold=True),
+        Run(f"{short(plain(o.text), limit)} · avance {year} {o.attainment} · {indicators_label(o.indicators)}"),
+    )
+
+
+def axis_line(a: AxisSection, year: int, plan_period: tuple[int, int]) -> tuple[Run, ...]:
+    """`Eje 1. Nombre: avance 2024 80,0 % · plan 2024-2027 45,0 % · verde`."""
+    first, last = plan_period
+    return (
+        Run(f"{a.name}: ", bold=True),
+        Run(f"avance {year} {a.year_attainment} · plan {first}-{last} {a.plan_attainment} · {a.light_word.lower()}"),
+    )

@@ -1,0 +1,65 @@
+"""pipeline/document.py: what the report says, before any output lays it out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from pipeline.attainment import plan_attainment
+from pipeline.document import build_document, report_title
+from pipeline.ingest import load_execution
+from pipeline.periods import Cut
+from pipeline.text import plain
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def sample_document(sample_plan, default_bands):
+    execution = load_execution(SAMPLE, sample_plan).table
+    result = plan_attainment(sample_plan, execution, Cut(2024, 3), default_bands)
+    return build_document(sample_plan, execution, result, default_bands)
+
+
+def test_key_figures_and_the_tally_in_words(sample_document):
+    assert [(f.label, f.value) for f in sample_document.key_figures] == [
+        ("Avance de la vigencia 2024", "66,3\u00a0%"),
+        ("Avance del plan 2020-2024", "86,4\u00a0%"),
+        ("Esperado al corte", "73,4\u00a0%"),
+        ("Indicadores con reporte", "13 de 13"),
+    ]
+    assert sample_document.key_figures[0].light_word == "Verde"
+    assert {t.label: t.count for t in sample_document.lights} == {
+        "Rojo": 2, "Amarillo": 0, "Verde": 10, "Naranja": 1, "Sin reporte": 0,
+    }
+
+
+def test_each_objective_has_its_table_and_quarterly_figure(sample_plan, sample_document):
+    assert [o.id for o in sample_document.objectives] == [o.id for o in sample_plan.objectives]
+    first = sample_document.objectives[0]
+    assert [c.heading for c in first.table.columns][-3:] == ["Ejecutado 2020-2024", "Avance 2020-2024", "Semáforo"]
+    assert len(first.table.rows) == len(sample_plan.objectives[0].indicator_ids)
+    figure = first.quarterly
+    assert figure.categories == ("T1 2024", "T2 2024", "T3 2024")
+    assert figure.series[-1].role == "expected"
+    # the figure's data as a table: a row per series, a column per quarter, every value said
+    table = figure.table()
+    assert [c.heading for c in table.columns] == ["Serie", "T1 2024", "T2 2024", "T3 2024"]
+    assert len(table.rows) == len(figure.series)
+    for series in figure.series:
+        assert series.name in figure.description
+
+
+def test_attention_items_name_their_light_in_words_most_severe_first(sample_document):
+    items = sample_document.attention
+    assert [i.severity for i in items] == sorted(i.severity for i in items)
+    assert items[0].where.startswith("rojo")
+    assert plain(items[0].parts).startswith(items[0].indicator)
+
+
+def test_the_title_is_not_followed_by_a_year_it_already_has(sample_plan):
+    assert report_title(sample_plan, 2024) == "Plan Estratégico Institucional 2024"
+    assert report_title(replace(sample_plan, title="Plan de Desarrollo Municipal 2024-2027"), 2025) == (
+        "Plan de Desarrollo Municipal 2024-2027"
+    )
+    assert report_title(replace(sample_plan, title="PEI 2024"), 2024) == "PEI 2024"
