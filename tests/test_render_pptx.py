@@ -174,3 +174,22 @@ def test_143_indicators_are_ten_slides_of_native_bars(large):
     assert all(c.chart_type == XL_CHART_TYPE.BAR_CLUSTERED and len(c.plots[0].series) == 2 for _, c in charts)
     assert sum(len(list(c.plots[0].categories)) for _, c in charts) == 143
     assert {c.value_axis.maximum_scale for _, c in charts} == {charts[0][1].value_axis.maximum_scale}
+
+
+def test_no_native_chart_has_more_series_or_bars_than_its_legend_and_labels_hold(large):
+    """PowerPoint lays out a native chart's legend itself: what keeps it off the plot is that no
+    chart of a large plan has more than the few series of a line chart, or the two of bars, and
+    no slide has more bars than BARS_PER_SLIDE."""
+    from pipeline.chart_layout import BARS_PER_SLIDE, LINE_MAX_INDICATORS
+
+    _, report = large
+    deck = Presentation(io.BytesIO(render_deck(report)))
+    charts = [s.chart for slide in deck.slides for s in slide.shapes if s.has_chart]
+    assert len(charts) == 1 + 2 + 10
+    for chart in charts:
+        series = chart.plots[0].series
+        assert chart.has_legend and not chart.legend.include_in_layout
+        if chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED:
+            assert len(series) == 2 and len(list(chart.plots[0].categories)) <= BARS_PER_SLIDE
+        else:
+            assert len(series) <= LINE_MAX_INDICATORS + 1
