@@ -5,9 +5,13 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from pipeline.charts import chart_svg, nice_ticks
+from pipeline.chart_layout import ASCENT, DESCENT, Box
+from pipeline.charts import chart_geometry, chart_svg, nice_ticks
 from pipeline.report import Chart, Series
+from pipeline.text import width
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 BARS = Chart(
@@ -87,13 +91,6 @@ def test_dashed_and_dotted_series_keep_their_look_in_the_legend():
 
 
 # --- geometry: no legend over the plot, no text outside the chart ---------------------------------
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from pipeline.chart_layout import ASCENT, DESCENT, Box  # noqa: E402
-from pipeline.charts import chart_geometry  # noqa: E402
-from pipeline.text import width  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
 WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzáéíóúñ ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789,.()-", min_size=1, max_size=200)

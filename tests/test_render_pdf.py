@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from pipeline.render_pdf import AssetsOnlyFetcher, render_pdf
 from pipeline.report import ChartSlide, slide_titles
 from pipeline.text import font_path
+from tests.test_chart_layout import large  # noqa: F401  (fixture)
 from tests.test_report import build, sample_execution, sample_report, sample_settings  # noqa: F401  (fixtures)
 
 
@@ -259,8 +260,6 @@ def test_a_row_header_gets_the_row_scope(sample_report):
 
 
 # --- no text outside its page ---------------------------------------------------------------------
-
-from tests.test_chart_layout import large  # noqa: E402,F401  (fixture)
 
 
 def _outside(pdf: bytes) -> list[str]:

@@ -11,10 +11,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Emu
 
 from pipeline.render_pptx import CORE_PROPERTY_LIMIT, metadata_text, render_deck
 from pipeline.report import Detail, slide_titles
+from tests.test_chart_layout import large, three_by_one, three_by_three  # noqa: F401  (fixtures)
 from tests.test_report import sample_execution, sample_report, sample_settings, ten_per_objective_report  # noqa: F401  (fixtures)
 
 
@@ -132,10 +134,6 @@ def test_metadata_never_exceeds_the_limit(value):
 
 
 # --- chart forms in the deck ----------------------------------------------------------------------
-
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION  # noqa: E402
-
-from tests.test_chart_layout import large, three_by_one, three_by_three  # noqa: E402,F401  (fixtures)
 
 
 def _charts(report, prefix: str):
