@@ -465,7 +465,7 @@ def _objectives_figure(plan: Plan, result: PlanResult, year: int) -> Figure:
     )
 
 
-def _at_cut_figure(plan: Plan, objective: Objective, at_cut: PlanResult, names: list[str], full: list[str]) -> Figure:
+def _at_cut_figure(objective: Objective, at_cut: PlanResult, names: list[str], full: list[str]) -> Figure:
     """Each indicator of `objective` at the cut: its attainment of the year against what was
     expected of it by then (its own quarterly profile)."""
     cut = at_cut.cut
@@ -511,7 +511,7 @@ def _quarterly_figures(plan: Plan, by_quarter: tuple[PlanResult, ...], cut: Cut)
         expected = tuple(
             next(o.expected for o in r.objectives if o.objective_id == objective.id) for r in by_quarter
         )
-        at_cut = _at_cut_figure(plan, objective, by_quarter[-1], [s.name for s in series], [s.full_name for s in series])
+        at_cut = _at_cut_figure(objective, by_quarter[-1], [s.name for s in series], [s.full_name for s in series])
         series.append(FigureSeries("Esperado del objetivo", expected, "expected"))
         described = "; ".join(
             f"{s.name}: " + ", ".join(f"{c} {percent(v) if v is not None else 'sin reporte'}" for c, v in zip(categories, s.values))
