@@ -9,8 +9,11 @@ complete the entity's distributions that a killed run left pending (`pipeline.re
 A run ends Failed with a `PipelineError`'s Spanish message (no traceback), and a deployment's
 failed run e-mails the planning office of each entity it did not report (`_notify_failure`).
 `deployments()` serves both on a real server, the quarterly one on a schedule in Bogotá time.
-Tasks load, call the core, and return; none of them holds business rules. With no
-`PREFECT_API_URL`, Prefect runs these on its embedded temporary server.
+Tasks load, call the core, and return; none of them holds business rules. The outputs are
+those `pipeline.outputs.OUTPUTS` declares, each rendered as a task named for it; which of them
+are distributed, and the manifest's record of their distribution, are `pipeline.outputs` and
+`pipeline.distribution`'s to say. With no `PREFECT_API_URL`, Prefect runs these on its embedded
+temporary server.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import functools
 import logging
 import os
 import re
-import shlex
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -40,27 +42,42 @@ from prefect.states import Failed
 from pipeline import versions
 from pipeline.attainment import PlanResult, plan_attainment
 from pipeline.distribution import (
+    PENDING,
     Attachment,
     Sent,
+    as_distribution_error,
     build_message,
+    copied,
+    copy_failed,
     copy_to_publication,
+    distribution_record,
+    email_failed,
+    email_not_configured,
+    email_sent,
+    failed_after_publishing,
     load_credentials,
+    not_configured_record,
     publication_folder,
     send,
     sender_address,
+    status_at_publishing,
     template_fields,
 )
 from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError, Problem
 from pipeline.ingest import Entity, find_entities, load_inputs, load_settings
+from pipeline.ingest.plan import PLAN_FILE
+from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.ingest.source import Source
 from pipeline.ingest.execution import nothing_reported, reported_quarters, reporters_at
 from pipeline.model import Plan
 from pipeline.notices import FailedRun, reason, send_failure_notice
+from pipeline.outputs import OUTPUTS, Deliverables, Output, Rendering, deliverables, render_order
 from pipeline.periods import Cut, PeriodError, check_cut, default_cut, early_quarters, last_closed_quarter, parse_period
 from pipeline.publish import (
+    MANIFEST_FILE,
     Artifact,
     Publication,
-    csv_bytes,
+    cut_folder,
     cut_lock,
     history_folder,
     input_record,
@@ -71,8 +88,6 @@ from pipeline.publish import (
     update_manifest,
 )
 from pipeline.recovery import find_pending, in_progress, pending_text, still_pending
-from pipeline.render_pdf import render_pdf
-from pipeline.render_pptx import render_deck
 from pipeline.document import Document, build_document
 from pipeline.report import Report, lay_out
 from pipeline.run_log import hide_pipeline_tracebacks
@@ -144,7 +159,7 @@ class Inputs:
 
 @task(name="Leer y validar plan, configuración y seguimiento", cache_policy=NO_CACHE)
 def read_inputs(entity: Entity, period: str | None, today: date | None = None) -> Inputs:
-    _step(entity, "Leyendo y validando plan.yaml, configuracion.yaml y el seguimiento")
+    _step(entity, f"Leyendo y validando {PLAN_FILE}, {SETTINGS_FILE} y el seguimiento")
     read = load_inputs(entity.folder)
     plan, execution = read.plan, read.execution
     if period:
@@ -198,7 +213,7 @@ def _warn(entity: Entity, problem: Problem) -> None:
 @dataclass(frozen=True)
 class Computed:
     result: PlanResult
-    tables: list[Artifact]
+    tables: dict[str, pd.DataFrame]  # avance and objetivos, before they are CSV
     document: Document
     report: Report
 
@@ -207,22 +222,30 @@ class Computed:
 def compute_report(inputs: Inputs) -> Computed:
     plan, execution, settings = inputs.plan, inputs.execution, inputs.settings
     result = plan_attainment(plan, execution, inputs.cut, settings.bands)
-    tables = [
-        Artifact("avance.csv", csv_bytes(avance_table(plan, result))),
-        Artifact("objetivos.csv", csv_bytes(objetivos_table(result))),
-    ]
+    tables = {"avance": avance_table(plan, result), "objetivos": objetivos_table(result)}
     document = build_document(plan, execution, result, settings.bands, inputs.suspect_fractions)
     return Computed(result, tables, document, lay_out(document, settings.theme))
 
 
-@task(name="Generar presentación (.pptx)", cache_policy=NO_CACHE)
-def render_deck_file(report: Report, name: str) -> Artifact:
-    return Artifact(name, render_deck(report))
+@task(name="Generar salida", cache_policy=NO_CACHE)
+def render_output(output: Output, rendering: Rendering) -> tuple[Artifact, ...]:
+    return output.artifacts(rendering)
 
 
-@task(name="Generar reporte PDF", cache_policy=NO_CACHE)
-def render_pdf_file(report: Report, name: str, attachments: list[Artifact]) -> Artifact:
-    return Artifact(name, render_pdf(report, {a.name: a.content for a in attachments}))
+@functools.cache
+def _render_step(output: Output):
+    """`render_output` as a task named for the output (Generar reporte PDF, ...)."""
+    return render_output.with_options(name=output.step)
+
+
+def _render(step, rendering: Rendering) -> list[Artifact]:
+    """Every registered output's files, in publication order; each output rendered after the
+    outputs it needs, and given only theirs."""
+    rendered: dict[str, tuple[Artifact, ...]] = {}
+    for output in render_order(OUTPUTS):
+        given = replace(rendering, rendered={key: rendered[key] for key in output.needs})
+        rendered[output.key] = step(_render_step(output))(output, given)
+    return [artifact for output in OUTPUTS for artifact in rendered[output.key]]
 
 
 @task(name="Publicar resultados", cache_policy=NO_CACHE)
@@ -246,9 +269,9 @@ def publish_outputs(
         versions=versions(),
         extra={"distribution": distribution, "warnings": [_warning_record(w) for w in warnings]},
     )
-    target = output_dir / entity.slug / str(cut)
+    target = cut_folder(output_dir, entity.slug, cut)
     history = history_folder(output_dir, entity.slug, str(cut))
-    publication = publish(target, [*artifacts, Artifact("manifest.json", manifest)], history)
+    publication = publish(target, [*artifacts, Artifact(MANIFEST_FILE, manifest)], history)
     try:
         prune_history(history, retention.keep, retention.max_age_days)
     except OSError as exc:  # the cut is published; an untidy history is not worth failing it
@@ -282,21 +305,24 @@ def _artifact_key(slug: str, cut: Cut) -> str:
 
 
 @task(name="Registrar resumen y enlaces en Prefect", cache_policy=NO_CACHE)
-def record_artifacts(entity: Entity, plan: Plan, result: PlanResult, document: Document, files: list[Path]) -> None:
+def record_artifacts(
+    entity: Entity, plan: Plan, result: PlanResult, document: Document, files: list[Path], folder: Path
+) -> None:
     create_markdown_artifact(
         markdown=attainment_markdown(document),
         key=_artifact_key(entity.slug, result.cut),
         description=f"Avance del PEI de {plan.entity} al corte {result.cut}",
     )
     for path in files:
-        create_link_artifact(link=path.resolve().as_uri(), link_text=path.name, description=f"{entity.slug} {result.cut}")
+        name = path.relative_to(folder).as_posix()
+        create_link_artifact(link=path.resolve().as_uri(), link_text=name, description=f"{entity.slug} {result.cut}")
 
 
 @task(name="Copiar a la carpeta de publicación", cache_policy=NO_CACHE)
-def copy_to_publication_folder(files: list[Path], folder: Path) -> list[Path]:
-    copies = copy_to_publication(files, folder)
-    for path in copies:
-        create_link_artifact(link=path.resolve().as_uri(), link_text=f"Publicado: {path.name}")
+def copy_to_publication_folder(source: Path, names: list[str], folder: Path) -> list[Path]:
+    copies = copy_to_publication(source, names, folder)
+    for name, path in zip(names, copies):
+        create_link_artifact(link=path.resolve().as_uri(), link_text=f"Publicado: {name}")
     return copies
 
 
@@ -319,75 +345,43 @@ def record_distribution(folder: Path, distribution: dict[str, Any]) -> None:
 
 
 def _distribute(
-    slug: str, entity_name: str, cut: Cut, files: list[Path], settings: Settings, output_dir: Path
+    slug: str, entity_name: str, cut: Cut, target: Path, outputs: Deliverables, settings: Settings, output_dir: Path
 ) -> tuple[dict[str, Any], DistributionError | None]:
-    """Copy the deck and PDF to the publication folder and e-mail them; never raises.
+    """Copy a published cut's distributed outputs to the publication folder and e-mail its
+    distributed single files (`pipeline.outputs`); never raises.
 
-    Returns the manifest's record of what happened and the first error, if any.
+    Returns the manifest's record of what happened (`pipeline.distribution`) and the first
+    error, if any.
     """
-    deliverables = [p for p in files if p.suffix.lower() in (".pdf", ".pptx")]
-    distribution = settings.distribution
-    record: dict[str, Any] = {"updated_at": _now().isoformat(timespec="seconds")}
+    distribution, email = settings.distribution, settings.distribution.email
+    started = _now()
     errors: list[DistributionError] = []
+    publication = None
     if distribution.folder is not None:
         try:
             folder = publication_folder(distribution.folder, output_dir, slug, cut, confined=distribution.folder_confined)
         except DistributionError as exc:  # the entity's folder leads outside the publication root
             errors.append(exc)
-            record["publication"] = {"status": "failed", "folder": distribution.folder, "error": str(exc)}
+            publication = copy_failed(distribution.folder, exc)
         else:
-            state = copy_to_publication_folder(deliverables, folder, return_state=True)
+            state = copy_to_publication_folder(target, list(outputs.copied), folder, return_state=True)
             if state.is_completed():
-                record["publication"] = {"status": "copied", "folder": str(folder), "files": [p.name for p in deliverables]}
+                publication = copied(folder, outputs.copied)
             else:
-                errors.append(_as_distribution_error(state.result(raise_on_failure=False)))
-                record["publication"] = {"status": "failed", "folder": str(folder), "error": str(errors[-1])}
-    email = distribution.email
+                errors.append(as_distribution_error(state.result(raise_on_failure=False)))
+                publication = copy_failed(folder, errors[-1])
     if not email.active:
-        record["email"] = {"status": "not_configured"}
+        sending = email_not_configured()
     else:
-        sending = send_report_email.with_options(retries=email.retries, retry_delay_seconds=email.retry_delay_seconds)
-        state = sending(email, template_fields(entity_name, slug, cut), deliverables, return_state=True)
+        send_with_retries = send_report_email.with_options(retries=email.retries, retry_delay_seconds=email.retry_delay_seconds)
+        attached = [target / name for name in outputs.attached]
+        state = send_with_retries(email, template_fields(entity_name, slug, cut), attached, return_state=True)
         if state.is_completed():
-            sent: Sent = state.result()
-            record["email"] = {
-                "status": "sent",
-                "sent_at": _now().isoformat(timespec="seconds"),
-                "from": sent.sender,
-                "to": sent.to,
-                "cc": sent.cc,
-                "subject": sent.subject,
-                "attachments": sent.attachments,
-                "server": sent.server,
-                "message_id": sent.message_id,
-                **({"refused": ", ".join(sent.refused)} if sent.refused else {}),
-            }
+            sending = email_sent(state.result(), _now())
         else:
-            error = _as_distribution_error(state.result(raise_on_failure=False))
-            errors.append(error)
-            record["email"] = {
-                "status": "failed",
-                "to": list(email.to),
-                "cc": list(email.cc),
-                "attempts": email.retries + 1 if error.transient else 1,
-                "error": str(error),
-            }
-    record["status"] = "failed" if errors else "distributed"
-    return record, (errors[0] if errors else None)
-
-
-def _as_distribution_error(error: BaseException) -> DistributionError:
-    if isinstance(error, DistributionError):
-        return error
-    return DistributionError(f"Falla inesperada al distribuir: {type(error).__name__}: {error}")
-
-
-def _distribution_failed(slug: str, cut: Cut, target: Path, error: DistributionError) -> DistributionError:
-    return DistributionError(
-        f"Los reportes de {slug} al corte {cut} quedaron publicados en {target}, pero la "
-        f"distribución falló: {error} Cuando se resuelva, reenvíelos sin regenerarlos con: "
-        f"pei-report resend --entity {shlex.quote(slug)} --period {shlex.quote(str(cut))} (con las mismas --input y --output)."
-    )
+            errors.append(as_distribution_error(state.result(raise_on_failure=False)))
+            sending = email_failed(email, errors[-1])
+    return distribution_record(started, publication, sending), (errors[0] if errors else None)
 
 
 def _as_step(step_runs: bool):
@@ -416,31 +410,29 @@ def report_entity(
     plan, settings, cut = inputs.plan, inputs.settings, inputs.cut
     _step(entity, f"Calculando el avance al corte {cut}")
     computed = step(compute_report)(inputs)
-    result, tables = computed.result, computed.tables
+    result = computed.result
     _step(entity, "Armando la presentación y el PDF")
-    deck_name, pdf_name = settings.theme.file_names(entity.slug, str(cut))
-    deck = step(render_deck_file)(computed.report, deck_name)
-    pdf = step(render_pdf_file)(computed.report, pdf_name, [t for t in tables if t.name == "avance.csv"])
-    artifacts = [deck, pdf, *tables]
-    target = output_dir / entity.slug / str(cut)
-    sources = list(inputs.sources)
-    will_distribute = distribute and settings.distribution.active
-    status = "pending" if will_distribute else ("skipped" if settings.distribution.active else "not_configured")
+    rendering = Rendering(entity.slug, cut, settings, plan, result, computed.report, computed.tables, computed.document)
+    artifacts = _render(step, rendering)
+    target = cut_folder(output_dir, entity.slug, cut)
+    status = status_at_publishing(settings.distribution, distribute)
     with cut_lock(target):  # one run at a time publishes, keeps history and distributes this cut
         _step(entity, f"Publicando en {target}")
         publication = step(publish_outputs)(
-            entity, plan, cut, sources, artifacts, output_dir, {"status": status}, inputs.warnings, settings.history
+            entity, plan, cut, list(inputs.sources), artifacts, output_dir, {"status": status}, inputs.warnings,
+            settings.history,
         )
         if publication.kept:
             _step(entity, f"Los archivos anteriores del corte quedaron en {publication.kept}")
-        step(record_artifacts)(entity, plan, result, computed.document, publication.files)
+        step(record_artifacts)(entity, plan, result, computed.document, publication.files, target)
         distribution, error = {"status": status}, None
-        if will_distribute:
+        if status == PENDING:
             _step(entity, "Distribuyendo: carpeta de publicación y correo")
-            distribution, error = _distribute(entity.slug, plan.entity, cut, publication.files, settings, output_dir)
+            published = deliverables(((a.name, a.output) for a in artifacts), OUTPUTS)
+            distribution, error = _distribute(entity.slug, plan.entity, cut, target, published, settings, output_dir)
             record_distribution(target, distribution)
     if error is not None:
-        raise _distribution_failed(entity.slug, cut, target, error)
+        raise failed_after_publishing(entity.slug, cut, target, error)
     return EntityReport(
         slug=entity.slug,
         entity=plan.entity,
@@ -464,25 +456,25 @@ def resend_entity(entity: Entity, output_dir: Path, period: str) -> EntityReport
     if not settings.distribution.active:
         raise DistributionError(
             f"La entidad {entity.slug} no tiene distribución configurada: agregue carpeta_publicacion "
-            f"o destinatarios en la sección distribucion de {entity.folder / 'configuracion.yaml'}."
+            f"o destinatarios en la sección distribucion de {entity.folder / SETTINGS_FILE}."
         )
     cut = parse_period(period)
-    target = output_dir / entity.slug / str(cut)
-    with cut_lock(target):
+    with cut_lock(cut_folder(output_dir, entity.slug, cut)):
         return _redistribute(entity, settings, cut, output_dir)
 
 
 def _redistribute(entity: Entity, settings: Settings, cut: Cut, output_dir: Path) -> EntityReport:
     """Distribute a published cut as it is on disk; the caller holds the cut's lock."""
-    target = output_dir / entity.slug / str(cut)
+    target = cut_folder(output_dir, entity.slug, cut)
     _step(entity, f"Verificando los archivos publicados en {target}")
     manifest, files = read_published(target)
     _step(entity, "Distribuyendo: carpeta de publicación y correo")
     name = manifest.get("entity", {}).get("name") or entity.slug
-    distribution, error = _distribute(entity.slug, name, cut, files, settings, output_dir)
+    published = deliverables(((str(r["path"]), r.get("output")) for r in manifest["outputs"]), OUTPUTS)
+    distribution, error = _distribute(entity.slug, name, cut, target, published, settings, output_dir)
     record_distribution(target, distribution)
     if error is not None:
-        raise _distribution_failed(entity.slug, cut, target, error)
+        raise failed_after_publishing(entity.slug, cut, target, error)
     return EntityReport(slug=entity.slug, entity=name, period=str(cut), folder=target, files=files, distribution=distribution)
 
 
@@ -494,13 +486,13 @@ def complete_distribution(entity: Entity, output_dir: Path, period: str) -> Enti
     """
     hide_pipeline_tracebacks()
     cut = parse_period(period)
-    target = output_dir / entity.slug / str(cut)
+    target = cut_folder(output_dir, entity.slug, cut)
     with cut_lock(target):
         if not still_pending(target):
             return None
         settings = read_settings(entity.folder)
         if not settings.distribution.active:  # distribution was turned off since: nothing to finish
-            record_distribution(target, {"status": "not_configured", "updated_at": _now().isoformat(timespec="seconds")})
+            record_distribution(target, not_configured_record(_now()))
             return None
         _step(entity, f"Completando la distribución del corte {cut}, que una ejecución anterior dejó interrumpida")
         return replace(_redistribute(entity, settings, cut, output_dir), completed=True)

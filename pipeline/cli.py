@@ -5,22 +5,18 @@ Spanish message naming file, row and column, no traceback), 3 reports published 
 distributed (publication folder or e-mail), 1 anything else, and 128 + the signal's number
 (143 for SIGTERM, 130 for Ctrl+C) when a signal stopped the run.
 Prefect's own log lines go to a log file under the output folder (or to the console with
---verbose), so the user sees the steps and the files written.
+--verbose), so the user sees the steps and the files written. Starting the process (logging,
+Prefect and its servers, signals, the environment of `serve`) is `pipeline.runtime` and
+`pipeline.service`'s: this module parses arguments, prints and chooses the exit status.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
 import os
-import signal
 import sys
-import threading
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -29,10 +25,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from pipeline import runtime
 from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError
 from pipeline.formatting import percent
 from pipeline.periods import PeriodError, parse_period
-from pipeline.runtime import tune_gc
 from pipeline.service import QUARTERLY_CRON, RUNNERS
 
 app = typer.Typer(
@@ -91,50 +87,6 @@ class _ProgressHandler(logging.Handler):
             self.bar.stop()
             self.bar = None
         super().close()
-
-
-KEPT_LOGS = 100
-
-
-def _log_file(output: Path, kind: str = "pei-report") -> Path:
-    """A new log file under `<output>/.logs/`; only the newest `KEPT_LOGS` of its kind stay."""
-    folder = output / ".logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in sorted(folder.glob(f"{kind}-*.log"))[: -KEPT_LOGS + 1]:
-        old.unlink(missing_ok=True)
-    return folder / f"{kind}-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
-
-
-@contextmanager
-def _routed_logs(verbose: bool, log_file: Path, restore: bool) -> Iterator[None]:
-    """Prefect logs to the file always, and to the console only with --verbose.
-
-    When the command owns the process, the routing stays until exit, where Prefect still logs
-    the embedded server's shutdown; called in-process (tests), it is undone on leaving.
-    """
-    root = logging.getLogger()
-    saved_handlers, saved_level = list(root.handlers), root.level
-    httpx = logging.getLogger("httpx")
-    saved_httpx = httpx.level
-    if not verbose:
-        for handler in saved_handlers:
-            if type(handler).__name__ == "PrefectConsoleHandler":
-                root.removeHandler(handler)
-    file_handler = logging.FileHandler(log_file, encoding="utf-8")
-    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s - %(message)s"))
-    root.addHandler(file_handler)
-    if root.level > logging.INFO or root.level == logging.NOTSET:
-        root.setLevel(logging.INFO)
-    # One line per HTTP call to the embedded server would bury the flow's own lines.
-    httpx.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        if restore:
-            file_handler.close()
-            root.handlers[:] = saved_handlers
-            root.setLevel(saved_level)
-            httpx.setLevel(saved_httpx)
 
 
 def _summary(report) -> str:
@@ -210,124 +162,22 @@ def _check_runner(kind: str | None) -> None:
         )
 
 
-HEARTBEAT_SETTINGS = ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY")
-
-
-def _run_settings(embedded):
-    """Prefect's settings for a flow run started here: the embedded server's URL, if any, and no
-    flow-run heartbeats unless the environment asks for them.
-
-    Heartbeats let a server notice a run whose process died; a command's user sees that from
-    the command itself, and each run would otherwise wait up to a second at its end for the
-    heartbeat thread to wake and stop. Deployment runs (`pei-report serve`) keep Prefect's
-    default.
-    """
-    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    updates = {}
-    if embedded is not None:
-        updates[PREFECT_API_URL] = embedded.api_url
-    if not any(os.environ.get(name) for name in HEARTBEAT_SETTINGS):
-        updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
-    return temporary_settings(updates=updates)
-
-
-INTERRUPTED = (
-    "Ejecución interrumpida ({name}): los cortes que no alcanzaron a publicarse no cambiaron y "
-    "conservan sus resultados anteriores. Vuelva a ejecutar el comando para generarlos."
-)
-
-
-def _stop_now(signum: int, log_file: Path, embedded) -> None:
-    """Signal handler of a command that owns its process: say so, stop, exit 128 + signum.
-
-    Publishing is atomic (`pipeline.publish`), so a run stopped at any point leaves each cut as
-    it was or as the run published it, and no step's end is worth waiting for (a large deck
-    takes 20 s). Exit handlers and the worker threads are not waited for: the embedded server
-    and any worker process are stopped here.
-    """
-    name = signal.Signals(signum).name
-    text = INTERRUPTED.format(name=name)
-    os.write(2, f"\nError: {text}\n".encode())
-    try:
-        with log_file.open("a", encoding="utf-8") as handle:
-            handle.write(f"{datetime.now():%Y-%m-%d %H:%M:%S} {text}\n")
-    except OSError:  # the message is on screen already; an unwritable log must not delay the exit
-        pass
-    for child in multiprocessing.active_children():  # a process pool's or a local Dask cluster's
-        child.kill()
-    if embedded is not None:
-        embedded.stop(wait=False)
-    os._exit(128 + signum)
-
-
-def _interruptible(call, log_file: Path, embedded):
-    """Run `call()` in a worker thread while the main thread waits, ready for SIGTERM and SIGINT.
-
-    Python runs signal handlers in the main thread, and Prefect's flow engine replaces the
-    SIGTERM handler of the thread it runs in and, on a signal, waits for the running step to
-    end (19 s on a large file). Run in another thread, the engine installs none, and the main
-    thread, waiting here, acts on the signal at once (`_stop_now`).
-    """
-    outcome: dict[str, object] = {}
-
-    def work() -> None:
-        try:
-            outcome["value"] = call()
-        except BaseException as exc:  # handed to the main thread, which raises it
-            outcome["error"] = exc
-
-    previous = {s: signal.signal(s, lambda n, _f: _stop_now(n, log_file, embedded)) for s in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        worker = threading.Thread(target=work, name="pei-report-run", daemon=True)
-        worker.start()
-        while worker.is_alive():
-            worker.join(0.5)
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
-
-
 def _run_flow(ctx: typer.Context, output: Path, verbose: bool, headline: str, start):
     """Run a flow with progress on stderr and Prefect's log in a file; errors become exit codes.
 
     `start(flows_module)` starts the flow and returns its reports.
     """
     err = Console(stderr=True, highlight=False)
-    # Before Prefect is imported: no telemetry calls from a machine without network.
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    runtime.prefect_environment()  # before Prefect is imported
     try:
-        log_file = _log_file(output)
+        log_file = runtime.log_file(output)
     except OSError as exc:
         raise _fail(err, f"No se puede escribir en la carpeta de resultados {output}: {exc.strerror}.", EXIT_FAILURE) from None
-
-    import prefect  # noqa: F401  (its import sets up the logging that _routed_logs routes)
-
-    from pipeline.service import boot_embedded_server
-
     err.print(headline)
     progress_handler = _ProgressHandler(err)
-    flows = None
-    embedded = boot_embedded_server()  # boots while the report's modules are imported
+    owns_process = bool(ctx.obj and ctx.obj.get("owns_process"))
     try:
-        owns_process = bool(ctx.obj and ctx.obj.get("owns_process"))
-        with _routed_logs(verbose, log_file, restore=not owns_process):
-            import flows
-
-            flows.PROGRESS.setLevel(logging.INFO)
-            flows.PROGRESS.propagate = verbose
-            flows.PROGRESS.addHandler(progress_handler)
-            if embedded is not None:
-                embedded.wait()
-
-            def run():
-                with _run_settings(embedded):
-                    return start(flows)
-
-            reports = _interruptible(run, log_file, embedded) if owns_process else run()
+        reports = runtime.run_flows(start, log_file, verbose, owns_process, progress_handler)
     except PipelineError as exc:
         _log_details(log_file, exc)
         raise _fail(err, str(exc), _exit_code(exc), log_file) from None
@@ -336,8 +186,6 @@ def _run_flow(ctx: typer.Context, output: Path, verbose: bool, headline: str, st
             traceback.print_exception(exc, file=handle)
         raise _fail(err, f"Falla inesperada: {type(exc).__name__}: {exc}", EXIT_FAILURE, log_file) from None
     finally:
-        if flows is not None:
-            flows.PROGRESS.removeHandler(progress_handler)
         progress_handler.close()
     return err, log_file, reports
 
@@ -451,56 +299,31 @@ def serve(
     from pipeline import service
 
     _check_runner(task_runner)
-    # The runs start in their own processes and build their task runner from these.
-    for name, value in (("PEI_TASK_RUNNER", task_runner), ("PEI_WORKERS", workers), ("PEI_DASK_ADDRESS", dask_address)):
-        if value is not None:
-            os.environ[name] = str(value)
+    service.serve_environment(os.environ, task_runner, workers, dask_address)
     err = Console(stderr=True, highlight=False)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    _serve_heartbeats(os.environ)
     api_url = api_url or os.environ.get("PREFECT_API_URL")
     try:
-        with service.prefect_server(api_url, port, _log_file(output, "prefect-server")) as url:
-            os.environ["PREFECT_API_URL"] = url  # before Prefect is imported
+        with service.serving(api_url, port, runtime.log_file(output, "prefect-server")) as url:
             err.print(f"[bold]pei-report serve[/bold] · servidor de Prefect {url} · interfaz {url.removesuffix('/api')}")
             err.print(f"  Programación «{cron}» (America/Bogota) · entrada {input} · salida {output}. Ctrl+C para detener.")
-            from prefect import serve as prefect_serve
-
             import flows
 
-            _watch_for_crashes(err)
+            _watch_for_crashes(err, service.watch_for_crashes())
             _complete_interrupted(err, flows, input, output)
-            prefect_serve(*flows.deployments(input, output, cron=cron), print_starting_message=False)
+            service.serve_deployments(flows, input, output, cron)
     except service.ServerError as exc:
         raise _fail(err, str(exc), EXIT_FAILURE) from None
 
 
-def _serve_heartbeats(environ) -> None:
-    """The runs `serve` starts send heartbeats every `crashes.HEARTBEAT_SECONDS` unless the
-    environment sets a period (set before Prefect is imported: the runs inherit it)."""
-    from pipeline.crashes import HEARTBEAT_SECONDS
-
-    if not any(environ.get(name) for name in HEARTBEAT_SETTINGS):
-        environ["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] = str(HEARTBEAT_SECONDS)
-
-
-def _watch_for_crashes(err: Console) -> None:
-    """Make sure the server has the automation that marks a silent run Crashed (`pipeline.crashes`)."""
-    from prefect.client.orchestration import get_client
-    from prefect.settings import get_current_settings
-
-    from pipeline.crashes import crash_after, crash_automation, ensure_crash_automation
-
-    heartbeat = get_current_settings().flows.heartbeat_frequency
-    if heartbeat is None:
+def _watch_for_crashes(err: Console, watch: tuple[int, str] | None) -> None:
+    """Say how the server marks a silent run Crashed (`service.watch_for_crashes`), or that it cannot."""
+    if watch is None:
         err.print(
             "  [yellow]Aviso:[/yellow] las ejecuciones no envían latidos (PREFECT_FLOWS_HEARTBEAT_FREQUENCY "
             "vacío): una ejecución cuyo proceso muera con este servicio quedará «Running» en Prefect."
         )
         return
-    after = crash_after(heartbeat, os.environ)
-    with get_client(sync_client=True) as client:
-        done = ensure_crash_automation(client, crash_automation(after))
+    after, done = watch
     err.print(f"  Ejecuciones sin latido durante {after} s pasan a Crashed (automatización {done} en el servidor).")
 
 
@@ -526,7 +349,7 @@ def _complete_interrupted(err: Console, flows, input: Path, output: Path) -> Non
 
 def main() -> None:
     """Entry point of the `pei-report` console script."""
-    tune_gc()
+    runtime.tune_gc()
     try:
         app(prog_name="pei-report", obj={"owns_process": True})
     finally:

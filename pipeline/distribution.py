@@ -1,4 +1,9 @@
-"""Distribute a published cut: copy its deck and PDF to the publication folder and e-mail them.
+"""Distribute a published cut: copy its distributed outputs to the publication folder and e-mail
+the single-file ones (the deck and the PDF; `pipeline.outputs` says which outputs are which).
+
+What happened is recorded in the cut's manifest.json under `distribution`: the record and its
+status rules are the pure functions below (`status_at_publishing`, `copied`, `copy_failed`,
+`email_sent`, `email_failed`, `email_not_configured`, `distribution_record`), so the flow only calls them.
 
 The SMTP server and its credentials never live in the repository or in configuracion.yaml:
 they come from a Prefect block (prefect-email's `EmailServerCredentials`, named by
@@ -12,23 +17,42 @@ from __future__ import annotations
 import errno
 import mimetypes
 import os
+import shlex
 import smtplib
 import socket
 import ssl
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import DistributionError, PublishError
 from pipeline.formatting import long_date
 from pipeline.periods import Cut
 from pipeline.placeholders import fill
-from pipeline.publish import replace_file
-from pipeline.settings import PUBLICATION_ROOT_ENV, Email, publication_root
+from pipeline.publish import Artifact, cut_folder, publish, relative_path, replace_file
+from pipeline.settings import PUBLICATION_ROOT_ENV, Distribution, Email, publication_root
 
 __all__ = [
+    "PENDING",
+    "SKIPPED",
+    "NOT_CONFIGURED",
+    "DISTRIBUTED",
+    "FAILED",
+    "status_at_publishing",
+    "copied",
+    "copy_failed",
+    "email_sent",
+    "email_failed",
+    "email_not_configured",
+    "distribution_record",
+    "not_configured_record",
+    "as_distribution_error",
+    "failed_after_publishing",
     "Attachment",
     "Sent",
     "template_fields",
@@ -47,6 +71,109 @@ _TYPES = {
     ".pdf": "application/pdf",
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
+
+
+# --- the manifest's record of a distribution -------------------------------------------------
+
+PENDING = "pending"
+"""Published, distribution under way; left so by a run that died (see `pipeline.recovery`)."""
+SKIPPED = "skipped"
+"""Distribution configured, but the run was told not to distribute (`--no-distribute`)."""
+NOT_CONFIGURED = "not_configured"
+"""No publication folder and no recipients: nothing to distribute."""
+DISTRIBUTED = "distributed"
+"""Every configured part (publication copy, e-mail) succeeded."""
+FAILED = "failed"
+"""Some part failed: the run says why and how to resend; it is not retried on its own."""
+
+
+def status_at_publishing(distribution: Distribution, distribute: bool) -> str:
+    """The status a cut's manifest is published with: `pending` when it is about to be
+    distributed, `skipped` when the run was told not to, `not_configured` when there is nothing
+    to distribute."""
+    if not distribution.active:
+        return NOT_CONFIGURED
+    return PENDING if distribute else SKIPPED
+
+
+def copied(folder: Path, names: Sequence[str]) -> dict[str, Any]:
+    """The record of a publication copy that succeeded: where, and which paths."""
+    return {"status": "copied", "folder": str(folder), "files": list(names)}
+
+
+def copy_failed(folder: Path | str, error: DistributionError) -> dict[str, Any]:
+    """The record of a publication copy that failed (`folder` as configured when it could not
+    even be resolved)."""
+    return {"status": FAILED, "folder": str(folder), "error": str(error)}
+
+
+def email_not_configured() -> dict[str, Any]:
+    """The record of the e-mail part when no recipients are configured."""
+    return {"status": NOT_CONFIGURED}
+
+
+def email_sent(sent: Sent, at: datetime) -> dict[str, Any]:
+    """The record of an e-mail the server accepted (recipients it refused meanwhile included)."""
+    return {
+        "status": "sent",
+        "sent_at": at.isoformat(timespec="seconds"),
+        "from": sent.sender,
+        "to": sent.to,
+        "cc": sent.cc,
+        "subject": sent.subject,
+        "attachments": sent.attachments,
+        "server": sent.server,
+        "message_id": sent.message_id,
+        **({"refused": ", ".join(sent.refused)} if sent.refused else {}),
+    }
+
+
+def email_failed(email: Email, error: DistributionError) -> dict[str, Any]:
+    """The record of an e-mail that failed: a transient failure was retried `email.retries` times."""
+    return {
+        "status": FAILED,
+        "to": list(email.to),
+        "cc": list(email.cc),
+        "attempts": email.retries + 1 if error.transient else 1,
+        "error": str(error),
+    }
+
+
+def distribution_record(at: datetime, publication: dict[str, Any] | None, email: dict[str, Any]) -> dict[str, Any]:
+    """The manifest's `distribution` after distributing: each part's record (no `publication`
+    without a publication folder), and `failed` if any part failed, else `distributed`."""
+    record: dict[str, Any] = {"updated_at": at.isoformat(timespec="seconds")}
+    if publication is not None:
+        record["publication"] = publication
+    record["email"] = email
+    parts = [part for part in (publication, email) if part is not None]
+    record["status"] = FAILED if any(part["status"] == FAILED for part in parts) else DISTRIBUTED
+    return record
+
+
+def not_configured_record(at: datetime) -> dict[str, Any]:
+    """The record of a pending distribution found with distribution since turned off."""
+    return {"status": NOT_CONFIGURED, "updated_at": at.isoformat(timespec="seconds")}
+
+
+def as_distribution_error(error: BaseException) -> DistributionError:
+    """A failed distribution step's error, as a `DistributionError` (an unexpected one named)."""
+    if isinstance(error, DistributionError):
+        return error
+    return DistributionError(f"Falla inesperada al distribuir: {type(error).__name__}: {error}")
+
+
+def failed_after_publishing(slug: str, cut: Cut, target: Path, error: DistributionError) -> DistributionError:
+    """The run's error when a cut was published but its distribution failed: why, and the
+    command (quoted for the shell) that resends it."""
+    return DistributionError(
+        f"Los reportes de {slug} al corte {cut} quedaron publicados en {target}, pero la "
+        f"distribución falló: {error} Cuando se resuelva, reenvíelos sin regenerarlos con: "
+        f"pei-report resend --entity {shlex.quote(slug)} --period {shlex.quote(str(cut))} (con las mismas --input y --output)."
+    )
+
+
+# --- the e-mail --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -345,7 +472,7 @@ def send(message: EmailMessage, credentials, timeout: float = SMTP_TIMEOUT) -> S
 def publication_folder(
     setting: str, output_dir: Path, slug: str, cut: Cut, confined: bool = False, environ: Mapping[str, str] | None = None
 ) -> Path:
-    """`<carpeta_publicacion>/<slug>/<cut>`.
+    """`<carpeta_publicacion>/<slug>/<cut>` (`publish.cut_folder` under the publication folder).
 
     A relative folder sits in the publication root (PEI_PUBLICATION_ROOT), else beside the
     output folder. A `confined` folder (the entity's own configuracion.yaml named it) must still
@@ -355,7 +482,7 @@ def publication_folder(
     base = Path(setting).expanduser()
     if not base.is_absolute():
         base = root / base
-    folder = base / slug / str(cut)
+    folder = cut_folder(base, slug, cut)
     if confined and not folder.resolve().is_relative_to(root.resolve()):
         raise DistributionError(
             f"La carpeta de publicación «{setting}» (carpeta_publicacion en configuracion.yaml de {slug}) lleva a "
@@ -366,12 +493,27 @@ def publication_folder(
     return folder
 
 
-def copy_to_publication(files: Sequence[Path], folder: Path) -> list[Path]:
-    """Copy each file into `folder`, each one replaced atomically (never half-copied)."""
+def copy_to_publication(source: Path, names: Sequence[str], folder: Path) -> list[Path]:
+    """Copy the files `names` (paths relative to the cut's folder `source`) into `folder`.
+
+    A file at the top is replaced atomically on its own (never half-copied). A path with a
+    sub-folder (`web/index.html`) belongs to an output that is a folder: that sub-folder is
+    replaced as a whole, in one step, by the files named in it, so no file of an earlier version
+    stays behind. A path that could leave either folder raises `UnsafePathError` before anything
+    is copied.
+    """
+    paths = [relative_path(name, f"los archivos a copiar de {source}") for name in names]
+    singles = [str(p) for p in paths if len(p.parts) == 1]
+    folders: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        if len(path.parts) > 1:
+            folders[path.parts[0]].append(str(path.relative_to(path.parts[0])))
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for source in files:
-            replace_file(folder / source.name, source.read_bytes())
+        for name in singles:
+            replace_file(folder / name, (source / name).read_bytes())
+        for top, inside in folders.items():
+            publish(folder / top, [Artifact(n, (source / top / n).read_bytes()) for n in inside])
     except (OSError, PublishError) as exc:
         # replace_file raises PublishError from the OSError; name the system's reason either way.
         cause = exc.__cause__ if isinstance(exc, PublishError) and exc.__cause__ else exc
@@ -380,4 +522,4 @@ def copy_to_publication(files: Sequence[Path], folder: Path) -> list[Path]:
             f"({getattr(cause, 'strerror', None) or cause}); revise que exista y se pueda escribir "
             "(carpeta_publicacion en configuracion.yaml)."
         ) from None
-    return [folder / source.name for source in files]
+    return [folder / name for name in names]

@@ -16,6 +16,7 @@ __all__ = [
     "InputError",
     "Problem",
     "PublishError",
+    "UnsafePathError",
     "DistributionError",
     "EntitiesFailed",
 ]
@@ -249,6 +250,20 @@ class InputError(PipelineError):
 
 class PublishError(PipelineError):
     """The outputs could not be written; the earlier outputs were left as they were."""
+
+
+class UnsafePathError(PublishError):
+    """A path inside a cut's folder that could leave it (`..`, absolute) or is not a plain relative path."""
+
+    def __init__(self, path: str, where: str, reason: str):
+        super().__init__(
+            f"La ruta «{path}» de {where} no es válida: {reason}. Una salida solo escribe dentro de la "
+            "carpeta de su corte, con rutas relativas como «web/index.html»; no se escribió ni se copió nada con ella."
+        )
+        self.path, self.where, self.reason = path, where, reason
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.where, self.reason))
 
 
 class DistributionError(PipelineError):

@@ -9,6 +9,11 @@ The files a publication replaces are not deleted: they move, as one folder, into
 folder (`outputs/.historial/<entity>/<cut>/<when they were generated>/`). `cut_lock` keeps two
 runs of the same entity and cut from publishing, keeping history or updating the manifest at
 the same time.
+
+A cut's folder is named in one place, `cut_folder` (`<output>/<entity>/<YYYY>-T<q>`); the history
+and the publication folder repeat that layout under their own roots. An artifact's name is a
+path relative to the cut's folder and may have sub-folders (`web/index.html`); `relative_path`
+refuses one that could leave the folder (`..`, an absolute path) with `UnsafePathError`.
 """
 
 from __future__ import annotations
@@ -31,15 +36,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from pipeline.errors import InputError, PublishError
+from pipeline.errors import InputError, PublishError, UnsafePathError
 
 __all__ = [
+    "MANIFEST_FILE",
     "Artifact",
     "Publication",
+    "cut_folder",
+    "published_cuts",
+    "lock_file",
+    "relative_path",
     "csv_bytes",
     "file_record",
     "input_record",
@@ -54,12 +64,64 @@ __all__ = [
 ]
 
 
+MANIFEST_FILE = "manifest.json"
+"""Every published cut's record of what was read and written (see `manifest_bytes`)."""
+
+HISTORY_FOLDER = ".historial"
+
+
+def cut_folder(root: Path, slug: str, cut: object) -> Path:
+    """The folder of an entity's cut under `root`: `<root>/<slug>/<YYYY>-T<q>`.
+
+    The one place this layout is written: the outputs, their history and the publication folder
+    all use it.
+    """
+    return Path(root) / slug / str(cut)
+
+
+def published_cuts(root: Path) -> Iterator[tuple[str, str, Path]]:
+    """(slug, period, folder) of every cut under `root` that holds a manifest, in order; hidden
+    folders (the history, staging and locks) are not looked at."""
+    for manifest in sorted(Path(root).glob(f"*/*/{MANIFEST_FILE}")):
+        folder = manifest.parent
+        slug, period = folder.parent.name, folder.name
+        if not slug.startswith(".") and not period.startswith("."):
+            yield slug, period, cut_folder(root, slug, period)
+
+
+def lock_file(target: Path) -> Path:
+    """The lock file of a cut's folder (see `cut_lock`), beside it."""
+    return target.parent / f".{target.name}.lock"
+
+
+def relative_path(name: str, where: str = "una salida") -> PurePosixPath:
+    """`name` as a path inside a cut's folder: relative, `/`-separated, in its plain form, with no
+    `..`, `.` or hidden part (so it can neither leave the folder nor pass for a staging or lock
+    file). Raises `UnsafePathError` naming `where` the path came from otherwise."""
+    if not isinstance(name, str) or not name:
+        raise UnsafePathError(str(name), where, "está vacía")
+    if "\\" in name or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise UnsafePathError(name, where, "tiene «\\» o caracteres de control")
+    path = PurePosixPath(name)
+    if path.is_absolute():
+        raise UnsafePathError(name, where, "es una ruta absoluta")
+    if ".." in name.split("/"):
+        raise UnsafePathError(name, where, "sube de carpeta con «..»")
+    if str(path) != name or any(part.startswith(".") for part in path.parts):
+        raise UnsafePathError(name, where, "no es una ruta simple (partes vacías, «.» o nombres que empiezan por «.»)")
+    return path
+
+
 @dataclass(frozen=True)
 class Artifact:
-    """A file to publish: its name inside the cut's folder and its bytes."""
+    """A file to publish: its path inside the cut's folder (`web/index.html` has a sub-folder)
+    and its bytes; `output` and `media_type` say which registered output made it, as the
+    manifest records them (see `pipeline.outputs`)."""
 
     name: str
     content: bytes
+    output: str | None = None
+    media_type: str | None = None
 
     @property
     def sha256(self) -> str:
@@ -149,11 +211,20 @@ def manifest_bytes(
         "period": period,
         "generated_at": generated_at.isoformat(timespec="seconds"),
         "inputs": list(inputs),
-        "outputs": [{"path": a.name, "bytes": len(a.content), "sha256": a.sha256} for a in outputs],
+        "outputs": [_output_record(a) for a in outputs],
         "versions": versions,
         **(extra or {}),
     }
     return _json_bytes(document)
+
+
+def _output_record(artifact: Artifact) -> dict[str, object]:
+    record: dict[str, object] = {"path": artifact.name, "bytes": len(artifact.content), "sha256": artifact.sha256}
+    if artifact.output is not None:
+        record["output"] = artifact.output
+    if artifact.media_type is not None:
+        record["media_type"] = artifact.media_type
+    return record
 
 
 def _json_bytes(document: dict[str, object]) -> bytes:
@@ -200,9 +271,26 @@ def _write_durable(path: Path, content: bytes) -> None:
 
 def _write_staging(staging: Path, artifacts: Sequence[Artifact]) -> None:
     staging.mkdir(parents=True)
+    folders = {staging}
     for artifact in artifacts:
-        _write_durable(staging / artifact.name, artifact.content)
-    _fsync_dir(staging)
+        path = staging / artifact.name
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.update(path.parents[: len(path.relative_to(staging).parts) - 1])
+        _write_durable(path, artifact.content)
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):  # the deepest first
+        _fsync_dir(folder)
+
+
+def _check_names(names: Sequence[str], where: str) -> None:
+    """Distinct safe relative paths, none of them also a folder of another."""
+    paths = [relative_path(n, where) for n in names]
+    if len(set(names)) != len(names):
+        raise ValueError(f"artifact names must be distinct: {list(names)}")
+    folders = {str(parent) for path in paths for parent in path.parents if str(parent) != "."}
+    clashes = [n for n in names if n in folders]
+    if clashes:
+        raise ValueError(f"artifact names must not also be folders of other artifacts: {clashes}")
 
 
 @dataclass(frozen=True)
@@ -215,13 +303,13 @@ class Publication:
 
 def history_folder(output_dir: Path, slug: str, period: str) -> Path:
     """Where the replaced versions of an entity's cut are kept."""
-    return output_dir / ".historial" / slug / period
+    return cut_folder(output_dir / HISTORY_FOLDER, slug, period)
 
 
 def _generated_stamp(folder: Path) -> str:
     """When a published folder was generated: its manifest's time, else the folder's mtime."""
     try:
-        generated = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["generated_at"]
+        generated = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))["generated_at"]
         moment = datetime.fromisoformat(generated)
     except (OSError, ValueError, KeyError, TypeError):
         moment = datetime.fromtimestamp(folder.stat().st_mtime).astimezone()
@@ -280,12 +368,13 @@ def prune_history(history: Path, keep: int, max_age_days: float | None = None, n
 def publish(target: Path, artifacts: Sequence[Artifact], history: Path | None = None) -> Publication:
     """Make `target` hold exactly `artifacts`, replacing what it held in one step.
 
-    With `history`, the files replaced move into a new folder inside it instead of being
-    deleted. Raises `PublishError` (earlier outputs untouched) if the files cannot be written.
+    Names may have sub-folders (`web/index.html`), which are created. With `history`, the files
+    replaced move into a new folder inside it instead of being deleted. Raises `UnsafePathError`
+    for a name that could leave `target` and `PublishError` (earlier outputs untouched, in
+    both cases) if the files cannot be written.
     """
     names = [a.name for a in artifacts]
-    if len(set(names)) != len(names) or any("/" in n or n.startswith(".") for n in names):
-        raise ValueError(f"artifact names must be distinct plain file names: {names}")
+    _check_names(names, f"los resultados de {target}")
     parent = target.parent
     staging = parent / f".{target.name}.staging-{os.getpid()}-{secrets.token_hex(4)}"
     replaced: Path | None = None
@@ -352,7 +441,7 @@ def cut_lock(target: Path, timeout: float = 600.0, poll: float = 0.2) -> Iterato
     A lock file beside the cut's folder is locked with `flock`, which the system releases if the
     holder dies. Waits up to `timeout` seconds, then raises `PublishError` naming the holder.
     """
-    lock_path = target.parent / f".{target.name}.lock"
+    lock_path = lock_file(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle = open(lock_path, "a+", encoding="utf-8")
@@ -384,8 +473,12 @@ def cut_lock(target: Path, timeout: float = 600.0, poll: float = 0.2) -> Iterato
 
 
 def read_published(folder: Path) -> tuple[dict[str, object], list[Path]]:
-    """A published cut's manifest and files, after checking every file against its sha256."""
-    manifest_path = folder / "manifest.json"
+    """A published cut's manifest and files, after checking every file against its sha256.
+
+    A path in the manifest that could lead out of `folder` is refused (`UnsafePathError`)
+    before anything is read from it.
+    """
+    manifest_path = folder / MANIFEST_FILE
     if not manifest_path.is_file():
         raise InputError.single(
             folder,
@@ -398,9 +491,13 @@ def read_published(folder: Path) -> tuple[dict[str, object], list[Path]]:
         records = [(str(r["path"]), str(r["sha256"])) for r in manifest["outputs"]]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise PublishError(f"No se pudo leer {manifest_path} ({exc}); regenere el corte con pei-report run.") from exc
+    for name, _ in records:
+        relative_path(name, str(manifest_path))
     files = []
     for name, digest in records:
         path = folder / name
+        if not path.resolve().is_relative_to(folder.resolve()):
+            raise UnsafePathError(name, str(manifest_path), "lleva, por un enlace simbólico, fuera de la carpeta del corte")
         try:
             actual = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
@@ -416,7 +513,7 @@ def read_published(folder: Path) -> tuple[dict[str, object], list[Path]]:
 
 def update_manifest(folder: Path, **fields: object) -> None:
     """Set top-level fields of a published cut's manifest.json, atomically."""
-    path = folder / "manifest.json"
+    path = folder / MANIFEST_FILE
     document = json.loads(path.read_text(encoding="utf-8"))
     document.update(fields)
     replace_file(path, _json_bytes(document))

@@ -25,9 +25,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Pending", "find_pending", "still_pending", "in_progress", "pending_text"]
+from pipeline.distribution import PENDING
+from pipeline.publish import MANIFEST_FILE, lock_file, published_cuts
 
-PENDING = "pending"
+__all__ = ["Pending", "find_pending", "still_pending", "in_progress", "pending_text"]
 
 
 @dataclass(frozen=True)
@@ -56,28 +57,25 @@ def find_pending(output_dir: Path, slugs: Iterable[str] | None = None) -> list[P
     is pending, by entity and cut. The history and other hidden folders are not looked at."""
     wanted = set(slugs) if slugs is not None else None
     found = []
-    for manifest in sorted(Path(output_dir).glob("*/*/manifest.json")):
-        folder = manifest.parent
-        slug = folder.parent.name
-        if slug.startswith(".") or folder.name.startswith(".") or (wanted is not None and slug not in wanted):
+    for slug, period, folder in published_cuts(Path(output_dir)):
+        if wanted is not None and slug not in wanted:
             continue
-        status, generated_at = _status(manifest)
+        status, generated_at = _status(folder / MANIFEST_FILE)
         if status == PENDING:
-            found.append(Pending(slug, folder.name, folder, generated_at))
+            found.append(Pending(slug, period, folder, generated_at))
     return found
 
 
 def still_pending(folder: Path) -> bool:
     """Whether a cut's distribution is still pending (read again under the cut's lock)."""
-    return _status(folder / "manifest.json")[0] == PENDING
+    return _status(folder / MANIFEST_FILE)[0] == PENDING
 
 
 def in_progress(folder: Path) -> bool:
     """Whether a live run holds the cut's lock (`publish.cut_lock`): its pending distribution
     is then under way, not interrupted. The system releases the lock of a process that died."""
-    lock_path = folder.parent / f".{folder.name}.lock"
     try:
-        handle = open(lock_path, "a+", encoding="utf-8")
+        handle = open(lock_file(folder), "a+", encoding="utf-8")
     except OSError:
         return False  # no lock file can be made: no run is holding one either
     with handle:

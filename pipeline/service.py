@@ -1,4 +1,9 @@
-"""A real local Prefect server for `pei-report serve`: start it, wait until it answers, stop it.
+"""The Prefect servers a command uses, and the start-up of `pei-report serve`.
+
+A real local Prefect server for `pei-report serve`: start it, wait until it answers, stop it
+(`prefect_server`, `serving`); the environment its runs inherit (`serve_environment`); the
+automation that marks a silent run Crashed (`watch_for_crashes`); and serving the deployments.
+`pei-report run` boots a temporary one instead (`boot_embedded_server`, see `pipeline.runtime`).
 
 The server keeps its database where Prefect's settings say: SQLite under PREFECT_HOME by
 default, or PostgreSQL with PREFECT_API_DATABASE_CONNECTION_URL (see the README).
@@ -14,7 +19,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,6 +35,10 @@ __all__ = [
     "prefect_server",
     "server_environment",
     "boot_embedded_server",
+    "serve_environment",
+    "serving",
+    "watch_for_crashes",
+    "serve_deployments",
 ]
 
 RUNNERS = ("threads", "processes", "dask")
@@ -195,3 +204,60 @@ def boot_embedded_server() -> EmbeddedServer | None:
     if get_current_settings().api.url:
         return None
     return EmbeddedServer(free_port())
+
+
+def serve_environment(
+    environ: MutableMapping[str, str],
+    task_runner: str | None = None,
+    workers: int | None = None,
+    dask_address: str | None = None,
+) -> None:
+    """The environment `pei-report serve` sets before Prefect is imported, which its runs inherit.
+
+    The runs start in processes of their own and build their task runner from PEI_TASK_RUNNER,
+    PEI_WORKERS and PEI_DASK_ADDRESS (set here from the command's options, when given); they send
+    heartbeats every `crashes.HEARTBEAT_SECONDS` unless the environment sets a period.
+    """
+    from pipeline.crashes import HEARTBEAT_SECONDS
+    from pipeline.runtime import HEARTBEAT_SETTINGS, prefect_environment
+
+    for name, value in (("PEI_TASK_RUNNER", task_runner), ("PEI_WORKERS", workers), ("PEI_DASK_ADDRESS", dask_address)):
+        if value is not None:
+            environ[name] = str(value)
+    prefect_environment(environ)
+    if not any(environ.get(name) for name in HEARTBEAT_SETTINGS):
+        environ["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] = str(HEARTBEAT_SECONDS)
+
+
+@contextmanager
+def serving(api_url: str | None, port: int, log_file: Path) -> Iterator[str]:
+    """`prefect_server`, with PREFECT_API_URL set to its URL for this process (before Prefect
+    is imported) and the runs it starts."""
+    with prefect_server(api_url, port, log_file) as url:
+        os.environ["PREFECT_API_URL"] = url
+        yield url
+
+
+def watch_for_crashes() -> tuple[int, str] | None:
+    """Make sure the server has the automation that marks a silent run Crashed
+    (`pipeline.crashes`): (seconds without a heartbeat, what was done to the automation), or None
+    when runs send no heartbeats (PREFECT_FLOWS_HEARTBEAT_FREQUENCY empty)."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import get_current_settings
+
+    from pipeline.crashes import crash_after, crash_automation, ensure_crash_automation
+
+    heartbeat = get_current_settings().flows.heartbeat_frequency
+    if heartbeat is None:
+        return None
+    after = crash_after(heartbeat, os.environ)
+    with get_client(sync_client=True) as client:
+        done = ensure_crash_automation(client, crash_automation(after))
+    return after, done
+
+
+def serve_deployments(flows, input_dir: Path, output_dir: Path, cron: str) -> None:
+    """Serve the flows' deployments (`flows.deployments`) until interrupted."""
+    from prefect import serve as prefect_serve
+
+    prefect_serve(*flows.deployments(input_dir, output_dir, cron=cron), print_starting_message=False)

@@ -144,26 +144,48 @@ class Chromium:
     def axe(self, html_path: Path, tags: tuple[str, ...] = WCAG21_AA) -> AxeResults:
         """Open `html_path` from disk (a file:// URL), wait for it to load, run axe-core's rules
         with these tags on the rendered page and return what it found."""
-        html_path = Path(html_path).resolve(strict=True)
-        deadline = time.monotonic() + self.timeout
-        self._events.clear()  # events of earlier tabs
-        target = self._call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)["targetId"]
-        try:
-            found = self._check(html_path, target, tags, deadline)
-        except BaseException:
-            self._close_tab(target, quietly=True)  # the first error is the one to report
-            raise
-        self._close_tab(target)
+        found = self._in_tab(html_path, lambda session, deadline: self._axe(session, tags, deadline))
         return AxeResults(found["version"], found["violations"], found["incomplete"], found["passes"])
 
     def axe_violations(self, html_path: Path, tags: tuple[str, ...] = WCAG21_AA) -> list[dict]:
         """The WCAG 2.1 A and AA violations axe-core finds on the page at `html_path`."""
         return self.axe(html_path, tags).violations
 
-    def _check(self, html_path: Path, target: str, tags: tuple[str, ...], deadline: float) -> dict:
-        """Load the page in the tab `target`, inject axe and run it."""
+    def evaluate(self, html_path: Path, expression: str, *, width: int | None = None, height: int = 800):
+        """The value of a script run in the page at `html_path` once loaded, in a viewport `width`
+        CSS pixels wide (the window's width when None): e.g. whether the page scrolls sideways
+        at 320 px (WCAG 1.4.10, reflow)."""
+        def run(session: str, deadline: float):
+            return self._evaluate(expression, session, deadline=deadline)
+
+        return self._in_tab(html_path, run, width=width, height=height)
+
+    def _in_tab(self, html_path: Path, work, *, width: int | None = None, height: int = 800):
+        """Open `html_path` in a new tab (at that viewport size), do `work(session, deadline)` there,
+        close the tab and return what `work` returned."""
+        html_path = Path(html_path).resolve(strict=True)
+        deadline = time.monotonic() + self.timeout
+        self._events.clear()  # events of earlier tabs
+        target = self._call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)["targetId"]
+        try:
+            session = self._load(html_path, target, deadline, width, height)
+            found = work(session, deadline)
+        except BaseException:
+            self._close_tab(target, quietly=True)  # the first error is the one to report
+            raise
+        self._close_tab(target)
+        return found
+
+    def _load(self, html_path: Path, target: str, deadline: float, width: int | None, height: int) -> str:
+        """Load the page in the tab `target`; its session."""
         attached = self._call("Target.attachToTarget", {"targetId": target, "flatten": True}, deadline=deadline)
         session = attached["sessionId"]
+        if width is not None:
+            self._call(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+                session=session, deadline=deadline,
+            )
         self._call("Page.enable", session=session, deadline=deadline)
         self._call("Page.setLifecycleEventsEnabled", {"enabled": True}, session=session, deadline=deadline)
         navigation = self._call("Page.navigate", {"url": html_path.as_uri()}, session=session, deadline=deadline)
@@ -174,6 +196,10 @@ class Chromium:
             lambda params: params["name"] == "load" and params["loaderId"] == navigation["loaderId"],
             deadline=deadline,
         )
+        return session
+
+    def _axe(self, session: str, tags: tuple[str, ...], deadline: float) -> dict:
+        """Inject axe in the loaded page and run it."""
         self._evaluate(self.axe_source, session, deadline=deadline)
         return self._evaluate(_RUN_AXE % json.dumps(list(tags)), session, deadline=deadline)
 

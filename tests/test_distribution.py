@@ -7,23 +7,35 @@ import smtplib
 import socket
 import ssl
 from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from pipeline.distribution import (
     Attachment,
+    Sent,
+    as_distribution_error,
     build_message,
+    copied,
+    copy_failed,
     copy_to_publication,
     credentials_from_env,
+    distribution_record,
+    email_failed,
+    email_not_configured,
+    email_sent,
+    failed_after_publishing,
     load_credentials,
+    not_configured_record,
     publication_folder,
     send,
     sender_address,
+    status_at_publishing,
     template_fields,
 )
-from pipeline.errors import DistributionError
+from pipeline.errors import DistributionError, UnsafePathError
 from pipeline.periods import Cut
-from pipeline.settings import Email
+from pipeline.settings import Distribution, Email
 
 PDF = Attachment("PEI-sg-2024-T3.pdf", b"%PDF-1.7 fake")
 DECK = Attachment("PEI-sg-2024-T3.pptx", b"PK fake deck")
@@ -119,17 +131,43 @@ def test_copy_to_publication_replaces_whole_files(tmp_path):
     folder = tmp_path / "pub" / "sg" / "2024-T3"
     folder.mkdir(parents=True)
     (folder / PDF.name).write_bytes(b"older version")
-    copies = copy_to_publication([sources / PDF.name], folder)
+    copies = copy_to_publication(sources, [PDF.name], folder)
     assert copies == [folder / PDF.name] and copies[0].read_bytes() == PDF.content
     assert os.listdir(folder) == [PDF.name]
 
 
 def test_unwritable_publication_folder_is_a_clear_failure(tmp_path):
     (tmp_path / "pub").write_text("a file, not a folder")
-    source = tmp_path / PDF.name
-    source.write_bytes(PDF.content)
+    (tmp_path / PDF.name).write_bytes(PDF.content)
     with pytest.raises(DistributionError, match="No se pudieron copiar los archivos a la carpeta de publicación"):
-        copy_to_publication([source], tmp_path / "pub" / "sg")
+        copy_to_publication(tmp_path, [PDF.name], tmp_path / "pub" / "sg")
+
+
+def test_a_folder_output_replaces_its_whole_folder_in_the_publication(tmp_path):
+    cut = tmp_path / "cut"
+    (cut / "web" / "img").mkdir(parents=True)
+    (cut / PDF.name).write_bytes(PDF.content)
+    (cut / "web" / "index.html").write_bytes(b"<html>nueva</html>")
+    (cut / "web" / "img" / "a.svg").write_bytes(b"<svg/>")
+    folder = tmp_path / "pub" / "sg" / "2024-T3"
+    (folder / "web").mkdir(parents=True)
+    (folder / "web" / "index.html").write_bytes(b"<html>anterior</html>")
+    (folder / "web" / "vieja.css").write_bytes(b"/* de la version anterior */")
+    names = [PDF.name, "web/index.html", "web/img/a.svg"]
+    copies = copy_to_publication(cut, names, folder)
+    assert copies == [folder / n for n in names]
+    published = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert published == {n: (cut / n).read_bytes() for n in names}  # nothing of the older web folder stays
+    assert sorted(p.name for p in folder.iterdir()) == [PDF.name, "web"]  # no staging left
+
+
+@pytest.mark.parametrize("name", ["../fuera.pdf", "/etc/passwd", "web/../../fuera.html", "web//index.html", ".oculto", "web\\index.html", ""])
+def test_a_path_that_could_leave_the_folders_is_refused_before_anything_is_copied(tmp_path, name):
+    (tmp_path / "cut").mkdir()
+    (tmp_path / "cut" / PDF.name).write_bytes(PDF.content)
+    with pytest.raises(UnsafePathError, match="no es válida"):
+        copy_to_publication(tmp_path / "cut", [PDF.name, name], tmp_path / "pub")
+    assert not (tmp_path / "pub").exists()
 
 
 def test_an_entity_folder_is_resolved_inside_the_root_or_refused(tmp_path, monkeypatch):
@@ -336,3 +374,69 @@ def test_starttls_that_the_server_does_not_offer_is_not_retried(smtp_server, mon
     assert not error.transient, str(error)
     assert _spanish(str(error)) and "no ofrece STARTTLS: configure PEI_SMTP_TYPE=SSL" in str(error), str(error)
     assert "extension not supported" not in str(error) and smtp_server.received == []
+
+
+# --- the manifest's record of a distribution ----------------------------------------------------
+
+AT = datetime(2024, 10, 15, 6, 0, 5, tzinfo=timezone(timedelta(hours=-5)))
+
+
+@pytest.mark.parametrize(
+    ("distribution", "distribute", "status"),
+    [
+        (Distribution(folder="publicacion"), True, "pending"),
+        (Distribution(email=EMAIL), True, "pending"),
+        (Distribution(folder="publicacion"), False, "skipped"),
+        (Distribution(), True, "not_configured"),
+        (Distribution(), False, "not_configured"),
+    ],
+)
+def test_the_status_a_cut_is_published_with(distribution, distribute, status):
+    assert status_at_publishing(distribution, distribute) == status
+
+
+def test_a_distribution_that_copied_and_sent_is_distributed(tmp_path):
+    sent = Sent("pei@sg.gov.co", list(EMAIL.to), list(EMAIL.cc), "PEI", [DECK.name, PDF.name], "smtp:25", "<id@sg>", ["x@sg.gov.co"])
+    record = distribution_record(AT, copied(tmp_path, ("a.pptx", "web/index.html")), email_sent(sent, AT))
+    assert record == {
+        "updated_at": "2024-10-15T06:00:05-05:00",
+        "publication": {"status": "copied", "folder": str(tmp_path), "files": ["a.pptx", "web/index.html"]},
+        "email": {
+            "status": "sent", "sent_at": "2024-10-15T06:00:05-05:00", "from": "pei@sg.gov.co", "to": list(EMAIL.to),
+            "cc": list(EMAIL.cc), "subject": "PEI", "attachments": [DECK.name, PDF.name], "server": "smtp:25",
+            "message_id": "<id@sg>", "refused": "x@sg.gov.co",
+        },
+        "status": "distributed",
+    }
+    assert list(record) == ["updated_at", "publication", "email", "status"]
+
+
+def test_any_failed_part_fails_the_distribution(tmp_path):
+    error = DistributionError("No se pudo conectar.", transient=True)
+    failed = email_failed(EMAIL, error)
+    assert failed == {"status": "failed", "to": list(EMAIL.to), "cc": list(EMAIL.cc), "attempts": EMAIL.retries + 1, "error": "No se pudo conectar."}
+    assert email_failed(EMAIL, DistributionError("Usuario rechazado."))["attempts"] == 1  # permanent: not retried
+    assert distribution_record(AT, copied(tmp_path, ()), failed)["status"] == "failed"
+    copy = copy_failed("publicacion", DistributionError("Fuera de la raíz."))
+    assert copy == {"status": "failed", "folder": "publicacion", "error": "Fuera de la raíz."}
+    assert distribution_record(AT, copy, email_not_configured())["status"] == "failed"
+
+
+def test_without_a_publication_folder_the_record_has_only_the_email():
+    record = distribution_record(AT, None, email_not_configured())
+    assert record == {"updated_at": "2024-10-15T06:00:05-05:00", "email": {"status": "not_configured"}, "status": "distributed"}
+    assert not_configured_record(AT) == {"status": "not_configured", "updated_at": "2024-10-15T06:00:05-05:00"}
+
+
+def test_an_unexpected_error_while_distributing_is_named():
+    kept = DistributionError("x")
+    assert as_distribution_error(kept) is kept
+    assert str(as_distribution_error(KeyError("k"))) == "Falla inesperada al distribuir: KeyError: 'k'"
+
+
+def test_the_resend_hint_quotes_the_entity_for_the_shell(tmp_path):
+    import shlex
+
+    error = failed_after_publishing("mi entidad $(whoami)", Cut(2024, 3), tmp_path / "x", DistributionError("Falló."))
+    command = str(error).split("con: ", 1)[1].split(" (con las mismas", 1)[0]
+    assert shlex.split(command) == ["pei-report", "resend", "--entity", "mi entidad $(whoami)", "--period", "2024-T3"]

@@ -62,3 +62,29 @@ def test_the_license_file_matches_the_declared_license():
 
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["license"]["text"]
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith(f"{declared} License")
+
+
+def _written_by_make_report() -> list[str]:
+    """The files the opening paragraph says `make report` writes, in its order."""
+    paragraph = README.split("`make report` writes", 1)[1].split("copies", 1)[0]
+    return re.findall(r"`([^`/]+\.[a-z]+)`", paragraph)
+
+
+def _listed_under_outputs() -> list[str]:
+    """The files of a cut's folder in the Outputs section's tree, in its order."""
+    block = README.split("\n## Outputs\n", 1)[1].split("```", 2)[1]
+    lines = block.split("outputs/<entity-slug>/<YYYY>-T<q>/\n", 1)[1].split("\noutputs/", 1)[0]
+    return re.findall(r"^  (\S+)", lines, re.M)
+
+
+def test_the_readme_lists_the_registered_outputs():
+    from pipeline.ingest import load_settings
+    from pipeline.outputs import OUTPUTS
+    from pipeline.publish import MANIFEST_FILE
+
+    settings = load_settings(ROOT / "inputs" / "secretaria-general")
+    sample = [o.path(settings, "secretaria-general", "2024-T4") for o in OUTPUTS]
+    assert _written_by_make_report() == [*sample, MANIFEST_FILE]
+    defaults = load_settings()
+    generic = [o.path(defaults, "<slug>", "<YYYY>-T<q>") for o in OUTPUTS]
+    assert _listed_under_outputs() == [*generic, MANIFEST_FILE]

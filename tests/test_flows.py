@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 import flows
 from pipeline.cli import app
 from pipeline.errors import PipelineError
+from pipeline.outputs import OUTPUTS
 from pipeline.periods import PeriodError
 from tests.conftest import SAMPLE
 
@@ -391,8 +392,10 @@ def test_one_entity_shows_its_steps_as_task_runs_and_a_batch_one_run_per_entity(
     assert cli("--input", str(SAMPLE), "--output", str(single), "--period", "2024-T2", "--no-distribute").exit_code == 0
     (single_runs,) = _task_runs(single)
     steps = {t["name"] for t in single_runs}
-    assert "reportar-secretaria-general" in steps and len(steps) == 7
-    assert {"Generar reporte PDF", "Publicar resultados"} <= {name.rsplit("-", 1)[0] for name in steps}
+    # The entity, reading, computing, one step per registered output, publishing, recording.
+    assert "reportar-secretaria-general" in steps and len(steps) == 5 + len(OUTPUTS)
+    named = {name.rsplit("-", 1)[0] for name in steps}
+    assert {"Generar reporte PDF", "Publicar resultados", *(o.step for o in OUTPUTS)} <= named
 
     root = _batch(tmp_path / "inputs", ("alfa", "beta"))
     batch = tmp_path / "batch"
@@ -768,17 +771,6 @@ def test_values_that_look_like_fractions_are_flagged_where_the_office_reads(tmp_
     assert "P-01" in text and "parecen fracciones" in text
 
 
-def test_the_resend_hint_quotes_the_entity_for_the_shell(tmp_path):
-    import shlex
-
-    from pipeline.errors import DistributionError
-    from pipeline.periods import Cut
-
-    error = flows._distribution_failed("mi entidad $(whoami)", Cut(2024, 3), tmp_path / "x", DistributionError("Falló."))
-    command = str(error).split("con: ", 1)[1].split(" (con las mismas", 1)[0]
-    assert shlex.split(command) == ["pei-report", "resend", "--entity", "mi entidad $(whoami)", "--period", "2024-T3"]
-
-
 LONG_ENTITY = " ".join(["Secretaría Distrital de Planeación y Gestión Institucional de la Alcaldía Mayor"] * 5)[:400].strip()
 
 
@@ -964,9 +956,11 @@ def test_an_interrupted_distribution_that_fails_again_fails_the_run_with_the_res
 def test_the_manifest_hashes_the_bytes_that_were_read_not_the_files_on_disk_at_publishing(
     tmp_path, sample_copy, monkeypatch
 ):
+    from pipeline import outputs
+
     names = ("plan.yaml", "seguimiento.xlsx", "configuracion.yaml")
     read = {n: (sample_copy / n).read_bytes() for n in names}
-    render_pdf = flows.render_pdf
+    render_pdf = outputs.render_pdf
 
     def replace_inputs_then_render(*args, **kwargs):
         # Someone saves new inputs while the run is rendering what it read.
@@ -974,7 +968,7 @@ def test_the_manifest_hashes_the_bytes_that_were_read_not_the_files_on_disk_at_p
             (sample_copy / name).write_bytes(read[name] + b"\n# guardado de nuevo durante la ejecucion\n")
         return render_pdf(*args, **kwargs)
 
-    monkeypatch.setattr(flows, "render_pdf", replace_inputs_then_render)
+    monkeypatch.setattr(outputs, "render_pdf", replace_inputs_then_render)
     out = tmp_path / "outputs"
     result = cli("--input", str(sample_copy), "--output", str(out), "--no-distribute")
     assert result.exit_code == 0, result.stderr

@@ -13,15 +13,19 @@ import pandas as pd
 import pytest
 
 from pipeline import publish as publish_module
-from pipeline.errors import PublishError
+from pipeline.errors import PublishError, UnsafePathError
 from pipeline.publish import (
     Artifact,
     csv_bytes,
+    cut_folder,
     cut_lock,
     history_folder,
     manifest_bytes,
     prune_history,
     publish,
+    published_cuts,
+    read_published,
+    relative_path,
     replace_file,
 )
 
@@ -67,6 +71,100 @@ def test_failure_while_writing_leaves_earlier_outputs_untouched(tmp_path, monkey
     monkeypatch.undo()
     assert _snapshot(target) == before
     assert [p.name for p in tmp_path.iterdir()] == ["2024-T3"]
+
+
+# --- nested paths: an output that is a folder (web/index.html and its assets) -------------------
+
+WEB = [Artifact("a.pdf", b"%PDF"), Artifact("web/index.html", b"<html/>"), Artifact("web/img/g.svg", b"<svg/>")]
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("atomic_exchange", [True, False])
+def test_artifacts_in_sub_folders_are_published_and_replaced_with_the_rest(tmp_path, monkeypatch, atomic_exchange):
+    if not atomic_exchange:
+        monkeypatch.setattr(publish_module, "_exchange", lambda a, b: False)
+    target = cut_folder(tmp_path, "e", "2024-T3")
+    history = history_folder(tmp_path, "e", "2024-T3")
+    first = publish(target, [*WEB, Artifact("web/vieja.css", b"old")], history)
+    assert first.files == [target / "a.pdf", target / "web/index.html", target / "web/img/g.svg", target / "web/vieja.css"]
+    second = publish(target, WEB, history)
+    assert _tree(target) == {a.name: a.content for a in WEB}  # the older web folder's extra file went with it
+    assert _tree(second.kept) == {**{a.name: a.content for a in WEB}, "web/vieja.css": b"old"}
+
+
+UNSAFE = {
+    "../fuera.csv": "sube de carpeta",
+    "web/../../fuera.csv": "sube de carpeta",
+    "/tmp/x.csv": "es una ruta absoluta",
+    "web//index.html": "no es una ruta simple",
+    "./a.csv": "no es una ruta simple",
+    "web/": "no es una ruta simple",
+    ".oculto": "no es una ruta simple",
+    "web/.oculto/a": "no es una ruta simple",
+    "web\\index.html": "caracteres de control",
+    "a\nb.csv": "caracteres de control",
+    "": "está vacía",
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNSAFE))
+def test_a_path_that_could_leave_the_cut_is_refused_and_nothing_changes(tmp_path, name):
+    target = tmp_path / "e" / "2024-T3"
+    publish(target, [Artifact("a.csv", b"old")])
+    with pytest.raises(UnsafePathError, match=UNSAFE[name]) as raised:
+        publish(target, [Artifact("a.csv", b"new"), Artifact(name, b"x")])
+    assert isinstance(raised.value, PublishError) and f"«{name}»" in str(raised.value)
+    assert _tree(tmp_path) == {"e/2024-T3/a.csv": b"old"}
+
+
+def test_plain_relative_paths_are_accepted():
+    assert str(relative_path("web/img/g.svg")) == "web/img/g.svg" and str(relative_path("PEI-sg-2024-T3.pdf")) == "PEI-sg-2024-T3.pdf"
+
+
+def test_a_name_that_is_also_a_folder_of_another_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="folders of other artifacts"):
+        publish(tmp_path / "c", [Artifact("web", b"x"), Artifact("web/index.html", b"y")])
+
+
+def _published_with(folder, outputs: list[dict]) -> None:
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"outputs": outputs}), encoding="utf-8")
+
+
+def test_read_published_reads_files_in_sub_folders(tmp_path):
+    target = tmp_path / "e" / "2024-T3"
+    manifest = manifest_bytes(entity={}, period="2024-T3", generated_at=datetime.now(timezone.utc), inputs=[], outputs=WEB, versions={})
+    publish(target, [*WEB, Artifact("manifest.json", manifest)])
+    document, files = read_published(target)
+    assert files == [target / a.name for a in WEB] and [r["path"] for r in document["outputs"]] == [a.name for a in WEB]
+
+
+def test_a_manifest_path_out_of_the_cut_is_refused_before_it_is_read(tmp_path):
+    secret = tmp_path / "secreto.txt"
+    secret.write_bytes(b"no se distribuye")
+    folder = tmp_path / "e" / "2024-T3"
+    digest = Artifact("x", secret.read_bytes()).sha256  # the right sha256: only the path gives it away
+    _published_with(folder, [{"path": "../../secreto.txt", "sha256": digest}])
+    with pytest.raises(UnsafePathError, match="sube de carpeta"):
+        read_published(folder)
+    (folder / "enlace").symlink_to(tmp_path)
+    (folder / "manifest.json").write_text(json.dumps({"outputs": [{"path": "enlace/secreto.txt", "sha256": digest}]}))
+    with pytest.raises(UnsafePathError, match="enlace simbólico"):
+        read_published(folder)
+
+
+def test_published_cuts_are_found_by_their_manifest_outside_hidden_folders(tmp_path):
+    for slug, period in (("sg", "2024-T3"), ("sg", "2024-T2"), ("hacienda", "2024-T3"), (".historial", "2024-T3")):
+        publish(cut_folder(tmp_path, slug, period), [Artifact("manifest.json", b"{}")])
+    (tmp_path / "sg" / "2023-T4").mkdir()  # no manifest: not a published cut
+    assert list(published_cuts(tmp_path)) == [
+        ("hacienda", "2024-T3", tmp_path / "hacienda" / "2024-T3"),
+        ("sg", "2024-T2", tmp_path / "sg" / "2024-T2"),
+        ("sg", "2024-T3", tmp_path / "sg" / "2024-T3"),
+    ]
 
 
 @pytest.mark.parametrize("atomic_exchange", [True, False])
@@ -172,6 +270,14 @@ def test_manifest_records_inputs_outputs_time_and_versions():
     assert doc["period"] == "2024-T3" and doc["generated_at"] == "2024-10-15T06:00:00+00:00"
     assert doc["outputs"] == [{"path": "avance.csv", "bytes": 1, "sha256": Artifact("avance.csv", b"x").sha256}]
     assert doc["inputs"][0]["sha256"] == "abc" and doc["versions"] == {"python": "3.11"}
+
+
+def test_the_manifest_names_the_output_and_media_type_of_each_file():
+    made = Artifact("web/index.html", b"<html/>", output="web", media_type="text/html")
+    data = manifest_bytes(entity={}, period="2024-T3", generated_at=datetime.now(timezone.utc), inputs=[], outputs=[made], versions={})
+    assert json.loads(data)["outputs"] == [
+        {"path": "web/index.html", "bytes": 7, "sha256": made.sha256, "output": "web", "media_type": "text/html"}
+    ]
 
 
 # --- CSV formula injection (OWASP): text that a spreadsheet would run as a formula -------------

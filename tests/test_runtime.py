@@ -1,0 +1,89 @@
+"""pipeline/runtime.py: the command's process settings: Prefect's settings for its runs, its log
+files and the garbage collector."""
+
+from __future__ import annotations
+
+import gc
+import logging
+
+import pytest
+from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings
+
+from pipeline import runtime
+from pipeline.runtime import GC_THRESHOLDS, tune_gc
+
+
+class _Server:
+    api_url = "http://127.0.0.1:9/api"
+
+
+@pytest.fixture
+def no_heartbeat_env(monkeypatch):
+    for name in runtime.HEARTBEAT_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_a_command_run_has_no_heartbeat_thread_to_wait_for(no_heartbeat_env):
+    before = get_current_settings().flows.heartbeat_frequency
+    with runtime.run_settings(None):
+        assert get_current_settings().flows.heartbeat_frequency is None
+    assert get_current_settings().flows.heartbeat_frequency == before
+
+
+def test_heartbeats_asked_for_in_the_environment_are_kept(no_heartbeat_env, monkeypatch):
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")
+    with runtime.run_settings(None):
+        assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() is not None
+
+
+def test_the_embedded_server_is_the_api_of_the_run(no_heartbeat_env):
+    with runtime.run_settings(_Server()):
+        assert PREFECT_API_URL.value() == _Server.api_url
+
+
+def test_tune_gc_sets_the_thresholds():
+    saved = gc.get_threshold()
+    try:
+        tune_gc()
+        assert gc.get_threshold() == GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*saved)
+
+
+def test_only_the_newest_log_files_of_a_kind_stay(tmp_path, monkeypatch):
+    monkeypatch.setattr(runtime, "KEPT_LOGS", 3)
+    folder = tmp_path / ".logs"
+    folder.mkdir()
+    for n in range(5):
+        (folder / f"pei-report-2024010{n}-000000-1.log").write_text("")
+    (folder / "prefect-server-20240101-000000-1.log").write_text("")
+    new = runtime.log_file(tmp_path)
+    assert new.parent == folder and new.name.startswith("pei-report-")
+    kept = sorted(p.name for p in folder.iterdir())
+    assert kept == ["pei-report-20240103-000000-1.log", "pei-report-20240104-000000-1.log", "prefect-server-20240101-000000-1.log"]
+
+
+def test_routed_logs_write_to_the_file_and_are_undone_when_asked(tmp_path):
+    root = logging.getLogger()
+    before = list(root.handlers)
+    with runtime.routed_logs(False, tmp_path / "r.log", restore=True):
+        logging.getLogger("prueba.runtime").info("una línea del registro")
+    assert root.handlers == before
+    assert "una línea del registro" in (tmp_path / "r.log").read_text(encoding="utf-8")
+
+
+def test_the_environment_of_serve_runs(monkeypatch):
+    from pipeline.crashes import HEARTBEAT_SECONDS
+    from pipeline.service import serve_environment
+
+    environ: dict[str, str] = {}
+    serve_environment(environ, "processes", 2, None)
+    assert environ == {
+        "PEI_TASK_RUNNER": "processes",
+        "PEI_WORKERS": "2",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS),
+    }
+    kept = {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "90", "PREFECT_SERVER_ANALYTICS_ENABLED": "true"}
+    serve_environment(kept)
+    assert kept == {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "90", "PREFECT_SERVER_ANALYTICS_ENABLED": "true"}
