@@ -3,6 +3,7 @@
     python benchmarks/make_inputs.py OUT --entities 60 --indicators 13
     python benchmarks/make_inputs.py OUT --entities 1 --indicators 500 --slug plan-500
     python benchmarks/make_inputs.py OUT --pdm --indicators 300 --slug pdm-300
+    python benchmarks/make_inputs.py OUT --pdm --indicators 173 --sizes 30,143 --slug pdm-grande
 
 Seed-sized entities copy the sample's texts (8 objectives, 13 indicators); larger plans keep ten
 indicators per objective, so a report grows in proportion to its indicators. Every
@@ -15,6 +16,9 @@ Plan Indicativo: five ejes with weights, ten indicators per objective, objective
 their eje, units km, hectáreas, porcentaje, numero and pesos, creciente/decreciente targets as
 levels (`metas_como: nivel`), maintenance targets held all year (`[6, 6, 6, 6]`), quarterly
 targets per year, responsables, and execution for 2024 and 2025 up to T3.
+
+`--sizes 30,143` groups the indicators into objectives of those sizes instead (real plans have
+objectives of 78 and 143 metas); the sizes must add up to `--indicators`.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -90,8 +95,16 @@ def _indicator(rng: random.Random, number: int) -> tuple[dict, list[tuple]]:
     return indicator, rows
 
 
-def make_entity(folder: Path, indicators: int, seed: int) -> None:
-    """Write one entity folder with `indicators` indicators."""
+def _groups(ids: list[str], sizes: Sequence[int]) -> list[list[str]]:
+    """`ids` cut into consecutive groups of `sizes`."""
+    if sum(sizes) != len(ids) or any(n < 1 for n in sizes):
+        raise ValueError(f"objective sizes {list(sizes)} do not add up to {len(ids)} indicators")
+    starts = [sum(sizes[:k]) for k in range(len(sizes))]
+    return [ids[start : start + n] for start, n in zip(starts, sizes)]
+
+
+def make_entity(folder: Path, indicators: int, seed: int, sizes: Sequence[int] | None = None) -> None:
+    """Write one entity folder with `indicators` indicators (grouped into objectives of `sizes`)."""
     rng = random.Random(seed)
     sample = YAML().load(SAMPLE_PLAN.read_text(encoding="utf-8"))
     plan_indicators, rows = [], []
@@ -102,8 +115,12 @@ def make_entity(folder: Path, indicators: int, seed: int) -> None:
     count = 8 if indicators <= 15 else -(-indicators // PER_OBJECTIVE)
     ids = [i["id"] for i in plan_indicators]
     objectives = []
-    for n in range(count):
-        members = ids[n::count] if indicators <= 15 else ids[n * PER_OBJECTIVE : (n + 1) * PER_OBJECTIVE]
+    groups = _groups(ids, sizes) if sizes else None
+    for n in range(len(groups) if groups else count):
+        if groups:
+            members = groups[n]
+        else:
+            members = ids[n::count] if indicators <= 15 else ids[n * PER_OBJECTIVE : (n + 1) * PER_OBJECTIVE]
         members = members or [ids[n % len(ids)]]  # fewer indicators than objectives: share one
         objectives.append({"id": n + 1, "texto": _sentence(rng, rng.randint(14, 28)), "indicadores": members})
     plan = {
@@ -197,8 +214,9 @@ def _pdm_indicator(rng: random.Random, number: int) -> tuple[dict, list[tuple]]:
     return indicator, rows
 
 
-def make_pdm(folder: Path, indicators: int = 300, seed: int = 300) -> None:
-    """Write one municipality's PDM (plan.yaml with ejes) and its seguimiento.csv."""
+def make_pdm(folder: Path, indicators: int = 300, seed: int = 300, sizes: Sequence[int] | None = None) -> None:
+    """Write one municipality's PDM (plan.yaml with ejes) and its seguimiento.csv (objectives of
+    ten indicators, or of `sizes`)."""
     rng = random.Random(seed)
     sample = YAML().load(SAMPLE_PLAN.read_text(encoding="utf-8"))
     plan_indicators, rows = [], []
@@ -208,10 +226,10 @@ def make_pdm(folder: Path, indicators: int = 300, seed: int = 300) -> None:
         rows += indicator_rows
     ids = [i["id"] for i in plan_indicators]
     count = -(-indicators // PER_OBJECTIVE)
+    groups = _groups(ids, sizes) if sizes else [ids[n * PER_OBJECTIVE : (n + 1) * PER_OBJECTIVE] for n in range(count)]
     objectives = [
-        {"id": n + 1, "texto": _sentence(rng, rng.randint(10, 22)), "indicadores": ids[n * PER_OBJECTIVE : (n + 1) * PER_OBJECTIVE],
-         "peso": rng.choice([1, 1, 2, 3])}
-        for n in range(count)
+        {"id": n + 1, "texto": _sentence(rng, rng.randint(10, 22)), "indicadores": members, "peso": rng.choice([1, 1, 2, 3])}
+        for n, members in enumerate(groups)
     ]
     ejes = [
         {"id": f"E{k + 1}", "nombre": f"Eje {k + 1}. {name}", "peso": [0.3, 0.2, 0.2, 0.15, 0.15][k],
@@ -238,11 +256,13 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=13)
     parser.add_argument("--slug", default="entidad", help="entity folders are SLUG-01, SLUG-02 ... (or SLUG for one)")
     parser.add_argument("--pdm", action="store_true", help="a municipal PDM with ejes, units, levels and quarterly targets")
+    parser.add_argument("--sizes", help="objective sizes, e.g. 30,143 (they add up to --indicators)")
     args = parser.parse_args()
+    sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else None
     for n in range(1, args.entities + 1):
         name = args.slug if args.entities == 1 else f"{args.slug}-{n:02d}"
         make = make_pdm if args.pdm else make_entity
-        make(args.out / name, args.indicators, seed=n * 1000 + args.indicators)
+        make(args.out / name, args.indicators, seed=n * 1000 + args.indicators, sizes=sizes)
     print(f"{args.entities} entidades de {args.indicators} indicadores en {args.out}")
 
 

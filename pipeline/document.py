@@ -26,7 +26,7 @@ from pipeline.text import Run, plain, runs
 __all__ = [
     "Document", "KeyFigure", "LightTally", "AttentionItem", "Column", "TableRow", "DataTable", "FigureSeries",
     "Figure", "ObjectiveSection", "AxisSection", "Comment", "build_document", "LIGHT_LABELS", "LIGHT_MEANINGS",
-    "TABLE_COLUMNS", "attainment_text", "amount_text", "light_label", "indicators_label", "count_text", "short",
+    "TABLE_COLUMNS", "attainment_text", "value_text", "amount_text", "light_label", "indicators_label", "count_text", "short",
     "ANNEX_TITLE", "continued",
 ]
 
@@ -132,6 +132,7 @@ class FigureSeries:
     values: tuple[float | None, ...]
     role: str
     full_name: str = ""
+    labels: tuple[str, ...] = ()  # each value as said: `87,5 %`, `sin reporte`, `N/A` (empty: not given)
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,8 @@ class Figure:
     description: str
     note: str | None = None
     missing: str = "sin dato"
+    long_categories: tuple[str, ...] = ()  # each category in full (`Objetivo 3: Fortalecer ...`), where there is room
+    at_cut: Figure | None = None  # a quarterly figure's indicators at the cut, each against its own expected
 
     def table(self) -> DataTable:
         """The figure's data as a table: one row per series, one column per category."""
@@ -429,6 +432,13 @@ def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str
 # --- figures ------------------------------------------------------------------------------------
 
 
+def value_text(a: Attainment) -> str:
+    """An attainment as a chart labels it: `87,5 %`, or why there is none (`sin reporte`, `N/A`)."""
+    if a.ok:
+        return attainment_text(a)
+    return "sin reporte" if a.status is Status.NOT_REPORTED else "N/A"
+
+
 def _objectives_figure(plan: Plan, result: PlanResult, year: int) -> Figure:
     by_id = {o.objective_id: o for o in result.objectives}
     categories = tuple(f"Objetivo {o.id}" for o in plan.objectives)
@@ -444,16 +454,46 @@ def _objectives_figure(plan: Plan, result: PlanResult, year: int) -> Figure:
         subtitle=f"Avance de la vigencia {year} frente a lo esperado al corte",
         categories=categories,
         series=(
-            FigureSeries(f"Avance {year}", achieved, "achieved"),
-            FigureSeries("Esperado al corte", expected, "expected"),
+            FigureSeries(f"Avance {year}", achieved, "achieved",
+                         labels=tuple(value_text(by_id[o.id].year) for o in plan.objectives)),
+            FigureSeries("Esperado al corte", expected, "expected",
+                         labels=tuple(percent(e) if e is not None else "sin dato" for e in expected)),
         ),
         description=f"Avance {year} de cada objetivo frente al avance esperado al corte. {described}.",
         note="Cada indicador cuenta hasta 100 % en el avance del objetivo.",
+        long_categories=tuple(f"Objetivo {o.id}: {plain(runs(o.text))}" for o in plan.objectives),
+    )
+
+
+def _at_cut_figure(objective: Objective, at_cut: PlanResult, names: list[str], full: list[str]) -> Figure:
+    """Each indicator of `objective` at the cut: its attainment of the year against what was
+    expected of it by then (its own quarterly profile)."""
+    cut = at_cut.cut
+    results = [at_cut.indicators[i] for i in objective.indicator_ids]
+    achieved = FigureSeries(
+        f"Avance {cut.year}", tuple(r.year.percent if r.year.ok else None for r in results), "achieved",
+        labels=tuple(value_text(r.year) for r in results),
+    )
+    expected = FigureSeries(
+        "Esperado al corte", tuple(r.expected for r in results), "expected", labels=tuple(percent(r.expected) for r in results)
+    )
+    described = "; ".join(f"{n}: {a} (esperado {e})" for n, a, e in zip(names, achieved.labels, expected.labels))
+    return Figure(
+        key=f"corte-{objective.id}",
+        title=f"Avance trimestral Objetivo {objective.id}",
+        subtitle=f"Avance de la vigencia {cut.year} de cada indicador al corte {cut} frente a lo esperado",
+        categories=tuple(names),
+        series=(achieved, expected),
+        description=f"Avance {cut.year} de cada indicador del objetivo {objective.id} al corte {cut} frente al avance "
+                    f"esperado. {described}.",
+        missing="sin reporte",
+        long_categories=tuple(full),
     )
 
 
 def _quarterly_figures(plan: Plan, by_quarter: tuple[PlanResult, ...], cut: Cut) -> dict[int, Figure]:
-    """Per objective: each indicator's attainment of the year at each quarter up to the cut."""
+    """Per objective: each indicator's attainment of the year at each quarter up to the cut, and
+    (`at_cut`) at the cut against what was expected of it."""
     categories = tuple(f"T{r.cut.quarter} {cut.year}" for r in by_quarter)
     labels = [i.label for i in plan.indicators.values()]
     figures = {}
@@ -466,10 +506,12 @@ def _quarterly_figures(plan: Plan, by_quarter: tuple[PlanResult, ...], cut: Cut)
             )
             name = ind.label if ind.label and labels.count(ind.label) == 1 else short(ind.name)
             full = f"{ind.label}: {ind.name}" if ind.label else ind.name
-            series.append(FigureSeries(name, values, "indicator", full))
+            series.append(FigureSeries(name, values, "indicator", full,
+                                       labels=tuple(value_text(r.indicators[ind_id].year) for r in by_quarter)))
         expected = tuple(
             next(o.expected for o in r.objectives if o.objective_id == objective.id) for r in by_quarter
         )
+        at_cut = _at_cut_figure(objective, by_quarter[-1], [s.name for s in series], [s.full_name for s in series])
         series.append(FigureSeries("Esperado del objetivo", expected, "expected"))
         described = "; ".join(
             f"{s.name}: " + ", ".join(f"{c} {percent(v) if v is not None else 'sin reporte'}" for c, v in zip(categories, s.values))
@@ -483,6 +525,7 @@ def _quarterly_figures(plan: Plan, by_quarter: tuple[PlanResult, ...], cut: Cut)
             series=tuple(series),
             description=f"Avance trimestral del objetivo {objective.id}. {described}.",
             missing="sin reporte",
+            at_cut=at_cut,
         )
     return figures
 

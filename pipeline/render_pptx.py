@@ -17,15 +17,16 @@ from datetime import datetime
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml import parse_xml
-from pptx.oxml.ns import nsdecls
+from pptx.oxml.ns import nsdecls, qn
 from pptx.text.text import Font
 from pptx.util import Pt
 
+from pipeline.chart_layout import BAR_LABEL_SIZE, CHART_H, CHART_W, bar_gap
 from pipeline.report import (
     FOOTER_Y, MARGIN, SLIDE_H, SLIDE_W, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report,
     Section, Summary, LIST_TITLE_H, ITEM_GAP, SECTION_KPI_TOP, SECTION_ITEMS_TOP, SUMMARY_FIRST_TOP, CARD_GAP, CARD_H, CARD_TOP, CARD_W, CARD_TEXT_H, CARD_TEXT_W, CONTENT_W, ATTENTION_W, COMMENT_W,
@@ -274,26 +275,29 @@ def _detail(c: _Canvas, s: Detail, report: Report) -> None:
                 fill(grid.cell(r, n), cell.parts, row.size, t.color("texto"), background, column.align)
 
 
+_KINDS = {"bar": XL_CHART_TYPE.COLUMN_CLUSTERED, "line": XL_CHART_TYPE.LINE_MARKERS, "hbar": XL_CHART_TYPE.BAR_CLUSTERED}
 _DASH_STYLES = {"dash": MSO_LINE_DASH_STYLE.DASH, "dot": MSO_LINE_DASH_STYLE.ROUND_DOT}
 _MARKER_STYLES = {"circle": XL_MARKER_STYLE.CIRCLE, "square": XL_MARKER_STYLE.SQUARE, "diamond": XL_MARKER_STYLE.DIAMOND}
 
 
 def _chart(c: _Canvas, s: ChartSlide, report: Report) -> None:
+    """A native chart: its kind, labels and value axis come from the content model (which chose
+    the form so that PowerPoint's own legend and labels fit: few series, bars otherwise)."""
     t = c.theme
     _title(c, s.title)
     c.text(MARGIN, 64, CONTENT_W, 18, s.subtitle, 12, t.color("texto_suave"))
+    model = s.chart
     data = CategoryChartData(number_format='0.0" %"')
-    data.categories = s.chart.categories
-    for series in s.chart.series:
+    data.categories = model.categories
+    for series in model.series:
         data.add_series(series.name, series.values, number_format='0.0" %"')
-    kind = XL_CHART_TYPE.COLUMN_CLUSTERED if s.chart.kind == "bar" else XL_CHART_TYPE.LINE_MARKERS
-    frame = c.slide.shapes.add_chart(kind, Pt(MARGIN), Pt(92), Pt(CONTENT_W), Pt(380), data)
-    frame._element.nvGraphicFramePr.cNvPr.set("descr", s.chart.alt)  # alt text (no python-pptx API)
+    frame = c.slide.shapes.add_chart(_KINDS[model.kind], Pt(MARGIN), Pt(92), Pt(CHART_W), Pt(CHART_H), data)
+    frame._element.nvGraphicFramePr.cNvPr.set("descr", model.alt)  # alt text (no python-pptx API)
     frame._element.nvGraphicFramePr.cNvPr.set("title", s.title)
     chart = frame.chart
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-    chart.legend.include_in_layout = False
+    chart.legend.include_in_layout = False  # c:overlay 0: the plot is shrunk to make room for it
     chart.legend.font.size = Pt(11)
     chart.legend.font.name = t.font
     chart.font.name = t.font
@@ -303,12 +307,13 @@ def _chart(c: _Canvas, s: ChartSlide, report: Report) -> None:
     axis.major_gridlines.format.line.color.rgb = _rgb(t.color("borde"))
     axis.tick_labels.number_format = '0" %"'
     axis.tick_labels.number_format_is_linked = False
-    axis.minimum_scale = 0
-    for plot_series, series in zip(chart.plots[0].series, s.chart.series):
-        if s.chart.kind == "bar":
-            plot_series.format.fill.solid()
-            plot_series.format.fill.fore_color.rgb = _rgb(series.color)
-        else:
+    axis.minimum_scale = model.ticks[0] if model.ticks else 0
+    if len(model.ticks) > 1:  # the same scale as the PDF, and on every slide of a continued chart
+        axis.maximum_scale = model.ticks[-1]
+        axis.major_unit = model.ticks[1] - model.ticks[0]
+    plot = chart.plots[0]
+    for plot_series, series in zip(plot.series, model.series):
+        if model.kind == "line":
             plot_series.smooth = False
             plot_series.format.line.color.rgb = _rgb(series.color)
             plot_series.format.line.width = Pt(2.25)
@@ -319,15 +324,56 @@ def _chart(c: _Canvas, s: ChartSlide, report: Report) -> None:
             plot_series.marker.format.fill.solid()
             plot_series.marker.format.fill.fore_color.rgb = _rgb(series.color)
             plot_series.marker.format.line.color.rgb = _rgb(series.color)
-    if s.chart.kind == "bar":
-        plot = chart.plots[0]
+        elif series.fill == "outline":
+            plot_series.format.fill.background()
+            plot_series.format.line.color.rgb = _rgb(series.color)
+            plot_series.format.line.width = Pt(1.5)
+        else:
+            plot_series.format.fill.solid()
+            plot_series.format.fill.fore_color.rgb = _rgb(series.color)
+    if model.kind == "bar":
         plot.has_data_labels = True
         plot.data_labels.number_format = '0.0" %"'
         plot.data_labels.number_format_is_linked = False
         plot.data_labels.font.size = Pt(9)
         plot.gap_width = 60
+    elif model.kind == "hbar":
+        _hbar(chart, model)
     if s.note:
         c.text(MARGIN, 478, CONTENT_W, 16, s.note, 10, t.color("texto_suave"), italic=True)
+
+
+def _hbar(chart, model) -> None:
+    """Horizontal bars: the first category on top, the value axis below, the expected outline over
+    each bar, and the first series' values (or why there is none) right of its bars."""
+    category_axis = chart.category_axis
+    category_axis.reverse_order = True
+    category_axis.tick_labels.font.size = Pt(BAR_LABEL_SIZE)
+    # With the categories reversed the value axis would sit on top: it crosses at the last one.
+    value_axis = chart.value_axis._element
+    crosses = value_axis.find(qn("c:crosses"))
+    if crosses is not None:
+        crosses.set("val", "max")
+    plot = chart.plots[0]
+    plot.gap_width = bar_gap(len(model.categories))
+    plot.overlap = 100 if any(s.fill == "outline" for s in model.series) else 0
+    first, series = model.series[0], plot.series[0]
+    labels = series.data_labels
+    labels.show_value = True
+    labels.number_format = '0.0" %"'
+    labels.number_format_is_linked = False
+    labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    labels.font.size = Pt(9)
+    # A missing value has no bar, and PowerPoint shows no label for an empty cell: the reason
+    # ("sin reporte") is given as the label of the expected outline's point, at its base.
+    outline = next((n for n, x in enumerate(model.series) if x.fill == "outline"), None)
+    for k, (value, text) in enumerate(zip(first.values, first.labels)):
+        if value is None and text and outline is not None and model.series[outline].values[k] is not None:
+            label = plot.series[outline].points[k].data_label
+            label.has_text_frame = True
+            label.text_frame.text = text
+            label.text_frame.paragraphs[0].runs[0].font.size = Pt(9)
+            label.position = XL_LABEL_POSITION.INSIDE_BASE
 
 
 def _comments(c: _Canvas, s: Comments, report: Report) -> None:

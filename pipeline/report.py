@@ -17,6 +17,9 @@ from typing import TypeVar
 import pandas as pd
 
 from pipeline.attainment import PlanResult
+from pipeline.chart_layout import (
+    BAR_LABEL_SIZE, BAR_LABEL_W, axis_ticks, bar_order, legend_name, objectives_form, pages, quarterly_form, shorten,
+)
 from pipeline.document import (
     ANNEX_TITLE, LIGHT_LABELS, TABLE_COLUMNS, AttentionItem, Document, Figure, ObjectiveSection, amount_text,
     attainment_text, axis_line, build_document, continued, count_text, light_label, objective_line, short,
@@ -168,15 +171,21 @@ class Series:
     color: str
     line: str = "solid"  # "solid" | "dash" | "dot": with the marker, tells apart series that share a colour
     marker: str = "circle"  # "circle" | "square" | "diamond"
+    fill: str = "solid"  # bars: "solid", or "outline" (drawn unfilled over the solid bars: what was expected)
+    labels: tuple[str, ...] = ()  # bars: each value's label as shown ("87,5 %", "sin reporte"); none if empty
 
 
 @dataclass(frozen=True)
 class Chart:
-    kind: str  # "bar" (clustered columns) | "line"
+    """A chart's data, its labels as shown (already shortened: tables give names in full) and
+    its alt text; `pipeline.chart_layout` chooses the kind and splits long ones over slides."""
+
+    kind: str  # "bar" (clustered columns) | "line" | "hbar" (horizontal bars, the first category on top)
     categories: tuple[str, ...]
     series: tuple[Series, ...]
     value_axis: str
     alt: str
+    ticks: tuple[float, ...] = ()  # the value axis, shared by the slides of a continued chart; empty: from the values
 
 
 @dataclass(frozen=True)
@@ -445,19 +454,61 @@ def _sections(document: Document, axis) -> list[Section]:
     ]
 
 
-def _objectives_chart(figure: Figure, theme: Theme) -> ChartSlide:
+def _objectives_chart(figure: Figure, theme: Theme) -> list[ChartSlide]:
+    """Columns for a few objectives, sorted horizontal bars (continued) for many
+    (`pipeline.chart_layout`)."""
     achieved, expected = figure.series
+    if objectives_form(len(figure.categories)) == "hbar":
+        return _bar_slides(figure, theme, figure.long_categories or figure.categories)
     chart = Chart(
         kind="bar",
         categories=figure.categories,
         series=(
-            Series(achieved.name, achieved.values, theme.color("primario")),
-            Series(expected.name, expected.values, theme.color("secundario")),
+            Series(achieved.name, achieved.values, theme.color("primario"), labels=achieved.labels),
+            Series(expected.name, expected.values, theme.color("secundario"), labels=expected.labels),
         ),
         value_axis="%",
         alt=f"Gráfico de columnas del {figure.description[0].lower()}{figure.description[1:]}",
+        ticks=axis_ticks([*achieved.values, *expected.values], 1.08),
     )
-    return ChartSlide(figure.title, figure.subtitle, chart, note=figure.note)
+    return [ChartSlide(figure.title, figure.subtitle, chart, note=figure.note)]
+
+
+BARS_ORDER = "de menor a mayor avance"
+BARS_NOTE = "El recuadro marca lo esperado al corte."
+
+
+def _bar_slides(figure: Figure, theme: Theme, names: Sequence[str], note: str | None = None) -> list[ChartSlide]:
+    """A figure of achieved against expected per category as horizontal bars: lowest first, those
+    without a value last, at most BARS_PER_SLIDE to a slide, every slide on the same scale."""
+    achieved, expected = figure.series
+    categories = [shorten(n, BAR_LABEL_SIZE, BAR_LABEL_W) for n in names]
+    order = bar_order(achieved.values)
+    ticks = axis_ticks([*achieved.values, *expected.values])
+    split = [[order[i] for i in part] for part in pages(len(order))]
+    head = figure.description.split(". ")[0]  # what the figure shows, without its values
+    intro = f"Gráfico de barras horizontales del {head[0].lower()}{head[1:]}"
+    notes = " ".join(n for n in (figure.note, BARS_NOTE, note) if n)
+    slides = []
+    for n, part in enumerate(split):
+        where = f", parte {n + 1} de {len(split)}" if len(split) > 1 else ""
+        described = "; ".join(
+            f"{categories[i]}: {achieved.labels[i]} ({expected.name.lower()} {expected.labels[i]})" for i in part
+        )
+        chart = Chart(
+            kind="hbar",
+            categories=tuple(categories[i] for i in part),
+            series=(
+                Series(achieved.name, tuple(achieved.values[i] for i in part), theme.color("primario"),
+                       labels=tuple(achieved.labels[i] for i in part)),
+                Series(expected.name, tuple(expected.values[i] for i in part), theme.color("secundario"), fill="outline"),
+            ),
+            value_axis="%",
+            alt=f"{intro}, {BARS_ORDER}{where}. {described}.",
+            ticks=ticks,
+        )
+        slides.append(ChartSlide(_continued(figure.title, n, len(split)), f"{figure.subtitle}; {BARS_ORDER}", chart, note=notes))
+    return slides
 
 
 _SERIES_COLORS = ("primario", "secundario", "verde", "naranja", "texto_suave", "rojo", "amarillo")
@@ -474,17 +525,22 @@ def _series_style(n: int) -> tuple[str, str, str]:
 _short = short
 
 
-def _quarter_chart(figure: Figure, theme: Theme) -> ChartSlide:
-    """Per objective: each indicator's attainment of the year at each quarter up to the cut."""
+def _quarter_chart(figure: Figure, theme: Theme) -> list[ChartSlide]:
+    """Per objective: its indicators' lines by quarter when they read (a few indicators, two
+    quarters or more), else bars of each at the cut against its expected (`pipeline.chart_layout`)."""
+    indicators = [s for s in figure.series if s.role != "expected"]
+    if figure.at_cut is not None and quarterly_form([legend_name(s.name) for s in indicators], len(figure.categories)) == "hbar":
+        return _bar_slides(figure.at_cut, theme, figure.at_cut.categories, "La tabla anterior da los nombres completos.")
     series = []
     for n, s in enumerate(figure.series):
         if s.role == "expected":
             series.append(Series(s.name, s.values, theme.color("gris")))
         else:
             color, line, marker = _series_style(n)
-            series.append(Series(s.name, s.values, theme.color(color), line, marker))
+            series.append(Series(legend_name(s.name), s.values, theme.color(color), line, marker))
     alt = f"Gráfico de líneas del {figure.description[0].lower()}{figure.description[1:]}"
-    return ChartSlide(figure.title, figure.subtitle, Chart("line", figure.categories, tuple(series), "%", alt))
+    ticks = axis_ticks([v for s in series for v in s.values], 1.04)
+    return [ChartSlide(figure.title, figure.subtitle, Chart("line", figure.categories, tuple(series), "%", alt, ticks))]
 
 
 COMMENT_SIZE, COMMENT_W = 11.5, CONTENT_W - 20.0
@@ -526,14 +582,14 @@ def lay_out(document: Document, theme: Theme) -> Report:
         _prose(document.plan_title, "Misión", document.mission),
         _prose(document.plan_title, "Visión", document.vision),
         *_cards(document),
-        _objectives_chart(document.objectives_figure, theme),
+        *_objectives_chart(document.objectives_figure, theme),
     ]
     for axis, objectives in document.groups():
         if axis is not None:
             slides.extend(_sections(document, axis))
         for objective in objectives:
             slides.extend(_details(objective, document.year))
-            slides.append(_quarter_chart(objective.quarterly, theme))
+            slides.extend(_quarter_chart(objective.quarterly, theme))
     slides.extend(_comments(document))
     slides.extend(annex)
     slides.append(Closing("GRACIAS", document.entity, logo))

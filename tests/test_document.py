@@ -63,3 +63,24 @@ def test_the_title_is_not_followed_by_a_year_it_already_has(sample_plan):
         "Plan de Desarrollo Municipal 2024-2027"
     )
     assert report_title(replace(sample_plan, title="PEI 2024"), 2024) == "PEI 2024"
+
+
+def test_each_quarterly_figure_says_its_indicators_at_the_cut(sample_document):
+    """What an output draws when lines would not read: each indicator's attainment at the cut
+    against what was expected of it, with every value as it is said."""
+    from pipeline.formatting import percent
+
+    for objective in sample_document.objectives:
+        indicators = [s for s in objective.quarterly.series if s.role == "indicator"]
+        at_cut = objective.quarterly.at_cut
+        assert at_cut.categories == tuple(s.name for s in indicators)
+        assert at_cut.long_categories == tuple(s.full_name for s in indicators)
+        achieved, expected = at_cut.series
+        assert (achieved.role, expected.role) == ("achieved", "expected")
+        assert achieved.values == tuple(s.values[-1] for s in indicators)
+        assert achieved.labels == tuple(percent(v) if v is not None else "sin reporte" for v in achieved.values)
+        assert all(label.endswith("\u00a0%") for label in expected.labels)
+        assert all(name in at_cut.description for name in at_cut.categories)
+    objectives = sample_document.objectives_figure
+    assert objectives.long_categories[0].startswith("Objetivo 1: ")
+    assert objectives.series[0].labels[0] == "47,5\u00a0%"

@@ -49,3 +49,14 @@ def test_the_pdm_reports_end_to_end(cut, pdm):
     assert sum(1 for s in report.slides if isinstance(s, Detail)) >= 30
     if cut.year == 2025:
         assert render_deck(report)[:2] == b"PK"
+
+
+def test_sizes_group_the_indicators_into_objectives_of_those_sizes(tmp_path):
+    from benchmarks.make_inputs import make_entity
+
+    make_pdm(tmp_path / "grande", 173, sizes=(30, 143))
+    assert [len(o.indicator_ids) for o in load_plan(tmp_path / "grande").objectives] == [30, 143]
+    make_entity(tmp_path / "tres", 6, seed=6, sizes=(3, 3))
+    assert [len(o.indicator_ids) for o in load_plan(tmp_path / "tres").objectives] == [3, 3]
+    with pytest.raises(ValueError, match="do not add up to 6"):
+        make_entity(tmp_path / "mal", 6, seed=6, sizes=(3, 4))

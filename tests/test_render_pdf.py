@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from pipeline.render_pdf import AssetsOnlyFetcher, render_pdf
 from pipeline.report import ChartSlide, slide_titles
 from pipeline.text import font_path
+from tests.test_chart_layout import large  # noqa: F401  (fixture)
 from tests.test_report import build, sample_execution, sample_report, sample_settings  # noqa: F401  (fixtures)
 
 
@@ -256,3 +257,37 @@ def test_a_row_header_gets_the_row_scope(sample_report):
     with pikepdf.open(io.BytesIO(write_pdf(html, report_css(sample_report), "2024-T3", sample_report.created))) as pdf:
         scopes = [str(e.A.Scope) for e in _structure(pdf) if e.S == "/TH"]
         assert scopes == ["/Column", "/Column", "/Row", "/Row"]
+
+
+# --- no text outside its page ---------------------------------------------------------------------
+
+
+def _outside(pdf: bytes) -> list[str]:
+    """Every character of the PDF that does not lie wholly inside its page, or that crosses the
+    slide's side margins (nothing is drawn there; a chart cut by its own frame would be), as
+    `page: text`."""
+    import pdfplumber
+
+    from pipeline.report import MARGIN
+
+    found = []
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for number, page in enumerate(document.pages, start=1):
+            x0, top, x1, bottom = page.bbox
+            chars = [c for c in page.chars if c["text"].strip()]
+            assert chars, f"page {number} has no text"
+            for c in chars:
+                if (c["x0"] < x0 + MARGIN - 0.5 or c["x1"] > x1 - MARGIN + 0.5
+                        or c["top"] < top - 0.5 or c["bottom"] > bottom + 0.5):
+                    found.append(f"{number}: {c['text']} at ({c['x0']:.1f}, {c['top']:.1f})")
+    return found
+
+
+def test_no_text_of_a_large_plan_lies_outside_its_page(large):
+    """An objective of 30 indicators and one of 143: every chart's legend and labels stay on the page."""
+    _, report = large
+    assert _outside(render_pdf(report)) == []
+
+
+def test_no_text_of_the_sample_lies_outside_its_page(pdf_bytes):
+    assert _outside(pdf_bytes) == []

@@ -11,10 +11,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Emu
 
 from pipeline.render_pptx import CORE_PROPERTY_LIMIT, metadata_text, render_deck
 from pipeline.report import Detail, slide_titles
+from tests.test_chart_layout import large, three_by_one, three_by_three  # noqa: F401  (fixtures)
 from tests.test_report import sample_execution, sample_report, sample_settings, ten_per_objective_report  # noqa: F401  (fixtures)
 
 
@@ -87,12 +89,22 @@ def test_libreoffice_opens_the_deck(deck_bytes, sample_report, tmp_path):
     assert len(PdfReader(tmp_path / "deck.pdf").pages) == len(sample_report.slides)
 
 
-def test_series_beyond_the_theme_colours_are_dashed_in_the_deck(ten_per_objective_report):
-    deck = Presentation(io.BytesIO(render_deck(ten_per_objective_report)))
-    line = next(s.chart for slide in deck.slides for s in slide.shapes if s.has_chart and len(s.chart.plots[0].series) == 11)
+def test_dashed_series_are_dashed_in_the_deck(sample_report):
+    """A line's dash and marker, as the content model gives them, are the deck's too."""
+    import dataclasses
+
+    from pipeline.report import ChartSlide
+
+    n, slide = next((n, s) for n, s in enumerate(sample_report.slides) if isinstance(s, ChartSlide) and s.chart.kind == "line")
+    series = list(slide.chart.series)
+    series[1] = dataclasses.replace(series[1], line="dash", marker="square")
+    changed = dataclasses.replace(slide, chart=dataclasses.replace(slide.chart, series=tuple(series)))
+    report = dataclasses.replace(sample_report, slides=(*sample_report.slides[:n], changed, *sample_report.slides[n + 1:]))
+    deck = Presentation(io.BytesIO(render_deck(report)))
+    line = next(s.chart for s in deck.slides[n].shapes if s.has_chart)
     xml = [series._element.xml for series in line.plots[0].series]
-    assert all('prstDash val="dash"' not in x and 'symbol val="circle"' in x for x in xml[:7])
-    assert all('prstDash val="dash"' in x and 'symbol val="square"' in x for x in xml[7:10])
+    assert 'prstDash val="dash"' not in xml[0] and 'symbol val="circle"' in xml[0]
+    assert 'prstDash val="dash"' in xml[1] and 'symbol val="square"' in xml[1]
 
 
 def test_eje_sections_and_summary_lines_are_drawn(tmp_path):
@@ -119,3 +131,63 @@ def test_metadata_is_shortened_at_a_word_to_the_core_property_limit():
 @given(st.text())
 def test_metadata_never_exceeds_the_limit(value):
     assert len(metadata_text(value)) <= CORE_PROPERTY_LIMIT
+
+
+# --- chart forms in the deck ----------------------------------------------------------------------
+
+
+def _charts(report, prefix: str):
+    """(title, chart) of each deck slide whose title starts with `prefix`."""
+    deck = Presentation(io.BytesIO(render_deck(report)))
+    out = []
+    for slide, title in zip(deck.slides, slide_titles(report)):
+        if title.startswith(prefix):
+            out += [(title, s.chart) for s in slide.shapes if s.has_chart]
+    return out
+
+
+def test_few_series_over_quarters_are_native_lines(three_by_three):
+    _, report = three_by_three
+    charts = _charts(report, "Avance trimestral Objetivo 1")
+    assert len(charts) == 1 and charts[0][1].chart_type == XL_CHART_TYPE.LINE_MARKERS
+
+
+def test_one_quarter_is_native_horizontal_bars_first_on_top(three_by_one):
+    _, report = three_by_one
+    ((_, chart),) = _charts(report, "Avance trimestral Objetivo 1")
+    assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+    assert chart.category_axis.reverse_order  # the first (lowest) category on top
+    assert [s.name for s in chart.plots[0].series] == ["Avance 2024", "Esperado al corte"]
+    assert chart.has_legend and chart.legend.position == XL_LEGEND_POSITION.BOTTOM and not chart.legend.include_in_layout
+    assert list(chart.plots[0].categories)[-1] == "Indicador 2"
+    xml = chart.plots[0].series[1]._element.xml
+    assert "sin reporte" in xml  # the missing value is labelled (on its expected outline), not drawn as zero
+    assert chart.value_axis.minimum_scale == 0 and chart.value_axis.maximum_scale is not None
+
+
+def test_143_indicators_are_ten_slides_of_native_bars(large):
+    _, report = large
+    charts = _charts(report, "Avance trimestral Objetivo 2")
+    assert len(charts) == 10
+    assert all(c.chart_type == XL_CHART_TYPE.BAR_CLUSTERED and len(c.plots[0].series) == 2 for _, c in charts)
+    assert sum(len(list(c.plots[0].categories)) for _, c in charts) == 143
+    assert {c.value_axis.maximum_scale for _, c in charts} == {charts[0][1].value_axis.maximum_scale}
+
+
+def test_no_native_chart_has_more_series_or_bars_than_its_legend_and_labels_hold(large):
+    """PowerPoint lays out a native chart's legend itself: what keeps it off the plot is that no
+    chart of a large plan has more than the few series of a line chart, or the two of bars, and
+    no slide has more bars than BARS_PER_SLIDE."""
+    from pipeline.chart_layout import BARS_PER_SLIDE, LINE_MAX_INDICATORS
+
+    _, report = large
+    deck = Presentation(io.BytesIO(render_deck(report)))
+    charts = [s.chart for slide in deck.slides for s in slide.shapes if s.has_chart]
+    assert len(charts) == 1 + 2 + 10
+    for chart in charts:
+        series = chart.plots[0].series
+        assert chart.has_legend and not chart.legend.include_in_layout
+        if chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED:
+            assert len(series) == 2 and len(list(chart.plots[0].categories)) <= BARS_PER_SLIDE
+        else:
+            assert len(series) <= LINE_MAX_INDICATORS + 1

@@ -151,16 +151,22 @@ def ten_per_objective_report(tmp_path_factory):
     return build(plan, load_execution(folder, plan).table, load_settings(folder))
 
 
-def test_series_of_an_objective_never_look_alike(ten_per_objective_report):
-    """Ten indicators in one objective: the theme has seven series colours, so the next ones are
-    dashed with square markers; every series keeps its own colour, line and marker."""
-    report = ten_per_objective_report
-    lines = [s.chart for s in report.slides if isinstance(s, ChartSlide) and s.chart.kind == "line"]
-    assert len(lines) == 3
+def test_ten_indicators_are_bars_and_the_lines_of_a_few_never_look_alike(ten_per_objective_report, sample_report):
+    """Ten indicators in one objective are too many lines: bars, one slide each. The lines of a
+    few indicators each keep their own colour, line and marker."""
+    charts = [s.chart for s in ten_per_objective_report.slides if isinstance(s, ChartSlide) and s.title.startswith("Avance trimestral")]
+    assert len(charts) == 3 and all(c.kind == "hbar" and len(c.categories) == 10 for c in charts)
+    lines = [s.chart for s in sample_report.slides if isinstance(s, ChartSlide) and s.chart.kind == "line"]
+    assert len(lines) == 8
     for chart in lines:
         looks = [(s.color, s.line, s.marker) for s in chart.series]
-        assert len(set(looks)) == len(looks) == 11  # ten indicators and the objective's expected line
-        assert [s.line for s in chart.series[:10]] == ["solid"] * 7 + ["dash"] * 3
+        assert len(set(looks)) == len(looks)
+
+
+def test_series_styles_are_distinct_for_21_series():
+    from pipeline.report import _series_style
+
+    assert len({_series_style(n) for n in range(21)}) == 21
 
 
 def test_a_comment_on_a_quarter_not_reported_is_shown(tmp_path):
