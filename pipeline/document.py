@@ -585,10 +585,14 @@ def build_document(
 
 
 def objective_line(o: ObjectiveSection, year: int, limit: int = 150) -> tuple[Run, ...]:
-    """An objective in one line of a list: `Objetivo 3: texto… · avance 2024 80,0 % · 4 indicadores`."""
+    """An objective in one line of a list: `Objetivo 3: texto… · avance 2024 80,0 % · verde · 4
+    indicadores` (the semáforo in words beside its dot)."""
     return (
         Run(f"{o.heading}: ", bold=True),
-        Run(f"{short(plain(o.text), limit)} · avance {year} {o.attainment} · {indicators_label(o.indicators)}"),
+        Run(
+            f"{short(plain(o.text), limit)} · avance {year} {o.attainment} · {o.light_word.lower()} · "
+            f"{indicators_label(o.indicators)}"
+        ),
     )
 
 
