@@ -338,6 +338,7 @@ def _fitted_row(cells: tuple[Cell, ...], light: TrafficLight, font: float, room:
 
 
 DETAIL_TEXT_SIZES = (15.0, 14.0, 13.0, 12.0, 11.0, 10.0, 9.0)  # the objective above its table
+DETAIL_PREVIEW_SIZE = 12.0
 DETAIL_NOTE = " (texto completo en la diapositiva anterior)"
 DETAIL_NOTE_MANY = " (texto completo en las diapositivas anteriores)"
 
@@ -365,6 +366,7 @@ def _details(objective: ObjectiveSection, year: int, kicker: str) -> list[Detail
     if height(text, text_size, DETAIL_TEXT_W) > DETAIL_TEXT_MAX_H:
         before = _prose_slides(kicker, objective.heading, text)
         note = DETAIL_NOTE if len(before) == 1 else DETAIL_NOTE_MANY
+        text_size = DETAIL_PREVIEW_SIZE  # its beginning, readable; the whole is on the slides before
         text = shorten(text, text_size, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H, (Run(note),))
     text_h = height(text, text_size, DETAIL_TEXT_W)
     table_top = DETAIL_TEXT_TOP + text_h + 14.0
@@ -376,7 +378,12 @@ def _details(objective: ObjectiveSection, year: int, kicker: str) -> list[Detail
         TABLE_FONT,
     )
     room = TABLE_BOTTOM - later_top - header_height
-    fitted = [row for cells, light in rows for row in _fitted_row(cells, light, font, room)]
+    # The first row fits (or starts) the first slide, under the text: no slide shows a table's
+    # header alone.
+    fitted = [
+        row for n, (cells, light) in enumerate(rows)
+        for row in _fitted_row(cells, light, font, first_room if n == 0 and first_room > 4 * font else room)
+    ]
     pages = _paginate(fitted, [r.height for r in fitted], first_room, room, may_leave_first_empty=True)
     label = f"Avance {year} · {objective.light_word}"
     badge_w = 140.0
@@ -455,6 +462,12 @@ def _prose_slides(kicker: str, title: str, body: tuple[Run, ...], source: str | 
         pieces = [body]
     else:
         pieces = split(body, size, CONTENT_W, PROSE_MAX_ROOM)
+        # As many slides, evenly filled: no last slide with a line or two on it.
+        line = size * LINE_HEIGHT
+        even = (int(height(body, size, CONTENT_W) / line / len(pieces)) + 2) * line
+        balanced = split(body, size, CONTENT_W, min(even, PROSE_MAX_ROOM))
+        if len(balanced) == len(pieces):
+            pieces = balanced
         if source and height(pieces[-1], size, CONTENT_W) > last_room:
             pieces[-1:] = split(pieces[-1], size, CONTENT_W, last_room)
     return [
@@ -705,10 +718,11 @@ def _cover(document: Document, logo, image: LogoImage | None) -> Cover:
     tight = (18.0, 12.0, 30.0)
     date_h = 14.0 * LINE_HEIGHT
     best = None
-    for spacing in (gaps, tight):
-        for title_size in COVER_TITLE_SIZES:
+    for title_size in COVER_TITLE_SIZES:
+        title_h = height((Run(document.title, bold=True),), title_size, COVER_W)
+        # a title on more than one line sits closer to the entity, as a block
+        for spacing in ((gaps, tight) if title_h <= title_size * LINE_HEIGHT else (tight,)):
             for entity_size in COVER_ENTITY_SIZES:
-                title_h = height((Run(document.title, bold=True),), title_size, COVER_W)
                 entity_h = height(document.entity, entity_size, COVER_W)
                 total = title_h + spacing[0] + entity_h + spacing[1] + spacing[2] + date_h
                 top = min(COVER_TOP, COVER_BOTTOM - total)
@@ -722,7 +736,7 @@ def _cover(document: Document, logo, image: LogoImage | None) -> Cover:
     title, entity = document.title, document.entity
     if best is None:  # longer than any plan writes: both shortened, whole in the file's metadata
         title_size, entity_size, spacing = COVER_TITLE_SIZES[-1], COVER_ENTITY_SIZES[-1], tight
-        title = plain(shorten(title, title_size, COVER_W, 4 * title_size * LINE_HEIGHT))
+        title = plain(shorten((Run(title, bold=True),), title_size, COVER_W, 4 * title_size * LINE_HEIGHT))
         entity = plain(shorten(entity, entity_size, COVER_W, 3 * entity_size * LINE_HEIGHT))
         title_h = height((Run(title, bold=True),), title_size, COVER_W)
         entity_h = height(entity, entity_size, COVER_W)

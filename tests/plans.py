@@ -139,17 +139,17 @@ def long_texts_plan() -> dict:
         {"id": 5, "texto": "Corto.", "indicadores": ["LT-6"]},
     ]
     indicators = [
-        {"id": "LT-1", "etiqueta": "Indicador sectorial 321", "nombre": long_text(3000, 11), "anualizacion": "suma",
+        {"id": "LT-1", "etiqueta": "Indicador sectorial 321", "nombre": long_text(3000, 11).replace("**", ""), "anualizacion": "suma",
          "unidad": "porcentaje", "meta_cuatrienio": 100, "meta_vigencia": 20,
          "responsable": "Subdirección para la Identificación, Caracterización e Integración de Poblaciones Vulnerables"},
-        {"id": "LT-2", "etiqueta": "Meta " + "X" * 120, "nombre": long_text(300, 12, token=200), "anualizacion": "creciente",
+        {"id": "LT-2", "etiqueta": "Meta " + "X" * 120, "nombre": long_text(300, 12, token=200).replace("**", ""), "anualizacion": "creciente",
          "linea_base": 10, "unidad": "personas atendidas en servicios sociales", "meta_cuatrienio": 5000,
          "meta_vigencia": 1200},
         {"id": "LT-3", "etiqueta": "", "nombre": "A" * 300, "anualizacion": "constante", "unidad": "porcentaje",
          "meta_cuatrienio": 90, "meta_vigencia": 90},
-        {"id": "LT-4", "etiqueta": "Indicador 4", "nombre": long_text(200, 14), "anualizacion": "suma",
+        {"id": "LT-4", "etiqueta": "Indicador 4", "nombre": long_text(200, 14).replace("**", ""), "anualizacion": "suma",
          "unidad": "numero", "meta_cuatrienio": 123456789, "meta_vigencia": 23456789},
-        {"id": "LT-5", "etiqueta": "Indicador 5", "nombre": long_text(600, 15), "anualizacion": "decreciente",
+        {"id": "LT-5", "etiqueta": "Indicador 5", "nombre": long_text(600, 15).replace("**", ""), "anualizacion": "decreciente",
          "linea_base": 60, "unidad": "porcentaje", "meta_cuatrienio": 20, "meta_vigencia": 28},
         {"id": "LT-6", "etiqueta": "Indicador 6", "nombre": "Nombre corto", "anualizacion": "suma",
          "unidad": "numero", "meta_cuatrienio": 10, "meta_vigencia": 2},
@@ -179,11 +179,11 @@ def long_texts_execution() -> str:
     import io
 
     comments = {
-        "LT-1": long_text(8000, 40),
-        "LT-2": long_text(300, 41, token=250),
+        "LT-1": long_text(8000, 40).replace("**", ""),
+        "LT-2": long_text(300, 41, token=250).replace("**", ""),
         "LT-3": "Sin novedad.",
-        "LT-4": long_text(1200, 43),
-        "LT-5": long_text(500, 44),
+        "LT-4": long_text(1200, 43).replace("**", ""),
+        "LT-5": long_text(500, 44).replace("**", ""),
     }
     values = {"LT-1": [4, 5, 5, 6], "LT-2": [11, 12, 13, 14], "LT-3": [80, 85, 90, 88], "LT-4": [1e6, 2e6, 5e6, 9e6],
               "LT-5": [58, 55, 50, 45], "LT-6": [0, 1, 0, 0]}

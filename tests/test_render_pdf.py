@@ -9,9 +9,9 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.render_pdf import AssetsOnlyFetcher, render_pdf
-from pipeline.report import slide_titles
+from pipeline.report import ChartSlide, slide_titles
 from pipeline.text import font_path
-from tests.test_report import build, sample_execution, sample_report, sample_settings  # noqa: F401  (fixtures)
+from tests.test_report import build, long_report, sample_execution, sample_report, sample_settings  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +108,51 @@ def test_the_pdf_uses_only_the_shipped_font_even_for_text_it_cannot_draw(reader,
     foreign = dataclasses.replace(sample_report, slides=(cover, *sample_report.slides[1:]))
     names = _font_names(PdfReader(io.BytesIO(render_pdf(foreign))))
     assert names and all(n.startswith("Open") for n in names), names  # no DejaVu, no Droid Sans Fallback
+
+
+# --- long texts: one page per slide, nothing off its page or over the footer ------------------
+
+
+def _strays(pdf: bytes, footer_top: float = 505.0, only=None) -> list[str]:
+    """Characters outside their page, or below the footer's rule that are not the footer's own
+    (8 pt): text that overflowed its box. Pages count from 1; `only` picks the pages to check."""
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for number, page in enumerate(document.pages, start=1):
+            if only is not None and number not in only:
+                continue
+            for char in page.chars:
+                if not char["text"].strip():
+                    continue
+                outside = char["x0"] < -0.5 or char["x1"] > page.width + 0.5 or char["top"] < -0.5 or char["bottom"] > page.height + 0.5
+                over_footer = char["top"] > footer_top and char["size"] > 8.5
+                if outside or over_footer:
+                    out.append(f"page {number}: {char['text']!r} at ({char['x0']:.0f}, {char['top']:.0f}), {char['size']:.1f} pt")
+    return out
+
+
+@pytest.fixture(scope="module")
+def long_pdf(long_report):
+    return render_pdf(long_report)
+
+
+def test_long_texts_make_no_page_beyond_the_slides_and_no_character_leaves_its_page(long_pdf, long_report):
+    reader = PdfReader(io.BytesIO(long_pdf))
+    assert len(reader.pages) == len(long_report.slides)
+    for page, title in zip(reader.pages, slide_titles(long_report)):
+        assert _flat(title)[:30] in _flat(page.extract_text()), title
+    charts = {n for n, s in enumerate(long_report.slides, start=1) if isinstance(s, ChartSlide)}
+    assert _strays(long_pdf, only=set(range(1, len(long_report.slides) + 1)) - charts) == []
+
+
+@pytest.mark.xfail(reason="a chart's legend with a 120-character series name runs off the page: pipeline/charts.py, "
+                          "being reworked on the charts branch", strict=False)
+def test_long_series_names_stay_on_the_chart_pages(long_pdf, long_report):
+    charts = {n for n, s in enumerate(long_report.slides, start=1) if isinstance(s, ChartSlide)}
+    assert _strays(long_pdf, only=charts) == []
+
+
+def test_the_sample_has_no_stray_character_either(pdf_bytes):
+    assert _strays(pdf_bytes) == []

@@ -15,7 +15,7 @@ from pptx.util import Emu
 
 from pipeline.render_pptx import CORE_PROPERTY_LIMIT, metadata_text, render_deck
 from pipeline.report import Detail, slide_titles
-from tests.test_report import sample_execution, sample_report, sample_settings, ten_per_objective_report  # noqa: F401  (fixtures)
+from tests.test_report import long_report, sample_execution, sample_report, sample_settings, ten_per_objective_report  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +119,25 @@ def test_metadata_is_shortened_at_a_word_to_the_core_property_limit():
 @given(st.text())
 def test_metadata_never_exceeds_the_limit(value):
     assert len(metadata_text(value)) <= CORE_PROPERTY_LIMIT
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed here")
+def test_long_texts_stay_in_their_boxes_when_libreoffice_draws_the_deck(long_report, tmp_path):
+    """A real client lays out the deck: no character off its slide or over the footer (chart
+    slides aside: their legends are the charts' own)."""
+    from pipeline.report import ChartSlide
+    from tests.test_render_pdf import _strays
+
+    source = tmp_path / "largo.pptx"
+    source.write_bytes(render_deck(long_report))
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )
+    pdf = (tmp_path / "largo.pdf").read_bytes()
+    from pypdf import PdfReader
+
+    assert len(PdfReader(tmp_path / "largo.pdf").pages) == len(long_report.slides)
+    charts = {n for n, s in enumerate(long_report.slides, start=1) if isinstance(s, ChartSlide)}
+    assert _strays(pdf, only=set(range(1, len(long_report.slides) + 1)) - charts) == []
