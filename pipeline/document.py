@@ -507,8 +507,10 @@ def _comments(plan: Plan, execution: pd.DataFrame, cut: Cut) -> tuple[Comment, .
 
 
 def report_title(plan: Plan, year: int) -> str:
-    """The plan's title followed by the cut's year, unless the title already ends in a year or a
-    period (`PDM 2024-2027`)."""
+    """plan.yaml's `titulo_reporte` when it has one; else the plan's title followed by the cut's
+    year, unless the title already ends in a year or a period (`PDM 2024-2027`)."""
+    if plan.report_title:
+        return plan.report_title
     title = plan.title.rstrip()
     tail = title.rsplit(" ", 1)[-1]
     if any(part.isdigit() and len(part) == 4 for part in tail.replace("–", "-").split("-")):
