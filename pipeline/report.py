@@ -772,7 +772,7 @@ def _fit_title(slide: Slide) -> Slide:
     """The slide with its title at the largest size that keeps it on one line (down to 18 pt),
     else on two lines at 18 or 16 pt, else shortened to two lines (the whole text is elsewhere: an
     eje's name in the summary, the plan's title on the cover); a kicker on one line."""
-    if not hasattr(slide, "title_size"):
+    if isinstance(slide, Cover) or not hasattr(slide, "title_size"):  # the cover has its own
         return slide
     w = DETAIL_TITLE_W if isinstance(slide, Detail) else CONTENT_W
     changes: dict = {}

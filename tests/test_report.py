@@ -439,3 +439,15 @@ def test_generated_texts_fit_every_box_on_every_slide(texts, name, etiqueta, sam
     execution.loc[execution["indicador"] == ind_id, "comentario"] = comment or None
     report = build(plan, execution, sample_settings)
     assert overflows(report) == []
+
+
+def test_the_cover_keeps_its_own_sizes_for_a_long_title_and_entity(long_report):
+    """A 150-character title and a 110-character entity: smaller than the seed's 40 and 22 pt,
+    but not the slides' title sizes, and nothing runs into the cut line or the logo."""
+    from pipeline.report import COVER_ENTITY_SIZES, COVER_TITLE_SIZES
+    from tests.layout import overflows
+
+    cover = long_report.slides[0]
+    assert cover.title_size in COVER_TITLE_SIZES and cover.title_size >= 28
+    assert cover.entity_size in COVER_ENTITY_SIZES and cover.entity_size >= 18
+    assert [o for o in overflows(long_report) if "Cover" in o] == []
