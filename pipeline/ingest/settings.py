@@ -60,6 +60,7 @@ class TrafficLightIn(_Strict):
 
 
 HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+LOGO_ROWS, LOGO_LINE_CHARS = 8, 36  # the logo text's limits: it fits its box at 7 pt (pipeline.report)
 FileName = Annotated[str, StringConstraints(min_length=1, max_length=150)]
 FILE_NAME_FIELDS = ("slug", "periodo")
 
@@ -98,6 +99,26 @@ class ThemeIn(_Strict):
         if problem:
             raise ValueError(problem)
         return name
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_fits(cls, logo: list[list[str]] | None) -> list[list[str]] | None:
+        """The logo text fits its box on the cover at the smallest size the layout uses (7 pt)."""
+        if logo is None:
+            return logo
+        rows = sum(len(block) for block in logo) + len(logo) - 1
+        if rows > LOGO_ROWS:
+            raise ValueError(
+                f"un logo de a lo sumo {LOGO_ROWS} renglones contando una línea en blanco entre bloques "
+                f"(tiene {rows}); para un logo más elaborado use una imagen en «tema.logo_imagen»"
+            )
+        long = next((line for block in logo for line in block if len(line) > LOGO_LINE_CHARS), None)
+        if long is not None:
+            raise ValueError(
+                f"renglones de logo de a lo sumo {LOGO_LINE_CHARS} caracteres (uno tiene {len(long)}: «{long[:30]}…»); "
+                "pártalo en dos renglones"
+            )
+        return logo
 
     @model_validator(mode="after")
     def _complete(self) -> ThemeIn:
