@@ -35,7 +35,7 @@ from pipeline.report import (
     logo_text_height,
 )
 from pipeline.settings import Theme
-from pipeline.text import LINE_HEIGHT, Run, breakable, height, width
+from pipeline.text import Run, breakable, height, width
 
 __all__ = ["render_deck", "metadata_text", "CORE_PROPERTY_LIMIT"]
 

@@ -397,8 +397,6 @@ def test_an_objective_too_long_for_its_detail_slide_comes_whole_on_its_own_slide
 
 
 def test_a_comment_longer_than_a_slide_continues_and_a_name_longer_than_a_slide_continues_in_rows(long_report):
-    from tests.plans import long_texts_execution
-
     comments = [c for s in long_report.slides if isinstance(s, Comments) for c in s.items]
     lt1 = [c for c in comments if c.heading.startswith("Indicador sectorial 321")]
     assert len(lt1) > 1 and lt1[1].heading == "Indicador sectorial 321 (continuación)"
