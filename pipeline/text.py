@@ -70,9 +70,15 @@ def _font(bold: bool, size: float) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(font_path(bold)), size=size, layout_engine=ImageFont.Layout.BASIC)
 
 
+# Widths are measured at a large size and scaled: at the report's sizes FreeType rounds each
+# glyph's advance to whole pixels (hinting), which made a 120-character line up to 14 pt
+# narrower than the PDF and the deck draw it, so a measured line could take two.
+_REFERENCE_SIZE = 1000
+
+
 @lru_cache(maxsize=4096)
 def _width(word: str, bold: bool, size: float) -> float:
-    return _font(bold, size).getlength(word)
+    return _font(bold, _REFERENCE_SIZE).getlength(word) * size / _REFERENCE_SIZE
 
 
 def width(text: str, size: float, bold: bool = False) -> float:
@@ -81,13 +87,24 @@ def width(text: str, size: float, bold: bool = False) -> float:
 
 
 def _words(parts: tuple[Run, ...] | str) -> list[tuple[str, bool]]:
+    return [(word, bold) for _, _, word, bold in _placed_words(parts)]
+
+
+def _placed_words(parts: tuple[Run, ...] | str) -> list[tuple[int, int, str, bool]]:
+    """Each word with the index of its run and where it starts in the run's text."""
     if isinstance(parts, str):
         parts = (Run(parts),)
-    words = []
-    for run in parts:
-        for word in run.text.split():
-            words.append((word, run.bold))
-    return words
+    return [(n, m.start(), m.group(), run.bold) for n, run in enumerate(parts) for m in re.finditer(r"\S+", run.text)]
+
+
+# Inside a word a line may also end after a hyphen, a slash, a dash, «?» or «!», unless a digit follows
+# (2024-2028 and 3/4 stay whole): the Unicode line-breaking rules Pango (the PDF) and the deck's
+# clients follow, which matter for URLs and compound words.
+_IN_WORD_BREAK = re.compile(r"(?<=[-/–—?!])(?=[^\d/\-?!])")
+
+
+def _segments(word: str) -> list[str]:
+    return [piece for piece in _IN_WORD_BREAK.split(word) if piece]
 
 
 def _pieces(word: str, bold: bool, size: float, width: float) -> list[str]:
@@ -106,25 +123,42 @@ def _pieces(word: str, bold: bool, size: float, width: float) -> list[str]:
     return pieces
 
 
-def lines(parts: tuple[Run, ...] | str, size: float, width: float) -> int:
-    """How many lines the text wraps to in a box `width` points wide (greedy, like both renderers).
-
-    A word longer than the line starts a new line and is broken by characters (`_pieces`): an
-    URL or a code with no space wraps instead of running off the page."""
+def _layout(parts: tuple[Run, ...] | str, size: float, width: float) -> tuple[int, list[tuple[int, int]]]:
+    """How many lines the text takes, and where lines end inside a word (run index, position in
+    the run's text). Greedy, like both renderers: a line ends at the last space, or at a hyphen
+    or slash inside a word, that keeps it within `width`; a piece of a word still wider than the
+    line starts a new line and is broken by characters (`_pieces`)."""
     space = _width(" ", False, size)
     count, used = 1, 0.0
-    for word, bold in _words(parts):
-        w = _width(word, bold, size)
-        if used and used + space + w > width:
-            count += 1
-            used = 0.0
-        if w > width:
-            pieces = _pieces(word, bold, size, width)
-            count += len(pieces) - 1
-            used = _width(pieces[-1], bold, size)
-        else:
-            used += (space if used else 0.0) + w
-    return count
+    breaks: list[tuple[int, int]] = []
+    for run_index, start, word, bold in _placed_words(parts):
+        offset = start
+        for k, segment in enumerate(_segments(word)):
+            w = _width(segment, bold, size)
+            lead = space if k == 0 and used else 0.0
+            if used and used + lead + w > width:
+                count += 1
+                used, lead = 0.0, 0.0
+                if k:
+                    breaks.append((run_index, offset))
+            if w > width:
+                pieces = _pieces(segment, bold, size, width)
+                for piece in pieces[:-1]:
+                    offset += len(piece)
+                    breaks.append((run_index, offset))
+                count += len(pieces) - 1
+                used = _width(pieces[-1], bold, size)
+                offset += len(pieces[-1])
+            else:
+                used += lead + w
+                offset += len(segment)
+    return count, breaks
+
+
+def lines(parts: tuple[Run, ...] | str, size: float, width: float) -> int:
+    """How many lines the text wraps to in a box `width` points wide (see `_layout`): an URL or a
+    code with no space wraps instead of running off the page."""
+    return _layout(parts, size, width)[0]
 
 
 def height(parts: tuple[Run, ...] | str, size: float, width: float, spacing: float = LINE_HEIGHT) -> float:
@@ -147,19 +181,20 @@ ELLIPSIS = "…"
 
 
 def breakable(parts: tuple[Run, ...], size: float, width: float) -> tuple[Run, ...]:
-    """The runs with a zero-width space wherever `lines` breaks a word longer than the line.
+    """The runs with a zero-width space wherever the layout ends a line inside a word.
 
     The deck's clients differ on words longer than their box (LibreOffice breaks them by
-    characters; other clients may let them run out of it): with these break points every client
-    wraps them where the layout measured. The PDF does not need them (CSS breaks such words).
+    characters; other clients may let them run out of it) and on URLs: with these break points
+    every client wraps them where the layout measured. The PDF does not need them (CSS breaks
+    such words by the same rules).
     """
-    out = []
-    for run in parts:
-        chunks = re.split(r"(\s+)", run.text)
-        for n, chunk in enumerate(chunks):
-            if n % 2 == 0 and chunk and _width(chunk, run.bold, size) > width:
-                chunks[n] = ZWSP.join(_pieces(chunk, run.bold, size, width))
-        out.append(Run("".join(chunks), run.bold))
+    breaks = _layout(parts, size, width)[1]
+    if not breaks:
+        return parts
+    out = list(parts)
+    for run_index, position in sorted(breaks, reverse=True):
+        run = out[run_index]
+        out[run_index] = Run(run.text[:position] + ZWSP + run.text[position:], run.bold)
     return tuple(out)
 
 

@@ -156,3 +156,43 @@ def test_long_series_names_stay_on_the_chart_pages(long_pdf, long_report):
 
 def test_the_sample_has_no_stray_character_either(pdf_bytes):
     assert _strays(pdf_bytes) == []
+
+
+def _text_bottoms(pdf: bytes, report, pick) -> list[tuple[int, float, float]]:
+    """(page, where the layout says a text ends, where the PDF's last line of it ends) for each
+    text `pick(slide)` names as (size, x0, x1, top, measured end)."""
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for number, (page, slide) in enumerate(zip(document.pages, report.slides), start=1):
+            for size, x0, x1, top, end in pick(slide):
+                chars = [
+                    c for c in page.chars
+                    if abs(c["size"] - size) < 0.01 and x0 - 1 <= c["x0"] <= x1 and top - 1 <= c["top"] < 500  # not the footer
+                ]
+                if chars:
+                    out.append((number, end, max(c["bottom"] for c in chars)))
+    return out
+
+
+def _measured(slide):
+    from pipeline import report as r
+    from pipeline.text import height
+
+    if isinstance(slide, r.Prose):
+        yield slide.body_size, r.MARGIN, r.MARGIN + r.CONTENT_W, r.PROSE_TOP, r.PROSE_TOP + height(slide.body, slide.body_size, r.CONTENT_W)
+    if isinstance(slide, r.Cards):
+        for n, card in enumerate(slide.cards):
+            x = r.MARGIN + n * (r.CARD_W + r.CARD_GAP) + 14
+            top = r.CARD_TOP + 54
+            yield card.text_size, x, x + r.CARD_TEXT_W, top, top + height(card.text, card.text_size, r.CARD_TEXT_W)
+
+
+def test_the_pdf_wraps_every_text_where_the_layout_measured_it(long_pdf, long_report, pdf_bytes, sample_report):
+    """WeasyPrint ends each plan text on the line the layout counted (URLs and codes included):
+    the layout's measure is the PDF's, not an estimate."""
+    for pdf, report in ((long_pdf, long_report), (pdf_bytes, sample_report)):
+        checked = _text_bottoms(pdf, report, _measured)
+        assert len(checked) > 5
+        assert [(page, round(end), round(bottom)) for page, end, bottom in checked if abs(end - bottom) > 1.5] == []
