@@ -550,8 +550,10 @@ def _comments(plan: Plan, execution: pd.DataFrame, cut: Cut) -> tuple[Comment, .
 
 
 def report_title(plan: Plan, year: int) -> str:
-    """The plan's title followed by the cut's year, unless the title already ends in a year or a
-    period (`PDM 2024-2027`)."""
+    """plan.yaml's `titulo_reporte` when it has one; else the plan's title followed by the cut's
+    year, unless the title already ends in a year or a period (`PDM 2024-2027`)."""
+    if plan.report_title:
+        return plan.report_title
     title = plan.title.rstrip()
     tail = title.rsplit(" ", 1)[-1]
     if any(part.isdigit() and len(part) == 4 for part in tail.replace("–", "-").split("-")):
@@ -628,10 +630,14 @@ def build_document(
 
 
 def objective_line(o: ObjectiveSection, year: int, limit: int = 150) -> tuple[Run, ...]:
-    """An objective in one line of a list: `Objetivo 3: texto… · avance 2024 80,0 % · 4 indicadores`."""
+    """An objective in one line of a list: `Objetivo 3: texto… · avance 2024 80,0 % · verde · 4
+    indicadores` (the semáforo in words beside its dot)."""
     return (
         Run(f"{o.heading}: ", bold=True),
-        Run(f"{short(plain(o.text), limit)} · avance {year} {o.attainment} · {indicators_label(o.indicators)}"),
+        Run(
+            f"{short(plain(o.text), limit)} · avance {year} {o.attainment} · {o.light_word.lower()} · "
+            f"{indicators_label(o.indicators)}"
+        ),
     )
 
 

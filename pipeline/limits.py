@@ -32,6 +32,7 @@ class Limits:
     xlsx_ratio: int = 100  # uncompressed / compressed, for a part larger than 1 MB
     table_rows: int = 300_000  # rows of the seguimiento (of its sheet, for an .xlsx)
     table_cells: int = 3_000_000  # rows x columns of the sheet (or cells of the CSV)
+    logo_bytes: int = 2 * MB  # the logo picture a configuracion.yaml names (tema.logo_imagen)
 
 
 ENVIRONMENT = {f.name: f"PEI_MAX_{f.name.upper()}" for f in fields(Limits)}

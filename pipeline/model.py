@@ -222,6 +222,7 @@ class Plan:
     indicators: dict[str, Indicator] = field(hash=False)
     axes: tuple[Axis, ...] = ()
     aggregation: Aggregation = Aggregation.OBJECTIVES
+    report_title: str | None = None  # plan.yaml's titulo_reporte: the report's title, used as written
 
     def years(self) -> range:
         return range(self.period[0], self.period[1] + 1)

@@ -29,7 +29,8 @@ from weasyprint.urls import URLFetcher
 from pipeline.charts import chart_svg
 from pipeline.pdf_ua import finish_pdf_ua
 from pipeline.report import (
-    CARD_TEXT_W, CARD_W, CELL_PAD_X, CELL_PAD_Y, LIST_TITLE_H, SECTION_ITEMS_TOP, SECTION_KPI_TOP, SUMMARY_FIRST_TOP,
+    CARD_TEXT_W, CARD_W, CELL_PAD_X, CELL_PAD_Y, FOOTER_W, KPI_GAP, KPI_H, KPI_W, KPI_WORD_H, KPI_WORD_PAD, KPI_WORD_SIZE,
+    LIST_TITLE_H, SECTION_ITEMS_TOP, SECTION_KPI_TOP, SUMMARY_FIRST_TOP,
     Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report, Section, Summary,
 )
 from pipeline.text import FONT_FILES, LINE_HEIGHT, font_path
@@ -90,11 +91,17 @@ def _data_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
+def _image_uri(image) -> str:
+    """The logo as a `data:` URI: the file as read, so the PDF holds the SVG as vectors."""
+    return f"data:{image.media_type};base64," + base64.b64encode(image.data).decode("ascii")
+
+
 def report_css(report: Report) -> str:
     theme = report.theme
     return _environment().get_template("report.css").render(
         fonts=_fonts(), family=theme.font, colours=theme.colors, line_height=LINE_HEIGHT,
         card_text_w=CARD_TEXT_W, pad_x=CELL_PAD_X, pad_y=CELL_PAD_Y,
+        kpi_word_h=KPI_WORD_H, kpi_word_pad=KPI_WORD_PAD, kpi_word_size=KPI_WORD_SIZE,
     )
 
 
@@ -111,6 +118,8 @@ def report_html(report: Report) -> str:
         report=report, theme=theme, kinds=[_KINDS[type(s)] for s in report.slides],
         total=len(report.slides), charts=charts, card_w=CARD_W, list_title_h=LIST_TITLE_H,
         axes_top=SUMMARY_FIRST_TOP, section_kpi_top=SECTION_KPI_TOP, section_items_top=SECTION_ITEMS_TOP,
+        kpi={"w": KPI_W, "h": KPI_H, "gap": KPI_GAP}, footer_w=FOOTER_W,
+        logo_uri=_image_uri(theme.logo_image) if theme.logo_image else None,
     )
 
 

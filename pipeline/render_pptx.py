@@ -20,7 +20,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
 from pptx.text.text import Font
@@ -29,11 +29,14 @@ from pptx.util import Pt
 from pipeline.chart_layout import BAR_LABEL_SIZE, CHART_H, CHART_W, bar_gap
 from pipeline.report import (
     FOOTER_Y, MARGIN, SLIDE_H, SLIDE_W, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report,
-    Section, Summary, LIST_TITLE_H, ITEM_GAP, SECTION_KPI_TOP, SECTION_ITEMS_TOP, SUMMARY_FIRST_TOP, CARD_GAP, CARD_H, CARD_TOP, CARD_W, CARD_TEXT_H, CARD_TEXT_W, CONTENT_W, ATTENTION_W, COMMENT_W,
-    CELL_PAD_X, CELL_PAD_Y, DETAIL_TEXT_TOP, DETAIL_TEXT_W,
+    Section, Summary, LIST_TITLE_H, ITEM_GAP, SECTION_KPI_TOP, SECTION_ITEMS_TOP, CARD_GAP, CARD_H, CARD_TOP, CARD_W, CARD_TEXT_H, CARD_TEXT_W, CONTENT_W, ATTENTION_W, COMMENT_W,
+    CELL_PAD_X, CELL_PAD_Y, DETAIL_TEXT_TOP, DETAIL_TEXT_W, DETAIL_TITLE_W, TITLE_TOP, TITLE_KICKER_TOP, KICKER_SIZE,
+    COVER_X, COVER_W, CLOSING_ENTITY_TOP, CLOSING_ENTITY_BOTTOM, KPI_GAP, KPI_H, KPI_W, KPI_WORD_SIZE, KPI_WORD_H,
+    KPI_WORD_PAD, PROSE_TOP, PROSE_MAX_ROOM, SOURCE_SIZE, COMMENT_TOP, COMMENT_GAP, FOOTER_SIZE, FOOTER_W,
+    logo_text_height,
 )
 from pipeline.settings import Theme
-from pipeline.text import Run, height
+from pipeline.text import Run, breakable, height, width
 
 __all__ = ["render_deck", "metadata_text", "CORE_PROPERTY_LIMIT"]
 
@@ -89,11 +92,14 @@ class _Canvas:
             run.insert(0, deepcopy(self._run_style(size, color, bold or part.bold, italic)))
 
     def text(self, x, y, w, h, parts, size, color, *, bold=False, italic=False, align="left",
-             anchor=MSO_ANCHOR.TOP, paragraphs=None):
+             anchor=MSO_ANCHOR.TOP, paragraphs=None, autofit=False):
+        """A text box. The layout measured the text to fit `w` x `h`; words longer than `w` get
+        break points where it measured them (`breakable`). With `autofit`, PowerPoint shrinks the
+        text if someone makes it longer (normAutofit), as its own placeholders do."""
         box = self.slide.shapes.add_textbox(Pt(x), Pt(y), Pt(w), Pt(h))
         frame = box.text_frame
         frame.word_wrap = True
-        frame.auto_size = None
+        frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE if autofit else None
         frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
         frame.vertical_anchor = anchor
         blocks = paragraphs if paragraphs is not None else [parts]
@@ -102,63 +108,83 @@ class _Canvas:
             p.alignment = _ALIGN[align]
             if isinstance(block, str):
                 block = (Run(block),)
-            self._fill_runs(p, block, size, color, bold, italic)
+            self._fill_runs(p, breakable(tuple(Run(r.text, r.bold or bold) for r in block), size, w), size, color, bold, italic)
         return box
 
 
 def _footer(c: _Canvas, report: Report, number: int, total: int) -> None:
     t = c.theme
     c.rect(MARGIN, FOOTER_Y - 6, CONTENT_W, 0.75, t.color("borde"))
-    c.text(MARGIN, FOOTER_Y, CONTENT_W - 80, 14, report.footer, 8, t.color("texto_suave"))
+    c.text(MARGIN, FOOTER_Y, FOOTER_W, 14, report.footer, FOOTER_SIZE, t.color("texto_suave"))
     c.text(SLIDE_W - MARGIN - 80, FOOTER_Y, 80, 14, f"{number} / {total}", 8, t.color("texto_suave"), align="right")
 
 
-def _title(c: _Canvas, title: str, kicker: str | None = None, width: float = CONTENT_W) -> None:
+def _title(c: _Canvas, s, kicker: str | None = None, width: float = CONTENT_W) -> None:
     t = c.theme
     c.rect(0, 0, SLIDE_W, 6, t.color("primario"))
     if kicker:
-        c.text(MARGIN, 20, width, 16, kicker.upper(), 10, t.color("secundario"), bold=True)
-    c.text(MARGIN, 34 if kicker else 24, width, 36, title, 24, t.color("primario"), bold=True)
+        c.text(MARGIN, 20, width, 16, kicker.upper(), KICKER_SIZE, t.color("secundario"), bold=True)
+    title, size = (s, 24.0) if isinstance(s, str) else (s.title, s.title_size)  # a slide, or a title at 24 pt
+    h = max(36.0, height((Run(title, bold=True),), size, width))
+    c.text(MARGIN, TITLE_KICKER_TOP if kicker else TITLE_TOP, width, h, title, size, t.color("primario"), bold=True)
 
 
-def _logo(c: _Canvas, logo, x, y, w, size, color, align="left") -> None:
+def _logo(c: _Canvas, s, color, align, panel: str | None = None) -> None:
+    """The logo in its box: the theme's picture fitted there (on a `panel` of that colour, for a
+    dark background), or the logo's text."""
+    x, y, w, h = s.logo_box
+    if s.logo_image is not None:
+        if panel:
+            c.rect(x - 8, y - 8, w + 16, h + 16, panel)
+        picture = c.slide.shapes.add_picture(io.BytesIO(s.logo_image.png), Pt(x), Pt(y), Pt(w), Pt(h))
+        picture._element.nvPicPr.cNvPr.set("descr", f"Logo: {s.logo_image.name}")
+        return
     lines = []
-    for block in logo:
+    for block in s.logo:
         lines.extend(block)
         lines.append("")
-    c.text(x, y, w, 120, None, size, color, bold=True, align=align, paragraphs=lines[:-1])
+    c.text(x, y, w, logo_text_height(s.logo, s.logo_size, w), None, s.logo_size, color, bold=True, align=align,
+           paragraphs=lines[:-1])
 
 
 def _cover(c: _Canvas, s: Cover, report: Report) -> None:
     t = c.theme
     c.rect(0, 0, 22, SLIDE_H, t.color("primario"))
     c.rect(22, 0, 6, SLIDE_H, t.color("secundario"))
-    c.text(80, 150, 800, 110, s.title, 40, t.color("primario"), bold=True)
-    c.text(80, 260, 800, 40, s.entity, 22, t.color("texto"))
-    c.text(80, 312, 800, 30, s.subtitle, 20, t.color("secundario"), bold=True)
-    c.text(80, 346, 800, 24, s.date_line, 14, t.color("texto_suave"))
-    _logo(c, s.logo, SLIDE_W - MARGIN - 260, 420, 260, 12, t.color("primario"), align="right")
+    title_top, entity_top, subtitle_top, date_top = s.tops
+    c.text(COVER_X, title_top, COVER_W, entity_top - title_top, s.title, s.title_size, t.color("primario"), bold=True)
+    c.text(COVER_X, entity_top, COVER_W, subtitle_top - entity_top, s.entity, s.entity_size, t.color("texto"))
+    c.text(COVER_X, subtitle_top, COVER_W, 30, s.subtitle, 20, t.color("secundario"), bold=True)
+    c.text(COVER_X, date_top, COVER_W, 24, s.date_line, 14, t.color("texto_suave"))
+    _logo(c, s, t.color("primario"), "right")
 
 
 def _closing(c: _Canvas, s: Closing, report: Report) -> None:
     t = c.theme
     c.rect(0, 0, SLIDE_W, SLIDE_H, t.color("primario"))
     c.text(0, 170, SLIDE_W, 90, s.text, 66, "#FFFFFF", bold=True, align="center")
-    c.text(0, 270, SLIDE_W, 30, s.entity, 18, "#FFFFFF", align="center")
-    _logo(c, s.logo, SLIDE_W / 2 - 150, 380, 300, 12, "#FFFFFF", align="center")
+    c.text(COVER_X, CLOSING_ENTITY_TOP, COVER_W, CLOSING_ENTITY_BOTTOM - CLOSING_ENTITY_TOP, s.entity, s.entity_size,
+           "#FFFFFF", align="center")
+    _logo(c, s, "#FFFFFF", "center", panel="#FFFFFF")
 
 
 def _kpis(c: _Canvas, kpis, y: float) -> None:
-    """A row of four KPI boxes at `y`."""
+    """A row of four KPI boxes at `y`; a light's word in a chip of its colour, bottom right."""
     t = c.theme
-    w = (CONTENT_W - 3 * 14) / 4
+    w = KPI_W
     for n, kpi in enumerate(kpis):
-        x = MARGIN + n * (w + 14)
-        c.rect(x, y, w, 78, t.color("fondo_suave"))
-        color = t.accent(kpi.light)
-        c.rect(x, y, 5, 78, color)
+        x = MARGIN + n * (w + KPI_GAP)
+        c.rect(x, y, w, KPI_H, t.color("fondo_suave"))
+        c.rect(x, y, 5, KPI_H, t.accent(kpi.light))
         c.text(x + 16, y + 10, w - 24, 16, kpi.label, 10.5, t.color("texto_suave"))
-        c.text(x + 16, y + 30, w - 24, 40, kpi.value, 26, color, bold=True)
+        color = t.value_color(kpi.light) if kpi.light else t.color("primario")
+        c.text(x + 16, y + 30, w - 24, 40, kpi.value, kpi.value_size, color, bold=True)
+        if kpi.light_word:
+            chip = width(kpi.light_word, KPI_WORD_SIZE, bold=True) + 2 * KPI_WORD_PAD
+            cx, cy = x + w - 8 - chip, y + KPI_H - 8 - KPI_WORD_H
+            c.rect(cx, cy, chip, KPI_WORD_H, t.light_color(kpi.light), shape=MSO_SHAPE.ROUNDED_RECTANGLE)
+            c.text(cx, cy, chip, KPI_WORD_H, kpi.light_word, KPI_WORD_SIZE, t.text_on(kpi.light), bold=True,
+                   align="center", anchor=MSO_ANCHOR.MIDDLE)
 
 
 def _items(c: _Canvas, title: str, items, size: float, y: float) -> float:
@@ -170,14 +196,14 @@ def _items(c: _Canvas, title: str, items, size: float, y: float) -> float:
     for light, parts in items:
         h = height(parts, size, ATTENTION_W)
         c.rect(MARGIN + 4, y + 4, 10, 10, t.light_color(light), shape=MSO_SHAPE.OVAL)
-        c.text(MARGIN + 30, y, ATTENTION_W, h, parts, size, t.color("texto"))
+        c.text(MARGIN + 30, y, ATTENTION_W, h, parts, size, t.color("texto"), autofit=True)
         y += h + ITEM_GAP
     return y
 
 
 def _summary(c: _Canvas, s: Summary, report: Report) -> None:
     t = c.theme
-    _title(c, s.title)
+    _title(c, s)
     if s.kpis:
         y = 80.0
         _kpis(c, s.kpis, y)
@@ -190,56 +216,62 @@ def _summary(c: _Canvas, s: Summary, report: Report) -> None:
             c.rect(x + 10, y + 29, 16, 16, t.light_color(lc.light), shape=MSO_SHAPE.OVAL)
             c.text(x + 34, y + 27, w - 40, 20, (Run(f"{lc.count} ", bold=True), Run(lc.label)), 13, t.color("texto"))
     if s.axes_title:
-        _items(c, s.axes_title, s.axes, s.attention_size, SUMMARY_FIRST_TOP)
+        _items(c, s.axes_title, s.axes, s.attention_size, s.axes_top)
+    elif s.axes:
+        _items(c, "", s.axes, s.attention_size, s.axes_top)
     if s.empty_note:
         _items(c, s.attention_title, (), s.attention_size, s.attention_top)
         c.text(MARGIN, s.attention_top + LIST_TITLE_H, CONTENT_W, 20, s.empty_note, s.attention_size, t.color("texto"))
-    else:
+    elif s.attention or s.attention_title:
         end = _items(c, s.attention_title, s.attention, s.attention_size, s.attention_top)
         if s.more_note:
-            c.text(MARGIN + 30, end + 2, ATTENTION_W, 34, s.more_note, s.attention_size, t.color("texto"), bold=True)
+            more_h = height((Run(s.more_note, bold=True),), s.attention_size, ATTENTION_W)
+            c.text(MARGIN + 30, end + 2, ATTENTION_W, more_h, s.more_note, s.attention_size, t.color("texto"), bold=True)
 
 
 def _section(c: _Canvas, s: Section, report: Report) -> None:
-    _title(c, s.title, s.kicker)
+    _title(c, s, s.kicker)
     _kpis(c, s.kpis, SECTION_KPI_TOP)
     _items(c, s.items_title, s.items, s.item_size, SECTION_ITEMS_TOP)
 
 
 def _prose(c: _Canvas, s: Prose, report: Report) -> None:
     t = c.theme
-    _title(c, s.title, s.kicker)
+    _title(c, s, s.kicker)
     c.rect(MARGIN, 84, 60, 4, t.color("secundario"))
-    c.text(MARGIN, 110, CONTENT_W, 320, s.body, s.body_size, t.color("texto"))
+    c.text(MARGIN, PROSE_TOP, CONTENT_W, PROSE_MAX_ROOM, s.body, s.body_size, t.color("texto"), autofit=True)
     if s.source:
-        c.text(MARGIN, 450, CONTENT_W, 40, s.source, 11, t.color("texto_suave"), italic=True)
+        source_h = height((Run(s.source),), SOURCE_SIZE, CONTENT_W)
+        c.text(MARGIN, s.source_top, CONTENT_W, source_h, s.source, SOURCE_SIZE, t.color("texto_suave"), italic=True)
 
 
 def _cards(c: _Canvas, s: Cards, report: Report) -> None:
     t = c.theme
-    _title(c, s.title)
+    _title(c, s)
     for n, card in enumerate(s.cards):
         x = MARGIN + n * (CARD_W + CARD_GAP)
         c.rect(x, CARD_TOP, CARD_W, CARD_H, t.color("fondo_suave"))
         c.rect(x, CARD_TOP, CARD_W, 6, t.color("primario"))
         c.text(x + 14, CARD_TOP + 20, CARD_TEXT_W, 24, card.heading, 16, t.color("primario"), bold=True)
-        c.text(x + 14, CARD_TOP + 54, CARD_TEXT_W, CARD_TEXT_H, card.text, card.text_size, t.color("texto"))
+        c.text(x + 14, CARD_TOP + 54, CARD_TEXT_W, CARD_TEXT_H, card.text, card.text_size, t.color("texto"), autofit=True)
         base = CARD_TOP + CARD_H - 84
         c.rect(x + 14, base, CARD_TEXT_W, 0.75, t.color("borde"))
         c.text(x + 14, base + 10, CARD_TEXT_W, 18, card.count_label, 11, t.color("texto_suave"))
         c.rect(x + 14, base + 40, 20, 20, t.light_color(card.light), shape=MSO_SHAPE.OVAL)
-        c.text(x + 42, base + 34, CARD_TEXT_W - 28, 32, card.attainment, 22, t.value_color(card.light), bold=True)
+        c.text(x + 42, base + 34, CARD_TEXT_W - 28, 32, card.attainment, card.attainment_size, t.value_color(card.light),
+               bold=True, anchor=MSO_ANCHOR.MIDDLE)
 
 
 def _detail(c: _Canvas, s: Detail, report: Report) -> None:
     t = c.theme
-    _title(c, s.title, width=CONTENT_W - 180)
+    _title(c, s, width=DETAIL_TITLE_W)
     bx = SLIDE_W - MARGIN - 160
     c.rect(bx, 18, 160, 56, t.light_color(s.light))
-    c.text(bx + 10, 22, 140, 14, s.attainment_label, 10, t.text_on(s.light), align="center")
-    c.text(bx + 10, 36, 140, 34, s.attainment, 24, t.text_on(s.light), bold=True, align="center")
+    c.text(bx + 10, 22, 140, 14, s.attainment_label, s.label_size, t.text_on(s.light), align="center")
+    c.text(bx + 10, 36, 140, 34, s.attainment, s.attainment_size, t.text_on(s.light), bold=True, align="center",
+           anchor=MSO_ANCHOR.MIDDLE)
     if s.text:
-        c.text(MARGIN, DETAIL_TEXT_TOP, DETAIL_TEXT_W, 70, s.text, s.text_size, t.color("texto"))
+        c.text(MARGIN, DETAIL_TEXT_TOP, DETAIL_TEXT_W, s.text_h, s.text, s.text_size, t.color("texto"), autofit=True)
     table = s.table
     total_h = table.header_height + sum(r.height for r in table.rows)
     frame = c.slide.shapes.add_table(len(table.rows) + 1, len(table.columns), Pt(MARGIN), Pt(s.table_top), Pt(CONTENT_W), Pt(total_h))
@@ -252,7 +284,7 @@ def _detail(c: _Canvas, s: Detail, report: Report) -> None:
     for n, h in enumerate(heights):
         grid.rows[n].height = Pt(h)
 
-    def fill(cell, parts, size, color, background, align, bold=False):
+    def fill(cell, parts, size, color, background, align, cell_w, bold=False):
         cell.fill.solid()
         cell.fill.fore_color.rgb = _rgb(background)
         cell.margin_left = cell.margin_right = Pt(CELL_PAD_X)
@@ -262,17 +294,20 @@ def _detail(c: _Canvas, s: Detail, report: Report) -> None:
         frame_.word_wrap = True
         p = frame_.paragraphs[0]
         p.alignment = _ALIGN[align]
-        c._fill_runs(p, parts, size, color, bold)
+        c._fill_runs(p, breakable(tuple(Run(r.text, r.bold or bold) for r in parts), size, cell_w - 2 * CELL_PAD_X),
+                     size, color, bold)
 
     for n, column in enumerate(table.columns):
-        fill(grid.cell(0, n), (Run(column.heading),), table.font_size, "#FFFFFF", t.color("primario"), column.align, bold=True)
+        fill(grid.cell(0, n), (Run(column.heading),), table.font_size, "#FFFFFF", t.color("primario"), column.align,
+             column.width, bold=True)
     for r, row in enumerate(table.rows, start=1):
         background = "#FFFFFF" if r % 2 else t.color("fondo_suave")
         for n, (column, cell) in enumerate(zip(table.columns, row.cells)):
             if n == len(table.columns) - 1:
-                fill(grid.cell(r, n), cell.parts, row.size, t.text_on(row.light), t.light_color(row.light), column.align, bold=True)
+                fill(grid.cell(r, n), cell.parts, row.size, t.text_on(row.light), t.light_color(row.light), column.align,
+                     column.width, bold=True)
             else:
-                fill(grid.cell(r, n), cell.parts, row.size, t.color("texto"), background, column.align)
+                fill(grid.cell(r, n), cell.parts, row.size, t.color("texto"), background, column.align, column.width)
 
 
 _KINDS = {"bar": XL_CHART_TYPE.COLUMN_CLUSTERED, "line": XL_CHART_TYPE.LINE_MARKERS, "hbar": XL_CHART_TYPE.BAR_CLUSTERED}
@@ -378,17 +413,17 @@ def _hbar(chart, model) -> None:
 
 def _comments(c: _Canvas, s: Comments, report: Report) -> None:
     t = c.theme
-    _title(c, s.title)
-    y = 84.0
+    _title(c, s)
+    y = COMMENT_TOP
     if s.empty_note:
         c.text(MARGIN, y, CONTENT_W, 24, s.empty_note, s.size, t.color("texto"))
     for item in s.items:
-        hh = height(item.heading, s.size, COMMENT_W)
+        hh = height((Run(item.heading, bold=True),), s.size, COMMENT_W)
         ht = height(item.text, s.size, COMMENT_W)
         c.rect(MARGIN, y + 2, 4, hh + ht, t.color("secundario"))
         c.text(MARGIN + 14, y, COMMENT_W, hh, item.heading, s.size, t.color("primario"), bold=True)
-        c.text(MARGIN + 14, y + hh, COMMENT_W, ht, item.text, s.size, t.color("texto"))
-        y += hh + ht + 10
+        c.text(MARGIN + 14, y + hh, COMMENT_W, ht, item.text, s.size, t.color("texto"), autofit=True)
+        y += hh + ht + COMMENT_GAP
 
 
 _DRAW = {Cover: _cover, Summary: _summary, Prose: _prose, Cards: _cards, Section: _section, Detail: _detail,

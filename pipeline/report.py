@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TypeVar
 
@@ -18,21 +18,22 @@ import pandas as pd
 
 from pipeline.attainment import PlanResult
 from pipeline.chart_layout import (
-    BAR_LABEL_SIZE, BAR_LABEL_W, axis_ticks, bar_order, legend_name, objectives_form, pages, quarterly_form, shorten,
+    BAR_LABEL_SIZE, BAR_LABEL_W, axis_ticks, bar_order, legend_name, objectives_form, pages, quarterly_form,
 )
+from pipeline.chart_layout import shorten as shorten_label
 from pipeline.document import (
     ANNEX_TITLE, LIGHT_LABELS, TABLE_COLUMNS, AttentionItem, Document, Figure, ObjectiveSection, amount_text,
     attainment_text, axis_line, build_document, continued, count_text, light_label, objective_line, short,
 )
 from pipeline.model import Plan
-from pipeline.settings import Theme, TrafficLight, TrafficLightBands
-from pipeline.text import Run, fit_size, height, width
+from pipeline.settings import LogoImage, Theme, TrafficLight, TrafficLightBands
+from pipeline.text import LINE_HEIGHT, Run, fit_size, height, lines, plain, shorten, split, width
 
 __all__ = [
     "SLIDE_W", "SLIDE_H", "MARGIN", "Report", "Cover", "Summary", "Prose", "Card", "Cards",
     "Column", "Cell", "Row", "Table", "Detail", "Series", "Chart", "ChartSlide", "Comment",
     "Comments", "Closing", "Kpi", "LightCount", "Section", "build_report", "lay_out", "LIGHT_LABELS", "TABLE_COLUMNS",
-    "attainment_text", "amount_text", "light_label",
+    "attainment_text", "amount_text", "light_label", "Box",
 ]
 
 SLIDE_W, SLIDE_H, MARGIN = 960.0, 540.0, 40.0
@@ -42,24 +43,56 @@ FOOTER_Y = 512.0
 CELL_PAD_X, CELL_PAD_Y = 4.0, 3.0
 
 T = TypeVar("T")
+Box = tuple[float, float, float, float]  # x, y, width, height in points
+
+# Titles: 24 pt on one line; a longer one is made smaller down to TITLE_MIN, on up to two lines.
+TITLE_SIZE, TITLE_SIZES, TITLE_MIN = 24.0, (24.0, 22.0, 20.0, 18.0), 16.0
+TITLE_TOP, TITLE_KICKER_TOP, KICKER_SIZE = 24.0, 34.0, 10.0
+DETAIL_TITLE_W = CONTENT_W - 180.0  # beside the attainment badge
+# The cover: title, entity, cut line and date flow down from COVER_TOP and end above the logo.
+COVER_X, COVER_W, COVER_TOP, COVER_BOTTOM = 80.0, 800.0, 150.0, 405.0
+COVER_TITLE_SIZES = (40.0, 36.0, 32.0, 28.0, 26.0, 24.0)
+COVER_ENTITY_SIZES = (22.0, 20.0, 18.0, 16.0, 15.0, 14.0)
+COVER_LOGO_BOX: Box = (SLIDE_W - MARGIN - 260.0, 418.0, 260.0, 100.0)
+CLOSING_ENTITY_TOP, CLOSING_ENTITY_SIZES, CLOSING_ENTITY_BOTTOM = 270.0, (18.0, 16.0, 14.0, 12.0), 362.0
+CLOSING_LOGO_BOX: Box = (SLIDE_W / 2 - 150.0, 372.0, 300.0, 130.0)
+LOGO_SIZES = (12.0, 11.0, 10.0, 9.0, 8.0, 7.0)
+# Key figures: four boxes in a row; the semáforo's word in a chip of its colour beside the value.
+KPI_GAP, KPI_H = 14.0, 78.0
+KPI_W = (CONTENT_W - 3 * KPI_GAP) / 4
+KPI_VALUE_SIZES = (26.0, 24.0, 22.0, 20.0, 18.0, 16.0, 14.0)
+KPI_WORD_SIZE, KPI_WORD_H, KPI_WORD_PAD = 9.5, 18.0, 7.0
 
 # --- slides -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Cover:
+    """The first slide. `tops` are where the title, the entity, the cut line and the date start;
+    the logo is `logo_image` fitted in `logo_box` when the theme has one, else the `logo` text."""
+
     title: str
     entity: str
     subtitle: str
     date_line: str
     logo: tuple[tuple[str, ...], ...]
+    title_size: float = 40.0
+    entity_size: float = 22.0
+    tops: tuple[float, float, float, float] = (150.0, 260.0, 312.0, 346.0)
+    logo_size: float = 12.0
+    logo_image: LogoImage | None = None
+    logo_box: Box = COVER_LOGO_BOX
 
 
 @dataclass(frozen=True)
 class Kpi:
+    """A key figure's box; with a light, its word (`Verde`) is drawn in a chip of that colour."""
+
     label: str
     value: str
     light: TrafficLight | None = None
+    light_word: str | None = None
+    value_size: float = 26.0
 
 
 @dataclass(frozen=True)
@@ -85,6 +118,8 @@ class Summary:
     more_note: str | None = None  # after the list, when the rest is in the annex
     axes_title: str | None = None  # with ejes, on the first slide: one line per eje from SUMMARY_FIRST_TOP
     axes: tuple[Item, ...] = ()
+    axes_top: float = 246.0  # SUMMARY_FIRST_TOP, or higher on a slide of its own
+    title_size: float = TITLE_SIZE
 
 
 @dataclass(frozen=True)
@@ -97,6 +132,7 @@ class Section:
     items_title: str
     items: tuple[Item, ...]
     item_size: float
+    title_size: float = TITLE_SIZE
 
 
 @dataclass(frozen=True)
@@ -106,6 +142,8 @@ class Prose:
     body: tuple[Run, ...]
     body_size: float
     source: str | None = None
+    source_top: float = 450.0
+    title_size: float = TITLE_SIZE
 
 
 @dataclass(frozen=True)
@@ -116,12 +154,14 @@ class Card:
     count_label: str
     attainment: str
     light: TrafficLight
+    attainment_size: float = 22.0
 
 
 @dataclass(frozen=True)
 class Cards:
     title: str
     cards: tuple[Card, ...]
+    title_size: float = TITLE_SIZE
 
 
 @dataclass(frozen=True)
@@ -162,6 +202,10 @@ class Detail:
     text_size: float
     table: Table
     table_top: float
+    title_size: float = TITLE_SIZE
+    text_h: float = 70.0
+    attainment_size: float = 24.0
+    label_size: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -208,6 +252,7 @@ class Comments:
     items: tuple[Comment, ...]
     size: float
     empty_note: str | None = None
+    title_size: float = TITLE_SIZE
 
 
 @dataclass(frozen=True)
@@ -215,6 +260,10 @@ class Closing:
     text: str
     entity: str
     logo: tuple[tuple[str, ...], ...]
+    entity_size: float = 18.0
+    logo_size: float = 12.0
+    logo_image: LogoImage | None = None
+    logo_box: Box = CLOSING_LOGO_BOX
 
 
 Slide = Cover | Summary | Prose | Cards | Section | Detail | ChartSlide | Comments | Closing
@@ -275,17 +324,39 @@ def _paginate(
 _continued = continued
 
 
-def _fitted_row(cells: tuple[Cell, ...], light: TrafficLight, font: float, room: float) -> Row:
-    """A table row at `font`, made smaller (down to TABLE_MIN_FONT) if it is taller than a slide's room."""
+def _fitted_row(cells: tuple[Cell, ...], light: TrafficLight, font: float, room: float) -> list[Row]:
+    """A table row at `font`, made smaller (down to TABLE_MIN_FONT) if it is taller than a slide's
+    room; still taller at that size (a name of thousands of characters), its longest cell
+    continues in rows below, which repeat the semáforo's word beside its colour."""
     size = font
     h = _cell_height(cells, size)
     while h > room and size > TABLE_MIN_FONT:
         size -= 0.5
         h = _cell_height(cells, size)
-    return Row(cells, light, h, size)
+    if h <= room:
+        return [Row(cells, light, h, size)]
+    tallest = max(range(len(cells)), key=lambda n: height(cells[n].parts, size, TABLE_WIDTHS[n] - 2 * CELL_PAD_X))
+    last = len(cells) - 1
+    pieces = split(cells[tallest].parts, size, TABLE_WIDTHS[tallest] - 2 * CELL_PAD_X, room - 2 * CELL_PAD_Y - 4.0)
+    rows = []
+    for n, piece in enumerate(pieces):
+        row_cells = tuple(
+            Cell(piece) if k == tallest else c if n == 0 or k == last else Cell(()) for k, c in enumerate(cells)
+        )
+        rows.append(Row(row_cells, light, _cell_height(row_cells, size), size))
+    return rows
 
 
-def _details(objective: ObjectiveSection, year: int) -> list[Detail]:
+DETAIL_TEXT_SIZES = (15.0, 14.0, 13.0, 12.0, 11.0, 10.0, 9.0)  # the objective above its table
+DETAIL_PREVIEW_SIZE = 12.0
+DETAIL_NOTE = " (texto completo en la diapositiva anterior)"
+DETAIL_NOTE_MANY = " (texto completo en las diapositivas anteriores)"
+
+
+def _details(objective: ObjectiveSection, year: int, kicker: str) -> list[Detail | Prose]:
+    """The objective's table slides; an objective text too long to sit above its table even at
+    the smallest size comes first on slides of its own, and the table slide shows its beginning
+    and says so."""
     table = objective.table
     headings = tuple(c.heading for c in table.columns)
     header_cells = tuple(Cell((Run(h, bold=True),)) for h in headings)
@@ -300,8 +371,14 @@ def _details(objective: ObjectiveSection, year: int) -> list[Detail]:
     header_height = _cell_height(header_cells, header_font)
     columns = tuple(Column(c.heading, w, c.align) for c, w in zip(table.columns, TABLE_WIDTHS))
     text = objective.detail_text
-    text_size = fit_size(text, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H, (15, 14, 13, 12, 11, 10, 9))
-    text_h = min(height(text, text_size, DETAIL_TEXT_W), DETAIL_TEXT_MAX_H)
+    text_size = fit_size(text, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H, DETAIL_TEXT_SIZES)
+    before: list[Prose] = []
+    if height(text, text_size, DETAIL_TEXT_W) > DETAIL_TEXT_MAX_H:
+        before = _prose_slides(kicker, objective.heading, text)
+        note = DETAIL_NOTE if len(before) == 1 else DETAIL_NOTE_MANY
+        text_size = DETAIL_PREVIEW_SIZE  # its beginning, readable; the whole is on the slides before
+        text = shorten(text, text_size, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H, (Run(note),))
+    text_h = height(text, text_size, DETAIL_TEXT_W)
     table_top = DETAIL_TEXT_TOP + text_h + 14.0
     rows = [(tuple(Cell(parts) for parts in row.cells), row.light) for row in table.rows]
     first_room = TABLE_BOTTOM - table_top - header_height
@@ -311,21 +388,39 @@ def _details(objective: ObjectiveSection, year: int) -> list[Detail]:
         TABLE_FONT,
     )
     room = TABLE_BOTTOM - later_top - header_height
-    fitted = [_fitted_row(cells, light, font, room) for cells, light in rows]
-    pages = _paginate(fitted, [r.height for r in fitted], first_room, room)
-    return [
-        Detail(
-            title=_continued(f"Metas e indicadores {objective.heading}", n, len(pages)),
-            attainment=objective.attainment,
-            attainment_label=f"Avance {year} · {objective.light_word}",
-            light=objective.light,
-            text=text if n == 0 else (),
-            text_size=text_size,
-            table=Table(columns, tuple(page), header_font, header_height),
-            table_top=table_top if n == 0 else later_top,
-        )
-        for n, page in enumerate(pages)
+    # The first row fits (or starts) the first slide, under the text: no slide shows a table's
+    # header alone.
+    fitted = [
+        row for n, (cells, light) in enumerate(rows)
+        for row in _fitted_row(cells, light, font, first_room if n == 0 and first_room > 4 * font else room)
     ]
+    pages = _paginate(fitted, [r.height for r in fitted], first_room, room, may_leave_first_empty=True)
+    label = f"Avance {year} · {objective.light_word}"
+    badge_w = 140.0
+    return [
+        *before,
+        *(
+            Detail(
+                title=_continued(f"Metas e indicadores {objective.heading}", n, len(pages)),
+                attainment=objective.attainment,
+                attainment_label=label,
+                light=objective.light,
+                text=text if n == 0 else (),
+                text_size=text_size,
+                table=Table(columns, tuple(page), header_font, header_height),
+                table_top=table_top if n == 0 else later_top,
+                text_h=text_h,
+                attainment_size=_one_line_size(objective.attainment, badge_w, (24.0, 22.0, 20.0, 18.0, 16.0, 14.0), bold=True),
+                label_size=_one_line_size(label, badge_w, (10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0)),
+            )
+            for n, page in enumerate(pages)
+        ),
+    ]
+
+
+def _one_line_size(text: str, w: float, sizes: Sequence[float], bold: bool = False) -> float:
+    """The largest of `sizes` at which `text` fits `w` points on one line (else the last)."""
+    return next((size for size in sizes if width(text, size, bold) <= w), sizes[-1])
 
 
 # --- the other slides ---------------------------------------------------------------------------
@@ -335,45 +430,112 @@ CARD_W = (CONTENT_W - 3 * CARD_GAP) / 4
 CARD_TEXT_W, CARD_TEXT_H = CARD_W - 28.0, 236.0
 
 
+CARD_SIZES = (13.0, 12.5, 12.0, 11.5, 11.0, 10.5, 10.0, 9.5, 9.0, 8.5, 8.0)
+CARD_VALUE_W = CARD_TEXT_W - 28.0  # beside the semáforo's dot
+
+
 def _cards(document: Document) -> list[Cards]:
-    cards = [
-        Card(
-            heading=o.heading,
-            text=o.text,
-            text_size=fit_size(o.text, CARD_TEXT_W, CARD_TEXT_H, (13, 12.5, 12, 11.5, 11, 10.5, 10, 9.5, 9, 8.5, 8)),
-            count_label=o.count_label,
-            attainment=o.attainment,
-            light=o.light,
+    """Four objectives a slide. A text too long for its card even at 8 pt ends in "…" and says
+    where it is whole: the objective's own section (its detail slide, or the slides before it)."""
+    cards = []
+    for o in document.objectives:
+        size = fit_size(o.text, CARD_TEXT_W, CARD_TEXT_H, CARD_SIZES)
+        note = (Run(f" (texto completo en la sección del {o.heading})"),)
+        cards.append(
+            Card(
+                heading=o.heading,
+                text=shorten(o.text, size, CARD_TEXT_W, CARD_TEXT_H, note),
+                text_size=size,
+                count_label=o.count_label,
+                attainment=o.attainment,
+                light=o.light,
+                attainment_size=_one_line_size(o.attainment, CARD_VALUE_W, (22.0, 20.0, 18.0, 16.0, 14.0), bold=True),
+            )
         )
-        for o in document.objectives
-    ]
     return [Cards("Objetivos estratégicos", tuple(cards[start : start + 4])) for start in range(0, len(cards), 4)]
 
 
-def _prose(kicker: str, title: str, body: tuple[Run, ...], source: str | None = None) -> Prose:
-    return Prose(kicker, title, body, fit_size(body, CONTENT_W, 300.0, (22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12)), source)
+PROSE_TOP, PROSE_MAX_ROOM = 110.0, 320.0
+PROSE_SIZES = (22.0, 21.0, 20.0, 19.0, 18.0, 17.0, 16.0, 15.0, 14.0, 13.0, 12.0)
+SOURCE_SIZE, SOURCE_GAP = 11.0, 12.0
+
+
+def _prose_slides(kicker: str, title: str, body: tuple[Run, ...], source: str | None = None) -> list[Prose]:
+    """A text on one slide at the largest size that fits; too long even at the smallest, it
+    continues on slides titled «Misión (continuación 2 de 3)», cut at the end of a sentence where
+    one is near. The source, if any, closes the last slide above the footer."""
+    source_h = height((Run(source),), SOURCE_SIZE, CONTENT_W) if source else 0.0
+    source_top = TABLE_BOTTOM - source_h
+    last_room = min(PROSE_MAX_ROOM, source_top - SOURCE_GAP - PROSE_TOP) if source else PROSE_MAX_ROOM
+    size = fit_size(body, CONTENT_W, last_room, PROSE_SIZES)
+    if height(body, size, CONTENT_W) <= last_room:
+        pieces = [body]
+    else:
+        pieces = split(body, size, CONTENT_W, PROSE_MAX_ROOM)
+        # As many slides, evenly filled: no last slide with a line or two on it.
+        line = size * LINE_HEIGHT
+        even = (int(height(body, size, CONTENT_W) / line / len(pieces)) + 2) * line
+        balanced = split(body, size, CONTENT_W, min(even, PROSE_MAX_ROOM))
+        if len(balanced) == len(pieces):
+            pieces = balanced
+        if source and height(pieces[-1], size, CONTENT_W) > last_room:
+            pieces[-1:] = split(pieces[-1], size, CONTENT_W, last_room)
+    return [
+        Prose(kicker, _continued(title, n, len(pieces)), piece, size,
+              source if n == len(pieces) - 1 else None, source_top if source else 450.0)
+        for n, piece in enumerate(pieces)
+    ]
 
 
 ATTENTION_W, ATTENTION_SIZE = CONTENT_W - 30.0, 11.5
 SUMMARY_FIRST_TOP, SUMMARY_TOP = 246.0, 80.0  # the attention list's title, below the KPIs or not
 SUMMARY_FIRST_ROOM, SUMMARY_ROOM = TABLE_BOTTOM - SUMMARY_FIRST_TOP - 16.0, TABLE_BOTTOM - 92.0
 LIST_TITLE_H, ITEM_GAP = 24.0, 6.0
+LIST_TOP = SUMMARY_TOP - LIST_TITLE_H + 12.0  # a list with no title of its own, on a slide of its own
 
 
 def _items_height(items: Sequence[Item], size: float = ATTENTION_SIZE, w: float = ATTENTION_W) -> list[float]:
     return [height(parts, size, w) + ITEM_GAP for _, parts in items]
 
 
+def _split_items(items: Sequence[Item], room: float, size: float = ATTENTION_SIZE) -> list[Item]:
+    """Items, an item taller than `room` cut in pieces that each fit it (same light, same dot)."""
+    out: list[Item] = []
+    for light, parts in items:
+        if height(parts, size, ATTENTION_W) + ITEM_GAP <= room:
+            out.append((light, parts))
+        else:
+            out.extend((light, piece) for piece in split(parts, size, ATTENTION_W, room - ITEM_GAP))
+    return out
+
+
 def _kpis(figures) -> tuple[Kpi, ...]:
-    return tuple(Kpi(f.label, f.value, f.light) for f in figures)
+    """The key figures' boxes; the value shrinks to leave room for the semáforo's word."""
+    out = []
+    for f in figures:
+        word = f.light_word
+        room = KPI_W - 24.0 - (width(word, KPI_WORD_SIZE, bold=True) + 2 * KPI_WORD_PAD + 6.0 if word else 0.0)
+        out.append(Kpi(f.label, f.value, f.light, word, _one_line_size(f.value, room, KPI_VALUE_SIZES, bold=True)))
+    return tuple(out)
 
 
 def _summaries(document: Document) -> tuple[list[Summary], list[Summary]]:
     """The executive summary (one slide: the most severe attention items that fit, then "y N
-    más") and, when not every item fits, the annex with all of them."""
+    más") and, when not every item fits, the annex with all of them. Ejes too many or too long
+    for the summary's slide get slides of their own after it."""
     lights = tuple(LightCount(t.light, t.label, t.count) for t in document.lights)
-    axes = tuple((a.light, axis_line(a, document.year, document.plan_period)) for a in document.axes)
+    axes: tuple[Item, ...] = tuple((a.light, axis_line(a, document.year, document.plan_period)) for a in document.axes)
     axes_h = (LIST_TITLE_H + sum(_items_height(axes)) + 8.0) if axes else 0.0
+    axes_slides: list[Summary] = []
+    if axes_h > SUMMARY_FIRST_ROOM - MORE_NOTE_H:  # not even room left to send the reader to the annex
+        listed = _split_items(axes, SUMMARY_ROOM)
+        pages = _paginate(listed, _items_height(listed), SUMMARY_ROOM, SUMMARY_ROOM)
+        axes_slides = [
+            Summary(title=_continued("Avance por eje", n, len(pages)), kpis=(), lights=(), attention_title="",
+                    attention=(), attention_size=ATTENTION_SIZE, axes_title="", axes=tuple(page), axes_top=LIST_TOP)
+            for n, page in enumerate(pages)
+        ]
+        axes, axes_h = (), 0.0
     first_top = SUMMARY_FIRST_TOP + axes_h
     items: list[Item] = [(i.light, i.parts) for i in document.attention]
     heights = _items_height(items)
@@ -398,7 +560,7 @@ def _summaries(document: Document) -> tuple[list[Summary], list[Summary]]:
         axes_title="Avance por eje" if axes else None,
         axes=axes,
     )
-    return [summary], (_annex(items, heights) if rest else [])
+    return [summary, *axes_slides], (_annex(items) if rest else [])
 
 
 MORE_NOTE_H = 40.0
@@ -414,9 +576,10 @@ def _fitting(heights: Sequence[float], room: float) -> int:
     return n
 
 
-def _annex(items: list[Item], heights: list[float]) -> list[Summary]:
+def _annex(items: list[Item]) -> list[Summary]:
     """Every attention item, most severe first, over as many slides as they need."""
-    pages = _paginate(items, heights, SUMMARY_ROOM, SUMMARY_ROOM)
+    listed = _split_items(items, SUMMARY_ROOM)
+    pages = _paginate(listed, _items_height(listed), SUMMARY_ROOM, SUMMARY_ROOM)
     return [
         Summary(
             title=_continued(f"Anexo: {ANNEX_TITLE.lower()}", n, len(pages)),
@@ -425,7 +588,7 @@ def _annex(items: list[Item], heights: list[float]) -> list[Summary]:
             attention_title="",
             attention=tuple(page),
             attention_size=ATTENTION_SIZE,
-            attention_top=SUMMARY_TOP - LIST_TITLE_H + 12.0,
+            attention_top=LIST_TOP,
         )
         for n, page in enumerate(pages)
     ]
@@ -437,16 +600,17 @@ SECTION_ROOM = TABLE_BOTTOM - SECTION_ITEMS_TOP - LIST_TITLE_H
 
 def _sections(document: Document, axis) -> list[Section]:
     """The eje's opening slide(s): its figures, then one line per objective (continued if many)."""
-    items: list[Item] = [
-        (o.light, objective_line(o, document.year)) for o in (document.objective(i) for i in axis.objective_ids)
-    ]
+    items: list[Item] = _split_items(
+        [(o.light, objective_line(o, document.year)) for o in (document.objective(i) for i in axis.objective_ids)],
+        SECTION_ROOM,
+    )
     pages = _paginate(items, _items_height(items), SECTION_ROOM, SECTION_ROOM)
     return [
         Section(
             kicker="Eje estratégico",
             title=_continued(axis.name, n, len(pages)),
             kpis=_kpis(axis.key_figures),
-            items_title=f"Objetivos del eje ({len(items)})",
+            items_title=f"Objetivos del eje ({len(axis.objective_ids)})",
             items=tuple(page),
             item_size=ATTENTION_SIZE,
         )
@@ -482,7 +646,7 @@ def _bar_slides(figure: Figure, theme: Theme, names: Sequence[str], note: str | 
     """A figure of achieved against expected per category as horizontal bars: lowest first, those
     without a value last, at most BARS_PER_SLIDE to a slide, every slide on the same scale."""
     achieved, expected = figure.series
-    categories = [shorten(n, BAR_LABEL_SIZE, BAR_LABEL_W) for n in names]
+    categories = [shorten_label(n, BAR_LABEL_SIZE, BAR_LABEL_W) for n in names]
     order = bar_order(achieved.values)
     ticks = axis_ticks([*achieved.values, *expected.values])
     split = [[order[i] for i in part] for part in pages(len(order))]
@@ -544,18 +708,32 @@ def _quarter_chart(figure: Figure, theme: Theme) -> list[ChartSlide]:
 
 
 COMMENT_SIZE, COMMENT_W = 11.5, CONTENT_W - 20.0
+COMMENT_TOP, COMMENT_GAP = 84.0, 10.0
+COMMENT_ROOM = TABLE_BOTTOM - COMMENT_TOP
+
+
+def _comment_height(c: Comment) -> float:
+    return height((Run(c.heading, bold=True),), COMMENT_SIZE, COMMENT_W) + height(c.text, COMMENT_SIZE, COMMENT_W) + COMMENT_GAP
 
 
 def _comments(document: Document) -> list[Comments]:
+    """The comments of the cut, as many a slide as fit; one longer than a slide continues on the
+    next under its heading and «(continuación)»."""
     title = document.comments_title
-    items = [Comment(c.heading, c.text) for c in document.comments]
-    if not items:
+    if not document.comments:
         return [Comments(title, (), COMMENT_SIZE, document.no_comments)]
-    heights = [
-        height(i.heading, COMMENT_SIZE, COMMENT_W) + height(i.text, COMMENT_SIZE, COMMENT_W) + 10.0 for i in items
-    ]
-    room = TABLE_BOTTOM - 92.0
-    pages = _paginate(items, heights, room, room)
+    items: list[Comment] = []
+    for c in document.comments:
+        comment = Comment(c.heading, c.text)
+        if _comment_height(comment) <= COMMENT_ROOM:
+            items.append(comment)
+            continue
+        heading_h = height((Run(c.heading + " (continuación)", bold=True),), COMMENT_SIZE, COMMENT_W)
+        pieces = split(c.text, COMMENT_SIZE, COMMENT_W, COMMENT_ROOM - heading_h - COMMENT_GAP)
+        items.extend(
+            Comment(c.heading if n == 0 else f"{c.heading} (continuación)", plain(piece)) for n, piece in enumerate(pieces)
+        )
+    pages = _paginate(items, [_comment_height(i) for i in items], COMMENT_ROOM, COMMENT_ROOM)
     return [Comments(_continued(title, n, len(pages)), tuple(page), COMMENT_SIZE) for n, page in enumerate(pages)]
 
 
@@ -571,16 +749,121 @@ def entity_logo(entity: str) -> tuple[tuple[str, ...], ...]:
     return (tuple(lines),)
 
 
+def logo_text_height(logo: tuple[tuple[str, ...], ...], size: float, w: float) -> float:
+    """The logo text's height: its lines (a long one wraps), with a blank line between blocks."""
+    count = sum(lines((Run(line, bold=True),), size, w) for block in logo for line in block)
+    return (count + max(len(logo) - 1, 0)) * size * LINE_HEIGHT
+
+
+def _logo_size(logo: tuple[tuple[str, ...], ...], box: Box) -> float:
+    return next((size for size in LOGO_SIZES if logo_text_height(logo, size, box[2]) <= box[3]), LOGO_SIZES[-1])
+
+
+def fit_image(image: LogoImage, box: Box, align: str) -> Box:
+    """The largest box of the image's proportions inside `box`, vertically centred, against its
+    right side ("right") or in its middle ("center")."""
+    x, y, w, h = box
+    scale = min(w / image.width, h / image.height)
+    iw, ih = image.width * scale, image.height * scale
+    return (x + w - iw if align == "right" else x + (w - iw) / 2, y + (h - ih) / 2, iw, ih)
+
+
+def _cover(document: Document, logo, image: LogoImage | None) -> Cover:
+    """The title and the entity at the largest sizes (title first) at which the title, the entity,
+    the cut line and the date fit above the logo; on as many lines as they need."""
+    gaps = (56.0, 22.0, 34.0)  # title to entity, entity to cut line, cut line to date (as the seed)
+    tight = (18.0, 12.0, 30.0)
+    date_h = 14.0 * LINE_HEIGHT
+    best = None
+    for title_size in COVER_TITLE_SIZES:
+        title_h = height((Run(document.title, bold=True),), title_size, COVER_W)
+        # a title on more than one line sits closer to the entity, as a block
+        for spacing in ((gaps, tight) if title_h <= title_size * LINE_HEIGHT else (tight,)):
+            for entity_size in COVER_ENTITY_SIZES:
+                entity_h = height(document.entity, entity_size, COVER_W)
+                total = title_h + spacing[0] + entity_h + spacing[1] + spacing[2] + date_h
+                top = min(COVER_TOP, COVER_BOTTOM - total)
+                if top >= 2 * MARGIN:
+                    best = (title_size, entity_size, top, title_h, entity_h, spacing)
+                    break
+            if best:
+                break
+        if best:
+            break
+    title, entity = document.title, document.entity
+    if best is None:  # longer than any plan writes: both shortened, whole in the file's metadata
+        title_size, entity_size, spacing = COVER_TITLE_SIZES[-1], COVER_ENTITY_SIZES[-1], tight
+        title = plain(shorten((Run(title, bold=True),), title_size, COVER_W, 4 * title_size * LINE_HEIGHT))
+        entity = plain(shorten(entity, entity_size, COVER_W, 3 * entity_size * LINE_HEIGHT))
+        title_h = height((Run(title, bold=True),), title_size, COVER_W)
+        entity_h = height(entity, entity_size, COVER_W)
+        top = COVER_BOTTOM - (title_h + spacing[0] + entity_h + spacing[1] + spacing[2] + date_h)
+    else:
+        title_size, entity_size, top, title_h, entity_h, spacing = best
+    entity_top = top + title_h + spacing[0]
+    subtitle_top = entity_top + entity_h + spacing[1]
+    box = COVER_LOGO_BOX
+    return Cover(
+        title, entity, document.subtitle, document.date_line, logo,
+        title_size=title_size, entity_size=entity_size,
+        tops=(top, entity_top, subtitle_top, subtitle_top + spacing[2]),
+        logo_size=_logo_size(logo, box), logo_image=image,
+        logo_box=fit_image(image, box, "right") if image else box,
+    )
+
+
+def _closing(document: Document, logo, image: LogoImage | None) -> Closing:
+    room = CLOSING_ENTITY_BOTTOM - CLOSING_ENTITY_TOP
+    size = fit_size(document.entity, COVER_W, room, CLOSING_ENTITY_SIZES)
+    entity = plain(shorten(document.entity, size, COVER_W, room))
+    box = CLOSING_LOGO_BOX
+    return Closing("GRACIAS", entity, logo, size, _logo_size(logo, box), image,
+                   fit_image(image, box, "center") if image else box)
+
+
+def title_lines(title: str, size: float, w: float) -> int:
+    return lines((Run(title, bold=True),), size, w)
+
+
+def _fit_title(slide: Slide) -> Slide:
+    """The slide with its title at the largest size that keeps it on one line (down to 18 pt),
+    else on two lines at 18 or 16 pt, else shortened to two lines (the whole text is elsewhere: an
+    eje's name in the summary, the plan's title on the cover); a kicker on one line."""
+    if isinstance(slide, Cover) or not hasattr(slide, "title_size"):  # the cover has its own
+        return slide
+    w = DETAIL_TITLE_W if isinstance(slide, Detail) else CONTENT_W
+    changes: dict = {}
+    kicker = getattr(slide, "kicker", None)
+    if kicker:
+        fitted = plain(shorten((Run(kicker.upper(), bold=True),), KICKER_SIZE, w, KICKER_SIZE * LINE_HEIGHT))
+        if fitted != kicker.upper():
+            changes["kicker"] = fitted
+    title = slide.title
+    size = next((size for size in TITLE_SIZES if title_lines(title, size, w) == 1), None)
+    if size is None:
+        size = next((size for size in (TITLE_SIZES[-1], TITLE_MIN) if title_lines(title, size, w) <= 2), TITLE_MIN)
+        if title_lines(title, size, w) > 2:
+            changes["title"] = plain(shorten((Run(title, bold=True),), size, w, 2 * size * LINE_HEIGHT))
+    if size != slide.title_size:
+        changes["title_size"] = size
+    return replace(slide, **changes) if changes else slide
+
+
+FOOTER_SIZE, FOOTER_W = 8.0, CONTENT_W - 80.0
+
+
 def lay_out(document: Document, theme: Theme) -> Report:
     """The document as slides, in the seed's order with the quarterly additions."""
     summary, annex = _summaries(document)
     logo = theme.logo or entity_logo(document.entity)
+    image = theme.logo_image
     slides: list[Slide] = [
-        Cover(document.title, document.entity, document.subtitle, document.date_line, logo),
+        _cover(document, logo, image),
         *summary,
-        _prose(document.plan_title, "Objetivo del Plan y normatividad asociada", document.normative, document.normative_source),
-        _prose(document.plan_title, "Misión", document.mission),
-        _prose(document.plan_title, "Visión", document.vision),
+        *_prose_slides(document.plan_title, "Objetivo del Plan y normatividad asociada", document.normative,
+                       document.normative_source),
+        *_prose_slides(document.plan_title, "Misión", document.mission),
+        *_prose_slides(document.plan_title, "Visión", document.vision),
         *_cards(document),
         *_objectives_chart(document.objectives_figure, theme),
     ]
@@ -588,20 +871,20 @@ def lay_out(document: Document, theme: Theme) -> Report:
         if axis is not None:
             slides.extend(_sections(document, axis))
         for objective in objectives:
-            slides.extend(_details(objective, document.year))
+            slides.extend(_details(objective, document.year, "Metas e indicadores"))
             slides.extend(_quarter_chart(objective.quarterly, theme))
     slides.extend(_comments(document))
     slides.extend(annex)
-    slides.append(Closing("GRACIAS", document.entity, logo))
+    slides.append(_closing(document, logo, image))
     return Report(
         title=document.title,
         entity=document.entity,
         period=document.period,
         language=document.language,
-        footer=document.footer,
+        footer=plain(shorten(document.footer, FOOTER_SIZE, FOOTER_W, FOOTER_SIZE * LINE_HEIGHT)),
         created=document.created,
         theme=theme,
-        slides=tuple(slides),
+        slides=tuple(_fit_title(s) for s in slides),
     )
 
 

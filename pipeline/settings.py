@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline.placeholders import fill
 
 __all__ = [
-    "TrafficLight", "Band", "TrafficLightBands", "Theme", "Email", "Distribution", "History", "Settings",
+    "TrafficLight", "Band", "TrafficLightBands", "LogoImage", "Theme", "Email", "Distribution", "History", "Settings",
     "PUBLICATION_ROOT_ENV", "publication_root",
 ]
 
@@ -73,6 +73,24 @@ class TrafficLightBands:
 
 
 @dataclass(frozen=True)
+class LogoImage:
+    """A logo picture from the entity's folder (`tema.logo_imagen`), checked when it was read.
+
+    `data` is the file as read, PNG or SVG (`media_type`); `width` and `height` are its size in
+    pixels (for an SVG, its own width and height or its viewBox), positive: only their ratio is
+    used, to fit the logo in its box. `png` is the same picture as PNG, for the deck (PowerPoint
+    files cannot hold an SVG alone); for a PNG it is `data` itself.
+    """
+
+    name: str  # the file's name, for messages and alt text
+    media_type: str  # "image/png" | "image/svg+xml"
+    data: bytes
+    width: float
+    height: float
+    png: bytes
+
+
+@dataclass(frozen=True)
 class Theme:
     """Look of the deck and the PDF. Colours are `#RRGGBB`; `colors` has every key of
     `THEME_COLORS` and one per traffic light."""
@@ -82,6 +100,7 @@ class Theme:
     logo: tuple[tuple[str, ...], ...]  # empty: the report writes the entity's name
     deck_file: str
     pdf_file: str
+    logo_image: LogoImage | None = None  # drawn instead of the logo text when given
 
     def color(self, name: str) -> str:
         return self.colors[name]

@@ -84,3 +84,27 @@ def test_each_quarterly_figure_says_its_indicators_at_the_cut(sample_document):
     objectives = sample_document.objectives_figure
     assert objectives.long_categories[0].startswith("Objetivo 1: ")
     assert objectives.series[0].labels[0] == "47,5\u00a0%"
+
+
+def test_titulo_reporte_replaces_the_title_and_its_year(sample_plan, tmp_path):
+    """plan.yaml's optional `titulo_reporte` is the report's title as written (cover, footer,
+    metadata), validated like `titulo`: one line."""
+    import shutil
+
+    from pipeline.errors import InputError
+    from pipeline.ingest import load_plan
+
+    assert report_title(replace(sample_plan, report_title="Seguimiento al PEI"), 2024) == "Seguimiento al PEI"
+    folder = tmp_path / "sg"
+    shutil.copytree(SAMPLE, folder)
+    plan_file = folder / "plan.yaml"
+    text = plan_file.read_text(encoding="utf-8")
+    plan_file.write_text(text.replace("titulo: Plan Estratégico Institucional\n",
+                                      "titulo: Plan Estratégico Institucional\ntitulo_reporte: PEI 2020-2024, cuarto año\n"),
+                         encoding="utf-8")
+    assert report_title(load_plan(folder), 2024) == "PEI 2020-2024, cuarto año"
+    plan_file.write_text(text.replace("titulo: Plan Estratégico Institucional\n",
+                                      "titulo: Plan Estratégico Institucional\ntitulo_reporte: \"dos\\nlíneas\"\n"),
+                         encoding="utf-8")
+    with pytest.raises(InputError, match="titulo_reporte"):
+        load_plan(folder)

@@ -14,7 +14,7 @@ from pipeline.render_pdf import AssetsOnlyFetcher, render_pdf
 from pipeline.report import ChartSlide, slide_titles
 from pipeline.text import font_path
 from tests.test_chart_layout import large  # noqa: F401  (fixture)
-from tests.test_report import build, sample_execution, sample_report, sample_settings  # noqa: F401  (fixtures)
+from tests.test_report import build, long_report, sample_execution, sample_report, sample_settings  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="module")
@@ -291,3 +291,83 @@ def test_no_text_of_a_large_plan_lies_outside_its_page(large):
 
 def test_no_text_of_the_sample_lies_outside_its_page(pdf_bytes):
     assert _outside(pdf_bytes) == []
+
+
+# --- long texts: one page per slide, nothing off its page or over the footer ------------------
+
+
+def _strays(pdf: bytes, footer_top: float = 505.0, only=None) -> list[str]:
+    """Characters outside their page, or below the footer's rule that are not the footer's own
+    (8 pt): text that overflowed its box. Pages count from 1; `only` picks the pages to check."""
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for number, page in enumerate(document.pages, start=1):
+            if only is not None and number not in only:
+                continue
+            for char in page.chars:
+                if not char["text"].strip():
+                    continue
+                outside = char["x0"] < -0.5 or char["x1"] > page.width + 0.5 or char["top"] < -0.5 or char["bottom"] > page.height + 0.5
+                over_footer = char["top"] > footer_top and char["size"] > 8.5
+                if outside or over_footer:
+                    out.append(f"page {number}: {char['text']!r} at ({char['x0']:.0f}, {char['top']:.0f}), {char['size']:.1f} pt")
+    return out
+
+
+@pytest.fixture(scope="module")
+def long_pdf(long_report):
+    return render_pdf(long_report)
+
+
+def test_long_texts_make_no_page_beyond_the_slides_and_no_character_leaves_its_page(long_pdf, long_report):
+    reader = PdfReader(io.BytesIO(long_pdf))
+    assert len(reader.pages) == len(long_report.slides)
+    for page, title in zip(reader.pages, slide_titles(long_report)):
+        assert _flat(title)[:30] in _flat(page.extract_text()), title
+    assert _strays(long_pdf) == []  # chart pages included: legends of 120-character names too
+
+
+def test_the_sample_has_no_stray_character_either(pdf_bytes):
+    assert _strays(pdf_bytes) == []
+
+
+def _text_bottoms(pdf: bytes, report, pick) -> list[tuple[int, float, float]]:
+    """(page, where the layout says a text ends, where the PDF's last line of it ends) for each
+    text `pick(slide)` names as (size, x0, x1, top, measured end)."""
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for number, (page, slide) in enumerate(zip(document.pages, report.slides), start=1):
+            for size, x0, x1, top, end in pick(slide):
+                chars = [
+                    c for c in page.chars
+                    if abs(c["size"] - size) < 0.01 and x0 - 1 <= c["x0"] <= x1 and top - 1 <= c["top"] < 500  # not the footer
+                ]
+                if chars:
+                    out.append((number, end, max(c["bottom"] for c in chars)))
+    return out
+
+
+def _measured(slide):
+    from pipeline import report as r
+    from pipeline.text import height
+
+    if isinstance(slide, r.Prose):
+        yield slide.body_size, r.MARGIN, r.MARGIN + r.CONTENT_W, r.PROSE_TOP, r.PROSE_TOP + height(slide.body, slide.body_size, r.CONTENT_W)
+    if isinstance(slide, r.Cards):
+        for n, card in enumerate(slide.cards):
+            x = r.MARGIN + n * (r.CARD_W + r.CARD_GAP) + 14
+            top = r.CARD_TOP + 54
+            yield card.text_size, x, x + r.CARD_TEXT_W, top, top + height(card.text, card.text_size, r.CARD_TEXT_W)
+
+
+def test_the_pdf_wraps_every_text_where_the_layout_measured_it(long_pdf, long_report, pdf_bytes, sample_report):
+    """WeasyPrint ends each plan text on the line the layout counted (URLs and codes included):
+    the layout's measure is the PDF's, not an estimate."""
+    for pdf, report in ((long_pdf, long_report), (pdf_bytes, sample_report)):
+        checked = _text_bottoms(pdf, report, _measured)
+        assert len(checked) > 5
+        assert [(page, round(end), round(bottom)) for page, end, bottom in checked if abs(end - bottom) > 1.5] == []

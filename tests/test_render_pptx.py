@@ -17,7 +17,7 @@ from pptx.util import Emu
 from pipeline.render_pptx import CORE_PROPERTY_LIMIT, metadata_text, render_deck
 from pipeline.report import Detail, slide_titles
 from tests.test_chart_layout import large, three_by_one, three_by_three  # noqa: F401  (fixtures)
-from tests.test_report import sample_execution, sample_report, sample_settings, ten_per_objective_report  # noqa: F401  (fixtures)
+from tests.test_report import long_report, sample_execution, sample_report, sample_settings, ten_per_objective_report  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="module")
@@ -191,3 +191,23 @@ def test_no_native_chart_has_more_series_or_bars_than_its_legend_and_labels_hold
             assert len(series) == 2 and len(list(chart.plots[0].categories)) <= BARS_PER_SLIDE
         else:
             assert len(series) <= LINE_MAX_INDICATORS + 1
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed here")
+def test_long_texts_stay_in_their_boxes_when_libreoffice_draws_the_deck(long_report, tmp_path):
+    """A real client lays out the deck: no character off its slide or over the footer, chart
+    slides included (a native chart's legend is PowerPoint's, kept short by the chart's form)."""
+    from tests.test_render_pdf import _strays
+
+    source = tmp_path / "largo.pptx"
+    source.write_bytes(render_deck(long_report))
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )
+    pdf = (tmp_path / "largo.pdf").read_bytes()
+    from pypdf import PdfReader
+
+    assert len(PdfReader(tmp_path / "largo.pdf").pages) == len(long_report.slides)
+    assert _strays(pdf) == []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.attainment import plan_attainment
 from pipeline.ingest import load_execution, load_settings
@@ -14,6 +16,7 @@ from pipeline.report import (
     TABLE_BOTTOM, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Summary, build_report, slide_titles,
 )
 from tests.conftest import SAMPLE
+from tests.plans import long_text
 
 
 @pytest.fixture(scope="session")
@@ -72,6 +75,22 @@ def test_a_traffic_light_is_never_shown_by_colour_alone(sample_report):
     items = [(light, "".join(r.text for r in parts)) for s in sample_report.slides if isinstance(s, Summary) for light, parts in s.attention]
     assert items and all(LIGHT_LABELS[light].lower() in text or "n/a" in text for light, text in items)
     assert cards[0].attainment == "47,5\u00a0%"  # (70 % + 25 %) / 2 at 2024-T3
+
+
+def test_key_figures_and_eje_lines_say_their_semaforo_in_words(sample_report, tmp_path):
+    """The KPI boxes (summary and eje slides) and each objective's line on its eje's slide carry
+    the word beside the colour."""
+    from pipeline.report import LIGHT_LABELS, Section
+
+    kpis = [k for s in sample_report.slides if isinstance(s, Summary) for k in s.kpis]
+    lit = [k for k in kpis if k.light is not None]
+    assert lit and all(k.light_word == LIGHT_LABELS[k.light] for k in lit)
+    assert all(k.light_word is None for k in kpis if k.light is None)
+    sections = [s for s in _pdm_report(tmp_path).slides if isinstance(s, Section)]
+    assert all(k.light_word == LIGHT_LABELS[k.light] for s in sections for k in s.kpis if k.light is not None)
+    for s in sections:
+        for light, parts in s.items:
+            assert f" · {LIGHT_LABELS[light].lower()} · " in "".join(r.text for r in parts)
 
 
 def test_emphasis_comes_from_plan_yaml(sample_report):
@@ -330,3 +349,109 @@ def test_an_entity_without_its_own_logo_gets_its_name_not_bogota_s(tmp_path):
 
 def test_the_sample_keeps_its_own_logo(sample_report):
     assert sample_report.slides[0].logo == (("ALCALDÍA MAYOR", "DE BOGOTÁ D.C."), ("SECRETARÍA", "GENERAL"))
+
+
+# --- long texts: nothing overflows, nothing is lost ---------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def long_report(tmp_path_factory):
+    """The long-texts entity (tests/plans.py) at 2024-T4, as a content model."""
+    from pipeline.ingest import load_plan
+    from tests.plans import write_long_entity
+
+    folder = write_long_entity(tmp_path_factory.mktemp("largo") / "integracion-social")
+    plan = load_plan(folder)
+    return build(plan, load_execution(folder, plan).table, load_settings(folder), quarter=4)
+
+
+def _flat(parts) -> str:
+    return " ".join("".join(r.text for r in parts).split())
+
+
+def test_the_long_texts_entity_fits_every_box_on_every_slide(long_report):
+    from tests.layout import overflows
+
+    assert overflows(long_report) == []
+
+
+def test_a_prose_text_too_long_for_a_slide_continues_on_labelled_slides(long_report):
+    from tests.plans import long_texts_plan
+
+    mission = [s for s in long_report.slides if isinstance(s, Prose) and s.title.startswith("Misión")]
+    total = len(mission)
+    assert total > 1 and [s.title for s in mission] == ["Misión"] + [f"Misión (continuación {n} de {total})" for n in range(2, total + 1)]
+    assert {s.body_size for s in mission} == {12.0}  # the smallest size, the same on every slide
+    whole = " ".join(_flat(s.body) for s in mission)
+    assert whole == " ".join(long_texts_plan()["mision"].replace("**", "").split())
+    normative = [s for s in long_report.slides if isinstance(s, Prose) and s.title.startswith("Objetivo del Plan")]
+    assert [s.source is not None for s in normative] == [False] * (len(normative) - 1) + [True]
+
+
+def test_an_objective_too_long_for_its_detail_slide_comes_whole_on_its_own_slide(long_report):
+    from tests.plans import long_texts_plan
+
+    slides = list(long_report.slides)
+    first = next(n for n, s in enumerate(slides) if isinstance(s, Detail) and s.title == "Metas e indicadores Objetivo 1")
+    own = slides[first - 1]
+    assert isinstance(own, Prose) and own.title == "Objetivo 1" and own.kicker == "Metas e indicadores"
+    assert _flat(own.body) == " ".join(long_texts_plan()["objetivos"][0]["texto"].replace("**", "").split())
+    assert _flat(slides[first].text).endswith("… (texto completo en la diapositiva anterior)")
+    # the cards shorten it, and say where it is whole
+    card = next(c for s in slides if isinstance(s, Cards) for c in s.cards if c.heading == "Objetivo 1")
+    assert _flat(card.text).endswith("… (texto completo en la sección del Objetivo 1)")
+
+
+def test_a_comment_longer_than_a_slide_continues_and_a_name_longer_than_a_slide_continues_in_rows(long_report):
+    comments = [c for s in long_report.slides if isinstance(s, Comments) for c in s.items]
+    lt1 = [c for c in comments if c.heading.startswith("Indicador sectorial 321")]
+    assert len(lt1) > 1 and lt1[1].heading == "Indicador sectorial 321 (continuación)"
+    assert len(" ".join(c.text for c in lt1)) >= 7900
+    rows = [row for s in long_report.slides if isinstance(s, Detail) and "Objetivo 1" in s.title for row in s.table.rows]
+    names = [_flat(row.cells[0].parts) for row in rows]
+    assert names[0].startswith("Indicador sectorial 321 ") and len(rows) > 2
+    assert all(_flat(row.cells[-1].parts) for row in rows)  # every piece repeats the semáforo's word
+
+
+_TEXT = st.builds(
+    lambda length, seed, token, sentence: long_text(length, seed, token=token, sentence=sentence) if length else "",
+    st.integers(0, 8000), st.integers(0, 1000), st.integers(0, 300), st.integers(1, 40),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(_TEXT, min_size=8, max_size=8), name=st.integers(0, 3000), etiqueta=st.integers(0, 200))
+def test_generated_texts_fit_every_box_on_every_slide(texts, name, etiqueta, sample_plan, sample_execution, sample_settings):
+    """Any length from 0 to 8 000 characters, unbroken strings up to 300, sentences of 1 to 40
+    words, in every text of the plan and the comments: every text box fits its box."""
+    from tests.layout import overflows
+
+    normative, mission, vision, objective, detail, comment, entity, title = texts
+    first = sample_plan.objectives[0]
+    ind_id = first.indicator_ids[0]
+    indicator = dataclasses.replace(
+        sample_plan.indicators[ind_id], name=long_text(name, 7, token=min(name, 250)) if name else "N",
+        label="E" * etiqueta,
+    )
+    plan = dataclasses.replace(
+        sample_plan, normative_basis=normative, mission=mission, vision=vision,
+        entity=entity[:300] or "E", title=title[:300] or "T",
+        objectives=(dataclasses.replace(first, text=objective, detail_text=detail or None), *sample_plan.objectives[1:]),
+        indicators={**sample_plan.indicators, ind_id: indicator},
+    )
+    execution = sample_execution.copy()
+    execution.loc[execution["indicador"] == ind_id, "comentario"] = comment or None
+    report = build(plan, execution, sample_settings)
+    assert overflows(report) == []
+
+
+def test_the_cover_keeps_its_own_sizes_for_a_long_title_and_entity(long_report):
+    """A 150-character title and a 110-character entity: smaller than the seed's 40 and 22 pt,
+    but not the slides' title sizes, and nothing runs into the cut line or the logo."""
+    from pipeline.report import COVER_ENTITY_SIZES, COVER_TITLE_SIZES
+    from tests.layout import overflows
+
+    cover = long_report.slides[0]
+    assert cover.title_size in COVER_TITLE_SIZES and cover.title_size >= 28
+    assert cover.entity_size in COVER_ENTITY_SIZES and cover.entity_size >= 18
+    assert [o for o in overflows(long_report) if "Cover" in o] == []

@@ -255,3 +255,23 @@ def test_history_retention_is_validated(tmp_path, text, fragment):
     with pytest.raises(InputError) as info:
         load_settings(tmp_path)
     assert fragment in str(info.value), str(info.value)
+
+
+def test_a_logo_text_longer_than_its_box_is_refused(tmp_path):
+    """At most eight rows (a blank one between blocks) of at most 36 characters: the cover's
+    logo box holds that at its smallest size, so nothing is cut or runs off the slide."""
+    import shutil
+
+    from pipeline.errors import InputError
+    from pipeline.report import COVER_LOGO_BOX, CLOSING_LOGO_BOX, LOGO_SIZES, logo_text_height
+    from tests.conftest import SAMPLE
+
+    widest = tuple(tuple("W" * 36 for _ in range(2)) for _ in range(3))  # 2 + 1 + 2 + 1 + 2 = 8 rows
+    for box in (COVER_LOGO_BOX, CLOSING_LOGO_BOX):
+        assert logo_text_height(widest, LOGO_SIZES[-1], box[2]) <= box[3]
+    folder = tmp_path / "sg"
+    shutil.copytree(SAMPLE, folder)
+    for logo, found in (('[["A"], ["B"], ["C"], ["D"], ["E"]]', "tiene 9"), (f'[["{"X" * 37}"]]', "uno tiene 37")):
+        (folder / "configuracion.yaml").write_text(f"tema:\n  logo: {logo}\n", encoding="utf-8")
+        with pytest.raises(InputError, match=found):
+            load_settings(folder)

@@ -144,6 +144,7 @@ class EjeIn(_Strict):
 class PlanIn(_Strict):
     entidad: SingleLine
     titulo: SingleLine
+    titulo_reporte: SingleLine | None = None  # the report's title as is (default: titulo and the year)
     vigencia: int
     periodo_plan: tuple[int, int]
     normatividad: Text
@@ -368,6 +369,7 @@ def _to_plan(plan: PlanIn) -> Plan:
     return Plan(
         entity=plan.entidad,
         title=plan.titulo,
+        report_title=plan.titulo_reporte,
         vigencia=plan.vigencia,
         period=plan.periodo_plan,
         normative_basis=plan.normatividad,

@@ -16,9 +16,12 @@ from pipeline.errors import InputError, Problem
 from pipeline.placeholders import fill, template_problem
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
 from pipeline.settings import (
-    PUBLICATION_ROOT_ENV, THEME_COLORS, Band, Distribution, Email, History, Settings, Theme, TrafficLight,
+    PUBLICATION_ROOT_ENV, THEME_COLORS, Band, Distribution, Email, History, LogoImage, Settings, Theme, TrafficLight,
     TrafficLightBands, publication_root,
 )
+from pipeline.images import LogoProblem, read_logo
+from pipeline.limits import limits
+from pipeline.ingest.source import read_source
 
 __all__ = ["load_settings", "SETTINGS_FILE"]
 
@@ -57,6 +60,7 @@ class TrafficLightIn(_Strict):
 
 
 HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+LOGO_ROWS, LOGO_LINE_CHARS = 8, 36  # the logo text's limits: it fits its box at 7 pt (pipeline.report)
 FileName = Annotated[str, StringConstraints(min_length=1, max_length=150)]
 FILE_NAME_FIELDS = ("slug", "periodo")
 
@@ -84,6 +88,7 @@ class ThemeIn(_Strict):
     colores: dict[Literal[(*THEME_COLORS, *(t.value for t in TrafficLight))], HexColor]  # type: ignore[misc]
     fuente: Literal["Open Sans"]
     logo: list[Annotated[list[str], Field(min_length=1)]] | None = Field(default=None, min_length=1)
+    logo_imagen: Annotated[str, StringConstraints(min_length=1)] | None = None
     archivo_presentacion: FileName
     archivo_pdf: FileName
 
@@ -94,6 +99,26 @@ class ThemeIn(_Strict):
         if problem:
             raise ValueError(problem)
         return name
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_fits(cls, logo: list[list[str]] | None) -> list[list[str]] | None:
+        """The logo text fits its box on the cover at the smallest size the layout uses (7 pt)."""
+        if logo is None:
+            return logo
+        rows = sum(len(block) for block in logo) + len(logo) - 1
+        if rows > LOGO_ROWS:
+            raise ValueError(
+                f"un logo de a lo sumo {LOGO_ROWS} renglones contando una línea en blanco entre bloques "
+                f"(tiene {rows}); para un logo más elaborado use una imagen en «tema.logo_imagen»"
+            )
+        long = next((line for block in logo for line in block if len(line) > LOGO_LINE_CHARS), None)
+        if long is not None:
+            raise ValueError(
+                f"renglones de logo de a lo sumo {LOGO_LINE_CHARS} caracteres (uno tiene {len(long)}: «{long[:30]}…»); "
+                "pártalo en dos renglones"
+            )
+        return logo
 
     @model_validator(mode="after")
     def _complete(self) -> ThemeIn:
@@ -173,7 +198,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _to_settings(model: SettingsIn, folder_confined: bool = False) -> Settings:
+def _to_settings(model: SettingsIn, folder_confined: bool = False, logo_image: LogoImage | None = None) -> Settings:
     bands = tuple(
         Band(
             light=TrafficLight(b.color),
@@ -191,6 +216,7 @@ def _to_settings(model: SettingsIn, folder_confined: bool = False) -> Settings:
             logo=tuple(tuple(block) for block in theme.logo or ()),
             deck_file=theme.archivo_presentacion,
             pdf_file=theme.archivo_pdf,
+            logo_image=logo_image,
         ),
         distribution=_to_distribution(model.distribucion, folder_confined),
         history=History(keep=model.historial.conservar, max_age_days=model.historial.dias),
@@ -292,4 +318,39 @@ def load_settings(entity_folder: Path | None = None) -> Settings:
         raise InputError(error.file, sorted([*error.problems, *problems], key=lambda p: p.row or 0)) from error
     if problems:
         raise InputError(doc.path, problems)
-    return _to_settings(model, folder_confined=confined)
+    logo = None
+    if model.tema.logo_imagen is not None:
+        logo = _logo_image(model.tema.logo_imagen, entity_folder or path.parent, doc)
+    return _to_settings(model, folder_confined=confined, logo_image=logo)
+
+
+_LOGO_HINT = (
+    "«tema.logo_imagen» es la ruta de un PNG o un SVG relativa a la carpeta de la entidad (junto a plan.yaml), "
+    "por ejemplo «logo.svg»; sin logo_imagen se escribe el texto de «tema.logo»."
+)
+
+
+def _logo_image(value: str, folder: Path, doc: YamlDocument) -> LogoImage:
+    """The picture `tema.logo_imagen` names, inside the entity's folder, read and checked."""
+    line = doc.line_of(("tema", "logo_imagen"))
+
+    def problem(found: str, expected: str) -> InputError:
+        return InputError(doc.path, [Problem(found, expected, row=line, hint=_LOGO_HINT, row_label="línea")])
+
+    relative = PurePosixPath(value.replace("\\", "/"))
+    if relative.is_absolute() or value.startswith("~") or _escapes(value) or Path(value).is_absolute():
+        raise problem(f"la ruta «{value}» en «tema.logo_imagen», fuera de la carpeta de la entidad",
+                      "una ruta relativa a la carpeta de la entidad, sin «..», como «logo.png»")
+    path = folder / relative
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise problem(f"la ruta «{value}» en «tema.logo_imagen», que lleva fuera de la carpeta de la entidad",
+                      "una imagen dentro de la carpeta de la entidad")
+    if not path.is_file():
+        raise problem(f"que «tema.logo_imagen» nombra «{value}», que no existe en {folder}",
+                      "el archivo del logo (PNG o SVG) en la carpeta de la entidad, con ese nombre exacto")
+    data, _ = read_source(path, limits().logo_bytes, "logo_bytes",
+                          "Un logo no necesita tanto: redúzcalo o guárdelo como SVG.")
+    try:
+        return read_logo(data, path.name)
+    except LogoProblem as exc:
+        raise problem(f"en «tema.logo_imagen» ({value}) {exc.found}", exc.expected) from exc
