@@ -47,7 +47,7 @@ def test_a_signal_stops_a_run_promptly_and_leaves_the_earlier_outputs_as_they_we
     server: list[int] = []
     try:
         deadline = time.monotonic() + 180
-        while "Armando la presentación" not in stderr.read_text(encoding="utf-8", errors="replace"):
+        while "Generando la presentación" not in stderr.read_text(encoding="utf-8", errors="replace"):
             assert process.poll() is None and time.monotonic() < deadline, stderr.read_text(encoding="utf-8")
             time.sleep(0.2)
         server = _descendants(process.pid)
