@@ -233,6 +233,8 @@ class Document:
     comments_title: str
     no_comments: str
     no_attention: str = "Ningún indicador requiere atención en este corte."
+    attention_title: str = "Requieren atención"
+    lights_title: str = "Indicadores por semáforo"
     objectives_note: str = "Cada indicador cuenta hasta 100 % en el avance del objetivo."
 
     @property

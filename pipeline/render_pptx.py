@@ -28,6 +28,7 @@ from pptx.util import Pt
 
 from pipeline.chart_layout import BAR_LABEL_SIZE, CHART_H, CHART_W, bar_gap
 from pipeline.report import (
+    LIGHT_GAP, LIGHT_W, LIGHTS_TOP, SUMMARY_KPI_TOP,
     FOOTER_Y, MARGIN, SLIDE_H, SLIDE_W, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report,
     Section, Summary, LIST_TITLE_H, ITEM_GAP, SECTION_KPI_TOP, SECTION_ITEMS_TOP, CARD_GAP, CARD_H, CARD_TOP, CARD_W, CARD_TEXT_H, CARD_TEXT_W, CONTENT_W, ATTENTION_W, COMMENT_W,
     CELL_PAD_X, CELL_PAD_Y, DETAIL_TEXT_TOP, DETAIL_TEXT_W, DETAIL_TITLE_W, TITLE_TOP, TITLE_KICKER_TOP, KICKER_SIZE,
@@ -205,13 +206,11 @@ def _summary(c: _Canvas, s: Summary, report: Report) -> None:
     t = c.theme
     _title(c, s)
     if s.kpis:
-        y = 80.0
-        _kpis(c, s.kpis, y)
-        y += 96
-        c.text(MARGIN, y, 300, 16, "Indicadores por semáforo", 11, t.color("texto_suave"), bold=True)
-        w = (CONTENT_W - 4 * 10) / 5
+        _kpis(c, s.kpis, SUMMARY_KPI_TOP)
+        y, w = LIGHTS_TOP, LIGHT_W
+        c.text(MARGIN, y, 300, 16, s.lights_title, 11, t.color("texto_suave"), bold=True)
         for n, lc in enumerate(s.lights):
-            x = MARGIN + n * (w + 10)
+            x = MARGIN + n * (w + LIGHT_GAP)
             c.rect(x, y + 20, w, 34, t.color("fondo_suave"))
             c.rect(x + 10, y + 29, 16, 16, t.light_color(lc.light), shape=MSO_SHAPE.OVAL)
             c.text(x + 34, y + 27, w - 40, 20, (Run(f"{lc.count} ", bold=True), Run(lc.label)), 13, t.color("texto"))

@@ -59,6 +59,9 @@ CLOSING_LOGO_BOX: Box = (SLIDE_W / 2 - 150.0, 372.0, 300.0, 130.0)
 LOGO_SIZES = (12.0, 11.0, 10.0, 9.0, 8.0, 7.0)
 # Key figures: four boxes in a row; the semáforo's word in a chip of its colour beside the value.
 KPI_GAP, KPI_H = 14.0, 78.0
+# The summary's first slide: the key figures, then the count of indicators per light in a row.
+SUMMARY_KPI_TOP, LIGHTS_TOP, LIGHT_GAP = 80.0, 176.0, 10.0
+LIGHT_W = (CONTENT_W - 4 * LIGHT_GAP) / 5
 KPI_W = (CONTENT_W - 3 * KPI_GAP) / 4
 KPI_VALUE_SIZES = (26.0, 24.0, 22.0, 20.0, 18.0, 16.0, 14.0)
 KPI_WORD_SIZE, KPI_WORD_H, KPI_WORD_PAD = 9.5, 18.0, 7.0
@@ -116,6 +119,7 @@ class Summary:
     empty_note: str | None = None
     attention_top: float = 80.0  # where the attention list's title sits
     more_note: str | None = None  # after the list, when the rest is in the annex
+    lights_title: str = ""  # over the count of indicators per light, with the key figures
     axes_title: str | None = None  # with ejes, on the first slide: one line per eje from SUMMARY_FIRST_TOP
     axes: tuple[Item, ...] = ()
     axes_top: float = 246.0  # SUMMARY_FIRST_TOP, or higher on a slide of its own
@@ -548,7 +552,8 @@ def _summaries(document: Document) -> tuple[list[Summary], list[Summary]]:
         title="Resumen ejecutivo",
         kpis=_kpis(document.key_figures),
         lights=lights,
-        attention_title="Requieren atención",
+        attention_title=document.attention_title,
+        lights_title=document.lights_title,
         attention=tuple(items[:shown]),
         attention_size=ATTENTION_SIZE,
         empty_note=None if items else document.no_attention,

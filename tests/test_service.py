@@ -372,9 +372,10 @@ def test_a_run_killed_with_serve_is_marked_crashed_and_the_next_serve_completes_
             _wait(lambda: not distributing() and (folder / "manifest.json").exists(), 120, "the completed distribution", serve)
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
             assert manifest["distribution"]["status"] == "distributed", manifest["distribution"]
-            published = {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix in (".pdf", ".pptx")}
+            published = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+                         if p.is_file() and p.name != "manifest.json"}
             copies = publication / "secretaria-general" / "2024-T3"
-            assert {p.name: p.read_bytes() for p in copies.iterdir()} == published
+            assert {p.relative_to(copies).as_posix(): p.read_bytes() for p in copies.rglob("*") if p.is_file()} == published
             ((_, message),) = inbox.received
             assert message["Subject"].endswith("2024-T3")
             assert len(_automations(api, AUTOMATION_NAME)) == 1
