@@ -151,15 +151,33 @@ class Figure:
     missing: str = "sin dato"
     long_categories: tuple[str, ...] = ()  # each category in full (`Objetivo 3: Fortalecer ...`), where there is room
     at_cut: Figure | None = None  # a quarterly figure's indicators at the cut, each against its own expected
+    category_heading: str = "Categoría"  # what a category is, for the data table: «Objetivo», «Indicador»
+
+    def _said(self, series: FigureSeries, n: int) -> str:
+        if series.labels:
+            return series.labels[n]
+        value = series.values[n]
+        return percent(value) if value is not None else self.missing
 
     def table(self) -> DataTable:
-        """The figure's data as a table: one row per series, one column per category."""
-        columns = (Column("Serie", "left"), *(Column(c, "right", numeric=True) for c in self.categories))
+        """The figure's data as a table, long side down: one row per series and a column per
+        category (an objective's indicators over the quarters), or one row per category and a
+        column per series (34 objectives against what was expected of each)."""
+        caption = f"Datos del gráfico: {self.title}"
+        if len(self.series) >= len(self.categories):
+            columns = (Column("Serie", "left"), *(Column(c, "right", numeric=True) for c in self.categories))
+            rows = tuple(
+                TableRow(((Run(s.full_name or s.name),), *((Run(self._said(s, n)),) for n in range(len(self.categories)))))
+                for s in self.series
+            )
+            return DataTable(caption, columns, rows)
+        names = self.long_categories or self.categories
+        columns = (Column(self.category_heading, "left"), *(Column(s.name, "right", numeric=True) for s in self.series))
         rows = tuple(
-            TableRow(((Run(s.full_name or s.name),), *((Run(percent(v) if v is not None else self.missing),) for v in s.values)))
-            for s in self.series
+            TableRow(((Run(name),), *((Run(self._said(s, n)),) for s in self.series)))
+            for n, name in enumerate(names)
         )
-        return DataTable(f"Datos del gráfico: {self.title}", columns, rows)
+        return DataTable(caption, columns, rows)
 
 
 @dataclass(frozen=True)
@@ -464,6 +482,7 @@ def _objectives_figure(plan: Plan, result: PlanResult, year: int) -> Figure:
         description=f"Avance {year} de cada objetivo frente al avance esperado al corte. {described}.",
         note="Cada indicador cuenta hasta 100 % en el avance del objetivo.",
         long_categories=tuple(f"Objetivo {o.id}: {plain(runs(o.text))}" for o in plan.objectives),
+        category_heading="Objetivo",
     )
 
 
@@ -490,6 +509,7 @@ def _at_cut_figure(objective: Objective, at_cut: PlanResult, names: list[str], f
                     f"esperado. {described}.",
         missing="sin reporte",
         long_categories=tuple(full),
+        category_heading="Indicador",
     )
 
 

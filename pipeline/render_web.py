@@ -339,6 +339,17 @@ def _lines(figure: Figure, indicators: Sequence[FigureSeries], expected: FigureS
     return "\n".join(out)
 
 
+def web_figure(figure: Figure) -> Figure:
+    """The figure the page shows for an objective's quarters: the lines themselves when they
+    read (a few indicators over two quarters or more), else each indicator at the cut against
+    what was expected of it by then (`Figure.at_cut`, as the deck and the PDF draw it), with
+    its own data table."""
+    indicators = [s for s in figure.series if s.role == "indicator"]
+    if figure.at_cut is None or (1 < len(figure.categories) and len(indicators) <= MAX_LINES):
+        return figure
+    return figure.at_cut
+
+
 def figure_svg(figure: Figure) -> str:
     """The figure as inline SVG, in the form that reads at its size.
 
@@ -428,7 +439,8 @@ def web_css(theme: Theme) -> str:
 def web_html(document: Document, theme: Theme, links: Mapping[str, str], sizes: Mapping[str, int] | None = None) -> str:
     """The page as text (see `render_web`)."""
     first, last = document.plan_period
-    figures = {o.id: Markup(figure_svg(o.quarterly)) for o in document.objectives}
+    shown = {o.id: web_figure(o.quarterly) for o in document.objectives}
+    figures = {i: Markup(figure_svg(f)) for i, f in shown.items()}
     return _environment().get_template("index.html.j2").render(
         d=document,
         groups=document.groups(),
@@ -437,6 +449,7 @@ def web_html(document: Document, theme: Theme, links: Mapping[str, str], sizes: 
         downloads=_links(links, sizes or {}),
         objectives_svg=Markup(figure_svg(document.objectives_figure)),
         quarterly_svg=figures,
+        quarterly=shown,
         year_label=document.key_figures[0].label,
         plan_label=document.key_figures[1].label,
         light_heading=TABLE_COLUMNS[-1],

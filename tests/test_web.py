@@ -169,7 +169,9 @@ def test_numeric_columns_are_right_aligned(pages, theme):
 def test_every_figure_is_an_svg_image_with_title_description_and_its_data(name, pages, documents):
     tree, document = _tree(pages[name]), documents[name]
     in_order = [o for _, objectives in document.groups() for o in objectives]  # under their ejes
-    figures = [document.objectives_figure, *(o.quarterly for o in in_order)]
+    from pipeline.render_web import web_figure
+
+    figures = [document.objectives_figure, *(web_figure(o.quarterly) for o in in_order)]
     svgs = tree.xpath("//svg")
     assert len(svgs) == len(figures)
     for svg, figure in zip(svgs, figures):
@@ -179,7 +181,21 @@ def test_every_figure_is_an_svg_image_with_title_description_and_its_data(name, 
         assert svg.get("aria-labelledby").split() == [title.get("id"), desc.get("id")]
         data = tree.get_element_by_id(f"datos-{figure.key}")
         assert _text(data) == figure.table().caption
-        assert len(data.getparent().xpath("tbody/tr")) == len(figure.series)
+        assert len(data.getparent().xpath("tbody/tr")) == len(figure.table().rows)  # every value of the figure
+        assert len(figure.table().rows) == max(len(figure.series), len(figure.categories))
+
+
+def test_bars_of_an_objective_show_each_indicator_against_its_own_expected(documents):
+    """As the deck and the PDF draw them: the page's bars are the figure at the cut, and its table
+    has a row per indicator with its attainment and what was expected of it."""
+    from pipeline.render_web import web_figure
+
+    objective = max(documents["pdm"].objectives, key=lambda o: o.indicators)
+    shown = web_figure(objective.quarterly)
+    assert shown is objective.quarterly.at_cut
+    table = shown.table()
+    assert [c.heading for c in table.columns] == ["Indicador", *(s.name for s in shown.series)]
+    assert len(table.rows) == objective.indicators
 
 
 def test_few_indicators_over_quarters_are_lines_many_are_bars(sample_document):
