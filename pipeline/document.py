@@ -27,7 +27,7 @@ __all__ = [
     "Document", "KeyFigure", "LightTally", "AttentionItem", "Column", "TableRow", "DataTable", "FigureSeries",
     "Figure", "ObjectiveSection", "AxisSection", "Comment", "build_document", "LIGHT_LABELS", "LIGHT_MEANINGS",
     "TABLE_COLUMNS", "attainment_text", "value_text", "amount_text", "light_label", "indicators_label", "count_text", "short",
-    "ANNEX_TITLE", "continued",
+    "ANNEX_TITLE", "continued", "Headings", "HEADINGS",
 ]
 
 NBSP = "\u00a0"
@@ -218,6 +218,29 @@ class AxisSection:
 
 
 @dataclass(frozen=True)
+class Headings:
+    """The names of the report's parts, the same in every output (a slide's title, a page's
+    heading, the Prefect summary's section)."""
+
+    summary: str = "Resumen ejecutivo"
+    lights: str = "Indicadores por semáforo"
+    axes: str = "Avance por eje"
+    attention: str = "Requieren atención"
+    framework: str = "Marco estratégico"
+    normative: str = "Objetivo del Plan y normatividad asociada"
+    mission: str = "Misión"
+    vision: str = "Visión"
+    objectives: str = "Objetivos estratégicos"
+    axis_kicker: str = "Eje estratégico"
+    details: str = "Metas e indicadores"
+    comments: str = "Comentarios"
+    downloads: str = "Descargas"
+
+
+HEADINGS = Headings()
+
+
+@dataclass(frozen=True)
 class Comment:
     heading: str
     text: str
@@ -251,8 +274,15 @@ class Document:
     comments_title: str
     no_comments: str
     no_attention: str = "Ningún indicador requiere atención en este corte."
-    attention_title: str = "Requieren atención"
-    lights_title: str = "Indicadores por semáforo"
+    headings: Headings = HEADINGS
+
+    @property
+    def attention_title(self) -> str:
+        return self.headings.attention
+
+    @property
+    def lights_title(self) -> str:
+        return self.headings.lights
     objectives_note: str = "Cada indicador cuenta hasta 100 % en el avance del objetivo."
 
     @property

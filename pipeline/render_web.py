@@ -443,6 +443,7 @@ def web_html(document: Document, theme: Theme, links: Mapping[str, str], sizes: 
     figures = {i: Markup(figure_svg(f)) for i, f in shown.items()}
     return _environment().get_template("index.html.j2").render(
         d=document,
+        h=document.headings,
         groups=document.groups(),
         has_axes=bool(document.axes),
         stylesheet=Path(STYLESHEET).name,

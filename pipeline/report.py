@@ -358,7 +358,7 @@ DETAIL_NOTE_MANY = " (texto completo en las diapositivas anteriores)"
 
 
 def _details(objective: ObjectiveSection, year: int, kicker: str) -> list[Detail | Prose]:
-    """The objective's table slides; an objective text too long to sit above its table even at
+    """The objective's table slides (titled `kicker` and the objective); an objective text too long to sit above its table even at
     the smallest size comes first on slides of its own, and the table slide shows its beginning
     and says so."""
     table = objective.table
@@ -405,7 +405,7 @@ def _details(objective: ObjectiveSection, year: int, kicker: str) -> list[Detail
         *before,
         *(
             Detail(
-                title=_continued(f"Metas e indicadores {objective.heading}", n, len(pages)),
+                title=_continued(f"{kicker} {objective.heading}", n, len(pages)),
                 attainment=objective.attainment,
                 attainment_label=label,
                 light=objective.light,
@@ -456,7 +456,8 @@ def _cards(document: Document) -> list[Cards]:
                 attainment_size=_one_line_size(o.attainment, CARD_VALUE_W, (22.0, 20.0, 18.0, 16.0, 14.0), bold=True),
             )
         )
-    return [Cards("Objetivos estratégicos", tuple(cards[start : start + 4])) for start in range(0, len(cards), 4)]
+    title = document.headings.objectives
+    return [Cards(title, tuple(cards[start : start + 4])) for start in range(0, len(cards), 4)]
 
 
 PROSE_TOP, PROSE_MAX_ROOM = 110.0, 320.0
@@ -535,7 +536,7 @@ def _summaries(document: Document) -> tuple[list[Summary], list[Summary]]:
         listed = _split_items(axes, SUMMARY_ROOM)
         pages = _paginate(listed, _items_height(listed), SUMMARY_ROOM, SUMMARY_ROOM)
         axes_slides = [
-            Summary(title=_continued("Avance por eje", n, len(pages)), kpis=(), lights=(), attention_title="",
+            Summary(title=_continued(document.headings.axes, n, len(pages)), kpis=(), lights=(), attention_title="",
                     attention=(), attention_size=ATTENTION_SIZE, axes_title="", axes=tuple(page), axes_top=LIST_TOP)
             for n, page in enumerate(pages)
         ]
@@ -549,7 +550,7 @@ def _summaries(document: Document) -> tuple[list[Summary], list[Summary]]:
         shown = _fitting(heights, room - MORE_NOTE_H)
     rest = len(items) - shown
     summary = Summary(
-        title="Resumen ejecutivo",
+        title=document.headings.summary,
         kpis=_kpis(document.key_figures),
         lights=lights,
         attention_title=document.attention_title,
@@ -562,7 +563,7 @@ def _summaries(document: Document) -> tuple[list[Summary], list[Summary]]:
             f"y {count_text(rest, 'indicador', 'indicadores')} más: la lista completa, de los más graves a los "
             f"demás, está en el anexo «{ANNEX_TITLE}» al final."
         ) if rest else None,
-        axes_title="Avance por eje" if axes else None,
+        axes_title=document.headings.axes if axes else None,
         axes=axes,
     )
     return [summary, *axes_slides], (_annex(items) if rest else [])
@@ -612,7 +613,7 @@ def _sections(document: Document, axis) -> list[Section]:
     pages = _paginate(items, _items_height(items), SECTION_ROOM, SECTION_ROOM)
     return [
         Section(
-            kicker="Eje estratégico",
+            kicker=document.headings.axis_kicker,
             title=_continued(axis.name, n, len(pages)),
             kpis=_kpis(axis.key_figures),
             items_title=f"Objetivos del eje ({len(axis.objective_ids)})",
@@ -865,10 +866,10 @@ def lay_out(document: Document, theme: Theme) -> Report:
     slides: list[Slide] = [
         _cover(document, logo, image),
         *summary,
-        *_prose_slides(document.plan_title, "Objetivo del Plan y normatividad asociada", document.normative,
+        *_prose_slides(document.plan_title, document.headings.normative, document.normative,
                        document.normative_source),
-        *_prose_slides(document.plan_title, "Misión", document.mission),
-        *_prose_slides(document.plan_title, "Visión", document.vision),
+        *_prose_slides(document.plan_title, document.headings.mission, document.mission),
+        *_prose_slides(document.plan_title, document.headings.vision, document.vision),
         *_cards(document),
         *_objectives_chart(document.objectives_figure, theme),
     ]
@@ -876,7 +877,7 @@ def lay_out(document: Document, theme: Theme) -> Report:
         if axis is not None:
             slides.extend(_sections(document, axis))
         for objective in objectives:
-            slides.extend(_details(objective, document.year, "Metas e indicadores"))
+            slides.extend(_details(objective, document.year, document.headings.details))
             slides.extend(_quarter_chart(objective.quarterly, theme))
     slides.extend(_comments(document))
     slides.extend(annex)

@@ -64,15 +64,15 @@ def attainment_markdown(document: Document) -> str:
         light = f" · {_light(figure.light, LIGHT_LABELS[figure.light])}" if figure.light is not None else ""
         lines.append(f"- {figure.label}: **{figure.value}**{light}")
     lines.append(
-        "- Indicadores por semáforo: "
+        f"- {document.headings.lights}: "
         + ", ".join(f"{_light(t.light, t.label.lower())}: {t.count}" for t in document.lights if t.count)
     )
     if document.axes:
-        lines += ["", "## Avance por eje", ""]
+        lines += ["", f"## {document.headings.axes}", ""]
         for axis in document.axes:
             name, rest = axis_line(axis, document.year, document.plan_period)
             lines.append(f"- {_cell(name.text + rest.text)} {LIGHT_ICONS[axis.light]}")
-    lines += ["", f"## Requieren atención ({len(document.attention)})", ""]
+    lines += ["", f"## {document.headings.attention} ({len(document.attention)})", ""]
     lines += [f"- {LIGHT_ICONS[i.light]} **{_cell(i.indicator)}** ({_cell(i.where)}): {_cell(i.reasons)}" for i in document.attention]
     if not document.attention:
         lines.append(document.no_attention)
