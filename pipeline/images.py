@@ -98,15 +98,21 @@ def read_logo(data: bytes, name: str) -> LogoImage:
     """A logo from the bytes of its file `name` (its size is bounded when it is read: 2 MB, see
     `Limits.logo_bytes`): a PNG or an SVG that can be drawn; else a `LogoProblem` saying what was
     found and what is expected."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
     if data.startswith(_PNG):
+        # WeasyPrint turns on LOAD_TRUNCATED_IMAGES when imported: a file cut short would then
+        # load as a sliver of picture. The check reads the whole image, strictly.
+        lenient = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
         try:
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
                 width, height = image.size
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise LogoProblem(f"un PNG dañado que no se puede abrir ({exc})", "un archivo PNG que se abra en un visor de imágenes") from exc
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = lenient
         if not width or not height:
             raise LogoProblem("un PNG sin píxeles", "una imagen con ancho y alto")
         return LogoImage(name, "image/png", data, float(width), float(height), data)

@@ -66,6 +66,20 @@ def test_a_logo_that_cannot_be_used_is_an_error_naming_the_file_the_key_and_what
         assert "logo_imagen" in message and "línea 2" in message
 
 
+def test_a_cut_off_png_is_refused_even_after_weasyprint_is_imported(tmp_path):
+    """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES when it is imported: a logo file cut
+    short (a copy that stopped halfway) must still be refused, not published as a sliver."""
+    import weasyprint  # noqa: F401  (its import is what changes Pillow)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # the trap is armed
+    whole = png(480, 160)
+    folder = _entity(tmp_path, "logo.png", whole[: len(whole) // 2], None)
+    with pytest.raises(InputError, match="un PNG dañado"):
+        load_settings(folder)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # and WeasyPrint's setting is left as it was
+
+
 def test_the_logo_is_on_the_cover_and_the_closing_of_both_outputs_in_proportion(tmp_path):
     from pypdf import PdfReader
     from pptx import Presentation
