@@ -34,7 +34,7 @@ from pipeline.errors import DistributionError, PublishError
 from pipeline.formatting import long_date
 from pipeline.periods import Cut
 from pipeline.placeholders import fill
-from pipeline.publish import Artifact, cut_folder, publish, relative_path, replace_file
+from pipeline.publish import Artifact, clear_leftovers, cut_folder, publish, relative_path, replace_file
 from pipeline.settings import PUBLICATION_ROOT_ENV, Distribution, Email, publication_root
 
 __all__ = [
@@ -510,6 +510,7 @@ def copy_to_publication(source: Path, names: Sequence[str], folder: Path) -> lis
             folders[path.parts[0]].append(str(path.relative_to(path.parts[0])))
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        clear_leftovers(folder, [*singles, *folders])  # of a run killed while copying them
         for name in singles:
             replace_file(folder / name, (source / name).read_bytes())
         for top, inside in folders.items():

@@ -28,6 +28,7 @@ import json
 import math
 import numbers
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -61,6 +62,7 @@ __all__ = [
     "prune_history",
     "read_published",
     "update_manifest",
+    "clear_leftovers",
 ]
 
 
@@ -380,6 +382,7 @@ def publish(target: Path, artifacts: Sequence[Artifact], history: Path | None = 
     replaced: Path | None = None
     try:
         parent.mkdir(parents=True, exist_ok=True)
+        clear_leftovers(parent, [target.name])  # a killed run's staging folder
         _write_staging(staging, artifacts)
         if target.exists():
             if not _exchange(staging, target):
@@ -420,6 +423,38 @@ def publish(target: Path, artifacts: Sequence[Artifact], history: Path | None = 
             f"se pudieron mover al historial {history} ({exc.strerror or exc}); quedaron en "
             f"{replaced}. Muévalos a mano y revise permisos y espacio en disco."
         ) from exc
+
+
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?:staging-)?(?P<pid>\d+)-[0-9a-f]{8}$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def clear_leftovers(parent: Path, names: Iterable[str]) -> None:
+    """Remove what a run killed while writing `names` in `parent` left there: a temporary file
+    of `replace_file` (`.avance.csv.<pid>-<hex>`) or a staging folder of `publish`
+    (`.web.staging-<pid>-<hex>`), when the process that made it is gone."""
+    wanted = set(names)
+    try:
+        entries = list(parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        match = _LEFTOVER.match(entry.name)
+        if not match or match["name"] not in wanted or _alive(int(match["pid"])):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 def replace_file(path: Path, content: bytes) -> None:

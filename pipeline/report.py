@@ -704,7 +704,7 @@ def _quarter_chart(figure: Figure, theme: Theme) -> list[ChartSlide]:
     series = []
     for n, s in enumerate(figure.series):
         if s.role == "expected":
-            series.append(Series(s.name, s.values, theme.color("gris")))
+            series.append(Series(s.name, s.values, theme.color("gris"), line="dash", marker="square"))  # dashed: an indicator on schedule shows through
         else:
             color, line, marker = _series_style(n)
             series.append(Series(legend_name(s.name), s.values, theme.color(color), line, marker))

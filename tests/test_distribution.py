@@ -136,6 +136,35 @@ def test_copy_to_publication_replaces_whole_files(tmp_path):
     assert os.listdir(folder) == [PDF.name]
 
 
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_copy_killed_halfway_leaves_nothing_behind_once_copied_again(tmp_path):
+    """A run killed while copying leaves its temporary file (`.avance.csv.<pid>-<hex>`) or its
+    staging folder in the publication folder; the next copy of those files clears them, and
+    leaves alone those of a run still alive."""
+    sources = tmp_path / "cut"
+    (sources / "web").mkdir(parents=True)
+    (sources / PDF.name).write_bytes(PDF.content)
+    (sources / "web" / "index.html").write_bytes(b"<html/>")
+    folder = tmp_path / "pub" / "sg" / "2024-T3"
+    folder.mkdir(parents=True)
+    dead = _dead_pid()
+    (folder / f".{PDF.name}.{dead}-0a1b2c3d").write_bytes(b"half")
+    (folder / f".web.staging-{dead}-0a1b2c3d").mkdir()
+    (folder / f".web.staging-{dead}-0a1b2c3d" / "index.html").write_bytes(b"half")
+    alive = folder / f".{PDF.name}.{os.getpid()}-0a1b2c3d"  # a copy under way in a live process
+    alive.write_bytes(b"in progress")
+    copy_to_publication(sources, [PDF.name, "web/index.html"], folder)
+    assert sorted(os.listdir(folder)) == sorted([PDF.name, "web", alive.name])
+
+
 def test_unwritable_publication_folder_is_a_clear_failure(tmp_path):
     (tmp_path / "pub").write_text("a file, not a folder")
     (tmp_path / PDF.name).write_bytes(PDF.content)

@@ -455,3 +455,16 @@ def test_the_cover_keeps_its_own_sizes_for_a_long_title_and_entity(long_report):
     assert cover.title_size in COVER_TITLE_SIZES and cover.title_size >= 28
     assert cover.entity_size in COVER_ENTITY_SIZES and cover.entity_size >= 18
     assert [o for o in overflows(long_report) if "Cover" in o] == []
+
+
+def test_an_indicator_on_the_expected_line_stays_visible(sample_report):
+    """The expected line of a quarterly chart is dashed and drawn thinner than the indicators'
+    lines, so an indicator exactly on schedule (objective 7's second indicator) still shows."""
+    from pipeline.report import ChartSlide
+
+    lines = [s.chart for s in sample_report.slides if isinstance(s, ChartSlide) and s.chart.kind == "line"]
+    assert lines
+    for chart in lines:
+        expected = [s for s in chart.series if s.name == "Esperado del objetivo"]
+        assert len(expected) == 1 and expected[0].line == "dash"
+        assert all(s.line == "solid" for s in chart.series if s is not expected[0])
