@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+from pipeline.document import report_title
 from pipeline.model import Plan
 from pipeline.periods import Cut
 from pipeline.tables import AVANCE_KEY, AVANCE_SCHEMA, OBJETIVOS_KEY, OBJETIVOS_SCHEMA, RESPONSABLE, Column
@@ -129,12 +130,13 @@ def datapackage(slug: str, plan: Plan, cut: Cut, tables: Mapping[str, bytes]) ->
     published. Resources follow `tables`' order; a file name or a header column unknown to
     `pipeline.tables` raises ValueError.
     """
+    title = report_title(plan, cut.year)  # as the deck, the PDF and the web page call it
     return {
         "profile": "tabular-data-package",
         "name": package_name(slug, cut),
-        "title": f"{plan.title} {cut.year} · {plan.entity} · Seguimiento {cut}",
+        "title": f"{title} · {plan.entity} · Seguimiento {cut}",
         "description": (
-            f"Tablas de avance del {plan.title} {cut.year} al corte {cut} (trimestre {cut.quarter} de "
+            f"Tablas de avance de «{title}» al corte {cut} (trimestre {cut.quarter} de "
             f"{cut.year}). Entidad: {plan.entity}. Una tabla por indicador y otra por objetivo, eje y plan. "
             "Cifras con punto decimal y sin redondear; una celda vacía significa que el valor no se "
             "puede calcular (sin reporte o sin meta)."

@@ -146,3 +146,15 @@ def test_descriptor_names_units_keys_and_missing_values(sample_plan, sample_tabl
 def test_package_name_is_a_valid_data_package_name(slug, expected):
     name = package_name(slug, Cut(2024, 3))
     assert name == expected and re.fullmatch(r"[-a-z0-9._/]+", name)
+
+
+def test_the_package_is_titled_as_the_report(sample_plan, sample_tables):
+    """`titulo_reporte` names the report in every output, the data package included."""
+    from dataclasses import replace
+
+    from pipeline.datapackage import datapackage
+
+    plan = replace(sample_plan, report_title="Seguimiento al PEI, cuarto año")
+    described = datapackage("sg", plan, Cut(2024, 3), sample_tables)
+    assert described["title"].startswith("Seguimiento al PEI, cuarto año · ")
+    assert "«Seguimiento al PEI, cuarto año»" in described["description"]
