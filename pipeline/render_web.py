@@ -34,7 +34,7 @@ from pipeline.document import (
 )
 from pipeline.formatting import number, percent
 from pipeline.settings import Theme, TrafficLight
-from pipeline.text import width as text_width
+from pipeline.text import plain, width as text_width
 
 __all__ = [
     "render_web", "web_html", "web_css", "LINKS", "INDEX", "STYLESHEET", "contrast", "text_pairs",
@@ -456,7 +456,7 @@ def web_html(document: Document, theme: Theme, links: Mapping[str, str], sizes: 
         light_heading=TABLE_COLUMNS[-1],
         annex_title=ANNEX_TITLE,
         axis_line=lambda a: axis_line(a, document.year, (first, last)),
-        objective_line=lambda o: objective_line(o, document.year),
+        objective_line=lambda o: objective_line(o, document.year, limit=len(plain(o.text))),  # the page has room: whole
         count_text=count_text,
         light_class=_light_class,
     )

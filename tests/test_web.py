@@ -384,3 +384,16 @@ def test_the_page_never_scrolls_sideways(name, width, pages, chromium):
     )
     assert widths["styled"], "the stylesheet did not load"
     assert widths["page"] <= widths["view"], widths
+
+
+def test_the_objectives_list_gives_each_objective_whole_and_its_light_once(pages, documents):
+    """The page has room: an objective is listed with its whole text (the slides shorten it),
+    and the line says its light in words once, beside a swatch."""
+    tree, document = _tree(pages["sample"]), documents["sample"]
+    items = tree.xpath("//section[@id='objetivos']//li")
+    assert len(items) == len(document.objectives)
+    for item, objective in zip(items, document.objectives):
+        line = _text(item)
+        assert _words(plain(objective.text)) in line
+        assert line.lower().count(objective.light_word.lower()) == 1, line
+    assert _text(tree.xpath("//header//p")[-1]) == document.title
