@@ -42,6 +42,12 @@ EXIT_FAILURE = 1
 EXIT_DISTRIBUTION = 3
 
 
+def _stderr() -> Console:
+    """The console for progress and messages: wrapped to the terminal's width on a terminal; in
+    a log or CI (not a terminal), each message on one line, so a path or an option is never split."""
+    return Console(stderr=True, highlight=False, soft_wrap=not sys.stderr.isatty())
+
+
 @app.callback()
 def _main() -> None:
     """Seguimiento trimestral del Plan Estratégico Institucional (PEI)."""
@@ -156,7 +162,7 @@ DaskOption = Annotated[
 def _check_runner(kind: str | None) -> None:
     if kind is not None and kind.strip().lower() not in RUNNERS:
         raise _fail(
-            Console(stderr=True, highlight=False),
+            _stderr(),
             f"--task-runner «{kind}» no es válido: se esperaba threads, processes o dask.",
             EXIT_INPUT,
         )
@@ -167,7 +173,7 @@ def _run_flow(ctx: typer.Context, output: Path, verbose: bool, headline: str, st
 
     `start(flows_module)` starts the flow and returns its reports.
     """
-    err = Console(stderr=True, highlight=False)
+    err = _stderr()
     runtime.prefect_environment()  # before Prefect is imported
     try:
         log_file = runtime.log_file(output)
@@ -227,7 +233,7 @@ def _period_or_exit(period: str | None) -> str | None:
     try:
         return str(parse_period(period)) if period is not None else None
     except PeriodError as exc:
-        raise _fail(Console(stderr=True, highlight=False), str(exc), EXIT_INPUT) from None
+        raise _fail(_stderr(), str(exc), EXIT_INPUT) from None
 
 
 @app.command()
@@ -300,7 +306,7 @@ def serve(
 
     _check_runner(task_runner)
     service.serve_environment(os.environ, task_runner, workers, dask_address)
-    err = Console(stderr=True, highlight=False)
+    err = _stderr()
     api_url = api_url or os.environ.get("PREFECT_API_URL")
     try:
         with service.serving(api_url, port, runtime.log_file(output, "prefect-server")) as url:

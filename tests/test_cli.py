@@ -68,3 +68,20 @@ def test_a_signal_stops_a_run_promptly_and_leaves_the_earlier_outputs_as_they_we
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
         process.wait()
+
+
+def test_in_a_log_each_message_stays_on_one_line(tmp_path):
+    """Run as `make report > log` or in CI (stderr is not a terminal): Rich must not wrap a
+    message at 80 columns, splitting a path or an option in two."""
+    from tests.conftest import SAMPLE
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), COLUMNS="80")
+    exe = str(Path(sys.executable).with_name("pei-report"))
+    out = tmp_path / "una-carpeta-de-resultados-con-un-nombre-largo" / "outputs"
+    done = subprocess.run([exe, "run", "--input", str(SAMPLE), "--output", str(out), "--no-distribute"],
+                          env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert any(line.endswith("Generando la presentación, el PDF, las tablas y la página web") for line in lines), lines
+    assert any(line.endswith(f"Publicando en {out / 'secretaria-general' / '2024-T4'}") for line in lines), lines
