@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 from typing import Any
 
 __all__ = [
@@ -67,7 +68,8 @@ def log_file(output: Path, kind: str = "pei-report") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for old in sorted(folder.glob(f"{kind}-*.log"))[: -KEPT_LOGS + 1]:
         old.unlink(missing_ok=True)
-    return folder / f"{kind}-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    # Bogotá time, as the history's folders and the manifest's times: one clock to match them by.
+    return folder / f"{kind}-{datetime.now(ZoneInfo('America/Bogota')):%Y%m%d-%H%M%S}-{os.getpid()}.log"
 
 
 @contextmanager

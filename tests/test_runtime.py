@@ -87,3 +87,15 @@ def test_the_environment_of_serve_runs(monkeypatch):
     kept = {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "90", "PREFECT_SERVER_ANALYTICS_ENABLED": "true"}
     serve_environment(kept)
     assert kept == {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "90", "PREFECT_SERVER_ANALYTICS_ENABLED": "true"}
+
+
+def test_log_files_are_named_in_bogota_time_as_the_history_is(tmp_path):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from pipeline.runtime import log_file
+
+    name = log_file(tmp_path).name
+    stamp = datetime.strptime("-".join(name.split("-")[-3:-1]), "%Y%m%d-%H%M%S")  # pei-report-<date>-<time>-<pid>.log
+    bogota = datetime.now(ZoneInfo("America/Bogota")).replace(tzinfo=None)
+    assert abs(bogota - stamp) < timedelta(minutes=1), (name, bogota)
