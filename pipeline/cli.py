@@ -254,8 +254,7 @@ def run(
     dask_address: DaskOption = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """Genera el corte de cada entidad: presentación, PDF, página web accesible, tablas, paquete de datos y
-    manifest.json; luego lo distribuye."""
+    """Genera el corte de cada entidad: presentación, PDF, página web, tablas, datos y manifest.json; luego lo distribuye."""
     period = _period_or_exit(period)
     _check_runner(task_runner)
     headline = f"[bold]pei-report[/bold] · entrada {input} · salida {output}" + (f" · corte {period}" if period else "")
