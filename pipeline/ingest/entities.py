@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pipeline.characters import control_characters, describe, shown
 from pipeline.errors import InputError, Problem
-from pipeline.ingest.execution import Execution, load_execution
+from pipeline.ingest.execution import FOLDER as EXECUTION_FOLDER, Execution, load_execution
 from pipeline.ingest.plan import PLAN_FILE, read_plan
 from pipeline.ingest.settings import load_settings
 from pipeline.ingest.source import Source, recording
@@ -76,7 +76,7 @@ def _named(entities: list[Entity], parent: Path) -> list[Entity]:
 class EntityInputs:
     """An entity's validated plan, report settings and seguimiento; the warnings about them (the
     plan's, then the seguimiento's) that the run shows without stopping; and the files they were
-    parsed from (plan.yaml, the seguimiento, configuracion.yaml if there is one), as they were read."""
+    parsed from (plan.yaml, the seguimiento or every file of seguimiento/, configuracion.yaml if there is one), as they were read."""
 
     plan: Plan
     settings: Settings
@@ -110,5 +110,6 @@ def load_inputs(folder: Path) -> EntityInputs:
         execution = attempt(lambda: load_execution(folder, plan))
     if errors:
         raise InputError.combine(folder, errors)
-    sources = tuple(s for s in read if s.path.parent == folder)  # not the packaged defaults
+    # Every file of the entity folder and of its seguimiento/ folder; not the packaged defaults.
+    sources = tuple(s for s in read if s.path.parent in (folder, folder / EXECUTION_FOLDER))
     return EntityInputs(plan, settings, execution, plan_warnings, sources)

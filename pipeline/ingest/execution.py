@@ -46,9 +46,12 @@ from pipeline.text import missing_glyphs
 __all__ = [
     "COLUMNS",
     "CSV_FILE",
+    "FOLDER",
     "XLSX_FILE",
     "Execution",
     "RawTable",
+    "consolidate",
+    "execution_files",
     "find_execution_file",
     "load_execution",
     "read_execution",
@@ -60,6 +63,7 @@ __all__ = [
 
 XLSX_FILE = "seguimiento.xlsx"
 CSV_FILE = "seguimiento.csv"
+FOLDER = "seguimiento"  # a folder of seguimiento files, one per dependency, consolidated
 REQUIRED = ("indicador", "anio", "trimestre", "valor")
 FIELDS = (*REQUIRED, "comentario")
 COLUMNS = ("fila", *FIELDS)
@@ -143,6 +147,9 @@ class RawTable:
     decimal: str | None  # the source's decimal mark when known (csv)
     header_row: int = 1
     warnings: tuple[Problem, ...] = ()
+    # A wide matrix (one column per quarter): 0-based column -> its heading as written. The frame
+    # then has a `columna` column, the 0-based column each row's value was read from.
+    periods: dict[int, str] | None = None
 
     @property
     def letters(self) -> dict[str, str]:
@@ -160,15 +167,29 @@ class Execution:
     whose data is not used, values that look like fractions of a percentage).
     """
 
-    path: Path
+    path: Path  # the seguimiento file, or the seguimiento/ folder whose files were consolidated
     table: pd.DataFrame
     warnings: tuple[Problem, ...] = field(default=())
     suspect_fractions: tuple[str, ...] = ()  # porcentaje indicators whose values look like fractions
+    sheet: str | None = None
+    # Where each row of `table` took its value: (file, column heading, column letter), for messages.
+    cells: tuple[tuple[Path, str, str | None], ...] = ()
 
 
 def find_execution_file(folder: Path) -> Path:
-    """The one seguimiento file of an entity folder."""
-    xlsx, csv_path = folder / XLSX_FILE, folder / CSV_FILE
+    """The one seguimiento file of an entity folder, or its seguimiento/ folder of files."""
+    xlsx, csv_path, directory = folder / XLSX_FILE, folder / CSV_FILE, folder / FOLDER
+    if directory.is_dir():
+        files = [p.name for p in (xlsx, csv_path) if p.exists()]
+        if files:
+            raise InputError.single(
+                folder,
+                f"el archivo {' y '.join(files)} y además la carpeta {FOLDER}/",
+                f"o un solo archivo de seguimiento o la carpeta {FOLDER}/ con un archivo por dependencia, no los dos",
+                hint=f"Si los archivos de {FOLDER}/ son los vigentes, mueva {files[0]} fuera de la carpeta de la "
+                f"entidad; si lo es {files[0]}, mueva la carpeta {FOLDER}/.",
+            )
+        return directory
     if xlsx.exists() and csv_path.exists():
         raise InputError.single(
             folder,
@@ -183,8 +204,27 @@ def find_execution_file(folder: Path) -> Path:
     raise InputError.single(
         folder,
         "que no hay archivo de seguimiento",
-        f"{XLSX_FILE} o {CSV_FILE} con la ejecución trimestral",
+        f"{XLSX_FILE} o {CSV_FILE} con la ejecución trimestral (o una carpeta {FOLDER}/ con un archivo por dependencia)",
     )
+
+
+def execution_files(directory: Path) -> list[Path]:
+    """The .xlsx and .csv files of a seguimiento/ folder, by name; none is an `InputError`.
+
+    Hidden files and Excel's lock files (`~$libro.xlsx`, there while a book is open) are not
+    seguimientos."""
+    files = sorted(
+        p for p in directory.iterdir()
+        if p.is_file() and p.suffix.lower() in (".xlsx", ".csv") and not p.name.startswith((".", "~$"))
+    )
+    if not files:
+        raise InputError.single(
+            directory,
+            "una carpeta sin archivos .xlsx ni .csv",
+            "un archivo de seguimiento (.xlsx o .csv) por dependencia",
+            hint=f"Copie ahí los seguimientos de las dependencias, o borre la carpeta y use un solo {XLSX_FILE}.",
+        )
+    return files
 
 
 # --- headings -----------------------------------------------------------------------------------
@@ -304,6 +344,9 @@ def _table(
     """The data rows under the header row, one column per field; unknown columns are warned about."""
     found = _find_header(rows)
     if found is None or found[1].missing:
+        wide = _find_wide(rows)
+        if wide is not None:
+            return _wide_table(path, rows, sheet, decimal, *wide)
         raise InputError(path, [_header_problem(path, rows, found)], sheet)
     header_row, header = found
     headings = next(cells for n, cells in rows if n == header_row)
@@ -336,6 +379,127 @@ def _table(
     return RawTable(
         path, frame, dict(header.positions), named, sheet, decimal, header_row,
         tuple(_unused_columns(path, header, header_row, data)),
+    )
+
+
+# Quarter headings of a wide matrix, normalised (see `_normal`): `2025 t1`, `2025t1`, `2025 q1`,
+# `t1 2025`, `trimestre 1 2025`, `1t 2025`.
+_PERIOD_YEAR_FIRST = re.compile(r"^(\d{4})\s*(?:t|q|trim(?:estre)?)\s*([1-4])$")
+_PERIOD_QUARTER_FIRST = re.compile(r"^(?:(?:t|q|trim(?:estre)?)\s*([1-4])|([1-4])\s*t)\s*(?:de\s*)?(\d{4})$")
+_YEAR_HEADING = re.compile(r"^(?:vigencia|ano|year)?\s*(\d{4})$")
+
+
+def _period_of(heading: object) -> tuple[int, int] | None:
+    """(year, quarter) of a one-cell quarter heading (`2025-T1`, `T1 2025`, `Trimestre 1 2025`)."""
+    if not isinstance(heading, str):
+        return None
+    text = _normal(heading)
+    if match := _PERIOD_YEAR_FIRST.match(text):
+        year, quarter = int(match.group(1)), int(match.group(2))
+    elif match := _PERIOD_QUARTER_FIRST.match(text):
+        year, quarter = int(match.group(3)), int(match.group(1) or match.group(2))
+    else:
+        return None
+    return (year, quarter) if 1900 < year < 2200 else None
+
+
+def _year_of(heading: object) -> int | None:
+    """The year of a heading over a year's quarters (`2025`, `Vigencia 2025`)."""
+    if isinstance(heading, (int, float)) and not isinstance(heading, bool) and float(heading).is_integer():
+        year = int(heading)
+    elif isinstance(heading, str) and (match := _YEAR_HEADING.match(_normal(heading))):
+        year = int(match.group(1))
+    else:
+        return None
+    return year if 1900 < year < 2200 else None
+
+
+def _quarter_of(heading: object) -> int | None:
+    """The quarter of a sub-heading under a year (`T1`, `Trimestre 1`, `I`, `Primer trimestre`)."""
+    if not isinstance(heading, str):
+        return None
+    try:
+        return _quarter(heading)
+    except _Bad:
+        return None
+
+
+_Wide = tuple[int, int, str, dict[int, tuple[int, int]], dict[int, str]]
+
+
+def _find_wide(rows: list[tuple[int, list[object]]]) -> _Wide | None:
+    """A wide matrix's header: (header row, indicator column, its heading, column -> (year, quarter),
+    column -> heading as shown). The quarters are one-cell headings (`2025-T1`) in the indicator's row, or
+    quarters (`T1`) in the row under years (`2025`, often merged over its quarters)."""
+    top = rows[:HEADER_SEARCH_ROWS]
+    for at, (number, cells) in enumerate(top):
+        cells = [None if isinstance(c, MergedPart) else c for c in cells]
+        indicator = next((pos for pos, c in enumerate(cells) if _field_of(c) == "indicador"), None)
+        periods = {pos: p for pos, c in enumerate(cells) if (p := _period_of(c))}
+        if indicator is not None and periods:
+            shown_as = {pos: " ".join(str(cells[pos]).split()) for pos in periods}
+            return number, indicator, str(cells[indicator]).strip(), periods, shown_as
+        below = top[at + 1] if at + 1 < len(top) else None
+        if below is None or below[0] != number + 1:
+            continue
+        under = [None if isinstance(c, MergedPart) else c for c in below[1]]
+        name = cells[indicator] if indicator is not None else None
+        if indicator is None:
+            indicator = next((pos for pos, c in enumerate(under) if _field_of(c) == "indicador"), None)
+            name = under[indicator] if indicator is not None else None
+        periods, shown_as, year = {}, {}, None
+        for pos in range(max(len(cells), len(under))):
+            over = cells[pos] if pos < len(cells) else None
+            if not _blank(over):  # a year carries over the blank or merged cells to its right
+                year = _year_of(over)
+            quarter = _quarter_of(under[pos]) if pos < len(under) else None
+            if year is not None and quarter is not None:
+                periods[pos] = (year, quarter)
+                shown_as[pos] = f"{' '.join(str(over if not _blank(over) else year).split())} / {' '.join(str(under[pos]).split())}"
+        if indicator is not None and periods:
+            return below[0], indicator, str(name).strip(), periods, shown_as
+    return None
+
+
+def _wide_table(
+    path: Path, rows: list[tuple[int, list[object]]], sheet: str | None, decimal: str | None,
+    header_row: int, indicator: int, name: str, periods: dict[int, tuple[int, int]], shown_as: dict[int, str],
+) -> RawTable:
+    """A wide matrix as the long table: one row per indicator and quarter column, each keeping the
+    sheet's row and the column it was read from. Empty cells are kept here (they may be formulas
+    whose result was never saved) and dropped by `read_execution`."""
+    data = [(n, cells) for n, cells in rows if n > header_row]
+    index, columns, records = [], [], []
+    for n, cells in data:
+        for pos, (year, quarter) in periods.items():
+            value = cells[pos] if pos < len(cells) else None
+            ident = cells[indicator] if indicator < len(cells) else None
+            index.append(n)
+            columns.append(pos)
+            records.append((ident, year, quarter, value, None))
+    frame = pd.DataFrame(records, columns=list(FIELDS), index=pd.Index(index, name="fila"), dtype=object)
+    frame["columna"] = columns
+    others = {
+        pos: str(c).strip() for pos, c in enumerate(next(cells for n, cells in rows if n == header_row))
+        if pos != indicator and pos not in periods and not _blank(c) and not isinstance(c, MergedPart)
+    }
+    comments = {pos: h for pos, h in others.items() if _field_of(h) == "comentario"}
+    header = _Header({"indicador": indicator}, {p: h for p, h in others.items() if p not in comments}, {})
+    warnings = [*_unused_columns(path, header, header_row, data)]
+    for pos, heading in comments.items():
+        if any(pos < len(cells) and not _blank(cells[pos]) for _, cells in data):
+            # A matrix's comment column belongs to no quarter in particular: it is not guessed.
+            warnings.append(Problem(
+                f"la columna «{heading}» en una matriz con una columna por trimestre: sus comentarios no "
+                "dicen de qué trimestre son y el reporte no los usa",
+                "los comentarios en el formato largo (una fila por indicador y trimestre, con columna comentario)",
+                row=header_row, column=heading, column_letter=_letter(path, pos),
+                hint="Si los comentarios deben salir en el reporte, pase el seguimiento al formato largo "
+                "(la plantilla de pei-report plantilla lo tiene).",
+            ))
+    return RawTable(
+        path, frame, {"indicador": indicator}, {"indicador": name}, sheet, decimal,
+        header_row, tuple(warnings), dict(shown_as),
     )
 
 
@@ -540,6 +704,11 @@ def _read_xlsx(path: Path, data: bytes, bounds: Limits) -> RawTable:
         raise InputError.single(path, "una hoja vacía", "una fila de encabezados y una fila por trimestre reportado", sheet=title)
     raw = _table(path, rows, title, None)
     # Empty cells may be formulas whose result was never saved: look them up in the formula text.
+    if raw.periods is not None:
+        at = {(int(n), int(pos)): k for k, (n, pos, v) in enumerate(zip(raw.frame.index, raw.frame["columna"], raw.frame["valor"])) if v is None}
+        for cell, formula in _formulas(path, data, title, set(at)).items():
+            raw.frame.iat[at[cell], raw.frame.columns.get_loc("valor")] = Uncomputed(formula)
+        return raw
     field_at = {pos: f for f, pos in raw.positions.items()}
     empty = {(int(n), pos) for pos, f in field_at.items() for n, v in raw.frame[f].items() if v is None}
     for (n, pos), formula in _formulas(path, data, title, empty).items():
@@ -609,9 +778,10 @@ def read_execution(path: Path) -> RawTable:
         "Un seguimiento ocupa unos cientos de kilobytes: revise que sea el archivo correcto y que no "
         "tenga hojas, imágenes o filas que no son del seguimiento.",
     )
-    if path.suffix.lower() == ".xlsx":
-        return _read_xlsx(path, data, bounds)
-    return _read_csv(path, data, bounds)
+    raw = _read_xlsx(path, data, bounds) if path.suffix.lower() == ".xlsx" else _read_csv(path, data, bounds)
+    if raw.periods is not None:  # a wide matrix's empty cell is a quarter not reported: no row
+        raw = replace(raw, frame=raw.frame[[not _blank(v) for v in raw.frame["valor"]]])
+    return raw
 
 
 # --- cells --------------------------------------------------------------------------------------
@@ -778,22 +948,31 @@ def validate_execution(raw: RawTable, plan: Plan | None) -> Execution:
 
     # Plain lists: a pandas lookup per cell took 40 of the 70 s of 200 000 rows.
     cells = {column: frame[column].tolist() for column in FIELDS}
-    position = {}
+    # In a wide matrix the year, quarter and value of a row come from one quarter column.
+    read_from = frame["columna"].tolist() if raw.periods is not None else None
+    letters = raw.letters
+    at = 0
+
+    def place(column: str) -> tuple[str, str | None]:
+        """The heading and letter of the column a row's `column` was read from."""
+        if read_from is not None and column != "indicador":
+            pos = int(read_from[at])
+            return raw.periods[pos], _letter(raw.path, pos)
+        return raw.headings.get(column, column), letters.get(column)
 
     def cell(row: int, column: str, read: Callable[[object], object]) -> object:
-        value = cells[column][position[row]]
+        value = cells[column][at]
         try:
             return read(value)
         except _Bad as bad:
+            heading, letter = place(column)
             problems.append(
-                Problem(_shown(value), bad.expected, row=row, column=raw.headings.get(column, column),
-                        hint=bad.hint, column_letter=raw.letters.get(column))
+                Problem(_shown(value), bad.expected, row=row, column=heading, hint=bad.hint, column_letter=letter)
             )
             return _INVALID
 
     for at, row in enumerate(frame.index):
         row = int(row)
-        position[row] = at
         indicator = cell(row, "indicador", lambda v: _indicator(v, plan, ids_text))
         year = cell(row, "anio", lambda v: _year(v, plan))
         quarter = cell(row, "trimestre", _quarter)
@@ -804,29 +983,32 @@ def validate_execution(raw: RawTable, plan: Plan | None) -> Execution:
             continue
         key = (indicator, year, quarter)
         if key in first_row:
+            heading, letter = place("trimestre")
             problems.append(
                 Problem(
                     f"otra vez el indicador «{indicator}», año {year}, trimestre {quarter} (ya está en la fila {first_row[key]})",
                     "una sola fila por indicador, año y trimestre",
                     row=row,
-                    column=raw.headings.get("trimestre", "trimestre"),
-                    column_letter=raw.letters.get("trimestre"),
+                    column=heading,
+                    column_letter=letter,
                     hint="Deje una sola fila con el valor vigente.",
                 )
             )
             continue
         first_row[key] = row
-        records.append(record)
+        records.append((*record, place("valor")))
     if problems:
         raise InputError(raw.path, problems, raw.sheet)
-    clean = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    clean = pd.DataFrame.from_records(records, columns=[*COLUMNS, "_celda"])
     clean = clean.astype({"fila": int, "anio": int, "trimestre": int})
     clean["valor"] = pd.to_numeric(clean["valor"], errors="raise").astype(float)
     clean = clean.sort_values(["indicador", "anio", "trimestre"]).reset_index(drop=True)
+    value_cells = tuple((raw.path, heading, letter) for heading, letter in clean.pop("_celda"))
     fractions = dict(_fraction_warnings(raw, clean, plan)) if plan else {}
     warnings = [*raw.warnings, *fractions.values(), *_font_warnings(raw, clean)]
     return Execution(
-        raw.path, clean, tuple(replace(w, file=raw.path, sheet=raw.sheet) for w in warnings), tuple(fractions)
+        raw.path, clean, tuple(replace(w, file=raw.path, sheet=raw.sheet) for w in warnings), tuple(fractions),
+        raw.sheet, value_cells,
     )
 
 
@@ -888,8 +1070,95 @@ def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterat
 
 
 def load_execution(folder: Path, plan: Plan | None) -> Execution:
-    """Find, read and validate an entity's seguimiento."""
-    return validate_execution(read_execution(find_execution_file(folder)), plan)
+    """Find, read and validate an entity's seguimiento (one file, or a seguimiento/ folder's files)."""
+    found = find_execution_file(folder)
+    if found.is_dir():
+        return consolidate(found, plan)
+    return validate_execution(read_execution(found), plan)
+
+
+# Two comments kept for one quarter (equal values in two files) are joined with this.
+COMMENT_JOIN = " / "
+
+
+def consolidate(directory: Path, plan: Plan | None) -> Execution:
+    """Read and validate every file of a seguimiento/ folder and join them into one execution.
+
+    Every problem of every file is raised at once. The same indicator, year and quarter in two
+    files is kept once when the values are equal (both empty counts as equal), its comments joined
+    with `COMMENT_JOIN` when they differ (each dependency's word stays in the report); different
+    values are a problem naming both files, sheets, rows and columns. The row kept is the one of
+    the first file by name, and `fila` is that file's row.
+    """
+    errors: list[InputError] = []
+    executions: list[Execution] = []
+    for path in execution_files(directory):
+        try:
+            executions.append(validate_execution(read_execution(path), plan))
+        except InputError as error:
+            errors.append(error)
+    kept: dict[tuple[str, int, int], tuple[Execution, int]] = {}
+    rows: list[list[object]] = []
+    cells: list[tuple[Path, str, str | None]] = []
+    problems: list[Problem] = []
+    for execution in executions:
+        for at, record in enumerate(execution.table.itertuples(index=False)):
+            key = (record.indicador, int(record.anio), int(record.trimestre))
+            if key not in kept:
+                kept[key] = (execution, len(rows))
+                rows.append([*record[:-1], record.comentario if isinstance(record.comentario, str) else None])
+                cells.append(execution.cells[at])
+                continue
+            first, where = kept[key]
+            value, earlier = record.valor, rows[where][COLUMNS.index("valor")]
+            if (pd.isna(value) and pd.isna(earlier)) or value == earlier:
+                comment, before = record.comentario, rows[where][COLUMNS.index("comentario")]
+                if isinstance(comment, str) and comment != before:
+                    joined = comment if not isinstance(before, str) else f"{before}{COMMENT_JOIN}{comment}"
+                    rows[where][COLUMNS.index("comentario")] = joined
+                continue
+            problems.append(_conflict(key, execution, at, first, where, rows, cells))
+    if problems:
+        errors.append(InputError(directory, problems))
+    if errors:
+        raise InputError.combine(directory, errors)
+    table = pd.DataFrame(rows, columns=list(COLUMNS)).astype({"fila": int, "anio": int, "trimestre": int})
+    table["valor"] = table["valor"].astype(float)
+    order = table.sort_values(["indicador", "anio", "trimestre"]).index
+    return Execution(
+        directory,
+        table.loc[order].reset_index(drop=True),
+        tuple(w for e in executions for w in e.warnings),
+        tuple(dict.fromkeys(i for e in executions for i in e.suspect_fractions)),
+        None,
+        tuple(cells[k] for k in order),
+    )
+
+
+def _conflict(key, execution: Execution, at: int, first: Execution, where: int, rows, cells) -> Problem:
+    """Two files of a seguimiento/ folder with different values for one indicator and quarter."""
+    indicator, year, quarter = key
+
+    def value(v: float) -> str:
+        return "vacío (sin reporte)" if pd.isna(v) else shown_number(v)
+
+    path, heading, letter = execution.cells[at]
+    first_path, first_heading, first_letter = cells[where]
+    first_sheet = f", hoja «{first.sheet}»" if first.sheet else ""
+    return Problem(
+        f"el valor {value(execution.table['valor'].iat[at])} para el indicador «{indicator}», año {year}, trimestre "
+        f"{quarter}, que en {first_path.name}{first_sheet}, fila {rows[where][0]}, columna «{first_heading}»"
+        f"{f' ({first_letter})' if first_letter else ''} es "
+        f"{value(rows[where][COLUMNS.index('valor')])}",
+        "un solo valor por indicador, año y trimestre entre todos los archivos de la carpeta seguimiento/",
+        row=int(execution.table["fila"].iat[at]),
+        column=heading,
+        column_letter=letter,
+        hint=f"Corrija el valor que no es el vigente en {path.name} o en {first_path.name}, o borre la fila "
+        "de uno de los dos (cada indicador lo reporta una sola dependencia).",
+        file=path,
+        sheet=execution.sheet,
+    )
 
 
 def reported_quarters(table: pd.DataFrame) -> Iterator[tuple[int, int]]:
