@@ -211,3 +211,12 @@ def test_wide_matrix_comment_column_is_warned_about(tmp_path, sample_plan):
     assert _facts(execution.table) == [("IS-321", 2024, 1, 80.0, None)]
     (warning,) = execution.warnings
     assert warning.column == "Observaciones" and "formato largo" in warning.expected
+
+
+def test_wide_matrix_with_years_above_the_indicator_row(tmp_path, sample_plan):
+    long_book(tmp_path / "long" / "seguimiento.xlsx", LONG)
+    header = [[None, None, "Vigencia 2024", None], ["Código", "Nombre", "Trimestre 1", "Trimestre 2"]]
+    rows = [["IS-545", "Recursos", 1004233, 2000000], ["IS-321", "Satisfacción", 80, 94.5]]
+    wide_book(tmp_path / "wide" / "seguimiento.xlsx", header, rows, merges=("C1:D1",))
+    expected = load_execution(tmp_path / "long", sample_plan).table
+    assert _facts(load_execution(tmp_path / "wide", sample_plan).table) == _facts(expected)
