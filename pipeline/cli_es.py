@@ -73,11 +73,12 @@ EXPECTED = {
 
 # Usage errors click raises with only a message: (its English pattern, the Spanish wording).
 MESSAGES = [
-    (r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)", "Sobran argumentos: {args}. Las opciones empiezan con --."),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)",
+     "Sobran argumentos: {args}. Las opciones empiezan con --."),
     (r"No such command '(?P<name>.*)'\. Did you mean (?P<names>.*)\?",
      "No existe la orden «{name}». ¿Quiso decir {names}?"),
     (r"No such command '(?P<name>.*)'\.", "No existe la orden «{name}»."),
-    (r"Missing command\.", "Falta la orden (run, resend o serve)."),
+    (r"Missing command\.", "Falta la orden."),
 ]
 
 

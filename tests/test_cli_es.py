@@ -77,3 +77,9 @@ def test_the_typer_settings_it_replaces_still_exist():
     """A typer upgrade that renames one of these would silently bring the English back."""
     for name in cli_es.RICH_TEXTS:
         assert hasattr(typer.rich_utils, name), name
+
+
+def test_a_usage_error_it_does_not_know_keeps_its_details_in_a_spanish_sentence():
+    from typer._click.exceptions import UsageError
+
+    assert cli_es.spanish_error(UsageError("Something new")).format_message() == "Uso no válido (Something new)."
