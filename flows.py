@@ -9,6 +9,8 @@ complete the entity's distributions that a killed run left pending (`pipeline.re
 A run ends Failed with a `PipelineError`'s Spanish message (no traceback), and a deployment's
 failed run e-mails the planning office of each entity it did not report (`_notify_failure`).
 `deployments()` serves both on a real server, the quarterly one on a schedule in Bogotá time.
+The "Args:" of the deployed flows are in Spanish: Prefect reads them into the parameter schema,
+and its UI shows them on the custom-run form.
 Tasks load, call the core, and return; none of them holds business rules. The outputs are
 those `pipeline.outputs.OUTPUTS` declares, each rendered as a task named for it; which of them
 are distributed, and the manifest's record of their distribution, are `pipeline.outputs` and
@@ -746,6 +748,17 @@ def quarterly_report(
     mapped task per entity, with a task run per step when there is only one entity. One
     entity's failure does not stop the others, and the run then fails with `EntitiesFailed`
     (or, with a single entity, with that entity's own error).
+
+    Args:
+        input_dir: Carpeta de una entidad (con plan.yaml) o carpeta de carpetas de entidades.
+        output_dir: Carpeta de resultados: cada corte queda en <entidad>/<año>-T<trimestre>.
+        period: Corte a reportar: 2024-T3 (o 2024T3, 2024-Q3, 2024Q3). Vacío, una ejecución
+            programada reporta el último trimestre cerrado antes de su fecha, y cualquier otra,
+            el último trimestre con datos de cada entidad.
+        entity: Solo esta entidad (el nombre de su carpeta). Vacío, todas las de la carpeta de
+            entrada.
+        distribute: Copiar a la carpeta de publicación y enviar por correo (según
+            configuracion.yaml). Desactivado, el corte solo se publica en la carpeta de resultados.
     """
     if period:
         period = str(parse_period(period))  # a malformed period fails before any work
@@ -775,7 +788,15 @@ def quarterly_report(
 def resend_report(
     period: str, input_dir: str = "inputs", output_dir: str = "outputs", entity: str | None = None
 ) -> list[EntityReport]:
-    """Distribute a published cut again (publication folder and e-mail) without regenerating it."""
+    """Distribute a published cut again (publication folder and e-mail) without regenerating it.
+
+    Args:
+        period: Corte ya publicado que se reenvía: 2024-T3 (o 2024T3, 2024-Q3, 2024Q3).
+        input_dir: Carpeta de una entidad (con plan.yaml) o carpeta de carpetas de entidades.
+        output_dir: Carpeta de resultados donde está publicado el corte.
+        entity: Solo esta entidad (el nombre de su carpeta). Vacío, todas las de la carpeta de
+            entrada.
+    """
     period = str(parse_period(period))
     entities = _select(find_entities(Path(input_dir)), entity, Path(input_dir))
     _announce(entities)

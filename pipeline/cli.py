@@ -8,6 +8,8 @@ Prefect's own log lines go to a log file under the output folder (or to the cons
 --verbose), so the user sees the steps and the files written. Starting the process (logging,
 Prefect and its servers, signals, the environment of `serve`) is `pipeline.runtime` and
 `pipeline.service`'s: this module parses arguments, prints and chooses the exit status.
+Its help and usage errors, typer's and click's own words included, are in Spanish
+(`pipeline.cli_es`).
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline import runtime
+from pipeline.cli_es import SpanishCommand, SpanishGroup
 from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError
 from pipeline.formatting import percent
 from pipeline.periods import PeriodError, parse_period
 from pipeline.service import QUARTERLY_CRON, RUNNERS
 
 app = typer.Typer(
+    cls=SpanishGroup,
     add_completion=False,
     no_args_is_help=True,
     help="Seguimiento trimestral del Plan Estratégico Institucional (PEI).",
@@ -236,7 +240,7 @@ def _period_or_exit(period: str | None) -> str | None:
         raise _fail(_stderr(), str(exc), EXIT_INPUT) from None
 
 
-@app.command()
+@app.command(cls=SpanishCommand)
 def run(
     ctx: typer.Context,
     input: InputOption = Path("inputs"),
@@ -269,7 +273,7 @@ def run(
     _print_reports(err, reports, log_file)
 
 
-@app.command()
+@app.command(cls=SpanishCommand)
 def resend(
     ctx: typer.Context,
     period: Annotated[str, typer.Option("--period", help="Corte ya publicado que se reenvía: 2024-T3.")],
@@ -288,7 +292,7 @@ def resend(
     _print_reports(err, reports, log_file)
 
 
-@app.command()
+@app.command(cls=SpanishCommand)
 def serve(
     input: InputOption = Path("inputs"),
     output: OutputOption = Path("outputs"),

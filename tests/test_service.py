@@ -3,6 +3,7 @@ quarterly schedule in Bogotá time, on-demand runs with parameters, and a schedu
 
 from __future__ import annotations
 
+import inspect
 import os
 import signal
 import subprocess
@@ -37,6 +38,23 @@ def test_deployments_schedule_and_parameters(tmp_path, monkeypatch):
     properties = quarterly._parameter_openapi_schema.properties
     assert {"input_dir", "output_dir", "period", "entity", "distribute"} <= set(properties)
     assert {"period", "entity"} <= set(resend._parameter_openapi_schema.properties)
+
+
+@pytest.mark.parametrize("flow", [flows.quarterly_report, flows.resend_report], ids=lambda f: f.name)
+def test_every_deployed_parameter_has_a_spanish_description_for_the_run_form(tmp_path, monkeypatch, flow):
+    """Prefect's custom-run form shows each parameter's description (from the flow's "Args:")."""
+    monkeypatch.chdir(tmp_path)
+    deployment = {d.entrypoint: d for d in flows.deployments(Path("inputs"), Path("outputs"))}[f"flows.{flow.fn.__name__}"]
+    names = list(inspect.signature(flow.fn).parameters)
+    for properties in (flow.parameters.properties, deployment._parameter_openapi_schema.properties):
+        assert set(properties) == set(names)
+        for name in names:
+            description = properties[name].get("description") or ""
+            assert description.startswith(SPANISH_OPENINGS), (name, description)
+    assert "2024-T3" in flow.parameters.properties["period"]["description"]
+
+
+SPANISH_OPENINGS = ("Carpeta", "Corte", "Solo", "Copiar")
 
 
 def test_an_unreachable_server_is_a_clear_error(tmp_path):
