@@ -275,14 +275,6 @@ class Document:
     no_comments: str
     no_attention: str = "Ningún indicador requiere atención en este corte."
     headings: Headings = HEADINGS
-
-    @property
-    def attention_title(self) -> str:
-        return self.headings.attention
-
-    @property
-    def lights_title(self) -> str:
-        return self.headings.lights
     objectives_note: str = "Cada indicador cuenta hasta 100 % en el avance del objetivo."
 
     @property

@@ -22,7 +22,7 @@ from pipeline.chart_layout import (
 )
 from pipeline.chart_layout import shorten as shorten_label
 from pipeline.document import (
-    ANNEX_TITLE, LIGHT_LABELS, TABLE_COLUMNS, AttentionItem, Document, Figure, ObjectiveSection, amount_text,
+    ANNEX_TITLE, LIGHT_LABELS, Comment, TABLE_COLUMNS, AttentionItem, Document, Figure, ObjectiveSection, amount_text,
     attainment_text, axis_line, build_document, continued, count_text, light_label, objective_line, short,
 )
 from pipeline.model import Plan
@@ -37,7 +37,6 @@ __all__ = [
 ]
 
 SLIDE_W, SLIDE_H, MARGIN = 960.0, 540.0, 40.0
-NBSP = "\u00a0"
 CONTENT_W = SLIDE_W - 2 * MARGIN
 FOOTER_Y = 512.0
 CELL_PAD_X, CELL_PAD_Y = 4.0, 3.0
@@ -245,12 +244,6 @@ class ChartSlide:
 
 
 @dataclass(frozen=True)
-class Comment:
-    heading: str
-    text: str
-
-
-@dataclass(frozen=True)
 class Comments:
     title: str
     items: tuple[Comment, ...]
@@ -323,9 +316,6 @@ def _paginate(
         pages[-1].append(item)
         left -= h
     return pages
-
-
-_continued = continued
 
 
 def _fitted_row(cells: tuple[Cell, ...], light: TrafficLight, font: float, room: float) -> list[Row]:
@@ -405,7 +395,7 @@ def _details(objective: ObjectiveSection, year: int, kicker: str) -> list[Detail
         *before,
         *(
             Detail(
-                title=_continued(f"{kicker} {objective.heading}", n, len(pages)),
+                title=continued(f"{kicker} {objective.heading}", n, len(pages)),
                 attainment=objective.attainment,
                 attainment_label=label,
                 light=objective.light,
@@ -486,7 +476,7 @@ def _prose_slides(kicker: str, title: str, body: tuple[Run, ...], source: str | 
         if source and height(pieces[-1], size, CONTENT_W) > last_room:
             pieces[-1:] = split(pieces[-1], size, CONTENT_W, last_room)
     return [
-        Prose(kicker, _continued(title, n, len(pieces)), piece, size,
+        Prose(kicker, continued(title, n, len(pieces)), piece, size,
               source if n == len(pieces) - 1 else None, source_top if source else 450.0)
         for n, piece in enumerate(pieces)
     ]
@@ -536,7 +526,7 @@ def _summaries(document: Document) -> tuple[list[Summary], list[Summary]]:
         listed = _split_items(axes, SUMMARY_ROOM)
         pages = _paginate(listed, _items_height(listed), SUMMARY_ROOM, SUMMARY_ROOM)
         axes_slides = [
-            Summary(title=_continued(document.headings.axes, n, len(pages)), kpis=(), lights=(), attention_title="",
+            Summary(title=continued(document.headings.axes, n, len(pages)), kpis=(), lights=(), attention_title="",
                     attention=(), attention_size=ATTENTION_SIZE, axes_title="", axes=tuple(page), axes_top=LIST_TOP)
             for n, page in enumerate(pages)
         ]
@@ -553,8 +543,8 @@ def _summaries(document: Document) -> tuple[list[Summary], list[Summary]]:
         title=document.headings.summary,
         kpis=_kpis(document.key_figures),
         lights=lights,
-        attention_title=document.attention_title,
-        lights_title=document.lights_title,
+        attention_title=document.headings.attention,
+        lights_title=document.headings.lights,
         attention=tuple(items[:shown]),
         attention_size=ATTENTION_SIZE,
         empty_note=None if items else document.no_attention,
@@ -588,7 +578,7 @@ def _annex(items: list[Item]) -> list[Summary]:
     pages = _paginate(listed, _items_height(listed), SUMMARY_ROOM, SUMMARY_ROOM)
     return [
         Summary(
-            title=_continued(f"Anexo: {ANNEX_TITLE.lower()}", n, len(pages)),
+            title=continued(f"Anexo: {ANNEX_TITLE.lower()}", n, len(pages)),
             kpis=(),
             lights=(),
             attention_title="",
@@ -614,7 +604,7 @@ def _sections(document: Document, axis) -> list[Section]:
     return [
         Section(
             kicker=document.headings.axis_kicker,
-            title=_continued(axis.name, n, len(pages)),
+            title=continued(axis.name, n, len(pages)),
             kpis=_kpis(axis.key_figures),
             items_title=f"Objetivos del eje ({len(axis.objective_ids)})",
             items=tuple(page),
@@ -677,7 +667,7 @@ def _bar_slides(figure: Figure, theme: Theme, names: Sequence[str], note: str | 
             alt=f"{intro}, {BARS_ORDER}{where}. {described}.",
             ticks=ticks,
         )
-        slides.append(ChartSlide(_continued(figure.title, n, len(split)), f"{figure.subtitle}; {BARS_ORDER}", chart, note=notes))
+        slides.append(ChartSlide(continued(figure.title, n, len(split)), f"{figure.subtitle}; {BARS_ORDER}", chart, note=notes))
     return slides
 
 
@@ -690,9 +680,6 @@ def _series_style(n: int) -> tuple[str, str, str]:
     lines and circles, then again dashed with squares, then dotted with diamonds (21 distinct)."""
     line, marker = _SERIES_STROKES[(n // len(_SERIES_COLORS)) % len(_SERIES_STROKES)]
     return _SERIES_COLORS[n % len(_SERIES_COLORS)], line, marker
-
-
-_short = short
 
 
 def _quarter_chart(figure: Figure, theme: Theme) -> list[ChartSlide]:
@@ -730,9 +717,8 @@ def _comments(document: Document) -> list[Comments]:
         return [Comments(title, (), COMMENT_SIZE, document.no_comments)]
     items: list[Comment] = []
     for c in document.comments:
-        comment = Comment(c.heading, c.text)
-        if _comment_height(comment) <= COMMENT_ROOM:
-            items.append(comment)
+        if _comment_height(c) <= COMMENT_ROOM:
+            items.append(c)
             continue
         heading_h = height((Run(c.heading + " (continuación)", bold=True),), COMMENT_SIZE, COMMENT_W)
         pieces = split(c.text, COMMENT_SIZE, COMMENT_W, COMMENT_ROOM - heading_h - COMMENT_GAP)
@@ -740,7 +726,7 @@ def _comments(document: Document) -> list[Comments]:
             Comment(c.heading if n == 0 else f"{c.heading} (continuación)", plain(piece)) for n, piece in enumerate(pieces)
         )
     pages = _paginate(items, [_comment_height(i) for i in items], COMMENT_ROOM, COMMENT_ROOM)
-    return [Comments(_continued(title, n, len(pages)), tuple(page), COMMENT_SIZE) for n, page in enumerate(pages)]
+    return [Comments(continued(title, n, len(pages)), tuple(page), COMMENT_SIZE) for n, page in enumerate(pages)]
 
 
 LOGO_LINE, LOGO_LINES = 18, 4
@@ -751,7 +737,7 @@ def entity_logo(entity: str) -> tuple[tuple[str, ...], ...]:
     four short lines (never another entity's name)."""
     lines = textwrap.wrap(entity.upper(), LOGO_LINE, break_long_words=False) or [entity.upper()]
     if len(lines) > LOGO_LINES:
-        lines = [*lines[: LOGO_LINES - 1], _short(" ".join(lines[LOGO_LINES - 1 :]), LOGO_LINE)]
+        lines = [*lines[: LOGO_LINES - 1], short(" ".join(lines[LOGO_LINES - 1 :]), LOGO_LINE)]
     return (tuple(lines),)
 
 
