@@ -150,8 +150,9 @@ def _why(exc: BadParameter) -> str:
     return f"«{error['input']}» {expected.format(**error.get('ctx', {}))}."
 
 
-class SpanishCommand(TyperCommand):
-    """A typer command whose usage line, help option and usage errors are in Spanish."""
+class _Spanish:
+    """What a command and the group share: the usage line, the help option and usage errors in
+    Spanish, and the options' type labels (mixed in before typer's class)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -171,31 +172,23 @@ class SpanishCommand(TyperCommand):
             raise spanish_error(exc, self) from None
 
 
-class SpanishGroup(TyperGroup):
+class SpanishCommand(_Spanish, TyperCommand):
+    """A typer command whose usage line, help option and usage errors are in Spanish."""
+
+
+
+class SpanishGroup(_Spanish, TyperGroup):
     """The typer application's group: its usage, help and errors in Spanish, and the rich help's
     settings applied when it starts."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.options_metavar = OPTIONS_METAVAR
         self.subcommand_metavar = SUBCOMMAND_METAVAR
-        _label_types(self.params)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         apply_rich_texts()
         return super().main(*args, **kwargs)
 
-    def format_usage(self, ctx, formatter) -> None:
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=USAGE)
-
-    def get_help_option(self, ctx):
-        return _spanish_help_option(super().get_help_option(ctx))
-
-    def make_context(self, *args: Any, **kwargs: Any):
-        try:
-            return super().make_context(*args, **kwargs)
-        except UsageError as exc:
-            raise spanish_error(exc, self) from None
 
     def resolve_command(self, ctx, args):
         try:
