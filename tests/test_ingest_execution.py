@@ -19,14 +19,14 @@ GOOD = [
 ]
 
 
-def write_xlsx(folder: Path, rows, header=HEADER, title="Seguimiento") -> Path:
+def write_xlsx(folder: Path, rows, header=HEADER, title="Seguimiento", name="seguimiento.xlsx") -> Path:
     book = Workbook()
     sheet = book.active
     sheet.title = title
     sheet.append(header)
     for row in rows:
         sheet.append(row)
-    path = folder / "seguimiento.xlsx"
+    path = folder / name
     book.save(path)
     return path
 

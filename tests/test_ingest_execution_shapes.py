@@ -13,20 +13,13 @@ from pipeline.errors import InputError
 from pipeline.ingest import load_execution, load_inputs
 from pipeline.ingest.execution import COMMENT_JOIN
 
-HEADER = ["indicador", "anio", "trimestre", "valor", "comentario"]
+from tests.test_ingest_execution import HEADER, write_xlsx
 
 
 def long_book(path: Path, rows, header=HEADER, title="Seguimiento") -> Path:
-    """A long-format seguimiento: one row per indicator and quarter."""
+    """A long-format seguimiento at `path`: one row per indicator and quarter."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
+    return write_xlsx(path.parent, rows, header, title, name=path.name)
 
 
 def wide_book(path: Path, header_rows, rows, merges=(), title="Seguimiento") -> Path:
