@@ -30,11 +30,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from pipeline.document import (
-    ANNEX_TITLE, TABLE_COLUMNS, Document, Figure, FigureSeries, axis_line, count_text, objective_line, short,
+    ANNEX_TITLE, TABLE_COLUMNS, Document, Figure, FigureSeries, axis_line, count_text, objective_line,
 )
 from pipeline.formatting import number, percent
 from pipeline.settings import Theme, TrafficLight
-from pipeline.text import plain, width as text_width
+from pipeline.chart_layout import shorten as shorten_label
+from pipeline.text import plain
 
 __all__ = [
     "render_web", "web_html", "web_css", "LINKS", "INDEX", "STYLESHEET", "contrast", "text_pairs",
@@ -174,13 +175,9 @@ def _f(value: float) -> str:
 
 
 def _fit(text: str, size: float, room: float) -> str:
-    """`text`, shortened at a word (with «…») until it fits `room` at `size` in the report's font."""
-    limit = len(text)
-    fitted = text
-    while limit > 8 and text_width(fitted, size) * ROOM_MARGIN > room:
-        limit -= 2
-        fitted = short(text, limit)
-    return fitted
+    """`text`, shortened at a word (with «…») to fit `room` at `size`, with room to spare for a
+    browser font wider than the Open Sans that measures it."""
+    return shorten_label(text, size, room / ROOM_MARGIN)
 
 
 def _pct(value: float | None, missing: str) -> str:
