@@ -44,6 +44,7 @@ __all__ = [
 
 INDEX = "web/index.html"
 STYLESHEET = "web/estilo.css"
+LOGO_EXTENSIONS = {"image/png": "png", "image/svg+xml": "svg"}
 
 # What each download is, and its format, for the link text («Reporte en PDF (PDF, 141 kB)»); in
 # this order on the page. `links` names the file of each (the cut's folder, one level above web/).
@@ -433,8 +434,15 @@ def web_css(theme: Theme) -> str:
     return _environment().get_template("estilo.css.j2").render(colors=palette(theme), lights=[t.value for t in TrafficLight])
 
 
+def logo_file(theme: Theme) -> str | None:
+    """`web/logo.svg` or `web/logo.png`: where the page's copy of `tema.logo_imagen` goes, if any."""
+    image = theme.logo_image
+    return f"web/logo.{LOGO_EXTENSIONS[image.media_type]}" if image else None
+
+
 def web_html(document: Document, theme: Theme, links: Mapping[str, str], sizes: Mapping[str, int] | None = None) -> str:
     """The page as text (see `render_web`)."""
+    logo = logo_file(theme)
     first, last = document.plan_period
     shown = {o.id: web_figure(o.quarterly) for o in document.objectives}
     figures = {i: Markup(figure_svg(f)) for i, f in shown.items()}
@@ -444,6 +452,7 @@ def web_html(document: Document, theme: Theme, links: Mapping[str, str], sizes: 
         groups=document.groups(),
         has_axes=bool(document.axes),
         stylesheet=Path(STYLESHEET).name,
+        logo=Path(logo).name if logo else None,
         downloads=_links(links, sizes or {}),
         objectives_svg=Markup(figure_svg(document.objectives_figure)),
         quarterly_svg=figures,
@@ -464,13 +473,18 @@ def render_web(
 ) -> dict[str, bytes]:
     """The report of one cut as an accessible web page: {relative path: bytes}.
 
-    Paths are relative to the cut's folder: `web/index.html` and `web/estilo.css`. `links` names,
+    Paths are relative to the cut's folder: `web/index.html`, `web/estilo.css` and, when the theme
+    has a logo picture, `web/logo.svg` or `web/logo.png` (the file as read). `links` names,
     by kind, the files of the cut's folder the page links to (relative links, `../<file>`): any of
     `pdf`, `deck`, `avance`, `objetivos`, `datapackage` (see `LINKS`); a kind not given has no
     link (with none, the page has no downloads section), an unknown kind is an error. `sizes` (bytes, by the same kinds) adds each file's size
     to its link text. The same arguments give the same bytes.
     """
-    return {
+    files = {
         INDEX: web_html(document, theme, links, sizes).encode("utf-8"),
         STYLESHEET: web_css(theme).encode("utf-8"),
     }
+    logo = logo_file(theme)
+    if logo:
+        files[logo] = theme.logo_image.data  # as read: an SVG stays vectors; an <img> runs no script in it
+    return files

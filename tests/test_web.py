@@ -17,6 +17,7 @@ import pytest
 from benchmarks.make_inputs import make_pdm
 from pipeline.attainment import plan_attainment
 from pipeline.document import Document, Figure, FigureSeries, build_document
+from pipeline.images import read_logo
 from pipeline.ingest import load_execution, load_plan, load_settings
 from pipeline.periods import Cut
 from pipeline.render_web import (
@@ -397,3 +398,20 @@ def test_the_objectives_list_gives_each_objective_whole_and_its_light_once(pages
         assert _words(plain(objective.text)) in line
         assert line.lower().count(objective.light_word.lower()) == 1, line
     assert _text(tree.xpath("//header//p")[-1]) == document.title
+
+
+@pytest.mark.parametrize("kind", ["svg", "png"])
+def test_the_entitys_logo_heads_the_page_as_a_file_beside_it(sample_document, theme, kind):
+    """tema.logo_imagen, on the cover of the deck and the PDF, heads the page too: the file as it
+    was read, beside index.html (allowed by the page's policy), decorative (the entity's name is
+    the text beside it)."""
+    from tests.test_images import SVG, png
+
+    logo = read_logo(SVG if kind == "svg" else png(), f"escudo.{kind}")
+    files = render_web(sample_document, replace(theme, logo_image=logo), {})
+    assert files[f"web/logo.{kind}"] == logo.data
+    tree = lxml.html.document_fromstring(files[INDEX])
+    (img,) = tree.xpath("//header//img")
+    assert img.get("src") == f"logo.{kind}" and img.get("alt") == ""
+    assert sample_document.entity in _text(img.getparent().getparent())
+    assert set(files) == {INDEX, STYLESHEET, f"web/logo.{kind}"}
