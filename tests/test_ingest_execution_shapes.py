@@ -100,7 +100,7 @@ def test_file_and_folder_together_is_an_error(tmp_path, sample_plan):
     long_book(tmp_path / "seguimiento" / "a.xlsx", [["IS-321", 2024, 1, 80, None]])
     error = _error(tmp_path, sample_plan)
     assert "seguimiento.xlsx" in str(error) and "seguimiento/" in str(error)
-    assert "mueva" in error.problems[0].hint
+    assert "mueva seguimiento.xlsx dentro de la carpeta seguimiento/" in error.problems[0].hint
 
 
 def test_empty_folder_is_an_error(tmp_path, sample_plan):

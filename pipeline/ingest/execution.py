@@ -186,8 +186,8 @@ def find_execution_file(folder: Path) -> Path:
                 folder,
                 f"el archivo {' y '.join(files)} y además la carpeta {FOLDER}/",
                 f"o un solo archivo de seguimiento o la carpeta {FOLDER}/ con un archivo por dependencia, no los dos",
-                hint=f"Si los archivos de {FOLDER}/ son los vigentes, mueva {files[0]} fuera de la carpeta de la "
-                f"entidad; si lo es {files[0]}, mueva la carpeta {FOLDER}/.",
+                hint=f"Para leerlos juntos (el histórico y los archivos de las dependencias), mueva {files[0]} "
+                f"dentro de la carpeta {FOLDER}/; si solo vale uno de los dos, mueva el otro fuera de la carpeta de la entidad.",
             )
         return directory
     if xlsx.exists() and csv_path.exists():
