@@ -247,8 +247,8 @@ def build_template(
         sheet.add_data_validation(rule)
     if comment_rule.sqref:
         sheet.add_data_validation(comment_rule)
-    first_free = next(i for i, (c, _) in enumerate(columns, start=1) if c.key == "annualization")
-    sheet.freeze_panes = f"{get_column_letter(first_free)}{HEADER_ROW + 1}"
+    name_at = next(i for i, (c, _) in enumerate(columns, start=1) if c.key == "name")
+    sheet.freeze_panes = f"{get_column_letter(name_at + 1)}{HEADER_ROW + 1}"  # the header and id, label, name stay
     _page_setup(sheet, f"A1:{last_letter}{max(row, HEADER_ROW)}")
     sheet.protection.sheet = True  # no password: it guards against slips, not people
     _instructions(book.create_sheet(INSTRUCTIONS_SHEET), plan, cut, dependency, deadline, columns)
