@@ -39,7 +39,13 @@ __all__ = ["build_template", "responsibles", "NO_RESPONSIBLE", "HEADER_ROW"]
 
 NO_RESPONSIBLE = "Sin responsable"  # how the indicators that name no dependency are grouped
 HEADER_ROW = 4  # rows 1-3: title, cut and dependency, what to do
-_FONT = "Calibri"
+# Arial (Liberation Sans where it is missing has the same metrics) so that the row heights set
+# here fit the wrapped text in Excel and in LibreOffice alike: neither sizes a row written by a
+# program to its wrapped text.
+_FONT, _SIZE = "Arial", 9
+_CHARS_PER_WIDTH = 1.4  # Arial 9 characters per unit of column width (the width of a Calibri 11 "0"), with room
+_LINE_HEIGHT = 11.5  # points per line of Arial 9
+_INSTRUCTIONS_WIDTH = 68  # one column of text inside an A4 portrait page (about 6,7 pt per unit in LibreOffice)
 _PRIMARY, _SOFT, _BORDER = "7A1E3A", "F5F1EE", "D9D2CC"
 _LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
 _EDIT_FILL = PatternFill("solid", fgColor="FFF5CC")  # "celdas de fondo amarillo claro"
@@ -166,7 +172,7 @@ def _value_rule(indicator: Indicator, cut: Cut) -> tuple[str, str, str, str]:
     return f"Valor {cut}", prompt, "Valor no válido", error
 
 
-def _style(cell, *, bold: bool = False, wrap: bool = False, fill: PatternFill | None = None, size: float = 10,
+def _style(cell, *, bold: bool = False, wrap: bool = False, fill: PatternFill | None = None, size: float = _SIZE,
            color: str | None = None, locked: bool = True, border: bool = True, align: str | None = None) -> None:
     cell.font = Font(name=_FONT, size=size, bold=bold, color=color)
     cell.alignment = Alignment(wrap_text=wrap, vertical="top", horizontal=align)
@@ -221,6 +227,7 @@ def build_template(
         row += 1
         if item.kind != "indicator":
             _group_row(sheet, row, item, columns)
+            _fit_height(sheet, row)
             continue
         ind = item.indicator
         for at, (column, period) in enumerate(columns, start=1):
@@ -243,6 +250,7 @@ def build_template(
                 rules[key].add(cell)
             elif column.key == "comment":
                 comment_rule.add(cell)
+        _fit_height(sheet, row)
     for rule in rules.values():
         sheet.add_data_validation(rule)
     if comment_rule.sqref:
@@ -261,6 +269,32 @@ def build_template(
     book.active = 0
     book.security = WorkbookProtection(lockStructure=True)  # sheets are not added, renamed or shown
     return book
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines `text` takes wrapped in a column `width` wide (words kept whole)."""
+    per_line = max(1, int(width * _CHARS_PER_WIDTH))
+    lines = 0
+    for paragraph in text.split("\n"):
+        used, count = 0, 1
+        for word in paragraph.split():
+            if used and used + 1 + len(word) > per_line:
+                count, used = count + 1, 0
+            used += (1 if used else 0) + len(word)
+            while used > per_line:  # a word longer than the line breaks where it must
+                count, used = count + 1, used - per_line
+        lines += count
+    return lines
+
+
+def _fit_height(sheet, row: int) -> None:
+    """Give the row the height its tallest wrapped cell needs."""
+    lines = 1
+    for cell in sheet[row]:
+        if isinstance(cell.value, str) and cell.alignment.wrap_text:
+            width = sheet.column_dimensions[cell.column_letter].width
+            lines = max(lines, _lines(cell.value, width))
+    sheet.row_dimensions[row].height = lines * _LINE_HEIGHT + 3
 
 
 def _cell_value(column: Column, period: Cut | None, ind: Indicator, plan: Plan, cut: Cut, reported) -> object:
@@ -311,7 +345,7 @@ def _group_row(sheet, row: int, item: _Row, columns) -> None:
     for cell in (label, text):
         _style(cell, bold=not italic, wrap=True, fill=fill)
         if italic:
-            cell.font = Font(name=_FONT, size=10, italic=True)
+            cell.font = Font(name=_FONT, size=_SIZE, italic=True)
 
 
 def _title_block(sheet, plan: Plan, cut: Cut, dependency: str | None, deadline: date | None, width: int) -> None:
@@ -398,7 +432,7 @@ def instruction_lines(plan: Plan, cut: Cut, dependency: str | None, deadline: da
 
 
 def _instructions(sheet, plan: Plan, cut: Cut, dependency: str | None, deadline: date | None, columns) -> None:
-    sheet.column_dimensions["A"].width = 110
+    sheet.column_dimensions["A"].width = _INSTRUCTIONS_WIDTH
     sizes = {"title": (14, True), "heading": (11, True), "text": (10, False)}
     for row, (kind, text) in enumerate(instruction_lines(plan, cut, dependency, deadline, columns), start=1):
         cell = sheet.cell(row, 1, text)
@@ -407,6 +441,9 @@ def _instructions(sheet, plan: Plan, cut: Cut, dependency: str | None, deadline:
         if kind == "heading":
             cell.alignment = Alignment(vertical="bottom")
             sheet.row_dimensions[row].height = 24
+        elif kind == "text":  # 10 pt: a tenth fewer characters per line than the data sheet's 9 pt
+            sheet.row_dimensions[row].height = _lines(text, _INSTRUCTIONS_WIDTH * 0.9) * (_LINE_HEIGHT + 1.5) + 4
+    sheet.print_area = f"A1:A{sheet.max_row}"  # LibreOffice fits a sheet to the page only inside a print area
     sheet.page_setup.orientation = "portrait"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1

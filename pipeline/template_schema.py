@@ -52,20 +52,20 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("id", "Indicador", 11, field="indicador"),
-    Column("label", "Etiqueta", 13, reference="etiqueta", wrap=True),
-    Column("name", "Nombre del indicador", 38, reference="nombre del indicador", wrap=True),
-    Column("responsible", "Responsable", 16, reference="responsable", wrap=True),
-    Column("annualization", "Anualización", 12, reference="anualizacion"),
-    Column("unit", "Unidad de medida", 11, reference="unidad de medida", wrap=True),
-    Column("baseline", "Línea base", 9, reference="linea base"),
-    Column("year_target", "Meta vigencia ({year})", 10, reference="meta vigencia"),
-    Column("quarter_target", "Meta del trimestre ({cut})", 11, reference="meta del trimestre"),
-    Column("reported", "Reportado ({period})", 11, reference="reportado"),  # one per earlier quarter of the year
-    Column("year", "Año", 6, field="anio"),
-    Column("quarter", "Trimestre", 9, field="trimestre"),
-    Column("value", "Valor ({cut})", 13, field="valor", editable=True),
-    Column("comment", "Comentario ({cut})", 36, field="comentario", editable=True, wrap=True),
+    Column("id", "Indicador", 10, field="indicador"),
+    Column("label", "Etiqueta", 10, reference="etiqueta", wrap=True),
+    Column("name", "Nombre del indicador", 32, reference="nombre del indicador", wrap=True),
+    Column("responsible", "Responsable", 13, reference="responsable", wrap=True),
+    Column("annualization", "Anualización", 11, reference="anualizacion", wrap=True),
+    Column("unit", "Unidad de medida", 10, reference="unidad de medida", wrap=True),
+    Column("baseline", "Línea base", 8, reference="linea base", wrap=True),
+    Column("year_target", "Meta vigencia ({year})", 9, reference="meta vigencia"),
+    Column("quarter_target", "Meta del trimestre ({cut})", 9, reference="meta del trimestre"),
+    Column("reported", "Reportado ({period})", 9, reference="reportado"),  # one per earlier quarter of the year
+    Column("year", "Año", 5, field="anio"),
+    Column("quarter", "Trimestre", 8, field="trimestre"),
+    Column("value", "Valor ({cut})", 11, field="valor", editable=True),
+    Column("comment", "Comentario ({cut})", 30, field="comentario", editable=True, wrap=True),
 )
 COLUMN = {c.key: c for c in COLUMNS}
 # The reference names the reader must know for the template's context columns.
