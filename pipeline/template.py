@@ -155,6 +155,9 @@ def _unit_words(unit: Unit) -> str:
     return "" if unit is Unit.NUMERO else f"en {unit.name}"
 
 
+_PROMPT_LIMIT = 255  # characters of a data validation's input message, in Excel
+
+
 def _value_rule(indicator: Indicator, cut: Cut) -> tuple[str, str, str, str]:
     """(input title, input message, error title, error message) of an indicator's value cell."""
     unit = _unit_words(indicator.unit)
@@ -167,8 +170,10 @@ def _value_rule(indicator: Indicator, cut: Cut) -> tuple[str, str, str, str]:
         error = "Escriba un porcentaje de 0 a 100, sin el signo: 45 para 45 %. Vacío si no se reporta."
     else:
         rule = "Un número mayor o igual que 0."
-        error = "Escriba un número mayor o igual que 0 (con coma decimal si hace falta). Vacío si no se reporta."
+        error = "Escriba un número mayor o igual que 0, sin texto ni unidades. Vacío si no se reporta."
     prompt = f"{what}{', ' + unit if unit else ''}. {rule} Vacío si no hubo reporte."
+    if len(prompt) > _PROMPT_LIMIT:  # Excel refuses a longer input message; only a very long unit gets here
+        prompt = f"{what}. {rule} Vacío si no hubo reporte."
     return f"Valor {cut}", prompt, "Valor no válido", error
 
 
@@ -209,7 +214,7 @@ def build_template(
     columns = _columns(plan, cut, per_dependency)
     last_letter = get_column_letter(len(columns))
     dependency = (responsible or NO_RESPONSIBLE) if per_dependency else None
-    _title_block(sheet, plan, cut, dependency, deadline, len(columns))
+    _title_block(sheet, plan, cut, dependency, deadline)
     for at, (column, period) in enumerate(columns, start=1):
         cell = sheet.cell(HEADER_ROW, at, column.title(cut, period))
         _style(cell, bold=True, wrap=True, fill=_HEADER_FILL, color="FFFFFF", align="center")
@@ -348,7 +353,7 @@ def _group_row(sheet, row: int, item: _Row, columns) -> None:
             cell.font = Font(name=_FONT, size=_SIZE, italic=True)
 
 
-def _title_block(sheet, plan: Plan, cut: Cut, dependency: str | None, deadline: date | None, width: int) -> None:
+def _title_block(sheet, plan: Plan, cut: Cut, dependency: str | None, deadline: date | None) -> None:
     lines = [
         (f"{_plain(plan.report_title or plan.title)} · {plan.entity}", 14, True),
         (
