@@ -294,8 +294,9 @@ def resend(
 
 @app.command(cls=SpanishCommand)
 def plantilla(
-    period: Annotated[str, typer.Option("--period", help="Corte de la plantilla: 2024-T3 (o 2024T3, 2024-Q3, 2024Q3).")],
     input: InputOption = Path("inputs"),
+    *,
+    period: Annotated[str, typer.Option("--period", help="Corte de la plantilla: 2024-T3 (o 2024T3, 2024-Q3, 2024Q3).")],
     output: OutputOption = Path("outputs"),
     por_responsable: Annotated[
         bool, typer.Option("--por-responsable", help="Un libro por dependencia responsable, cada uno con solo sus indicadores.")

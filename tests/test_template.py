@@ -157,6 +157,26 @@ def test_layout_frozen_header_widths_wrapping_and_a4_landscape_print(template):
     assert sheet.cell(v1, name_col).alignment.wrap_text
 
 
+def test_rows_are_as_tall_as_their_wrapped_text(sample_copy, tmp_path):
+    """Neither Excel nor LibreOffice sizes a row a program wrote: a long name gets its lines."""
+    (path,) = write_templates(sample_copy, "2024-T3", tmp_path / "out").files
+    sheet = load_workbook(path)[DATA_SHEET]
+    rows, columns = _rows_by_id(sheet), _columns(sheet)
+    name_width = sheet.column_dimensions[sheet.cell(1, columns["Nombre del indicador"]).column_letter].width
+    for ind, row in rows.items():
+        name = sheet.cell(row, columns["Nombre del indicador"]).value
+        assert sheet.row_dimensions[row].height >= 11 * (len(name) // int(name_width * 2) + 1), ind
+    short, long = rows["IS-514"], rows["IS-321"]  # "Política Pública TIC formulada" and a 200-character name
+    assert sheet.row_dimensions[long].height > sheet.row_dimensions[short].height
+
+
+def test_a_long_unit_never_makes_an_input_message_excel_refuses(pdm_folder):
+    plan_file = pdm_folder / "plan.yaml"
+    plan_file.write_text(plan_file.read_text(encoding="utf-8").replace("unidad: km", "unidad: " + "kilómetros " * 20), encoding="utf-8")
+    book = build_template(load_plan(pdm_folder), None, CUT, "pdm")
+    assert all(len(rule.prompt or "") <= 255 for rule in book[DATA_SHEET].data_validations.dataValidation)
+
+
 def test_the_hidden_sheet_names_entity_cut_and_plan(template, pdm_folder):
     book = load_workbook(template)
     assert book.sheetnames == [DATA_SHEET, INSTRUCTIONS_SHEET, IDENTITY_SHEET]
