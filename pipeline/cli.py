@@ -293,6 +293,39 @@ def resend(
 
 
 @app.command(cls=SpanishCommand)
+def plantilla(
+    input: InputOption = Path("inputs"),
+    *,
+    period: Annotated[str, typer.Option("--period", help="Corte de la plantilla: 2024-T3 (o 2024T3, 2024-Q3, 2024Q3).")],
+    output: OutputOption = Path("outputs"),
+    por_responsable: Annotated[
+        bool, typer.Option("--por-responsable", help="Un libro por dependencia responsable, cada uno con solo sus indicadores.")
+    ] = False,
+) -> None:
+    """Escribe la plantilla de Excel para diligenciar el seguimiento de un corte, a partir del plan y de lo ya reportado."""
+    _write_templates(input, period, output, por_responsable)
+
+
+def _write_templates(input: Path, period: str, output: Path, per_dependency: bool) -> None:
+    """Write the templates and print them; invalid input is exit status 2, as in `run`."""
+    from pipeline.errors import PublishError
+    from pipeline.template_files import write_templates
+
+    err = _stderr()
+    try:
+        written = write_templates(input, period, output, per_dependency)
+    except (InputError, PeriodError) as exc:
+        raise _fail(err, str(exc), EXIT_INPUT) from None
+    except (PublishError, OSError) as exc:
+        raise _fail(err, f"No se pudo escribir la plantilla en {output}: {exc}", EXIT_FAILURE) from None
+    for warning in written.warnings:
+        err.print(f"[yellow]Aviso:[/yellow] {escape(warning)}")
+    out = Console(highlight=False, soft_wrap=True)
+    for path in written.files:
+        out.print(str(path))
+
+
+@app.command(cls=SpanishCommand)
 def serve(
     input: InputOption = Path("inputs"),
     output: OutputOption = Path("outputs"),

@@ -11,13 +11,15 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import Enum
 from pathlib import Path
 
 from pipeline.placeholders import fill
 
 __all__ = [
-    "TrafficLight", "Band", "TrafficLightBands", "LogoImage", "Theme", "Email", "Distribution", "History", "Settings",
+    "TrafficLight", "Band", "TrafficLightBands", "LogoImage", "Theme", "Email", "Distribution", "History", "DataEntry",
+    "Settings",
     "PUBLICATION_ROOT_ENV", "publication_root",
 ]
 
@@ -189,6 +191,29 @@ class History:
 
 
 @dataclass(frozen=True)
+class DataEntry:
+    """When the dependencies must return the data-entry template (`seguimiento` in the settings):
+    a fixed date (`deadline`), or a number of days after the quarter's close (`days_after_close`,
+    positive); the fixed date wins. Neither: the template states no deadline."""
+
+    deadline: date | None = None
+    days_after_close: int | None = None
+
+    def deadline_for(self, cut_end: date) -> date | None:
+        """The deadline of the quarter that ends on `cut_end`; a fixed date on or before that day
+        belongs to an earlier quarter and gives none (`stale` says so)."""
+        if self.deadline is not None:
+            return None if self.stale(cut_end) else self.deadline
+        if self.days_after_close is not None:
+            return cut_end + timedelta(days=self.days_after_close)
+        return None
+
+    def stale(self, cut_end: date) -> bool:
+        """Whether the fixed date is not after the quarter's close (left from an earlier quarter)."""
+        return self.deadline is not None and self.deadline <= cut_end
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything about a report that is configuration rather than data."""
 
@@ -196,6 +221,7 @@ class Settings:
     theme: Theme
     distribution: Distribution = Distribution()
     history: History = History()
+    data_entry: DataEntry = DataEntry()
 
 
 PUBLICATION_ROOT_ENV = "PEI_PUBLICATION_ROOT"

@@ -257,6 +257,31 @@ def test_history_retention_is_validated(tmp_path, text, fragment):
     assert fragment in str(info.value), str(info.value)
 
 
+def test_the_templates_deadline_is_optional_and_can_be_a_date_or_days_after_the_close(tmp_path):
+    from datetime import date
+
+    assert load_settings().data_entry.deadline_for(date(2024, 9, 30)) is None
+    (tmp_path / "configuracion.yaml").write_text("seguimiento:\n  plazo_dias: 10\n", encoding="utf-8")
+    assert load_settings(tmp_path).data_entry.deadline_for(date(2024, 9, 30)) == date(2024, 10, 10)
+    (tmp_path / "configuracion.yaml").write_text("seguimiento:\n  fecha_limite: 2024-10-15\n  plazo_dias: 10\n", encoding="utf-8")
+    entry = load_settings(tmp_path).data_entry
+    assert entry.deadline_for(date(2024, 9, 30)) == date(2024, 10, 15)  # the fixed date wins
+    assert entry.deadline_for(date(2024, 12, 31)) is None and entry.stale(date(2024, 12, 31))  # an earlier quarter's
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("seguimiento:\n  fecha_limite: 15/10/2024\n", "una fecha escrita año-mes-día, como 2024-10-15, en «seguimiento.fecha_limite»"),
+    ("seguimiento:\n  plazo_dias: 0\n", "mayor o igual que 1 en «seguimiento.plazo_dias»"),
+    ("seguimiento:\n  plazo_dias: 400\n", "menor o igual que 366 en «seguimiento.plazo_dias»"),
+    ("seguimiento:\n  plazo: 10\n", "campo desconocido «seguimiento.plazo»"),
+])
+def test_the_templates_deadline_is_validated(tmp_path, text, fragment):
+    (tmp_path / "configuracion.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_settings(tmp_path)
+    assert fragment in str(info.value) and "línea 2" in str(info.value), str(info.value)
+
+
 def test_a_logo_text_longer_than_its_box_is_refused(tmp_path):
     """At most eight rows (a blank one between blocks) of at most 36 characters: the cover's
     logo box holds that at its smallest size, so nothing is cut or runs off the slide."""

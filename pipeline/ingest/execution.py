@@ -34,13 +34,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.characters import INVISIBLE, control_characters, describe, shown
-from pipeline.errors import InputError, Problem
+from pipeline.errors import InputError, PipelineError, Problem
 from pipeline.formatting import number as shown_number
 from pipeline.ingest.coverage import font_problem
 from pipeline.ingest.source import limit_hint, read_source, size_text
 from pipeline.limits import MB, Limits, limits
 from pipeline.model import Plan, Unit
 from pipeline.numbers import NotANumber, parse_number
+from pipeline.periods import Cut, parse_period
+from pipeline.template_schema import DATA_SHEET, IDENTITY_SHEET, REFERENCE_HEADINGS, TemplateIdentity, read_identity
 from pipeline.text import missing_glyphs
 
 __all__ = [
@@ -101,6 +103,8 @@ REFERENCE = (
     "objetivo", "programa", "linea base", "anualizacion", "tipo de anualizacion", "etiqueta",
     "no", "n", "nro", "numero", "item", "consecutivo",
 )
+# The data-entry template's context columns are reference columns too (pipeline.template_schema).
+REFERENCE = (*REFERENCE, *(name for name in REFERENCE_HEADINGS if name not in REFERENCE))
 # How far down a title block may push the header row.
 HEADER_SEARCH_ROWS = 30
 _NOT_APPLICABLE = {"n/a", "na", "n.a.", "n.a", "no aplica", "-", "--", "—", "–", "nd", "n/d", "s/d", "sin dato", "sin datos", "x"}
@@ -150,6 +154,8 @@ class RawTable:
     # A wide matrix (one column per quarter): 0-based column -> its heading as written. The frame
     # then has a `columna` column, the 0-based column each row's value was read from.
     periods: dict[int, str] | None = None
+    # A returned data-entry template (`pei-report plantilla`): what its hidden sheet says it was made for.
+    template: TemplateIdentity | None = None
 
     @property
     def letters(self) -> dict[str, str]:
@@ -696,7 +702,12 @@ def _read_xlsx(path: Path, data: bytes, bounds: Limits) -> RawTable:
     _check_inflation(path, data, bounds)
     book = _open_workbook(path, data, data_only=True)
     try:
-        sheet, rows = _choose_sheet(book, path, bounds)
+        identity = _template_identity(book)
+        if identity is not None and DATA_SHEET in book.sheetnames:
+            sheet = book[DATA_SHEET]
+            rows = _sheet_rows(sheet, path, bounds)
+        else:
+            sheet, rows = _choose_sheet(book, path, bounds)
         title = sheet.title
     finally:
         book.close()
@@ -713,7 +724,29 @@ def _read_xlsx(path: Path, data: bytes, bounds: Limits) -> RawTable:
     empty = {(int(n), pos) for pos, f in field_at.items() for n, v in raw.frame[f].items() if v is None}
     for (n, pos), formula in _formulas(path, data, title, empty).items():
         raw.frame.at[n, field_at[pos]] = Uncomputed(formula)
-    return raw
+    return _template_rows(raw, identity) if identity is not None else raw
+
+
+def _template_identity(book) -> TemplateIdentity | None:
+    """What a data-entry template's hidden sheet says it was made for; None for any other book."""
+    if IDENTITY_SHEET not in book.sheetnames:
+        return None
+    return read_identity([tuple(row) for row in book[IDENTITY_SHEET].iter_rows(values_only=True)])
+
+
+def _template_rows(raw: RawTable, identity: TemplateIdentity) -> RawTable:
+    """A returned template's rows that carry data: an indicator's row with a value or a comment.
+
+    Group rows (an eje's or an objective's title) have no id, and a row left blank is a quarter
+    the dependency did not fill in: neither is a row of the seguimiento. The columns of earlier
+    quarters are context (reference columns), never data.
+    """
+    frame = raw.frame
+    keep = [
+        not _blank(ident) and (not _blank(value) or not _blank(comment))
+        for ident, value, comment in zip(frame["indicador"], frame["valor"], frame["comentario"])
+    ]
+    return replace(raw, frame=frame[keep], template=identity)
 
 
 def _decode(raw: bytes) -> str:
@@ -937,6 +970,9 @@ def validate_execution(raw: RawTable, plan: Plan | None) -> Execution:
     Every problem of the file is raised at once. Without a plan (it is invalid itself), only what
     does not depend on it is checked: the ids, the plan period and percent limits are not.
     """
+    if raw.template is not None and plan is not None:
+        _check_template_plan(raw, plan)
+    template_cut = _template_cut(raw)
     frame = raw.frame
     percent_ids = {i for i, ind in plan.indicators.items() if ind.unit is Unit.PORCENTAJE} if plan else set()
     ids_text = ", ".join(sorted(plan.indicators)) if plan else ""
@@ -981,6 +1017,9 @@ def validate_execution(raw: RawTable, plan: Plan | None) -> Execution:
         record = (row, indicator, year, quarter, value, comment)
         if _INVALID in record:
             continue
+        if template_cut is not None and (year, quarter) != (template_cut.year, template_cut.quarter):
+            problems.append(_other_cut(raw, row, year, quarter, template_cut))
+            continue
         key = (indicator, year, quarter)
         if key in first_row:
             heading, letter = place("trimestre")
@@ -1013,6 +1052,62 @@ def validate_execution(raw: RawTable, plan: Plan | None) -> Execution:
 
 
 _INVALID = object()
+
+
+def _entity_folder(path: Path) -> Path:
+    """The entity folder a seguimiento file belongs to (it may sit in the seguimiento/ folder)."""
+    return path.parent.parent if path.parent.name == FOLDER else path.parent
+
+
+def _regenerate(raw: RawTable, cut: str) -> str:
+    return f"pei-report plantilla --input {_entity_folder(raw.path)} --period {cut}"
+
+
+def _check_template_plan(raw: RawTable, plan: Plan) -> None:
+    """A returned template must have been made from this plan, as it is now: refused otherwise."""
+    from pipeline.fingerprint import plan_fingerprint
+
+    identity = raw.template
+    expected = plan_fingerprint(plan)
+    if identity.plan == expected:
+        return
+    made_for = f"«{identity.entity}»" + (f" (carpeta {identity.slug})" if identity.slug else "")
+    raise InputError.single(
+        raw.path,
+        f"una plantilla de seguimiento del corte {identity.cut} hecha para {made_for} a partir de otra versión "
+        f"del plan (huella del plan {identity.plan})",
+        f"una plantilla generada a partir del plan actual de la entidad (huella {expected})",
+        sheet=raw.sheet,
+        hint="El plan cambió después de generar la plantilla, o la plantilla es de otra entidad. Genere la "
+        f"plantilla de nuevo con «{_regenerate(raw, identity.cut)}» y copie en ella los valores y "
+        "comentarios de este archivo.",
+    )
+
+
+def _template_cut(raw: RawTable) -> Cut | None:
+    if raw.template is None:
+        return None
+    try:
+        return parse_period(raw.template.cut)
+    except PipelineError:
+        raise InputError.single(
+            raw.path, f"una plantilla cuya hoja oculta dice que es del corte «{raw.template.cut}»",
+            "una plantilla generada por pei-report plantilla, sin cambios en su hoja oculta", sheet=raw.sheet,
+            hint="Genere la plantilla de nuevo con pei-report plantilla y copie en ella los valores.",
+        ) from None
+
+
+def _other_cut(raw: RawTable, row: int, year: int, quarter: int, cut: Cut) -> Problem:
+    """A row of a returned template for a quarter other than the template's cut."""
+    return Problem(
+        f"el año {year}, trimestre {quarter}, en una plantilla del corte {cut}",
+        f"solo filas del corte de la plantilla ({cut.year}, trimestre {cut.quarter})",
+        row=row,
+        column=raw.headings.get("trimestre", "trimestre"),
+        column_letter=raw.letters.get("trimestre"),
+        hint=f"Los valores de {year}-T{quarter} van en la plantilla de ese corte: genérela con "
+        f"«{_regenerate(raw, f'{year}-T{quarter}')}» y copie en ella los valores.",
+    )
 
 
 def _font_warnings(raw: RawTable, clean: pd.DataFrame) -> Iterator[Problem]:

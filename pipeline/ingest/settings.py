@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
@@ -16,7 +17,7 @@ from pipeline.errors import InputError, Problem
 from pipeline.placeholders import fill, template_problem
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
 from pipeline.settings import (
-    PUBLICATION_ROOT_ENV, THEME_COLORS, Band, Distribution, Email, History, LogoImage, Settings, Theme, TrafficLight,
+    PUBLICATION_ROOT_ENV, THEME_COLORS, Band, DataEntry, Distribution, Email, History, LogoImage, Settings, Theme, TrafficLight,
     TrafficLightBands, publication_root,
 )
 from pipeline.images import LogoProblem, read_logo
@@ -180,11 +181,17 @@ class HistoryIn(_Strict):
     dias: int | None = Field(default=None, ge=1)
 
 
+class DataEntryIn(_Strict):
+    fecha_limite: date | None = None
+    plazo_dias: int | None = Field(default=None, ge=1, le=366)
+
+
 class SettingsIn(_Strict):
     semaforo: TrafficLightIn
     tema: ThemeIn
     distribucion: DistributionIn
     historial: HistoryIn
+    seguimiento: DataEntryIn = DataEntryIn()
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -220,6 +227,7 @@ def _to_settings(model: SettingsIn, folder_confined: bool = False, logo_image: L
         ),
         distribution=_to_distribution(model.distribucion, folder_confined),
         history=History(keep=model.historial.conservar, max_age_days=model.historial.dias),
+        data_entry=DataEntry(deadline=model.seguimiento.fecha_limite, days_after_close=model.seguimiento.plazo_dias),
     )
 
 

@@ -276,6 +276,11 @@ def _problem(error: dict[str, Any], doc: YamlDocument) -> Problem:
         sign = "mayor o igual que" if kind == "greater_than_equal" else "mayor que"
         limit = ctx.get("ge", ctx.get("gt"))
         expected = f"un número {sign} {limit} en «{name}»"
+    elif kind in {"less_than_equal", "less_than"}:
+        sign = "menor o igual que" if kind == "less_than_equal" else "menor que"
+        expected = f"un número {sign} {ctx.get('le', ctx.get('lt'))} en «{name}»"
+    elif kind.startswith("date_"):
+        expected = f"una fecha escrita año-mes-día, como 2024-10-15, en «{name}»"
     elif kind in {"too_short", "too_long"}:
         found = f"{_count(ctx.get('actual_length', '?'), 'elemento')} en «{name}»"
         low, high = ctx.get("min_length"), ctx.get("max_length")

@@ -1,0 +1,51 @@
+"""The fingerprint of a plan: a hash of what the plan says, not of the file it was read from.
+
+A data-entry template carries it, so a returned template is matched to the plan it was made from.
+It is computed from the `Plan` model, so plan.yaml and an equivalent plan.xlsx give the same
+fingerprint, and a change of formatting, comments or key order in the file gives none.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from enum import Enum
+
+from pipeline.model import Plan, Unit
+
+__all__ = ["plan_fingerprint"]
+
+FINGERPRINT_LENGTH = 16  # hex digits: enough to tell two versions of a plan apart
+
+
+def _canonical(value: object) -> object:
+    """`value` as plain JSON data that is equal for equal plans whatever their source."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Unit):
+        return value.name
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        number = float(value)  # 10 (yaml) and 10.0 (a spreadsheet cell) are one target
+        return repr(number) if not math.isfinite(number) else number
+    if isinstance(value, Mapping):
+        return [[str(k), _canonical(v)] for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+def plan_fingerprint(plan: Plan) -> str:
+    """A short hex hash of everything the plan states (texts, objectives, indicators, targets).
+
+    Equal plans give equal fingerprints; any change of content (a target, a name, an indicator
+    added) gives another. Pure: no I/O, no clock.
+    """
+    text = json.dumps(_canonical(plan), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]

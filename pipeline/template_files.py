@@ -1,0 +1,147 @@
+"""`pei-report plantilla`'s steps: read each entity's plan, settings and seguimiento, build its
+data-entry workbook(s) for the cut (`pipeline.template`) and write them atomically.
+
+```
+outputs/<entity-slug>/plantillas/<YYYY>-T<q>/seguimiento-<YYYY>-T<q>.xlsx
+                                              seguimiento-<YYYY>-T<q>-<responsable-slug>.xlsx   (--por-responsable)
+```
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.errors import InputError
+from pipeline.formatting import long_date
+from pipeline.ingest.entities import Entity, find_entities
+from pipeline.ingest.execution import CSV_FILE, FOLDER, XLSX_FILE, load_execution
+from pipeline.ingest.plan import read_plan
+from pipeline.ingest.settings import SETTINGS_FILE, load_settings
+from pipeline.model import Plan
+from pipeline.periods import Cut, check_cut, parse_period
+from pipeline.publish import replace_file
+from pipeline.settings import Settings
+from pipeline.template import NO_RESPONSIBLE, build_template, responsibles
+
+__all__ = ["TEMPLATES_FOLDER", "Written", "template_path", "write_templates", "slugify"]
+
+TEMPLATES_FOLDER = "plantillas"
+
+
+def slugify(text: str) -> str:
+    """`Secretaría de Infraestructura` -> `secretaria-de-infraestructura`."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60].strip("-") or "dependencia"
+
+
+def template_path(output_dir: Path, slug: str, cut: Cut, responsible_slug: str | None = None) -> Path:
+    name = f"seguimiento-{cut}" + (f"-{responsible_slug}" if responsible_slug else "") + ".xlsx"
+    return output_dir / slug / TEMPLATES_FOLDER / str(cut) / name
+
+
+@dataclass(frozen=True)
+class Written:
+    """What `write_templates` did: the files written, and what the office should be told."""
+
+    files: tuple[Path, ...]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Read:
+    entity: Entity
+    plan: Plan
+    settings: Settings
+    execution: pd.DataFrame | None
+
+
+def _has_execution(folder: Path) -> bool:
+    return any((folder / name).exists() for name in (XLSX_FILE, CSV_FILE, FOLDER))
+
+
+def _read(entity: Entity, cut: Cut) -> _Read:
+    """The entity's plan, settings and the seguimiento reported so far (none yet is fine: the
+    first quarter's template shows no earlier values). Every problem of the three at once."""
+    errors: list[InputError] = []
+    plan = settings = execution = None
+    try:
+        plan, _ = read_plan(entity.folder)
+    except InputError as error:
+        errors.append(error)
+    try:
+        settings = load_settings(entity.folder)
+    except InputError as error:
+        errors.append(error)
+    if _has_execution(entity.folder):
+        try:
+            execution = load_execution(entity.folder, plan).table
+        except InputError as error:
+            errors.append(error)
+    if errors:
+        raise InputError.combine(entity.folder, errors)
+    check_cut(cut, plan.period)
+    return _Read(entity, plan, settings, execution)
+
+
+def _bytes(book) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def write_templates(input_dir: Path, period: str, output_dir: Path, per_dependency: bool = False) -> Written:
+    """Write the data-entry workbook(s) of `period` for every entity `input_dir` names.
+
+    Every entity is read and checked before anything is written, so invalid input writes
+    nothing. Raises `InputError` (invalid input) or `PeriodError` (a malformed period, or one
+    outside an entity's plan period).
+    """
+    cut = parse_period(period)
+    read = []
+    errors: list[InputError] = []
+    for entity in find_entities(input_dir):
+        try:
+            read.append(_read(entity, cut))
+        except InputError as error:
+            errors.append(error)
+    if errors:
+        raise InputError.combine(input_dir, errors)
+    files: list[Path] = []
+    warnings: list[str] = []
+    for item in read:
+        entry = item.settings.data_entry
+        deadline = entry.deadline_for(cut.end)
+        if entry.stale(cut.end):
+            warnings.append(
+                f"{item.entity.slug}: la fecha límite de {SETTINGS_FILE} (seguimiento.fecha_limite: "
+                f"{long_date(entry.deadline)}) no es posterior al cierre de {cut} ({long_date(cut.end)}); la "
+                "plantilla no dice plazo. Actualícela o use seguimiento.plazo_dias."
+            )
+        if per_dependency:
+            taken: set[str] = set()
+            jobs = []
+            for responsible in responsibles(item.plan):
+                slug = slugify(responsible or NO_RESPONSIBLE)
+                base, n = slug, 2
+                while slug in taken:  # two names that read alike stay two files
+                    slug, n = f"{base}-{n}", n + 1
+                taken.add(slug)
+                jobs.append((responsible, slug))
+        else:
+            jobs = [(None, None)]
+        for responsible, responsible_slug in jobs:
+            book = build_template(
+                item.plan, item.execution, cut, item.entity.slug, responsible=responsible,
+                per_dependency=per_dependency, deadline=deadline,
+            )
+            path = template_path(output_dir, item.entity.slug, cut, responsible_slug)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            replace_file(path, _bytes(book))
+            files.append(path)
+    return Written(tuple(files), tuple(warnings))

@@ -1,0 +1,111 @@
+"""The columns and the identity of the data-entry template, shared by its writer and the reader.
+
+`pipeline.template` writes the template from these columns and `pipeline.ingest.execution` reads
+a returned template with them, so what the template offers and what the reader accepts cannot
+drift apart. The value columns carry the reader's own headings (Indicador, Año, Trimestre,
+Valor, Comentario); every other column is one the reader knows as reference (kept beside the
+data, read by nobody). A test proves each heading reads as declared here.
+
+The hidden identity sheet says which entity, cut and plan (its fingerprint) a template was made
+for, so a returned file is matched to its plan and one for an edited plan is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.periods import Cut
+
+__all__ = [
+    "DATA_SHEET", "INSTRUCTIONS_SHEET", "IDENTITY_SHEET", "FORMAT", "Column", "COLUMNS", "REFERENCE_HEADINGS",
+    "TemplateIdentity", "identity_rows", "read_identity",
+]
+
+DATA_SHEET = "Seguimiento"  # the reader reads a sheet named Seguimiento first
+INSTRUCTIONS_SHEET = "Instrucciones"
+IDENTITY_SHEET = "pei_plantilla"  # veryHidden
+FORMAT = "pei-report plantilla"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the template's data sheet.
+
+    `field` is the reader's field the column fills (indicador, anio, trimestre, valor,
+    comentario); None for a reference column, whose heading the reader normalises to
+    `reference` (one of its REFERENCE names). `heading` may name `{year}`, `{cut}` and, for the
+    repeated column of earlier quarters, `{period}`; notes in brackets are ignored by the reader.
+    Only `editable` cells are unlocked.
+    """
+
+    key: str
+    heading: str
+    width: float
+    field: str | None = None
+    reference: str | None = None
+    editable: bool = False
+    wrap: bool = False
+
+    def title(self, cut: Cut, period: Cut | None = None) -> str:
+        return self.heading.format(year=cut.year, cut=cut, period=period)
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "Indicador", 10, field="indicador"),
+    Column("label", "Etiqueta", 10, reference="etiqueta", wrap=True),
+    Column("name", "Nombre del indicador", 32, reference="nombre del indicador", wrap=True),
+    Column("responsible", "Responsable", 13, reference="responsable", wrap=True),
+    Column("annualization", "Anualización", 11, reference="anualizacion", wrap=True),
+    Column("unit", "Unidad de medida", 10, reference="unidad de medida", wrap=True),
+    Column("baseline", "Línea base", 8, reference="linea base", wrap=True),
+    Column("year_target", "Meta vigencia ({year})", 9, reference="meta vigencia"),
+    Column("quarter_target", "Meta del trimestre ({cut})", 9, reference="meta del trimestre"),
+    Column("reported", "Reportado ({period})", 9, reference="reportado"),  # one per earlier quarter of the year
+    Column("year", "Año", 5, field="anio"),
+    Column("quarter", "Trimestre", 8, field="trimestre"),
+    Column("value", "Valor ({cut})", 11, field="valor", editable=True),
+    Column("comment", "Comentario ({cut})", 30, field="comentario", editable=True, wrap=True),
+)
+COLUMN = {c.key: c for c in COLUMNS}
+# The reference names the reader must know for the template's context columns.
+REFERENCE_HEADINGS = tuple(c.reference for c in COLUMNS if c.reference)
+
+
+@dataclass(frozen=True)
+class TemplateIdentity:
+    """What a template was made for: the entity (folder slug and name), the cut, the plan's
+    fingerprint (`pipeline.fingerprint`) and the dependency, for a template per responsable."""
+
+    slug: str
+    entity: str
+    cut: str
+    plan: str
+    responsible: str | None = None
+    version: int = FORMAT_VERSION
+
+
+_KEYS = ("formato", "version", "entidad", "nombre_entidad", "corte", "plan", "responsable")
+
+
+def identity_rows(identity: TemplateIdentity) -> list[tuple[str, object]]:
+    """The identity sheet's rows: a key and its value."""
+    values = (FORMAT, identity.version, identity.slug, identity.entity, identity.cut, identity.plan,
+              identity.responsible or "")
+    return list(zip(_KEYS, values))
+
+
+def read_identity(rows: list[tuple[object, ...]]) -> TemplateIdentity | None:
+    """The identity written by `identity_rows`, or None when the rows are not one."""
+    values = {str(r[0]).strip(): r[1] if len(r) > 1 else None for r in rows if r and r[0] is not None}
+    if values.get("formato") != FORMAT or not values.get("corte") or not values.get("plan"):
+        return None
+    version = values.get("version")
+    return TemplateIdentity(
+        slug=str(values.get("entidad") or ""),
+        entity=str(values.get("nombre_entidad") or ""),
+        cut=str(values["corte"]).strip(),
+        plan=str(values["plan"]).strip(),
+        responsible=str(values["responsable"]).strip() if values.get("responsable") else None,
+        version=int(version) if isinstance(version, (int, float)) else FORMAT_VERSION,
+    )
