@@ -21,7 +21,7 @@ from pipeline.ingest.yaml_source import Document, read_yaml, validate
 from pipeline.model import Aggregation, Annualization, Axis, Indicator, Objective, Plan, TargetReading, Unit
 from pipeline.numbers import NotANumber, parse_number
 
-__all__ = ["load_plan", "plan_file", "read_plan", "PLAN_FILE", "PLAN_WORKBOOK", "PLAN_FILES"]
+__all__ = ["load_plan", "plan_data", "plan_file", "read_plan", "PLAN_FILE", "PLAN_WORKBOOK", "PLAN_FILES"]
 
 PLAN_FILE = "plan.yaml"
 PLAN_WORKBOOK = "plan.xlsx"
@@ -434,6 +434,13 @@ def read_plan(folder: Path) -> tuple[Plan, tuple[Problem, ...]]:
         for loc, missing in uncovered(doc.data)
     )
     return plan, (*warnings, *_fraction_warnings(plan, doc))
+
+
+def plan_data(folder: Path) -> dict:
+    """The plain data (plan.yaml's fields) of the folder's plan, once it is known to be valid:
+    what `pipeline.plan_workbook` writes as plan.xlsx. Any problem raises `InputError`."""
+    read_plan(folder)
+    return _read_document(folder).data
 
 
 def load_plan(folder: Path) -> Plan:
