@@ -383,3 +383,22 @@ def test_plantilla_without_what_and_from_a_bad_plan_exit_2(tmp_path):
     result = runner.invoke(app, ["plantilla", "--plan", "--input", str(bad), "--output", str(tmp_path / "out")], catch_exceptions=False)
     assert result.exit_code == 2 and "plan.yaml" in result.stderr and "línea" in result.stderr
     assert not (tmp_path / "out" / "plan.xlsx").exists()
+
+
+def test_numbers_typed_in_text_fields_are_their_text(tmp_path):
+    data = pdm(2024)
+    data["ejes"] = [{"id": "1", "nombre": "Eje 1", "objetivos": [1]}, {"id": "2", "nombre": "Eje 2", "objetivos": [2, 3]}]
+    data["indicadores"][0]["etiqueta"] = "321"
+    folder = _workbook_folder(tmp_path, data)
+
+    def edit(book):
+        book["Ejes"]["A2"], book["Ejes"]["A3"] = 1, 2
+        objectives = book["Objetivos"]
+        for row in (2, 3, 4):
+            objectives.cell(row, _column(objectives, "eje")).value = 1 if row == 2 else 2
+        indicators = book["Indicadores"]
+        indicators.cell(2, _column(indicators, "etiqueta")).value = 321
+
+    plan = load_plan(_edit(folder, edit))
+    assert plan.indicators["V-1"].label == "321"
+    assert [(a.id, a.objective_ids) for a in plan.axes] == [("1", (1,)), ("2", (2, 3))]

@@ -195,6 +195,13 @@ def _value(value: object) -> object:
     return value
 
 
+def _text(value: object, column: Column) -> object:
+    """A number typed in a text field (an etiqueta 321, an eje 1) as its text, as plan.yaml reads it."""
+    if column.kind == "text" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 def _parts(value: object) -> list[object]:
     """`1; 3` -> [1, 3]; a single number -> [it]; empty parts kept as None (`2; ` -> [2, None])."""
     if isinstance(value, str):
@@ -351,7 +358,7 @@ def _plan_sheet(reader: _Reader, title: str, rows: list[tuple[int, list[object]]
             value = _period(reader, title, number, value)
             if value is None:
                 continue
-        out[column.name] = value
+        out[column.name] = _text(value, column)
     return out
 
 
@@ -389,6 +396,7 @@ def _table(reader: _Reader, title: str, rows: list[tuple[int, list[object]]], fi
         return _Table(title, 1, {}, [])
     header_row, headings = rows[0]
     known = {_normal(c.name): c.name for c in fields}
+    kinds = {c.name: c for c in fields}
     yearly = any(c.name == "meta_vigencia" for c in fields)  # only Indicadores has targets by year
     columns: dict[str, tuple[int, str]] = {}
     ignored: dict[int, str] = {}
@@ -446,7 +454,7 @@ def _table(reader: _Reader, title: str, rows: list[tuple[int, list[object]]], fi
             elif (m := re.fullmatch(r"meta_(\d{4})", key)):
                 row.years[int(m.group(1))] = value
             else:
-                row.values[key] = value
+                row.values[key] = _text(value, kinds[key])
         out.append(row)
     return _Table(title, header_row, columns, out)
 
