@@ -6,9 +6,6 @@ openpyxl where a test needs a bad cell); no binary fixture is committed.
 
 from __future__ import annotations
 
-import copy
-import csv
-import io
 import json
 import shutil
 from pathlib import Path

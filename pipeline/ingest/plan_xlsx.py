@@ -31,7 +31,20 @@ from pipeline.ingest.execution import MergedPart, Percent, _check_inflation, _no
 from pipeline.ingest.source import read_source
 from pipeline.limits import limits
 
-__all__ = ["Column", "SHEETS", "PlanWorkbook", "read_plan_workbook", "YEAR_COLUMN", "QUARTER_COLUMN"]
+__all__ = [
+    "Column",
+    "EJE_FIELDS",
+    "INDICADOR_FIELDS",
+    "NOTES_SHEET",
+    "OBJETIVO_FIELDS",
+    "PLAN_FIELDS",
+    "PlanWorkbook",
+    "QUARTER_COLUMN",
+    "SHEETS",
+    "YEAR_COLUMN",
+    "YEAR_HELP",
+    "read_plan_workbook",
+]
 
 Loc = Sequence[str | int]
 
@@ -47,7 +60,7 @@ class Column:
     choices: tuple[str, ...] = ()
     free: bool = False  # choices are suggestions: other text is accepted (unidad)
     width: int = 14
-    kind: str = "text"  # text | number | integer | year | period | list
+    kind: str = "text"  # text | number | integer | period | list (a number text fields read as text)
 
 
 ANUALIZACION = ("suma", "creciente", "decreciente", "constante")
@@ -123,10 +136,6 @@ _YEAR = re.compile(r"^metas? (\d{4})$")
 _QUARTER = re.compile(r"^metas? (\d{4}) t([1-4])$")
 _PERIOD = re.compile(r"^\[?\s*(\d{4})\s*(?:-|–|—|a|,|;|/)\s*(\d{4})\s*\]?$")
 _SEPARATOR = re.compile(r"\s*;\s*")
-
-
-class Uncomputed(Exception):
-    """A formula whose result was never saved."""
 
 
 @dataclass(frozen=True)
