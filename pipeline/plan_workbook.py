@@ -36,6 +36,7 @@ from pipeline.ingest.plan_xlsx import (
 __all__ = ["NotRepresentable", "plan_workbook", "write_plan_workbook", "TEMPLATE_ROWS"]
 
 TEMPLATE_ROWS = 500  # rows of the tables that carry the lists of allowed values
+CELL_CHARACTERS = 32_767  # the most an Excel cell holds
 _HEADING = Font(bold=True, color="FFFFFF")
 _HEADING_FILL = PatternFill("solid", fgColor="1F4E79")
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -120,6 +121,11 @@ def _list(values: list[object]) -> object:
 
 
 def _set(sheet: Worksheet, row: int, column: int, value: object) -> None:
+    if isinstance(value, str) and len(value) > CELL_CHARACTERS:
+        raise NotRepresentable(
+            f"Un texto de {len(value)} caracteres («{value[:40]}...») no cabe en una celda de Excel "
+            f"(a lo sumo {CELL_CHARACTERS}): acórtelo en plan.yaml o siga usando plan.yaml."
+        )
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # a text that begins with «=» is not a formula

@@ -399,3 +399,40 @@ def test_numbers_typed_in_text_fields_are_their_text(tmp_path):
     plan = load_plan(_edit(folder, edit))
     assert plan.indicators["V-1"].label == "321"
     assert [(a.id, a.objective_ids) for a in plan.axes] == [("1", (1,)), ("2", (2, 3))]
+
+
+def test_a_plan_with_long_texts_round_trips_and_one_past_a_cell_is_refused(tmp_path):
+    from tests.plans import long_texts_plan, write_long_entity
+
+    yaml_folder = write_long_entity(tmp_path / "yaml")
+    folder = _workbook_folder(tmp_path / "xlsx", long_texts_plan())
+    assert load_plan(folder) == load_plan(yaml_folder)
+    data = long_texts_plan()
+    data["mision"] = "Texto. " * 5000
+    with pytest.raises(NotRepresentable, match="no cabe en una celda"):
+        write_plan_workbook(tmp_path / "otro" / "plan.xlsx", data)
+
+
+def test_plan_fields_are_matched_as_written_and_an_unknown_one_is_reported(tmp_path):
+    folder = _workbook_folder(tmp_path, _sample_data())
+
+    def edit(book):
+        plan = book["Plan"]
+        plan["A9"] = "Misión"  # mision
+        plan["A12"], plan["B12"] = "objetivo_general", "Un texto"
+
+    message = _error(_edit(folder, edit))
+    assert "fila 12, columna «campo» (A): se encontró el campo «objetivo_general»" in message
+    assert "Misión" not in message
+
+
+def test_an_eje_named_by_an_objective_must_be_in_the_ejes_sheet(tmp_path):
+    folder = _workbook_folder(tmp_path, pdm(2024))
+
+    def edit(book):
+        objectives = book["Objetivos"]
+        objectives.cell(3, _column(objectives, "eje")).value = "E9"
+
+    message = _error(_edit(folder, edit))
+    assert "hoja «Objetivos»), fila 3, columna «eje» (E)" in message
+    assert "el eje «E9» en el objetivo 2, que no está en la hoja «Ejes»" in message

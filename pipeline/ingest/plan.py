@@ -425,7 +425,10 @@ def read_plan(folder: Path) -> tuple[Plan, tuple[Problem, ...]]:
         if pending:
             raise InputError(doc.path, doc.order([*pending, *error.problems])) from error
         raise
-    problems = [*pending, *_reference_problems(plan_in, doc)]
+    # A row whose cell could not be read (an objective naming an unknown eje) is not also told
+    # what follows from it (that objective in no eje).
+    unread = {(p.sheet, p.row) for p in pending}
+    problems = [*pending, *(p for p in _reference_problems(plan_in, doc) if (p.sheet, p.row) not in unread)]
     if problems:
         raise InputError(doc.path, doc.order(problems))
     plan = _to_plan(plan_in)
