@@ -436,3 +436,72 @@ def test_an_eje_named_by_an_objective_must_be_in_the_ejes_sheet(tmp_path):
     message = _error(_edit(folder, edit))
     assert "hoja «Objetivos»), fila 3, columna «eje» (E)" in message
     assert "el eje «E9» en el objetivo 2, que no está en la hoja «Ejes»" in message
+
+
+# --- any plan ------------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Texts as plans write them, with «=» and digits that Excel would otherwise take for a formula or a number.
+_TEXT = st.text("abcdefXYZ áéíóúñÑü0123456789.,;:-*()«»%$=¿?/'\"", min_size=1, max_size=30).filter(lambda t: t.strip() != "")
+# Excel keeps 15 significant digits: plans' figures have far fewer.
+_NUMBER = st.one_of(st.integers(0, 10**9), st.floats(0, 1e6, allow_nan=False, allow_infinity=False).map(lambda x: round(x, 6)))
+
+
+@st.composite
+def _plans(draw) -> dict:
+    """Valid plans of 1-4 objectives and 1-6 indicators, with or without ejes and optional fields."""
+    first = draw(st.integers(2000, 2030))
+    last = first + draw(st.integers(0, 4))
+    vigencia = draw(st.integers(first, last))
+    ids = draw(st.lists(st.from_regex(r"[A-Z]{1,3}-[0-9]{1,4}", fullmatch=True), min_size=1, max_size=6, unique=True))
+    indicators = []
+    for ind in ids:
+        item = {"id": ind, "nombre": draw(_TEXT), "anualizacion": draw(st.sampled_from(["suma", "creciente", "constante"])),
+                "unidad": draw(st.sampled_from(["porcentaje", "numero", "km", "hectáreas", "personas atendidas"])),
+                "meta_cuatrienio": draw(_NUMBER), "meta_vigencia": draw(_NUMBER)}
+        if draw(st.booleans()):
+            item["etiqueta"] = draw(_TEXT)
+        if draw(st.booleans()):
+            item["linea_base"] = draw(_NUMBER)
+        if draw(st.booleans()):
+            item["responsable"] = draw(_TEXT)
+        if draw(st.booleans()):
+            item["metas_anuales"] = {y: draw(_NUMBER) for y in range(first, last + 1) if y != vigencia and draw(st.booleans())}
+        indicators.append(item)
+    count = draw(st.integers(1, min(4, len(ids))))
+    cuts = sorted(draw(st.lists(st.integers(1, len(ids) - 1), max_size=count - 1, unique=True))) if len(ids) > 1 else []
+    groups = [ids[a:b] for a, b in zip([0, *cuts], [*cuts, len(ids)])]
+    objectives = []
+    for k, group in enumerate(groups, start=1):
+        item = {"id": k, "texto": draw(_TEXT), "indicadores": group}
+        if draw(st.booleans()):
+            item["peso"] = draw(st.integers(1, 5))
+        if draw(st.booleans()):
+            item["pesos"] = {i: draw(st.integers(1, 5)) for i in group}
+        if draw(st.booleans()):
+            item["texto_detalle"] = draw(_TEXT)
+        objectives.append(item)
+    plan = {"entidad": draw(_TEXT), "titulo": draw(_TEXT), "vigencia": vigencia, "periodo_plan": [first, last],
+            **{key: draw(_TEXT) for key in ("normatividad", "fuente_normatividad", "mision", "vision")},
+            "agregacion": draw(st.sampled_from(["objetivos", "indicadores"])),
+            "objetivos": objectives, "indicadores": indicators}
+    if draw(st.booleans()):
+        half = max(1, len(objectives) // 2)
+        plan["ejes"] = [{"id": "E1", "nombre": draw(_TEXT), "objetivos": [o["id"] for o in objectives[:half]]}]
+        if objectives[half:]:
+            plan["ejes"].append({"id": "E2", "nombre": draw(_TEXT), "peso": 2, "objetivos": [o["id"] for o in objectives[half:]]})
+    return plan
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=_plans())
+def test_any_valid_plan_round_trips_through_its_workbook(tmp_path_factory, plan):
+    base = tmp_path_factory.mktemp("plan")
+    yaml_folder, xlsx_folder = base / "yaml", base / "xlsx"
+    yaml_folder.mkdir()
+    with (yaml_folder / "plan.yaml").open("w", encoding="utf-8") as handle:
+        YAML().dump(plan, handle)
+    expected = load_plan(yaml_folder)
+    assert load_plan(_workbook_folder(xlsx_folder, plan)) == expected
