@@ -505,3 +505,15 @@ def test_any_valid_plan_round_trips_through_its_workbook(tmp_path_factory, plan)
         YAML().dump(plan, handle)
     expected = load_plan(yaml_folder)
     assert load_plan(_workbook_folder(xlsx_folder, plan)) == expected
+
+
+def test_quarterly_targets_separated_by_commas_are_told_to_use_semicolons(tmp_path):
+    folder = _workbook_folder(tmp_path, pdm(2024))
+
+    def edit(book):
+        sheet = book["Indicadores"]
+        sheet.cell(2, _column(sheet, "metas_trimestrales")).value = "1, 2, 3, 4"
+
+    message = _error(_edit(folder, edit))
+    assert "fila 2, columna «metas_trimestrales» (M): se encontró «1, 2, 3, 4»" in message
+    assert "separadas por punto y coma" in message

@@ -505,7 +505,15 @@ def _build(reader: _Reader, plan: dict[str, Any], tables: dict[str, _Table], tit
             _place(reader, indicators_sheet, (*loc, column.name), row.number, column.name)
         if "metas_trimestrales" in row.values:
             parts = _parts(row.values["metas_trimestrales"])
-            item["metas_trimestrales"] = parts if len(parts) > 1 else parts[0]
+            if len(parts) == 1 and isinstance(parts[0], str) and "," in parts[0] and " " in parts[0]:
+                pos, heading = indicators_sheet.columns["metas_trimestrales"]
+                reader.problem(
+                    indicators_sheet.title, row.number, f"«{parts[0]}»",
+                    "las cuatro metas trimestrales separadas por punto y coma (2; 3; 2; 3): la coma es la de los decimales",
+                    column=heading, letter=get_column_letter(pos + 1),
+                )
+            else:
+                item["metas_trimestrales"] = parts if len(parts) > 1 else parts[0]
         if row.years:
             item["metas_anuales"] = dict(row.years)
             for year in row.years:
