@@ -67,7 +67,7 @@ from pipeline.distribution import (
 )
 from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError, Problem
 from pipeline.ingest import Entity, find_entities, load_inputs, load_settings
-from pipeline.ingest.plan import PLAN_FILE
+from pipeline.ingest.plan import PLAN_FILE, PLAN_WORKBOOK
 from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.ingest.source import Source
 from pipeline.ingest.execution import nothing_reported, reported_quarters, reporters_at
@@ -161,7 +161,8 @@ class Inputs:
 
 @task(name="Leer y validar plan, configuración y seguimiento", cache_policy=NO_CACHE)
 def read_inputs(entity: Entity, period: str | None, today: date | None = None) -> Inputs:
-    _step(entity, f"Leyendo y validando {PLAN_FILE}, {SETTINGS_FILE} y el seguimiento")
+    plan_name = PLAN_WORKBOOK if (entity.folder / PLAN_WORKBOOK).exists() else PLAN_FILE
+    _step(entity, f"Leyendo y validando {plan_name}, {SETTINGS_FILE} y el seguimiento")
     read = load_inputs(entity.folder)
     plan, execution = read.plan, read.execution
     if period:

@@ -389,6 +389,38 @@ def _complete_interrupted(err: Console, flows, input: Path, output: Path) -> Non
         err.print(f"  [green]✓[/green] {escape(report.entity)} · corte {report.period}: distribución completada")
 
 
+@app.command(cls=SpanishCommand)
+def plantilla(
+    plan: Annotated[
+        bool, typer.Option("--plan", help="Escribe plan.xlsx: el plan como libro de Excel, vacío o con el plan de --input.")
+    ] = False,
+    input: Annotated[
+        Path | None,
+        typer.Option("--input", help="Con --plan: la carpeta de una entidad cuyo plan (plan.yaml) se copia al libro."),
+    ] = None,
+    output: OutputOption = Path("outputs"),
+) -> None:
+    """Escribe una plantilla de Excel para llenar: con --plan, el plan de la entidad (plan.xlsx)."""
+    if not plan:
+        raise _fail(_stderr(), "Indique qué plantilla escribir: --plan (el plan de la entidad, plan.xlsx).", EXIT_INPUT)
+    _plan_template(input, output)
+
+
+def _plan_template(input: Path | None, output: Path) -> None:
+    """`plantilla --plan`: output/plan.xlsx, empty or holding the plan of the entity folder `input`."""
+    from pipeline.ingest.plan import PLAN_WORKBOOK, plan_data
+    from pipeline.plan_workbook import write_plan_workbook
+
+    err = _stderr()
+    try:
+        data = plan_data(input) if input is not None else None
+        path = write_plan_workbook(output / PLAN_WORKBOOK, data)
+    except PipelineError as exc:
+        raise _fail(err, str(exc), _exit_code(exc)) from None
+    what = f"con el plan de {input}" if input is not None else "vacío, para llenar"
+    err.print(f"[green]✓[/green] Libro del plan {escape(what)} (las instrucciones están en la hoja «Instrucciones»)")
+    Console(highlight=False, soft_wrap=True).print(str(path))
+
 
 def main() -> None:
     """Entry point of the `pei-report` console script."""

@@ -233,7 +233,9 @@ class InputError(PipelineError):
             where = p.where()
             return f"Error en {sections[0][0]}{', ' + where if where else ''}: {p.sentence()}"
         total = len(self.problems)
-        out = [] if len(sections) == 1 else [f"Se encontraron {total} problemas en {len(sections)} archivos."]
+        files = len({p.file or self.file for p in self.problems})
+        places = f"{files} archivos" if files > 1 else f"{len(sections)} hojas"  # one workbook's sheets
+        out = [] if len(sections) == 1 else [f"Se encontraron {total} problemas en {places}."]
         for place, problems in sections:
             count = "1 problema" if len(problems) == 1 else f"{len(problems)} problemas"
             out.append(f"Error en {place}: se encontr{'ó' if len(problems) == 1 else 'aron'} {count}.")

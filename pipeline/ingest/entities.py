@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline.characters import control_characters, describe, shown
 from pipeline.errors import InputError, Problem
 from pipeline.ingest.execution import FOLDER as EXECUTION_FOLDER, Execution, load_execution
-from pipeline.ingest.plan import PLAN_FILE, read_plan
+from pipeline.ingest.plan import PLAN_FILES, read_plan
 from pipeline.ingest.settings import load_settings
 from pipeline.ingest.source import Source, recording
 from pipeline.model import Plan
@@ -26,28 +26,32 @@ class Entity:
 
 
 def find_entities(input_dir: Path) -> list[Entity]:
-    """`input_dir` itself if it holds plan.yaml, else each sub-folder that does, by name."""
+    """`input_dir` itself if it holds a plan (plan.yaml or plan.xlsx), else each sub-folder that does, by name."""
     if not input_dir.is_dir():
         raise InputError.single(
             input_dir,
             "que la carpeta no existe" if not input_dir.exists() else "un archivo, no una carpeta",
-            "la carpeta de una entidad (con plan.yaml) o una carpeta de carpetas de entidades",
+            "la carpeta de una entidad (con plan.yaml o plan.xlsx) o una carpeta de carpetas de entidades",
             hint="Indíquela con --input.",
         )
-    if (input_dir / PLAN_FILE).exists():
+    if _has_plan(input_dir):
         return _named([Entity(input_dir.resolve().name, input_dir)], input_dir.resolve().parent)
     entities = [
         Entity(sub.name, sub)
         for sub in sorted(input_dir.iterdir())
-        if sub.is_dir() and not sub.name.startswith(".") and (sub / PLAN_FILE).exists()
+        if sub.is_dir() and not sub.name.startswith(".") and _has_plan(sub)
     ]
     if not entities:
         raise InputError.single(
             input_dir,
-            "una carpeta sin plan.yaml ni subcarpetas de entidades con plan.yaml",
-            "la carpeta de una entidad (con plan.yaml) o una carpeta de carpetas de entidades",
+            "una carpeta sin plan.yaml ni plan.xlsx, ni subcarpetas de entidades con uno de ellos",
+            "la carpeta de una entidad (con plan.yaml o plan.xlsx) o una carpeta de carpetas de entidades",
         )
     return _named(entities, input_dir)
+
+
+def _has_plan(folder: Path) -> bool:
+    return any((folder / name).exists() for name in PLAN_FILES)
 
 
 def _named(entities: list[Entity], parent: Path) -> list[Entity]:
@@ -76,7 +80,7 @@ def _named(entities: list[Entity], parent: Path) -> list[Entity]:
 class EntityInputs:
     """An entity's validated plan, report settings and seguimiento; the warnings about them (the
     plan's, then the seguimiento's) that the run shows without stopping; and the files they were
-    parsed from (plan.yaml, the seguimiento or every file of seguimiento/, configuracion.yaml if there is one), as they were read."""
+    parsed from (plan.yaml or plan.xlsx, the seguimiento or every file of seguimiento/, configuracion.yaml if there is one), as they were read."""
 
     plan: Plan
     settings: Settings
@@ -90,7 +94,7 @@ class EntityInputs:
 
 
 def load_inputs(folder: Path) -> EntityInputs:
-    """Read plan.yaml, configuracion.yaml and the seguimiento of an entity folder.
+    """Read the plan (plan.yaml or plan.xlsx), configuracion.yaml and the seguimiento of an entity folder.
 
     All three are checked in the same call, so one run lists every problem of the entity: a
     broken plan does not hide the seguimiento's problems (those that do not depend on the plan).

@@ -1,4 +1,9 @@
-"""Read and validate an entity's plan.yaml into a `Plan`."""
+"""Read and validate an entity's plan (plan.yaml, or plan.xlsx) into a `Plan`.
+
+Both files become the same plain data (the fields of plan.yaml) and are checked by the same
+models and rules below; each document says where a field is (a line, or a sheet, row and
+column), so every message names the place in the file the user wrote.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +17,15 @@ from pipeline.characters import INVISIBLE, control_characters, describe
 from pipeline.errors import InputError, Problem
 from pipeline.formatting import number
 from pipeline.ingest.coverage import font_problem, uncovered
-from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
+from pipeline.ingest.yaml_source import Document, read_yaml, validate
 from pipeline.model import Aggregation, Annualization, Axis, Indicator, Objective, Plan, TargetReading, Unit
 from pipeline.numbers import NotANumber, parse_number
 
-__all__ = ["load_plan", "read_plan", "PLAN_FILE"]
+__all__ = ["load_plan", "plan_data", "plan_file", "read_plan", "PLAN_FILE", "PLAN_WORKBOOK", "PLAN_FILES"]
 
 PLAN_FILE = "plan.yaml"
+PLAN_WORKBOOK = "plan.xlsx"
+PLAN_FILES = (PLAN_FILE, PLAN_WORKBOOK)  # an entity folder holds one of them
 
 
 def _number(value: object) -> object:
@@ -172,13 +179,13 @@ def _duplicates(ids: list, loc: str) -> list[tuple[tuple, str]]:
     return out
 
 
-def _reference_problems(plan: PlanIn, doc: YamlDocument) -> list[Problem]:
+def _reference_problems(plan: PlanIn, doc: Document) -> list[Problem]:
     """Checks across fields: ids, references, the period, baselines, weights."""
     first, last = plan.periodo_plan
     problems: list[Problem] = []
 
     def add(loc: tuple, found: str, expected: str, hint: str | None = None) -> None:
-        problems.append(Problem(found, expected, row=doc.line_of(loc), hint=hint, row_label="línea"))
+        problems.append(Problem(found, expected, hint=hint, **doc.place(loc)))
 
     if first > last:
         add(("periodo_plan",), f"[{first}, {last}]", "[primer año, último año] con el primero antes del último")
@@ -383,28 +390,68 @@ def _to_plan(plan: PlanIn) -> Plan:
     )
 
 
+def plan_file(folder: Path) -> Path:
+    """The plan of an entity folder: plan.xlsx if it holds one, else plan.yaml (which may be
+    missing: reading it says so). Both at once is an `InputError`: which one is the plan?"""
+    yaml_path, workbook = folder / PLAN_FILE, folder / PLAN_WORKBOOK
+    if workbook.exists() and yaml_path.exists():
+        raise InputError.single(
+            folder,
+            f"los dos archivos del plan, {PLAN_FILE} y {PLAN_WORKBOOK}",
+            "uno solo de los dos: el plan se lee de plan.yaml o de plan.xlsx",
+            hint="Deje el que está al día y borre o mueva el otro fuera de la carpeta de la entidad.",
+        )
+    return workbook if workbook.exists() else yaml_path
+
+
+def _read_document(folder: Path) -> Document:
+    path = plan_file(folder)
+    if path.name == PLAN_WORKBOOK:
+        from pipeline.ingest.plan_xlsx import read_plan_workbook
+
+        return read_plan_workbook(path)
+    return read_yaml(path, what="el plan de la entidad (plan.yaml)")
+
+
 def read_plan(folder: Path) -> tuple[Plan, tuple[Problem, ...]]:
-    """Read `folder/plan.yaml`: the plan and warnings about it (text the report's font cannot
-    draw). Any problem raises one `InputError` naming file and line."""
-    doc = read_yaml(folder / PLAN_FILE, what="el plan de la entidad (plan.yaml)")
-    plan_in = validate(PlanIn, doc)
-    problems = _reference_problems(plan_in, doc)
+    """Read `folder/plan.yaml` or `folder/plan.xlsx`: the plan and warnings about it (text the
+    report's font cannot draw). Any problem raises one `InputError` naming file and line (or
+    sheet, row and column)."""
+    doc = _read_document(folder)
+    pending = list(getattr(doc, "problems", ()))  # cells a workbook could not turn into fields
+    try:
+        plan_in = validate(PlanIn, doc)
+    except InputError as error:
+        if pending:
+            raise InputError(doc.path, doc.order([*pending, *error.problems])) from error
+        raise
+    # A row whose cell could not be read (an objective naming an unknown eje) is not also told
+    # what follows from it (that objective in no eje).
+    unread = {(p.sheet, p.row) for p in pending}
+    problems = [*pending, *(p for p in _reference_problems(plan_in, doc) if (p.sheet, p.row) not in unread)]
     if problems:
-        raise InputError(doc.path, sorted(problems, key=lambda p: p.row or 0))
+        raise InputError(doc.path, doc.order(problems))
     plan = _to_plan(plan_in)
     warnings = tuple(
-        font_problem(missing, f"«{doc.field_name(loc)}»", row=doc.line_of(loc), row_label="línea", file=doc.path)
+        font_problem(missing, f"«{doc.field_name(loc)}»", file=doc.path, **doc.place(loc))
         for loc, missing in uncovered(doc.data)
     )
     return plan, (*warnings, *_fraction_warnings(plan, doc))
 
 
+def plan_data(folder: Path) -> dict:
+    """The plain data (plan.yaml's fields) of the folder's plan, once it is known to be valid:
+    what `pipeline.plan_workbook` writes as plan.xlsx. Any problem raises `InputError`."""
+    read_plan(folder)
+    return _read_document(folder).data
+
+
 def load_plan(folder: Path) -> Plan:
-    """Read `folder/plan.yaml`; any problem raises one `InputError` naming file and line."""
+    """Read the plan of `folder`; any problem raises one `InputError` naming file and place."""
     return read_plan(folder)[0]
 
 
-def _fraction_warnings(plan: Plan, doc: YamlDocument) -> list[Problem]:
+def _fraction_warnings(plan: Plan, doc: Document) -> list[Problem]:
     """Porcentaje targets of 1 or less (0,25 written for 25 %, as spreadsheets keep
     percentages), which would make every attainment of that indicator a hundred times too large."""
     lines = {str(i.get("id")): k for k, i in enumerate(doc.data.get("indicadores", [])) if isinstance(i, dict)}
@@ -417,10 +464,9 @@ def _fraction_warnings(plan: Plan, doc: YamlDocument) -> list[Problem]:
                     f"que las metas del indicador «{ind.id}», un porcentaje, son 1 o menos "
                     f"({', '.join(number(t) for t in dict.fromkeys(targets))}): parecen fracciones (0,25 por 25 %)",
                     "metas en puntos de 0 a 100 (25 para 25 %)",
-                    row=doc.line_of(("indicadores", lines[ind.id], "meta_cuatrienio")) if ind.id in lines else None,
                     hint="Si la meta es 25 %, escriba 25; revise también sus valores en el seguimiento.",
-                    row_label="línea",
                     file=doc.path,
+                    **(doc.place(("indicadores", lines[ind.id], "meta_cuatrienio")) if ind.id in lines else {}),
                 )
             )
     return warnings

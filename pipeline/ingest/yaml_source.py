@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -23,10 +23,31 @@ from pipeline.formatting import number
 from pipeline.ingest.source import limit_hint, read_source
 from pipeline.limits import Limits, limits
 
-__all__ = ["YamlDocument", "read_yaml", "validate"]
+__all__ = ["Document", "YamlDocument", "read_yaml", "validate"]
 
 Loc = Sequence[str | int]
 M = TypeVar("M", bound=BaseModel)
+
+
+class Document(Protocol):
+    """A parsed input file that pydantic validates: its plain data (what a YAML file gives) and
+    where each part of it is in the file, so one set of rules and messages serves plan.yaml
+    (a line) and plan.xlsx (a sheet, row and column)."""
+
+    path: Path
+    data: Any
+
+    def field_name(self, loc: Loc) -> str:
+        """How messages name the field at `loc`."""
+        ...
+
+    def place(self, loc: Loc) -> dict[str, Any]:
+        """Where `loc` is, as the fields of a `Problem` (row, row_label, column, column_letter, sheet)."""
+        ...
+
+    def order(self, problems: list[Problem]) -> list[Problem]:
+        """The problems in the order the file shows them."""
+        ...
 
 
 class YamlDocument:
@@ -46,6 +67,14 @@ class YamlDocument:
     def field_name(self, loc: Loc) -> str:
         """`objetivos[2] (id 3).texto`: the field at `loc` as messages name it (1-based, with ids)."""
         return _field(loc, self.data)
+
+    def place(self, loc: Loc) -> dict[str, Any]:
+        """The line of `loc`, as the fields of a `Problem`."""
+        return {"row": self.line_of(loc), "row_label": "línea"}
+
+    def order(self, problems: list[Problem]) -> list[Problem]:
+        """By line."""
+        return sorted(problems, key=lambda p: p.row or 0)
 
     def line_of(self, loc: Loc) -> int | None:
         """1-based line of the deepest node of `loc` found in the file."""
@@ -246,13 +275,13 @@ def _field(loc: Loc, data: Any) -> str:
     return out or "(raíz)"
 
 
-def _problem(error: dict[str, Any], doc: YamlDocument) -> Problem:
-    """One pydantic error as a Spanish problem, placed at its line of the YAML file."""
+def _problem(error: dict[str, Any], doc: Document) -> Problem:
+    """One pydantic error as a Spanish problem, placed where the document says (a YAML line)."""
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("function-", "tag-"))))
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
-    name = _field(loc, doc.data)
+    name = doc.field_name(loc)
     found = _show(value)
     if kind == "missing":
         found, expected = f"que falta el campo «{name}»", f"el campo «{name}»"
@@ -298,13 +327,13 @@ def _problem(error: dict[str, Any], doc: YamlDocument) -> Problem:
         expected = f"{expected} en «{name}»"
     else:
         expected = f"un valor válido en «{name}» ({error['msg']})"
-    return Problem(found=found, expected=expected, row=doc.line_of(loc), row_label="línea")
+    return Problem(found=found, expected=expected, **doc.place(loc))
 
 
-def validate(model: type[M], doc: YamlDocument) -> M:
+def validate(model: type[M], doc: Document) -> M:
     """Validate the document against `model`; errors become one Spanish `InputError`."""
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
         problems = [_problem(e, doc) for e in exc.errors(include_url=False)]
-        raise InputError(doc.path, sorted(problems, key=lambda p: p.row or 0)) from exc
+        raise InputError(doc.path, doc.order(problems)) from exc
