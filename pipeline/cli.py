@@ -294,16 +294,40 @@ def resend(
 
 @app.command(cls=SpanishCommand)
 def plantilla(
-    input: InputOption = Path("inputs"),
-    *,
-    period: Annotated[str, typer.Option("--period", help="Corte de la plantilla: 2024-T3 (o 2024T3, 2024-Q3, 2024Q3).")],
+    input: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            help="Carpeta de una entidad o carpeta de carpetas de entidades (por defecto inputs). Con --plan: "
+            "la carpeta de una entidad cuyo plan se copia al libro (sin ella, el libro sale vacío).",
+        ),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="Corte de la plantilla de seguimiento: 2024-T3 (o 2024T3, 2024-Q3, 2024Q3)."),
+    ] = None,
     output: OutputOption = Path("outputs"),
     por_responsable: Annotated[
         bool, typer.Option("--por-responsable", help="Un libro por dependencia responsable, cada uno con solo sus indicadores.")
     ] = False,
+    plan: Annotated[
+        bool, typer.Option("--plan", help="Escribe plan.xlsx: el plan como libro de Excel, vacío o con el plan de --input.")
+    ] = False,
 ) -> None:
-    """Escribe la plantilla de Excel para diligenciar el seguimiento de un corte, a partir del plan y de lo ya reportado."""
-    _write_templates(input, period, output, por_responsable)
+    """Escribe la plantilla de Excel del seguimiento de un corte (a partir del plan y de lo ya reportado) o, con --plan, la del plan (plan.xlsx)."""
+    if plan:
+        if period is not None or por_responsable:
+            raise _fail(_stderr(), "--plan escribe el libro del plan: no lleva --period ni --por-responsable.", EXIT_INPUT)
+        _plan_template(input, output)
+        return
+    if period is None:
+        raise _fail(
+            _stderr(),
+            "Indique el corte de la plantilla de seguimiento con --period (por ejemplo --period 2024-T3), "
+            "o --plan para la plantilla del plan.",
+            EXIT_INPUT,
+        )
+    _write_templates(input if input is not None else Path("inputs"), period, output, por_responsable)
 
 
 def _write_templates(input: Path, period: str, output: Path, per_dependency: bool) -> None:
@@ -387,23 +411,6 @@ def _complete_interrupted(err: Console, flows, input: Path, output: Path) -> Non
         return
     for report in reports:
         err.print(f"  [green]✓[/green] {escape(report.entity)} · corte {report.period}: distribución completada")
-
-
-@app.command(cls=SpanishCommand)
-def plantilla(
-    plan: Annotated[
-        bool, typer.Option("--plan", help="Escribe plan.xlsx: el plan como libro de Excel, vacío o con el plan de --input.")
-    ] = False,
-    input: Annotated[
-        Path | None,
-        typer.Option("--input", help="Con --plan: la carpeta de una entidad cuyo plan (plan.yaml) se copia al libro."),
-    ] = None,
-    output: OutputOption = Path("outputs"),
-) -> None:
-    """Escribe una plantilla de Excel para llenar: con --plan, el plan de la entidad (plan.xlsx)."""
-    if not plan:
-        raise _fail(_stderr(), "Indique qué plantilla escribir: --plan (el plan de la entidad, plan.xlsx).", EXIT_INPUT)
-    _plan_template(input, output)
 
 
 def _plan_template(input: Path | None, output: Path) -> None:
