@@ -28,7 +28,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from prefect import flow, get_run_logger, task, unmapped
@@ -74,7 +73,7 @@ from pipeline.ingest.execution import nothing_reported, reported_quarters, repor
 from pipeline.model import Plan
 from pipeline.notices import FailedRun, reason, send_failure_notice
 from pipeline.outputs import OUTPUTS, Deliverables, Output, Rendering, deliverables, render_order
-from pipeline.periods import Cut, PeriodError, check_cut, default_cut, early_quarters, last_closed_quarter, parse_period
+from pipeline.periods import BOGOTA, Cut, PeriodError, choose_cut, last_closed_quarter, parse_period
 from pipeline.publish import (
     MANIFEST_FILE,
     Artifact,
@@ -101,8 +100,6 @@ from pipeline.tables import avance_table, objetivos_table
 
 PROGRESS = logging.getLogger("pei_report.progress")
 """Step-by-step progress for the command line (a rich handler shows it); not Prefect's log."""
-
-BOGOTA = ZoneInfo("America/Bogota")
 
 
 @dataclass(frozen=True)
@@ -164,27 +161,12 @@ def read_inputs(entity: Entity, period: str | None, today: date | None = None) -
     _step(entity, f"Leyendo y validando {PLAN_FILE}, {SETTINGS_FILE} y el seguimiento")
     read = load_inputs(entity.folder)
     plan, execution = read.plan, read.execution
-    if period:
-        cut = parse_period(period)
-    else:
-        today = today or _now().date()
-        reported = list(reported_quarters(execution.table))
-        cut = default_cut(plan.vigencia, reported, today)
-        _step(
-            entity,
-            f"Corte por defecto: {cut}, el último trimestre cerrado con datos de la vigencia "
-            f"({reporters_at(execution.table, cut.year, cut.quarter)} de {len(plan.indicators)} indicadores "
-            f"reportaron en {cut}); indique --period para otro.",
-        )
-        early = early_quarters(plan.vigencia, reported, today)
-        if early:
-            _step(
-                entity,
-                f"Se reporta {cut}, el último trimestre cerrado con datos; las cifras ya escritas para "
-                f"{', '.join(map(str, early))} (trimestre en curso) se ignoran hasta que cierre. "
-                f"Para reportarlas, indique --period {early[-1]}.",
-            )
-    check_cut(cut, plan.period)
+    choice = choose_cut(
+        period, plan.vigencia, plan.period, reported_quarters(execution.table), today or _now().date()
+    )
+    cut = choice.cut
+    for line in choice.explained(reporters_at(execution.table, cut.year, cut.quarter), len(plan.indicators)):
+        _step(entity, line)
     empty = nothing_reported(execution, cut.year, cut.quarter)
     warnings = (*read.warnings, *([empty] if empty else []))
     for warning in warnings:
