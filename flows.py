@@ -65,7 +65,7 @@ from pipeline.distribution import (
     template_fields,
 )
 from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError, Problem
-from pipeline.ingest import Entity, find_entities, load_inputs, load_settings
+from pipeline.ingest import Entity, find_entities, load_inputs, load_settings, select_entities
 from pipeline.ingest.plan import PLAN_FILE
 from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.ingest.source import Source
@@ -520,20 +520,6 @@ def _with_completed(reports: list[EntityReport], completed: tuple[list[EntityRep
     return reports + done
 
 
-def _select(entities: list[Entity], wanted: str | None, input_dir: Path) -> list[Entity]:
-    if not wanted:
-        return entities
-    chosen = [e for e in entities if e.slug == wanted]
-    if not chosen:
-        raise InputError.single(
-            input_dir,
-            f"que no hay una entidad «{wanted}»",
-            "una de: " + ", ".join(e.slug for e in entities),
-            hint="El nombre de la entidad es el de su carpeta de inputs.",
-        )
-    return chosen
-
-
 def _scheduled_day(run=None) -> date | None:
     """The Bogotá date a run (default: the current one) was scheduled for, if the deployment's
     schedule created it."""
@@ -639,7 +625,7 @@ def _failed_entities(run, error: BaseException) -> list[tuple[Entity, BaseExcept
     if isinstance(error, EntitiesFailed):
         return [(e, error.failures[e.slug]) for e in entities if e.slug in error.failures]
     try:
-        entities = _select(entities, run.parameters.get("entity"), input_dir)
+        entities = select_entities(entities, run.parameters.get("entity"), input_dir)
     except InputError:
         pass  # an entity that is not there: every entity's office hears of the failed run
     return [(e, error) for e in entities]
@@ -749,7 +735,7 @@ def quarterly_report(
         text = f"Ejecución programada para el {day}: se reporta el último trimestre cerrado, {period}"
         PROGRESS.info(text, extra={"entity": "*"})
         _run_log(text)
-    entities = _select(find_entities(Path(input_dir)), entity, Path(input_dir))
+    entities = select_entities(find_entities(Path(input_dir)), entity, Path(input_dir))
     _announce(entities)
     futures = report_entity.map(
         entities,
@@ -780,7 +766,7 @@ def resend_report(
             entrada.
     """
     period = str(parse_period(period))
-    entities = _select(find_entities(Path(input_dir)), entity, Path(input_dir))
+    entities = select_entities(find_entities(Path(input_dir)), entity, Path(input_dir))
     _announce(entities)
     futures = resend_entity.map(entities, output_dir=unmapped(Path(output_dir)), period=unmapped(period))
     try:

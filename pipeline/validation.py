@@ -1,0 +1,160 @@
+"""Check an entity's inputs without reporting: every problem at once, the cut, who has not reported.
+
+`pei-report validar` is this module plus the annotated copies (`pipeline.annotate`) and the
+terminal's text: nothing here writes, imports Prefect or the renderers. The cut is chosen exactly
+as `pei-report run` chooses it (`pipeline.periods.choose_cut`), so an entity that checks clean
+is one `run` reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.errors import InputError, PipelineError, Problem
+from pipeline.ingest.entities import Entity, EntityInputs, find_entities, load_inputs, select_entities
+from pipeline.ingest.execution import FOLDER as EXECUTION_FOLDER, nothing_reported, reported_quarters, reporters_at
+from pipeline.ingest.plan import read_plan
+from pipeline.ingest.source import recording
+from pipeline.model import Plan
+from pipeline.periods import Cut, PeriodError, choose_cut, parse_period, today_in_bogota
+
+__all__ = ["NO_RESPONSIBLE", "EntityCheck", "Missing", "check_entities", "check_entity", "missing_reports"]
+
+NO_RESPONSIBLE = "Sin responsable asignado"
+"""The group of the indicators whose plan names no `responsable`."""
+
+
+@dataclass(frozen=True)
+class Missing:
+    """An indicator of the plan with no value for the cut; `comment` is the seguimiento's note for
+    that quarter when a row without value gives one (often why it was not reported)."""
+
+    id: str
+    name: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class EntityCheck:
+    """What checking an entity's inputs found.
+
+    `problems` each name their file and sheet (`InputError.located`); `ok` is False when there is
+    a problem or the cut cannot be reported (`cut_error`, the message `run` would stop with).
+    `cut` is None only when it cannot be chosen. `missing` (responsable -> indicators without a
+    value for the cut, both in plan order) is empty when the inputs could not be read.
+    """
+
+    entity: Entity
+    name: str  # the plan's entidad, or the folder's name when the plan cannot be read
+    files: tuple[Path, ...]  # the input files read, in reading order, and any other a problem names
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    cut: Cut | None = None
+    cut_error: str | None = None
+    cut_notes: tuple[str, ...] = ()  # why a default cut was chosen, as `run` says it
+    missing: Mapping[str, tuple[Missing, ...]] = field(default_factory=dict)
+    indicators: int = 0  # how many indicators the plan has (0 when it cannot be read)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.cut_error is None
+
+    @property
+    def missing_count(self) -> int:
+        return sum(len(group) for group in self.missing.values())
+
+
+def check_entities(input_dir: Path, period: str | None, entity: str | None, today: date | None = None) -> list[EntityCheck]:
+    """Check every entity under `input_dir` (or only `entity`); one that cannot be read does not
+    stop the others. A bad `input_dir` or `entity` is an `InputError`; a malformed period a `PeriodError`."""
+    if period:
+        parse_period(period)  # a malformed period fails before any work
+    entities = select_entities(find_entities(input_dir), entity, input_dir)
+    today = today or today_in_bogota()
+    return [check_entity(e, period, today) for e in entities]
+
+
+def check_entity(entity: Entity, period: str | None, today: date | None = None) -> EntityCheck:
+    """Read and check one entity's plan.yaml, configuracion.yaml and seguimiento, and the cut `run`
+    would report at `period` (None: the default cut on `today`, a date in Bogotá)."""
+    today = today or today_in_bogota()
+    with recording() as read:
+        try:
+            inputs = load_inputs(entity.folder)
+        except InputError as error:
+            inputs, problems = None, tuple(error.located())
+        else:
+            problems = ()
+    files = _files(entity.folder, [s.path for s in read], problems)
+    if inputs is None:
+        return _unreadable(entity, period, files, problems)
+    return _readable(entity, period, today, inputs, files)
+
+
+def _readable(entity: Entity, period: str | None, today: date, inputs: EntityInputs, files: tuple[Path, ...]) -> EntityCheck:
+    plan, execution = inputs.plan, inputs.execution
+    base = EntityCheck(entity, plan.entity, files, warnings=inputs.warnings, indicators=len(plan.indicators))
+    try:
+        choice = choose_cut(period, plan.vigencia, plan.period, reported_quarters(execution.table), today)
+    except PeriodError as error:
+        return _with(base, cut_error=str(error))
+    cut = choice.cut
+    empty = nothing_reported(execution, cut.year, cut.quarter)
+    return _with(
+        base,
+        warnings=(*inputs.warnings, *([empty] if empty else [])),
+        cut=cut,
+        cut_notes=tuple(choice.explained(reporters_at(execution.table, cut.year, cut.quarter), len(plan.indicators))),
+        missing=missing_reports(plan, execution.table, cut),
+    )
+
+
+def _unreadable(entity: Entity, period: str | None, files: tuple[Path, ...], problems: tuple[Problem, ...]) -> EntityCheck:
+    """An entity whose inputs have problems: the plan, if it can be read, still names the entity
+    and checks a given period."""
+    plan: Plan | None
+    try:
+        plan, _ = read_plan(entity.folder)
+    except PipelineError:
+        plan = None
+    base = EntityCheck(entity, plan.entity if plan else entity.slug, files, problems,
+                       indicators=len(plan.indicators) if plan else 0)
+    if not period:  # the default cut needs a seguimiento that can be read
+        return base
+    try:
+        cut = choose_cut(period, plan.vigencia, plan.period, [], date.min).cut if plan else parse_period(period)
+    except PeriodError as error:
+        return _with(base, cut_error=str(error))
+    return _with(base, cut=cut)
+
+
+def _with(check: EntityCheck, **changes) -> EntityCheck:
+    from dataclasses import replace
+
+    return replace(check, **changes)
+
+
+def _files(folder: Path, read: list[Path], problems: tuple[Problem, ...]) -> tuple[Path, ...]:
+    """The entity's input files read (not the packaged defaults), then any other file or folder a problem names."""
+    own = [p for p in read if p.parent in (folder, folder / EXECUTION_FOLDER)]
+    named = [Path(p.file) for p in problems if p.file is not None]
+    return tuple(dict.fromkeys([*own, *named]))
+
+
+def missing_reports(plan: Plan, table: pd.DataFrame, cut: Cut) -> dict[str, tuple[Missing, ...]]:
+    """The plan's indicators with no value for the cut's year and quarter, grouped by responsable
+    (`NO_RESPONSIBLE` for those without one); groups and indicators in the plan's order."""
+    at = table[(table["anio"] == cut.year) & (table["trimestre"] == cut.quarter)]
+    reported = set(at.loc[at["valor"].notna(), "indicador"])
+    comments = {i: c for i, c in zip(at["indicador"], at["comentario"]) if isinstance(c, str) and c.strip()}
+    groups: dict[str, list[Missing]] = {}
+    for indicator in plan.indicators.values():
+        if indicator.id not in reported:
+            group = groups.setdefault(indicator.responsible or NO_RESPONSIBLE, [])
+            group.append(Missing(indicator.id, indicator.name, comments.get(indicator.id)))
+    return {responsible: tuple(group) for responsible, group in groups.items()}
