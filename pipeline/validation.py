@@ -9,13 +9,13 @@ is one `run` reports.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline.errors import InputError, PipelineError, Problem
+from pipeline.errors import InputError, PipelineError, Problem, screen_lines
 from pipeline.ingest.entities import Entity, EntityInputs, find_entities, load_inputs, select_entities
 from pipeline.ingest.execution import FOLDER as EXECUTION_FOLDER, nothing_reported, reported_quarters, reporters_at
 from pipeline.ingest.plan import read_plan
@@ -23,7 +23,16 @@ from pipeline.ingest.source import recording
 from pipeline.model import Plan
 from pipeline.periods import Cut, PeriodError, choose_cut, parse_period, today_in_bogota
 
-__all__ = ["NO_RESPONSIBLE", "EntityCheck", "Missing", "check_entities", "check_entity", "missing_reports"]
+__all__ = [
+    "NO_RESPONSIBLE",
+    "EntityCheck",
+    "Missing",
+    "check_entities",
+    "check_entity",
+    "check_lines",
+    "closing_line",
+    "missing_reports",
+]
 
 NO_RESPONSIBLE = "Sin responsable asignado"
 """The group of the indicators whose plan names no `responsable`."""
@@ -134,8 +143,6 @@ def _unreadable(entity: Entity, period: str | None, files: tuple[Path, ...], pro
 
 
 def _with(check: EntityCheck, **changes) -> EntityCheck:
-    from dataclasses import replace
-
     return replace(check, **changes)
 
 
@@ -158,3 +165,94 @@ def missing_reports(plan: Plan, table: pd.DataFrame, cut: Cut) -> dict[str, tupl
             group = groups.setdefault(indicator.responsible or NO_RESPONSIBLE, [])
             group.append(Missing(indicator.id, indicator.name, comments.get(indicator.id)))
     return {responsible: tuple(group) for responsible, group in groups.items()}
+
+
+# --- what the terminal says ------------------------------------------------------------------------
+
+
+def _shown(path: Path, folder: Path) -> str:
+    """An input's name as the office knows it: its path inside the entity folder."""
+    try:
+        relative = Path(path).resolve().relative_to(Path(folder).resolve())
+    except ValueError:
+        return str(path)
+    if relative == Path("."):
+        return "la carpeta de la entidad"
+    return f"la carpeta {relative.as_posix()}/" if Path(path).is_dir() else relative.as_posix()
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def check_lines(check: EntityCheck, copies: Mapping[Path, Path] | None = None) -> list[str]:
+    """The terminal's lines for one entity: each file with its problems (alike ones grouped, as
+    `run` shows them) and warnings, the annotated copy of each (`copies`: input -> copy), the cut,
+    and who has not reported, by responsable."""
+    copies = copies or {}
+    folder = check.entity.folder
+    cut = f"corte {check.cut}" if check.cut else "corte por definir"
+    lines = [f"{check.name} ({check.entity.slug}) · {cut}"]
+    lines += [f"  {note}" for note in check.cut_notes]
+    sections: dict[tuple[Path, str | None], list[Problem]] = {}
+    for p in check.problems:
+        sections.setdefault((Path(p.file), p.sheet), []).append(p)
+    warned: dict[Path, list[Problem]] = {}
+    for w in check.warnings:
+        warned.setdefault(Path(w.file) if w.file is not None else folder, []).append(w)
+    for path in dict.fromkeys([*check.files, *warned]):
+        mine = [(sheet, problems) for (file, sheet), problems in sections.items() if file == path]
+        if not mine:
+            lines.append(f"  {_shown(path, folder)}: sin problemas")
+        for sheet, problems in mine:
+            place = _shown(path, folder) + (f" (hoja «{sheet}»)" if sheet else "")
+            lines.append(f"  {place}: {_count(len(problems), 'problema')}")
+            lines += [f"    - {line}" for line in screen_lines(problems)]
+        lines += [f"    Aviso: {w.line()}" for w in warned.get(path, [])]
+        if path in copies:
+            lines.append(f"    Copia marcada para revisar: {copies[path]}")
+    if check.cut_error:
+        lines.append(f"  Corte: {check.cut_error}")
+    elif check.cut is None:
+        lines.append("  El corte por defecto se elige cuando el seguimiento se pueda leer (o indíquelo con --period).")
+    if check.cut is not None and check.problems:
+        lines.append("  La lista de indicadores sin reporte sale cuando se corrijan los problemas.")
+    elif check.cut is not None and check.cut_error is None:
+        lines += _missing_lines(check)
+    return lines
+
+
+def _missing_lines(check: EntityCheck) -> list[str]:
+    if not check.missing:
+        return [f"  Todos los indicadores tienen reporte para {check.cut} ({check.indicators} de {check.indicators})."]
+    lines = [
+        f"  Sin reporte para {check.cut}: {check.missing_count} de {check.indicators} indicadores "
+        f"(no impide generar el reporte: saldrán como «Sin reporte»)."
+    ]
+    for responsible, group in check.missing.items():
+        lines.append(f"    {responsible} ({len(group)}):")
+        for m in group:
+            note = f" (comentario: «{m.comment}»)" if m.comment else ""
+            lines.append(f"      - {m.id} {m.name}{note}")
+    return lines
+
+
+def closing_line(checks: list[EntityCheck], run_options: str = "") -> str:
+    """The last line: what to fix, or the `run` command that will now work."""
+    bad = [c for c in checks if not c.ok]
+    if bad:
+        problems = sum(len(c.problems) + (c.cut_error is not None) for c in bad)
+        entities = f" en {len(bad)} de {len(checks)} entidades" if len(checks) > 1 else ""
+        return (
+            f"Hay {_count(problems, 'problema')} por corregir{entities}: corríjalos en los archivos originales (las copias "
+            "marcadas dicen dónde) y vuelva a ejecutar pei-report validar."
+        )
+    cuts = {str(c.cut) for c in checks}
+    period = f" --period {cuts.pop()}" if len(cuts) == 1 else ""
+    text = f"Todo listo para `pei-report run{run_options}{period}`"
+    if len(checks) > 1 and not period:
+        text += " (cada entidad con el corte indicado arriba)"
+    missing = sum(c.missing_count for c in checks)
+    if missing:
+        text += f"; {_count(missing, 'indicador')} sin reporte saldrá{'' if missing == 1 else 'n'} como «Sin reporte»"
+    return text + "."
