@@ -38,8 +38,8 @@ __all__ = ["FILL", "REVISION_FOLDER", "SUMMARY_SHEET", "annotated_workbook", "re
 REVISION_FOLDER = "revision"
 SUMMARY_SHEET = "Revisión"
 AUTHOR = "pei-report"
-FILL = "FFC7CE"  # Excel's «relleno rojo claro»: clearly red, the text still readable
-WARNING_FILL = "FFEB9C"  # Excel's «relleno amarillo»
+FILL = "FF8B8B"  # clearly red on screen and on paper; black text stays readable on it
+WARNING_FILL = "FFD966"  # amber
 # Past this many cells, the copy marks no more (the summary still lists every problem): a comment
 # per cell makes a workbook of 200 000 problems too slow to open.
 MARKED_CELLS = 5_000
@@ -250,6 +250,7 @@ def _summary(book: Workbook, path: Path, notes: list[_Note], unopened: bool, mar
     header = 6
     for col, (heading, width) in enumerate(zip(SUMMARY_HEADER, _WIDTHS), start=1):
         cell = sheet.cell(header, col, heading)
+        cell.alignment = Alignment(horizontal="center" if col == 3 else "left")
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E78")
         sheet.column_dimensions[get_column_letter(col)].width = width
@@ -264,7 +265,10 @@ def _summary(book: Workbook, path: Path, notes: list[_Note], unopened: bool, mar
                   f"{found_verb(p.found).capitalize()} {p.found}", p.expected, p.hint or _NO_HINT)
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(n, col, value)
-            cell.alignment = wrap
+            cell.alignment = wrap if col != 3 else Alignment(horizontal="center", vertical="top")
+        # Wrapped text only grows its row where the program recomputes heights: set them.
+        lines = max(math.ceil(len(str(v or "")) / max(w - 2, 1)) for v, w in zip(values, _WIDTHS))
+        sheet.row_dimensions[n].height = 15 * max(lines, 1)
         if note.cell is not None:
             link = sheet.cell(n, 5)
             quoted = note.sheet.replace("'", "''")
