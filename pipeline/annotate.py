@@ -14,7 +14,7 @@ import csv
 import io
 import math
 import shutil
-import tempfile
+import uuid
 import warnings as python_warnings
 import zipfile
 from collections.abc import Sequence
@@ -87,7 +87,7 @@ def write_revision(
         _remove(target)
         return []
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    staging = _fresh(target, "nueva")
     try:
         written = []
         for path, own in by_file.items():
@@ -107,16 +107,23 @@ def _swap(staging: Path, target: Path) -> None:
     """Put `staging` where `target` is, the earlier folder removed only once the new one is there."""
     old = None
     if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-anterior-", dir=target.parent))
+        old = _fresh(target, "anterior")
         target.rename(old / target.name)
     staging.rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _fresh(target: Path, what: str) -> Path:
+    """A new hidden folder beside `target` (made with the user's umask, unlike mkdtemp's 0700)."""
+    folder = target.parent / f".{target.name}-{what}-{uuid.uuid4().hex[:12]}"
+    folder.mkdir()
+    return folder
+
+
 def _remove(target: Path) -> None:
     if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-anterior-", dir=target.parent))
+        old = _fresh(target, "anterior")
         target.rename(old / target.name)
         shutil.rmtree(old, ignore_errors=True)
 

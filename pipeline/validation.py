@@ -177,12 +177,13 @@ def _shown(path: Path, folder: Path) -> str:
     except ValueError:
         return str(path)
     if relative == Path("."):
-        return "la carpeta de la entidad"
-    return f"la carpeta {relative.as_posix()}/" if Path(path).is_dir() else relative.as_posix()
+        return f"carpeta {Path(folder).resolve().name}/"
+    return f"carpeta {relative.as_posix()}/" if Path(path).is_dir() else relative.as_posix()
 
 
 def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    """`1 problema`, `30.000 problemas`."""
+    return f"{n:,}".replace(",", ".") + f" {word}{'' if n == 1 else 's'}"
 
 
 def check_lines(check: EntityCheck, copies: Mapping[Path, Path] | None = None) -> list[str]:
@@ -244,8 +245,8 @@ def closing_line(checks: list[EntityCheck], run_options: str = "") -> str:
         problems = sum(len(c.problems) + (c.cut_error is not None) for c in bad)
         entities = f" en {len(bad)} de {len(checks)} entidades" if len(checks) > 1 else ""
         return (
-            f"Hay {_count(problems, 'problema')} por corregir{entities}: corríjalos en los archivos originales (las copias "
-            "marcadas dicen dónde) y vuelva a ejecutar pei-report validar."
+            f"Hay {_count(problems, 'problema')} por corregir{entities}: {'corríjalo' if problems == 1 else 'corríjalos'} "
+            "en los archivos originales (las copias marcadas dicen dónde) y vuelva a ejecutar pei-report validar."
         )
     cuts = {str(c.cut) for c in checks}
     period = f" --period {cuts.pop()}" if len(cuts) == 1 else ""
