@@ -321,6 +321,8 @@ def validar(
         checks = check_entities(input, period, entity)
     except (InputError, PeriodError) as exc:
         raise _fail(err, str(exc), EXIT_INPUT) from None
+    except Exception as exc:  # the edge: a bug is a message and exit 1, never a traceback
+        raise _fail(err, f"Falla inesperada: {type(exc).__name__}: {exc}", EXIT_FAILURE) from None
     out = Console(highlight=False, soft_wrap=True, markup=False)
     for check in checks:
         target = output / check.entity.slug / REVISION_FOLDER
@@ -328,6 +330,8 @@ def validar(
             written = write_revision(check.entity.folder, target, check.problems, check.warnings)
         except OSError as exc:
             raise _fail(err, f"No se pudieron escribir las copias marcadas en {target}: {exc.strerror or exc}.", EXIT_FAILURE) from None
+        except Exception as exc:
+            raise _fail(err, f"Falla inesperada al marcar las copias en {target}: {type(exc).__name__}: {exc}", EXIT_FAILURE) from None
         copies = {Path(p.file): target / revision_path(Path(p.file), check.entity.folder) for p in check.problems}
         out.print("\n".join(check_lines(check, {k: v for k, v in copies.items() if v in written})))
         if check.ok:

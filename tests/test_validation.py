@@ -110,3 +110,18 @@ def test_a_bad_input_folder_is_an_input_error(tmp_path):
     with pytest.raises(InputError):
         check_entities(tmp_path / "no-existe", None, None)
     assert find_entities(SAMPLE)  # the sample itself is an entity folder
+
+
+def test_two_files_of_a_seguimiento_folder_that_disagree_name_each_other(tmp_path):
+    from tests.test_ingest_execution import write_xlsx
+
+    folder = write_pdm(tmp_path / "pdm", 2024)
+    (folder / "seguimiento.csv").unlink()
+    (folder / "seguimiento").mkdir()
+    write_xlsx(folder / "seguimiento", [["V-1", 2024, 1, 1, None]], name="infraestructura.xlsx")
+    write_xlsx(folder / "seguimiento", [["V-1", 2024, 1, 2, None]], name="planeacion.xlsx")
+    check = check_entity(Entity("pdm", folder), "2024-T1", today=date(2026, 1, 1))
+    assert [f.name for f in check.files] == ["plan.yaml", "infraestructura.xlsx", "planeacion.xlsx"]
+    [problem] = check.problems
+    assert problem.file.name == "planeacion.xlsx" and problem.sheet == "Seguimiento" and problem.column_letter == "D"
+    assert "infraestructura.xlsx" in problem.found
