@@ -176,3 +176,23 @@ def test_validar_refuses_what_it_cannot_check_with_exit_2(tmp_path, case):
     assert result.exit_code == 2, result.output
     assert "Error:" in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_validar_names_each_file_of_a_seguimiento_folder_and_its_copy(tmp_path):
+    from tests.plans import write_pdm
+    from tests.test_ingest_execution import write_xlsx
+
+    folder = write_pdm(tmp_path / "inputs" / "pdm", 2024)
+    (folder / "seguimiento.csv").unlink()
+    (folder / "seguimiento").mkdir()
+    write_xlsx(folder / "seguimiento", [["V-1", 2024, 1, 1, None]], name="infraestructura.xlsx")
+    write_xlsx(folder / "seguimiento", [["H-1", 2024, 1, "veinte", None]], name="ambiente.xlsx")
+    before = _digest_tree(tmp_path / "inputs")
+    out = tmp_path / "outputs"
+    result = _validar("--input", str(tmp_path / "inputs"), "--output", str(out), "--period", "2024-T1")
+    assert result.exit_code == 2, result.output
+    assert "seguimiento/ambiente.xlsx (hoja «Seguimiento»): 1 problema" in result.stdout
+    assert "seguimiento/infraestructura.xlsx: sin problemas" in result.stdout
+    copy = out / "pdm" / "revision" / "seguimiento" / "ambiente.xlsx"
+    assert f"Copia marcada para revisar: {copy}" in result.stdout and copy.is_file()
+    assert _digest_tree(tmp_path / "inputs") == before
