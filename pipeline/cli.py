@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import shlex
 import sys
 import traceback
 from pathlib import Path
@@ -337,7 +338,9 @@ def validar(
         if check.ok:
             out.print("  Nada que revisar: no hay copias marcadas para esta entidad.")
         out.print()
-    options = (f" --input {input}" if input != Path("inputs") else "") + (f" --entity {entity}" if entity else "")
+    options = (f" --input {shlex.quote(str(input))}" if input != Path("inputs") else "") + (
+        f" --entity {shlex.quote(entity)}" if entity else ""
+    )
     out.print(closing_line(checks, options))
     if not all(c.ok for c in checks):
         raise typer.Exit(EXIT_INPUT)

@@ -111,10 +111,10 @@ def _readable(entity: Entity, period: str | None, today: date, inputs: EntityInp
     try:
         choice = choose_cut(period, plan.vigencia, plan.period, reported_quarters(execution.table), today)
     except PeriodError as error:
-        return _with(base, cut_error=str(error))
+        return replace(base, cut_error=str(error))
     cut = choice.cut
     empty = nothing_reported(execution, cut.year, cut.quarter)
-    return _with(
+    return replace(
         base,
         warnings=(*inputs.warnings, *([empty] if empty else [])),
         cut=cut,
@@ -138,12 +138,8 @@ def _unreadable(entity: Entity, period: str | None, files: tuple[Path, ...], pro
     try:
         cut = choose_cut(period, plan.vigencia, plan.period, [], date.min).cut if plan else parse_period(period)
     except PeriodError as error:
-        return _with(base, cut_error=str(error))
-    return _with(base, cut=cut)
-
-
-def _with(check: EntityCheck, **changes) -> EntityCheck:
-    return replace(check, **changes)
+        return replace(base, cut_error=str(error))
+    return replace(base, cut=cut)
 
 
 def _files(folder: Path, read: list[Path], problems: tuple[Problem, ...]) -> tuple[Path, ...]:
