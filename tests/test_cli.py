@@ -196,3 +196,16 @@ def test_validar_names_each_file_of_a_seguimiento_folder_and_its_copy(tmp_path):
     copy = out / "pdm" / "revision" / "seguimiento" / "ambiente.xlsx"
     assert f"Copia marcada para revisar: {copy}" in result.stdout and copy.is_file()
     assert _digest_tree(tmp_path / "inputs") == before
+
+
+def test_validar_needs_no_prefect(tmp_path):
+    """A check is quick: no flow, no server, Prefect not even imported."""
+    from tests.conftest import ROOT, SAMPLE
+
+    code = (
+        "import sys; from typer.testing import CliRunner; from pipeline.cli import app; "
+        f"r = CliRunner().invoke(app, ['validar', '--input', {str(SAMPLE)!r}, '--output', {str(tmp_path / 'out')!r}]); "
+        "assert r.exit_code == 0, r.output; assert 'prefect' not in sys.modules"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
