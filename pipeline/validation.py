@@ -16,9 +16,17 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import InputError, PipelineError, Problem, screen_lines
-from pipeline.ingest.entities import Entity, EntityInputs, find_entities, load_inputs, select_entities
-from pipeline.ingest.execution import FOLDER as EXECUTION_FOLDER, nothing_reported, reported_quarters, reporters_at
+from pipeline.ingest.entities import Entity, find_entities, load_inputs, select_entities
+from pipeline.ingest.execution import (
+    FOLDER as EXECUTION_FOLDER,
+    Execution,
+    load_execution,
+    nothing_reported,
+    reported_quarters,
+    reporters_at,
+)
 from pipeline.ingest.plan import read_plan
+from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.ingest.source import recording
 from pipeline.model import Plan
 from pipeline.periods import Cut, PeriodError, choose_cut, parse_period, today_in_bogota
@@ -55,7 +63,8 @@ class EntityCheck:
     `problems` each name their file and sheet (`InputError.located`); `ok` is False when there is
     a problem or the cut cannot be reported (`cut_error`, the message `run` would stop with).
     `cut` is None only when it cannot be chosen. `missing` (responsable -> indicators without a
-    value for the cut, both in plan order) is empty when the inputs could not be read.
+    value for the cut, both in plan order) is worked out (`counted`) when the plan and the
+    seguimiento can be read.
     """
 
     entity: Entity
@@ -68,6 +77,7 @@ class EntityCheck:
     cut_notes: tuple[str, ...] = ()  # why a default cut was chosen, as `run` says it
     missing: Mapping[str, tuple[Missing, ...]] = field(default_factory=dict)
     indicators: int = 0  # how many indicators the plan has (0 when it cannot be read)
+    counted: bool = False  # whether `missing` was worked out (the plan and the seguimiento were read)
 
     @property
     def ok(self) -> bool:
@@ -100,14 +110,30 @@ def check_entity(entity: Entity, period: str | None, today: date | None = None) 
         else:
             problems = ()
     files = _files(entity.folder, [s.path for s in read], problems)
-    if inputs is None:
-        return _unreadable(entity, period, files, problems)
-    return _readable(entity, period, today, inputs, files)
+    if inputs is not None:
+        return _readable(entity, period, today, inputs.plan, inputs.execution, inputs.warnings, files)
+    try:
+        plan, plan_warnings = read_plan(entity.folder)
+    except PipelineError:
+        plan, plan_warnings = None, ()
+    if plan is not None and all(Path(p.file).name == SETTINGS_FILE for p in problems):
+        # Only the report's settings are wrong: the seguimiento still says the cut and who reported.
+        try:
+            execution = load_execution(entity.folder, plan)
+        except InputError:
+            pass
+        else:
+            warnings = (*plan_warnings, *execution.warnings)
+            return _readable(entity, period, today, plan, execution, warnings, files, problems)
+    return _unreadable(entity, period, plan, files, problems)
 
 
-def _readable(entity: Entity, period: str | None, today: date, inputs: EntityInputs, files: tuple[Path, ...]) -> EntityCheck:
-    plan, execution = inputs.plan, inputs.execution
-    base = EntityCheck(entity, plan.entity, files, warnings=inputs.warnings, indicators=len(plan.indicators))
+def _readable(
+    entity: Entity, period: str | None, today: date, plan: Plan, execution: Execution, warnings: tuple[Problem, ...],
+    files: tuple[Path, ...], problems: tuple[Problem, ...] = (),
+) -> EntityCheck:
+    """An entity whose plan and seguimiento can be read: the cut, and who has not reported at it."""
+    base = EntityCheck(entity, plan.entity, files, problems, warnings, indicators=len(plan.indicators))
     try:
         choice = choose_cut(period, plan.vigencia, plan.period, reported_quarters(execution.table), today)
     except PeriodError as error:
@@ -116,21 +142,19 @@ def _readable(entity: Entity, period: str | None, today: date, inputs: EntityInp
     empty = nothing_reported(execution, cut.year, cut.quarter)
     return replace(
         base,
-        warnings=(*inputs.warnings, *([empty] if empty else [])),
+        warnings=(*warnings, *([empty] if empty else [])),
         cut=cut,
         cut_notes=tuple(choice.explained(reporters_at(execution.table, cut.year, cut.quarter), len(plan.indicators))),
         missing=missing_reports(plan, execution.table, cut),
+        counted=True,
     )
 
 
-def _unreadable(entity: Entity, period: str | None, files: tuple[Path, ...], problems: tuple[Problem, ...]) -> EntityCheck:
-    """An entity whose inputs have problems: the plan, if it can be read, still names the entity
-    and checks a given period."""
-    plan: Plan | None
-    try:
-        plan, _ = read_plan(entity.folder)
-    except PipelineError:
-        plan = None
+def _unreadable(
+    entity: Entity, period: str | None, plan: Plan | None, files: tuple[Path, ...], problems: tuple[Problem, ...]
+) -> EntityCheck:
+    """An entity whose plan or seguimiento cannot be read: the plan, if it can, still names the
+    entity and checks a given period."""
     base = EntityCheck(entity, plan.entity if plan else entity.slug, files, problems,
                        indicators=len(plan.indicators) if plan else 0)
     if not period:  # the default cut needs a seguimiento that can be read
@@ -212,10 +236,10 @@ def check_lines(check: EntityCheck, copies: Mapping[Path, Path] | None = None) -
         lines.append(f"  Corte: {check.cut_error}")
     elif check.cut is None:
         lines.append("  El corte por defecto se elige cuando el seguimiento se pueda leer (o indíquelo con --period).")
-    if check.cut is not None and check.problems:
-        lines.append("  La lista de indicadores sin reporte sale cuando se corrijan los problemas.")
-    elif check.cut is not None and check.cut_error is None:
+    if check.counted:
         lines += _missing_lines(check)
+    elif check.cut is not None:
+        lines.append("  La lista de indicadores sin reporte sale cuando se corrijan los problemas.")
     return lines
 
 

@@ -125,3 +125,14 @@ def test_two_files_of_a_seguimiento_folder_that_disagree_name_each_other(tmp_pat
     [problem] = check.problems
     assert problem.file.name == "planeacion.xlsx" and problem.sheet == "Seguimiento" and problem.column_letter == "D"
     assert "infraestructura.xlsx" in problem.found
+
+
+def test_with_only_configuracion_wrong_the_cut_and_who_has_not_reported_are_still_said(tmp_path):
+    folder = write_pdm(tmp_path / "pdm", 2024)
+    (folder / "configuracion.yaml").write_text("semaforo:\n  verde: abc\n", encoding="utf-8")
+    check = check_entity(Entity("pdm", folder), None, today=date(2026, 1, 1))
+    assert not check.ok and [p.file.name for p in check.problems] == ["configuracion.yaml"]
+    assert check.cut == Cut(2024, 4) and check.counted
+    assert {k: [m.id for m in v] for k, v in check.missing.items()} == {}
+    check = check_entity(Entity("pdm", folder), "2024-T3", today=date(2026, 1, 1))
+    assert [m.id for v in check.missing.values() for m in v] == ["H-1"]
