@@ -28,7 +28,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from prefect import flow, get_run_logger, task, unmapped
@@ -66,7 +65,7 @@ from pipeline.distribution import (
     template_fields,
 )
 from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError, Problem
-from pipeline.ingest import Entity, find_entities, load_inputs, load_settings
+from pipeline.ingest import Entity, find_entities, load_inputs, load_settings, select_entities
 from pipeline.ingest.plan import PLAN_FILE, PLAN_WORKBOOK
 from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.ingest.source import Source
@@ -74,7 +73,7 @@ from pipeline.ingest.execution import nothing_reported, reported_quarters, repor
 from pipeline.model import Plan
 from pipeline.notices import FailedRun, reason, send_failure_notice
 from pipeline.outputs import OUTPUTS, Deliverables, Output, Rendering, deliverables, render_order
-from pipeline.periods import Cut, PeriodError, check_cut, default_cut, early_quarters, last_closed_quarter, parse_period
+from pipeline.periods import BOGOTA, Cut, PeriodError, choose_cut, last_closed_quarter, parse_period
 from pipeline.publish import (
     MANIFEST_FILE,
     Artifact,
@@ -101,8 +100,6 @@ from pipeline.tables import avance_table, objetivos_table
 
 PROGRESS = logging.getLogger("pei_report.progress")
 """Step-by-step progress for the command line (a rich handler shows it); not Prefect's log."""
-
-BOGOTA = ZoneInfo("America/Bogota")
 
 
 @dataclass(frozen=True)
@@ -165,27 +162,12 @@ def read_inputs(entity: Entity, period: str | None, today: date | None = None) -
     _step(entity, f"Leyendo y validando {plan_name}, {SETTINGS_FILE} y el seguimiento")
     read = load_inputs(entity.folder)
     plan, execution = read.plan, read.execution
-    if period:
-        cut = parse_period(period)
-    else:
-        today = today or _now().date()
-        reported = list(reported_quarters(execution.table))
-        cut = default_cut(plan.vigencia, reported, today)
-        _step(
-            entity,
-            f"Corte por defecto: {cut}, el último trimestre cerrado con datos de la vigencia "
-            f"({reporters_at(execution.table, cut.year, cut.quarter)} de {len(plan.indicators)} indicadores "
-            f"reportaron en {cut}); indique --period para otro.",
-        )
-        early = early_quarters(plan.vigencia, reported, today)
-        if early:
-            _step(
-                entity,
-                f"Se reporta {cut}, el último trimestre cerrado con datos; las cifras ya escritas para "
-                f"{', '.join(map(str, early))} (trimestre en curso) se ignoran hasta que cierre. "
-                f"Para reportarlas, indique --period {early[-1]}.",
-            )
-    check_cut(cut, plan.period)
+    choice = choose_cut(
+        period, plan.vigencia, plan.period, reported_quarters(execution.table), today or _now().date()
+    )
+    cut = choice.cut
+    for line in choice.explained(reporters_at(execution.table, cut.year, cut.quarter), len(plan.indicators)):
+        _step(entity, line)
     empty = nothing_reported(execution, cut.year, cut.quarter)
     warnings = (*read.warnings, *([empty] if empty else []))
     for warning in warnings:
@@ -539,20 +521,6 @@ def _with_completed(reports: list[EntityReport], completed: tuple[list[EntityRep
     return reports + done
 
 
-def _select(entities: list[Entity], wanted: str | None, input_dir: Path) -> list[Entity]:
-    if not wanted:
-        return entities
-    chosen = [e for e in entities if e.slug == wanted]
-    if not chosen:
-        raise InputError.single(
-            input_dir,
-            f"que no hay una entidad «{wanted}»",
-            "una de: " + ", ".join(e.slug for e in entities),
-            hint="El nombre de la entidad es el de su carpeta de inputs.",
-        )
-    return chosen
-
-
 def _scheduled_day(run=None) -> date | None:
     """The Bogotá date a run (default: the current one) was scheduled for, if the deployment's
     schedule created it."""
@@ -658,7 +626,7 @@ def _failed_entities(run, error: BaseException) -> list[tuple[Entity, BaseExcept
     if isinstance(error, EntitiesFailed):
         return [(e, error.failures[e.slug]) for e in entities if e.slug in error.failures]
     try:
-        entities = _select(entities, run.parameters.get("entity"), input_dir)
+        entities = select_entities(entities, run.parameters.get("entity"), input_dir)
     except InputError:
         pass  # an entity that is not there: every entity's office hears of the failed run
     return [(e, error) for e in entities]
@@ -768,7 +736,7 @@ def quarterly_report(
         text = f"Ejecución programada para el {day}: se reporta el último trimestre cerrado, {period}"
         PROGRESS.info(text, extra={"entity": "*"})
         _run_log(text)
-    entities = _select(find_entities(Path(input_dir)), entity, Path(input_dir))
+    entities = select_entities(find_entities(Path(input_dir)), entity, Path(input_dir))
     _announce(entities)
     futures = report_entity.map(
         entities,
@@ -799,7 +767,7 @@ def resend_report(
             entrada.
     """
     period = str(parse_period(period))
-    entities = _select(find_entities(Path(input_dir)), entity, Path(input_dir))
+    entities = select_entities(find_entities(Path(input_dir)), entity, Path(input_dir))
     _announce(entities)
     futures = resend_entity.map(entities, output_dir=unmapped(Path(output_dir)), period=unmapped(period))
     try:

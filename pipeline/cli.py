@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import shlex
 import sys
 import traceback
 from pathlib import Path
@@ -347,6 +348,65 @@ def _write_templates(input: Path, period: str, output: Path, per_dependency: boo
     out = Console(highlight=False, soft_wrap=True)
     for path in written.files:
         out.print(str(path))
+
+
+@app.command(cls=SpanishCommand)
+def validar(
+    input: InputOption = Path("inputs"),
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="Corte que se revisa: 2024-T3 (o 2024T3, 2024-Q3, 2024Q3). Por defecto, el que elegiría run."),
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("--output", help="Carpeta de resultados: las copias marcadas quedan en <entidad>/revision/.")
+    ] = Path("outputs"),
+    entity: EntityOption = None,
+) -> None:
+    """Revisa plan.yaml, configuracion.yaml y el seguimiento de cada entidad sin generar ni publicar nada: lista todos los problemas, marca las celdas con problemas en una copia de cada libro y dice qué indicadores no tienen reporte."""
+    from pipeline.annotate import REVISION_FOLDER, revision_path, write_revision
+    from pipeline.validation import check_entities, check_lines, closing_line
+
+    err = _stderr()
+    period = _period_or_exit(period)
+    if _inside(output, input):
+        raise _fail(
+            err,
+            f"La carpeta de resultados {output} está dentro de la carpeta de entrada {input}: validar no escribe "
+            "en las entradas. Indique otra con --output.",
+            EXIT_INPUT,
+        )
+    try:
+        checks = check_entities(input, period, entity)
+    except (InputError, PeriodError) as exc:
+        raise _fail(err, str(exc), EXIT_INPUT) from None
+    except Exception as exc:  # the edge: a bug is a message and exit 1, never a traceback
+        raise _fail(err, f"Falla inesperada: {type(exc).__name__}: {exc}", EXIT_FAILURE) from None
+    out = Console(highlight=False, soft_wrap=True, markup=False)
+    for check in checks:
+        target = output / check.entity.slug / REVISION_FOLDER
+        try:
+            written = write_revision(check.entity.folder, target, check.problems, check.warnings)
+        except OSError as exc:
+            raise _fail(err, f"No se pudieron escribir las copias marcadas en {target}: {exc.strerror or exc}.", EXIT_FAILURE) from None
+        except Exception as exc:
+            raise _fail(err, f"Falla inesperada al marcar las copias en {target}: {type(exc).__name__}: {exc}", EXIT_FAILURE) from None
+        copies = {Path(p.file): target / revision_path(Path(p.file), check.entity.folder) for p in check.problems}
+        out.print("\n".join(check_lines(check, {k: v for k, v in copies.items() if v in written})))
+        if check.ok:
+            out.print("  Nada que revisar: no hay copias marcadas para esta entidad.")
+        out.print()
+    options = (f" --input {shlex.quote(str(input))}" if input != Path("inputs") else "") + (
+        f" --entity {shlex.quote(entity)}" if entity else ""
+    )
+    out.print(closing_line(checks, options))
+    if not all(c.ok for c in checks):
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or inside it."""
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
 
 
 @app.command(cls=SpanishCommand)

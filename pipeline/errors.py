@@ -19,6 +19,7 @@ __all__ = [
     "UnsafePathError",
     "DistributionError",
     "EntitiesFailed",
+    "screen_lines",
 ]
 
 
@@ -139,6 +140,12 @@ def _grouped(problems: list[Problem]) -> list[tuple[str, int]]:
 def _count(n: int) -> str:
     """`199.995`: thousands with dots, as the rest of the Spanish text."""
     return f"{n:,}".replace(",", ".")
+
+
+def screen_lines(problems: list[Problem]) -> list[str]:
+    """The lines the screen shows for the problems of one file: alike problems grouped, at most
+    `SCREEN_LINES` (the rest counted on the last line)."""
+    return _screen(problems)
 
 
 def _screen(problems: list[Problem]) -> list[str]:

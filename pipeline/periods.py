@@ -6,11 +6,23 @@ import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from pipeline.errors import PipelineError
 
-__all__ = ["Cut", "PeriodError", "parse_period", "default_cut", "early_quarters", "last_closed_quarter", "check_cut"]
+__all__ = [
+    "Cut",
+    "CutChoice",
+    "PeriodError",
+    "parse_period",
+    "choose_cut",
+    "default_cut",
+    "early_quarters",
+    "last_closed_quarter",
+    "check_cut",
+    "today_in_bogota",
+]
 
 _PERIOD = re.compile(r"^\s*(\d{4})\s*-?\s*[TtQq]\s*([1-4])\s*$")
 
@@ -110,3 +122,58 @@ def check_cut(cut: Cut, plan_period: tuple[int, int]) -> None:
             f"El periodo {cut} está fuera del periodo del plan ({first} a {last}): indique un "
             f"trimestre entre {first}-T1 y {last}-T4."
         )
+
+
+@dataclass(frozen=True)
+class CutChoice:
+    """The cut a run reports: the period given (`given`), or the default, the latest quarter of the
+    vigencia with data that had closed; `early` are the quarters with figures typed before they
+    closed, which the default leaves out. The cut is inside the plan period."""
+
+    cut: Cut
+    given: bool
+    early: tuple[Cut, ...] = ()
+
+    def explained(self, reporters: int, total: int) -> list[str]:
+        """Why a default cut was chosen, for the office (nothing for a given period): `reporters`
+        of the plan's `total` indicators reported a value at the cut."""
+        if self.given:
+            return []
+        lines = [
+            f"Corte por defecto: {self.cut}, el último trimestre cerrado con datos de la vigencia "
+            f"({reporters} de {total} indicadores reportaron en {self.cut}); indique --period para otro."
+        ]
+        if self.early:
+            lines.append(
+                f"Se reporta {self.cut}, el último trimestre cerrado con datos; las cifras ya escritas para "
+                f"{', '.join(map(str, self.early))} (trimestre en curso) se ignoran hasta que cierre. "
+                f"Para reportarlas, indique --period {self.early[-1]}."
+            )
+        return lines
+
+
+def choose_cut(
+    period: str | None, vigencia: int, plan_period: tuple[int, int], reported: Iterable[tuple[int, int]], today: date
+) -> CutChoice:
+    """The cut to report: `period` if given, else `default_cut` of the quarters with a value
+    (pairs of year, quarter) on `today` (a date in Bogotá); either way inside `plan_period`.
+
+    The one place the cut is decided: `pei-report run` and `pei-report validar` check the same cut.
+    """
+    if period:
+        choice = CutChoice(parse_period(period), given=True)
+    else:
+        reported = list(reported)
+        choice = CutChoice(
+            default_cut(vigencia, reported, today), given=False, early=tuple(early_quarters(vigencia, reported, today))
+        )
+    check_cut(choice.cut, plan_period)
+    return choice
+
+
+def today_in_bogota() -> date:
+    """Today's date where the planning offices are (the default cut depends on it)."""
+    return datetime.now(BOGOTA).date()
+
+
+BOGOTA = ZoneInfo("America/Bogota")

@@ -85,3 +85,127 @@ def test_in_a_log_each_message_stays_on_one_line(tmp_path):
     lines = done.stderr.splitlines()
     assert any(line.endswith("Generando la presentación, el PDF, las tablas y la página web") for line in lines), lines
     assert any(line.endswith(f"Publicando en {out / 'secretaria-general' / '2024-T4'}") for line in lines), lines
+
+
+# --- pei-report validar ----------------------------------------------------------------------------
+
+
+def _validar(*args: str):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    return CliRunner().invoke(app, ["validar", *args], prog_name="pei-report", env={"COLUMNS": "200"})
+
+
+def _digest_tree(folder: Path) -> str:
+    """One hash of every file's path and bytes under `folder`."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_validar_on_the_sample_is_clean_and_writes_nothing(tmp_path):
+    import shutil
+
+    from tests.conftest import SAMPLE
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE, inputs / "secretaria-general")
+    out = tmp_path / "outputs"
+    published = out / "secretaria-general" / "2024-T4"
+    published.mkdir(parents=True)
+    (published / "manifest.json").write_text('{"period": "2024-T4"}\n', encoding="utf-8")
+    before, outputs_before = _digest_tree(inputs), _tree(out)
+    result = _validar("--input", str(inputs), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert "plan.yaml: sin problemas" in result.stdout and "seguimiento.xlsx: sin problemas" in result.stdout
+    assert "Nada que revisar" in result.stdout
+    assert result.stdout.rstrip().endswith(f"Todo listo para `pei-report run --input {inputs} --period 2024-T4`.")
+    assert _digest_tree(inputs) == before
+    assert _tree(out) == outputs_before and sorted(p.name for p in (out / "secretaria-general").iterdir()) == ["2024-T4"]
+
+
+def test_validar_lists_the_problems_of_every_file_and_marks_a_copy(tmp_path):
+    from tests.test_validation import broken_entity
+
+    inputs = tmp_path / "inputs"
+    broken_entity(inputs / "ejemplo")
+    out = tmp_path / "outputs"
+    before = _digest_tree(inputs)
+    result = _validar("--input", str(inputs), "--output", str(out), "--period", "2024-T3")
+    assert result.exit_code == 2, result.output
+    text = result.stdout
+    assert "ejemplo (ejemplo) · corte 2024-T3" in text
+    plan, seguimiento = text.index("plan.yaml: 1 problema"), text.index("seguimiento.xlsx (hoja «Seguimiento»): 8 problemas")
+    assert plan < text.index("«sumas»") < seguimiento < text.index("«N/A»")
+    assert f"Copia marcada para revisar: {out / 'ejemplo' / 'revision' / 'seguimiento.xlsx'}" in text
+    assert "Hay 9 problemas por corregir" in text and "Traceback" not in result.output
+    assert (out / "ejemplo" / "revision" / "seguimiento.xlsx").is_file()
+    assert _digest_tree(inputs) == before
+
+
+def test_validar_says_who_has_not_reported_by_responsable(tmp_path):
+    from tests.plans import write_pdm
+
+    folder = write_pdm(tmp_path / "pdm", 2024)
+    result = _validar("--input", str(folder), "--output", str(tmp_path / "out"), "--period", "2024-T3")
+    assert result.exit_code == 0, result.output
+    assert "Sin reporte para 2024-T3: 1 de 3 indicadores" in result.stdout
+    assert "    Secretaría de Ambiente (1):\n      - H-1 Hectáreas en restauración\n" in result.stdout
+    assert "1 indicador sin reporte saldrá como «Sin reporte»" in result.stdout
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("case", ["missing-input", "unknown-entity", "output-inside-input", "bad-period"])
+def test_validar_refuses_what_it_cannot_check_with_exit_2(tmp_path, case):
+    from tests.conftest import SAMPLE
+
+    args = {
+        "missing-input": ["--input", str(tmp_path / "no-existe")],
+        "unknown-entity": ["--input", str(SAMPLE.parent), "--entity", "otra"],
+        "output-inside-input": ["--input", str(tmp_path), "--output", str(tmp_path / "out")],
+        "bad-period": ["--input", str(SAMPLE), "--period", "2024-T5"],
+    }[case]
+    result = _validar(*args)
+    assert result.exit_code == 2, result.output
+    assert "Error:" in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_validar_names_each_file_of_a_seguimiento_folder_and_its_copy(tmp_path):
+    from tests.plans import write_pdm
+    from tests.test_ingest_execution import write_xlsx
+
+    folder = write_pdm(tmp_path / "inputs" / "pdm", 2024)
+    (folder / "seguimiento.csv").unlink()
+    (folder / "seguimiento").mkdir()
+    write_xlsx(folder / "seguimiento", [["V-1", 2024, 1, 1, None]], name="infraestructura.xlsx")
+    write_xlsx(folder / "seguimiento", [["H-1", 2024, 1, "veinte", None]], name="ambiente.xlsx")
+    before = _digest_tree(tmp_path / "inputs")
+    out = tmp_path / "outputs"
+    result = _validar("--input", str(tmp_path / "inputs"), "--output", str(out), "--period", "2024-T1")
+    assert result.exit_code == 2, result.output
+    assert "seguimiento/ambiente.xlsx (hoja «Seguimiento»): 1 problema" in result.stdout
+    assert "seguimiento/infraestructura.xlsx: sin problemas" in result.stdout
+    copy = out / "pdm" / "revision" / "seguimiento" / "ambiente.xlsx"
+    assert f"Copia marcada para revisar: {copy}" in result.stdout and copy.is_file()
+    assert _digest_tree(tmp_path / "inputs") == before
+
+
+def test_validar_needs_no_prefect(tmp_path):
+    """A check is quick: no flow, no server, Prefect not even imported."""
+    from tests.conftest import ROOT, SAMPLE
+
+    code = (
+        "import sys; from typer.testing import CliRunner; from pipeline.cli import app; "
+        f"r = CliRunner().invoke(app, ['validar', '--input', {str(SAMPLE)!r}, '--output', {str(tmp_path / 'out')!r}]); "
+        "assert r.exit_code == 0, r.output; assert 'prefect' not in sys.modules"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

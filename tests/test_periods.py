@@ -83,3 +83,29 @@ def test_last_closed_quarter_has_ended_and_the_next_has_not(day):
     following = Cut(cut.year + (cut.quarter == 4), cut.quarter % 4 + 1)
     first_of_following_end = date(following.year + (following.quarter == 4), following.quarter % 4 * 3 + 1, 1)
     assert day < first_of_following_end
+
+
+# --- choose_cut: the one decision `run` and `validar` share ---------------------------------------
+
+
+def test_choose_cut_takes_the_given_period_and_checks_it_against_the_plan():
+    from pipeline.periods import choose_cut
+
+    choice = choose_cut("2024q2", 2024, (2020, 2024), [(2024, 4)], date(2026, 1, 1))
+    assert choice.cut == Cut(2024, 2) and choice.given and choice.early == ()
+    assert choice.explained(3, 13) == []
+    with pytest.raises(PeriodError, match="fuera del periodo del plan"):
+        choose_cut("2025-T1", 2024, (2020, 2024), [], date(2026, 1, 1))
+
+
+def test_choose_cut_by_default_is_the_latest_closed_quarter_and_says_why():
+    from pipeline.periods import choose_cut
+
+    reported = [(2024, 1), (2024, 3), (2024, 3), (2024, 4)]
+    choice = choose_cut(None, 2024, (2020, 2024), reported, date(2024, 11, 20))
+    assert choice.cut == Cut(2024, 3) and not choice.given and choice.early == (Cut(2024, 4),)
+    default, early = choice.explained(2, 13)
+    assert default.startswith("Corte por defecto: 2024-T3, el último trimestre cerrado con datos de la vigencia")
+    assert "(2 de 13 indicadores reportaron en 2024-T3)" in default
+    assert "2024-T4 (trimestre en curso) se ignoran" in early and "--period 2024-T4" in early
+    assert choose_cut(None, 2024, (2020, 2024), reported, date(2025, 1, 15)).cut == Cut(2024, 4)

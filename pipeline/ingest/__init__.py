@@ -4,7 +4,7 @@ Everything here may raise `pipeline.errors.InputError`, whose message names the 
 it applies, the sheet, row and column.
 """
 
-from pipeline.ingest.entities import Entity, EntityInputs, find_entities, load_inputs
+from pipeline.ingest.entities import Entity, EntityInputs, find_entities, load_inputs, select_entities
 from pipeline.ingest.execution import Execution, find_execution_file, load_execution
 from pipeline.ingest.plan import load_plan
 from pipeline.ingest.settings import load_settings
@@ -19,4 +19,5 @@ __all__ = [
     "load_inputs",
     "load_plan",
     "load_settings",
+    "select_entities",
 ]

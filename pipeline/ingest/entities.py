@@ -14,7 +14,7 @@ from pipeline.ingest.source import Source, recording
 from pipeline.model import Plan
 from pipeline.settings import Settings
 
-__all__ = ["Entity", "EntityInputs", "find_entities", "load_inputs"]
+__all__ = ["Entity", "EntityInputs", "find_entities", "load_inputs", "select_entities"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,21 @@ def find_entities(input_dir: Path) -> list[Entity]:
 
 def _has_plan(folder: Path) -> bool:
     return any((folder / name).exists() for name in PLAN_FILES)
+
+
+def select_entities(entities: list[Entity], wanted: str | None, input_dir: Path) -> list[Entity]:
+    """The entity named `wanted` (every entity when it is None); one that is not there is an `InputError`."""
+    if not wanted:
+        return entities
+    chosen = [e for e in entities if e.slug == wanted]
+    if not chosen:
+        raise InputError.single(
+            input_dir,
+            f"que no hay una entidad «{wanted}»",
+            "una de: " + ", ".join(e.slug for e in entities),
+            hint="El nombre de la entidad es el de su carpeta de inputs.",
+        )
+    return chosen
 
 
 def _named(entities: list[Entity], parent: Path) -> list[Entity]:

@@ -53,6 +53,8 @@ __all__ = [
     "Execution",
     "RawTable",
     "consolidate",
+    "csv_dialect",
+    "decode_csv",
     "execution_files",
     "find_execution_file",
     "load_execution",
@@ -749,7 +751,17 @@ def _template_rows(raw: RawTable, identity: TemplateIdentity) -> RawTable:
     return replace(raw, frame=frame[keep], template=identity)
 
 
-def _decode(raw: bytes) -> str:
+def csv_dialect(text: str) -> tuple[str, str]:
+    """A seguimiento CSV's delimiter and decimal mark: the delimiter the header row uses most (a
+    title line above it may have none); semicolons mean the Spanish Excel export, with decimal
+    comma and thousands dots."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    delimiter = max([";", ",", "\t"], key=lambda d: max((line.count(d) for line in lines[:HEADER_SEARCH_ROWS]), default=0))
+    return delimiter, "," if delimiter == ";" else "."
+
+
+def decode_csv(raw: bytes) -> str:
+    """A CSV's text: UTF-8 (with or without BOM), else Windows-1252 as Excel in Spanish writes it."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="strict")
     try:
@@ -760,12 +772,8 @@ def _decode(raw: bytes) -> str:
 
 
 def _read_csv(path: Path, data: bytes, bounds: Limits) -> RawTable:
-    text = _decode(data)
-    lines = [line for line in text.splitlines() if line.strip()]
-    # The delimiter is the one the header row uses most (a title line above it may have none).
-    delimiter = max([";", ",", "\t"], key=lambda d: max((line.count(d) for line in lines[:HEADER_SEARCH_ROWS]), default=0))
-    # Semicolons mean the Spanish Excel export: decimal comma and thousands dots.
-    decimal = "," if delimiter == ";" else "."
+    text = decode_csv(data)
+    delimiter, decimal = csv_dialect(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[object]]] = []
     last_line = cell_count = 0

@@ -36,13 +36,17 @@ _RECORDS: ContextVar[list[Source] | None] = ContextVar("pei_sources_read", defau
 
 @contextmanager
 def recording() -> Iterator[list[Source]]:
-    """Collect the `Source` of every file `read_source` reads inside the block (in this thread)."""
+    """Collect the `Source` of every file `read_source` reads inside the block (in this thread);
+    an enclosing `recording()` gets them too."""
     records: list[Source] = []
     token = _RECORDS.set(records)
     try:
         yield records
     finally:
         _RECORDS.reset(token)
+        outer = _RECORDS.get()
+        if outer is not None:
+            outer.extend(records)
 
 
 def size_text(size: int) -> str:

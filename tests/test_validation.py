@@ -1,0 +1,138 @@
+"""pipeline/validation.py: every problem of every input of an entity, the cut checked and who has
+not reported, without running the report."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest import Entity, find_entities, load_inputs
+from pipeline.ingest.execution import reported_quarters
+from pipeline.periods import Cut, choose_cut
+from pipeline.validation import NO_RESPONSIBLE, check_entities, check_entity
+from tests.conftest import SAMPLE
+from tests.messy_workbook import write_entity
+from tests.plans import write_pdm
+
+BROKEN_PLAN = ("anualizacion: suma\n    linea_base: null\n    unidad: numero\n    meta_cuatrienio: 40",
+               "anualizacion: sumas\n    linea_base: null\n    unidad: numero\n    meta_cuatrienio: 40")
+
+
+def broken_entity(folder: Path) -> Path:
+    """The messy workbook's entity with its plan broken too: problems in plan.yaml and seguimiento.xlsx."""
+    write_entity(folder)
+    plan = folder / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(*BROKEN_PLAN), encoding="utf-8")
+    return folder
+
+
+def test_the_sample_is_clean(tmp_path):
+    entity = Entity("secretaria-general", shutil.copytree(SAMPLE, tmp_path / "secretaria-general"))
+    check = check_entity(entity, None, today=date(2025, 1, 15))
+    assert check.ok and check.problems == () and check.cut_error is None
+    assert check.cut == Cut(2024, 4)
+    assert [f.name for f in check.files] == ["plan.yaml", "configuracion.yaml", "seguimiento.xlsx"]
+    assert check.missing == {}
+
+
+def test_problems_of_the_plan_and_of_the_seguimiento_are_all_listed_at_once(tmp_path):
+    folder = broken_entity(tmp_path / "ejemplo")
+    check = check_entity(Entity("ejemplo", folder), "2024-T3", today=date(2025, 1, 15))
+    assert not check.ok
+    files = {p.file.name for p in check.problems}
+    assert files == {"plan.yaml", "seguimiento.xlsx"}
+    seguimiento = [p for p in check.problems if p.file.name == "seguimiento.xlsx"]
+    assert {p.sheet for p in seguimiento} == {"Seguimiento"}
+    assert (11, "E") in {(p.row, p.column_letter) for p in seguimiento}
+    plan = [p for p in check.problems if p.file.name == "plan.yaml"]
+    assert plan and "sumas" in plan[0].found and plan[0].row_label == "línea"
+    assert [f.name for f in check.files] == ["plan.yaml", "seguimiento.xlsx"]
+    assert check.cut == Cut(2024, 3)  # the period given, even though the inputs cannot be read
+    assert check.name == "ejemplo"  # the plan cannot be read: the folder's name
+
+
+def test_the_default_cut_is_the_one_run_chooses(tmp_path):
+    folder = write_pdm(tmp_path / "pdm", 2025)
+    read = load_inputs(folder)
+    check = check_entity(Entity("pdm", folder), None, today=date(2025, 2, 1))
+    # 2025-T1 has not closed: run stops with this message, and validar reports it
+    assert check.cut is None and "no ha cerrado" in check.cut_error and not check.ok
+    for today in (date(2025, 5, 2), date(2026, 1, 1)):
+        expected = choose_cut(None, read.plan.vigencia, read.plan.period, reported_quarters(read.execution.table), today)
+        check = check_entity(Entity("pdm", folder), None, today=today)
+        assert check.cut == expected.cut and check.ok
+        assert tuple(check.cut_notes) == tuple(expected.explained(3, 3))
+
+
+def test_a_period_outside_the_plan_is_a_problem(tmp_path):
+    folder = write_pdm(tmp_path / "pdm", 2025)
+    check = check_entity(Entity("pdm", folder), "2030-T1", today=date(2026, 1, 1))
+    assert not check.ok and "fuera del periodo del plan" in check.cut_error
+
+
+def test_who_has_not_reported_is_grouped_by_responsable_in_plan_order(tmp_path):
+    # At 2024-T3: V-1 and P-1 reported, H-1 (Secretaría de Ambiente) did not.
+    folder = write_pdm(tmp_path / "pdm", 2024)
+    check = check_entity(Entity("pdm", folder), "2024-T3", today=date(2026, 1, 1))
+    assert check.ok
+    assert {k: [m.id for m in v] for k, v in check.missing.items()} == {"Secretaría de Ambiente": ["H-1"]}
+    execution = (
+        "indicador,anio,trimestre,valor,comentario\n"
+        "V-1,2024,1,1,\n"
+        "H-1,2024,1,21,\n"
+        "P-1,2024,1,,Sin medición por cambio de metodología\n"
+    )
+    write_pdm(folder, 2024, execution)
+    check = check_entity(Entity("pdm", folder), "2024-T2", today=date(2026, 1, 1))
+    assert list(check.missing) == ["Secretaría de Infraestructura", "Secretaría de Ambiente", NO_RESPONSIBLE]
+    assert check.missing[NO_RESPONSIBLE][0].name == "Prestadores de servicios vigilados"
+    check = check_entity(Entity("pdm", folder), "2024-T1", today=date(2026, 1, 1))
+    assert [(m.id, m.comment) for v in check.missing.values() for m in v] == [
+        ("P-1", "Sin medición por cambio de metodología")
+    ]
+    assert check.ok  # missing reports alone are no problem
+
+
+def test_an_entity_that_cannot_be_read_does_not_stop_the_others(tmp_path):
+    broken_entity(tmp_path / "a-rota")
+    shutil.copytree(SAMPLE, tmp_path / "b-buena")
+    checks = check_entities(tmp_path, None, None, today=date(2025, 1, 15))
+    assert [(c.entity.slug, c.ok) for c in checks] == [("a-rota", False), ("b-buena", True)]
+    assert [c.entity.slug for c in check_entities(tmp_path, None, "b-buena", today=date(2025, 1, 15))] == ["b-buena"]
+
+
+def test_a_bad_input_folder_is_an_input_error(tmp_path):
+    from pipeline.errors import InputError
+
+    with pytest.raises(InputError):
+        check_entities(tmp_path / "no-existe", None, None)
+    assert find_entities(SAMPLE)  # the sample itself is an entity folder
+
+
+def test_two_files_of_a_seguimiento_folder_that_disagree_name_each_other(tmp_path):
+    from tests.test_ingest_execution import write_xlsx
+
+    folder = write_pdm(tmp_path / "pdm", 2024)
+    (folder / "seguimiento.csv").unlink()
+    (folder / "seguimiento").mkdir()
+    write_xlsx(folder / "seguimiento", [["V-1", 2024, 1, 1, None]], name="infraestructura.xlsx")
+    write_xlsx(folder / "seguimiento", [["V-1", 2024, 1, 2, None]], name="planeacion.xlsx")
+    check = check_entity(Entity("pdm", folder), "2024-T1", today=date(2026, 1, 1))
+    assert [f.name for f in check.files] == ["plan.yaml", "infraestructura.xlsx", "planeacion.xlsx"]
+    [problem] = check.problems
+    assert problem.file.name == "planeacion.xlsx" and problem.sheet == "Seguimiento" and problem.column_letter == "D"
+    assert "infraestructura.xlsx" in problem.found
+
+
+def test_with_only_configuracion_wrong_the_cut_and_who_has_not_reported_are_still_said(tmp_path):
+    folder = write_pdm(tmp_path / "pdm", 2024)
+    (folder / "configuracion.yaml").write_text("semaforo:\n  verde: abc\n", encoding="utf-8")
+    check = check_entity(Entity("pdm", folder), None, today=date(2026, 1, 1))
+    assert not check.ok and [p.file.name for p in check.problems] == ["configuracion.yaml"]
+    assert check.cut == Cut(2024, 4) and check.counted
+    assert {k: [m.id for m in v] for k, v in check.missing.items()} == {}
+    check = check_entity(Entity("pdm", folder), "2024-T3", today=date(2026, 1, 1))
+    assert [m.id for v in check.missing.values() for m in v] == ["H-1"]
