@@ -202,8 +202,10 @@ def _shown(path: Path, folder: Path) -> str:
 
 
 def _count(n: int, word: str) -> str:
-    """`1 problema`, `30.000 problemas`."""
-    return f"{n:,}".replace(",", ".") + f" {word}{'' if n == 1 else 's'}"
+    """`1 problema`, `30.000 problemas`, `3 indicadores`: Spanish plurals (a word ending in a
+    consonant takes -es)."""
+    plural = word + ("s" if word[-1] in "aeiouáéó" else "es")
+    return f"{n:,}".replace(",", ".") + f" {word if n == 1 else plural}"
 
 
 def check_lines(check: EntityCheck, copies: Mapping[Path, Path] | None = None) -> list[str]:

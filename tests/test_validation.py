@@ -136,3 +136,16 @@ def test_with_only_configuracion_wrong_the_cut_and_who_has_not_reported_are_stil
     assert {k: [m.id for m in v] for k, v in check.missing.items()} == {}
     check = check_entity(Entity("pdm", folder), "2024-T3", today=date(2026, 1, 1))
     assert [m.id for v in check.missing.values() for m in v] == ["H-1"]
+
+
+def test_the_closing_line_counts_in_spanish(tmp_path):
+    """«3 indicadores sin reporte», not «indicadors»; «1 indicador ... saldrá»."""
+    from pipeline.validation import closing_line
+
+    folder = write_pdm(tmp_path / "pdm", 2024)
+    execution = "indicador,anio,trimestre,valor,comentario\nV-1,2024,1,1,\n"
+    write_pdm(folder, 2024, execution)
+    many = check_entity(Entity("pdm", folder), "2024-T2", today=date(2026, 1, 1))
+    assert "3 indicadores sin reporte saldrán como «Sin reporte»" in closing_line([many], "")
+    one = check_entity(Entity("pdm", folder), "2024-T1", today=date(2026, 1, 1))
+    assert "1 indicador sin reporte saldrá como «Sin reporte»" in closing_line([one], "")
