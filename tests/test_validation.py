@@ -143,7 +143,7 @@ def test_the_closing_line_counts_in_spanish(tmp_path):
     from pipeline.validation import closing_line
 
     folder = write_pdm(tmp_path / "pdm", 2024)
-    execution = "indicador,anio,trimestre,valor,comentario\nV-1,2024,1,1,\n"
+    execution = "indicador,anio,trimestre,valor,comentario\nV-1,2024,1,1,\nH-1,2024,1,21,\n"
     write_pdm(folder, 2024, execution)
     many = check_entity(Entity("pdm", folder), "2024-T2", today=date(2026, 1, 1))
     assert "3 indicadores sin reporte saldrán como «Sin reporte»" in closing_line([many], "")
