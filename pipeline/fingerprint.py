@@ -16,7 +16,7 @@ from enum import Enum
 
 from pipeline.model import Plan, Unit
 
-__all__ = ["plan_fingerprint"]
+__all__ = ["plan_fingerprint", "indicator_meaning", "MEANING_FIELDS"]
 
 FINGERPRINT_LENGTH = 16  # hex digits: enough to tell two versions of a plan apart
 
@@ -49,3 +49,17 @@ def plan_fingerprint(plan: Plan) -> str:
     """
     text = json.dumps(_canonical(plan), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+# What a value typed for an indicator means, field by field as plan.yaml names them: an edit of
+# anything else (a text, a target, the vigencia) leaves a value already reported as it was.
+MEANING_FIELDS = ("anualizacion", "unidad", "metas_como")
+
+
+def indicator_meaning(plan: Plan, indicator_id: str) -> tuple[str, str, str] | None:
+    """How a value of the indicator is read: its annualization (a quarter's own execution or a
+    level), its unit and how its targets are read; None when the plan has no such indicator."""
+    ind = plan.indicators.get(indicator_id)
+    if ind is None:
+        return None
+    return (ind.annualization.value, str(_canonical(ind.unit)), ind.targets_as.value)

@@ -27,7 +27,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from pipeline.fingerprint import plan_fingerprint
+from pipeline.fingerprint import indicator_meaning, plan_fingerprint
 from pipeline.formatting import long_date
 from pipeline.model import Indicator, Objective, Plan, Unit
 from pipeline.periods import Cut
@@ -266,9 +266,13 @@ def build_template(
     sheet.protection.sheet = True  # no password: it guards against slips, not people
     _instructions(book.create_sheet(INSTRUCTIONS_SHEET), plan, cut, dependency, deadline, columns)
     identity = book.create_sheet(IDENTITY_SHEET)
-    identity_of = TemplateIdentity(slug, plan.entity, str(cut), plan_fingerprint(plan), dependency)
-    for key, value in identity_rows(identity_of):
-        identity.append([key, value])
+    meanings = tuple(
+        (item.indicator.id, indicator_meaning(plan, item.indicator.id))
+        for item in _rows(plan, selected) if item.kind == "indicator"
+    )
+    identity_of = TemplateIdentity(slug, plan.entity, str(cut), plan_fingerprint(plan), dependency, meanings=meanings)
+    for values in identity_rows(identity_of):
+        identity.append(list(values))
     identity.sheet_state = "veryHidden"
     identity.protection.sheet = True
     book.active = 0

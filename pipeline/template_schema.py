@@ -83,21 +83,29 @@ class TemplateIdentity:
     plan: str
     responsible: str | None = None
     version: int = FORMAT_VERSION
+    # Each indicator's meaning when the template was made (`fingerprint.indicator_meaning`): after
+    # the plan rolls over to a new vigencia, a past year's template is still read if these hold.
+    meanings: tuple[tuple[str, tuple[str, str, str]], ...] = ()
 
 
 _KEYS = ("formato", "version", "entidad", "nombre_entidad", "corte", "plan", "responsable")
+MEANING_KEY = "indicador"  # one row per indicator: key, id, anualizacion, unidad, metas_como
 
 
-def identity_rows(identity: TemplateIdentity) -> list[tuple[str, object]]:
+def identity_rows(identity: TemplateIdentity) -> list[tuple[object, ...]]:
     """The identity sheet's rows: a key and its value."""
     values = (FORMAT, identity.version, identity.slug, identity.entity, identity.cut, identity.plan,
               identity.responsible or "")
-    return list(zip(_KEYS, values))
+    return [*zip(_KEYS, values), *((MEANING_KEY, ind, *meaning) for ind, meaning in identity.meanings)]
 
 
 def read_identity(rows: list[tuple[object, ...]]) -> TemplateIdentity | None:
     """The identity written by `identity_rows`, or None when the rows are not one."""
     values = {str(r[0]).strip(): r[1] if len(r) > 1 else None for r in rows if r and r[0] is not None}
+    meanings = tuple(
+        (str(r[1]), tuple("" if v is None else str(v) for v in (*r[2:5], None, None, None)[:3]))
+        for r in rows if r and r[0] == MEANING_KEY and len(r) > 1 and r[1] is not None
+    )
     if values.get("formato") != FORMAT or not values.get("corte") or not values.get("plan"):
         return None
     version = values.get("version")
@@ -108,4 +116,5 @@ def read_identity(rows: list[tuple[object, ...]]) -> TemplateIdentity | None:
         plan=str(values["plan"]).strip(),
         responsible=str(values["responsable"]).strip() if values.get("responsable") else None,
         version=int(version) if isinstance(version, (int, float)) else FORMAT_VERSION,
+        meanings=meanings,
     )

@@ -313,6 +313,50 @@ def test_a_template_of_an_edited_plan_is_refused_saying_how_to_make_it_again(tem
     assert f"pei-report plantilla --input {pdm_folder} --period 2024-T3" in text and "copie" in text
 
 
+def _returned_after_roll_over(template: Path, pdm_folder: Path, edit=None) -> Path:
+    """The 2024-T3 template filled and kept in seguimiento/ while the plan moves on to vigencia 2025
+    (the README's «Cambio de vigencia»: the 2024 targets go to metas_anuales)."""
+    fill(template, {"V-1": 3, "H-1": 24})
+    folder = pdm_folder / "seguimiento"
+    folder.mkdir()
+    (pdm_folder / "seguimiento.csv").rename(folder / "anteriores.csv")
+    shutil.copy(template, folder / template.name)
+    with (pdm_folder / "plan.yaml").open("w", encoding="utf-8") as handle:
+        from ruamel.yaml import YAML
+
+        from tests.plans import pdm
+
+        plan = pdm(2025)
+        if edit:
+            edit(plan)
+        YAML().dump(plan, handle)
+    return pdm_folder
+
+
+def test_a_past_years_template_still_reads_after_the_yearly_roll_over(template, pdm_folder):
+    """Rolling the plan over to a new vigencia edits it, but does not change what a past year's
+    values mean: the templates returned that year stay in seguimiento/ and the cuts of that year
+    can still be regenerated."""
+    folder = _returned_after_roll_over(template, pdm_folder)
+    plan = load_plan(folder)
+    assert plan.vigencia == 2025
+    table = load_execution(folder, plan).table
+    t3 = table[(table["anio"] == 2024) & (table["trimestre"] == 3)].set_index("indicador")
+    assert t3["valor"].to_dict() == {"V-1": 3.0, "H-1": 24.0}
+
+
+def test_a_past_years_template_is_refused_when_an_indicator_changed_meaning(template, pdm_folder):
+    def km_to_m(plan):
+        (v1,) = [i for i in plan["indicadores"] if i["id"] == "V-1"]
+        v1["unidad"] = "m"
+
+    folder = _returned_after_roll_over(template, pdm_folder, km_to_m)
+    with pytest.raises(InputError) as info:
+        load_execution(folder, load_plan(folder))
+    text = str(info.value)
+    assert "otra versión del plan" in text and "V-1" in text and "unidad" in text and "km" in text
+
+
 def test_rows_of_another_cut_in_a_template_are_refused(template, pdm_folder):
     fill(template, {"V-1": 3, "H-1": 24})
     book = load_workbook(template)

@@ -1072,18 +1072,37 @@ def _regenerate(raw: RawTable, cut: str) -> str:
 
 
 def _check_template_plan(raw: RawTable, plan: Plan) -> None:
-    """A returned template must have been made from this plan, as it is now: refused otherwise."""
-    from pipeline.fingerprint import plan_fingerprint
+    """A returned template must have been made from this plan, as it is now: refused otherwise.
+
+    One exception keeps a year's history readable after the yearly roll-over (a new vigencia is an
+    edit of the plan): a template of a year before the plan's vigencia is read when each of its
+    indicators still means what it meant (`fingerprint.indicator_meaning`).
+    """
+    from pipeline.fingerprint import MEANING_FIELDS, indicator_meaning, plan_fingerprint
 
     identity = raw.template
     expected = plan_fingerprint(plan)
     if identity.plan == expected:
         return
+    changes = []
+    for ind, meaning in identity.meanings:
+        now = indicator_meaning(plan, ind)
+        if now is None:
+            changes.append(f"el indicador «{ind}» ya no está en el plan")
+            continue
+        changes.extend(
+            f"«{ind}» tenía {name} «{before}» y ahora tiene «{after}»"
+            for name, before, after in zip(MEANING_FIELDS, meaning, now) if before != after
+        )
+    cut = _template_cut(raw)
+    if cut is not None and cut.year < plan.vigencia and identity.meanings and not changes:
+        return
     made_for = f"«{identity.entity}»" + (f" (carpeta {identity.slug})" if identity.slug else "")
+    changed = f"; desde entonces {', '.join(changes)}" if changes else ""
     raise InputError.single(
         raw.path,
         f"una plantilla de seguimiento del corte {identity.cut} hecha para {made_for} a partir de otra versión "
-        f"del plan (huella del plan {identity.plan})",
+        f"del plan (huella del plan {identity.plan}){changed}",
         f"una plantilla generada a partir del plan actual de la entidad (huella {expected})",
         sheet=raw.sheet,
         hint="El plan cambió después de generar la plantilla, o la plantilla es de otra entidad. Genere la "
