@@ -719,7 +719,7 @@ def quarterly_report(
     (or, with a single entity, with that entity's own error).
 
     Args:
-        input_dir: Carpeta de una entidad (con plan.yaml) o carpeta de carpetas de entidades.
+        input_dir: Carpeta de una entidad (con plan.yaml o plan.xlsx) o carpeta de carpetas de entidades.
         output_dir: Carpeta de resultados: cada corte queda en <entidad>/<año>-T<trimestre>.
         period: Corte a reportar: 2024-T3 (o 2024T3, 2024-Q3, 2024Q3). Vacío, una ejecución
             programada reporta el último trimestre cerrado antes de su fecha, y cualquier otra,
@@ -761,7 +761,7 @@ def resend_report(
 
     Args:
         period: Corte ya publicado que se reenvía: 2024-T3 (o 2024T3, 2024-Q3, 2024Q3).
-        input_dir: Carpeta de una entidad (con plan.yaml) o carpeta de carpetas de entidades.
+        input_dir: Carpeta de una entidad (con plan.yaml o plan.xlsx) o carpeta de carpetas de entidades.
         output_dir: Carpeta de resultados donde está publicado el corte.
         entity: Solo esta entidad (el nombre de su carpeta). Vacío, todas las de la carpeta de
             entrada.

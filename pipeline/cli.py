@@ -140,7 +140,7 @@ def _exit_code(exc: PipelineError) -> int:
 
 
 InputOption = Annotated[
-    Path, typer.Option("--input", help="Carpeta de una entidad (con plan.yaml) o carpeta de carpetas de entidades.")
+    Path, typer.Option("--input", help="Carpeta de una entidad (con plan.yaml o plan.xlsx) o carpeta de carpetas de entidades.")
 ]
 OutputOption = Annotated[Path, typer.Option("--output", help="Carpeta de resultados.")]
 EntityOption = Annotated[
