@@ -80,7 +80,7 @@ def _read(entity: Entity, cut: Cut) -> _Read:
         errors.append(error)
     if _has_execution(entity.folder):
         try:
-            execution = load_execution(entity.folder, plan).table
+            execution = load_execution(entity.folder, plan, any_plan_version=True).table
         except InputError as error:
             errors.append(error)
     if errors:

@@ -310,7 +310,45 @@ def test_a_template_of_an_edited_plan_is_refused_saying_how_to_make_it_again(tem
         load_execution(pdm_folder, load_plan(pdm_folder))
     text = str(info.value)
     assert "seguimiento.xlsx" in text and "otra versión del plan" in text and "corte 2024-T3" in text
-    assert f"pei-report plantilla --input {pdm_folder} --period 2024-T3" in text and "copie" in text
+    assert f"pei-report plantilla --input {pdm_folder} --period 2024-T3" in text and "ya trae los valores" in text
+
+
+def test_the_template_made_again_after_a_plan_edit_carries_the_returned_values(template, pdm_folder, tmp_path):
+    """The command the refusal gives works with the refused file still in seguimiento/, and the
+    new template already holds its values and comments: nothing is typed twice."""
+    fill(template, {"V-1": 3, "H-1": 24}, {"V-1": "Tramo norte."})
+    folder = pdm_folder / "seguimiento"
+    folder.mkdir()
+    (pdm_folder / "seguimiento.csv").rename(folder / "anteriores.csv")
+    shutil.copy(template, folder / template.name)
+    plan_file = pdm_folder / "plan.yaml"
+    plan_file.write_text(plan_file.read_text(encoding="utf-8").replace("Vías.", "Vías rurales."), encoding="utf-8")
+    with pytest.raises(InputError):
+        load_execution(pdm_folder, load_plan(pdm_folder))
+    (again,) = write_templates(pdm_folder, "2024-T3", tmp_path / "otra").files
+    sheet = load_workbook(again)[DATA_SHEET]
+    rows, columns = _rows_by_id(sheet), _columns(sheet)
+    assert sheet.cell(rows["V-1"], columns[f"Valor ({CUT})"]).value == 3
+    assert sheet.cell(rows["V-1"], columns[f"Comentario ({CUT})"]).value == "Tramo norte."
+    assert sheet.cell(rows["H-1"], columns[f"Valor ({CUT})"]).value == 24
+    shutil.copy(again, folder / template.name)  # the new one in place of the refused one
+    t3 = load_execution(pdm_folder, load_plan(pdm_folder)).table.query("trimestre == 3").set_index("indicador")
+    assert t3["valor"].to_dict() == {"V-1": 3.0, "H-1": 24.0}
+
+
+def test_another_entitys_template_is_refused_saying_where_it_belongs(template, tmp_path):
+    from tests.conftest import SAMPLE
+
+    other = tmp_path / "inputs" / "secretaria-general"
+    shutil.copytree(SAMPLE, other)
+    (other / "seguimiento").mkdir()
+    (other / "seguimiento.xlsx").rename(other / "seguimiento" / "historico.xlsx")
+    shutil.copy(template, other / "seguimiento" / template.name)
+    with pytest.raises(InputError) as info:
+        load_execution(other, load_plan(other))
+    text = str(info.value)
+    assert "de otra entidad" in text and "carpeta pdm" in text and "Mueva el archivo" in text
+    assert "ya no está en el plan" not in text
 
 
 def _returned_after_roll_over(template: Path, pdm_folder: Path, edit=None) -> Path:

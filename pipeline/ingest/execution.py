@@ -972,14 +972,16 @@ def _comment(value: object) -> str | None:
 # --- validation ---------------------------------------------------------------------------------
 
 
-def validate_execution(raw: RawTable, plan: Plan | None) -> Execution:
+def validate_execution(raw: RawTable, plan: Plan | None, *, any_plan_version: bool = False) -> Execution:
     """Check every cell (against the plan when there is one) and return the clean, typed table.
 
     Every problem of the file is raised at once. Without a plan (it is invalid itself), only what
     does not depend on it is checked: the ids, the plan period and percent limits are not.
+    `any_plan_version` reads a returned template made from an earlier version of the entity's
+    plan (for `pei-report plantilla`, whose new template carries its values over).
     """
     if raw.template is not None and plan is not None:
-        _check_template_plan(raw, plan)
+        _check_template_plan(raw, plan, any_plan_version)
     template_cut = _template_cut(raw)
     frame = raw.frame
     percent_ids = {i for i, ind in plan.indicators.items() if ind.unit is Unit.PORCENTAJE} if plan else set()
@@ -1071,18 +1073,30 @@ def _regenerate(raw: RawTable, cut: str) -> str:
     return f"pei-report plantilla --input {_entity_folder(raw.path)} --period {cut}"
 
 
-def _check_template_plan(raw: RawTable, plan: Plan) -> None:
-    """A returned template must have been made from this plan, as it is now: refused otherwise.
+def _check_template_plan(raw: RawTable, plan: Plan, any_plan_version: bool = False) -> None:
+    """A returned template must be this entity's, made from its plan as it is now: refused otherwise.
 
     One exception keeps a year's history readable after the yearly roll-over (a new vigencia is an
     edit of the plan): a template of a year before the plan's vigencia is read when each of its
-    indicators still means what it meant (`fingerprint.indicator_meaning`).
+    indicators still means what it meant (`fingerprint.indicator_meaning`). `any_plan_version`
+    reads the entity's templates of any version of its plan.
     """
     from pipeline.fingerprint import MEANING_FIELDS, indicator_meaning, plan_fingerprint
 
     identity = raw.template
+    folder = _entity_folder(raw.path)
+    if identity.slug and identity.slug != folder.name and identity.entity != plan.entity:
+        raise InputError.single(
+            raw.path,
+            f"la plantilla de seguimiento del corte {identity.cut} de otra entidad: «{identity.entity}» "
+            f"(carpeta {identity.slug})",
+            f"una plantilla de «{plan.entity}» (carpeta {folder.name})",
+            sheet=raw.sheet,
+            hint=f"Mueva el archivo a la carpeta seguimiento/ de la entidad {identity.slug}, o pida a la dependencia "
+            f"la plantilla de {folder.name}.",
+        )
     expected = plan_fingerprint(plan)
-    if identity.plan == expected:
+    if identity.plan == expected or any_plan_version:
         return
     changes = []
     for ind, meaning in identity.meanings:
@@ -1097,17 +1111,17 @@ def _check_template_plan(raw: RawTable, plan: Plan) -> None:
     cut = _template_cut(raw)
     if cut is not None and cut.year < plan.vigencia and identity.meanings and not changes:
         return
-    made_for = f"«{identity.entity}»" + (f" (carpeta {identity.slug})" if identity.slug else "")
     changed = f"; desde entonces {', '.join(changes)}" if changes else ""
+    per_dependency = " --por-responsable" if identity.responsible else ""
     raise InputError.single(
         raw.path,
-        f"una plantilla de seguimiento del corte {identity.cut} hecha para {made_for} a partir de otra versión "
-        f"del plan (huella del plan {identity.plan}){changed}",
+        f"una plantilla de seguimiento del corte {identity.cut} hecha a partir de otra versión del plan "
+        f"(huella del plan {identity.plan}){changed}",
         f"una plantilla generada a partir del plan actual de la entidad (huella {expected})",
         sheet=raw.sheet,
-        hint="El plan cambió después de generar la plantilla, o la plantilla es de otra entidad. Genere la "
-        f"plantilla de nuevo con «{_regenerate(raw, identity.cut)}» y copie en ella los valores y "
-        "comentarios de este archivo.",
+        hint="El plan cambió después de generar la plantilla. Genere la plantilla de nuevo con "
+        f"«{_regenerate(raw, identity.cut)}{per_dependency}»: la nueva ya trae los valores y comentarios de este "
+        "archivo; revísela y póngala en lugar de este.",
     )
 
 
@@ -1191,19 +1205,20 @@ def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterat
             yield ind_id, problem(found, int(small["fila"].iloc[0]), "88")
 
 
-def load_execution(folder: Path, plan: Plan | None) -> Execution:
-    """Find, read and validate an entity's seguimiento (one file, or a seguimiento/ folder's files)."""
+def load_execution(folder: Path, plan: Plan | None, *, any_plan_version: bool = False) -> Execution:
+    """Find, read and validate an entity's seguimiento (one file, or a seguimiento/ folder's files);
+    `any_plan_version` as in `validate_execution`."""
     found = find_execution_file(folder)
     if found.is_dir():
-        return consolidate(found, plan)
-    return validate_execution(read_execution(found), plan)
+        return consolidate(found, plan, any_plan_version=any_plan_version)
+    return validate_execution(read_execution(found), plan, any_plan_version=any_plan_version)
 
 
 # Two comments kept for one quarter (equal values in two files) are joined with this.
 COMMENT_JOIN = " / "
 
 
-def consolidate(directory: Path, plan: Plan | None) -> Execution:
+def consolidate(directory: Path, plan: Plan | None, *, any_plan_version: bool = False) -> Execution:
     """Read and validate every file of a seguimiento/ folder and join them into one execution.
 
     Every problem of every file is raised at once. The same indicator, year and quarter in two
@@ -1216,7 +1231,7 @@ def consolidate(directory: Path, plan: Plan | None) -> Execution:
     executions: list[Execution] = []
     for path in execution_files(directory):
         try:
-            executions.append(validate_execution(read_execution(path), plan))
+            executions.append(validate_execution(read_execution(path), plan, any_plan_version=any_plan_version))
         except InputError as error:
             errors.append(error)
     kept: dict[tuple[str, int, int], tuple[Execution, int]] = {}
