@@ -103,6 +103,28 @@ def test_file_and_folder_together_is_an_error(tmp_path, sample_plan):
     assert "mueva seguimiento.xlsx dentro de la carpeta seguimiento/" in error.problems[0].hint
 
 
+def test_a_workbook_in_a_format_that_is_not_read_is_an_error_and_other_files_are_warned_about(tmp_path, sample_plan):
+    """A dependency's .xls or .ods (saved by an older Excel or by LibreOffice) would otherwise be
+    skipped and its indicators come out «Sin reporte» without a word."""
+    long_book(tmp_path / "seguimiento" / "a.xlsx", [["IS-321", 2024, 1, 80, None]])
+    (tmp_path / "seguimiento" / "salud.xls").write_bytes(b"\xd0\xcf\x11\xe0" + b"0" * 100)
+    (tmp_path / "seguimiento" / "ambiente.ods").write_bytes(b"PK" + b"0" * 100)
+    error = _error(tmp_path, sample_plan)
+    text = str(error)
+    assert "salud.xls" in text and "ambiente.ods" in text and "guárdelo como" in text.lower()
+    (tmp_path / "seguimiento" / "salud.xls").unlink()
+    (tmp_path / "seguimiento" / "ambiente.ods").unlink()
+    (tmp_path / "seguimiento" / "oficio.pdf").write_bytes(b"%PDF-1.7")
+    (tmp_path / "seguimiento" / "anteriores").mkdir()
+    (tmp_path / "seguimiento" / ".~lock.a.xlsx#").write_text("x")
+    (tmp_path / "seguimiento" / "~$a.xlsx").write_text("x")
+    (tmp_path / "seguimiento" / "Thumbs.db").write_text("x")
+    execution = load_execution(tmp_path, sample_plan)
+    warned = " ".join(p.found for p in execution.warnings)
+    assert "oficio.pdf" in warned and "anteriores" in warned
+    assert "lock" not in warned and "~$" not in warned and "Thumbs" not in warned
+
+
 def test_empty_folder_is_an_error(tmp_path, sample_plan):
     (tmp_path / "seguimiento").mkdir()
     (tmp_path / "seguimiento" / "notas.txt").write_text("no es un seguimiento")
@@ -213,3 +235,10 @@ def test_wide_matrix_with_years_above_the_indicator_row(tmp_path, sample_plan):
     wide_book(tmp_path / "wide" / "seguimiento.xlsx", header, rows, merges=("C1:D1",))
     expected = load_execution(tmp_path / "long", sample_plan).table
     assert _facts(load_execution(tmp_path / "wide", sample_plan).table) == _facts(expected)
+
+
+def test_a_folder_with_only_an_xls_says_to_save_it_as_xlsx(tmp_path, sample_plan):
+    (tmp_path / "seguimiento").mkdir()
+    (tmp_path / "seguimiento" / "salud.xls").write_bytes(b"\xd0\xcf\x11\xe0" + b"0" * 100)
+    text = str(_error(tmp_path, sample_plan))
+    assert "salud.xls" in text and "guárdelo como" in text.lower()

@@ -216,6 +216,41 @@ def find_execution_file(folder: Path) -> Path:
     )
 
 
+# Spreadsheets the reader cannot open: a dependency's figures in one would be lost, so it is an error.
+UNREAD_BOOKS = (".xls", ".ods", ".xlsm", ".xlsb", ".numbers", ".fods")
+# What the file system, Excel and LibreOffice leave in a folder: not files anybody put there.
+_SYSTEM_FILES = ("thumbs.db", "desktop.ini")
+
+
+def _not_read(directory: Path) -> tuple[list[Problem], list[Problem]]:
+    """The entries of a seguimiento/ folder that are not read: a workbook in another format (a
+    problem) and any other file or folder (a warning), each named."""
+    problems, warnings = [], []
+    for entry in sorted(directory.iterdir()):
+        name = entry.name
+        if name.startswith((".", "~$")) or name.lower() in _SYSTEM_FILES:
+            continue
+        if entry.is_file() and entry.suffix.lower() in (".xlsx", ".csv"):
+            continue
+        if entry.is_file() and entry.suffix.lower() in UNREAD_BOOKS:
+            problems.append(Problem(
+                f"el libro {name}, en formato {entry.suffix.lower()}, que no se puede leer",
+                "libros de Excel .xlsx o archivos .csv",
+                hint="Ábralo en Excel o LibreOffice y guárdelo como «Libro de Excel (.xlsx)» en esta carpeta; "
+                f"luego borre {name} (si no, sus indicadores saldrían «Sin reporte»).",
+                file=entry,
+            ))
+            continue
+        kind = "la carpeta" if entry.is_dir() else "el archivo"
+        warnings.append(Problem(
+            f"{kind} {name}{'/' if entry.is_dir() else ''} en la carpeta {FOLDER}/, que no se lee",
+            "solo los seguimientos de las dependencias (.xlsx o .csv)",
+            hint=f"Si tiene cifras del seguimiento, guárdelas como .xlsx o .csv en {FOLDER}/; si no, muévalo fuera de la carpeta.",
+            file=entry,
+        ))
+    return problems, warnings
+
+
 def execution_files(directory: Path) -> list[Path]:
     """The .xlsx and .csv files of a seguimiento/ folder, by name; none is an `InputError`.
 
@@ -1229,7 +1264,14 @@ def consolidate(directory: Path, plan: Plan | None, *, any_plan_version: bool = 
     """
     errors: list[InputError] = []
     executions: list[Execution] = []
-    for path in execution_files(directory):
+    unreadable, unread = _not_read(directory)
+    if unreadable:
+        errors.append(InputError(directory, unreadable))
+    try:
+        paths = execution_files(directory)
+    except InputError as error:
+        raise InputError.combine(directory, [*errors, error]) from None
+    for path in paths:
         try:
             executions.append(validate_execution(read_execution(path), plan, any_plan_version=any_plan_version))
         except InputError as error:
@@ -1265,7 +1307,7 @@ def consolidate(directory: Path, plan: Plan | None, *, any_plan_version: bool = 
     return Execution(
         directory,
         table.loc[order].reset_index(drop=True),
-        tuple(w for e in executions for w in e.warnings),
+        (*unread, *(w for e in executions for w in e.warnings)),
         tuple(dict.fromkeys(i for e in executions for i in e.suspect_fractions)),
         None,
         tuple(cells[k] for k in order),
