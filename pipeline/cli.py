@@ -474,14 +474,27 @@ def _complete_interrupted(err: Console, flows, input: Path, output: Path) -> Non
 
 
 def _plan_template(input: Path | None, output: Path) -> None:
-    """`plantilla --plan`: output/plan.xlsx, empty or holding the plan of the entity folder `input`."""
+    """`plantilla --plan`: output/plan.xlsx, empty; or output/<entity>/plan.xlsx holding the plan of
+    the entity folder `input` (beside the entity's other outputs, so several never collide)."""
+    from pipeline.ingest import find_entities
     from pipeline.ingest.plan import PLAN_WORKBOOK, plan_data
     from pipeline.plan_workbook import write_plan_workbook
 
     err = _stderr()
     try:
-        data = plan_data(input) if input is not None else None
-        path = write_plan_workbook(output / PLAN_WORKBOOK, data)
+        if input is None:
+            data, path = None, output / PLAN_WORKBOOK
+        else:
+            entities = find_entities(input)
+            if len(entities) > 1 or entities[0].folder != input:
+                raise _fail(
+                    err,
+                    f"--input {input} es una carpeta de carpetas de entidades; --plan copia el plan de una sola: "
+                    f"indique la carpeta de una entidad, como --input {entities[0].folder}.",
+                    EXIT_INPUT,
+                )
+            data, path = plan_data(input), output / entities[0].slug / PLAN_WORKBOOK
+        path = write_plan_workbook(path, data)
     except PipelineError as exc:
         raise _fail(err, str(exc), _exit_code(exc)) from None
     what = f"con el plan de {input}" if input is not None else "vacío, para llenar"

@@ -365,10 +365,22 @@ def test_plantilla_plan_from_an_entity_writes_its_plan(tmp_path):
     out = tmp_path / "outputs"
     result = runner.invoke(app, ["plantilla", "--plan", "--input", str(SAMPLE), "--output", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
+    written = out / SAMPLE.name / "plan.xlsx"  # beside the entity's other outputs: an empty one does not collide
+    assert result.stdout.strip() == str(written)
     folder = tmp_path / "entidad"
     folder.mkdir()
-    shutil.copy(out / "plan.xlsx", folder / "plan.xlsx")
+    shutil.copy(written, folder / "plan.xlsx")
     assert load_plan(folder) == load_plan(SAMPLE)
+    empty = runner.invoke(app, ["plantilla", "--plan", "--output", str(out)], catch_exceptions=False)
+    assert empty.exit_code == 0 and (out / "plan.xlsx").exists()
+
+
+def test_plantilla_plan_from_a_folder_of_entities_asks_for_one(tmp_path):
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE, inputs / "sg")
+    result = runner.invoke(app, ["plantilla", "--plan", "--input", str(inputs), "--output", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "carpeta de una entidad" in result.stderr and str(inputs / "sg") in result.stderr
 
 
 def test_plantilla_without_what_and_from_a_bad_plan_exit_2(tmp_path):
