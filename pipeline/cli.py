@@ -382,6 +382,7 @@ def validar(
     except Exception as exc:  # the edge: a bug is a message and exit 1, never a traceback
         raise _fail(err, f"Falla inesperada: {type(exc).__name__}: {exc}", EXIT_FAILURE) from None
     out = Console(highlight=False, soft_wrap=True, markup=False)
+    marked = False
     for check in checks:
         target = output / check.entity.slug / REVISION_FOLDER
         try:
@@ -391,14 +392,17 @@ def validar(
         except Exception as exc:
             raise _fail(err, f"Falla inesperada al marcar las copias en {target}: {type(exc).__name__}: {exc}", EXIT_FAILURE) from None
         copies = {Path(p.file): target / revision_path(Path(p.file), check.entity.folder) for p in check.problems}
+        marked = marked or any(v in written for v in copies.values())
         out.print("\n".join(check_lines(check, {k: v for k, v in copies.items() if v in written})))
         if check.ok:
             out.print("  Nada que revisar: no hay copias marcadas para esta entidad.")
         out.print()
-    options = (f" --input {shlex.quote(str(input))}" if input != Path("inputs") else "") + (
-        f" --entity {shlex.quote(entity)}" if entity else ""
+    options = (
+        (f" --input {shlex.quote(str(input))}" if input != Path("inputs") else "")
+        + (f" --output {shlex.quote(str(output))}" if output != Path("outputs") else "")
+        + (f" --entity {shlex.quote(entity)}" if entity else "")
     )
-    out.print(closing_line(checks, options))
+    out.print(closing_line(checks, options, marked))
     if not all(c.ok for c in checks):
         raise typer.Exit(EXIT_INPUT)
 

@@ -260,15 +260,17 @@ def _missing_lines(check: EntityCheck) -> list[str]:
     return lines
 
 
-def closing_line(checks: list[EntityCheck], run_options: str = "") -> str:
-    """The last line: what to fix, or the `run` command that will now work."""
+def closing_line(checks: list[EntityCheck], run_options: str = "", marked: bool = True) -> str:
+    """The last line: what to fix, or the `run` command that will now work (with `run_options`,
+    the options of this check that `run` takes too). `marked`: whether marked copies were written."""
     bad = [c for c in checks if not c.ok]
     if bad:
         problems = sum(len(c.problems) + (c.cut_error is not None) for c in bad)
         entities = f" en {len(bad)} de {len(checks)} entidades" if len(checks) > 1 else ""
+        where = " (las copias marcadas dicen dónde)" if marked else ""
         return (
             f"Hay {_count(problems, 'problema')} por corregir{entities}: {'corríjalo' if problems == 1 else 'corríjalos'} "
-            "en los archivos originales (las copias marcadas dicen dónde) y vuelva a ejecutar pei-report validar."
+            f"en los archivos originales{where} y vuelva a ejecutar pei-report validar."
         )
     cuts = {str(c.cut) for c in checks}
     period = f" --period {cuts.pop()}" if len(cuts) == 1 else ""
