@@ -58,7 +58,7 @@ class Problem:
         return f"columna «{self.column}»{letter}"
 
     def sentence(self) -> str:
-        text = f"{found_verb(self.found)} {self.found}; se esperaba {self.expected}."
+        text = f"{found_verb(self.found)} {self.found}; {expected_verb(self.expected)} {self.expected}."
         if self.hint:
             text += f" {self.hint}"
         return text
@@ -82,6 +82,11 @@ def found_verb(found: str) -> str:
     counted = len(words) > 1 and words[0].isdigit() and words[0] != "1" and words[1].endswith("s")
     plural = words[0] in _PLURAL_STARTS or counted  # "los encabezados", "0 elementos"; not "2030"
     return "se encontraron" if plural else "se encontró"
+
+
+def expected_verb(expected: str) -> str:
+    """`se esperaba` or, for a plural (`las hojas Plan, ...`), `se esperaban`."""
+    return "se esperaban" if found_verb(expected) == "se encontraron" else "se esperaba"
 
 
 def _place(file: Path | str, sheet: str | None) -> str:
@@ -130,7 +135,7 @@ def _grouped(problems: list[Problem]) -> list[tuple[str, int]]:
         if first.column is not None:
             where += f", {first._column()}"
         verb = "se encontraron" if len(found) > 1 else found_verb(found[0])
-        text = f"{where} ({len(members)} celdas): {verb} {values}; se esperaba {first.expected}."
+        text = f"{where} ({len(members)} celdas): {verb} {values}; {expected_verb(first.expected)} {first.expected}."
         if first.hint:
             text += f" {first.hint}"
         lines.append((text, len(members)))

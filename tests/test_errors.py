@@ -74,3 +74,11 @@ def test_a_huge_error_shows_a_bounded_message_and_logs_every_problem():
     assert "... y 1.952 problemas más: el registro detallado los tiene todos." in screen
     assert len(error.detailed().splitlines()) == 1 + len(problems)
     assert len(repr(error)) < 300 and "202.000 problemas" in repr(error)
+
+
+def test_the_verb_agrees_with_what_was_expected():
+    assert "; se esperaban las hojas Plan, Objetivos e Indicadores." in Problem("x", "las hojas Plan, Objetivos e Indicadores").sentence()
+    assert "; se esperaba un número." in Problem("«N/A»", "un número").sentence()
+    assert "; se esperaba «Los Andes»." in Problem("x", "«Los Andes»").sentence()
+    grouped = InputError("s.csv", [Problem(f"«x{n}»", "los valores de 2024", row=n, column="valor") for n in range(2, 6)])
+    assert "; se esperaban los valores de 2024." in str(grouped)

@@ -1361,7 +1361,7 @@ def nothing_reported(execution: Execution, year: int, quarter: int) -> Problem |
         return None
     return Problem(
         f"que el seguimiento no tiene ningún valor reportado para {year} hasta el corte {year}-T{quarter}",
-        f"los valores ejecutados de {year}",
+        f"algún valor ejecutado de {year}",
         hint="Todos los indicadores saldrán «Sin reporte»: revise que sea el archivo correcto y que esté diligenciado.",
         file=execution.path,
     )
