@@ -123,6 +123,11 @@ def write_templates(input_dir: Path, period: str, output_dir: Path, per_dependen
                 f"{long_date(entry.deadline)}) no es posterior al cierre de {cut} ({long_date(cut.end)}); la "
                 "plantilla no dice plazo. Actualícela o use seguimiento.plazo_dias."
             )
+        if per_dependency and responsibles(item.plan) == [None]:
+            warnings.append(
+                f"{item.entity.slug}: ningún indicador del plan tiene «responsable», así que --por-responsable da un "
+                "solo libro con todos. Para un libro por dependencia, escriba el responsable de cada indicador en el plan."
+            )
         if per_dependency:
             taken: set[str] = set()
             jobs = []

@@ -499,3 +499,9 @@ def test_the_first_quarters_template_needs_no_seguimiento_yet(pdm_folder, tmp_pa
     result = runner.invoke(app, ["plantilla", "--input", str(pdm_folder), "--period", "2024-T1", "--output", str(tmp_path / "o"), "--por-responsable"])
     assert result.exit_code == 0, result.stderr
     assert len(result.stdout.split()) == 3
+
+
+def test_por_responsable_on_a_plan_without_responsables_says_so(sample_copy, tmp_path):
+    written = write_templates(sample_copy, "2024-T3", tmp_path / "out", per_dependency=True)
+    assert [p.name for p in written.files] == ["seguimiento-2024-T3-sin-responsable.xlsx"]
+    assert any("ningún indicador del plan tiene «responsable»" in w for w in written.warnings)
