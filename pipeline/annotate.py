@@ -182,8 +182,14 @@ def _csv_book(path: Path, data: bytes) -> tuple[Workbook, str, dict[str, int]]:
     return book, sheet.title, columns
 
 
+def _read_sheet(book: Workbook) -> str | None:
+    """The sheet the seguimiento reader reads first: the one named Seguimiento, or the only one."""
+    named = [s.title for s in book.worksheets if s.title.strip().lower() == "seguimiento"]
+    return named[0] if named else book.worksheets[0].title if len(book.worksheets) == 1 else None
+
+
 def _locate(book: Workbook, p: Problem, warning: bool, data_sheet: str | None, columns: dict[str, int]) -> _Note:
-    sheet = p.sheet or data_sheet
+    sheet = p.sheet or data_sheet or (_read_sheet(book) if p.row is not None else None)
     if sheet not in book.sheetnames or p.row is None:
         return _Note(p, warning, sheet if sheet in book.sheetnames else p.sheet)
     letter = p.column_letter

@@ -142,12 +142,72 @@ def _readable(
     empty = nothing_reported(execution, cut.year, cut.quarter)
     return replace(
         base,
-        warnings=(*warnings, *([empty] if empty else [])),
+        warnings=(*warnings, *([empty] if empty else []), *plausibility_warnings(plan, execution, cut)),
         cut=cut,
         cut_notes=tuple(choice.explained(reporters_at(execution.table, cut.year, cut.quarter), len(plan.indicators))),
         missing=missing_reports(plan, execution.table, cut),
         counted=True,
     )
+
+
+def plausibility_warnings(plan: Plan, execution: Execution, cut: Cut) -> list[Problem]:
+    """What the report will flag for the office to check, said at the cell where it shows: a
+    creciente level that fell (a decreciente one that rose) between two reports up to the cut, or
+    a negative attainment of the cut's year. Warnings, not problems: the level may really have
+    moved that way, and then the comment should say why."""
+    from pipeline.attainment import plan_attainment
+    from pipeline.document import amount_text
+    from pipeline.ingest.settings import load_settings
+    from pipeline.model import Annualization
+
+    bands = load_settings().bands  # the flags do not depend on the bands
+    result = plan_attainment(plan, execution.table, cut, bands)
+    warnings = []
+    for ind_id, r in result.indicators.items():
+        if not r.flagged:
+            continue
+        ind = plan.indicators[ind_id]
+        rising = ind.annualization is Annualization.CRECIENTE
+        verb, ought = ("bajó", "no baje") if rising else ("subió", "no suba")
+        kind = f"«{ind_id}» ({ind.annualization.value})"
+        hint = ("Revise el dato con la dependencia: si está errado, corríjalo; si es cierto, explique en el "
+                "comentario por qué. El reporte lo marca para revisar.")
+        for inc in r.inconsistencies:
+            warnings.append(Problem(
+                f"que el nivel del indicador {kind} {verb} de {amount_text(inc.previous_value, unit=ind.unit)} "
+                f"({inc.previous[0]}-T{inc.previous[1]}) a {amount_text(inc.current_value, unit=ind.unit)} "
+                f"({inc.current[0]}-T{inc.current[1]})",
+                f"un nivel que {ought} de un trimestre a otro", hint=hint,
+                **_value_cell(execution, ind_id, inc.current),
+            ))
+        if r.negative and not r.inconsistencies and r.start_level is not None and r.executed_plan is not None:
+            at = _latest_report(execution, ind_id, cut)
+            warnings.append(Problem(
+                f"que el nivel del indicador {kind} {verb} en {cut.year} a {amount_text(r.executed_plan, unit=ind.unit)} "
+                f"desde {amount_text(r.start_level, unit=ind.unit)} al inicio del año: un avance negativo",
+                f"un nivel que {ought} en el año", hint=hint,
+                **(_value_cell(execution, ind_id, at) if at else {"file": execution.path}),
+            ))
+    return warnings
+
+
+def _latest_report(execution: Execution, ind_id: str, cut: Cut) -> tuple[int, int] | None:
+    """(year, quarter) of the indicator's latest value in the cut's year, up to the cut."""
+    t = execution.table
+    rows = t[(t["indicador"] == ind_id) & (t["anio"] == cut.year) & (t["trimestre"] <= cut.quarter) & t["valor"].notna()]
+    return (cut.year, int(rows["trimestre"].max())) if len(rows) else None
+
+
+def _value_cell(execution: Execution, ind_id: str, quarter: tuple[int, int]) -> dict:
+    """Where an indicator's value of (year, quarter) is: file, sheet, row, column and letter."""
+    t = execution.table
+    at = t.index[(t["indicador"] == ind_id) & (t["anio"] == quarter[0]) & (t["trimestre"] == quarter[1])]
+    if not len(at):
+        return {"file": execution.path}
+    k = int(at[0])
+    path, heading, letter = execution.cells[k] if k < len(execution.cells) else (execution.path, "valor", None)
+    sheet = execution.sheet if Path(path) == Path(execution.path) else None
+    return {"file": path, "sheet": sheet, "row": int(t["fila"].iat[k]), "column": heading, "column_letter": letter}
 
 
 def _unreadable(

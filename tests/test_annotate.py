@@ -128,3 +128,25 @@ def test_warnings_are_marked_in_yellow_and_listed_after_the_problems(tmp_path):
     assert cell.fill.fgColor.rgb.endswith(WARNING_FILL) and cell.comment.text.startswith("Aviso: ")
     kinds = [r[0] for r in book[SUMMARY_SHEET].iter_rows(min_row=7, values_only=True)]
     assert kinds == ["Problema", "Aviso"]
+
+
+def test_a_problem_without_its_sheet_is_marked_on_the_sheet_the_reader_reads(tmp_path):
+    """A seguimiento/ file's warning may not name its sheet: it goes on the sheet named
+    Seguimiento (the one the reader reads first), not only in the summary."""
+    from openpyxl import Workbook
+
+    from pipeline.errors import Problem
+
+    folder = tmp_path / "e"
+    folder.mkdir()
+    book = Workbook()
+    book.active.title = "Portada"
+    data = book.create_sheet("Seguimiento")
+    data.append(HEADER)
+    data.append(["IS-321", 2024, 1, 80, None])
+    book.save(folder / "dep.xlsx")
+    warning = Problem("algo raro", "otra cosa", row=2, column="valor", column_letter="D", file=folder / "dep.xlsx")
+    problem = Problem("«x»", "un número", row=2, column="anio", column_letter="B", file=folder / "dep.xlsx")
+    (copy,) = write_revision(folder, tmp_path / "out", [problem], [warning])
+    marked = load_workbook(copy)["Seguimiento"]
+    assert _red(marked["B2"]) and marked["D2"].comment is not None

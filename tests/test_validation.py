@@ -149,3 +149,15 @@ def test_the_closing_line_counts_in_spanish(tmp_path):
     assert "3 indicadores sin reporte saldrán como «Sin reporte»" in closing_line([many], "")
     one = check_entity(Entity("pdm", folder), "2024-T1", today=date(2026, 1, 1))
     assert "1 indicador sin reporte saldrá como «Sin reporte»" in closing_line([one], "")
+
+
+def test_a_level_that_goes_the_wrong_way_is_warned_about_at_its_cell_before_the_run():
+    """What `run` would flag «inconsistencias por revisar» is said by validar, at the cell, so the
+    office asks the dependency before the report is made. The sample's MP-7871-04 dips in 2024."""
+    check = check_entity(Entity("secretaria-general", SAMPLE), "2024-T4", today=date(2026, 1, 1))
+    assert check.ok  # a warning, not a problem: the level may really have fallen
+    (warning,) = [w for w in check.warnings if "MP-7871-04" in w.found]
+    assert "bajó" in warning.found and "creciente" in warning.found
+    assert warning.row is not None and warning.column_letter is not None
+    assert Path(warning.file).name == "seguimiento.xlsx" and warning.sheet
+    assert "comentario" in warning.hint
