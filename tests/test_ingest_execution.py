@@ -330,6 +330,24 @@ def test_a_title_block_and_a_cover_sheet(tmp_path, sample_plan):
     assert list(table["fila"]) == [5] and list(table["valor"]) == [1000]
 
 
+def test_section_rows_with_text_only_beside_the_data_are_not_rows_of_data(tmp_path, sample_plan):
+    """«Eje 1. ...» or «Objetivo 2» written in a name column between the indicators (as a returned
+    template saved as CSV, or an office's own matrix, has them) carry none of the data fields."""
+    header = ["indicador", "Nombre del indicador", "anio", "trimestre", "valor", "comentario"]
+    rows = [
+        [None, "Eje 1. Tenjo con bienestar", None, None, None, None],
+        ["IS-545", "Atenciones", 2024, 1, 1000, None],
+        [None, "Objetivo 2", None, None, None, None],
+        ["IS-546", "Trámites", 2024, 1, None, "Sin medición"],
+    ]
+    write_xlsx(tmp_path, rows, header=header)
+    table = load_execution(tmp_path, sample_plan).table
+    assert list(table["fila"]) == [3, 5] and list(table["indicador"]) == ["IS-545", "IS-546"]
+    rows[2] = [None, "Objetivo 2", None, None, 7, None]  # a value without its indicator is still a problem
+    write_xlsx(tmp_path, rows, header=header)
+    assert "fila 4" in str(_error(tmp_path, sample_plan))
+
+
 def test_without_a_seguimiento_sheet_the_first_with_a_header_is_read(tmp_path, sample_plan):
     book = Workbook()
     book.active.title = "Instrucciones"

@@ -412,7 +412,11 @@ def _table(
     ]
     if problems:
         raise InputError(path, problems, sheet)
-    data = [(n, cells) for n, cells in rows if n > header_row]
+    # A row with none of the data fields (a section title, a note, in a reference column) is no row of data.
+    data = [
+        (n, cells) for n, cells in rows
+        if n > header_row and any(p < len(cells) and not _blank(cells[p]) for p in header.positions.values())
+    ]
     frame = pd.DataFrame(
         {f: [cells[header.positions[f]] if f in header.positions and header.positions[f] < len(cells) else None for _, cells in data] for f in FIELDS},
         index=pd.Index([n for n, _ in data], name="fila"),
