@@ -123,6 +123,12 @@ def write_templates(input_dir: Path, period: str, output_dir: Path, per_dependen
                 f"{long_date(entry.deadline)}) no es posterior al cierre de {cut} ({long_date(cut.end)}); la "
                 "plantilla no dice plazo. Actualícela o use seguimiento.plazo_dias."
             )
+        if cut.year > item.plan.vigencia:
+            warnings.append(
+                f"{item.entity.slug}: la vigencia del plan es {item.plan.vigencia} y la plantilla es de {cut}: las metas "
+                f"de {cut.year} salen vacías donde el plan no las tiene (metas_anuales). Si empezó la vigencia "
+                f"{cut.year}, haga primero el cambio de vigencia en el plan."
+            )
         if per_dependency and responsibles(item.plan) == [None]:
             warnings.append(
                 f"{item.entity.slug}: ningún indicador del plan tiene «responsable», así que --por-responsable da un "

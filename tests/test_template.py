@@ -505,3 +505,9 @@ def test_por_responsable_on_a_plan_without_responsables_says_so(sample_copy, tmp
     written = write_templates(sample_copy, "2024-T3", tmp_path / "out", per_dependency=True)
     assert [p.name for p in written.files] == ["seguimiento-2024-T3-sin-responsable.xlsx"]
     assert any("ningún indicador del plan tiene «responsable»" in w for w in written.warnings)
+
+
+def test_a_template_for_a_year_after_the_vigencia_says_to_roll_the_plan_over(pdm_folder, tmp_path):
+    written = write_templates(pdm_folder, "2025-T1", tmp_path / "out")
+    assert any("la vigencia del plan es 2024" in w and "cambio de vigencia" in w for w in written.warnings)
+    assert not write_templates(pdm_folder, "2024-T4", tmp_path / "out2").warnings
