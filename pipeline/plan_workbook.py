@@ -70,7 +70,34 @@ def plan_workbook(plan: dict[str, Any] | None = None) -> Workbook:
     _table(indicator_sheet, (*INDICADOR_FIELDS, *extra), rows)
     _validations(book)
     _instructions(book.create_sheet(NOTES_SHEET))
+    for each in book.worksheets:
+        _page_setup(each)
     return book
+
+
+def _page_setup(sheet) -> None:
+    """Printed on A4 landscape, fit to the page's width, the heading row on every page; Arial 9
+    everywhere (openpyxl's default Calibri is missing where LibreOffice runs), as the seguimiento
+    template, and rows as tall as their wrapped text (no spreadsheet sizes a program's rows)."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    from pipeline.template import fit_row_height
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if sheet.title != NOTES_SHEET:
+        sheet.print_title_rows = "1:1"
+    sheet.oddFooter.center.text = "Página &P de &N"
+    for row in sheet.iter_rows():
+        for cell in row:
+            font = cell.font
+            cell.font = Font(name="Arial", size=9, bold=font.bold, italic=font.italic, color=font.color)
+    for row in range(2, sheet.max_row + 1):
+        if any(isinstance(c.value, str) and c.alignment.wrap_text for c in sheet[row]):
+            fit_row_height(sheet, row)
 
 
 def write_plan_workbook(path: Path, plan: dict[str, Any] | None = None) -> Path:

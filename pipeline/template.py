@@ -232,7 +232,7 @@ def build_template(
         row += 1
         if item.kind != "indicator":
             _group_row(sheet, row, item, columns)
-            _fit_height(sheet, row)
+            fit_row_height(sheet, row)
             continue
         ind = item.indicator
         for at, (column, period) in enumerate(columns, start=1):
@@ -255,7 +255,7 @@ def build_template(
                 rules[key].add(cell)
             elif column.key == "comment":
                 comment_rule.add(cell)
-        _fit_height(sheet, row)
+        fit_row_height(sheet, row)
     for rule in rules.values():
         sheet.add_data_validation(rule)
     if comment_rule.sqref:
@@ -296,7 +296,7 @@ def _lines(text: str, width: float) -> int:
     return lines
 
 
-def _fit_height(sheet, row: int) -> None:
+def fit_row_height(sheet, row: int) -> None:
     """Give the row the height its tallest wrapped cell needs."""
     lines = 1
     for cell in sheet[row]:
