@@ -314,11 +314,14 @@ def plantilla(
     plan: Annotated[
         bool, typer.Option("--plan", help="Escribe plan.xlsx: el plan como libro de Excel, vacío o con el plan de --input.")
     ] = False,
+    entity: EntityOption = None,
 ) -> None:
     """Escribe la plantilla de Excel del seguimiento de un corte (a partir del plan y de lo ya reportado) o, con --plan, la del plan (plan.xlsx)."""
     if plan:
-        if period is not None or por_responsable:
-            raise _fail(_stderr(), "--plan escribe el libro del plan: no lleva --period ni --por-responsable.", EXIT_INPUT)
+        if period is not None or por_responsable or entity:
+            raise _fail(
+                _stderr(), "--plan escribe el libro del plan: no lleva --period, --por-responsable ni --entity.", EXIT_INPUT
+            )
         _plan_template(input, output)
         return
     if period is None:
@@ -328,17 +331,17 @@ def plantilla(
             "o --plan para la plantilla del plan.",
             EXIT_INPUT,
         )
-    _write_templates(input if input is not None else Path("inputs"), period, output, por_responsable)
+    _write_templates(input if input is not None else Path("inputs"), period, output, por_responsable, entity)
 
 
-def _write_templates(input: Path, period: str, output: Path, per_dependency: bool) -> None:
+def _write_templates(input: Path, period: str, output: Path, per_dependency: bool, entity: str | None = None) -> None:
     """Write the templates and print them; invalid input is exit status 2, as in `run`."""
     from pipeline.errors import PublishError
     from pipeline.template_files import write_templates
 
     err = _stderr()
     try:
-        written = write_templates(input, period, output, per_dependency)
+        written = write_templates(input, period, output, per_dependency, entity)
     except (InputError, PeriodError) as exc:
         raise _fail(err, str(exc), EXIT_INPUT) from None
     except (PublishError, OSError) as exc:

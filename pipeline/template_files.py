@@ -19,7 +19,7 @@ import pandas as pd
 
 from pipeline.errors import InputError
 from pipeline.formatting import long_date
-from pipeline.ingest.entities import Entity, find_entities
+from pipeline.ingest.entities import Entity, find_entities, select_entities
 from pipeline.ingest.execution import CSV_FILE, FOLDER, XLSX_FILE, load_execution
 from pipeline.ingest.plan import read_plan
 from pipeline.ingest.settings import SETTINGS_FILE, load_settings
@@ -95,7 +95,9 @@ def _bytes(book) -> bytes:
     return buffer.getvalue()
 
 
-def write_templates(input_dir: Path, period: str, output_dir: Path, per_dependency: bool = False) -> Written:
+def write_templates(
+    input_dir: Path, period: str, output_dir: Path, per_dependency: bool = False, entity: str | None = None
+) -> Written:
     """Write the data-entry workbook(s) of `period` for every entity `input_dir` names.
 
     Every entity is read and checked before anything is written, so invalid input writes
@@ -105,9 +107,9 @@ def write_templates(input_dir: Path, period: str, output_dir: Path, per_dependen
     cut = parse_period(period)
     read = []
     errors: list[InputError] = []
-    for entity in find_entities(input_dir):
+    for one in select_entities(find_entities(input_dir), entity, input_dir):
         try:
-            read.append(_read(entity, cut))
+            read.append(_read(one, cut))
         except InputError as error:
             errors.append(error)
     if errors:

@@ -511,3 +511,16 @@ def test_a_template_for_a_year_after_the_vigencia_says_to_roll_the_plan_over(pdm
     written = write_templates(pdm_folder, "2025-T1", tmp_path / "out")
     assert any("la vigencia del plan es 2024" in w and "cambio de vigencia" in w for w in written.warnings)
     assert not write_templates(pdm_folder, "2024-T4", tmp_path / "out2").warnings
+
+
+def test_the_command_takes_one_entity_of_a_folder_of_entities(pdm_folder, tmp_path):
+    from tests.conftest import SAMPLE
+
+    shutil.copytree(SAMPLE, pdm_folder.parent / "secretaria-general")
+    out = tmp_path / "salida"
+    args = ["plantilla", "--input", str(pdm_folder.parent), "--period", "2024-T3", "--output", str(out)]
+    result = runner.invoke(app, [*args, "--entity", "pdm"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert [p.name for p in out.iterdir()] == ["pdm"]
+    unknown = runner.invoke(app, [*args, "--entity", "otra"])
+    assert unknown.exit_code == 2 and "otra" in unknown.stderr
