@@ -25,7 +25,7 @@ from pipeline.ingest.execution import (
     reported_quarters,
     reporters_at,
 )
-from pipeline.ingest.plan import read_plan
+from pipeline.ingest.plan import PLAN_FILES, read_plan
 from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.ingest.source import recording
 from pipeline.model import Plan
@@ -283,9 +283,13 @@ def check_lines(check: EntityCheck, copies: Mapping[Path, Path] | None = None) -
     warned: dict[Path, list[Problem]] = {}
     for w in check.warnings:
         warned.setdefault(Path(w.file) if w.file is not None else folder, []).append(w)
+    plan_broken = any(Path(p.file).name in PLAN_FILES for p in check.problems if p.file is not None)
     for path in dict.fromkeys([*check.files, *warned]):
         mine = [(sheet, problems) for (file, sheet), problems in sections.items() if file == path]
-        if not mine:
+        if not mine and plan_broken and path.name not in (*PLAN_FILES, SETTINGS_FILE):
+            lines.append(f"  {_shown(path, folder)}: sin problemas de forma (los indicadores, años y porcentajes se "
+                         "revisan cuando se corrija el plan)")
+        elif not mine:
             lines.append(f"  {_shown(path, folder)}: sin problemas")
         for sheet, problems in mine:
             place = _shown(path, folder) + (f" (hoja «{sheet}»)" if sheet else "")

@@ -161,3 +161,19 @@ def test_a_level_that_goes_the_wrong_way_is_warned_about_at_its_cell_before_the_
     assert warning.row is not None and warning.column_letter is not None
     assert Path(warning.file).name == "seguimiento.xlsx" and warning.sheet
     assert "comentario" in warning.hint
+
+
+def test_with_a_broken_plan_a_seguimiento_without_problems_says_what_is_left_to_check(tmp_path):
+    """The seguimiento is read without the plan then: its ids, years and percentages are checked
+    once the plan is fixed, so «sin problemas» alone would promise too much."""
+    from pipeline.validation import check_lines
+
+    folder = tmp_path / "ejemplo"
+    shutil.copytree(SAMPLE, folder)
+    plan = folder / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("    anualizacion: suma\n", "    anualizacion: sumas\n", 1), encoding="utf-8")
+    lines = check_lines(check_entity(Entity("ejemplo", folder), "2024-T3", today=date(2025, 1, 15)))
+    (line,) = [l for l in lines if l.strip().startswith("seguimiento.xlsx")]
+    assert "sin problemas" in line and "cuando se corrija el plan" in line
+    (settings,) = [l for l in lines if l.strip().startswith("configuracion.yaml")]
+    assert settings.strip() == "configuracion.yaml: sin problemas"
