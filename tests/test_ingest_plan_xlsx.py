@@ -450,6 +450,31 @@ def test_an_eje_named_by_an_objective_must_be_in_the_ejes_sheet(tmp_path):
     assert "el eje «E9» en el objetivo 2, que no está en la hoja «Ejes»" in message
 
 
+def test_hints_name_the_workbooks_columns_not_plan_yamls_fields(tmp_path):
+    """What to do is said in the workbook's own terms: the column meta_2024, the column «eje»."""
+    folder = _workbook_folder(tmp_path / "niveles", pdm(2025))
+
+    def drop_2024_level(book):
+        indicators = book["Indicadores"]
+        row = next(c.row for c in indicators["A"] if c.value == "H-1")
+        indicators.cell(row, _column(indicators, "meta_2024")).value = None
+        for q in range(1, 5):
+            indicators.cell(row, _column(indicators, f"meta_2024_T{q}")).value = None
+
+    message = _error(_edit(folder, drop_2024_level))
+    assert "columna meta_2024" in message and "metas_anuales" not in message
+
+    folder = _workbook_folder(tmp_path / "ejes", pdm(2025))
+
+    def no_axis(book):
+        objectives = book["Objetivos"]
+        objectives.cell(3, _column(objectives, "eje")).value = None
+
+    message = _error(_edit(folder, no_axis))
+    assert "el objetivo 2, que no está en ningún eje" in message
+    assert "columna «eje»" in message and "campo «objetivos» de cada eje" not in message
+
+
 # --- any plan ------------------------------------------------------------------------------------
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402

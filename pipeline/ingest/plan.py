@@ -213,7 +213,7 @@ def _reference_problems(plan: PlanIn, doc: Document) -> list[Problem]:
                 )
 
     for pos, ind in enumerate(plan.indicadores):
-        _target_problems(pos, ind, plan, add)
+        _target_problems(pos, ind, plan, add, doc.workbook)
 
     defined = {i.id for i in plan.indicadores}
     names = ", ".join(sorted(defined))
@@ -239,7 +239,7 @@ def _reference_problems(plan: PlanIn, doc: Document) -> list[Problem]:
                 f"los pesos para {', '.join(sorted(obj.pesos))}",
                 f"un peso para cada indicador del objetivo ({', '.join(obj.indicadores)})",
             )
-    _axis_problems(plan, add)
+    _axis_problems(plan, add, doc.workbook)
     return problems
 
 
@@ -274,7 +274,9 @@ def _indicator(i: IndicatorIn, vigencia: int) -> Indicator:
 QUARTERLY_TOLERANCE = 0.005
 
 
-def _target_problems(pos: int, ind: IndicatorIn, plan: PlanIn, add_problem: Callable[..., None]) -> None:
+def _target_problems(
+    pos: int, ind: IndicatorIn, plan: PlanIn, add_problem: Callable[..., None], workbook: bool = False
+) -> None:
     """Targets as levels need the year before's level; quarterly targets must agree with M_Y."""
     first, last = plan.periodo_plan
     indicator = _indicator(ind, plan.vigencia)
@@ -288,9 +290,11 @@ def _target_problems(pos: int, ind: IndicatorIn, plan: PlanIn, add_problem: Call
                     where,
                     f"la meta de {year} del indicador «{ind.id}» escrita como nivel (metas_como: nivel), "
                     f"sin el nivel meta de {year - 1}",
-                    f"el nivel meta de {year - 1} en metas_anuales (la meta de {year} es el nivel de {year} "
-                    f"menos el de {year - 1})",
-                    hint=f"Agregue {year - 1} a metas_anuales del indicador «{ind.id}».",
+                    f"el nivel meta de {year - 1} {f'en la columna meta_{year - 1}' if workbook else 'en metas_anuales'} "
+                    f"(la meta de {year} es el nivel de {year} menos el de {year - 1})",
+                    hint=f"Escriba el nivel meta de {year - 1} en la columna meta_{year - 1} de la fila del indicador "
+                    f"«{ind.id}» (agregue la columna si no está)." if workbook
+                    else f"Agregue {year - 1} a metas_anuales del indicador «{ind.id}».",
                 )
                 continue
             change = indicator.target_for_year(year, plan.vigencia, first)
@@ -329,7 +333,7 @@ def _target_problems(pos: int, ind: IndicatorIn, plan: PlanIn, add_problem: Call
             add_problem(where, f"{name} en el indicador {ind.anualizacion} «{ind.id}»", expected, hint=hint)
 
 
-def _axis_problems(plan: PlanIn, add: Callable[..., None]) -> None:
+def _axis_problems(plan: PlanIn, add: Callable[..., None], workbook: bool = False) -> None:
     """With ejes, every objective is in exactly one of them; ids are known and not repeated."""
     if not plan.ejes:
         return
@@ -353,8 +357,10 @@ def _axis_problems(plan: PlanIn, add: Callable[..., None]) -> None:
             add(
                 ("objetivos", pos, "id"),
                 f"el objetivo {obj.id}, que no está en ningún eje",
-                "cada objetivo en uno de los ejes (campo «objetivos» de cada eje)",
-                hint=f"Agregue {obj.id} a la lista «objetivos» de su eje.",
+                "cada objetivo con su eje (columna «eje» de la hoja «Objetivos»)" if workbook
+                else "cada objetivo en uno de los ejes (campo «objetivos» de cada eje)",
+                hint=f"Escriba en la columna «eje» el id del eje del objetivo {obj.id}." if workbook
+                else f"Agregue {obj.id} a la lista «objetivos» de su eje.",
             )
 
 

@@ -153,6 +153,8 @@ class Cell:
 class PlanWorkbook:
     """plan.xlsx as the plain data of plan.yaml, and the cell of each field (see `Document`)."""
 
+    workbook = True  # a class attribute, not a field
+
     path: Path
     data: dict[str, Any]
     cells: dict[tuple, Cell]

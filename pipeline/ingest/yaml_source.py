@@ -36,6 +36,7 @@ class Document(Protocol):
 
     path: Path
     data: Any
+    workbook: bool  # plan.xlsx: hints name its sheets and columns instead of plan.yaml's fields
 
     def field_name(self, loc: Loc) -> str:
         """How messages name the field at `loc`."""
@@ -52,6 +53,8 @@ class Document(Protocol):
 
 class YamlDocument:
     """A parsed YAML file: its plain data and where each part of it is."""
+
+    workbook = False
 
     def __init__(self, path: Path, root: Any):
         self.path = path
