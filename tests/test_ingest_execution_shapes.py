@@ -95,12 +95,25 @@ def test_every_problem_of_every_file_at_once(tmp_path, sample_plan):
     assert sorted(Path(p.file).name for p in error.problems) == ["a.xlsx", "b.xlsx"]
 
 
-def test_file_and_folder_together_is_an_error(tmp_path, sample_plan):
-    long_book(tmp_path / "seguimiento.xlsx", [["IS-321", 2024, 1, 80, None]])
-    long_book(tmp_path / "seguimiento" / "a.xlsx", [["IS-321", 2024, 1, 80, None]])
+def test_a_file_beside_the_folder_is_read_with_it(tmp_path, sample_plan):
+    """The office keeps its seguimiento.xlsx (the history) and drops the dependencies' files in
+    seguimiento/: all are consolidated, by the same rules, the file first."""
+    long_book(tmp_path / "seguimiento.xlsx", [["IS-321", 2024, 1, 80, "histórico"], ["IS-545", 2024, 1, 1000, None]])
+    long_book(tmp_path / "seguimiento" / "a.xlsx", [["IS-321", 2024, 1, 80, None], ["IS-321", 2024, 2, 85, None]])
+    execution = load_execution(tmp_path, sample_plan)
+    assert _facts(execution.table) == [
+        ("IS-321", 2024, 1, 80.0, "histórico"), ("IS-321", 2024, 2, 85.0, None), ("IS-545", 2024, 1, 1000.0, None)
+    ]
+    long_book(tmp_path / "seguimiento" / "a.xlsx", [["IS-321", 2024, 1, 82, None]])
     error = _error(tmp_path, sample_plan)
-    assert "seguimiento.xlsx" in str(error) and "seguimiento/" in str(error)
-    assert "mueva seguimiento.xlsx dentro de la carpeta seguimiento/" in error.problems[0].hint
+    assert "seguimiento.xlsx" in str(error) and "a.xlsx" in str(error)
+
+
+def test_an_xlsx_and_a_csv_beside_each_other_are_still_an_error(tmp_path, sample_plan):
+    long_book(tmp_path / "seguimiento.xlsx", [["IS-321", 2024, 1, 80, None]])
+    (tmp_path / "seguimiento.csv").write_text("indicador,anio,trimestre,valor\nIS-321,2024,1,80\n", encoding="utf-8")
+    long_book(tmp_path / "seguimiento" / "a.xlsx", [["IS-321", 2024, 1, 80, None]])
+    assert "uno solo de los dos" in str(_error(tmp_path, sample_plan))
 
 
 def test_a_workbook_in_a_format_that_is_not_read_is_an_error_and_other_files_are_warned_about(tmp_path, sample_plan):
@@ -242,3 +255,9 @@ def test_a_folder_with_only_an_xls_says_to_save_it_as_xlsx(tmp_path, sample_plan
     (tmp_path / "seguimiento" / "salud.xls").write_bytes(b"\xd0\xcf\x11\xe0" + b"0" * 100)
     text = str(_error(tmp_path, sample_plan))
     assert "salud.xls" in text and "guárdelo como" in text.lower()
+
+
+def test_an_empty_folder_beside_the_file_is_a_folder_still_waiting_for_its_files(tmp_path, sample_plan):
+    long_book(tmp_path / "seguimiento.xlsx", [["IS-321", 2024, 1, 80, None]])
+    (tmp_path / "seguimiento").mkdir()
+    assert len(load_execution(tmp_path, sample_plan).table) == 1

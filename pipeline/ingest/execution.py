@@ -185,19 +185,9 @@ class Execution:
 
 
 def find_execution_file(folder: Path) -> Path:
-    """The one seguimiento file of an entity folder, or its seguimiento/ folder of files."""
+    """The one seguimiento file of an entity folder, or its seguimiento/ folder of files (read
+    together with a seguimiento file beside it, see `load_execution`)."""
     xlsx, csv_path, directory = folder / XLSX_FILE, folder / CSV_FILE, folder / FOLDER
-    if directory.is_dir():
-        files = [p.name for p in (xlsx, csv_path) if p.exists()]
-        if files:
-            raise InputError.single(
-                folder,
-                f"el archivo {' y '.join(files)} y además la carpeta {FOLDER}/",
-                f"o un solo archivo de seguimiento o la carpeta {FOLDER}/ con un archivo por dependencia, no los dos",
-                hint=f"Para leerlos juntos (el histórico y los archivos de las dependencias), mueva {files[0]} "
-                f"dentro de la carpeta {FOLDER}/; si solo vale uno de los dos, mueva el otro fuera de la carpeta de la entidad.",
-            )
-        return directory
     if xlsx.exists() and csv_path.exists():
         raise InputError.single(
             folder,
@@ -205,6 +195,8 @@ def find_execution_file(folder: Path) -> Path:
             "uno solo de los dos",
             hint="Deje el que tiene los datos vigentes y mueva el otro fuera de la carpeta.",
         )
+    if directory.is_dir():
+        return directory
     if xlsx.exists():
         return xlsx
     if csv_path.exists():
@@ -1249,7 +1241,8 @@ def load_execution(folder: Path, plan: Plan | None, *, any_plan_version: bool = 
     `any_plan_version` as in `validate_execution`."""
     found = find_execution_file(folder)
     if found.is_dir():
-        return consolidate(found, plan, any_plan_version=any_plan_version)
+        beside = [p for p in (folder / XLSX_FILE, folder / CSV_FILE) if p.exists()]
+        return consolidate(found, plan, any_plan_version=any_plan_version, first=beside)
     return validate_execution(read_execution(found), plan, any_plan_version=any_plan_version)
 
 
@@ -1257,14 +1250,17 @@ def load_execution(folder: Path, plan: Plan | None, *, any_plan_version: bool = 
 COMMENT_JOIN = " / "
 
 
-def consolidate(directory: Path, plan: Plan | None, *, any_plan_version: bool = False) -> Execution:
+def consolidate(
+    directory: Path, plan: Plan | None, *, any_plan_version: bool = False, first: list[Path] | None = None
+) -> Execution:
     """Read and validate every file of a seguimiento/ folder and join them into one execution.
 
     Every problem of every file is raised at once. The same indicator, year and quarter in two
     files is kept once when the values are equal (both empty counts as equal), its comments joined
     with `COMMENT_JOIN` when they differ (each dependency's word stays in the report); different
     values are a problem naming both files, sheets, rows and columns. The row kept is the one of
-    the first file by name, and `fila` is that file's row.
+    the first file by name, and `fila` is that file's row. `first`: files read before the folder's
+    (the entity's seguimiento.xlsx or .csv beside the folder: its history).
     """
     errors: list[InputError] = []
     executions: list[Execution] = []
@@ -1272,9 +1268,11 @@ def consolidate(directory: Path, plan: Plan | None, *, any_plan_version: bool = 
     if unreadable:
         errors.append(InputError(directory, unreadable))
     try:
-        paths = execution_files(directory)
+        paths = [*(first or []), *execution_files(directory)]
     except InputError as error:
-        raise InputError.combine(directory, [*errors, error]) from None
+        if not first:
+            raise InputError.combine(directory, [*errors, error]) from None
+        paths = list(first)  # a folder still waiting for the dependencies' files, beside the history
     for path in paths:
         try:
             executions.append(validate_execution(read_execution(path), plan, any_plan_version=any_plan_version))
