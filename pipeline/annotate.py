@@ -29,7 +29,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from pipeline.errors import InputError, Problem, found_verb
-from pipeline.ingest.execution import HEADER_SEARCH_ROWS, _check_inflation, csv_dialect, decode_csv
+from pipeline.ingest.execution import HEADER_SEARCH_ROWS, _check_inflation, csv_dialect, decode_csv, named_sheet
 from pipeline.ingest.source import read_source
 from pipeline.limits import limits
 
@@ -183,9 +183,9 @@ def _csv_book(path: Path, data: bytes) -> tuple[Workbook, str, dict[str, int]]:
 
 
 def _read_sheet(book: Workbook) -> str | None:
-    """The sheet the seguimiento reader reads first: the one named Seguimiento, or the only one."""
-    named = [s.title for s in book.worksheets if s.title.strip().lower() == "seguimiento"]
-    return named[0] if named else book.worksheets[0].title if len(book.worksheets) == 1 else None
+    """The sheet the seguimiento reader reads first (`execution.named_sheet`), or the only one."""
+    named = named_sheet(book)
+    return named.title if named is not None else book.worksheets[0].title if len(book.worksheets) == 1 else None
 
 
 def _locate(book: Workbook, p: Problem, warning: bool, data_sheet: str | None, columns: dict[str, int]) -> _Note:

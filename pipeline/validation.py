@@ -205,8 +205,7 @@ def _value_cell(execution: Execution, ind_id: str, quarter: tuple[int, int]) -> 
     if not len(at):
         return {"file": execution.path}
     k = int(at[0])
-    path, heading, letter = execution.cells[k] if k < len(execution.cells) else (execution.path, "valor", None)
-    sheet = execution.sheet if Path(path) == Path(execution.path) else None
+    path, sheet, heading, letter = execution.cells[k]
     return {"file": path, "sheet": sheet, "row": int(t["fila"].iat[k]), "column": heading, "column_letter": letter}
 
 

@@ -180,8 +180,8 @@ class Execution:
     warnings: tuple[Problem, ...] = field(default=())
     suspect_fractions: tuple[str, ...] = ()  # porcentaje indicators whose values look like fractions
     sheet: str | None = None
-    # Where each row of `table` took its value: (file, column heading, column letter), for messages.
-    cells: tuple[tuple[Path, str, str | None], ...] = ()
+    # Where each row of `table` took its value: (file, sheet, column heading, column letter), for messages.
+    cells: tuple[tuple[Path, str | None, str, str | None], ...] = ()
 
 
 def find_execution_file(folder: Path) -> Path:
@@ -694,12 +694,19 @@ class Percent(float):
         return round(float(self) * 100, 9)
 
 
+def named_sheet(book):
+    """The visible sheet named Seguimiento (`Seguimiento 2024`, `SEGUIMIENTO` ...) the reader reads
+    before any other, or None."""
+    sheets = [s for s in book.worksheets if getattr(s, "sheet_state", "visible") == "visible"] or book.worksheets
+    return next((s for s in sheets if _normal(s.title).startswith(SHEET_NAME)), None)
+
+
 def _choose_sheet(book, path: Path, bounds: Limits) -> tuple[object, list[tuple[int, list[object]]]]:
     """The sheet named Seguimiento, else the first visible sheet with a header row."""
+    named = named_sheet(book)
+    if named is not None:
+        return named, _sheet_rows(named, path, bounds)
     sheets = [s for s in book.worksheets if getattr(s, "sheet_state", "visible") == "visible"] or book.worksheets
-    named = [s for s in sheets if _normal(s.title).startswith(SHEET_NAME)]
-    if named:
-        return named[0], _sheet_rows(named[0], path, bounds)
     first = None
     for sheet in sheets:
         rows = _sheet_rows(sheet, path, bounds)
@@ -1083,7 +1090,7 @@ def validate_execution(raw: RawTable, plan: Plan | None, *, any_plan_version: bo
     clean = clean.astype({"fila": int, "anio": int, "trimestre": int})
     clean["valor"] = pd.to_numeric(clean["valor"], errors="raise").astype(float)
     clean = clean.sort_values(["indicador", "anio", "trimestre"]).reset_index(drop=True)
-    value_cells = tuple((raw.path, heading, letter) for heading, letter in clean.pop("_celda"))
+    value_cells = tuple((raw.path, raw.sheet, heading, letter) for heading, letter in clean.pop("_celda"))
     fractions = dict(_fraction_warnings(raw, clean, plan)) if plan else {}
     warnings = [*raw.warnings, *fractions.values(), *_font_warnings(raw, clean)]
     return Execution(
@@ -1278,19 +1285,19 @@ def consolidate(
             executions.append(validate_execution(read_execution(path), plan, any_plan_version=any_plan_version))
         except InputError as error:
             errors.append(error)
-    kept: dict[tuple[str, int, int], tuple[Execution, int]] = {}
+    kept: dict[tuple[str, int, int], int] = {}  # the row of `rows` that holds each key
     rows: list[list[object]] = []
-    cells: list[tuple[Path, str, str | None]] = []
+    cells: list[tuple[Path, str | None, str, str | None]] = []
     problems: list[Problem] = []
     for execution in executions:
         for at, record in enumerate(execution.table.itertuples(index=False)):
             key = (record.indicador, int(record.anio), int(record.trimestre))
             if key not in kept:
-                kept[key] = (execution, len(rows))
+                kept[key] = len(rows)
                 rows.append([*record[:-1], record.comentario if isinstance(record.comentario, str) else None])
                 cells.append(execution.cells[at])
                 continue
-            first, where = kept[key]
+            where = kept[key]
             value, earlier = record.valor, rows[where][COLUMNS.index("valor")]
             if (pd.isna(value) and pd.isna(earlier)) or value == earlier:
                 comment, before = record.comentario, rows[where][COLUMNS.index("comentario")]
@@ -1298,7 +1305,7 @@ def consolidate(
                     joined = comment if not isinstance(before, str) else f"{before}{COMMENT_JOIN}{comment}"
                     rows[where][COLUMNS.index("comentario")] = joined
                 continue
-            problems.append(_conflict(key, execution, at, first, where, rows, cells))
+            problems.append(_conflict(key, execution, at, where, rows, cells))
     if problems:
         errors.append(InputError(directory, problems))
     if errors:
@@ -1316,16 +1323,16 @@ def consolidate(
     )
 
 
-def _conflict(key, execution: Execution, at: int, first: Execution, where: int, rows, cells) -> Problem:
+def _conflict(key, execution: Execution, at: int, where: int, rows, cells) -> Problem:
     """Two files of a seguimiento/ folder with different values for one indicator and quarter."""
     indicator, year, quarter = key
 
     def value(v: float) -> str:
         return "vacío (sin reporte)" if pd.isna(v) else shown_number(v)
 
-    path, heading, letter = execution.cells[at]
-    first_path, first_heading, first_letter = cells[where]
-    first_sheet = f", hoja «{first.sheet}»" if first.sheet else ""
+    path, sheet, heading, letter = execution.cells[at]
+    first_path, first_sheet, first_heading, first_letter = cells[where]
+    first_sheet = f", hoja «{first_sheet}»" if first_sheet else ""
     return Problem(
         f"el valor {value(execution.table['valor'].iat[at])} para el indicador «{indicator}», año {year}, trimestre "
         f"{quarter}, que en {first_path.name}{first_sheet}, fila {rows[where][0]}, columna «{first_heading}»"
@@ -1338,7 +1345,7 @@ def _conflict(key, execution: Execution, at: int, first: Execution, where: int, 
         hint=f"Corrija el valor que no es el vigente en {path.name} o en {first_path.name}, o borre la fila "
         "de uno de los dos (cada indicador lo reporta una sola dependencia).",
         file=path,
-        sheet=execution.sheet,
+        sheet=sheet,
     )
 
 
