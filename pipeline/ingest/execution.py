@@ -214,15 +214,23 @@ UNREAD_BOOKS = (".xls", ".ods", ".xlsm", ".xlsb", ".numbers", ".fods")
 _SYSTEM_FILES = ("thumbs.db", "desktop.ini")
 
 
+def _left_by_tools(name: str) -> bool:
+    """A hidden file, Excel's lock file (`~$libro.xlsx`, there while a book is open) or a system file."""
+    return name.startswith((".", "~$")) or name.lower() in _SYSTEM_FILES
+
+
+def _is_seguimiento(entry: Path) -> bool:
+    """An .xlsx or .csv file of a seguimiento/ folder that is read."""
+    return entry.is_file() and entry.suffix.lower() in (".xlsx", ".csv") and not _left_by_tools(entry.name)
+
+
 def _not_read(directory: Path) -> tuple[list[Problem], list[Problem]]:
     """The entries of a seguimiento/ folder that are not read: a workbook in another format (a
     problem) and any other file or folder (a warning), each named."""
     problems, warnings = [], []
     for entry in sorted(directory.iterdir()):
         name = entry.name
-        if name.startswith((".", "~$")) or name.lower() in _SYSTEM_FILES:
-            continue
-        if entry.is_file() and entry.suffix.lower() in (".xlsx", ".csv"):
+        if _left_by_tools(name) or _is_seguimiento(entry):
             continue
         if entry.is_file() and entry.suffix.lower() in UNREAD_BOOKS:
             problems.append(Problem(
@@ -248,10 +256,7 @@ def execution_files(directory: Path) -> list[Path]:
 
     Hidden files and Excel's lock files (`~$libro.xlsx`, there while a book is open) are not
     seguimientos."""
-    files = sorted(
-        p for p in directory.iterdir()
-        if p.is_file() and p.suffix.lower() in (".xlsx", ".csv") and not p.name.startswith((".", "~$"))
-    )
+    files = sorted(p for p in directory.iterdir() if _is_seguimiento(p))
     if not files:
         raise InputError.single(
             directory,
