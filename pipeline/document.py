@@ -16,7 +16,7 @@ from datetime import date
 
 import pandas as pd
 
-from pipeline.attainment import Attainment, IndicatorResult, PlanResult, Status, quarterly_attainment
+from pipeline.attainment import Attainment, Inconsistency, IndicatorResult, PlanResult, Status, quarterly_attainment
 from pipeline.formatting import long_date, number, percent
 from pipeline.model import Annualization, Indicator, Objective, Plan, Unit
 from pipeline.periods import Cut
@@ -414,6 +414,19 @@ def _severity(r: IndicatorResult, suspect: bool) -> int:
     return 4
 
 
+def wrong_way(ind: Indicator) -> str:
+    """How a level went the wrong way: `bajó` for creciente, `subió` for decreciente."""
+    return "bajó" if ind.annualization is Annualization.CRECIENTE else "subió"
+
+
+def level_change_text(ind: Indicator, inc: Inconsistency) -> str:
+    """`bajó de 93 % (2024-T2) a 92,5 % (2024-T3)`: an inconsistency, as every output says it."""
+    return (
+        f"{wrong_way(ind)} de {amount_text(inc.previous_value, unit=ind.unit)} ({inc.previous[0]}-T{inc.previous[1]}) "
+        f"a {amount_text(inc.current_value, unit=ind.unit)} ({inc.current[0]}-T{inc.current[1]})"
+    )
+
+
 def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str] = ()) -> tuple[AttentionItem, ...]:
     """Indicators the planning office must look at, with every reason, the most severe first
     (see `_severity`), in the plan's order within the same severity.
@@ -435,9 +448,8 @@ def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str
         reasons = []
         if r.negative:
             assert r.start_level is not None and r.executed_plan is not None
-            verb = "bajó" if ind.annualization is Annualization.CRECIENTE else "subió"
             reasons.append(
-                f"avance negativo en {cut.year}: el nivel {verb} a {amount_text(r.executed_plan, unit=ind.unit)} "
+                f"avance negativo en {cut.year}: el nivel {wrong_way(ind)} a {amount_text(r.executed_plan, unit=ind.unit)} "
                 f"desde {amount_text(r.start_level, unit=ind.unit)} al inicio del año ({attainment_text(r.year)}); "
                 "revise el dato con la dependencia"
             )
@@ -456,12 +468,7 @@ def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str
             quarters = ", ".join(f"T{k}" for k in r.missing_quarters)
             reasons.append(f"no reportó {quarters} de {cut.year}")
         for inc in r.inconsistencies:
-            verb = "bajó" if ind.annualization is Annualization.CRECIENTE else "subió"
-            reasons.append(
-                f"inconsistencia: el nivel {verb} de {amount_text(inc.previous_value, unit=ind.unit)} "
-                f"({inc.previous[0]}-T{inc.previous[1]}) a {amount_text(inc.current_value, unit=ind.unit)} "
-                f"({inc.current[0]}-T{inc.current[1]})"
-            )
+            reasons.append(f"inconsistencia: el nivel {level_change_text(ind, inc)}")
         if reasons:
             text = "; ".join(reasons)
             items.append(

@@ -156,7 +156,7 @@ def plausibility_warnings(plan: Plan, execution: Execution, cut: Cut) -> list[Pr
     a negative attainment of the cut's year. Warnings, not problems: the level may really have
     moved that way, and then the comment should say why."""
     from pipeline.attainment import plan_attainment
-    from pipeline.document import amount_text
+    from pipeline.document import amount_text, level_change_text, wrong_way
     from pipeline.ingest.settings import load_settings
     from pipeline.model import Annualization
 
@@ -167,23 +167,20 @@ def plausibility_warnings(plan: Plan, execution: Execution, cut: Cut) -> list[Pr
         if not r.flagged:
             continue
         ind = plan.indicators[ind_id]
-        rising = ind.annualization is Annualization.CRECIENTE
-        verb, ought = ("bajó", "no baje") if rising else ("subió", "no suba")
+        ought = "no baje" if ind.annualization is Annualization.CRECIENTE else "no suba"
         kind = f"«{ind_id}» ({ind.annualization.value})"
         hint = ("Revise el dato con la dependencia: si está errado, corríjalo; si es cierto, explique en el "
                 "comentario por qué. El reporte lo marca para revisar.")
         for inc in r.inconsistencies:
             warnings.append(Problem(
-                f"que el nivel del indicador {kind} {verb} de {amount_text(inc.previous_value, unit=ind.unit)} "
-                f"({inc.previous[0]}-T{inc.previous[1]}) a {amount_text(inc.current_value, unit=ind.unit)} "
-                f"({inc.current[0]}-T{inc.current[1]})",
+                f"que el nivel del indicador {kind} {level_change_text(ind, inc)}",
                 f"un nivel que {ought} de un trimestre a otro", hint=hint,
                 **_value_cell(execution, ind_id, inc.current),
             ))
         if r.negative and not r.inconsistencies and r.start_level is not None and r.executed_plan is not None:
             at = _latest_report(execution, ind_id, cut)
             warnings.append(Problem(
-                f"que el nivel del indicador {kind} {verb} en {cut.year} a {amount_text(r.executed_plan, unit=ind.unit)} "
+                f"que el nivel del indicador {kind} {wrong_way(ind)} en {cut.year} a {amount_text(r.executed_plan, unit=ind.unit)} "
                 f"desde {amount_text(r.start_level, unit=ind.unit)} al inicio del año: un avance negativo",
                 f"un nivel que {ought} en el año", hint=hint,
                 **(_value_cell(execution, ind_id, at) if at else {"file": execution.path}),
