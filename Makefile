@@ -22,7 +22,7 @@ test: $(STAMP) $(AXE)  ## Run the test suite
 serve: $(STAMP)  ## Start a local Prefect server and serve the quarterly deployment (Ctrl+C stops both)
 	$(BIN)/pei-report serve --input inputs --output outputs
 
-$(STAMP): requirements.lock pyproject.toml scripts/system-packages.sh
+$(STAMP): requirements.lock pyproject.toml scripts/system-packages.sh scripts/apt.sh
 	bash scripts/system-packages.sh
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "Se necesita Python 3.11 (PYTHON=$(PYTHON))."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ $(STAMP): requirements.lock pyproject.toml scripts/system-packages.sh
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-.cache/axe-core/axe.min.js: scripts/browser.sh
+.cache/axe-core/axe.min.js: scripts/browser.sh scripts/apt.sh
 	bash scripts/browser.sh
 
 lock:  ## Re-resolve requirements.lock from pyproject.toml

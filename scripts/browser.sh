@@ -16,14 +16,8 @@ missing=()
 command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)
 axe_ok || command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
-  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-    echo "Instalando el navegador de las pruebas de accesibilidad: ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    echo "Faltan paquetes del sistema para las pruebas de accesibilidad: ${missing[*]}. Instálelos (sudo apt-get install ${missing[*]}) y repita." >&2
-    exit 1
-  fi
+  source scripts/apt.sh
+  install_missing "paquetes del sistema para las pruebas de accesibilidad" "${missing[@]}"
 fi
 
 if ! axe_ok; then

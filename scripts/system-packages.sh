@@ -11,11 +11,5 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 ((${#missing[@]})) || exit 0
-if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-  echo "Instalando paquetes del sistema: ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-else
-  echo "Faltan paquetes del sistema: ${missing[*]}. Instálelos (sudo apt-get install ${missing[*]}) y repita." >&2
-  exit 1
-fi
+source "$(dirname "$0")/apt.sh"
+install_missing "paquetes del sistema" "${missing[@]}"
