@@ -433,7 +433,7 @@ def serve(
     from pipeline import service
 
     _check_runner(task_runner)
-    service.serve_environment(os.environ, task_runner, workers, dask_address)
+    service.serve_environment(os.environ, task_runner, workers, dask_address, input, output)
     err = _stderr()
     api_url = api_url or os.environ.get("PREFECT_API_URL")
     try:

@@ -19,6 +19,7 @@ __all__ = [
     "UnsafePathError",
     "DistributionError",
     "EntitiesFailed",
+    "FolderNotAllowed",
     "screen_lines",
 ]
 
@@ -316,3 +317,7 @@ class EntitiesFailed(PipelineError):
     def only_bad_input(self) -> bool:
         """Whether every failure is invalid input (the command line then exits with 2)."""
         return all(isinstance(e, InputError) for e in self.failures.values())
+
+
+class FolderNotAllowed(PipelineError):
+    """A run's input or output folder outside the folders it may use; nothing was read or written."""

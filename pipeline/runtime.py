@@ -54,9 +54,14 @@ def tune_gc() -> None:
 
 
 def prefect_environment(environ: MutableMapping[str, str] | None = None) -> None:
-    """Set before Prefect is imported: no telemetry calls from a machine without network."""
+    """Set before Prefect is imported: no telemetry calls from a machine without network, and
+    the server's auth string (PREFECT_SERVER_API_AUTH_STRING), when set, is what this process's
+    Prefect clients send (PREFECT_API_AUTH_STRING), unless that is set apart."""
     environ = os.environ if environ is None else environ
     environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    server_auth = environ.get("PREFECT_SERVER_API_AUTH_STRING")
+    if server_auth and not environ.get("PREFECT_API_AUTH_STRING"):
+        environ["PREFECT_API_AUTH_STRING"] = server_auth
 
 
 KEPT_LOGS = 100
