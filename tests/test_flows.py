@@ -682,13 +682,20 @@ def test_a_batch_with_a_bad_entity_fails_the_run_with_the_list_of_failures_and_n
 # --- a failed deployment run tells the planning office ------------------------------------------
 
 
+def _deployment(client, flow, parameters: dict):
+    """A deployment of `flow` whose folders are those of `parameters`, as `pei-report serve`
+    makes them (its runs may use only those: `pipeline.folders`)."""
+    folders = {k: parameters[k] for k in ("input_dir", "output_dir") if k in parameters}
+    return client.create_deployment(flow_id=client.create_flow(flow), name="prueba-avisos", parameters=folders)
+
+
 def _deployment_run(flow, parameters: dict):
     """`flow` run as a run of a deployment, in this process: what `pei-report serve` starts."""
     from prefect.client.orchestration import get_client
     from prefect.flow_engine import run_flow
 
     with get_client(sync_client=True) as client:
-        deployment_id = client.create_deployment(flow_id=client.create_flow(flow), name="prueba-avisos")
+        deployment_id = _deployment(client, flow, parameters)
         run = client.create_flow_run_from_deployment(deployment_id, parameters=parameters)
     return run_flow(flow, flow_run=run, return_type="state")
 
@@ -722,6 +729,30 @@ def test_a_failed_deployment_run_tells_each_failed_entity_s_office_what_failed_a
     assert "Aviso de la falla de beta enviado a avisos.beta@sg.gov.co" in logs
 
 
+def test_a_run_outside_its_deployment_s_folders_is_refused_and_e_mails_no_one(tmp_path, sample_copy, smtp_server):
+    """A deployment made without `serve` (no folders in the environment): its own parameters
+    are the folders its runs may use."""
+    from prefect.client.orchestration import get_client
+    from prefect.flow_engine import run_flow
+
+    fake = tmp_path / "otra" / "secretaria-general"
+    fake.mkdir(parents=True)
+    (fake / "plan.yaml").write_bytes((sample_copy / "plan.yaml").read_bytes())
+    _configure(fake, "distribucion:\n  avisos: [externo@otro.example]\n  correo:\n    destinatarios: [externo@otro.example]\n")
+    own = {"input_dir": str(sample_copy), "output_dir": str(tmp_path / "o")}
+    with get_client(sync_client=True) as client:
+        deployment_id = _deployment(client, flows.resend_report, own)
+        run = client.create_flow_run_from_deployment(
+            deployment_id, parameters={**own, "input_dir": str(fake.parent), "period": "2024-T3"}
+        )
+    state = run_flow(flows.resend_report, flow_run=run, return_type="state")
+    _failed_as_prefect_shows_it(state, f"La carpeta de entrada «{fake.parent}» (parámetro input_dir) está fuera de {sample_copy}.")
+    assert smtp_server.received == []
+    logs = " ".join(_run_logs(state.state_details.flow_run_id))
+    assert "No se avisó por correo de la falla: La carpeta de entrada" in logs
+    assert not (tmp_path / "o").exists()
+
+
 def test_a_notice_that_cannot_be_sent_is_logged_and_the_run_keeps_its_own_failure(tmp_path, sample_copy, smtp_down):
     _configure(sample_copy, "distribucion:\n  avisos: [planeacion@sg.gov.co]\n")
     state = _deployment_run(
@@ -742,11 +773,9 @@ def test_a_deployment_run_that_crashed_tells_the_office_too(tmp_path, sample_cop
 
     # The runner of `pei-report serve` runs the on_crashed hooks when a run's process dies.
     _configure(sample_copy, "distribucion:\n  avisos: [planeacion@sg.gov.co]\n")
+    parameters = {"input_dir": str(sample_copy), "output_dir": str(tmp_path), "period": "2024-T3"}
     with get_client(sync_client=True) as client:
-        deployment_id = client.create_deployment(flow_id=client.create_flow(flows.quarterly_report), name="prueba-avisos")
-        run = client.create_flow_run_from_deployment(
-            deployment_id, parameters={"input_dir": str(sample_copy), "output_dir": str(tmp_path), "period": "2024-T3"}
-        )
+        run = client.create_flow_run_from_deployment(_deployment(client, flows.quarterly_report, parameters), parameters=parameters)
     (hook,) = flows.quarterly_report.on_crashed_hooks
     hook(flow=flows.quarterly_report, flow_run=run, state=Crashed(message="Flow run process exited with non-zero status code -9."))
     ((envelope, message),) = smtp_server.received
