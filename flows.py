@@ -64,7 +64,7 @@ from pipeline.distribution import (
     status_at_publishing,
     template_fields,
 )
-from pipeline.errors import DistributionError, EntitiesFailed, FolderNotAllowed, InputError, PipelineError, Problem
+from pipeline.errors import DistributionError, EntitiesFailed, FolderNotAllowed, InputError, PipelineError, Problem, UnexpectedFailure
 from pipeline.folders import Roots, confine, served_roots
 from pipeline.ingest import Entity, find_entities, load_inputs, load_settings, select_entities
 from pipeline.ingest.plan import PLAN_FILE, PLAN_WORKBOOK
@@ -540,6 +540,10 @@ def _announce(entities: list[Entity]) -> None:
 def _gather(entities: list[Entity], futures) -> list[EntityReport]:
     """Each entity's report, in input order; one entity's failure does not stop the others.
 
+    An error no rule expects is that entity's failure too (`UnexpectedFailure`, named with its
+    slug): a batch then fails with `EntitiesFailed`, which names the entities reported and
+    carries their reports, and a deployment's run tells only the failed entities' offices.
+
     As each entity finishes, a progress record (done, failed, total) goes to `PROGRESS` from
     this process, whichever task runner ran the entity.
     """
@@ -555,14 +559,20 @@ def _gather(entities: list[Entity], futures) -> list[EntityReport]:
     failures: dict[str, PipelineError] = {}
     for entity in entities:
         outcome = outcomes[entity.slug]
-        if isinstance(outcome, BaseException):
-            if len(entities) == 1 or not isinstance(outcome, PipelineError):
+        if isinstance(outcome, BaseException) and not isinstance(outcome, PipelineError):
+            if not isinstance(outcome, Exception):  # KeyboardInterrupt, SystemExit: not an entity's failure
+                raise outcome
+            # An error no rule expects stays that entity's: the others are reported and only its
+            # office is told. Its traceback is in the entity's task run log.
+            outcome = UnexpectedFailure(entity.slug, outcome)
+        if isinstance(outcome, PipelineError):
+            if len(entities) == 1:
                 raise outcome
             failures[entity.slug] = outcome
         else:
             reports.append(outcome)
     if failures:
-        raise EntitiesFailed(failures, [r.slug for r in reports])
+        raise EntitiesFailed(failures, [r.slug for r in reports], reports)
     return reports
 
 

@@ -191,6 +191,8 @@ def _run_flow(ctx: typer.Context, output: Path, verbose: bool, headline: str, st
         reports = runtime.run_flows(start, log_file, verbose, owns_process, progress_handler)
     except PipelineError as exc:
         _log_details(log_file, exc)
+        if isinstance(exc, EntitiesFailed):  # the entities that were reported, before what failed
+            _print_reports(err, exc.reports, None)
         raise _fail(err, str(exc), _exit_code(exc), log_file) from None
     except Exception as exc:  # the edge: anything unexpected becomes a message and exit 1
         with log_file.open("a", encoding="utf-8") as handle:
@@ -215,7 +217,8 @@ def _distribution_line(distribution: dict) -> str | None:
     return f"Distribución: {'; '.join(parts)}" if parts else None
 
 
-def _print_reports(err: Console, reports, log_file: Path) -> None:
+def _print_reports(err: Console, reports, log_file: Path | None) -> None:
+    """Each entity's result on stderr and its files on stdout; then the log's path, if given."""
     out = Console(highlight=False, soft_wrap=True)
     for report in reports:
         completed = " · distribución interrumpida, completada ahora" if getattr(report, "completed", False) else ""
@@ -231,7 +234,8 @@ def _print_reports(err: Console, reports, log_file: Path) -> None:
             err.print(f"    [yellow]Aviso:[/yellow] {escape(warning)}")
         for path in report.files:
             out.print(str(path))
-    err.print(f"[dim]Registro de Prefect: {log_file}[/dim]")
+    if log_file is not None:
+        err.print(f"[dim]Registro de Prefect: {log_file}[/dim]")
 
 
 def _period_or_exit(period: str | None) -> str | None:

@@ -524,6 +524,60 @@ def _check_batch(result, out: Path, good: tuple[str, ...], bad: str) -> None:
     assert not (out / bad).exists()
 
 
+def _unexpected_in(monkeypatch, slug: str) -> None:
+    """Make reading `slug`'s inputs fail with an error no rule of the pipeline expects."""
+    real = flows.load_inputs
+
+    def load(folder):
+        if Path(folder).name == slug:
+            raise ValueError("no se esperaba esto")
+        return real(folder)
+
+    monkeypatch.setattr(flows, "load_inputs", load)
+
+
+def test_an_unexpected_error_in_one_entity_names_it_and_keeps_the_others(tmp_path, monkeypatch):
+    root = _batch(tmp_path / "inputs", ("alfa", "beta", "gamma"))
+    _unexpected_in(monkeypatch, "beta")
+    out = tmp_path / "outputs"
+    result = cli("--input", str(root), "--output", str(out), "--period", "2024-T2", "--no-distribute")
+    assert result.exit_code == 1, result.stderr
+    message = " ".join(result.stderr.split())
+    assert "Fallaron 1 de 3 entidades (beta); se reportaron alfa, gamma." in message, message
+    assert "[beta] Falla inesperada en beta: ValueError: no se esperaba esto" in message
+    assert result.stderr.count("✓ Secretaría General de la Alcaldía Mayor de Bogotá · corte 2024-T2") == 2, result.stderr
+    for slug in ("alfa", "gamma"):
+        _valid_set(out / slug / "2024-T2")
+        assert str(out / slug / "2024-T2" / "manifest.json") in result.stdout
+    assert not (out / "beta").exists()
+    assert "Traceback" not in result.stderr
+    log = next((out / ".logs").glob("pei-report-*.log")).read_text(encoding="utf-8")
+    assert "ValueError: no se esperaba esto" in log and "Traceback" in log  # for whoever maintains the code
+
+
+def test_an_unexpected_error_of_a_single_entity_names_it(tmp_path, monkeypatch, sample_copy):
+    _unexpected_in(monkeypatch, sample_copy.name)
+    result = cli("--input", str(sample_copy), "--output", str(tmp_path / "o"), "--period", "2024-T2")
+    assert result.exit_code == 1
+    assert "Falla inesperada en secretaria-general: ValueError: no se esperaba esto" in " ".join(result.stderr.split())
+
+
+def test_a_served_batch_with_an_unexpected_error_tells_only_that_entity_s_office(tmp_path, monkeypatch, smtp_server):
+    root = _batch(tmp_path / "inputs", ("alfa", "beta"))
+    for slug in ("alfa", "beta"):
+        _configure(root / slug, f"distribucion:\n  avisos: [{slug}@sg.gov.co]\n")
+    _unexpected_in(monkeypatch, "beta")
+    state = _deployment_run(
+        flows.quarterly_report,
+        {"input_dir": str(root), "output_dir": str(tmp_path / "o"), "period": "2024-T2", "distribute": False},
+    )
+    assert state.is_failed() and isinstance(state.result(raise_on_failure=False), PipelineError)
+    assert "Fallaron 1 de 2 entidades (beta); se reportaron alfa." in " ".join(state.message.split()), state.message
+    ((envelope, message),) = smtp_server.received
+    assert envelope.rcpt_tos == ["beta@sg.gov.co"]
+    assert "Motivo: Falla inesperada en beta: ValueError: no se esperaba esto" in " ".join(message.get_body(("plain",)).get_content().split())
+
+
 def test_a_batch_in_a_process_pool(tmp_path):
     root = _batch(tmp_path / "inputs", ("alfa", "beta", "gamma"), broken="beta")
     out = tmp_path / "outputs"
