@@ -19,6 +19,7 @@ import pytest
 
 import flows
 from pipeline.periods import last_closed_quarter
+from pipeline.run_log import EXPLAINED_END
 from pipeline.service import ServerError, healthy, prefect_server, server_environment
 from tests.conftest import SAMPLE, free_port
 
@@ -248,11 +249,12 @@ def test_a_failed_deployment_run_shows_its_spanish_message_and_tells_the_plannin
     def engine_done() -> list[str] | None:
         # The engine re-raises the run's error in its process and logs it after the run failed.
         lines = _log_lines(api, run["id"])
-        return lines if any("Engine execution exited" in line for line in lines) else None
+        return lines if any(line.startswith(EXPLAINED_END) for line in lines) else None
 
     logs = _wait(engine_done, 60, "the engine's last log line")
     assert not [line for line in logs if "Traceback" in line], "\n".join(logs)
-    assert any("Engine execution exited" in line and "El periodo 2019-T4" in line for line in logs)
+    assert any(line.startswith(EXPLAINED_END) and "El periodo 2019-T4" in line for line in logs)
+    assert not [line for line in logs if "Engine execution exited" in line]
 
     ((envelope, message),) = _wait(lambda: inbox.received, 30, "the failure notice")
     assert envelope.rcpt_tos == ["planeacion@sg.gov.co"]
