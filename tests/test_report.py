@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from pipeline.attainment import plan_attainment
 from pipeline.ingest import load_execution, load_settings
 from pipeline.periods import Cut
-from pipeline.settings import TrafficLight
 from pipeline.report import (
     TABLE_BOTTOM, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Summary, build_report, slide_titles,
 )
@@ -308,9 +307,9 @@ def test_the_executive_summary_fits_one_slide_and_the_annex_lists_every_item(pdm
     assert used + axes + 40.0 <= SUMMARY_FIRST_ROOM
     # most severe first: every critical delay before any over-execution or missing report
     lights = [light for light, _ in listed]
-    assert lights.index(TrafficLight.ROJO) == 0
-    last_red = max(i for i, light in enumerate(lights) if light is TrafficLight.ROJO)
-    assert all(light is not TrafficLight.NARANJA for light in lights[:last_red])
+    assert lights[0].value == "rojo"
+    last_red = max(i for i, light in enumerate(lights) if light.value == "rojo")
+    assert all(light.value != "naranja" for light in lights[:last_red])
 
 
 def test_nothing_programmed_for_the_year_is_not_an_attention_item(tmp_path):
