@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.cells import put
 from pipeline.errors import PipelineError, PublishError
 from pipeline.ingest.plan_xlsx import (
     EJE_FIELDS,
@@ -153,9 +154,7 @@ def _set(sheet: Worksheet, row: int, column: int, value: object) -> None:
             f"Un texto de {len(value)} caracteres («{value[:40]}...») no cabe en una celda de Excel "
             f"(a lo sumo {CELL_CHARACTERS}): acórtelo en plan.yaml o siga usando plan.yaml."
         )
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # a text that begins with «=» is not a formula
+    cell = put(sheet, row, column, value)  # a text that begins with «=» is not a formula
     if isinstance(value, str):
         cell.alignment = _WRAP
 

