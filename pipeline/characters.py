@@ -4,15 +4,23 @@ Header fields (an e-mail's subject and addresses), file names and single-line te
 entity's name, the plan's title) must not carry line breaks or control characters; ids must not
 carry zero-width characters that make two different ids look the same. `shown` writes a text
 with those characters made visible, so a message about them stays on one line and can be read.
+
+No text read from the inputs may carry a `refused` character (NUL, vertical tab and the other
+control characters but tab and line breaks, U+FFFE, U+FFFF and the other non-characters): XML
+1.0 cannot hold them, so the deck, the web page and every workbook would fail or show them
+escaped. Each reader refuses them where they are (`refusal` says what and what to do), and
+`writable` is what the workbooks the tool writes put in a cell that would otherwise carry one.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 __all__ = [
-    "INVISIBLE", "control_characters", "invisible_characters", "refused", "refused_characters", "refusal",
-    "shown", "describe", "writable",
+    "INVISIBLE", "REFUSED_HINT", "control_characters", "invisible_characters", "refused", "refused_characters",
+    "refused_at", "refusal",
+    "shown", "describe", "writable", "excel_decoded",
 ]
 
 # Zero-width and word-joining marks: drawn as nothing, so "IS-321" and "IS-\u200b321" look alike.
@@ -57,18 +65,27 @@ def refused_characters(text: str) -> list[tuple[int, str]]:
     return [(n, c) for n, c in enumerate(text, start=1) if refused(c)]
 
 
-def refusal(text: str) -> tuple[str, str] | None:
-    """(what was found, what to do) for a text with a `refused` character, or None: Spanish
-    sentences that name the first such character and its position, and how many there are."""
+REFUSED_HINT = "Borre ese carácter (suele llegar al copiar y pegar desde otro programa) y guarde el archivo de nuevo."
+
+
+def refused_at(text: str) -> str | None:
+    """`tiene el no-carácter U+FFFE en la posición 7 (y 1 más)`: where a text's first `refused`
+    character is, in Spanish, or None when it has none."""
     found = refused_characters(text)
     if not found:
         return None
     position, char = found[0]
     more = f" (y {len(found) - 1} más)" if len(found) > 1 else ""
-    return (
-        f"«{_cut(shown(text))}», que tiene {describe(char)} en la posición {position}{more}",
-        "Borre ese carácter (suele llegar al copiar y pegar desde otro programa) y guarde el archivo de nuevo.",
-    )
+    return f"tiene {describe(char)} en la posición {position}{more}"
+
+
+def refusal(text: str) -> tuple[str, str] | None:
+    """(what was found, what to do) for a text with a `refused` character, or None: the text
+    shown with escapes, where its first such character is, and how to remove it."""
+    where = refused_at(text)
+    if where is None:
+        return None
+    return f"«{_cut(shown(text))}», que {where}", REFUSED_HINT
 
 
 def _cut(text: str, most: int = 60) -> str:
@@ -111,3 +128,20 @@ def shown(text: str) -> str:
     return "".join(
         _ESCAPES.get(c) or (f"\\u{ord(c):04x}" if _hidden(c) else c) for c in text
     )
+
+
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def excel_decoded(text: str) -> str:
+    """A text read from an .xlsx with Excel's escapes of `refused` characters (`_x000B_` for a
+    vertical tab, `_xFFFE_`) turned back into the characters: how Excel stores what XML cannot
+    hold, and openpyxl reads the escape as it is. Other escapes are left as written."""
+    if "_x" not in text:
+        return text
+
+    def decoded(match: re.Match) -> str:
+        char = chr(int(match.group(1), 16))
+        return char if refused(char) else match.group(0)
+
+    return _EXCEL_ESCAPE.sub(decoded, text)

@@ -177,3 +177,49 @@ def test_with_a_broken_plan_a_seguimiento_without_problems_says_what_is_left_to_
     assert "sin problemas" in line and "cuando se corrija el plan" in line
     (settings,) = [l for l in lines if l.strip().startswith("configuracion.yaml")]
     assert settings.strip() == "configuracion.yaml: sin problemas"
+
+
+def _xlsx_text(path: Path, placeholder: str, escaped: str) -> None:
+    """Rewrite a text inside an .xlsx's XML as Excel stores a character XML cannot hold (`_x000B_`)."""
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(path) as book:
+        for info in book.infolist():
+            parts[info.filename] = book.read(info.filename)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data.replace(placeholder.encode(), escaped.encode()))
+
+
+def test_characters_no_output_can_hold_are_problems_of_every_input_naming_the_place(tmp_path):
+    """NUL, vertical tab and the non-characters U+FFFE and U+FFFF in plan.yaml, configuracion.yaml,
+    plan.xlsx and the seguimiento (names, comments, headings) are refused where they are."""
+    from pipeline.plan_workbook import write_plan_workbook
+    from tests.plans import pdm
+
+    yaml_folder = write_pdm(tmp_path / "yaml", 2024, "indicador,anio,trimestre,valor,comentario\n"
+                            "V-1,2024,1,1,\"Avance\ufffe del trimestre\"\nH-1,2024,1,21,Sin\x00 novedad\n")
+    plan = yaml_folder / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "Hectáreas en restauración", '"Hectáreas\\ven restauración"'), encoding="utf-8")
+    (yaml_folder / "configuracion.yaml").write_text('tema:\n  logo:\n    - ["ALCALDÍA\\uffff"]\n', encoding="utf-8")
+    check = check_entity(Entity("yaml", yaml_folder), "2024-T1", today=date(2025, 1, 15))
+    found = {(Path(p.file).name, p.row, p.column): p for p in check.problems}
+    line = next(n for n, text in enumerate(plan.read_text(encoding="utf-8").splitlines(), start=1) if "Hectáreas" in text)
+    assert "tabulador vertical" in found[("plan.yaml", line, None)].sentence()
+    assert "U+FFFF" in found[("configuracion.yaml", 3, None)].sentence()
+    assert "U+FFFE" in found[("seguimiento.csv", 2, "comentario")].sentence()
+    assert "carácter nulo" in found[("seguimiento.csv", 3, "comentario")].sentence()
+
+    xlsx_folder = tmp_path / "xlsx"
+    xlsx_folder.mkdir()
+    data = pdm(2024)
+    data["indicadores"][0]["nombre"] = "Kilómetros MARCA de vías"
+    write_plan_workbook(xlsx_folder / "plan.xlsx", data)
+    _xlsx_text(xlsx_folder / "plan.xlsx", "MARCA", "_x000B_")
+    (xlsx_folder / "seguimiento.csv").write_text("indicador,anio,trimestre,valor,Comentario\uffff\nV-1,2024,1,1,x\n", encoding="utf-8")
+    check = check_entity(Entity("xlsx", xlsx_folder), "2024-T1", today=date(2025, 1, 15))
+    found = {(Path(p.file).name, p.sheet, p.row, p.column): p for p in check.problems}
+    assert "tabulador vertical" in found[("plan.xlsx", "Indicadores", 2, "nombre")].sentence()
+    assert "U+FFFF" in found[("seguimiento.csv", None, 1, "Comentario\uffff")].sentence()

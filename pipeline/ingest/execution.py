@@ -33,7 +33,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from pipeline.characters import INVISIBLE, control_characters, describe, shown
+from pipeline.characters import INVISIBLE, REFUSED_HINT, control_characters, describe, excel_decoded, refused_at, shown
 from pipeline.errors import InputError, PipelineError, Problem
 from pipeline.formatting import number as shown_number
 from pipeline.ingest.coverage import font_problem
@@ -1009,7 +1009,22 @@ def _comment(value: object) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    text = str(value).strip()
+    where = refused_at(excel_decoded(text))
+    if where:
+        raise _Bad("el comentario del trimestre, sin caracteres de control ni no-caracteres", f"El texto {where}. {REFUSED_HINT}")
+    return text
+
+
+def _refused_headings(raw: RawTable) -> Iterator[Problem]:
+    """The headings read with a character no output can hold (`characters.refused`)."""
+    headings = [(f, h, raw.letters.get(f)) for f, h in raw.headings.items()]
+    headings += [(None, h, _letter(raw.path, pos)) for pos, h in (raw.periods or {}).items()]
+    for _, heading, letter in headings:
+        where = refused_at(excel_decoded(heading))
+        if where:
+            yield Problem(_shown(heading), "un encabezado sin caracteres de control ni no-caracteres", row=raw.header_row,
+                          column=heading, column_letter=letter, hint=f"El encabezado {where}. {REFUSED_HINT}")
 
 
 # --- validation ---------------------------------------------------------------------------------
@@ -1031,7 +1046,7 @@ def validate_execution(raw: RawTable, plan: Plan | None, *, any_plan_version: bo
     ids_text = ", ".join(sorted(plan.indicators)) if plan else ""
     if len(ids_text) > 300:
         ids_text = ids_text[:297].rsplit(",", 1)[0] + ", ..."
-    problems: list[Problem] = []
+    problems: list[Problem] = list(_refused_headings(raw))
     records = []
     first_row: dict[tuple[str, int, int], int] = {}
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from pipeline.characters import REFUSED_HINT, excel_decoded, refused_at, shown
 from pipeline.errors import InputError, Problem
 from pipeline.ingest.execution import MergedPart, Percent, _check_inflation, _normal, _open_workbook, _sheet_rows
 from pipeline.ingest.source import read_source
@@ -262,6 +263,13 @@ class _Reader:
                 hint="Separe las celdas combinadas y escriba el valor en cada fila.",
             )
             return None
+        where = refused_at(excel_decoded(value)) if isinstance(value, str) else None
+        if where:
+            self.problem(
+                sheet, row, f"«{shown(value)[:57] + '...' if len(shown(value)) > 60 else shown(value)}»",
+                "un texto sin caracteres de control ni no-caracteres", column=heading,
+                letter=get_column_letter(pos + 1), hint=f"El texto {where}. {REFUSED_HINT}",
+            )  # the value is still read, so that its field is not also said to be missing
         return None if _blank(value) else _value(value)
 
 

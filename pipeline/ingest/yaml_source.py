@@ -6,7 +6,7 @@ sits, so a validation error on `objetivos[2].indicadores[1]` can name line 41 of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -17,7 +17,7 @@ from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import CollectionNode, MappingNode
 
-from pipeline.characters import shown
+from pipeline.characters import refusal, shown
 from pipeline.errors import InputError, Problem
 from pipeline.formatting import number
 from pipeline.ingest.source import limit_hint, read_source
@@ -247,7 +247,33 @@ def read_yaml(path: Path, *, what: str) -> YamlDocument:
             "un archivo vacío" if root is None else "un documento que no es un conjunto de campos",
             f"{what}: campos de la forma «nombre: valor»",
         )
+    refused = list(_refused_texts(root, (), _plain(root)))
+    if refused:
+        raise InputError(path, refused)
     return YamlDocument(path, root)
+
+
+def _refused_texts(node: Any, loc: tuple, data: Any) -> Iterator[Problem]:
+    """A problem for each key or text of the document with a character no output can hold
+    (`characters.refused`: written with an escape such as "\\v", "\\x00" or "\\uFFFE"), at its line."""
+    items: list[tuple[Any, Any, int | None]] = []
+    if isinstance(node, CommentedMap):
+        for key, value in node.items():
+            line = node.lc.key(key)[0] + 1
+            if isinstance(key, str) and refusal(key):
+                found, hint = refusal(key)
+                yield Problem(f"el nombre de campo {found}", "un texto sin caracteres de control ni no-caracteres",
+                              row=line, row_label="línea", hint=hint)
+            items.append((key, value, line))
+    elif isinstance(node, CommentedSeq):
+        items = [(k, value, node.lc.item(k)[0] + 1) for k, value in enumerate(node)]
+    for key, value, line in items:
+        if isinstance(value, (CommentedMap, CommentedSeq)):
+            yield from _refused_texts(value, (*loc, key), data)
+        elif isinstance(value, str) and refusal(value):
+            found, hint = refusal(value)
+            yield Problem(found, f"un texto sin caracteres de control ni no-caracteres en «{_field((*loc, key), data)}»",
+                          row=line, row_label="línea", hint=hint)
 
 
 def _show(value: Any) -> str:
