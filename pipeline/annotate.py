@@ -16,7 +16,6 @@ import math
 import shutil
 import uuid
 import warnings as python_warnings
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,13 +24,14 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from pipeline.cells import put
 from pipeline.characters import writable
 from pipeline.errors import InputError, Problem, found_verb
-from pipeline.ingest.execution import HEADER_SEARCH_ROWS, _check_inflation, csv_dialect, decode_csv, named_sheet
+from pipeline.ingest.execution import (
+    HEADER_SEARCH_ROWS, UNREADABLE_WORKBOOK, _check_inflation, csv_dialect, decode_csv, named_sheet,
+)
 from pipeline.ingest.source import read_source
 from pipeline.limits import limits
 
@@ -156,7 +156,7 @@ def _open(path: Path) -> tuple[Workbook, str | None, dict[str, int]] | None:
         with python_warnings.catch_warnings():  # extensions openpyxl drops: this is a copy for review
             python_warnings.simplefilter("ignore")
             return load_workbook(io.BytesIO(data)), None, {}
-    except (InputError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError, TypeError):
+    except (InputError, *UNREADABLE_WORKBOOK):  # a CSV that cannot be decoded is a ValueError too
         return None
 
 

@@ -553,3 +553,16 @@ def test_an_empty_workbook_file_is_called_empty(tmp_path, sample_plan):
     (tmp_path / "seguimiento.xlsx").write_bytes(b"")
     message = str(_error(tmp_path, sample_plan))
     assert "un archivo vacío (0 bytes)" in message and "BadZipFile" not in message
+
+
+def test_a_csv_mixing_utf8_and_windows_1252_is_read_with_a_warning_naming_the_lines(tmp_path, sample_plan):
+    """Excel's ANSI export with a line pasted from a UTF-8 file: «Gestión» would read «GestiÃ³n»."""
+    path = tmp_path / "seguimiento.csv"
+    path.write_bytes(b"indicador,anio,trimestre,valor,comentario\nIS-545,2024,1,1004233,Gesti\xc3\xb3n documental\n"
+                     b"IS-321,2024,2,94.5,Revisi\xf3n\n")
+    execution = load_execution(tmp_path, sample_plan)
+    (warning,) = [w for w in execution.warnings if "codificaciones" in w.found]
+    assert warning.file == path and warning.row == 2
+    assert "«Gestión»" in warning.found and "«GestiÃ³n»" in warning.found and "línea 3" in warning.found
+    path.write_bytes(b"indicador,anio,trimestre,valor,comentario\nIS-321,2024,2,94.5,Revisi\xf3n\n")
+    assert not any("codificaciones" in w.found for w in load_execution(tmp_path, sample_plan).warnings)

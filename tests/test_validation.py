@@ -223,3 +223,27 @@ def test_characters_no_output_can_hold_are_problems_of_every_input_naming_the_pl
     found = {(Path(p.file).name, p.sheet, p.row, p.column): p for p in check.problems}
     assert "tabulador vertical" in found[("plan.xlsx", "Indicadores", 2, "nombre")].sentence()
     assert "U+FFFF" in found[("seguimiento.csv", None, 1, "Comentario\uffff")].sentence()
+
+
+def test_a_sheet_with_a_dtd_or_a_csv_that_is_not_utf8_is_refused_per_file_and_the_other_entities_are_checked(tmp_path):
+    """A billion laughs, an external entity and a CSV whose BOM says UTF-8 before bytes that are
+    not: each file «no se puede abrir», and every other entity is still checked."""
+    from pipeline.annotate import write_revision
+    from tests.hostile_files import EXTERNAL, LAUGHS, with_dtd
+    from tests.test_ingest_execution import write_xlsx
+
+    inputs = tmp_path / "inputs"
+    laughs, external, bom, fine = (write_pdm(inputs / name, 2024) for name in ("a-risas", "b-externa", "c-bom", "d-bien"))
+    for folder, dtd, entity in ((laughs, LAUGHS, "l9"), (external, EXTERNAL, "xxe")):
+        (folder / "seguimiento.csv").unlink()
+        with_dtd(write_xlsx(folder, [["V-1", 2024, 1, 1, None]]), dtd, entity)
+    (bom / "seguimiento.csv").write_bytes(b"\xef\xbb\xbfindicador,anio,trimestre,valor,comentario\nV-1,2024,1,1,Gesti\xf3n\n")
+    checks = check_entities(inputs, "2024-T1", None, today=date(2025, 1, 15))
+    assert [c.entity.slug for c in checks] == ["a-risas", "b-externa", "c-bom", "d-bien"]
+    for check in checks[:3]:
+        (problem,) = check.problems
+        assert "no se puede abrir" in problem.sentence(), problem
+        assert Path(problem.file).name in ("seguimiento.xlsx", "seguimiento.csv")
+        assert write_revision(check.entity.folder, tmp_path / "out" / check.entity.slug, check.problems) != []
+    assert "UTF-8" in checks[2].problems[0].sentence() and "línea 2" in checks[2].problems[0].line()
+    assert checks[3].ok

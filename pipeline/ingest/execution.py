@@ -576,11 +576,21 @@ def _unused_columns(path: Path, header: _Header, header_row: int, data: list[tup
         )
 
 
+# What openpyxl raises for bytes that are not a workbook it can read: a broken zip, a missing part,
+# and XML it cannot parse (SyntaxError: ElementTree's ParseError and lxml's XMLSyntaxError, such
+# as a «billion laughs» past expat's amplification limit) or refuses (defusedxml's errors, which
+# are ValueErrors: a DTD that declares entities). Entities are never resolved.
+UNREADABLE_WORKBOOK = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError, TypeError, SyntaxError)
+
+
 def _not_a_workbook(path: Path, exc: BaseException) -> InputError:
+    while (exc.__cause__ or exc.__context__) is not None:  # openpyxl wraps the parser's error in its own
+        exc = exc.__cause__ or exc.__context__
+    xml = isinstance(exc, SyntaxError) or type(exc).__module__.startswith("defusedxml")
     return InputError.single(
         path,
-        f"un archivo que no se puede abrir como libro de Excel ({type(exc).__name__}: {exc})",
-        "un libro de Excel (.xlsx) válido",
+        f"un archivo que no se puede abrir como libro de Excel ({type(exc).__name__}: {' '.join(str(exc).split())})",
+        "un libro de Excel (.xlsx) válido" + (", sin declaraciones de entidades (DTD) en su XML" if xml else ""),
         hint="Ábralo en Excel y guárdelo de nuevo como .xlsx, o expórtelo como seguimiento.csv.",
     )
 
@@ -588,7 +598,7 @@ def _not_a_workbook(path: Path, exc: BaseException) -> InputError:
 def _open_workbook(path: Path, data: bytes, **options):
     try:
         return load_workbook(io.BytesIO(data), **options)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError, TypeError) as exc:
+    except UNREADABLE_WORKBOOK as exc:
         raise _not_a_workbook(path, exc) from exc
 
 
@@ -814,6 +824,56 @@ def decode_csv(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+# A character of more than one byte as UTF-8 writes it: in a file that is not UTF-8 throughout,
+# a text typed in UTF-8 («Gestión» as Gesti\xc3\xb3n) that Windows-1252 would read as «GestiÃ³n».
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _csv_encoding(path: Path, data: bytes) -> Problem | None:
+    """Refuse a CSV that cannot be decoded (it begins with UTF-8's BOM and then has bytes that are
+    not UTF-8); warn about one read as Windows-1252 that also holds UTF-8 text, naming the lines."""
+    try:
+        decode_csv(data)
+    except UnicodeDecodeError as exc:
+        at = exc.start + 3  # after the BOM
+        raise InputError.single(
+            path,
+            f"un archivo que no se puede abrir: empieza con la marca de UTF-8 (BOM) pero el byte "
+            f"0x{data[at]:02X} de la línea {_line_at(data, at)} no es UTF-8",
+            "un CSV en una sola codificación, UTF-8 o Windows-1252",
+            row=_line_at(data, at),
+            hint="Ábralo en Excel o LibreOffice, revise los textos con tildes y guárdelo de nuevo como «CSV UTF-8».",
+        ) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        other = exc.start
+    found = _UTF8_SEQUENCE.search(data)
+    if found is None:
+        return None
+    line = _line_at(data, found.start())
+    start = data.rfind(b"\n", 0, found.start()) + 1
+    end = data.find(b"\n", found.end())
+    word = re.search(rb"\w*" + re.escape(found.group()) + rb"\w*", data[start : end if end >= 0 else len(data)]) or found
+    as_utf8 = word.group().decode("utf-8", errors="replace")
+    as_cp1252 = word.group().decode("cp1252", errors="replace")
+    return Problem(
+        f"un archivo con textos en dos codificaciones: la línea {line} tiene «{as_utf8}» en UTF-8 y la línea "
+        f"{_line_at(data, other)} textos en Windows-1252; el archivo se lee en Windows-1252, así que la línea "
+        f"{line} dice «{as_cp1252}»",
+        "un CSV en una sola codificación, UTF-8 o Windows-1252",
+        row=line,
+        hint="Ábralo en Excel o LibreOffice, corrija los textos con tildes y guárdelo de nuevo como «CSV UTF-8».",
+    )
+
+
 def _read_csv(path: Path, data: bytes, bounds: Limits) -> RawTable:
     text = decode_csv(data)
     delimiter, decimal = csv_dialect(text)
@@ -862,7 +922,13 @@ def read_execution(path: Path) -> RawTable:
         "Un seguimiento ocupa unos cientos de kilobytes: revise que sea el archivo correcto y que no "
         "tenga hojas, imágenes o filas que no son del seguimiento.",
     )
-    raw = _read_xlsx(path, data, bounds) if path.suffix.lower() == ".xlsx" else _read_csv(path, data, bounds)
+    if path.suffix.lower() == ".xlsx":
+        raw = _read_xlsx(path, data, bounds)
+    else:
+        mixed = _csv_encoding(path, data)
+        raw = _read_csv(path, data, bounds)
+        if mixed is not None:
+            raw = replace(raw, warnings=(mixed, *raw.warnings))
     if raw.periods is not None:  # a wide matrix's empty cell is a quarter not reported: no row
         raw = replace(raw, frame=raw.frame[[not _blank(v) for v in raw.frame["valor"]]])
     return raw

@@ -60,6 +60,8 @@ class YamlDocument:
         self.path = path
         self._root = root
         self.data = _plain(root)
+        # Texts with a character no output can hold, each at its line; `validate` reports them.
+        self.refused: tuple[Problem, ...] = tuple(_refused_texts(root, (), self.data))
 
     def with_data(self, data: Any) -> YamlDocument:
         """The same file and positions, carrying `data` (e.g. merged with defaults)."""
@@ -247,9 +249,6 @@ def read_yaml(path: Path, *, what: str) -> YamlDocument:
             "un archivo vacío" if root is None else "un documento que no es un conjunto de campos",
             f"{what}: campos de la forma «nombre: valor»",
         )
-    refused = list(_refused_texts(root, (), _plain(root)))
-    if refused:
-        raise InputError(path, refused)
     return YamlDocument(path, root)
 
 
@@ -360,9 +359,19 @@ def _problem(error: dict[str, Any], doc: Document) -> Problem:
 
 
 def validate(model: type[M], doc: Document) -> M:
-    """Validate the document against `model`; errors become one Spanish `InputError`."""
+    """Validate the document against `model`; errors become one Spanish `InputError`.
+
+    A text with a character no output can hold (`YamlDocument.refused`) is a problem too, unless
+    the model already says something about its line (a single-line field says it in its words).
+    """
+    refused = list(getattr(doc, "refused", ()))
     try:
-        return model.model_validate(doc.data)
+        result = model.model_validate(doc.data)
     except ValidationError as exc:
         problems = [_problem(e, doc) for e in exc.errors(include_url=False)]
+        lines = {p.row for p in problems}
+        problems += [r for r in refused if r.row not in lines]
         raise InputError(doc.path, doc.order(problems)) from exc
+    if refused:
+        raise InputError(doc.path, doc.order(refused))
+    return result
