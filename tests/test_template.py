@@ -564,3 +564,17 @@ def test_texts_that_look_like_formulas_are_written_as_text_and_the_returned_temp
         table = load_execution(folder, load_plan(folder)).table
         (comment,) = table.loc[(table["indicador"] == "V-1") & (table["trimestre"] == 3), "comentario"]
         assert comment == COMMAND
+
+
+def test_a_template_made_again_keeps_the_earlier_file_dated_in_historial_and_says_so(template, pdm_folder, tmp_path):
+    """Someone may already have typed into the template in outputs/: writing it again never loses that."""
+    fill(template, {"V-1": 2})
+    typed = template.read_bytes()
+    written = write_templates(pdm_folder, "2024-T3", tmp_path / "outputs")
+    assert written.files == (template,)
+    (kept,) = (template.parent / ".historial").iterdir()
+    assert kept.read_bytes() == typed
+    assert kept.name.startswith("seguimiento-2024-T3.") and kept.suffix == ".xlsx" and len(kept.name) == len("seguimiento-2024-T3.2026-12-07T101500.xlsx")
+    assert any(str(kept) in w for w in written.warnings)
+    sheet = load_workbook(template)[DATA_SHEET]
+    assert sheet.cell(_rows_by_id(sheet)["V-1"], _columns(sheet)[f"Valor ({CUT})"]).value is None
