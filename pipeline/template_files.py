@@ -61,6 +61,7 @@ class Written:
 
     files: tuple[Path, ...]
     warnings: tuple[str, ...] = ()
+    kept: tuple[tuple[Path, Path], ...] = ()  # (template written again, where its earlier file was kept)
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ def write_templates(
         raise InputError.combine(input_dir, errors)
     files: list[Path] = []
     warnings: list[str] = []
+    earlier: list[tuple[Path, Path]] = []
     for item in read:
         entry = item.settings.data_entry
         deadline = entry.deadline_for(cut.end)
@@ -192,9 +194,6 @@ def write_templates(
             kept = keep_earlier(path)
             replace_file(path, content)
             if kept is not None:
-                warnings.append(
-                    f"{item.entity.slug}: ya había una plantilla {path.name}; la anterior se guardó en {kept} "
-                    "(por si alguien ya había escrito en ella)."
-                )
+                earlier.append((path, kept))
             files.append(path)
-    return Written(tuple(files), tuple(warnings))
+    return Written(tuple(files), tuple(warnings), tuple(earlier))

@@ -42,7 +42,9 @@ from pipeline.limits import MB, Limits, limits
 from pipeline.model import Plan, Unit
 from pipeline.numbers import NotANumber, parse_number
 from pipeline.periods import Cut, parse_period
-from pipeline.template_schema import DATA_SHEET, IDENTITY_SHEET, REFERENCE_HEADINGS, TemplateIdentity, read_identity
+from pipeline.template_schema import (
+    COLUMN as TEMPLATE_COLUMN, DATA_SHEET, IDENTITY_SHEET, REFERENCE_HEADINGS, TemplateIdentity, read_identity,
+)
 from pipeline.text import missing_glyphs
 
 __all__ = [
@@ -763,6 +765,8 @@ def _read_xlsx(path: Path, data: bytes, bounds: Limits) -> RawTable:
             rows = _sheet_rows(sheet, path, bounds)
         else:
             sheet, rows = _choose_sheet(book, path, bounds)
+            if sheet.protection.sheet:
+                _check_not_a_template(path, rows, sheet.title)
         title = sheet.title
     finally:
         book.close()
@@ -780,6 +784,35 @@ def _read_xlsx(path: Path, data: bytes, bounds: Limits) -> RawTable:
     for (n, pos), formula in _formulas(path, data, title, empty).items():
         raw.frame.at[n, field_at[pos]] = Uncomputed(formula)
     return _template_rows(raw, identity) if identity is not None else raw
+
+
+# The template's value heading, `Valor (2024-T3)`, with its cut.
+_TEMPLATE_VALUE = re.compile(
+    "^" + re.escape(TEMPLATE_COLUMN["value"].heading).replace(re.escape("{cut}"), r"(\d{4}-T[1-4])") + "$"
+)
+
+
+def _check_not_a_template(path: Path, rows: list[tuple[int, list[object]]], title: str) -> None:
+    """Refuse a protected sheet headed like a data-entry template (`Valor (2024-T3)`) in a workbook
+    without the template's hidden sheet: without it nothing says whose, which cut and which plan
+    the rows are, so they are not read as a plain seguimiento either."""
+    for number, cells in rows[:HEADER_SEARCH_ROWS]:
+        for cell in cells:
+            found = _TEMPLATE_VALUE.match(cell.strip()) if isinstance(cell, str) else None
+            if found:
+                cut = found.group(1)
+                raise InputError.single(
+                    path,
+                    f"una plantilla de seguimiento del corte {cut} (encabezado «{cell.strip()}», hoja protegida) sin su "
+                    f"hoja oculta «{IDENTITY_SHEET}»",
+                    "la plantilla como la escribió pei-report plantilla, con su hoja oculta (dice de qué entidad, corte "
+                    "y plan es)",
+                    sheet=title,
+                    row=number,
+                    hint=f"Genere la plantilla de nuevo con «pei-report plantilla --input {_entity_folder(path)} --period "
+                    f"{cut}» y copie en ella los valores y comentarios. Si este libro no es una plantilla, escriba el "
+                    "encabezado sin el corte («Valor»).",
+                )
 
 
 def _template_identity(book) -> TemplateIdentity | None:
@@ -1107,6 +1140,8 @@ def validate_execution(raw: RawTable, plan: Plan | None, *, any_plan_version: bo
     if raw.template is not None and plan is not None:
         _check_template_plan(raw, plan, any_plan_version)
     template_cut = _template_cut(raw)
+    # A returned template reads only the indicators it was made with (a dependency's, for one per responsable).
+    template_ids = {ind for ind, _ in raw.template.meanings} if raw.template is not None else set()
     frame = raw.frame
     percent_ids = {i for i, ind in plan.indicators.items() if ind.unit is Unit.PORCENTAJE} if plan else set()
     ids_text = ", ".join(sorted(plan.indicators)) if plan else ""
@@ -1153,6 +1188,9 @@ def validate_execution(raw: RawTable, plan: Plan | None, *, any_plan_version: bo
             continue
         if template_cut is not None and (year, quarter) != (template_cut.year, template_cut.quarter):
             problems.append(_other_cut(raw, row, year, quarter, template_cut))
+            continue
+        if template_ids and indicator not in template_ids:
+            problems.append(_not_in_template(raw, row, indicator, template_ids))
             continue
         key = (indicator, year, quarter)
         if key in first_row:
@@ -1209,6 +1247,17 @@ def _check_template_plan(raw: RawTable, plan: Plan, any_plan_version: bool = Fal
 
     identity = raw.template
     folder = _entity_folder(raw.path)
+    if not identity.intact:
+        raise InputError.single(
+            raw.path,
+            f"una plantilla de seguimiento cuya hoja oculta «{IDENTITY_SHEET}» se modificó (dice corte {identity.cut}, "
+            f"huella del plan {identity.plan}, y su sello ya no corresponde)",
+            "la hoja oculta como la escribió pei-report plantilla",
+            sheet=raw.sheet,
+            hint="La hoja oculta dice de qué entidad, corte y plan es la plantilla, y no se cambia. Genere la plantilla "
+            f"de nuevo con «{_regenerate(raw, identity.cut)}{' --por-responsable' if identity.responsible else ''}» "
+            "y copie en ella los valores y comentarios.",
+        )
     if identity.slug and identity.slug != folder.name and identity.entity != plan.entity:
         raise InputError.single(
             raw.path,
@@ -1272,6 +1321,21 @@ def _other_cut(raw: RawTable, row: int, year: int, quarter: int, cut: Cut) -> Pr
         column_letter=raw.letters.get("trimestre"),
         hint=f"Los valores de {year}-T{quarter} van en la plantilla de ese corte: genérela con "
         f"«{_regenerate(raw, f'{year}-T{quarter}')}» y copie en ella los valores.",
+    )
+
+
+def _not_in_template(raw: RawTable, row: int, indicator: str, template_ids: set[str]) -> Problem:
+    """A row of a returned template for an indicator the template was not made with."""
+    whose = f" de «{raw.template.responsible}»" if raw.template.responsible else ""
+    listed = ", ".join(i for i, _ in raw.template.meanings)
+    return Problem(
+        f"el indicador «{indicator}», que no está en esta plantilla{whose}",
+        f"solo los indicadores de la plantilla ({listed[:200] + ', ...' if len(listed) > 200 else listed})",
+        row=row,
+        column=raw.headings.get("indicador", "indicador"),
+        column_letter=raw.letters.get("indicador"),
+        hint="Cada dependencia reporta sus indicadores en su propia plantilla: pase el valor a la plantilla de la "
+        "dependencia del indicador y borre esta fila.",
     )
 
 
