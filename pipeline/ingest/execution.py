@@ -642,6 +642,62 @@ def _check_inflation(path: Path, data: bytes, bounds: Limits) -> None:
                 f"a lo sumo {bounds.xlsx_ratio} a 1 (lo que comprime una hoja de cálculo normal)",
                 hint=f"{_RESAVE} {limit_hint('xlsx_ratio')}",
             )
+    _check_strings(path, data, bounds)
+
+
+# The start of a shared string, `<si>` (or `<x:si>` with a namespace prefix).
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+
+
+def _check_strings(path: Path, data: bytes, bounds: Limits) -> None:
+    """Refuse an .xlsx whose shared strings part holds more texts than `Limits.xlsx_strings`,
+    counted in its bytes before openpyxl builds one Python string for each (4 million strings no
+    cell uses took minutes and 700 MB)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            names = {info.filename.lower(): info.filename for info in book.infolist()}
+            name = _strings_part(book, names)
+            if name is None:
+                return
+            count, carry = 0, b""
+            with book.open(name) as part:
+                while True:
+                    chunk = part.read(MB)
+                    text = carry + chunk
+                    # Tags starting in the last bytes may be cut: they are counted with the next chunk.
+                    cut = max(len(text) - 64, 0) if chunk else len(text)
+                    count += sum(1 for found in _SHARED_STRING.finditer(text) if found.start() < cut)
+                    carry = text[cut:]
+                    if count > bounds.xlsx_strings:
+                        raise InputError.single(
+                            path,
+                            f"un libro con más de {shown_number(bounds.xlsx_strings)} textos guardados en su parte «{name}»",
+                            f"a lo sumo {shown_number(bounds.xlsx_strings)} textos (los de sus celdas y los que "
+                            "quedaron de otras versiones del libro)",
+                            hint=f"{_RESAVE} {limit_hint('xlsx_strings')}",
+                        )
+                    if not chunk:
+                        break
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError) as exc:
+        raise _not_a_workbook(path, exc) from exc
+
+
+_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
+def _strings_part(book: zipfile.ZipFile, names: dict[str, str]) -> str | None:
+    """The shared strings part, as openpyxl finds it (the content type), else by its usual name."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.xml.functions import fromstring
+
+    if "[content_types].xml" in names:
+        try:
+            found = Manifest.from_tree(fromstring(book.read(names["[content_types].xml"]))).find(_STRINGS_TYPE)
+        except (SyntaxError, ValueError, TypeError):
+            found = None  # openpyxl says so when it opens the book
+        if found is not None and found.PartName.lstrip("/").lower() in names:
+            return names[found.PartName.lstrip("/").lower()]
+    return names.get("xl/sharedstrings.xml")
 
 
 def _too_many_rows(path: Path, bounds: Limits, sheet: str | None = None) -> InputError:
@@ -740,19 +796,65 @@ def _formulas(path: Path, data: bytes, sheet_title: str, cells: set[tuple[int, i
     """The formulas of the given (row, 0-based column) cells, read from the file's formula text."""
     if not cells:
         return {}
-    book = _open_workbook(path, data, read_only=True, data_only=False)
+    found = sheet_formulas(path, data, [sheet_title])[sheet_title]
+    return {cell: formula for cell, formula in found.items() if cell in cells}
+
+
+def sheet_formulas(path: Path, data: bytes, titles: list[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """Every formula of the named sheets (`=A1+1`), by sheet and (row, 0-based column).
+
+    Read from each sheet's XML alone, without opening the workbook a second time: openpyxl gives a
+    cell's saved result or its formula, never both, and a second opening would parse the shared
+    strings (the largest part of a big workbook) again. Shared formulas are translated to each
+    cell as openpyxl does.
+    """
+    from openpyxl.formula.translate import Translator
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    row_tag, cell_tag, formula_tag = (f"{{{SHEET_MAIN_NS}}}{name}" for name in ("row", "c", "f"))
+    out: dict[str, dict[tuple[int, int], str]] = {title: {} for title in titles}
     try:
-        last_row = max(r for r, _ in cells)
-        out = {}
-        for number, row in enumerate(book[sheet_title].iter_rows(max_row=last_row, values_only=True), start=1):
-            for pos, value in enumerate(row):
-                if (number, pos) in cells and value is not None:
-                    text = value if isinstance(value, str) else getattr(value, "text", None) or str(value)
-                    if str(text).startswith("="):
-                        out[(number, pos)] = str(text)
-        return out
-    finally:
-        book.close()
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            reader.read_manifest()
+            reader.read_workbook()
+            parts = {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets()}
+            for title in titles:
+                if title not in parts:
+                    continue
+                found, shared = out[title], {}
+                row = column = 0
+                with reader.archive.open(parts[title].lstrip("/")) as source:
+                    for event, element in iterparse(source, events=("start", "end")):
+                        if event == "start":
+                            if element.tag == row_tag:
+                                row, column = int(element.get("r") or row + 1), 0
+                            continue
+                        if element.tag == cell_tag:
+                            at = element.get("r")
+                            row, column = coordinate_to_tuple(at) if at else (row, column + 1)
+                            formula = element.find(formula_tag)
+                            if formula is not None:
+                                text = "=" + (formula.text or "")
+                                if formula.get("t") == "shared":
+                                    key, here = formula.get("si"), at or f"{get_column_letter(column)}{row}"
+                                    if key in shared:
+                                        text = shared[key].translate_formula(here)
+                                    elif text != "=":
+                                        shared[key] = Translator(text, here)
+                                if text != "=":
+                                    found[(row, column - 1)] = text
+                            element.clear()
+                        elif element.tag == row_tag:
+                            element.clear()
+        finally:
+            reader.archive.close()
+    except UNREADABLE_WORKBOOK as exc:
+        raise _not_a_workbook(path, exc) from exc
+    return out
 
 
 def _read_xlsx(path: Path, data: bytes, bounds: Limits) -> RawTable:

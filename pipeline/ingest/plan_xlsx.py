@@ -28,7 +28,9 @@ from openpyxl.utils import get_column_letter
 
 from pipeline.characters import REFUSED_HINT, excel_decoded, refused_at, shown
 from pipeline.errors import InputError, Problem
-from pipeline.ingest.execution import MergedPart, Percent, _check_inflation, _normal, _open_workbook, _sheet_rows
+from pipeline.ingest.execution import (
+    MergedPart, Percent, _check_inflation, _normal, _open_workbook, _sheet_rows, sheet_formulas,
+)
 from pipeline.ingest.source import read_source
 from pipeline.limits import limits
 
@@ -274,20 +276,8 @@ class _Reader:
 
 
 def _formulas(path: Path, data: bytes, titles: list[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """Every formula of the sheets, by sheet and (row, 0-based column)."""
-    book = _open_workbook(path, data, read_only=True, data_only=False)
-    try:
-        out: dict[str, dict[tuple[int, int], str]] = {}
-        for title in titles:
-            found = out.setdefault(title, {})
-            for number, row in enumerate(book[title].iter_rows(values_only=True), start=1):
-                for pos, value in enumerate(row):
-                    text = value if isinstance(value, str) else getattr(value, "text", None)
-                    if isinstance(text, str) and text.startswith("="):
-                        found[(number, pos)] = text
-        return out
-    finally:
-        book.close()
+    """Every formula of the sheets, by sheet and (row, 0-based column), without opening the book again."""
+    return sheet_formulas(path, data, titles)
 
 
 def read_plan_workbook(path: Path) -> PlanWorkbook:
