@@ -588,10 +588,16 @@ UNREADABLE_WORKBOOK = (zipfile.BadZipFile, InvalidFileException, KeyError, Value
 def _not_a_workbook(path: Path, exc: BaseException) -> InputError:
     while (exc.__cause__ or exc.__context__) is not None:  # openpyxl wraps the parser's error in its own
         exc = exc.__cause__ or exc.__context__
-    xml = isinstance(exc, SyntaxError) or type(exc).__module__.startswith("defusedxml")
+    defused = type(exc).__module__.startswith("defusedxml")
+    xml = isinstance(exc, SyntaxError) or defused
+    detail = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+    if defused:
+        name = getattr(exc, "name", None)
+        declared = f"la entidad «{name}», que no se lee" if name else "entidades, que no se leen"
+        detail = f"su XML declara {declared}; {type(exc).__name__}"
     return InputError.single(
         path,
-        f"un archivo que no se puede abrir como libro de Excel ({type(exc).__name__}: {' '.join(str(exc).split())})",
+        f"un archivo que no se puede abrir como libro de Excel ({detail})",
         "un libro de Excel (.xlsx) válido" + (", sin declaraciones de entidades (DTD) en su XML" if xml else ""),
         hint="Ábralo en Excel y guárdelo de nuevo como .xlsx, o expórtelo como seguimiento.csv.",
     )
@@ -1094,7 +1100,9 @@ def _shown(value: object) -> str:
         return f"una fecha u hora ({value})"
     if _blank(value):
         return "una celda vacía"
-    text = shown(" ".join(str(value).split()))  # hidden characters written as escapes
+    raw = str(value)
+    # hidden characters written as escapes; a refused one (a vertical tab) is no space to collapse
+    text = shown(raw) if refused_at(raw) else shown(" ".join(raw.split()))
     return f"«{text[:57] + '...' if len(text) > 60 else text}»"
 
 
