@@ -180,3 +180,18 @@ def test_texts_that_look_like_formulas_stay_texts_in_the_copy_and_its_summary(tm
     assert data["D2"].value == link and data["E2"].value == command
     summary = load_workbook(tmp_path / "copia.xlsx")[SUMMARY_SHEET]
     assert sheet_name in [c.value for c in summary["B"]]
+
+
+def test_characters_xml_cannot_hold_are_shown_escaped_in_the_copy_instead_of_failing_it(tmp_path):
+    """A CSV comment with NUL or U+FFFE (refused by the reader) still gets its marked copy."""
+    folder = write_entity(tmp_path / "ejemplo", fixed=True)
+    (folder / "seguimiento.xlsx").unlink()
+    (folder / "seguimiento.csv").write_text(
+        "Código;Año;Trimestre;Valor ejecutado;Observaciones\nP-01;2024;1;45;Avance\ufffe\nN-02;2024;1;40;Sin\x00 novedad\n",
+        encoding="utf-8",
+    )
+    written, check = _revise(folder, tmp_path / "out")
+    assert len([p for p in check.problems if p.column == "Observaciones"]) == 2
+    data = load_workbook(written[0])[load_workbook(written[0]).sheetnames[1]]
+    assert data["E2"].value == "Avance\\ufffe" and data["E3"].value == "Sin\\u0000 novedad"
+    assert _red(data["E2"]) and "U+FFFE" in data["E2"].comment.text
