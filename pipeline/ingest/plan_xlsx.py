@@ -77,6 +77,8 @@ PLAN_FIELDS = (
     Column("vision", "Visión de la entidad.", True),
     Column("agregacion", "Opcional: cómo se promedia el avance del plan: objetivos (por defecto) o indicadores.",
            choices=("objetivos", "indicadores")),
+    Column("sigla", "Opcional: la sigla del plan (p. ej. PDM) en los nombres de archivo y el asunto del correo; "
+           "por defecto, las iniciales del título (Plan de Desarrollo Municipal → PDM)."),
 )
 EJE_FIELDS = (
     Column("id", "Código del eje (p. ej. E1).", True, width=10),
