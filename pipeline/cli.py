@@ -39,7 +39,7 @@ app = typer.Typer(
     cls=SpanishGroup,
     add_completion=False,
     no_args_is_help=True,
-    help="Seguimiento trimestral del Plan Estratégico Institucional (PEI).",
+    help="Seguimiento trimestral del plan de una entidad (plan estratégico institucional, plan de desarrollo, plan indicativo).",
 )
 
 EXIT_INPUT = 2
@@ -55,7 +55,7 @@ def _stderr() -> Console:
 
 @app.callback()
 def _main() -> None:
-    """Seguimiento trimestral del Plan Estratégico Institucional (PEI)."""
+    """Seguimiento trimestral del plan de una entidad (plan estratégico institucional, plan de desarrollo, plan indicativo)."""
 
 
 class _ProgressHandler(logging.Handler):

@@ -68,7 +68,7 @@ def crash_automation(after_seconds: int):
     return AutomationCore(
         name=AUTOMATION_NAME,
         description=(
-            "Creada por pei-report serve: una ejecución de los reportes PEI que deja de enviar latidos "
+            "Creada por pei-report serve: una ejecución de pei-report que deja de enviar latidos "
             f"durante {after_seconds} s (su proceso murió) pasa a Crashed en vez de quedar Running."
         ),
         trigger=EventTrigger(

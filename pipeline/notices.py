@@ -29,7 +29,9 @@ class FailedRun:
 
     `cut` is None when the run had no period and failed before choosing one (each entity's
     latest quarter with data); `scheduled_for` is the Bogotá date of a scheduled run, None for
-    one started on demand.
+    one started on demand. `entity` and `acronym` are the entity's name and its plan's sigla as
+    its plan says (`model.Plan.acronym`), None when the plan could not be read (the notice then
+    names the folder, `slug`).
     """
 
     slug: str
@@ -42,6 +44,8 @@ class FailedRun:
     run_name: str
     run_url: str | None = None
     scheduled_for: date | None = None
+    entity: str | None = None
+    acronym: str | None = None
 
 
 def reason(error: BaseException) -> str:
@@ -81,7 +85,12 @@ def _what_to_do(run: FailedRun) -> str:
 def notice_text(run: FailedRun) -> tuple[str, str]:
     """(subject, body) of the notice, in Spanish."""
     what = "el reenvío" if run.flow == RESEND else "el reporte"
-    subject = f"PEI {run.slug}: falló {what}" + (f" del corte {run.cut}" if run.cut else "")
+    who = f"{run.acronym} {run.entity}" if run.entity and run.acronym else f"Carpeta {run.slug}"
+    subject = f"{who}: falló {what}" + (f" del corte {run.cut}" if run.cut else "")
+    entity = (
+        f"{run.entity} (carpeta {run.slug})" if run.entity
+        else f"la de la carpeta {run.slug} (su plan no se pudo leer)"
+    )
     started = (
         f"programada para el {long_date(run.scheduled_for)}" if run.scheduled_for else "iniciada a pedido"
     )
@@ -92,7 +101,7 @@ def notice_text(run: FailedRun) -> tuple[str, str]:
         f"La ejecución «{run.run_name}» del despliegue {run.deployment} ({started}) falló: "
         f"no se completó {what} de esta entidad.",
         "",
-        f"Entidad: {run.slug}",
+        f"Entidad: {entity}",
         f"Corte: {cut}",
         f"Motivo: {reason(run.error)}",
         "",

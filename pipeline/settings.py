@@ -20,7 +20,7 @@ from pipeline.placeholders import fill
 __all__ = [
     "TrafficLight", "Band", "TrafficLightBands", "LogoImage", "Theme", "Email", "Distribution", "History", "DataEntry",
     "Settings",
-    "PUBLICATION_ROOT_ENV", "publication_root",
+    "PUBLICATION_ROOT_ENV", "publication_root", "file_name_fields",
 ]
 
 
@@ -122,10 +122,24 @@ class Theme:
         """The light's colour, or the primary colour when there is no light."""
         return self.light_color(light) if light else self.colors["primario"]
 
-    def file_names(self, slug: str, period: str) -> tuple[str, str]:
-        """(deck, pdf) file names for an entity's cut."""
-        fields = {"slug": slug, "periodo": period}
+    def file_names(self, slug: str, period: str, acronym: str, title: str) -> tuple[str, str]:
+        """(deck, pdf) file names for an entity's cut: the templates filled with the entity's
+        folder, the cut, and the plan's sigla and title (`file_name_fields`)."""
+        fields = file_name_fields(slug, period, acronym, title)
         return fill(self.deck_file, fields), fill(self.pdf_file, fields)
+
+
+_NOT_IN_FILE_NAMES = str.maketrans({c: "-" for c in '/\\:*?"<>|'})
+
+
+def file_name_fields(slug: str, period: str, acronym: str, title: str) -> dict[str, str]:
+    """The fields of a file name template: {slug}, {periodo}, {sigla}, {titulo}.
+
+    The title is free text: the characters a file name cannot hold on Windows or that would make
+    a path (`/ \\ : * ? " < > |`) become «-». The slug (a folder's name) and the sigla (checked
+    when the plan is read) hold none of them.
+    """
+    return {"slug": slug, "periodo": period, "sigla": acronym, "titulo": title.translate(_NOT_IN_FILE_NAMES)}
 
 
 THEME_COLORS = ("primario", "secundario", "texto", "texto_suave", "fondo_suave", "borde")
@@ -135,7 +149,8 @@ THEME_COLORS = ("primario", "secundario", "texto", "texto_suave", "fondo_suave",
 class Email:
     """The e-mail that carries a cut's deck and PDF. No recipients: no e-mail.
 
-    `subject` and `body` are templates over {entidad}, {slug}, {periodo} and {fecha_corte}
+    `subject` and `body` are templates over {entidad}, {slug}, {periodo}, {fecha_corte}, {sigla} and
+    {titulo} (the plan's sigla and title, `pipeline.distribution.template_fields`)
     (filled by `pipeline.placeholders.fill`: no format specs; `{{` is a literal brace).
     The SMTP server and its credentials are never here: they come from a Prefect block named
     `smtp_block`, or from the environment (see `pipeline.distribution`).
@@ -144,7 +159,7 @@ class Email:
     to: tuple[str, ...] = ()
     cc: tuple[str, ...] = ()
     sender: str | None = None
-    subject: str = "PEI {entidad}: seguimiento con corte {periodo}"
+    subject: str = "{sigla} {entidad}: seguimiento con corte {periodo}"
     body: str = ""
     smtp_block: str | None = None
     retries: int = 3

@@ -712,9 +712,10 @@ def test_a_failed_deployment_run_tells_each_failed_entity_s_office_what_failed_a
     notices = {tuple(envelope.rcpt_tos): message for envelope, message in smtp_server.received}
     assert sorted(notices) == [("avisos.beta@sg.gov.co",), ("gamma@sg.gov.co",)]  # alfa was reported
     for slug, message in ((s, notices[(a,)]) for s, a in (("beta", "avisos.beta@sg.gov.co"), ("gamma", "gamma@sg.gov.co"))):
-        assert message["Subject"] == f"PEI {slug}: falló el reporte del corte 2024-T2"
+        name = "Secretaría General de la Alcaldía Mayor de Bogotá"
+        assert message["Subject"] == f"PEI {name}: falló el reporte del corte 2024-T2"
         body = " ".join(message.get_body(("plain",)).get_content().split())
-        assert f"Entidad: {slug} Corte: 2024-T2 Motivo: Error en el archivo {root / slug / 'seguimiento.xlsx'}" in body
+        assert f"Entidad: {name} (carpeta {slug}) Corte: 2024-T2 Motivo: Error en el archivo {root / slug / 'seguimiento.xlsx'}" in body
         assert "fila 93" in body and "(iniciada a pedido)" in body
         assert f"pei-report run --input {root} --output {out} --entity {slug} --period 2024-T2" in body
         assert f"con entity = {slug} y period = 2024-T2" in body

@@ -242,9 +242,9 @@ def test_a_failed_deployment_run_shows_its_spanish_message_and_tells_the_plannin
 
     ((envelope, message),) = _wait(lambda: inbox.received, 30, "the failure notice")
     assert envelope.rcpt_tos == ["planeacion@sg.gov.co"]
-    assert message["Subject"] == "PEI secretaria-general: falló el reporte del corte 2019-T4"
+    assert message["Subject"] == "PEI Secretaría General de la Alcaldía Mayor de Bogotá: falló el reporte del corte 2019-T4"
     body = " ".join(message.get_body(("plain",)).get_content().split())
-    assert "Entidad: secretaria-general Corte: 2019-T4 Motivo: El periodo 2019-T4 está fuera del periodo del plan" in body
+    assert "Entidad: Secretaría General de la Alcaldía Mayor de Bogotá (carpeta secretaria-general) Corte: 2019-T4 Motivo: El periodo 2019-T4 está fuera del periodo del plan" in body
     assert "despliegue quarterly_report/trimestral (iniciada a pedido)" in body
     assert f"pei-report run --input {root / 'inputs'} --output {root / 'outputs'} --entity secretaria-general --period 2019-T4" in body
     assert f"/runs/flow-run/{run['id']}" in body

@@ -67,7 +67,7 @@ ANUALIZACION = ("suma", "creciente", "decreciente", "constante")
 
 PLAN_FIELDS = (
     Column("entidad", "Nombre de la entidad, en una línea.", True, width=60),
-    Column("titulo", "Título del plan (p. ej. Plan Estratégico Institucional), en una línea.", True),
+    Column("titulo", "Título del plan (p. ej. Plan de Desarrollo Municipal), en una línea.", True),
     Column("titulo_reporte", "Opcional: el título del reporte tal cual (por defecto, el título y el año)."),
     Column("vigencia", "El año que se reporta (p. ej. 2024).", True, kind="integer"),
     Column("periodo_plan", "Primer y último año del plan, separados por un guion: 2020-2024.", True, kind="period"),
