@@ -35,7 +35,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.futures import as_completed
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
-from prefect.exceptions import MissingContextError
+from prefect.exceptions import MissingContextError, MissingResult
 from prefect.logging.loggers import flow_run_logger
 from prefect.settings import PREFECT_UI_URL
 from prefect.states import Failed
@@ -74,7 +74,7 @@ from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.ingest.source import Source
 from pipeline.ingest.execution import nothing_reported, reported_quarters, reporters_at
 from pipeline.model import Plan
-from pipeline.notices import FailedRun, reason, send_failure_notice
+from pipeline.notices import FailedRun, claim_notice, reason, send_failure_notice
 from pipeline.outputs import OUTPUTS, Deliverables, Output, Rendering, deliverables, render_order
 from pipeline.periods import BOGOTA, Cut, PeriodError, choose_cut, last_closed_quarter, parse_period
 from pipeline.publish import (
@@ -667,7 +667,13 @@ def _notify_failure(flow, flow_run, state) -> None:
     if flow_run.deployment_id is None:
         return
     logger = flow_run_logger(flow_run, flow)
-    error = state.result(raise_on_failure=False)
+    if not claim_notice(Path(flow_run.parameters.get("output_dir", "outputs")), flow_run.id):
+        logger.info("El aviso de la falla de esta ejecución ya se envió: no se repite.")
+        return
+    try:
+        error = state.result(raise_on_failure=False)
+    except MissingResult:  # a state the server's automation set (Crashed) carries no result
+        error = None
     if not isinstance(error, BaseException):
         error = RuntimeError(state.message or "la ejecución falló")
     failed = _failed_entities(flow_run, error)
@@ -703,6 +709,12 @@ def _notify_failure(flow, flow_run, state) -> None:
             )
         else:
             logger.info(f"Aviso de la falla de {entity.slug} enviado a {', '.join(sent.to)}")
+
+
+def notify_crashed(flow_name: str, flow_run) -> None:
+    """The failure notice of a run the server's automation marked Crashed, which no runner saw
+    end (`pipeline.crashes.watch_crashed_runs` calls it from `pei-report serve`)."""
+    _notify_failure(NOTIFIED[flow_name], flow_run, flow_run.state)
 
 
 def _fails_with_its_message(body):
@@ -810,6 +822,10 @@ def complete_distributions(input_dir: str = "inputs", output_dir: str = "outputs
     runs it at start-up)."""
     entities = find_entities(Path(input_dir))
     return _with_completed([], _complete_interrupted(entities, Path(output_dir), input_dir))
+
+
+NOTIFIED = {f.name: f for f in (quarterly_report, resend_report)}
+"""The flows whose failed deployment runs e-mail a notice, by name."""
 
 
 def deployments(input_dir: Path, output_dir: Path, cron: str = QUARTERLY_CRON, timezone: str = "America/Bogota"):

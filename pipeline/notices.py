@@ -12,15 +12,36 @@ from shlex import quote
 from dataclasses import dataclass, replace
 from datetime import date
 from email.message import EmailMessage
+from pathlib import Path
 
 from pipeline.distribution import Sent, build_message, load_credentials, send, sender_address
 from pipeline.errors import DistributionError, PipelineError
 from pipeline.formatting import long_date
 from pipeline.settings import Distribution
 
-__all__ = ["FailedRun", "reason", "notice_text", "failure_notice", "send_failure_notice"]
+__all__ = ["FailedRun", "NOTICES_FOLDER", "reason", "notice_text", "failure_notice", "send_failure_notice", "claim_notice"]
 
 RESEND = "resend_report"
+NOTICES_FOLDER = ".avisos"
+"""Under the output folder: one empty file per deployment run whose failure was notified."""
+
+
+def claim_notice(output_dir: Path, run_id: object) -> bool:
+    """Whether this call is the one that notifies run `run_id`'s failure: True the first time
+    (it records the run under `output_dir/.avisos/`), False ever after.
+
+    The runner's on_failure/on_crashed hook and serve's watch of runs the server marked Crashed
+    (`pipeline.crashes.notify_crashed_runs`) may both see the same failure; whichever claims it
+    first sends the notice, so the office gets one. The file is created exclusively: two
+    processes claiming at once cannot both win.
+    """
+    folder = Path(output_dir) / NOTICES_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(folder / str(run_id), "x", encoding="utf-8"):
+            return True
+    except FileExistsError:
+        return False
 
 
 @dataclass(frozen=True)
