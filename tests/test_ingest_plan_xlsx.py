@@ -554,3 +554,10 @@ def test_quarterly_targets_separated_by_commas_are_told_to_use_semicolons(tmp_pa
     message = _error(_edit(folder, edit))
     assert "fila 2, columna «metas_trimestrales» (M): se encontró «1, 2, 3, 4»" in message
     assert "separadas por punto y coma" in message
+
+
+def test_a_sigla_in_plan_xlsx_is_read_and_written(tmp_path):
+    data = pdm(2024) | {"entidad": "Alcaldía Municipal de Tenjo", "sigla": "PDM-Tenjo"}
+    folder = _workbook_folder(tmp_path, data)
+    assert load_plan(folder).acronym == "PDM-Tenjo"
+    assert load_plan(_workbook_folder(tmp_path / "sin", pdm(2024))).acronym == "PDM"
