@@ -69,6 +69,18 @@ def write_pdm(folder: Path, vigencia: int, execution: str = PDM_EXECUTION) -> Pa
     return folder
 
 
+TENJO = "Alcaldía Municipal de Tenjo"
+
+
+def write_tenjo(folder: Path, **fields) -> Path:
+    """A municipality's entity folder: the PDM of 2024 of the Alcaldía Municipal de Tenjo, with
+    `fields` added to its plan.yaml (its title, «Plan de Desarrollo Municipal», gives the sigla PDM)."""
+    write_pdm(folder, 2024)
+    with (folder / "plan.yaml").open("w", encoding="utf-8") as handle:
+        YAML().dump(pdm(2024) | {"entidad": TENJO} | fields, handle)
+    return folder
+
+
 def execution_table(folder: Path, plan) -> pd.DataFrame:
     """The seguimiento of `folder` as the execution table the attainment functions take."""
     from pipeline.ingest import load_execution

@@ -380,3 +380,35 @@ def test_the_yaml_limits_can_be_raised_from_the_environment(tmp_path, monkeypatc
     text = _sample() + "base: &b x\nusos: [" + ", ".join(["*b"] * 1001) + "]\n"
     monkeypatch.setenv("PEI_MAX_YAML_ALIASES", "2000")
     assert "campo desconocido «base»" in _error(_write(tmp_path, text))
+
+
+# --- the plan's sigla -------------------------------------------------------------------------
+
+
+def _pdm_folder(tmp_path: Path, **fields) -> Path:
+    """A municipality's PDM (Alcaldía Municipal de Tenjo) with `fields` added to plan.yaml."""
+    from ruamel.yaml import YAML
+
+    from tests.plans import pdm
+
+    data = pdm(2024) | {"entidad": "Alcaldía Municipal de Tenjo"} | fields
+    tmp_path.mkdir(parents=True)
+    with (tmp_path / "plan.yaml").open("w", encoding="utf-8") as handle:
+        YAML().dump(data, handle)
+    return tmp_path
+
+
+def test_a_plan_s_acronym_is_its_sigla_else_the_initials_of_its_title(tmp_path, sample_plan):
+    assert sample_plan.acronym == "PEI" and sample_plan.given_acronym is None
+    assert load_plan(_pdm_folder(tmp_path / "a")).acronym == "PDM"
+    given = load_plan(_pdm_folder(tmp_path / "b", sigla="PDM-Tenjo"))
+    assert given.acronym == "PDM-Tenjo" and given.given_acronym == "PDM-Tenjo"
+
+
+@pytest.mark.parametrize("sigla", ["PDM/Tenjo", "P D M", ".PDM", "PDM:2024", "X" * 31])
+def test_a_sigla_that_cannot_go_in_a_file_name_is_refused_with_its_line(tmp_path, sigla):
+    folder = _pdm_folder(tmp_path / "p", sigla=sigla)
+    with pytest.raises(InputError) as info:
+        load_plan(folder)
+    message = str(info.value)
+    assert "sigla" in message and "una sigla de letras, números, «-» o «_»" in message and "Traceback" not in message

@@ -569,3 +569,10 @@ def test_plan_xlsx_is_written_with_the_same_mode_as_the_templates(tmp_path):
     plan = write_plan_workbook(tmp_path / "out" / "plan.xlsx", None)
     mode = stat.S_IMODE(plan.stat().st_mode)
     assert mode == stat.S_IMODE(template.stat().st_mode)
+
+
+def test_a_sigla_in_plan_xlsx_is_read_and_written(tmp_path):
+    data = pdm(2024) | {"entidad": "Alcaldía Municipal de Tenjo", "sigla": "PDM-Tenjo"}
+    folder = _workbook_folder(tmp_path, data)
+    assert load_plan(folder).acronym == "PDM-Tenjo"
+    assert load_plan(_workbook_folder(tmp_path / "sin", pdm(2024))).acronym == "PDM"

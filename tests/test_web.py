@@ -33,6 +33,7 @@ LINK_FILES = {
     "deck": "PEI-secretaria-general-2024-T4.pptx",
     "avance": "avance.csv",
     "objetivos": "objetivos.csv",
+    "tablas": "tablas.xlsx",
     "datapackage": "datapackage.json",
 }
 SIZES = {"pdf": 1_234_567, "deck": 141_224, "avance": 2_418}
@@ -274,7 +275,8 @@ def test_downloads_link_the_cuts_files_with_what_and_format(pages):
     texts = [_text(a) for a in links]
     assert texts[0] == "Reporte en PDF (PDF, 1,2\u00a0MB)"
     assert texts[1] == "Presentación institucional (PowerPoint, PPTX, 141\u00a0kB)"
-    assert texts[2].endswith("(CSV, 2\u00a0kB)") and texts[3].endswith("(CSV)") and texts[4].endswith("(JSON)")
+    assert texts[2].endswith("(CSV, 2\u00a0kB)") and texts[3].endswith("(CSV)") and texts[5].endswith("(JSON)")
+    assert texts[4] == "Las dos tablas en un libro de Excel (Excel, XLSX)"
     for name in LINK_FILES.values():  # the files sit beside web/ in the cut's folder
         (pages["sample"].parents[1] / name).touch()
     assert all((pages["sample"].parent / a.get("href")).resolve().is_file() for a in links)

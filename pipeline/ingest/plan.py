@@ -7,13 +7,14 @@ column), so every message names the place in the file the user wrote.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator
 
-from pipeline.characters import INVISIBLE, control_characters, describe
+from pipeline.characters import INVISIBLE, control_characters, describe, shown
 from pipeline.errors import InputError, Problem
 from pipeline.formatting import number
 from pipeline.ingest.coverage import font_problem, uncovered
@@ -55,6 +56,20 @@ def _single_line(value: str) -> str:
 
 
 SingleLine = Annotated[str, Field(min_length=1), AfterValidator(_single_line)]
+SIGLA_CHARS = 30
+
+
+def _sigla(value: str) -> str:
+    """plan.yaml's sigla goes into file names (`{sigla}`) and e-mail subjects: a plain word."""
+    if len(value) > SIGLA_CHARS or not re.fullmatch(r"[^\W_][\w-]*", value):
+        raise ValueError(
+            f"una sigla de letras, números, «-» o «_», sin espacios ni «/», que empiece por letra o número y de "
+            f"a lo sumo {SIGLA_CHARS} caracteres, como «PDM» o «PDM-Tenjo» (tiene «{shown(value)}»)"
+        )
+    return value
+
+
+Sigla = Annotated[str, Field(min_length=1), AfterValidator(_sigla)]
 
 
 def _id(value: object) -> object:
@@ -151,6 +166,7 @@ class EjeIn(_Strict):
 class PlanIn(_Strict):
     entidad: SingleLine
     titulo: SingleLine
+    sigla: Sigla | None = None  # the plan's short name (default: the initials of titulo, `model.initials`)
     titulo_reporte: SingleLine | None = None  # the report's title as is (default: titulo and the year)
     vigencia: int
     periodo_plan: tuple[int, int]
@@ -383,6 +399,7 @@ def _to_plan(plan: PlanIn) -> Plan:
         entity=plan.entidad,
         title=plan.titulo,
         report_title=plan.titulo_reporte,
+        given_acronym=plan.sigla,
         vigencia=plan.vigencia,
         period=plan.periodo_plan,
         normative_basis=plan.normatividad,

@@ -70,7 +70,7 @@ ANUALIZACION = ("suma", "creciente", "decreciente", "constante")
 
 PLAN_FIELDS = (
     Column("entidad", "Nombre de la entidad, en una línea.", True, width=60),
-    Column("titulo", "Título del plan (p. ej. Plan Estratégico Institucional), en una línea.", True),
+    Column("titulo", "Título del plan (p. ej. Plan de Desarrollo Municipal), en una línea.", True),
     Column("titulo_reporte", "Opcional: el título del reporte tal cual (por defecto, el título y el año)."),
     Column("vigencia", "El año que se reporta (p. ej. 2024).", True, kind="integer"),
     Column("periodo_plan", "Primer y último año del plan, separados por un guion: 2020-2024.", True, kind="period"),
@@ -80,6 +80,8 @@ PLAN_FIELDS = (
     Column("vision", "Visión de la entidad.", True),
     Column("agregacion", "Opcional: cómo se promedia el avance del plan: objetivos (por defecto) o indicadores.",
            choices=("objetivos", "indicadores")),
+    Column("sigla", "Opcional: la sigla del plan (p. ej. PDM) en los nombres de archivo y el asunto del correo; "
+           "por defecto, las iniciales del título (Plan de Desarrollo Municipal → PDM)."),
 )
 EJE_FIELDS = (
     Column("id", "Código del eje (p. ej. E1).", True, width=10),
