@@ -1,5 +1,5 @@
 """The one way the tool writes a cell of a workbook it makes (the data-entry templates, plan.xlsx,
-the annotated copies and their «Revisión» sheet).
+the annotated copies and their «Revisión» sheet, tablas.xlsx).
 
 A text is always written as text: openpyxl stores any string that begins with «=» as a formula,
 so an indicator named `=HYPERLINK(...)` or a comment `=cmd|' /C calc'!A0` would become a live
