@@ -794,13 +794,51 @@ def _template_rows(raw: RawTable, identity: TemplateIdentity) -> RawTable:
     return replace(raw, frame=frame[keep], template=identity)
 
 
+_DELIMITERS = (";", ",", "\t")
+
+
 def csv_dialect(text: str) -> tuple[str, str]:
-    """A seguimiento CSV's delimiter and decimal mark: the delimiter the header row uses most (a
-    title line above it may have none); semicolons mean the Spanish Excel export, with decimal
-    comma and thousands dots."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    delimiter = max([";", ",", "\t"], key=lambda d: max((line.count(d) for line in lines[:HEADER_SEARCH_ROWS]), default=0))
+    """A seguimiento CSV's delimiter and decimal mark, taken from the header row as Excel's and
+    LibreOffice's import do: the delimiter under which a line of the first `HEADER_SEARCH_ROWS`
+    reads as the headings (every required column, or a wide matrix's indicator and quarters),
+    the earliest such line winning, so a narrative comment full of commas below a semicolon
+    header does not decide. Failing that, a line naming two of the columns; failing that, the
+    delimiter a line uses most. Semicolons mean the Spanish Excel export, with decimal comma and
+    thousands dots."""
+    ranked = []
+    for delimiter in _DELIMITERS:
+        rows = _first_rows(text, delimiter)
+        found = _find_header(rows)
+        wide = _find_wide(rows)
+        lines = [n for n in (found[0] if found and not found[1].missing else None, wide[0] if wide else None) if n]
+        if lines:
+            ranked.append(((0, min(lines)), delimiter))
+        elif found:
+            ranked.append(((1, found[0]), delimiter))
+    if ranked:
+        delimiter = min(ranked, key=lambda r: (r[0], _DELIMITERS.index(r[1])))[1]
+    else:
+        lines = [line for line in text.splitlines() if line.strip()]
+        delimiter = max(_DELIMITERS, key=lambda d: max((line.count(d) for line in lines[:HEADER_SEARCH_ROWS]), default=0))
     return delimiter, "," if delimiter == ";" else "."
+
+
+def _first_rows(text: str, delimiter: str) -> list[tuple[int, list[object]]]:
+    """The first `HEADER_SEARCH_ROWS` rows with content as `delimiter` splits them, each numbered
+    by the line it starts on (the same line for every delimiter)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[object]]] = []
+    last = 0
+    try:
+        for cells in reader:
+            start, last = last + 1, reader.line_num
+            if not all(_blank(c) for c in cells):
+                rows.append((start, list(cells)))
+                if len(rows) >= HEADER_SEARCH_ROWS:
+                    break
+    except csv.Error:
+        pass  # a quote this delimiter leaves open: its rows so far are all it reads
+    return rows
 
 
 def decode_csv(raw: bytes) -> str:
