@@ -163,6 +163,31 @@ def test_quarter_as_offices_write_it(tmp_path, sample_plan, written):
     assert list(load_execution(tmp_path, sample_plan).table["trimestre"]) == [2]
 
 
+QUARTERS_IN_WORDS = {
+    1: ["Ene-Mar", "enero - marzo", "Enero a Marzo", "ene.-mar.", "I trimestre", "Trimestre I", "Trim. 1", "1er trimestre",
+        "1º trimestre", "Primer Trimestre", "I Trim", "Trimestre 1 (ene-mar)", "I trimestre enero-marzo"],
+    2: ["Abr-Jun", "abril a junio", "II trimestre", "Trimestre II", "Trim. 2", "2do trimestre", "2º Trimestre",
+        "Abril - Junio", "abr/jun", "II Trim", "Segundo trimestre (abril a junio)"],
+    3: ["Jul-Sep", "julio a septiembre", "Jul-Sept", "julio - setiembre", "III trimestre", "Trim 3", "3er trimestre"],
+    4: ["Oct-Dic", "octubre a diciembre", "IV Trimestre", "Trimestre IV", "Trim. 4", "4to trimestre", "Cuarto trimestre"],
+}
+
+
+@pytest.mark.parametrize("quarter, written", [(q, w) for q, words in QUARTERS_IN_WORDS.items() for w in words])
+def test_quarters_written_in_words(tmp_path, sample_plan, quarter, written):
+    write_xlsx(tmp_path, [["IS-545", 2024, written, 5, None]])
+    assert list(load_execution(tmp_path, sample_plan).table["trimestre"]) == [quarter]
+
+
+@pytest.mark.parametrize("written, months", [("Ene-Jun", "enero a junio"), ("enero a diciembre", "enero a diciembre"),
+                                             ("Feb-Abr", "febrero a abril"), ("Trimestre 2 (ene-mar)", None)])
+def test_a_range_of_months_that_is_not_a_quarter_is_an_error_naming_the_cell(tmp_path, sample_plan, written, months):
+    message = _cell_error(tmp_path, sample_plan, ["IS-545", 2024, written, 5, None], "trimestre", "C")
+    assert f"«{written}»" in message and "un trimestre: 1, 2, 3 o 4" in message
+    if months:
+        assert f"va de {months}, que no es un trimestre" in message
+
+
 def test_non_numeric_value(tmp_path, sample_plan):
     message = _cell_error(tmp_path, sample_plan, ["IS-545", 2024, 3, "mil", None], "valor", "D")
     assert "«mil»" in message and "un número (por ejemplo 4.155.036 o 87,5)" in message

@@ -190,6 +190,47 @@ def test_wide_matrix_reads_as_the_long_file(tmp_path, sample_plan, headings):
     assert _facts(load_execution(tmp_path / "wide", sample_plan).table) == _facts(expected)
 
 
+@pytest.mark.parametrize(
+    "headings",
+    [
+        ["Abr-Jun 2024", "Jul-Sep 2024"],
+        ["2024 Abr-Jun", "2024 Jul-Sep"],
+        ["II trimestre 2024", "III trimestre 2024"],
+        ["Trimestre II de 2024", "Trimestre III de 2024"],
+        ["2024-II", "2024-III"],
+        ["2do trimestre 2024", "3er trimestre 2024"],
+        ["abril a junio de 2024", "julio a septiembre de 2024"],
+    ],
+)
+def test_wide_matrix_quarters_in_words(tmp_path, sample_plan, headings):
+    long_book(tmp_path / "long" / "seguimiento.xlsx", [[i, y, q + 1, v, c] for i, y, q, v, c in LONG])
+    header, rows = _wide_rows(headings)
+    wide_book(tmp_path / "wide" / "seguimiento.xlsx", header, rows)
+    expected = load_execution(tmp_path / "long", sample_plan).table
+    assert _facts(load_execution(tmp_path / "wide", sample_plan).table) == _facts(expected)
+
+
+def test_wide_matrix_with_years_over_quarters_in_words(tmp_path, sample_plan):
+    long_book(tmp_path / "long" / "seguimiento.xlsx", LONG)
+    header = [["Código", "Nombre", 2024, None], [None, None, "Ene-Mar", "Abr-Jun"]]
+    rows = [["IS-545", "Recursos", 1004233, 2000000], ["IS-321", "Satisfacción", 80, 94.5]]
+    wide_book(tmp_path / "wide" / "seguimiento.xlsx", header, rows, merges=("A1:A2", "B1:B2", "C1:D1"))
+    expected = load_execution(tmp_path / "long", sample_plan).table
+    assert _facts(load_execution(tmp_path / "wide", sample_plan).table) == _facts(expected)
+
+
+@pytest.mark.parametrize("header", [
+    [["Código", "Nombre", "Ene-Mar 2024", "Abr-Jun 2024", "Ene-Jun 2024"]],
+    [["Código", "Nombre", 2024, None, None], [None, None, "Ene-Mar", "Abr-Jun", "Ene-Jun"]],
+])
+def test_wide_matrix_heading_of_months_that_are_not_a_quarter_is_an_error_naming_it(tmp_path, sample_plan, header):
+    rows = [["IS-545", "Recursos", 1004233, 2000000, 3004233]]
+    wide_book(tmp_path / "seguimiento.xlsx", header, rows)
+    (problem,) = _error(tmp_path, sample_plan).problems
+    assert (problem.row, problem.column_letter) == (len(header), "E")
+    assert "Ene-Jun" in problem.found and "va de enero a junio, que no es un trimestre" in problem.found
+
+
 def test_wide_matrix_with_years_over_quarters(tmp_path, sample_plan):
     long_book(tmp_path / "long" / "seguimiento.xlsx", LONG)
     header = [["Código", "Nombre", 2024, None], [None, None, "T1", "T2"]]

@@ -111,11 +111,26 @@ REFERENCE = (*REFERENCE, *(name for name in REFERENCE_HEADINGS if name not in RE
 HEADER_SEARCH_ROWS = 30
 _NOT_APPLICABLE = {"n/a", "na", "n.a.", "n.a", "no aplica", "-", "--", "—", "–", "nd", "n/d", "s/d", "sin dato", "sin datos", "x"}
 _QUARTER = re.compile(r"^(?:t|q|trim(?:estre)?\.?)?\s*([1-4])\s*(?:t|trim(?:estre)?)?$")
-# Quarters as offices also write them: roman numerals and ordinals ("II", "Segundo trimestre").
+# Quarters as offices also write them: roman numerals and ordinals ("II", "Segundo trimestre",
+# "2º trimestre", which `_normal` makes "2o trimestre").
 _QUARTER_WORDS = {
     "i": 1, "ii": 2, "iii": 3, "iv": 4, "primer": 1, "primero": 1, "segundo": 2, "tercer": 3, "tercero": 3, "cuarto": 4,
-    "1er": 1, "1ro": 1, "2do": 2, "3er": 3, "3ro": 3, "4to": 4,
+    "1er": 1, "1ro": 1, "1ero": 1, "2do": 2, "3er": 3, "3ro": 3, "3ero": 3, "4to": 4,
+    "1o": 1, "2o": 2, "3o": 3, "4o": 4,
 }
+# Words around a quarter's number: "Trimestre II", "II trim", "T2".
+_QUARTER_MARKS = ("trimestre", "trim", "t", "q")
+# Months as a quarter's range is written ("Abr-Jun", "abril a junio", "julio - setiembre").
+_MONTHS = {
+    "ene": 1, "enero": 1, "jan": 1, "feb": 2, "febrero": 2, "mar": 3, "marzo": 3, "abr": 4, "abril": 4, "apr": 4,
+    "may": 5, "mayo": 5, "jun": 6, "junio": 6, "jul": 7, "julio": 7, "ago": 8, "agosto": 8, "aug": 8,
+    "sep": 9, "sept": 9, "set": 9, "septiembre": 9, "setiembre": 9, "oct": 10, "octubre": 10,
+    "nov": 11, "noviembre": 11, "dic": 12, "diciembre": 12, "dec": 12,
+}
+_MONTH_NAMES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+                "noviembre", "diciembre")
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_RANGE = re.compile(rf"(?:^|\s)(?:de\s+|del\s+)?({_MONTH})\s+(?:(?:a|al|hasta|to)\s+)?({_MONTH})$")
 # Value headings that may carry more words after them ("Valor ejecutado en el trimestre").
 _VALUE_PREFIXES = ("valor ejecutado", "valor reportado", "valor alcanzado", "valor logrado")
 _TOTAL = re.compile(r"^(sub)?total\b")
@@ -431,10 +446,12 @@ def _table(
 _PERIOD_YEAR_FIRST = re.compile(r"^(\d{4})\s*(?:t|q|trim(?:estre)?)\s*([1-4])$")
 _PERIOD_QUARTER_FIRST = re.compile(r"^(?:(?:t|q|trim(?:estre)?)\s*([1-4])|([1-4])\s*t)\s*(?:de\s*)?(\d{4})$")
 _YEAR_HEADING = re.compile(r"^(?:vigencia|ano|year)?\s*(\d{4})$")
+_FOUR_DIGITS = re.compile(r"^\d{4}$")
 
 
 def _period_of(heading: object) -> tuple[int, int] | None:
-    """(year, quarter) of a one-cell quarter heading (`2025-T1`, `T1 2025`, `Trimestre 1 2025`)."""
+    """(year, quarter) of a one-cell quarter heading (`2025-T1`, `T1 2025`, `Trimestre 1 2025`,
+    `Abr-Jun 2025`); months beside a year that make no quarter raise `_NotAQuarter`."""
     if not isinstance(heading, str):
         return None
     text = _normal(heading)
@@ -443,7 +460,17 @@ def _period_of(heading: object) -> tuple[int, int] | None:
     elif match := _PERIOD_QUARTER_FIRST.match(text):
         year, quarter = int(match.group(3)), int(match.group(1) or match.group(2))
     else:
-        return None
+        # A quarter in words beside its year: `Abr-Jun 2025`, `2025-II`, `II trimestre de 2025`.
+        words = _normal(re.sub(r"[()\[\]]", " ", heading)).split()
+        at = 0 if words and _FOUR_DIGITS.match(words[0]) else -1 if words and _FOUR_DIGITS.match(words[-1]) else None
+        if at is None or len(words) < 2:
+            return None
+        year = int(words.pop(at))
+        if words and words[-1] in ("de", "del"):
+            words.pop()
+        quarter = _quarter_in(" ".join(words)) if 1900 < year < 2200 else None  # _NotAQuarter for Ene-Jun 2025
+        if quarter is None:
+            return None
     return (year, quarter) if 1900 < year < 2200 else None
 
 
@@ -459,30 +486,43 @@ def _year_of(heading: object) -> int | None:
 
 
 def _quarter_of(heading: object) -> int | None:
-    """The quarter of a sub-heading under a year (`T1`, `Trimestre 1`, `I`, `Primer trimestre`)."""
+    """The quarter of a sub-heading under a year (`T1`, `Trimestre 1`, `I`, `Primer trimestre`,
+    `Abr-Jun`); months that make no quarter raise `_NotAQuarter`."""
     if not isinstance(heading, str):
         return None
-    try:
-        return _quarter(heading)
-    except _Bad:
-        return None
+    return _quarter_in(_normal(re.sub(r"[()\[\]]", " ", heading)))
 
 
-_Wide = tuple[int, int, str, dict[int, tuple[int, int]], dict[int, str]]
+# A wide matrix's header: (header row, indicator column, its heading, column -> (year, quarter),
+# column -> heading as shown, column -> (heading, why) for the headings of months that make no quarter).
+_Wide = tuple[int, int, str, dict[int, tuple[int, int]], dict[int, str], dict[int, tuple[str, str]]]
+
+
+def _periods(cells: list[object], read: Callable[[object], object]) -> tuple[dict[int, object], dict[int, tuple[str, str]]]:
+    """What `read` makes of each cell, and the cells of months that make no quarter (`Ene-Jun 2025`)."""
+    found, bad = {}, {}
+    for pos, c in enumerate(cells):
+        try:
+            p = read(c)
+        except _NotAQuarter as error:
+            bad[pos] = (" ".join(str(c).split()), error.found)
+            continue
+        if p is not None:
+            found[pos] = p
+    return found, bad
 
 
 def _find_wide(rows: list[tuple[int, list[object]]]) -> _Wide | None:
-    """A wide matrix's header: (header row, indicator column, its heading, column -> (year, quarter),
-    column -> heading as shown). The quarters are one-cell headings (`2025-T1`) in the indicator's row, or
-    quarters (`T1`) in the row under years (`2025`, often merged over its quarters)."""
+    """A wide matrix's header (see `_Wide`). The quarters are one-cell headings (`2025-T1`) in the
+    indicator's row, or quarters (`T1`) in the row under years (`2025`, often merged over its quarters)."""
     top = rows[:HEADER_SEARCH_ROWS]
     for at, (number, cells) in enumerate(top):
         cells = [None if isinstance(c, MergedPart) else c for c in cells]
         indicator = next((pos for pos, c in enumerate(cells) if _field_of(c) == "indicador"), None)
-        periods = {pos: p for pos, c in enumerate(cells) if (p := _period_of(c))}
+        periods, bad = _periods(cells, _period_of)
         if indicator is not None and periods:
             shown_as = {pos: " ".join(str(cells[pos]).split()) for pos in periods}
-            return number, indicator, str(cells[indicator]).strip(), periods, shown_as
+            return number, indicator, str(cells[indicator]).strip(), periods, shown_as, bad
         below = top[at + 1] if at + 1 < len(top) else None
         if below is None or below[0] != number + 1:
             continue
@@ -491,27 +531,45 @@ def _find_wide(rows: list[tuple[int, list[object]]]) -> _Wide | None:
         if indicator is None:
             indicator = next((pos for pos, c in enumerate(under) if _field_of(c) == "indicador"), None)
             name = under[indicator] if indicator is not None else None
-        periods, shown_as, year = {}, {}, None
+        quarters, bad_quarters = _periods(under, _quarter_of)
+        periods, shown_as, bad, year = {}, {}, {}, None
         for pos in range(max(len(cells), len(under))):
             over = cells[pos] if pos < len(cells) else None
             if not _blank(over):  # a year carries over the blank or merged cells to its right
                 year = _year_of(over)
-            quarter = _quarter_of(under[pos]) if pos < len(under) else None
-            if year is not None and quarter is not None:
-                periods[pos] = (year, quarter)
-                shown_as[pos] = f"{' '.join(str(over if not _blank(over) else year).split())} / {' '.join(str(under[pos]).split())}"
+            if year is None:
+                continue
+            over_shown = " ".join(str(over if not _blank(over) else year).split())
+            if pos in quarters:
+                periods[pos] = (year, quarters[pos])
+                shown_as[pos] = f"{over_shown} / {' '.join(str(under[pos]).split())}"
+            elif pos in bad_quarters:
+                heading, why = bad_quarters[pos]
+                bad[pos] = (f"{over_shown} / {heading}", why)
         if indicator is not None and periods:
-            return below[0], indicator, str(name).strip(), periods, shown_as
+            return below[0], indicator, str(name).strip(), periods, shown_as, bad
     return None
 
 
 def _wide_table(
     path: Path, rows: list[tuple[int, list[object]]], sheet: str | None, decimal: str | None,
     header_row: int, indicator: int, name: str, periods: dict[int, tuple[int, int]], shown_as: dict[int, str],
+    bad: dict[int, tuple[str, str]],
 ) -> RawTable:
     """A wide matrix as the long table: one row per indicator and quarter column, each keeping the
     sheet's row and the column it was read from. Empty cells are kept here (they may be formulas
-    whose result was never saved) and dropped by `read_execution`."""
+    whose result was never saved) and dropped by `read_execution`. A heading of months that make
+    no quarter (`Ene-Jun 2025`) is an error naming it: its figures are not guessed into a quarter."""
+    if bad:
+        raise InputError(path, [
+            Problem(
+                f"la columna «{heading}»: {why}", "una columna por trimestre (Ene-Mar, Abr-Jun, Jul-Sep u Oct-Dic, "
+                "o T1 a T4), con su año", row=header_row, column=heading, column_letter=_letter(path, pos),
+                hint="Si es un acumulado o un semestre, bórrela o muévala fuera de la matriz (el reporte acumula los "
+                "trimestres); si es un trimestre, corrija sus meses.",
+            )
+            for pos, (heading, why) in sorted(bad.items())
+        ], sheet)
     data = [(n, cells) for n, cells in rows if n > header_row]
     index, columns, records = [], [], []
     for n, cells in data:
@@ -995,15 +1053,58 @@ def _year(value: object, plan: Plan | None) -> int:
     return year
 
 
+_QUARTER_EXPECTED = "un trimestre: 1, 2, 3 o 4"
+
+
+class _NotAQuarter(_Bad):
+    """Months that make no quarter (`Ene-Jun`), or a quarter whose months say another one."""
+
+    def __init__(self, found: str):
+        super().__init__(
+            _QUARTER_EXPECTED,
+            "Escriba el trimestre (1 a 4, o sus meses: Ene-Mar, Abr-Jun, Jul-Sep u Oct-Dic); un semestre o un "
+            "acumulado se reporta trimestre a trimestre, y el reporte los acumula.",
+        )
+        self.found = found
+
+
+def _quarter_in(text: str) -> int | None:
+    """The quarter a normalised text names (`ii trimestre`, `trim 2`, `abr jun`, `2o trimestre abril a
+    junio`), or None. Months that are no quarter raise `_NotAQuarter`: a semester is not guessed."""
+    by_months = None
+    if match := _MONTH_RANGE.search(text):
+        first, last = _MONTHS[match.group(1)], _MONTHS[match.group(2)]
+        months = f"{_MONTH_NAMES[first - 1]} a {_MONTH_NAMES[last - 1]}"
+        if first % 3 != 1 or last != first + 2:
+            raise _NotAQuarter(f"va de {months}, que no es un trimestre")
+        by_months = (first + 2) // 3
+        text = text[: match.start()].strip()
+        if not text:
+            return by_months
+    if match := _QUARTER.match(text):
+        quarter = int(match.group(1))
+    else:
+        words = text.split()
+        if len(words) > 1 and words[0] in _QUARTER_MARKS:
+            words = words[1:]
+        elif len(words) > 1 and words[-1] in _QUARTER_MARKS:
+            words = words[:-1]
+        quarter = _QUARTER_WORDS.get(words[0]) if len(words) == 1 else None
+    if by_months is not None and quarter is not None and quarter != by_months:
+        raise _NotAQuarter(f"dice el trimestre {quarter} y los meses del trimestre {by_months}")
+    return quarter
+
+
 def _quarter(value: object) -> int:
-    expected = "un trimestre: 1, 2, 3 o 4"
+    expected = _QUARTER_EXPECTED
     _special(value, expected)
     quarter = _whole(value, None)
     if quarter is None and isinstance(value, str):
-        text = _normal(value)
-        match = _QUARTER.match(text)
-        words = text.removesuffix(" trimestre").removeprefix("trimestre ").split()
-        quarter = int(match.group(1)) if match else _QUARTER_WORDS.get(words[0]) if len(words) == 1 else None
+        try:
+            # A note in brackets is read too: "Trimestre 2 (ene-mar)" says two quarters.
+            quarter = _quarter_in(_normal(re.sub(r"[()\[\]]", " ", value)))
+        except _NotAQuarter as bad:
+            raise _Bad(expected, f"«{' '.join(value.split())}» {bad.found}. {bad.hint}") from None
     if quarter not in (1, 2, 3, 4):
         raise _Bad(expected, _not_applicable_hint(value, "el trimestre"))
     return quarter
