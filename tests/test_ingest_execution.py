@@ -309,6 +309,52 @@ def test_headings_are_matched_with_their_synonyms(tmp_path, sample_plan):
     assert execution.warnings == ()
 
 
+@pytest.mark.parametrize("value", ["Ejecución física", "Avance físico", "Ejecución física del trimestre",
+                                   "Avance físico del trimestre", "Meta ejecutada", "Cantidad ejecutada", "Magnitud ejecutada"])
+@pytest.mark.parametrize("comment", ["Explicación avance / retroceso", "Análisis", "Descripción del avance",
+                                     "Análisis del avance", "Explicación del avance", "Avances y logros"])
+def test_headings_offices_use(tmp_path, sample_plan, value, comment):
+    header = ["Código meta", "Vigencia", "Trimestre", value, comment, "Meta de producto", "BPIN", "Subprograma"]
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 1000, "Se cumplió", "Llamadas atendidas", "2024250540001", "Atención"]],
+               header=header)
+    execution = load_execution(tmp_path, sample_plan)
+    assert (execution.table.loc[0, "valor"], execution.table.loc[0, "comentario"]) == (1000, "Se cumplió")
+    assert execution.warnings == ()
+
+
+@pytest.mark.parametrize("percent", ["% de avance", "Avance (%)", "% avance físico", "Porcentaje de avance",
+                                     "% de cumplimiento", "Cumplimiento", "Avance físico %"])
+def test_a_percentage_of_attainment_beside_the_value_is_reported_not_read(tmp_path, sample_plan, percent):
+    header = ["indicador", "anio", "trimestre", "Ejecución física", percent]
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 1000, 0.25]], header=header)
+    execution = load_execution(tmp_path, sample_plan)
+    assert list(execution.table["valor"]) == [1000]
+    (warning,) = execution.warnings
+    assert warning.column == percent and warning.column_letter == "E"
+    assert "porcentaje de avance" in warning.found and "el reporte lo calcula" in warning.hint
+
+
+def test_a_percentage_of_attainment_alone_is_not_taken_for_the_value(tmp_path, sample_plan):
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 0.25]], header=["indicador", "anio", "trimestre", "% avance físico"])
+    message = str(_error(tmp_path, sample_plan))
+    assert "faltan: valor" in message and "«% avance físico»" in message
+
+
+@pytest.mark.parametrize("header, warned", [
+    (["indicador", "anio", "trimestre", "valor", "Avance"], True),
+    (["indicador", "anio", "trimestre", "Avance"], False),
+    (["indicador", "anio", "trimestre", "Avance del trimestre"], False),
+])
+def test_a_bare_avance_column_is_not_guessed(tmp_path, sample_plan, header, warned):
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 25, 30][: len(header)]], header=header)
+    if warned:
+        (warning,) = load_execution(tmp_path, sample_plan).warnings
+        assert warning.column == "Avance" and "valor ejecutado o el porcentaje de avance" in warning.found
+        return
+    message = str(_error(tmp_path, sample_plan))
+    assert "faltan: valor" in message and "«Avance físico»" in message
+
+
 def test_code_is_the_id_when_a_name_column_is_headed_indicador(tmp_path, sample_plan):
     header = ["Código", "Indicador", "Vigencia", "Trimestre", "Ejecutado", "Observación"]
     write_xlsx(tmp_path, [["IS-545", "Llamadas atendidas", 2024, 1, 1000, "nota"]], header=header)

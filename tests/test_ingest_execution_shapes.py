@@ -231,6 +231,20 @@ def test_wide_matrix_heading_of_months_that_are_not_a_quarter_is_an_error_naming
     assert "Ene-Jun" in problem.found and "va de enero a junio, que no es un trimestre" in problem.found
 
 
+def test_wide_matrix_of_planned_and_executed_quarters_reads_the_executed(tmp_path, sample_plan):
+    # A PDM's plan indicativo: planned and executed columns for each quarter, then the year's totals.
+    long_book(tmp_path / "long" / "seguimiento.xlsx", LONG)
+    header = [["Cod meta producto", "Meta de producto", "T1 PLANEADO 2024", "T1 EJECUTADO 2024", "T2 PLANEADO 2024",
+               "T2 EJECUTADO 2024", "TOTAL PLANEADO 2024", "AVANCE 2024"]]
+    rows = [["IS-545", "Recursos", 1000000, 1004233, 2000000, 2000000, 4155036, 0.7],
+            ["IS-321", "Satisfacción", 80, 80, 95, 94.5, 100, 0.9]]
+    wide_book(tmp_path / "wide" / "seguimiento.xlsx", header, rows)
+    execution = load_execution(tmp_path / "wide", sample_plan)
+    assert _facts(execution.table) == _facts(load_execution(tmp_path / "long", sample_plan).table)
+    (warning,) = execution.warnings  # the planned columns are the plan's; the year's «avance» is not guessed
+    assert warning.column == "AVANCE 2024" and warning.column_letter == "H"
+
+
 def test_wide_matrix_with_years_over_quarters(tmp_path, sample_plan):
     long_book(tmp_path / "long" / "seguimiento.xlsx", LONG)
     header = [["Código", "Nombre", 2024, None], [None, None, "T1", "T2"]]

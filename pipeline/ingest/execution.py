@@ -79,23 +79,33 @@ SHEET_NAME = "seguimiento"
 HEADINGS: dict[str, tuple[str, ...]] = {
     "indicador": (
         "codigo indicador", "codigo del indicador", "cod indicador", "codigo", "id indicador",
-        "id del indicador", "indicador id", "id", "codigo meta", "id meta", "indicador", "indicator",
+        "id del indicador", "indicador id", "id", "codigo meta", "id meta", "codigo meta producto", "cod meta producto",
+        "codigo de la meta", "cod meta", "indicador", "indicator",
     ),
     "anio": ("anio", "ano", "vigencia", "year", "ano de reporte", "ano del reporte"),
     "trimestre": ("trimestre", "trim", "quarter", "numero de trimestre", "trimestre de reporte", "trimestre reportado"),
     "valor": (
         "valor", "valor ejecutado", "ejecutado", "ejecucion", "valor reportado", "valor alcanzado",
         "valor logrado", "logro", "resultado", "value", "ejecucion del trimestre", "valor del trimestre",
-        "magnitud ejecutada", "avance cuantitativo",
+        "magnitud ejecutada", "avance cuantitativo", "ejecucion fisica", "avance fisico", "meta ejecutada",
+        "cantidad ejecutada", "ejecucion fisica del trimestre", "avance fisico del trimestre",
     ),
     "comentario": (
         "comentario", "comentarios", "observacion", "observaciones", "nota", "notas", "analisis",
         "analisis cualitativo", "avance cualitativo", "comentario cualitativo", "descripcion del avance",
-        "justificacion", "comment", "comments",
+        "justificacion", "explicacion", "explicacion del avance", "explicacion avance retroceso", "analisis del avance",
+        "avances y logros", "comment", "comments",
     ),
 }
 # Words that make a heading a comment column even among other words ("Observaciones del trimestre").
-_COMMENT_WORDS = ("observ", "coment", "cualitativ", "justific")
+_COMMENT_WORDS = ("observ", "coment", "cualitativ", "justific", "explicac", "analisis")
+# A percentage of attainment ("% de avance", "Cumplimiento"): what the report computes, never the
+# executed value, whatever other words the heading has ("% avance físico").
+_PERCENT_WORDS = ("porcentaje", "porcentual", "cumplimiento", "pct")
+# Words that say a heading is the plan's side of a quarter or year ("T1 PLANEADO 2025"), or its
+# executed side ("T1 EJECUTADO 2025").
+_PLAN_WORDS = ("planeado", "planeada", "programado", "programada", "programacion", "meta", "metas", "esperado", "plan")
+_EXECUTED_WORDS = ("ejecutado", "ejecutada", "ejecucion", "fisica", "fisico", "valor", "real")
 # Columns offices keep beside the data for reference: recognised, read by nobody, not warned about.
 REFERENCE = (
     "nombre", "nombre del indicador", "nombre indicador", "indicador nombre", "nombre de la meta", "meta",
@@ -104,6 +114,13 @@ REFERENCE = (
     "dependencia", "dependencia responsable", "area responsable", "eje", "linea estrategica",
     "objetivo", "programa", "linea base", "anualizacion", "tipo de anualizacion", "etiqueta",
     "no", "n", "nro", "numero", "item", "consecutivo",
+    # What public PDM and plan de acción matrices keep beside the figures (a plan indicativo's
+    # products of investment projects): the plan's context, never the quarter's figures. Evidence
+    # (soportes, links) and states are not context the plan has: they are reported as not used.
+    "meta de producto", "meta producto", "meta de resultado", "indicador de producto", "indicador de resultado",
+    "proyecto", "nombre del proyecto", "proyecto de inversion", "bpin", "codigo bpin", "programa pdt", "subprograma",
+    "sector", "producto", "componente", "actividad", "actividades", "ponderador", "ponderacion", "peso", "tendencia",
+    "tendencia indicador", "valor esperado", "valor esperado cuatrienio",
 )
 # The data-entry template's context columns are reference columns too (pipeline.template_schema).
 REFERENCE = (*REFERENCE, *(name for name in REFERENCE_HEADINGS if name not in REFERENCE))
@@ -132,7 +149,10 @@ _MONTH_NAMES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", 
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _MONTH_RANGE = re.compile(rf"(?:^|\s)(?:de\s+|del\s+)?({_MONTH})\s+(?:(?:a|al|hasta|to)\s+)?({_MONTH})$")
 # Value headings that may carry more words after them ("Valor ejecutado en el trimestre").
-_VALUE_PREFIXES = ("valor ejecutado", "valor reportado", "valor alcanzado", "valor logrado")
+_VALUE_PREFIXES = (
+    "valor ejecutado", "valor reportado", "valor alcanzado", "valor logrado", "ejecucion fisica", "avance fisico",
+    "magnitud ejecutada", "meta ejecutada", "cantidad ejecutada",
+)
 _TOTAL = re.compile(r"^(sub)?total\b")
 _EXCEL_ERROR = re.compile(r"^#(N/A|[A-Z0-9/]+[!?])$", re.I)
 _EXCEL_ERROR_HINT = "La celda muestra un error de una fórmula de Excel: corrija la fórmula o escriba el valor."
@@ -299,12 +319,38 @@ _RANK = {name: k for names in HEADINGS.values() for k, name in enumerate(names)}
 def _field_of(heading: object) -> str | None:
     name = _normal(heading)
     if name in _FIELD_OF:
-        return _FIELD_OF[name]
-    if any(word in name for word in _COMMENT_WORDS):
+        found = _FIELD_OF[name]
+    elif any(word in name for word in _COMMENT_WORDS):
         return "comentario"
-    if name.startswith(_VALUE_PREFIXES):
-        return "valor"
-    return None
+    elif name.startswith(_VALUE_PREFIXES):
+        found = "valor"
+    else:
+        return None
+    return None if found == "valor" and _percentage_heading(heading) else found
+
+
+def _percentage_heading(heading: object) -> bool:
+    """A percentage of attainment (`% de avance`, `Avance (%)`, `Cumplimiento`): what the report computes."""
+    return "%" in str(heading or "") or any(word in _PERCENT_WORDS for word in _normal(heading).split())
+
+
+def _bare_advance(heading: object) -> bool:
+    """`Avance`, `Avance del trimestre`, `AVANCE 2025`: an executed value or a percentage of attainment,
+    as different offices mean it; the reader does not guess which."""
+    words = [w for w in _normal(heading).split() if not _FOUR_DIGITS.match(w) and w not in ("del", "de", "el")]
+    return bool(words) and words[0] == "avance" and set(words[1:]) <= {"trimestre", "trimestral", "acumulado", "anual"}
+
+
+def _planned_period(heading: object) -> bool:
+    """The plan's side of a quarter or a year in a matrix (`T1 PLANEADO 2025`, `TOTAL PROGRAMADO 2025`)."""
+    words = _normal(heading).split()
+    return (any(w in _PLAN_WORDS for w in words) and not any(w in _EXECUTED_WORDS for w in words)
+            and any(_FOUR_DIGITS.match(w) or _QUARTER.match(w) for w in words))
+
+
+def _reference(heading: object) -> bool:
+    """A column kept for reference: read by nobody, not warned about."""
+    return _normal(heading) in REFERENCE or _planned_period(heading)
 
 
 @dataclass(frozen=True)
@@ -378,11 +424,15 @@ def _header_problem(path: Path, rows: list[tuple[int, list[object]]], found: tup
     cells = next(c for n, c in rows if n == number)
     shown = ", ".join(f"«{str(c).strip()}»" for c in cells if not _blank(c))
     names = {"anio": "año"}
+    advance = [str(c).strip() for c in cells if not _blank(c) and (_percentage_heading(c) or _bare_advance(c))]
+    hint = "Renombre la columna que corresponda o agréguela."
+    if "valor" in header.missing and advance:
+        hint = f"La columna «{advance[0]}» no se toma por el valor. {_ADVANCE_HINT}"
     return Problem(
         f"los encabezados {shown} (faltan: {', '.join(names.get(m, m) for m in header.missing)})",
         expected,
         row=number,
-        hint="Renombre la columna que corresponda o agréguela.",
+        hint=hint,
     )
 
 
@@ -466,6 +516,9 @@ def _period_of(heading: object) -> tuple[int, int] | None:
         if at is None or len(words) < 2:
             return None
         year = int(words.pop(at))
+        if any(w in _PLAN_WORDS for w in words) and not any(w in _EXECUTED_WORDS for w in words):
+            return None  # the plan's side of the quarter (`T1 PLANEADO 2025`): a reference column
+        words = [w for w in words if w not in _EXECUTED_WORDS]  # `T1 EJECUTADO 2025`
         if words and words[-1] in ("de", "del"):
             words.pop()
         quarter = _quarter_in(" ".join(words)) if 1900 < year < 2200 else None  # _NotAQuarter for Ene-Jun 2025
@@ -617,13 +670,30 @@ def _sub_headings(rows: list[tuple[int, list[object]]], header_row: int) -> tupl
     return below if texts and known else None
 
 
+_ADVANCE_HINT = (
+    "Un porcentaje de avance no se lee: el reporte lo calcula a partir del valor ejecutado y la meta. Si la columna "
+    "tiene el valor ejecutado (en las unidades del indicador), llámela «Valor ejecutado» o «Avance físico»."
+)
+
+
 def _unused_columns(path: Path, header: _Header, header_row: int, data: list[tuple[int, list[object]]]) -> Iterator[Problem]:
     for pos, heading in sorted(header.others.items()):
         filled = [n for n, cells in data if pos < len(cells) and not _blank(cells[pos])]
-        if not filled or _normal(heading) in REFERENCE:
+        if not filled or _reference(heading):
+            continue
+        rows = f"con datos en {len(filled)} fila{'s' if len(filled) > 1 else ''}"
+        if _percentage_heading(heading) or _bare_advance(heading):
+            what = ("que parece el porcentaje de avance o de cumplimiento" if _percentage_heading(heading) else
+                    "que puede ser el valor ejecutado o el porcentaje de avance (cada oficina la usa para uno de los dos)")
+            yield Problem(
+                f"la columna «{heading}» {rows}, {what}: el reporte no la lee",
+                "el valor ejecutado en una columna «valor» (o «Valor ejecutado», «Ejecución física», «Avance físico»)",
+                row=header_row, column=heading, column_letter=_letter(path, pos),
+                hint=_ADVANCE_HINT,
+            )
             continue
         yield Problem(
-            f"la columna «{heading}» con datos en {len(filled)} fila{'s' if len(filled) > 1 else ''}, que el reporte no usa",
+            f"la columna «{heading}» {rows}, que el reporte no usa",
             "que cada columna con datos sea una de las que se leen (indicador, año, trimestre, valor y "
             "comentario) o una de referencia (nombre, meta, unidad, responsable...)",
             row=header_row,
