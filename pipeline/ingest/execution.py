@@ -52,6 +52,7 @@ __all__ = [
     "XLSX_FILE",
     "Execution",
     "RawTable",
+    "awaiting_files",
     "consolidate",
     "csv_dialect",
     "decode_csv",
@@ -284,6 +285,19 @@ def _not_read(directory: Path) -> tuple[list[Problem], list[Problem]]:
             file=entry,
         ))
     return problems, warnings
+
+
+def awaiting_files(folder: Path) -> bool:
+    """Whether the entity's seguimiento is a seguimiento/ folder still waiting for its files: no
+    .xlsx or .csv in it (what tools leave there aside), none beside it, and no workbook in another
+    format (whose figures would be lost: `load_execution` refuses it)."""
+    directory = folder / FOLDER
+    if not directory.is_dir() or (folder / XLSX_FILE).exists() or (folder / CSV_FILE).exists():
+        return False
+    return not any(
+        _is_seguimiento(p) or (p.is_file() and p.suffix.lower() in UNREAD_BOOKS and not _left_by_tools(p.name))
+        for p in directory.iterdir()
+    )
 
 
 def execution_files(directory: Path) -> list[Path]:
