@@ -146,6 +146,22 @@ def test_unknown_indicator(tmp_path, sample_plan):
     assert "«IS-999»" in message and "un id de indicador definido en plan.yaml" in message
 
 
+def test_a_mistyped_indicator_is_told_the_id_it_is_close_to(tmp_path, sample_plan):
+    write_xlsx(tmp_path, [["is-545", 2024, 1, 5, None], ["IS-5455", 2024, 2, 5, None]])
+    hints = [p.hint for p in _error(tmp_path, sample_plan).problems]
+    assert hints[0] == "¿Quiso decir «IS-545»?"
+    assert "«IS-545»" in hints[1]
+
+
+def test_a_mistyped_heading_is_told_the_heading_it_is_close_to(tmp_path, sample_plan):
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 5]], header=["indicador", "anio", "trimestr", "valor"])
+    (problem,) = _error(tmp_path, sample_plan).problems
+    assert "faltan: trimestre" in problem.found and "«trimestr»: ¿quiso decir «trimestre»?" in problem.hint
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 5, "nota"]], header=[*HEADER[:4], "Obsrvaciones"])
+    (warning,) = load_execution(tmp_path, sample_plan).warnings
+    assert warning.column == "Obsrvaciones" and "¿Quiso decir «observaciones»" in warning.hint
+
+
 def test_year_outside_the_plan(tmp_path, sample_plan):
     message = _cell_error(tmp_path, sample_plan, ["IS-545", 2019, 4, 5, None], "anio", "B")
     assert "«2019»" in message and "2020 a 2024" in message

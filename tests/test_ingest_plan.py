@@ -102,6 +102,21 @@ def test_objective_names_undefined_indicator(tmp_path):
     assert f"línea {_line_of(text, 'IS-999')}" in message
 
 
+def test_mistyped_field_names_are_told_what_they_are_close_to(tmp_path):
+    text = _sample().replace("    meta_vigencia: 25\n", "    meta_vigecia: 25\n", 1).replace("titulo:", "titlo:", 1)
+    message = _error(_write(tmp_path, text))
+    assert "¿Quiso decir «meta_vigencia»?" in message
+    assert "¿Quiso decir «titulo»?" in message
+
+
+def test_mistyped_ids_are_told_what_they_are_close_to(tmp_path):
+    text = _sample().replace("indicadores: [IS-513, IS-514]", "indicadores: [IS-513, IS514]")
+    text = text.replace("objetivos:\n", EJES.replace("objetivos: [5, 6, 7, 8]", "objetivos: [5, 6, 7, 80]"), 1)
+    message = _error(_write(tmp_path, text))
+    assert "«IS514» en el objetivo 4" in message and "¿Quiso decir «IS-514»?" in message
+    assert "el objetivo 80 en el eje «E2»" in message and "¿Quiso decir «8»?" in message
+
+
 @pytest.mark.parametrize(
     ("old", "new", "fragment"),
     [

@@ -34,7 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.characters import INVISIBLE, control_characters, describe, shown
-from pipeline.errors import InputError, PipelineError, Problem
+from pipeline.errors import InputError, PipelineError, Problem, did_you_mean
 from pipeline.formatting import number as shown_number
 from pipeline.ingest.coverage import font_problem
 from pipeline.ingest.source import limit_hint, read_source, size_text
@@ -442,6 +442,13 @@ def _header_problem(path: Path, rows: list[tuple[int, list[object]]], found: tup
     hint = "Renombre la columna que corresponda o agréguela."
     if "valor" in header.missing and advance:
         hint = f"La columna «{advance[0]}» no se toma por el valor. {_ADVANCE_HINT}"
+    missing_names = [name for f in header.missing for name in HEADINGS[f]]
+    close = [
+        f"«{str(c).strip()}»: {text.replace('¿Quiso', '¿quiso', 1)}" for c in cells
+        if isinstance(c, str) and not _blank(c) and _field_of(c) is None and (text := did_you_mean(_normal(c), missing_names))
+    ]
+    if close:
+        hint = f"{' '.join(close)} {hint}"
     return Problem(
         f"los encabezados {shown} (faltan: {', '.join(names.get(m, m) for m in header.missing)})",
         expected,
@@ -706,6 +713,7 @@ def _unused_columns(path: Path, header: _Header, header_row: int, data: list[tup
                 hint=_ADVANCE_HINT,
             )
             continue
+        close = did_you_mean(_normal(heading), [*_FIELD_OF, *REFERENCE])
         yield Problem(
             f"la columna «{heading}» {rows}, que el reporte no usa",
             "que cada columna con datos sea una de las que se leen (indicador, año, trimestre, valor y "
@@ -713,8 +721,8 @@ def _unused_columns(path: Path, header: _Header, header_row: int, data: list[tup
             row=header_row,
             column=heading,
             column_letter=_letter(path, pos),
-            hint="Si son comentarios del trimestre, llámela «comentario»; si es el valor ejecutado, «valor». "
-            "Si no, sus datos no entran al reporte.",
+            hint=(f"{close} " if close else "") + "Si son comentarios del trimestre, llámela «comentario»; si es el "
+            "valor ejecutado, «valor». Si no, sus datos no entran al reporte.",
         )
 
 
@@ -1104,7 +1112,26 @@ def _whole(value: object, decimal: str | None) -> int | None:
     return int(number) if number == int(number) else None
 
 
-def _indicator(value: object, plan: Plan | None, ids_text: str) -> str:
+# Distinct mistyped ids a file's messages suggest a close id for; past this many (a file of another
+# entity, not typos) no more are looked for, so a large file stays fast.
+SUGGESTED_IDS = 200
+
+
+def _suggester(plan: Plan | None) -> Callable[[str], str | None]:
+    """«¿Quiso decir …?» for an id not in the plan, worked out once per distinct id."""
+    found: dict[str, str | None] = {}
+
+    def suggest(text: str) -> str | None:
+        if plan is None:
+            return None
+        if text not in found:
+            found[text] = did_you_mean(text, plan.indicators) if len(found) < SUGGESTED_IDS else None
+        return found[text]
+
+    return suggest
+
+
+def _indicator(value: object, plan: Plan | None, ids_text: str, suggest: Callable[[str], str | None] = lambda _: None) -> str:
     _special(value, "el id de un indicador de plan.yaml")
     if _blank(value):
         raise _Bad("el id de un indicador de plan.yaml", "Toda fila con datos necesita el id de su indicador.")
@@ -1124,7 +1151,7 @@ def _indicator(value: object, plan: Plan | None, ids_text: str) -> str:
     if _TOTAL.match(_normal(text)):
         raise _Bad("el id de un indicador de plan.yaml", "Borre las filas de totales: el reporte calcula los avances.")
     if plan is not None and text not in plan.indicators:
-        raise _Bad(f"un id de indicador definido en plan.yaml ({ids_text})")
+        raise _Bad(f"un id de indicador definido en plan.yaml ({ids_text})", suggest(text))
     return text
 
 
@@ -1257,6 +1284,7 @@ def validate_execution(raw: RawTable, plan: Plan | None, *, any_plan_version: bo
     problems: list[Problem] = []
     records = []
     first_row: dict[tuple[str, int, int], int] = {}
+    suggest = _suggester(plan)
 
     # Plain lists: a pandas lookup per cell took 40 of the 70 s of 200 000 rows.
     cells = {column: frame[column].tolist() for column in FIELDS}
@@ -1285,7 +1313,7 @@ def validate_execution(raw: RawTable, plan: Plan | None, *, any_plan_version: bo
 
     for at, row in enumerate(frame.index):
         row = int(row)
-        indicator = cell(row, "indicador", lambda v: _indicator(v, plan, ids_text))
+        indicator = cell(row, "indicador", lambda v: _indicator(v, plan, ids_text, suggest))
         year = cell(row, "anio", lambda v: _year(v, plan))
         quarter = cell(row, "trimestre", _quarter)
         value = cell(row, "valor", lambda v: _value(v, raw.decimal, indicator in percent_ids))

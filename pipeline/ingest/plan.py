@@ -14,7 +14,7 @@ from typing import Annotated, Literal, Union
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator
 
 from pipeline.characters import INVISIBLE, control_characters, describe
-from pipeline.errors import InputError, Problem
+from pipeline.errors import InputError, Problem, did_you_mean
 from pipeline.formatting import number
 from pipeline.ingest.coverage import font_problem, uncovered
 from pipeline.ingest.yaml_source import Document, read_yaml, validate
@@ -224,7 +224,7 @@ def _reference_problems(plan: PlanIn, doc: Document) -> list[Problem]:
                     ("objetivos", pos, "indicadores", k),
                     f"el indicador «{ind_id}» en el objetivo {obj.id}, que no está definido",
                     f"un id de la lista «indicadores» ({names})",
-                    hint="Defínalo en «indicadores» o corrija el id.",
+                    hint=_close(ind_id, defined, "Defínalo en «indicadores» o corrija el id."),
                 )
         repeated = {i for i in obj.indicadores if obj.indicadores.count(i) > 1}
         if repeated:
@@ -241,6 +241,12 @@ def _reference_problems(plan: PlanIn, doc: Document) -> list[Problem]:
             )
     _axis_problems(plan, add, doc.workbook)
     return problems
+
+
+def _close(found: object, choices, hint: str | None = None) -> str | None:
+    """`hint`, after «¿Quiso decir …?» when one of `choices` is close to `found`."""
+    suggestion = did_you_mean(found, choices)
+    return " ".join(part for part in (suggestion, hint) if part) or None
 
 
 def _quarterly(ind: IndicatorIn, vigencia: int) -> dict[int, tuple[float, float, float, float]]:
@@ -346,7 +352,8 @@ def _axis_problems(plan: PlanIn, add: Callable[..., None], workbook: bool = Fals
         for k, obj_id in enumerate(eje.objetivos):
             loc = ("ejes", pos, "objetivos", k)
             if obj_id not in objective_ids:
-                add(loc, f"el objetivo {obj_id} en el eje «{eje.id}», que no está definido", f"un id de la lista «objetivos» ({names})")
+                add(loc, f"el objetivo {obj_id} en el eje «{eje.id}», que no está definido", f"un id de la lista «objetivos» ({names})",
+                    _close(obj_id, objective_ids))
             elif obj_id in home:
                 where = "ese mismo eje" if home[obj_id] == eje.id else f"el eje «{home[obj_id]}»"
                 add(loc, f"el objetivo {obj_id} en el eje «{eje.id}», que ya está en {where}", "cada objetivo en un solo eje")
