@@ -51,6 +51,7 @@ __all__ = [
     "FOLDER",
     "XLSX_FILE",
     "Execution",
+    "PlanOutline",
     "RawTable",
     "awaiting_files",
     "consolidate",
@@ -1117,21 +1118,44 @@ def _whole(value: object, decimal: str | None) -> int | None:
 SUGGESTED_IDS = 200
 
 
-def _suggester(plan: Plan | None) -> Callable[[str], str | None]:
+def _suggester(ids: frozenset[str] | None) -> Callable[[str], str | None]:
     """«¿Quiso decir …?» for an id not in the plan, worked out once per distinct id."""
     found: dict[str, str | None] = {}
 
     def suggest(text: str) -> str | None:
-        if plan is None:
+        if ids is None:
             return None
         if text not in found:
-            found[text] = did_you_mean(text, plan.indicators) if len(found) < SUGGESTED_IDS else None
+            found[text] = did_you_mean(text, sorted(ids)) if len(found) < SUGGESTED_IDS else None
         return found[text]
 
     return suggest
 
 
-def _indicator(value: object, plan: Plan | None, ids_text: str, suggest: Callable[[str], str | None] = lambda _: None) -> str:
+@dataclass(frozen=True)
+class PlanOutline:
+    """What the seguimiento's checks need of a plan: its indicators' ids, which of them are
+    percentages (0 to 100), and its period.
+
+    Of a valid plan (`of`) it is the whole plan. Of a plan with field problems
+    (`pipeline.ingest.plan.plan_outline`) it holds the parts that are valid: `ids` is None when
+    some indicator has no valid id (an unknown id in the seguimiento may be that one), `period`
+    None when the plan's period is wrong, and `percent_ids` the indicators whose unit reads. Each
+    check of the seguimiento runs where its part is known, so one run lists the plan's problems
+    and the seguimiento's together.
+    """
+
+    ids: frozenset[str] | None
+    percent_ids: frozenset[str]
+    period: tuple[int, int] | None
+
+    @classmethod
+    def of(cls, plan: Plan) -> PlanOutline:
+        percent = frozenset(i for i, ind in plan.indicators.items() if ind.unit is Unit.PORCENTAJE)
+        return cls(frozenset(plan.indicators), percent, plan.period)
+
+
+def _indicator(value: object, ids: frozenset[str] | None, ids_text: str, suggest: Callable[[str], str | None] = lambda _: None) -> str:
     _special(value, "el id de un indicador de plan.yaml")
     if _blank(value):
         raise _Bad("el id de un indicador de plan.yaml", "Toda fila con datos necesita el id de su indicador.")
@@ -1150,16 +1174,16 @@ def _indicator(value: object, plan: Plan | None, ids_text: str, suggest: Callabl
         )
     if _TOTAL.match(_normal(text)):
         raise _Bad("el id de un indicador de plan.yaml", "Borre las filas de totales: el reporte calcula los avances.")
-    if plan is not None and text not in plan.indicators:
+    if ids is not None and text not in ids:
         raise _Bad(f"un id de indicador definido en plan.yaml ({ids_text})", suggest(text))
     return text
 
 
-def _year(value: object, plan: Plan | None) -> int:
-    expected = f"un año del periodo del plan ({plan.period[0]} a {plan.period[1]})" if plan else "un año, como 2024"
+def _year(value: object, period: tuple[int, int] | None) -> int:
+    expected = f"un año del periodo del plan ({period[0]} a {period[1]})" if period else "un año, como 2024"
     _special(value, expected)
     year = _whole(value, None)
-    if year is None or (plan is not None and not plan.period[0] <= year <= plan.period[1]) or not 1900 < year < 2200:
+    if year is None or (period is not None and not period[0] <= year <= period[1]) or not 1900 < year < 2200:
         raise _Bad(expected, _not_applicable_hint(value, "el año"))
     return year
 
@@ -1265,11 +1289,14 @@ def _comment(value: object) -> str | None:
 # --- validation ---------------------------------------------------------------------------------
 
 
-def validate_execution(raw: RawTable, plan: Plan | None, *, any_plan_version: bool = False) -> Execution:
+def validate_execution(
+    raw: RawTable, plan: Plan | None, *, any_plan_version: bool = False, outline: PlanOutline | None = None
+) -> Execution:
     """Check every cell (against the plan when there is one) and return the clean, typed table.
 
     Every problem of the file is raised at once. Without a plan (it is invalid itself), only what
-    does not depend on it is checked: the ids, the plan period and percent limits are not.
+    does not depend on it is checked, and what `outline` (the parts of the invalid plan that are
+    valid) knows: the ids, the plan period and percent limits where it has them.
     `any_plan_version` reads a returned template made from an earlier version of the entity's
     plan (for `pei-report plantilla`, whose new template carries its values over).
     """
@@ -1277,14 +1304,15 @@ def validate_execution(raw: RawTable, plan: Plan | None, *, any_plan_version: bo
         _check_template_plan(raw, plan, any_plan_version)
     template_cut = _template_cut(raw)
     frame = raw.frame
-    percent_ids = {i for i, ind in plan.indicators.items() if ind.unit is Unit.PORCENTAJE} if plan else set()
-    ids_text = ", ".join(sorted(plan.indicators)) if plan else ""
+    outline = PlanOutline.of(plan) if plan is not None else outline or PlanOutline(None, frozenset(), None)
+    percent_ids = outline.percent_ids
+    ids_text = ", ".join(sorted(outline.ids or ()))
     if len(ids_text) > 300:
         ids_text = ids_text[:297].rsplit(",", 1)[0] + ", ..."
     problems: list[Problem] = []
     records = []
     first_row: dict[tuple[str, int, int], int] = {}
-    suggest = _suggester(plan)
+    suggest = _suggester(outline.ids)
 
     # Plain lists: a pandas lookup per cell took 40 of the 70 s of 200 000 rows.
     cells = {column: frame[column].tolist() for column in FIELDS}
@@ -1313,8 +1341,8 @@ def validate_execution(raw: RawTable, plan: Plan | None, *, any_plan_version: bo
 
     for at, row in enumerate(frame.index):
         row = int(row)
-        indicator = cell(row, "indicador", lambda v: _indicator(v, plan, ids_text, suggest))
-        year = cell(row, "anio", lambda v: _year(v, plan))
+        indicator = cell(row, "indicador", lambda v: _indicator(v, outline.ids, ids_text, suggest))
+        year = cell(row, "anio", lambda v: _year(v, outline.period))
         quarter = cell(row, "trimestre", _quarter)
         value = cell(row, "valor", lambda v: _value(v, raw.decimal, indicator in percent_ids))
         comment = cell(row, "comentario", _comment)
@@ -1499,14 +1527,16 @@ def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterat
             yield ind_id, problem(found, int(small["fila"].iloc[0]), "88")
 
 
-def load_execution(folder: Path, plan: Plan | None, *, any_plan_version: bool = False) -> Execution:
+def load_execution(
+    folder: Path, plan: Plan | None, *, any_plan_version: bool = False, outline: PlanOutline | None = None
+) -> Execution:
     """Find, read and validate an entity's seguimiento (one file, or a seguimiento/ folder's files);
-    `any_plan_version` as in `validate_execution`."""
+    `any_plan_version` and `outline` (for a plan that is not valid) as in `validate_execution`."""
     found = find_execution_file(folder)
     if found.is_dir():
         beside = [p for p in (folder / XLSX_FILE, folder / CSV_FILE) if p.exists()]
-        return consolidate(found, plan, any_plan_version=any_plan_version, first=beside)
-    return validate_execution(read_execution(found), plan, any_plan_version=any_plan_version)
+        return consolidate(found, plan, any_plan_version=any_plan_version, first=beside, outline=outline)
+    return validate_execution(read_execution(found), plan, any_plan_version=any_plan_version, outline=outline)
 
 
 # Two comments kept for one quarter (equal values in two files) are joined with this.
@@ -1514,7 +1544,8 @@ COMMENT_JOIN = " / "
 
 
 def consolidate(
-    directory: Path, plan: Plan | None, *, any_plan_version: bool = False, first: list[Path] | None = None
+    directory: Path, plan: Plan | None, *, any_plan_version: bool = False, first: list[Path] | None = None,
+    outline: PlanOutline | None = None,
 ) -> Execution:
     """Read and validate every file of a seguimiento/ folder and join them into one execution.
 
@@ -1538,7 +1569,9 @@ def consolidate(
         paths = list(first)  # a folder still waiting for the dependencies' files, beside the history
     for path in paths:
         try:
-            executions.append(validate_execution(read_execution(path), plan, any_plan_version=any_plan_version))
+            executions.append(
+                validate_execution(read_execution(path), plan, any_plan_version=any_plan_version, outline=outline)
+            )
         except InputError as error:
             errors.append(error)
     kept: dict[tuple[str, int, int], int] = {}  # the row of `rows` that holds each key

@@ -21,11 +21,12 @@ from pipeline.characters import INVISIBLE, control_characters, describe
 from pipeline.errors import InputError, Problem, did_you_mean
 from pipeline.formatting import number
 from pipeline.ingest.coverage import font_problem, uncovered
+from pipeline.ingest.execution import PlanOutline
 from pipeline.ingest.yaml_source import Document, read_yaml, validate
 from pipeline.model import Aggregation, Annualization, Axis, Indicator, Objective, Plan, TargetReading, Unit
 from pipeline.numbers import NotANumber, parse_number
 
-__all__ = ["load_plan", "plan_data", "plan_file", "read_plan", "PLAN_FILE", "PLAN_WORKBOOK", "PLAN_FILES"]
+__all__ = ["load_plan", "plan_data", "plan_file", "plan_outline", "read_plan", "PLAN_FILE", "PLAN_WORKBOOK", "PLAN_FILES"]
 
 PLAN_FILE = "plan.yaml"
 PLAN_WORKBOOK = "plan.xlsx"
@@ -561,6 +562,32 @@ def read_plan(folder: Path) -> tuple[Plan, tuple[Problem, ...]]:
         for loc, missing in uncovered(doc.data)
     )
     return plan, (*warnings, *_fraction_warnings(plan, doc))
+
+
+def plan_outline(folder: Path) -> PlanOutline | None:
+    """What the seguimiento's checks need of the folder's plan (ids, percentages, period), from
+    its parts that are valid (see `_Parts`): for a plan with field problems, whose seguimiento is
+    then still checked. None when the plan cannot be read at all."""
+    try:
+        doc = _read_document(folder)
+    except InputError:
+        return None
+    parts = _Parts.partial(doc.data)
+    if parts is None:
+        return None
+    raw = [i if isinstance(i, dict) else {} for i in doc.data.get("indicadores", None) or []] \
+        if isinstance(doc.data.get("indicadores"), list) else []
+    percent = set()
+    for ind_id, item in zip(parts.indicator_ids, raw):
+        unit = item.get("unidad")
+        try:
+            if ind_id is not None and isinstance(unit, str) and Unit(unit) is Unit.PORCENTAJE:
+                percent.add(ind_id)
+        except ValueError:
+            continue
+    ids = None if None in parts.indicator_ids or not parts.indicator_ids else frozenset(parts.indicator_ids)
+    period = parts.periodo_plan if parts.periodo_plan and parts.periodo_plan[0] <= parts.periodo_plan[1] else None
+    return PlanOutline(ids, frozenset(percent), period)
 
 
 def plan_data(folder: Path) -> dict:
