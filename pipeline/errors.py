@@ -83,8 +83,10 @@ def _comparable(text: str) -> str:
     return " ".join(plain.casefold().split())
 
 
-# How close a choice must be to what was written to be offered (difflib's ratio, 0 to 1).
-SUGGESTION_CUTOFF = 0.6
+# How close a choice must be to what was written to be offered (difflib's ratio, 0 to 1); a
+# short text (an objective's number) has fewer characters to agree on.
+SUGGESTION_CUTOFF = 0.75
+SHORT_CUTOFF = 0.6
 # A second choice is offered only when it is about as close as the first.
 SUGGESTION_GAP = 0.1
 
@@ -102,12 +104,14 @@ def close_choices(found: object, choices: Iterable[object]) -> list[str]:
     scored = sorted(
         ((difflib.SequenceMatcher(None, written, form).ratio(), form) for form in by_form), key=lambda t: -t[0]
     )[:2]
-    return [by_form[form] for ratio, form in scored if ratio >= SUGGESTION_CUTOFF and ratio >= scored[0][0] - SUGGESTION_GAP]
+    cutoff = SHORT_CUTOFF if len(written) <= 3 else SUGGESTION_CUTOFF
+    return [by_form[form] for ratio, form in scored if ratio >= cutoff and ratio >= scored[0][0] - SUGGESTION_GAP]
 
 
 def did_you_mean(found: object, choices: Iterable[object]) -> str | None:
     """`¿Quiso decir «IS-545»?`: the one or two choices closest to `found` (case, accents and
-    spacing aside; difflib's ratio of at least `SUGGESTION_CUTOFF`), or None when none is close.
+    spacing aside; difflib's ratio of at least `SUGGESTION_CUTOFF`, `SHORT_CUTOFF` for a text of
+    up to 3 characters), or None when none is close.
 
     The one helper every «¿quiso decir …?» of the messages comes from: a mistyped indicator id,
     field name, heading or sheet name.

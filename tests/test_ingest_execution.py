@@ -148,9 +148,9 @@ def test_unknown_indicator(tmp_path, sample_plan):
 
 def test_a_mistyped_indicator_is_told_the_id_it_is_close_to(tmp_path, sample_plan):
     write_xlsx(tmp_path, [["is-545", 2024, 1, 5, None], ["IS-5455", 2024, 2, 5, None]])
-    hints = [p.hint for p in _error(tmp_path, sample_plan).problems]
-    assert hints[0] == "¿Quiso decir «IS-545»?"
-    assert "«IS-545»" in hints[1]
+    found = [p.found for p in _error(tmp_path, sample_plan).problems]
+    assert found[0] == "«is-545» (¿quiso decir «IS-545»?)"
+    assert found[1].startswith("«IS-5455» (¿quiso decir «IS-545»")
 
 
 def test_a_mistyped_heading_is_told_the_heading_it_is_close_to(tmp_path, sample_plan):

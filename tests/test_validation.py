@@ -247,7 +247,7 @@ def test_validar_lists_field_cross_reference_and_seguimiento_problems_in_one_pas
     assert any("«IS514» en el objetivo 4" in p.found and "«IS-514»" in p.hint for p in plan)
     assert any("el objetivo 80 en el eje «E2»" in p.found for p in plan)
     assert [(p.row, p.column) for p in seguimiento] == [(3, "indicador"), (4, "anio"), (5, "valor"), (6, "valor")]
-    assert "¿Quiso decir «IS-545»?" in seguimiento[0].hint
+    assert "(¿quiso decir «IS-545»?)" in seguimiento[0].found
     # run stops with the same problems, every one in one message
     with pytest.raises(InputError) as info:
         load_inputs(folder)

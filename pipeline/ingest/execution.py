@@ -1063,10 +1063,12 @@ def read_execution(path: Path) -> RawTable:
 class _Bad(Exception):
     """A cell that cannot be used: what was expected of it, and what to do."""
 
-    def __init__(self, expected: str, hint: str | None = None):
+    def __init__(self, expected: str, hint: str | None = None, suggestion: str | None = None):
         super().__init__(expected)
         self.expected = expected
         self.hint = hint
+        # «¿Quiso decir …?», said beside the value found so alike cells still share a line on screen
+        self.suggestion = suggestion
 
 
 def _shown(value: object) -> str:
@@ -1175,7 +1177,7 @@ def _indicator(value: object, ids: frozenset[str] | None, ids_text: str, suggest
     if _TOTAL.match(_normal(text)):
         raise _Bad("el id de un indicador de plan.yaml", "Borre las filas de totales: el reporte calcula los avances.")
     if ids is not None and text not in ids:
-        raise _Bad(f"un id de indicador definido en plan.yaml ({ids_text})", suggest(text))
+        raise _Bad(f"un id de indicador definido en plan.yaml ({ids_text})", suggestion=suggest(text))
     return text
 
 
@@ -1334,9 +1336,10 @@ def validate_execution(
             return read(value)
         except _Bad as bad:
             heading, letter = place(column)
-            problems.append(
-                Problem(_shown(value), bad.expected, row=row, column=heading, hint=bad.hint, column_letter=letter)
-            )
+            found = _shown(value)
+            if bad.suggestion:
+                found += f" ({bad.suggestion.replace('¿Quiso', '¿quiso', 1)})"
+            problems.append(Problem(found, bad.expected, row=row, column=heading, hint=bad.hint, column_letter=letter))
             return _INVALID
 
     for at, row in enumerate(frame.index):
