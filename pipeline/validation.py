@@ -304,8 +304,8 @@ def check_lines(check: EntityCheck, copies: Mapping[Path, Path] | None = None) -
     for path in dict.fromkeys([*check.files, *warned]):
         mine = [(sheet, problems) for (file, sheet), problems in sections.items() if file == path]
         if not mine and plan_broken and path.name not in (*PLAN_FILES, SETTINGS_FILE):
-            lines.append(f"  {_shown(path, folder)}: sin problemas de forma (los indicadores, años y porcentajes se "
-                         "revisan cuando se corrija el plan)")
+            lines.append(f"  {_shown(path, folder)}: sin problemas frente a lo que se pudo leer del plan (los "
+                         "indicadores, años y porcentajes de la parte válida; el resto se revisa cuando se corrija el plan)")
         elif not mine:
             lines.append(f"  {_shown(path, folder)}: sin problemas")
         for sheet, problems in mine:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.errors import InputError
 from pipeline.ingest import Entity, find_entities, load_inputs
 from pipeline.ingest.execution import reported_quarters
 from pipeline.periods import Cut, choose_cut
@@ -202,3 +203,52 @@ def test_validar_counts_sin_reporte_as_the_report_does_and_lists_the_quarter_apa
     write_pdm(folder, 2024, "indicador,anio,trimestre,valor\nV-1,2024,1,1\nH-1,2024,1,21\n")
     check = check_entity(Entity("pdm", folder), "2024-T2", today=date(2026, 1, 1))
     assert [m.id for m in check.unreported] == ["P-1"] and check.missing_count == 3
+
+
+# The sample's plan with one problem of each kind a plan has: a field (IS-543's anualizacion), a
+# cross-reference (objective 4 names an unknown indicator) and an eje naming an unknown objective.
+ONE_OF_EACH = [
+    ("    anualizacion: suma\n", "    anualizacion: sumas\n"),
+    ("indicadores: [IS-513, IS-514]", "indicadores: [IS-513, IS514]"),
+    ("objetivos:\n", "ejes:\n  - id: E1\n    nombre: Eje 1\n    objetivos: [1, 2, 3, 4]\n"
+                     "  - id: E2\n    nombre: Eje 2\n    objetivos: [5, 6, 7, 80]\nobjetivos:\n"),
+]
+# ... and a seguimiento with one problem of each kind the plan is needed for.
+SEGUIMIENTO = (
+    "indicador;anio;trimestre;valor;comentario\n"
+    "IS-545;2024;1;1.000;bien\n"
+    "IS-5450;2024;1;5;id mal escrito\n"
+    "IS-545;2019;2;5;año fuera del plan\n"
+    "IS-321;2024;2;150;porcentaje de más\n"
+    "IS-543;2024;2;150;porcentaje de más de un indicador con otro campo mal\n"
+)
+
+
+def _one_of_each(folder: Path) -> Path:
+    shutil.copytree(SAMPLE, folder)
+    plan = folder / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    for old, new in ONE_OF_EACH:
+        assert old in text
+        text = text.replace(old, new, 1)
+    plan.write_text(text, encoding="utf-8")
+    (folder / "seguimiento.xlsx").unlink()
+    (folder / "seguimiento.csv").write_text(SEGUIMIENTO, encoding="utf-8")
+    return folder
+
+
+def test_validar_lists_field_cross_reference_and_seguimiento_problems_in_one_pass(tmp_path):
+    folder = _one_of_each(tmp_path / "ejemplo")
+    check = check_entity(Entity("ejemplo", folder), "2024-T3", today=date(2025, 1, 15))
+    plan = [p for p in check.problems if p.file.name == "plan.yaml"]
+    seguimiento = [p for p in check.problems if p.file.name == "seguimiento.csv"]
+    assert len(plan) == 4 and len(seguimiento) == 4, check.problems  # and objective 8 in no eje, what the 80 leaves
+    assert "«sumas»" in plan[0].found or any("«sumas»" in p.found for p in plan)
+    assert any("«IS514» en el objetivo 4" in p.found and "«IS-514»" in p.hint for p in plan)
+    assert any("el objetivo 80 en el eje «E2»" in p.found for p in plan)
+    assert [(p.row, p.column) for p in seguimiento] == [(3, "indicador"), (4, "anio"), (5, "valor"), (6, "valor")]
+    assert "(¿quiso decir «IS-545»?)" in seguimiento[0].found
+    # run stops with the same problems, every one in one message
+    with pytest.raises(InputError) as info:
+        load_inputs(folder)
+    assert len(info.value.problems) == 8
