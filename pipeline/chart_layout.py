@@ -22,6 +22,9 @@ The rules, and why:
 - Objectives: clustered columns up to `COLUMN_MAX_OBJECTIVES` (the seed's chart), then sorted
   bars, continued, like the indicators.
 - Labels are shortened at a word with "…" to the room they have; tables keep the full names.
+- One naming rule per chart (`series_names`): every indicator by its label (`etiqueta`) when
+  each has one and the labels, as the legend shows them, tell them apart; else every one by its
+  name. Never some by code and others by name: a reader compares like with like.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ __all__ = [
     "Box", "ASCENT", "DESCENT", "CHART_W", "CHART_H", "LINE_MAX_INDICATORS", "LINE_MIN_QUARTERS", "LEGEND_MAX_ROWS",
     "COLUMN_MAX_OBJECTIVES", "BARS_PER_SLIDE", "BAR_LABEL_SIZE", "BAR_LABEL_W", "LEGEND_SIZE", "LEGEND_NAME_W",
     "LEGEND_ROW", "LEGEND_PAD", "shorten", "legend_rows", "legend_entry_width", "legend_name", "quarterly_form", "objectives_form", "pages",
-    "bar_order", "axis_ticks", "bar_gap",
+    "bar_order", "axis_ticks", "bar_gap", "series_names",
 ]
 
 ASCENT, DESCENT = 1.069, 0.293  # Open Sans' ascender and descender per point of size (hhea)
@@ -140,6 +143,30 @@ def legend_name(name: str, chart_w: float = CHART_W, size: float = LEGEND_SIZE) 
     """A series' name as its legend shows it: shortened to one entry's room."""
     room = min(LEGEND_NAME_W, chart_w - 2 * LEGEND_PAD - LEGEND_KEY - LEGEND_GAP)
     return shorten(name, size, max(room, 10.0))
+
+
+def series_names(labels: Sequence[str], names: Sequence[str], limit: int = 48) -> list[str]:
+    """The names of one chart's indicators, chosen once for the whole chart: their labels when
+    every one has a label and no two read the same in the legend; else their names (cut at a word
+    to `limit` characters), and, where two names still read the same, each with its label first."""
+    labels = [" ".join(label.split()) for label in labels]
+    shown = [legend_name(label) for label in labels]
+    if all(labels) and len(set(shown)) == len(shown):
+        return list(labels)
+    by_name = [_short(name, limit) for name in names]
+    if len(set(by_name)) == len(by_name):
+        return by_name
+    return [_short(f"{label}: {name}" if label else name, limit) if by_name.count(short) > 1 else short
+            for label, name, short in zip(labels, names, by_name)]
+
+
+def _short(text: str, limit: int) -> str:
+    """A name cut at a word to `limit` characters, ended with "…" when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[: limit - 1]
+    return cut.rstrip(",.;:") + ELLIPSIS
 
 
 def quarterly_form(names: Sequence[str], quarters: int) -> str:

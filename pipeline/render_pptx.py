@@ -33,7 +33,7 @@ from pipeline.report import (
     Section, Summary, LIST_TITLE_H, ITEM_GAP, SECTION_KPI_TOP, SECTION_ITEMS_TOP, CARD_GAP, CARD_H, CARD_TOP, CARD_W, CARD_TEXT_H, CARD_TEXT_W, CONTENT_W, ATTENTION_W, COMMENT_W,
     CELL_PAD_X, CELL_PAD_Y, DETAIL_TEXT_TOP, DETAIL_TEXT_W, DETAIL_TITLE_W, TITLE_TOP, TITLE_KICKER_TOP, KICKER_SIZE,
     COVER_X, COVER_W, CLOSING_ENTITY_TOP, CLOSING_ENTITY_BOTTOM, KPI_GAP, KPI_H, KPI_W, KPI_WORD_SIZE, KPI_WORD_H,
-    KPI_WORD_PAD, PROSE_TOP, PROSE_MAX_ROOM, SOURCE_SIZE, COMMENT_TOP, COMMENT_GAP, FOOTER_SIZE, FOOTER_W,
+    KPI_WORD_PAD, PROSE_TOP, PROSE_MAX_ROOM, SOURCE_SIZE, COMMENT_TOP, COMMENT_GAP, COMMENT_GROUP_GAP, FOOTER_SIZE, FOOTER_W,
     logo_text_height,
 )
 from pipeline.settings import Theme
@@ -417,10 +417,14 @@ def _comments(c: _Canvas, s: Comments, report: Report) -> None:
     if s.empty_note:
         c.text(MARGIN, y, CONTENT_W, 24, s.empty_note, s.size, t.color("texto"))
     for item in s.items:
-        hh = height((Run(item.heading, bold=True),), s.size, COMMENT_W)
+        hh = height(item.heading, s.size, COMMENT_W)
+        if item.group:  # the objective (and eje) the comments below are about
+            c.text(MARGIN, y, COMMENT_W, hh, item.heading, s.size, t.color("primario"), bold=True)
+            y += hh + COMMENT_GROUP_GAP
+            continue
         ht = height(item.text, s.size, COMMENT_W)
-        c.rect(MARGIN, y + 2, 4, hh + ht, t.color("secundario"))
-        c.text(MARGIN + 14, y, COMMENT_W, hh, item.heading, s.size, t.color("primario"), bold=True)
+        c.rect(MARGIN + 2, y + 2, 4, hh + ht, t.color("secundario"))
+        c.text(MARGIN + 14, y, COMMENT_W, hh, item.heading, s.size, t.color("texto"))
         c.text(MARGIN + 14, y + hh, COMMENT_W, ht, item.text, s.size, t.color("texto"), autofit=True)
         y += hh + ht + COMMENT_GAP
 

@@ -22,7 +22,7 @@ from pipeline.chart_layout import (
 )
 from pipeline.chart_layout import shorten as shorten_label
 from pipeline.document import (
-    ANNEX_TITLE, LIGHT_LABELS, Comment, TABLE_COLUMNS, AttentionItem, Document, Figure, ObjectiveSection, amount_text,
+    ANNEX_TITLE, LIGHT_LABELS, Comment, TABLE_COLUMNS, TABLE_KEYS, AttentionItem, Document, Figure, ObjectiveSection, amount_text,
     attainment_text, axis_line, build_document, continued, count_text, light_label, objective_line, short,
 )
 from pipeline.model import Plan
@@ -31,7 +31,7 @@ from pipeline.text import LINE_HEIGHT, Run, fit_size, height, lines, plain, shor
 
 __all__ = [
     "SLIDE_W", "SLIDE_H", "MARGIN", "Report", "Cover", "Summary", "Prose", "Card", "Cards",
-    "Column", "Cell", "Row", "Table", "Detail", "Series", "Chart", "ChartSlide", "Comment",
+    "Column", "Cell", "Row", "Table", "Detail", "Series", "Chart", "ChartSlide", "Comment", "CommentItem",
     "Comments", "Closing", "Kpi", "LightCount", "Section", "build_report", "lay_out", "LIGHT_LABELS", "TABLE_COLUMNS",
     "attainment_text", "amount_text", "light_label", "Box",
 ]
@@ -244,9 +244,23 @@ class ChartSlide:
 
 
 @dataclass(frozen=True)
+class CommentItem:
+    """A block of the comments slide: an objective's heading (`group`), or a comment: its
+    indicator (label in bold, then name; at most COMMENT_NAME_LINES lines) and its text."""
+
+    heading: tuple[Run, ...]
+    text: str = ""
+    group: bool = False
+
+    @property
+    def title(self) -> str:
+        return plain(self.heading)
+
+
+@dataclass(frozen=True)
 class Comments:
     title: str
-    items: tuple[Comment, ...]
+    items: tuple[CommentItem, ...]
     size: float
     empty_note: str | None = None
     title_size: float = TITLE_SIZE
@@ -290,13 +304,28 @@ TABLE_SIZES = (12.0, 11.5, 11.0, 10.5, 10.0, 9.5)  # tried in order while the ta
 TABLE_FONT, TABLE_MIN_FONT = 9.5, 8.0
 HEADER_SIZES = (9.0, 8.5, 8.0, 7.5, 7.0)
 TABLE_WIDTHS = (286.0, 92.0, 76.0, 72.0, 74.0, 66.0, 82.0, 70.0, 62.0)
+_WIDTH_OF = dict(zip(TABLE_KEYS, TABLE_WIDTHS))
+
+
+def table_widths(keys: Sequence[str]) -> tuple[float, ...]:
+    """The columns' widths: TABLE_WIDTHS, and when the plan's columns are left out (a one-year
+    plan) their room goes to the name and the year's figures, so the table keeps its width."""
+    if len(keys) == len(TABLE_KEYS) or not all(k in _WIDTH_OF for k in keys):
+        return TABLE_WIDTHS[: len(keys)]
+    widths = {k: _WIDTH_OF[k] for k in keys}
+    spare = sum(TABLE_WIDTHS) - sum(widths.values())
+    figures = [k for k in ("year_target", "year_executed") if k in widths]
+    for k in figures:  # room for a change of level with its levels (`+2 p. p. (de 90 % a 92 %)`)
+        widths[k] += spare / 4
+    widths["name"] = widths.get("name", 0.0) + spare - len(figures) * spare / 4
+    return tuple(widths[k] for k in keys)
 DETAIL_TEXT_TOP, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H = 80.0, 700.0, 66.0
 TABLE_BOTTOM = FOOTER_Y - 14.0
 
 
-def _cell_height(cells: tuple[Cell, ...], size: float) -> float:
+def _cell_height(cells: tuple[Cell, ...], size: float, widths: Sequence[float] = TABLE_WIDTHS) -> float:
     tallest = max(
-        height(c.parts, size, w - 2 * CELL_PAD_X) for c, w in zip(cells, TABLE_WIDTHS)
+        height(c.parts, size, w - 2 * CELL_PAD_X) for c, w in zip(cells, widths)
     )
     return tallest + 2 * CELL_PAD_Y + 4.0  # 4 pt of slack for renderer rounding
 
@@ -318,26 +347,28 @@ def _paginate(
     return pages
 
 
-def _fitted_row(cells: tuple[Cell, ...], light: TrafficLight, font: float, room: float) -> list[Row]:
+def _fitted_row(
+    cells: tuple[Cell, ...], light: TrafficLight, font: float, room: float, widths: Sequence[float] = TABLE_WIDTHS
+) -> list[Row]:
     """A table row at `font`, made smaller (down to TABLE_MIN_FONT) if it is taller than a slide's
     room; still taller at that size (a name of thousands of characters), its longest cell
     continues in rows below, which repeat the semáforo's word beside its colour."""
     size = font
-    h = _cell_height(cells, size)
+    h = _cell_height(cells, size, widths)
     while h > room and size > TABLE_MIN_FONT:
         size -= 0.5
-        h = _cell_height(cells, size)
+        h = _cell_height(cells, size, widths)
     if h <= room:
         return [Row(cells, light, h, size)]
-    tallest = max(range(len(cells)), key=lambda n: height(cells[n].parts, size, TABLE_WIDTHS[n] - 2 * CELL_PAD_X))
+    tallest = max(range(len(cells)), key=lambda n: height(cells[n].parts, size, widths[n] - 2 * CELL_PAD_X))
     last = len(cells) - 1
-    pieces = split(cells[tallest].parts, size, TABLE_WIDTHS[tallest] - 2 * CELL_PAD_X, room - 2 * CELL_PAD_Y - 4.0)
+    pieces = split(cells[tallest].parts, size, widths[tallest] - 2 * CELL_PAD_X, room - 2 * CELL_PAD_Y - 4.0)
     rows = []
     for n, piece in enumerate(pieces):
         row_cells = tuple(
             Cell(piece) if k == tallest else c if n == 0 or k == last else Cell(()) for k, c in enumerate(cells)
         )
-        rows.append(Row(row_cells, light, _cell_height(row_cells, size), size))
+        rows.append(Row(row_cells, light, _cell_height(row_cells, size, widths), size))
     return rows
 
 
@@ -352,18 +383,19 @@ def _details(objective: ObjectiveSection, year: int, kicker: str) -> list[Detail
     the smallest size comes first on slides of its own, and the table slide shows its beginning
     and says so."""
     table = objective.table
+    widths = table_widths([c.key for c in table.columns])
     headings = tuple(c.heading for c in table.columns)
     header_cells = tuple(Cell((Run(h, bold=True),)) for h in headings)
     # The largest header size at which no word has to break inside its column.
     header_font = next(
         (
             size for size in HEADER_SIZES
-            if all(width(word, size, bold=True) <= w - 2 * CELL_PAD_X for h, w in zip(headings, TABLE_WIDTHS) for word in h.split())
+            if all(width(word, size, bold=True) <= w - 2 * CELL_PAD_X for h, w in zip(headings, widths) for word in h.split())
         ),
         HEADER_SIZES[-1],
     )
-    header_height = _cell_height(header_cells, header_font)
-    columns = tuple(Column(c.heading, w, c.align) for c, w in zip(table.columns, TABLE_WIDTHS))
+    header_height = _cell_height(header_cells, header_font, widths)
+    columns = tuple(Column(c.heading, w, c.align) for c, w in zip(table.columns, widths))
     text = objective.detail_text
     text_size = fit_size(text, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H, DETAIL_TEXT_SIZES)
     before: list[Prose] = []
@@ -378,7 +410,7 @@ def _details(objective: ObjectiveSection, year: int, kicker: str) -> list[Detail
     first_room = TABLE_BOTTOM - table_top - header_height
     later_top = DETAIL_TEXT_TOP
     font = next(
-        (size for size in TABLE_SIZES if sum(_cell_height(cells, size) for cells, _ in rows) <= first_room),
+        (size for size in TABLE_SIZES if sum(_cell_height(cells, size, widths) for cells, _ in rows) <= first_room),
         TABLE_FONT,
     )
     room = TABLE_BOTTOM - later_top - header_height
@@ -386,7 +418,7 @@ def _details(objective: ObjectiveSection, year: int, kicker: str) -> list[Detail
     # header alone.
     fitted = [
         row for n, (cells, light) in enumerate(rows)
-        for row in _fitted_row(cells, light, font, first_room if n == 0 and first_room > 4 * font else room)
+        for row in _fitted_row(cells, light, font, first_room if n == 0 and first_room > 4 * font else room, widths)
     ]
     pages = _paginate(fitted, [r.height for r in fitted], first_room, room, may_leave_first_empty=True)
     label = f"Avance {year} · {objective.light_word}"
@@ -705,27 +737,63 @@ COMMENT_TOP, COMMENT_GAP = 84.0, 10.0
 COMMENT_ROOM = TABLE_BOTTOM - COMMENT_TOP
 
 
-def _comment_height(c: Comment) -> float:
-    return height((Run(c.heading, bold=True),), COMMENT_SIZE, COMMENT_W) + height(c.text, COMMENT_SIZE, COMMENT_W) + COMMENT_GAP
+COMMENT_NAME_LINES, COMMENT_GROUP_GAP = 2, 4.0
+CONTINUED = " (continuación)"
+
+
+def _comment_height(c: CommentItem) -> float:
+    head = height(c.heading, COMMENT_SIZE, COMMENT_W)
+    if c.group:
+        return head + COMMENT_GROUP_GAP
+    return head + height(c.text, COMMENT_SIZE, COMMENT_W) + COMMENT_GAP
+
+
+def _comment_blocks(group) -> tuple[CommentItem, list[CommentItem]]:
+    """An objective's heading and its comments as blocks; a comment longer than a slide is cut in
+    pieces that continue under its indicator and «(continuación)»."""
+    head = CommentItem((Run(group.heading, bold=True),), group=True)
+    room = COMMENT_ROOM - _comment_height(replace(head, heading=(Run(group.heading + CONTINUED, bold=True),)))
+    blocks = []
+    for c in group.comments:
+        name = shorten(c.indicator, COMMENT_SIZE, COMMENT_W, COMMENT_NAME_LINES * COMMENT_SIZE * LINE_HEIGHT)
+        item = CommentItem(name, c.text)
+        if _comment_height(item) <= room:
+            blocks.append(item)
+            continue
+        continued_name = shorten(c.indicator, COMMENT_SIZE, COMMENT_W, COMMENT_NAME_LINES * COMMENT_SIZE * LINE_HEIGHT,
+                                 (Run(CONTINUED),))
+        text_room = room - height(continued_name, COMMENT_SIZE, COMMENT_W) - COMMENT_GAP
+        pieces = split(c.text, COMMENT_SIZE, COMMENT_W, text_room)
+        blocks.extend(CommentItem(name if n == 0 else continued_name, plain(piece)) for n, piece in enumerate(pieces))
+    return head, blocks
 
 
 def _comments(document: Document) -> list[Comments]:
-    """The comments of the cut, as many a slide as fit; one longer than a slide continues on the
-    next under its heading and «(continuación)»."""
+    """The comments of the cut under their objective's heading (and eje), as many a slide as fit.
+    A slide never ends with a heading alone; a group that goes on to the next slide repeats its
+    heading there with «(continuación)», and one comment longer than a slide continues under its
+    indicator and «(continuación)»."""
     title = document.comments_title
-    if not document.comments:
+    if not document.comment_groups:
         return [Comments(title, (), COMMENT_SIZE, document.no_comments)]
-    items: list[Comment] = []
-    for c in document.comments:
-        if _comment_height(c) <= COMMENT_ROOM:
-            items.append(c)
-            continue
-        heading_h = height((Run(c.heading + " (continuación)", bold=True),), COMMENT_SIZE, COMMENT_W)
-        pieces = split(c.text, COMMENT_SIZE, COMMENT_W, COMMENT_ROOM - heading_h - COMMENT_GAP)
-        items.extend(
-            Comment(c.heading if n == 0 else f"{c.heading} (continuación)", plain(piece)) for n, piece in enumerate(pieces)
-        )
-    pages = _paginate(items, [_comment_height(i) for i in items], COMMENT_ROOM, COMMENT_ROOM)
+    pages: list[list[CommentItem]] = [[]]
+    left = COMMENT_ROOM
+    for group in document.comment_groups:
+        head, blocks = _comment_blocks(group)
+        for k, block in enumerate(blocks):
+            need = _comment_height(block) + (_comment_height(head) if k == 0 else 0.0)
+            if need > left + 1e-9 and pages[-1]:
+                pages.append([])
+                left = COMMENT_ROOM
+                if k > 0:
+                    again = replace(head, heading=(Run(group.heading + CONTINUED, bold=True),))
+                    pages[-1].append(again)
+                    left -= _comment_height(again)
+            if k == 0:
+                pages[-1].append(head)
+                left -= _comment_height(head)
+            pages[-1].append(block)
+            left -= _comment_height(block)
     return [Comments(continued(title, n, len(pages)), tuple(page), COMMENT_SIZE) for n, page in enumerate(pages)]
 
 

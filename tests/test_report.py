@@ -123,8 +123,22 @@ def test_attention_lists_red_orange_gaps_and_inconsistencies(sample_report):
 
 def test_comments_of_the_cut_only(sample_report):
     comments = next(s for s in sample_report.slides if isinstance(s, Comments))
-    assert {c.heading for c in comments.items} == {"Meta proyecto 04, proy. 7871", "Indicador sectorial 554",
-                                                   "Indicador sectorial 552", "Indicador sectorial 514"}
+    labels = {c.heading[0].text.strip() for c in comments.items if not c.group}
+    assert labels == {"Meta proyecto 04, proy. 7871", "Indicador sectorial 554",
+                      "Indicador sectorial 552", "Indicador sectorial 514"}
+    # each under its objective's heading, the indicator by label and name
+    assert comments.items[0].group and comments.items[0].title.startswith("Objetivo ")
+    assert all(len(c.heading) == 2 and c.heading[0].bold and not c.heading[1].bold for c in comments.items if not c.group)
+
+
+def test_comments_slides_start_with_their_objective_and_never_end_with_a_heading(long_report):
+    slides = [s for s in long_report.slides if isinstance(s, Comments)]
+    assert len(slides) > 2
+    for s in slides:
+        assert s.items[0].group, s.title  # a slide that continues a group repeats its heading
+        assert not s.items[-1].group, s.title
+    continued = [s.items[0].title for s in slides[1:]]
+    assert any(t.endswith("(continuación)") for t in continued)
 
 
 def test_charts_have_alt_text(sample_report):
@@ -197,10 +211,10 @@ def test_a_comment_on_a_quarter_not_reported_is_shown(tmp_path):
     plan = load_plan(folder)
     report = build(plan, load_execution(folder, plan).table, load_settings(folder), quarter=2)
     comments = [item for s in report.slides if isinstance(s, Comments) for item in s.items]
-    assert ("C-03", COMMENT_NOT_REPORTED) in [(c.heading, c.text) for c in comments]
+    assert any(c.title.startswith("C-03 ") and c.text == COMMENT_NOT_REPORTED for c in comments)
     detail = next(s for s in report.slides if isinstance(s, Detail) and s.title.endswith("Objetivo 2"))
     c03 = next(r for r in detail.table.rows if r.cells[0].parts[-1].text.startswith("Porcentaje de avance"))
-    assert c03.cells[4].parts[0].text == "2\u00a0%"  # executed 2024: level 12 over 10 at the close of 2023 (T1)
+    assert c03.cells[4].parts[0].text == "+2 p.\u00a0p."  # executed 2024: level 12 over 10 at the close of 2023 (T1), in points
 
 
 # --- real plans: units, ejes, responsables, flags ---------------------------------------------
@@ -231,11 +245,12 @@ def test_figures_show_their_unit(tmp_path, sample_report):
     (km,) = _cells(report, "Objetivo 1")
     assert km[2:5] == ["40 km", "10 km", "9 km"] and km[6] == "9 km"
     (ha,) = _cells(report, "Objetivo 2")
-    assert ha[2:5] == ["30 hectáreas", "6 hectáreas", "5 hectáreas"]
+    # creciente: what the year programmes and added, signed; the level to reach with metas_como: nivel
+    assert ha[2:5] == ["30 hectáreas", "+6 hectáreas (de 20 a 26 hectáreas)", "+5 hectáreas"]
     (pct,) = _cells(report, "Objetivo 3")
     assert pct[2:5] == ["6\u00a0%", "6\u00a0%", "6\u00a0%"]
     sample = _cells(sample_report, "Objetivo 1")[0]  # IS-321, porcentaje
-    assert sample[2:5] == ["100\u00a0%", "10\u00a0%", "7\u00a0%"]
+    assert sample[2:5] == ["100\u00a0%", "+10 p.\u00a0p.", "+7 p.\u00a0p."]  # a level's change in points
     assert _cells(sample_report, "Objetivo 5")[0][2:4] == ["23.669.955", "4.155.036"]  # numero: none
 
 
@@ -404,8 +419,8 @@ def test_an_objective_too_long_for_its_detail_slide_comes_whole_on_its_own_slide
 
 def test_a_comment_longer_than_a_slide_continues_and_a_name_longer_than_a_slide_continues_in_rows(long_report):
     comments = [c for s in long_report.slides if isinstance(s, Comments) for c in s.items]
-    lt1 = [c for c in comments if c.heading.startswith("Indicador sectorial 321")]
-    assert len(lt1) > 1 and lt1[1].heading == "Indicador sectorial 321 (continuación)"
+    lt1 = [c for c in comments if c.title.startswith("Indicador sectorial 321") and not c.group]
+    assert len(lt1) > 1 and lt1[1].title.endswith("… (continuación)")
     assert len(" ".join(c.text for c in lt1)) >= 7900
     rows = [row for s in long_report.slides if isinstance(s, Detail) and "Objetivo 1" in s.title for row in s.table.rows]
     names = [_flat(row.cells[0].parts) for row in rows]

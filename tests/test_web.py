@@ -226,7 +226,7 @@ def test_every_attention_item_is_listed_with_its_light_in_words(name, pages, doc
 
 
 def test_no_attention_no_comments_and_no_downloads(sample_document, theme):
-    quiet = replace(sample_document, attention=(), comments=())
+    quiet = replace(sample_document, attention=(), comment_groups=())
     tree = lxml.html.document_fromstring(render_web(quiet, theme, {})[INDEX])
     assert _text(tree.get_element_by_id("atencion")).endswith(quiet.no_attention)
     assert _text(tree.get_element_by_id("comentarios")).endswith(quiet.no_comments)
