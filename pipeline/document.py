@@ -11,17 +11,20 @@ slides, points or files.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
 
-from pipeline.attainment import Attainment, Inconsistency, IndicatorResult, PlanResult, Status, quarterly_attainment
+from pipeline.attainment import (
+    Attainment, Inconsistency, IndicatorResult, PlanResult, Status, objective_attainment, quarterly_attainment,
+)
 from pipeline.chart_layout import series_names
 from pipeline.formatting import long_date, number, percent
 from pipeline.model import Annualization, Indicator, Objective, Plan, Unit
 from pipeline.periods import Cut
-from pipeline.settings import TrafficLight, TrafficLightBands
+from pipeline.plausibility import Outlier, outliers
+from pipeline.settings import ReviewRule, TrafficLight, TrafficLightBands
 from pipeline.text import Run, plain, runs
 
 __all__ = [
@@ -67,6 +70,9 @@ PLAN_COLUMNS = frozenset({"plan_target", "plan_executed", "plan_attainment"})
 POINTS = "p.\u00a0p."  # percentage points: what a porcentaje level's change is measured in
 MINUS = "\u2212"
 ANNEX_TITLE = "Indicadores que requieren atención"
+REVIEW_KIND = "dato_por_revisar"
+REVIEW_WORDS = "dato por revisar"
+REVIEW_HINT = "revise con la dependencia si se digitó en otra unidad (metros por kilómetros, pesos por millones)"
 
 
 # --- the model ----------------------------------------------------------------------------------
@@ -103,6 +109,7 @@ class AttentionItem:
     where: str
     reasons: str
     severity: int
+    kinds: tuple[str, ...] = ()  # what it is about, for whoever sorts them: REVIEW_KIND for a value to check
 
     @property
     def parts(self) -> tuple[Run, ...]:
@@ -202,6 +209,7 @@ class ObjectiveSection:
     light: TrafficLight
     table: DataTable
     quarterly: Figure
+    review_note: str | None = None  # what its «dato por revisar» does to its attainment
 
     @property
     def light_word(self) -> str:
@@ -448,7 +456,8 @@ def one_year_columns(plan: Plan, result: PlanResult) -> bool:
     )
 
 
-def _table(plan: Plan, objective: Objective, result: PlanResult, year: int, year_only: bool = False) -> DataTable:
+def _table(plan: Plan, objective: Objective, result: PlanResult, year: int, year_only: bool = False,
+           flagged: Collection[str] = ()) -> DataTable:
     first, last = plan.period
     plan_words = period_text(plan.period) if first != last else f"plan {first}"  # never the year's heading twice
     headings = tuple(h.format(heading=objective.table_heading, plan=plan_words, year=year) for h in TABLE_COLUMNS)
@@ -465,7 +474,7 @@ def _table(plan: Plan, objective: Objective, result: PlanResult, year: int, year
             amount_text(r.plan_target, unit=ind.unit),
             _year_target_text(ind, r, year, plan.vigencia),
             _executed_year_text(ind, r, with_level=year_only),
-            attainment_text(r.year),
+            attainment_text(r.year) + (f" ({REVIEW_WORDS})" if ind_id in flagged else ""),
             amount_text(r.executed_plan, unit=ind.unit),
             attainment_text(r.plan),
             light_label(r),
@@ -512,7 +521,50 @@ def level_change_text(ind: Indicator, inc: Inconsistency) -> str:
     )
 
 
-def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str] = ()) -> tuple[AttentionItem, ...]:
+def times_text(times: float) -> str:
+    """`300,4 veces`: how many times, with one decimal at most."""
+    return f"{number(times, 1)} veces"
+
+
+def outlier_text(ind: Indicator, o: Outlier) -> str:
+    """`1.200,5 km en 2025-T2: lo ejecutado en 2025 hasta ese trimestre es 300,4 veces la meta de
+    2025 (4 km)`: a «dato por revisar», as validar and the report say it."""
+    year, quarter = o.quarter
+    said = f"{amount_text(o.value, unit=ind.unit)} en {year}-T{quarter}"
+    if o.basis == "meta":
+        target = (change_text(o.reference, ind) if ind.annualization in (Annualization.CRECIENTE, Annualization.DECRECIENTE)
+                  else amount_text(o.reference, unit=ind.unit))
+        return f"{said}: lo ejecutado en {year} hasta ese trimestre es {times_text(o.times)} la meta de {year} ({target})"
+    at = f", {o.reference_quarter[0]}-T{o.reference_quarter[1]}" if o.reference_quarter else ""
+    return f"{said}: {times_text(o.times)} el mayor valor reportado antes ({amount_text(o.reference, unit=ind.unit)}{at})"
+
+
+def _review_note(plan: Plan, objective: Objective, result: PlanResult, flagged: Collection[str],
+                 bands: TrafficLightBands) -> str | None:
+    """What an objective's «datos por revisar» do to it: each counts up to 100 % in its mean (the
+    rule is unchanged), so the note says the attainment and light without them."""
+    ids = [i for i in objective.indicator_ids if i in flagged]
+    if not ids:
+        return None
+    names = ", ".join(plan.indicators[i].label or i for i in ids)
+    kept = [(i, w) for i, w in zip(objective.indicator_ids, objective.weights) if i not in flagged]
+    one = len(ids) == 1
+    head = (f"Incluye {'un dato' if one else f'{len(ids)} datos'} por revisar ({names}), que "
+            f"{'cuenta' if one else 'cuentan'} hasta 100{NBSP}% en el avance del objetivo")
+    without = "sin él" if one else "sin ellos"
+    if not kept:
+        return f"{head}: {without}, el objetivo no tendría avance calculado."
+    rest = objective_attainment(
+        replace(objective, indicator_ids=tuple(i for i, _ in kept), weights=tuple(w for _, w in kept)),
+        result.indicators, bands,
+    )
+    if not rest.year.ok:
+        return f"{head}: {without}, el objetivo no tendría avance calculado ({attainment_text(rest.year)})."
+    return f"{head}: {without}, el avance sería {attainment_text(rest.year)} ({LIGHT_LABELS[rest.traffic_light].lower()})."
+
+
+def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str] = (),
+               review: dict[str, tuple[Outlier, ...]] | None = None) -> tuple[AttentionItem, ...]:
     """Indicators the planning office must look at, with every reason, the most severe first
     (see `_severity`), in the plan's order within the same severity.
 
@@ -527,10 +579,14 @@ def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str
             objectives_of.setdefault(i, []).append(o.id)
     for ind_id, r in result.indicators.items():
         ind = plan.indicators[ind_id]
-        where = f"{light_label(r).lower()} · objetivo {', '.join(map(str, objectives_of.get(ind_id, [])))}"
+        flagged = (review or {}).get(ind_id, ())
+        where = f"{light_label(r).lower()}{f' · {REVIEW_WORDS}' if flagged else ''} · objetivo {', '.join(map(str, objectives_of.get(ind_id, [])))}"
         if ind.responsible:
             where += f" · responsable: {ind.responsible}"
         reasons = []
+        if flagged:
+            said = "; ".join(outlier_text(ind, o) for o in flagged)
+            reasons.append(f"{REVIEW_WORDS}: {said}; {REVIEW_HINT}")
         if r.negative:
             assert r.start_level is not None and r.executed_plan is not None
             reasons.append(
@@ -558,7 +614,7 @@ def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str
             text = "; ".join(reasons)
             items.append(
                 AttentionItem(ind.label or ind.id, r.traffic_light, where, text[0].upper() + text[1:] + ".",
-                              _severity(r, ind_id in suspect))
+                              _severity(r, ind_id in suspect or bool(flagged)), (REVIEW_KIND,) if flagged else ())
             )
     return tuple(sorted(items, key=lambda item: item.severity))  # stable: plan order within a rank
 
@@ -726,12 +782,14 @@ def build_document(
     result: PlanResult,
     bands: TrafficLightBands,
     suspect_fractions: Collection[str] = (),
+    review: ReviewRule = ReviewRule(),
 ) -> Document:
-    """Everything the report of `result.cut` says."""
+    """Everything the report of `result.cut` says; `review` is when a value is «dato por revisar»."""
     cut = result.cut
     by_id = {o.objective_id: o for o in result.objectives}
     quarterly = _quarterly_figures(plan, quarterly_attainment(plan, execution, cut, bands), cut)
     year_only = one_year_columns(plan, result)
+    flagged = outliers(plan, execution, result, review)
     objectives = tuple(
         ObjectiveSection(
             id=o.id,
@@ -742,8 +800,9 @@ def build_document(
             attainment=attainment_text(by_id[o.id].year),
             plan_attainment=attainment_text(by_id[o.id].plan),
             light=by_id[o.id].traffic_light,
-            table=_table(plan, o, result, cut.year, year_only),
+            table=_table(plan, o, result, cut.year, year_only, flagged),
             quarterly=quarterly[o.id],
+            review_note=_review_note(plan, o, result, flagged, bands),
         )
         for o in plan.objectives
     )
@@ -775,7 +834,7 @@ def build_document(
         lights=tuple(
             LightTally(light, LIGHT_LABELS[light], LIGHT_MEANINGS[light], counts.get(light, 0)) for light in TrafficLight
         ),
-        attention=_attention(plan, result, cut, suspect_fractions),
+        attention=_attention(plan, result, cut, suspect_fractions, flagged),
         normative=runs(plan.normative_basis),
         normative_source=f"Fuente: {plan.normative_source}",
         mission=runs(plan.mission),

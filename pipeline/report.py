@@ -53,9 +53,9 @@ COVER_X, COVER_W, COVER_TOP, COVER_BOTTOM = 80.0, 800.0, 150.0, 405.0
 COVER_TITLE_SIZES = (40.0, 36.0, 32.0, 28.0, 26.0, 24.0)
 COVER_ENTITY_SIZES = (22.0, 20.0, 18.0, 16.0, 15.0, 14.0)
 COVER_LOGO_BOX: Box = (SLIDE_W - MARGIN - 260.0, 418.0, 260.0, 100.0)
-CLOSING_ENTITY_TOP, CLOSING_ENTITY_SIZES, CLOSING_ENTITY_BOTTOM = 270.0, (18.0, 16.0, 14.0, 12.0), 362.0
+CLOSING_ENTITY_TOP, CLOSING_ENTITY_SIZES, CLOSING_ENTITY_BOTTOM = 270.0, (18.0, 16.0, 14.0, 12.0, 11.0, 10.0), 362.0
 CLOSING_LOGO_BOX: Box = (SLIDE_W / 2 - 150.0, 372.0, 300.0, 130.0)
-LOGO_SIZES = (12.0, 11.0, 10.0, 9.0, 8.0, 7.0)
+LOGO_SIZES = (12.0, 11.0, 10.0, 9.0, 8.0, 7.5, 7.0)
 # Key figures: four boxes in a row; the semáforo's word in a chip of its colour beside the value.
 KPI_GAP, KPI_H = 14.0, 78.0
 # The summary's first slide: the key figures, then the count of indicators per light in a row.
@@ -797,15 +797,20 @@ def _comments(document: Document) -> list[Comments]:
     return [Comments(continued(title, n, len(pages)), tuple(page), COMMENT_SIZE) for n, page in enumerate(pages)]
 
 
-LOGO_LINE, LOGO_LINES = 18, 4
+LOGO_LINE, LOGO_LINES, LOGO_LINE_MAX = 18, 4, 48
 
 
 def entity_logo(entity: str) -> tuple[tuple[str, ...], ...]:
-    """The logo's text when the configuration gives none: the entity's name in capitals, on up to
-    four short lines (never another entity's name)."""
-    lines = textwrap.wrap(entity.upper(), LOGO_LINE, break_long_words=False) or [entity.upper()]
-    if len(lines) > LOGO_LINES:
-        lines = [*lines[: LOGO_LINES - 1], short(" ".join(lines[LOGO_LINES - 1 :]), LOGO_LINE)]
+    """The logo's text when the configuration gives none: the entity's name in capitals, whole,
+    on up to four short lines; a longer name gets longer lines (up to LOGO_LINE_MAX characters)
+    and then more of them, and the layout makes the text smaller to fit its box (`_logo`). Never
+    another entity's name, never cut."""
+    text = " ".join(entity.upper().split())
+    width = LOGO_LINE
+    lines = textwrap.wrap(text, width, break_long_words=False) or [text]
+    while len(lines) > LOGO_LINES and width < LOGO_LINE_MAX:
+        width += 2
+        lines = textwrap.wrap(text, width, break_long_words=False)
     return (tuple(lines),)
 
 
@@ -819,6 +824,18 @@ def _logo_size(logo: tuple[tuple[str, ...], ...], box: Box) -> float:
     return next((size for size in LOGO_SIZES if logo_text_height(logo, size, box[2]) <= box[3]), LOGO_SIZES[-1])
 
 
+def _logo(logo: tuple[tuple[str, ...], ...], box: Box, generated: bool) -> tuple[tuple[tuple[str, ...], ...], float]:
+    """The logo text and its size in `box`: the largest of LOGO_SIZES at which it fits. Only a
+    name longer than any entity has (it fits no size: hundreds of characters) is shortened, as
+    the cover shortens such a title; the file's metadata keeps it whole."""
+    size = _logo_size(logo, box)
+    if not generated or logo_text_height(logo, size, box[2]) <= box[3]:
+        return logo, size
+    text = " ".join(line for block in logo for line in block)
+    fitted = plain(shorten((Run(text, bold=True),), size, box[2], box[3]))
+    return ((fitted,),), size
+
+
 def fit_image(image: LogoImage, box: Box, align: str) -> Box:
     """The largest box of the image's proportions inside `box`, vertically centred, against its
     right side ("right") or in its middle ("center")."""
@@ -828,7 +845,7 @@ def fit_image(image: LogoImage, box: Box, align: str) -> Box:
     return (x + w - iw if align == "right" else x + (w - iw) / 2, y + (h - ih) / 2, iw, ih)
 
 
-def _cover(document: Document, logo, image: LogoImage | None) -> Cover:
+def _cover(document: Document, logo, image: LogoImage | None, generated: bool = False) -> Cover:
     """The title and the entity at the largest sizes (title first) at which the title, the entity,
     the cut line and the date fit above the logo; on as many lines as they need."""
     gaps = (56.0, 22.0, 34.0)  # title to entity, entity to cut line, cut line to date (as the seed)
@@ -863,21 +880,23 @@ def _cover(document: Document, logo, image: LogoImage | None) -> Cover:
     entity_top = top + title_h + spacing[0]
     subtitle_top = entity_top + entity_h + spacing[1]
     box = COVER_LOGO_BOX
+    logo, logo_size = _logo(logo, box, generated)
     return Cover(
         title, entity, document.subtitle, document.date_line, logo,
         title_size=title_size, entity_size=entity_size,
         tops=(top, entity_top, subtitle_top, subtitle_top + spacing[2]),
-        logo_size=_logo_size(logo, box), logo_image=image,
+        logo_size=logo_size, logo_image=image,
         logo_box=fit_image(image, box, "right") if image else box,
     )
 
 
-def _closing(document: Document, logo, image: LogoImage | None) -> Closing:
+def _closing(document: Document, logo, image: LogoImage | None, generated: bool = False) -> Closing:
     room = CLOSING_ENTITY_BOTTOM - CLOSING_ENTITY_TOP
     size = fit_size(document.entity, COVER_W, room, CLOSING_ENTITY_SIZES)
     entity = plain(shorten(document.entity, size, COVER_W, room))
     box = CLOSING_LOGO_BOX
-    return Closing("GRACIAS", entity, logo, size, _logo_size(logo, box), image,
+    logo, logo_size = _logo(logo, box, generated)
+    return Closing("GRACIAS", entity, logo, size, logo_size, image,
                    fit_image(image, box, "center") if image else box)
 
 
@@ -916,9 +935,10 @@ def lay_out(document: Document, theme: Theme) -> Report:
     """The document as slides, in the seed's order with the quarterly additions."""
     summary, annex = _summaries(document)
     logo = theme.logo or entity_logo(document.entity)
+    generated = not theme.logo
     image = theme.logo_image
     slides: list[Slide] = [
-        _cover(document, logo, image),
+        _cover(document, logo, image, generated),
         *summary,
         *_prose_slides(document.plan_title, document.headings.normative, document.normative,
                        document.normative_source),
@@ -935,7 +955,7 @@ def lay_out(document: Document, theme: Theme) -> Report:
             slides.extend(_quarter_chart(objective.quarterly, theme))
     slides.extend(_comments(document))
     slides.extend(annex)
-    slides.append(_closing(document, logo, image))
+    slides.append(_closing(document, logo, image, generated))
     return Report(
         title=document.title,
         entity=document.entity,

@@ -190,3 +190,39 @@ def test_many_objectives_are_sorted_bars_continued(tmp_path):
     assert len(categories) == 34 and all(c.startswith("Objetivo ") for c in categories)
     values = [v for s in slides for v in s.chart.series[0].values]
     assert values == sorted(values)
+
+
+def test_one_outlier_does_not_flatten_the_scale():
+    """An attainment of 3.000 % beside others near 50 %: the scale stops at SCALE_CAP, and the bar
+    that runs past it is marked (`past_cap`)."""
+    from pipeline.chart_layout import SCALE_CAP, axis_ticks, past_cap
+
+    ticks = axis_ticks([3000.0, 45.0, 60.0, None])
+    assert ticks[-1] == SCALE_CAP
+    assert past_cap([3000.0, 45.0, None], ticks) == [True, False, False]
+    assert axis_ticks([150.0, 20.0])[-1] < SCALE_CAP + 1e-9  # below the cap, as before
+    assert axis_ticks([150.0, 20.0]) == axis_ticks([150.0, 20.0, None])
+
+
+@given(st.lists(st.one_of(st.none(), st.floats(-500, 1e6)), max_size=30))
+def test_the_scale_never_passes_the_cap_and_holds_every_value_below_it(values):
+    from pipeline.chart_layout import SCALE_CAP, axis_ticks, past_cap
+
+    ticks = axis_ticks(values)
+    assert ticks[-1] <= SCALE_CAP + 1e-9 or ticks[-1] <= 100.0
+    for v, past in zip(values, past_cap(values, ticks)):
+        assert past == (v is not None and v > ticks[-1] + 1e-9)
+
+
+@given(st.lists(st.tuples(st.text(max_size=12), st.text(min_size=1, max_size=60)), min_size=1, max_size=8))
+def test_a_chart_names_every_indicator_by_label_or_every_one_by_name(pairs):
+    """`series_names`: never some series by code and others by name."""
+    from pipeline.chart_layout import series_names
+
+    labels, names = [p[0] for p in pairs], [p[1] for p in pairs]
+    out = series_names(labels, names)
+    assert len(out) == len(pairs)
+    by_label = [" ".join(l.split()) for l in labels]
+    if out != by_label:
+        assert all(" ".join(n.split())[:10].rstrip(",.;:") in o or o.endswith("…") or not " ".join(n.split())
+                   for n, o in zip(names, out))

@@ -206,3 +206,31 @@ def test_an_increment_target_of_a_percentage_says_points(sample_plan, sample_doc
     for ind, row in levels:
         target = plain(row.cells[3])
         assert target.endswith("p.\u00a0p.") and target.startswith("+"), target
+
+
+def test_a_value_many_times_its_target_is_flagged_and_still_shown(action_inputs):
+    """«Dato por revisar»: the figure is computed and shown, flagged in its cell and in the
+    attention list with its own kind; the objective says what it would be without it."""
+    document = action_document(action_inputs)
+    (item,) = [i for i in document.attention if i.indicator == "Producto 3202005" and "dato_por_revisar" in i.kinds]
+    assert item.severity == 1 and "dato por revisar" in item.where
+    assert "1.200,5 km" in item.reasons and "2025-T2" in item.reasons and "veces la meta de 2025 (4 km)" in item.reasons
+    objective = document.objective(1)
+    row = objective.table.rows[0]
+    cells = {c.key: plain(cell) for c, cell in zip(objective.table.columns, row.cells)}
+    assert cells["year_attainment"] == "30.037,5\u00a0% (dato por revisar)"
+    # the objective counts it at 100 % (so verde); the note says what it is without it
+    assert objective.light.value == "verde"
+    assert objective.review_note == (
+        "Incluye un dato por revisar (Producto 3202005), que cuenta hasta 100\u00a0% en el avance del objetivo: "
+        "sin él, el avance sería 25,0\u00a0% (amarillo)."
+    )
+    assert document.objective(2).review_note is None
+
+
+def test_the_review_thresholds_are_settings(action_inputs):
+    from pipeline.settings import ReviewRule
+
+    document = action_document(action_inputs, review=ReviewRule(target_times=1000, history_times=2000))
+    assert not [i for i in document.attention if "dato_por_revisar" in i.kinds]
+    assert document.objective(1).review_note is None

@@ -483,3 +483,23 @@ def test_an_indicator_on_the_expected_line_stays_visible(sample_report):
         expected = [s for s in chart.series if s.name == "Esperado del objetivo"]
         assert len(expected) == 1 and expected[0].line == "dash"
         assert all(s.line == "solid" for s in chart.series if s is not expected[0])
+
+
+@pytest.mark.parametrize("entity", [
+    "Departamento Administrativo de Gestión del Medio Ambiente (DAGMA) de Santiago de Cali",
+    "Secretaría Distrital de Integración Social — Subdirección para la Identificación, Caracterización e Integración",
+])
+def test_a_long_entity_name_without_a_logo_is_never_cut(sample_plan, sample_execution, sample_settings, entity):
+    """With no logo configured, the cover's and the closing slide's logo text is the entity's name
+    in capitals: wrapped and made smaller to fit its box, never ended with «…»."""
+    from tests.layout import overflows
+
+    theme = dataclasses.replace(sample_settings.theme, logo=())
+    settings = dataclasses.replace(sample_settings, theme=theme)
+    report = build(dataclasses.replace(sample_plan, entity=entity), sample_execution, settings)
+    cover, closing = report.slides[0], report.slides[-1]
+    for s in (cover, closing):
+        words = " ".join(line for block in s.logo for line in block)
+        assert words == entity.upper() and "…" not in words
+    assert closing.entity == entity and cover.entity == entity
+    assert overflows(report) == []

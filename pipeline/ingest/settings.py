@@ -17,7 +17,8 @@ from pipeline.errors import InputError, Problem
 from pipeline.placeholders import fill, template_problem
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
 from pipeline.settings import (
-    PUBLICATION_ROOT_ENV, THEME_COLORS, Band, DataEntry, Distribution, Email, History, LogoImage, Settings, Theme, TrafficLight,
+    PUBLICATION_ROOT_ENV, THEME_COLORS, Band, DataEntry, Distribution, Email, History, LogoImage, ReviewRule, Settings, Theme,
+    TrafficLight,
     TrafficLightBands, publication_root,
 )
 from pipeline.images import LogoProblem, read_logo
@@ -186,12 +187,18 @@ class DataEntryIn(_Strict):
     plazo_dias: int | None = Field(default=None, ge=1, le=366)
 
 
+class ReviewIn(_Strict):
+    veces_meta: float = Field(default=10.0, gt=1)
+    veces_historia: float = Field(default=10.0, gt=1)
+
+
 class SettingsIn(_Strict):
     semaforo: TrafficLightIn
     tema: ThemeIn
     distribucion: DistributionIn
     historial: HistoryIn
     seguimiento: DataEntryIn = DataEntryIn()
+    revision: ReviewIn = ReviewIn()
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -228,6 +235,7 @@ def _to_settings(model: SettingsIn, folder_confined: bool = False, logo_image: L
         distribution=_to_distribution(model.distribucion, folder_confined),
         history=History(keep=model.historial.conservar, max_age_days=model.historial.dias),
         data_entry=DataEntry(deadline=model.seguimiento.fecha_limite, days_after_close=model.seguimiento.plazo_dias),
+        review=ReviewRule(target_times=model.revision.veces_meta, history_times=model.revision.veces_historia),
     )
 
 
