@@ -26,7 +26,7 @@ from pptx.oxml.ns import nsdecls, qn
 from pptx.text.text import Font
 from pptx.util import Pt
 
-from pipeline.chart_layout import BAR_LABEL_SIZE, CHART_H, CHART_W, bar_gap
+from pipeline.chart_layout import BAR_LABEL_SIZE, CHART_H, CHART_W, bar_gap, past_cap
 from pipeline.report import (
     LIGHT_GAP, LIGHT_W, LIGHTS_TOP, SUMMARY_KPI_TOP,
     FOOTER_Y, MARGIN, SLIDE_H, SLIDE_W, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report,
@@ -373,6 +373,7 @@ def _chart(c: _Canvas, s: ChartSlide, report: Report) -> None:
         plot.gap_width = 60
     elif model.kind == "hbar":
         _hbar(chart, model)
+    _past_scale(chart, model)
     if s.note:
         c.text(MARGIN, 478, CONTENT_W, 16, s.note, 10, t.color("texto_suave"), italic=True)
 
@@ -408,6 +409,34 @@ def _hbar(chart, model) -> None:
             label.text_frame.text = text
             label.text_frame.paragraphs[0].runs[0].font.size = Pt(9)
             label.position = XL_LABEL_POSITION.INSIDE_BASE
+
+
+PAST_SCALE = " ▸"  # after a value whose bar or point runs past the value axis
+
+
+def _past_scale(chart, model) -> None:
+    """A value past the shared, capped scale (`chart_layout.SCALE_CAP`) stays in the chart's data
+    as it is, and PowerPoint draws its bar to the plot's edge: the point gets its value as a label,
+    marked «▸», inside the bar's end (a line's point: below the edge), so it is never read as 200 %."""
+    if len(model.ticks) < 2:
+        return
+    for plot_series, series in zip(chart.plots[0].series, model.series):
+        for k, past in enumerate(past_cap(series.values, model.ticks)):
+            if not past:
+                continue
+            value = series.values[k]
+            text = (series.labels[k] if k < len(series.labels) and series.labels[k] else f"{value:.1f} %") + PAST_SCALE
+            label = plot_series.points[k].data_label
+            label.has_text_frame = True
+            label.text_frame.text = text
+            font = label.text_frame.paragraphs[0].runs[0].font
+            font.size = Pt(9)
+            font.bold = True
+            if model.kind == "line":
+                label.position = XL_LABEL_POSITION.BELOW
+            else:
+                label.position = XL_LABEL_POSITION.INSIDE_END
+                font.color.rgb = _rgb("#FFFFFF")
 
 
 def _comments(c: _Canvas, s: Comments, report: Report) -> None:

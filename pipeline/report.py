@@ -396,14 +396,16 @@ def _details(objective: ObjectiveSection, year: int, kicker: str) -> list[Detail
     )
     header_height = _cell_height(header_cells, header_font, widths)
     columns = tuple(Column(c.heading, w, c.align) for c, w in zip(table.columns, widths))
-    text = objective.detail_text
+    # what a «dato por revisar» does to the attainment in the badge beside it: after the text, always shown
+    review = (Run(" "), Run(objective.review_note, bold=True)) if objective.review_note else ()
+    text = (*objective.detail_text, *review)
     text_size = fit_size(text, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H, DETAIL_TEXT_SIZES)
     before: list[Prose] = []
     if height(text, text_size, DETAIL_TEXT_W) > DETAIL_TEXT_MAX_H:
-        before = _prose_slides(kicker, objective.heading, text)
+        before = _prose_slides(kicker, objective.heading, objective.detail_text)
         note = DETAIL_NOTE if len(before) == 1 else DETAIL_NOTE_MANY
         text_size = DETAIL_PREVIEW_SIZE  # its beginning, readable; the whole is on the slides before
-        text = shorten(text, text_size, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H, (Run(note),))
+        text = shorten(objective.detail_text, text_size, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H, (Run(note), *review))
     text_h = height(text, text_size, DETAIL_TEXT_W)
     table_top = DETAIL_TEXT_TOP + text_h + 14.0
     rows = [(tuple(Cell(parts) for parts in row.cells), row.light) for row in table.rows]

@@ -503,3 +503,37 @@ def test_a_long_entity_name_without_a_logo_is_never_cut(sample_plan, sample_exec
         assert words == entity.upper() and "…" not in words
     assert closing.entity == entity and cover.entity == entity
     assert overflows(report) == []
+
+
+@pytest.fixture(scope="module")
+def action_report(tmp_path_factory):
+    from pipeline.ingest import load_inputs
+    from tests.plans import write_action_plan
+
+    inputs = load_inputs(write_action_plan(tmp_path_factory.mktemp("accion") / "dagma"))
+    result = plan_attainment(inputs.plan, inputs.execution.table, Cut(2025, 2), inputs.settings.bands)
+    return build_report(inputs.plan, inputs.execution.table, result, inputs.settings.bands, inputs.settings.theme)
+
+
+def test_a_one_year_plan_with_a_value_to_review_lays_out_whole(action_report):
+    """The one-year Plan de Acción: six columns whose widths fill the table, the objective's
+    «dato por revisar» note on its detail slide, the quarterly chart's scale capped, the comments
+    under their objectives, and every text in its box."""
+    from pipeline.chart_layout import SCALE_CAP
+    from pipeline.report import SLIDE_W, MARGIN
+    from tests.layout import overflows
+
+    assert overflows(action_report) == []
+    detail = next(s for s in action_report.slides if isinstance(s, Detail) and s.title.endswith("Objetivo 1"))
+    assert len(detail.table.columns) == 6
+    assert abs(sum(c.width for c in detail.table.columns) - (SLIDE_W - 2 * MARGIN)) < 1e-6
+    assert "sin él, el avance sería 25,0" in _flat(detail.text) and _flat(detail.text).endswith("(amarillo).")
+    chart = next(s.chart for s in action_report.slides if isinstance(s, ChartSlide) and s.title == "Avance trimestral Objetivo 1")
+    assert chart.ticks[-1] == SCALE_CAP
+    comments = next(s for s in action_report.slides if isinstance(s, Comments))
+    assert [c.title for c in comments.items if c.group] == [
+        "Eje 1. Cali verde · Objetivo 1: Recuperar los corredores ambientales.",
+        "Eje 2. Agua · Objetivo 2: Restaurar los humedales.",
+    ]
+    cover = action_report.slides[0]
+    assert " ".join(cover.logo[0]).endswith("DE SANTIAGO DE CALI")
