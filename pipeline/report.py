@@ -18,13 +18,14 @@ import pandas as pd
 
 from pipeline.attainment import PlanResult
 from pipeline.chart_layout import (
-    BAR_LABEL_SIZE, BAR_LABEL_W, axis_ticks, bar_order, legend_name, objectives_form, pages, quarterly_form,
+    BAR_LABEL_SIZE, BAR_LABEL_W, axis_ticks, bar_order, legend_name, objectives_form, pages, past_cap, quarterly_form,
 )
 from pipeline.chart_layout import shorten as shorten_label
 from pipeline.document import (
     ANNEX_TITLE, LIGHT_LABELS, Comment, TABLE_COLUMNS, TABLE_KEYS, AttentionItem, Document, Figure, ObjectiveSection, amount_text,
     attainment_text, axis_line, build_document, continued, count_text, light_label, objective_line, short,
 )
+from pipeline.formatting import percent
 from pipeline.model import Plan
 from pipeline.settings import LogoImage, Theme, TrafficLight, TrafficLightBands
 from pipeline.text import LINE_HEIGHT, Run, fit_size, height, lines, plain, shorten, split, width
@@ -731,7 +732,25 @@ def _quarter_chart(figure: Figure, theme: Theme) -> list[ChartSlide]:
             series.append(Series(legend_name(s.name), s.values, theme.color(color), line, marker))
     alt = f"Gráfico de líneas del {figure.description[0].lower()}{figure.description[1:]}"
     ticks = axis_ticks([v for s in series for v in s.values], 1.04)
-    return [ChartSlide(figure.title, figure.subtitle, Chart("line", figure.categories, tuple(series), "%", alt, ticks))]
+    chart = Chart("line", figure.categories, tuple(series), "%", alt, ticks)
+    return [ChartSlide(figure.title, figure.subtitle, chart, note=_past_scale_note(chart))]
+
+
+NOTE_SIZE = 10.0  # a chart slide's note, on one line under the chart
+
+
+def _past_scale_note(chart: Chart) -> str | None:
+    """The points of a line chart past its scale, said under it (a native chart labels no point
+    off its plot): `Fuera de la escala de 200 %: Corredores…, T2 2025: 30.037,5 %.` On one line;
+    the alt text and the data table give every value."""
+    past = [
+        f"{s.name}, {chart.categories[k]}: {percent(v)}"
+        for s in chart.series for k, (v, off) in enumerate(zip(s.values, past_cap(s.values, chart.ticks))) if off and v is not None
+    ]
+    if not past:
+        return None
+    note = f"Fuera de la escala de {percent(chart.ticks[-1], 0)}: {'; '.join(past)}."
+    return plain(shorten(note, NOTE_SIZE, CONTENT_W, NOTE_SIZE * LINE_HEIGHT))
 
 
 COMMENT_SIZE, COMMENT_W = 11.5, CONTENT_W - 20.0
