@@ -425,7 +425,7 @@ def report_entity(
         folder=target,
         files=publication.files,
         plan_year_percent=result.overall.year.percent,
-        traffic_lights={light.value: n for light, n in result.light_counts().items()},
+        traffic_lights={light.label: n for light, n in result.light_counts(settings.bands.levels).items() if n},
         inconsistent=result.inconsistent(),
         kept=publication.kept,
         distribution=distribution,

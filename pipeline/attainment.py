@@ -35,6 +35,8 @@ __all__ = [
     "axis_attainment",
     "plan_attainment",
     "expected_share",
+    "reported_in_year",
+    "unreported",
 ]
 
 Observations = Mapping[tuple[int, int], float]
@@ -159,12 +161,14 @@ class PlanResult:
     overall: ObjectiveResult  # objective_id 0: the whole plan
     axes: tuple[AxisResult, ...] = ()
 
-    def light_counts(self) -> dict[TrafficLight, int]:
-        """How many indicators (each counted once) have each traffic light, in band order."""
-        counts = {light: 0 for light in TrafficLight}
+    def light_counts(self, levels: Iterable[TrafficLight] = ()) -> dict[TrafficLight, int]:
+        """How many indicators (each counted once) have each traffic light: every one of `levels`
+        (the scale's, in its order; 0 where none has it), then any other light found, in plan
+        order. They add up to the number of indicators."""
+        counts = {light: 0 for light in levels}
         for r in self.indicators.values():
-            counts[r.traffic_light] += 1
-        return {light: n for light, n in counts.items() if n}
+            counts[r.traffic_light] = counts.get(r.traffic_light, 0) + 1
+        return counts
 
     def inconsistent(self) -> list[str]:
         """Ids of the indicators the planning office should check: a level that went the wrong
@@ -184,6 +188,18 @@ def observations_by_indicator(execution: pd.DataFrame) -> dict[str, dict[tuple[i
     ):
         grouped.setdefault(str(ind), {})[(int(year), int(quarter))] = float(value)
     return grouped
+
+
+def reported_in_year(observations: Observations, cut: Cut) -> bool:
+    """Whether anything was reported for the cut's year up to the cut: an indicator without it is
+    «Sin reporte» in the report (a creciente level reported in T1 still counts at T2)."""
+    return any(y == cut.year and cut.includes(y, k) for y, k in observations)
+
+
+def unreported(plan: Plan, execution: pd.DataFrame, cut: Cut) -> list[str]:
+    """Ids of the plan's indicators, in plan order, the report shows «Sin reporte» at `cut`."""
+    observations = observations_by_indicator(execution)
+    return [i for i in plan.indicators if not reported_in_year(observations.get(i, {}), cut)]
 
 
 def expected_share(indicator: Indicator, year: int, quarter: int, year_target: float | None) -> float:
@@ -238,9 +254,12 @@ def _inconsistencies(annualization: Annualization, obs: Observations) -> tuple[I
 def _traffic_light(
     attainment: Attainment, expected: float | None, bands: TrafficLightBands
 ) -> TrafficLight:
-    """Compare the year's attainment with what was expected by the cut (`expected` in %)."""
+    """Compare the year's attainment with what was expected by the cut (`expected` in %); without
+    an attainment, the scale's level for why: sin reporte, or N/A."""
+    if attainment.status is Status.NOT_REPORTED:
+        return bands.not_reported
     if not attainment.ok or expected is None:
-        return TrafficLight.GRIS
+        return bands.undefined
     assert attainment.percent is not None
     if expected < _ZERO:
         # Nothing was programmed yet: doing nothing is on track, doing something is ahead.
@@ -267,7 +286,7 @@ def indicator_attainment(
         if first_year <= y <= plan_period[1] and cut.includes(y, k)
     }
     in_year = {k: v for (y, k), v in obs.items() if y == year}
-    reported = bool(in_year)
+    reported = reported_in_year(obs, cut)
     baseline = indicator.baseline if indicator.baseline is not None else 0.0
     year_target = indicator.target_for_year(year, reporting_year, first_year)
     kind = indicator.annualization
@@ -357,9 +376,11 @@ def _rollup(
     plan_percent = _capped_mean((w, m.plan.percent) for w, m in members if m.plan.ok)
 
     def attainment(percent: float | None, statuses: list[Status]) -> Attainment:
+        # Nothing computable: N/A only when nothing was programmed for any member; one member
+        # missing its report makes it «Sin reporte», so the office is not told nothing was due.
         if percent is not None:
             return Attainment(percent, Status.OK)
-        if statuses and all(s is Status.NOT_REPORTED for s in statuses):
+        if any(s is Status.NOT_REPORTED for s in statuses):
             return Attainment(None, Status.NOT_REPORTED)
         return Attainment(None, Status.UNDEFINED)
 

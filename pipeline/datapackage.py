@@ -21,12 +21,14 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from pipeline.document import report_title
 from pipeline.model import Plan
 from pipeline.periods import Cut
-from pipeline.tables import AVANCE_KEY, AVANCE_SCHEMA, OBJETIVOS_KEY, OBJETIVOS_SCHEMA, RESPONSABLE, Column
+from pipeline.settings import TrafficLight
+from pipeline.tables import AVANCE_KEY, AVANCE_SCHEMA, OBJETIVOS_KEY, OBJETIVOS_SCHEMA, RESPONSABLE, Column, light_text
 
 __all__ = ["DATAPACKAGE_FILE", "TABLES", "datapackage", "datapackage_bytes", "package_name"]
 
@@ -65,7 +67,9 @@ def package_name(slug: str, cut: Cut) -> str:
     return name or f"plan-{cut}".lower()
 
 
-def _field(column: Column) -> dict[str, object]:
+def _field(column: Column, levels: Sequence[TrafficLight] = ()) -> dict[str, object]:
+    if column.name == "semaforo" and levels:  # a configured scale: its own ids
+        column = replace(column, description=light_text(levels), values=tuple(t.value for t in levels))
     field: dict[str, object] = {
         "name": column.name,
         "type": column.type,
@@ -90,7 +94,7 @@ def _header(content: bytes) -> list[str]:
     return next(csv.reader(io.StringIO(content.decode("utf-8"), newline="")), [])
 
 
-def _resource(file: str, content: bytes) -> dict[str, object]:
+def _resource(file: str, content: bytes, levels: Sequence[TrafficLight] = ()) -> dict[str, object]:
     if file not in TABLES:
         raise ValueError(f"{file}: no es una de las tablas que describe el paquete de datos ({', '.join(TABLES)})")
     name, title, description, columns, key = TABLES[file]
@@ -115,20 +119,23 @@ def _resource(file: str, content: bytes) -> dict[str, object]:
         "hash": "sha256:" + hashlib.sha256(content).hexdigest(),
         "dialect": dict(_DIALECT),
         "schema": {
-            "fields": [_field(known[h]) for h in header],
+            "fields": [_field(known[h], levels) for h in header],
             "missingValues": [""],
             "primaryKey": list(key),
         },
     }
 
 
-def datapackage(slug: str, plan: Plan, cut: Cut, tables: Mapping[str, bytes]) -> dict[str, object]:
+def datapackage(
+    slug: str, plan: Plan, cut: Cut, tables: Mapping[str, bytes], levels: Sequence[TrafficLight] = ()
+) -> dict[str, object]:
     """The Data Package descriptor of a cut's CSV files.
 
     `slug` names the entity's outputs (its input folder's name); `plan` gives the entity's and
     the plan's names; `tables` maps each CSV's file name (avance.csv, objetivos.csv) to the bytes
     published. Resources follow `tables`' order; a file name or a header column unknown to
-    `pipeline.tables` raises ValueError.
+    `pipeline.tables` raises ValueError. `levels` is the scale (`TrafficLightBands.levels`): the
+    `semaforo` columns' values; none: the default scale's.
     """
     title = report_title(plan, cut.year)  # as the deck, the PDF and the web page call it
     return {
@@ -142,10 +149,12 @@ def datapackage(slug: str, plan: Plan, cut: Cut, tables: Mapping[str, bytes]) ->
             "puede calcular (sin reporte o sin meta)."
         ),
         "contributors": [{"title": plan.entity, "role": "publisher"}],
-        "resources": [_resource(file, content) for file, content in tables.items()],
+        "resources": [_resource(file, content, levels) for file, content in tables.items()],
     }
 
 
-def datapackage_bytes(slug: str, plan: Plan, cut: Cut, tables: Mapping[str, bytes]) -> bytes:
+def datapackage_bytes(
+    slug: str, plan: Plan, cut: Cut, tables: Mapping[str, bytes], levels: Sequence[TrafficLight] = ()
+) -> bytes:
     """`datapackage(...)` as the bytes of datapackage.json: UTF-8, indented, the same for the same input."""
-    return (json.dumps(datapackage(slug, plan, cut, tables), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(datapackage(slug, plan, cut, tables, levels), ensure_ascii=False, indent=2) + "\n").encode("utf-8")

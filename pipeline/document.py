@@ -29,27 +29,13 @@ from pipeline.text import Run, plain, runs
 
 __all__ = [
     "Document", "KeyFigure", "LightTally", "AttentionItem", "Column", "TableRow", "DataTable", "FigureSeries",
-    "Figure", "ObjectiveSection", "AxisSection", "Comment", "CommentGroup", "build_document", "indicator_name", "LIGHT_LABELS", "LIGHT_MEANINGS",
+    "Figure", "ObjectiveSection", "AxisSection", "Comment", "CommentGroup", "build_document", "indicator_name",
     "TABLE_COLUMNS", "attainment_text", "value_text", "amount_text", "light_label", "indicators_label", "count_text", "short",
-    "ANNEX_TITLE", "continued", "Headings", "HEADINGS",
+    "ANNEX_TITLE", "continued", "Headings", "HEADINGS", "lowered",
 ]
 
 NBSP = "\u00a0"
 
-LIGHT_LABELS = {
-    TrafficLight.ROJO: "Rojo",
-    TrafficLight.AMARILLO: "Amarillo",
-    TrafficLight.VERDE: "Verde",
-    TrafficLight.NARANJA: "Naranja",
-    TrafficLight.GRIS: "Sin reporte",
-}
-LIGHT_MEANINGS = {
-    TrafficLight.ROJO: "retraso crítico",
-    TrafficLight.AMARILLO: "retraso",
-    TrafficLight.VERDE: "en lo esperado",
-    TrafficLight.NARANJA: "sobreejecución",
-    TrafficLight.GRIS: "sin reporte o N/A",
-}
 _ANNUALIZATION = {
     Annualization.SUMA: "Suma",
     Annualization.CRECIENTE: "Creciente",
@@ -88,11 +74,15 @@ class KeyFigure:
 
     @property
     def light_word(self) -> str | None:
-        return LIGHT_LABELS[self.light] if self.light is not None else None
+        return self.light.label if self.light is not None else None
 
 
 @dataclass(frozen=True)
 class LightTally:
+    """How many indicators have one level of the scale: its word, what it means, the count.
+    The document's tallies cover every level, sin reporte and N/A included, and add up to the
+    plan's indicators."""
+
     light: TrafficLight
     label: str
     meaning: str
@@ -213,7 +203,7 @@ class ObjectiveSection:
 
     @property
     def light_word(self) -> str:
-        return LIGHT_LABELS[self.light]
+        return self.light.label
 
     @property
     def count_label(self) -> str:
@@ -232,7 +222,7 @@ class AxisSection:
 
     @property
     def light_word(self) -> str:
-        return LIGHT_LABELS[self.light]
+        return self.light.label
 
 
 @dataclass(frozen=True)
@@ -356,9 +346,13 @@ def amount_text(value: float | None, missing: str = "Sin reporte", unit: Unit | 
 
 
 def light_label(r: IndicatorResult) -> str:
-    if r.traffic_light is TrafficLight.GRIS and r.year.status is Status.UNDEFINED:
-        return "N/A"
-    return LIGHT_LABELS[r.traffic_light]
+    """An indicator's semáforo in words: its level's (`Rojo`, `Retraso crítico`, `Sin reporte`, `N/A`)."""
+    return r.traffic_light.label
+
+
+def lowered(word: str) -> str:
+    """A level's word inside a sentence: `rojo`, `retraso crítico`, but `N/A` as it is."""
+    return word if word.isupper() else word.lower()
 
 
 def indicators_label(n: int) -> str:
@@ -495,13 +489,14 @@ def _not_programmed(r: IndicatorResult) -> bool:
 
 
 def _severity(r: IndicatorResult, suspect: bool) -> int:
-    """0 critical delay or a level going backwards, 1 data to fix (fractions, no target for the
-    year), 2 over-execution, 3 no report, 4 the rest (quarters missing, inconsistencies)."""
-    if r.traffic_light is TrafficLight.ROJO or r.negative:
+    """0 delay (a level that means retraso) or a level going backwards, 1 data to fix (fractions,
+    no target for the year), 2 over-execution (a level that means sobreejecución), 3 no report,
+    4 the rest (quarters missing, inconsistencies)."""
+    if r.traffic_light.delayed or r.negative:
         return 0
     if suspect or r.year_target is None:
         return 1
-    if r.traffic_light is TrafficLight.NARANJA:
+    if r.traffic_light.over_executed:
         return 2
     if not r.reported:
         return 3
@@ -560,13 +555,16 @@ def _review_note(plan: Plan, objective: Objective, result: PlanResult, flagged: 
     )
     if not rest.year.ok:
         return f"{head}: {without}, el objetivo no tendría avance calculado ({attainment_text(rest.year)})."
-    return f"{head}: {without}, el avance sería {attainment_text(rest.year)} ({LIGHT_LABELS[rest.traffic_light].lower()})."
+    return f"{head}: {without}, el avance sería {attainment_text(rest.year)} ({lowered(rest.traffic_light.label)})."
 
 
-def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str] = (),
-               review: dict[str, tuple[Outlier, ...]] | None = None) -> tuple[AttentionItem, ...]:
+def _attention(
+    plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str] = (), bands: TrafficLightBands | None = None,
+    review: dict[str, tuple[Outlier, ...]] | None = None,
+) -> tuple[AttentionItem, ...]:
     """Indicators the planning office must look at, with every reason, the most severe first
-    (see `_severity`), in the plan's order within the same severity.
+    (see `_severity`; among delays, the scale's lowest level first), in the plan's order within
+    the same severity.
 
     `suspect` names porcentaje indicators whose reported values look like fractions (0,97 for
     97 %): their figures are shown, and flagged here. An indicator with nothing programmed for
@@ -580,7 +578,7 @@ def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str
     for ind_id, r in result.indicators.items():
         ind = plan.indicators[ind_id]
         flagged = (review or {}).get(ind_id, ())
-        where = f"{light_label(r).lower()}{f' · {REVIEW_WORDS}' if flagged else ''} · objetivo {', '.join(map(str, objectives_of.get(ind_id, [])))}"
+        where = f"{lowered(light_label(r))}{f' · {REVIEW_WORDS}' if flagged else ''} · objetivo {', '.join(map(str, objectives_of.get(ind_id, [])))}"
         if ind.responsible:
             where += f" · responsable: {ind.responsible}"
         reasons = []
@@ -594,8 +592,8 @@ def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str
                 f"desde {amount_text(r.start_level, unit=ind.unit)} al inicio del año ({attainment_text(r.year)}); "
                 "revise el dato con la dependencia"
             )
-        elif r.traffic_light is TrafficLight.ROJO or r.traffic_light is TrafficLight.NARANJA:
-            meaning = LIGHT_MEANINGS[r.traffic_light]
+        elif r.traffic_light.delayed or r.traffic_light.over_executed:
+            meaning = r.traffic_light.description
             reasons.append(f"{meaning}, avance {cut.year} de {attainment_text(r.year)} frente a {percent(r.expected)} esperado")
         elif not r.reported and not _not_programmed(r):
             reasons.append(f"sin reporte en {cut.year} al corte {cut}")
@@ -616,7 +614,13 @@ def _attention(plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str
                 AttentionItem(ind.label or ind.id, r.traffic_light, where, text[0].upper() + text[1:] + ".",
                               _severity(r, ind_id in suspect or bool(flagged)), (REVIEW_KIND,) if flagged else ())
             )
-    return tuple(sorted(items, key=lambda item: item.severity))  # stable: plan order within a rank
+
+    def order(item: AttentionItem) -> tuple[int, int]:
+        if item.severity or bands is None or item.light not in bands.levels:
+            return item.severity, 0
+        return 0, bands.rank(item.light)
+
+    return tuple(sorted(items, key=order))  # stable: plan order within a rank
 
 
 # --- figures ------------------------------------------------------------------------------------
@@ -818,7 +822,7 @@ def build_document(
         )
         for a, r in zip(plan.axes, result.axes)
     )
-    counts = result.light_counts()
+    counts = result.light_counts(bands.levels)
     return Document(
         title=report_title(plan, cut.year),
         plan_title=plan.title,
@@ -831,10 +835,8 @@ def build_document(
         created=cut.end,
         language="es-CO",
         key_figures=_key_figures(result.overall, cut.year, plan.period),
-        lights=tuple(
-            LightTally(light, LIGHT_LABELS[light], LIGHT_MEANINGS[light], counts.get(light, 0)) for light in TrafficLight
-        ),
-        attention=_attention(plan, result, cut, suspect_fractions, flagged),
+        lights=tuple(LightTally(light, light.label, light.description, n) for light, n in counts.items()),
+        attention=_attention(plan, result, cut, suspect_fractions, bands, flagged),
         normative=runs(plan.normative_basis),
         normative_source=f"Fuente: {plan.normative_source}",
         mission=runs(plan.mission),
@@ -854,7 +856,7 @@ def objective_line(o: ObjectiveSection, year: int, limit: int = 150) -> tuple[Ru
     return (
         Run(f"{o.heading}: ", bold=True),
         Run(
-            f"{short(plain(o.text), limit)} · avance {year} {o.attainment} · {o.light_word.lower()} · "
+            f"{short(plain(o.text), limit)} · avance {year} {o.attainment} · {lowered(o.light_word)} · "
             f"{indicators_label(o.indicators)}"
         ),
     )
@@ -864,5 +866,5 @@ def axis_line(a: AxisSection, year: int, plan_period: tuple[int, int]) -> tuple[
     """`Eje 1. Nombre: avance 2024 80,0 % · plan 2024-2027 45,0 % · verde`."""
     return (
         Run(f"{a.name}: ", bold=True),
-        Run(f"avance {year} {a.year_attainment} · plan {period_text(plan_period)} {a.plan_attainment} · {a.light_word.lower()}"),
+        Run(f"avance {year} {a.year_attainment} · plan {period_text(plan_period)} {a.plan_attainment} · {lowered(a.light_word)}"),
     )

@@ -29,7 +29,7 @@ from weasyprint.urls import URLFetcher
 from pipeline.charts import chart_svg
 from pipeline.pdf_ua import finish_pdf_ua
 from pipeline.report import (
-    LIGHT_GAP, LIGHT_W, LIGHTS_TOP, SUMMARY_KPI_TOP,
+    LIGHT_DOT_X, LIGHT_TEXT_X, LIGHTS_TOP, SUMMARY_KPI_TOP,
     CARD_TEXT_W, CARD_W, CELL_PAD_X, CELL_PAD_Y, FOOTER_W, KPI_GAP, KPI_H, KPI_W, KPI_WORD_H, KPI_WORD_PAD, KPI_WORD_SIZE,
     LIST_TITLE_H, SECTION_ITEMS_TOP, SECTION_KPI_TOP, SUMMARY_FIRST_TOP,
     Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report, Section, Summary,
@@ -120,7 +120,7 @@ def report_html(report: Report) -> str:
         total=len(report.slides), charts=charts, card_w=CARD_W, list_title_h=LIST_TITLE_H,
         axes_top=SUMMARY_FIRST_TOP, section_kpi_top=SECTION_KPI_TOP, section_items_top=SECTION_ITEMS_TOP,
         kpi={"w": KPI_W, "h": KPI_H, "gap": KPI_GAP}, footer_w=FOOTER_W,
-        lights={"kpi_top": SUMMARY_KPI_TOP, "top": LIGHTS_TOP, "w": LIGHT_W, "gap": LIGHT_GAP},
+        lights={"kpi_top": SUMMARY_KPI_TOP, "top": LIGHTS_TOP, "dot_x": LIGHT_DOT_X, "text_x": LIGHT_TEXT_X},
         logo_uri=_image_uri(theme.logo_image) if theme.logo_image else None,
     )
 

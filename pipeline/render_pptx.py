@@ -28,7 +28,7 @@ from pptx.util import Pt
 
 from pipeline.chart_layout import BAR_LABEL_SIZE, CHART_H, CHART_W, bar_gap, past_cap
 from pipeline.report import (
-    LIGHT_GAP, LIGHT_W, LIGHTS_TOP, SUMMARY_KPI_TOP,
+    LIGHT_DOT_X, LIGHT_TEXT_X, LIGHTS_TOP, SUMMARY_KPI_TOP,
     FOOTER_Y, MARGIN, SLIDE_H, SLIDE_W, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report,
     Section, Summary, LIST_TITLE_H, ITEM_GAP, SECTION_KPI_TOP, SECTION_ITEMS_TOP, CARD_GAP, CARD_H, CARD_TOP, CARD_W, CARD_TEXT_H, CARD_TEXT_W, CONTENT_W, ATTENTION_W, COMMENT_W,
     CELL_PAD_X, CELL_PAD_Y, DETAIL_TEXT_TOP, DETAIL_TEXT_W, DETAIL_TITLE_W, TITLE_TOP, TITLE_KICKER_TOP, KICKER_SIZE,
@@ -207,13 +207,13 @@ def _summary(c: _Canvas, s: Summary, report: Report) -> None:
     _title(c, s)
     if s.kpis:
         _kpis(c, s.kpis, SUMMARY_KPI_TOP)
-        y, w = LIGHTS_TOP, LIGHT_W
+        y = LIGHTS_TOP
         c.text(MARGIN, y, 300, 16, s.lights_title, 11, t.color("texto_suave"), bold=True)
-        for n, lc in enumerate(s.lights):
-            x = MARGIN + n * (w + LIGHT_GAP)
-            c.rect(x, y + 20, w, 34, t.color("fondo_suave"))
-            c.rect(x + 10, y + 29, 16, 16, t.light_color(lc.light), shape=MSO_SHAPE.OVAL)
-            c.text(x + 34, y + 27, w - 40, 20, (Run(f"{lc.count} ", bold=True), Run(lc.label)), 13, t.color("texto"))
+        for lc in s.lights:
+            c.rect(lc.x, y + 20, lc.w, 34, t.color("fondo_suave"))
+            c.rect(lc.x + LIGHT_DOT_X, y + 29, 16, 16, t.light_color(lc.light), shape=MSO_SHAPE.OVAL)
+            c.text(lc.x + LIGHT_TEXT_X, y + 27, lc.w - LIGHT_TEXT_X - 4, 20, (Run(f"{lc.count} ", bold=True), Run(lc.label)),
+                   lc.size, t.color("texto"))
     if s.axes_title:
         _items(c, s.axes_title, s.axes, s.attention_size, s.axes_top)
     elif s.axes:

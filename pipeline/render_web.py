@@ -33,7 +33,7 @@ from pipeline.document import (
     ANNEX_TITLE, TABLE_COLUMNS, Document, Figure, FigureSeries, axis_line, count_text, objective_line,
 )
 from pipeline.formatting import number, percent
-from pipeline.settings import Theme, TrafficLight
+from pipeline.settings import LIGHT_COLORS, Theme, TrafficLight
 from pipeline.chart_layout import SCALE_CAP
 from pipeline.chart_layout import shorten as shorten_label
 from pipeline.text import plain
@@ -114,8 +114,8 @@ def _palette(colors: tuple[tuple[str, str], ...]) -> dict[str, str]:
         "serie_3": series[2],
         "esperado": ink,
     }
-    for light in TrafficLight:
-        out[light.value] = theme[light.value]
+    for light in LIGHT_COLORS:
+        out[light] = theme[light]
     return out
 
 
@@ -439,9 +439,12 @@ def _light_class(light: TrafficLight | None) -> str:
     return f"luz-{light.value}" if light is not None else ""
 
 
-def web_css(theme: Theme) -> str:
-    """The page's stylesheet, with the theme's colours (as `palette` adjusts them)."""
-    return _environment().get_template("estilo.css.j2").render(colors=palette(theme), lights=[t.value for t in TrafficLight])
+def web_css(theme: Theme, levels: Sequence[TrafficLight] = ()) -> str:
+    """The page's stylesheet, with the theme's colours (as `palette` adjusts them) and each level
+    of the scale's own (`levels`; none: the default scale's, the theme's)."""
+    colors = palette(theme)
+    lights = {light: colors[light] for light in LIGHT_COLORS} | {t.value: t.color for t in levels}
+    return _environment().get_template("estilo.css.j2").render(colors=colors, lights=lights)
 
 
 def logo_file(theme: Theme) -> str | None:
@@ -492,7 +495,7 @@ def render_web(
     """
     files = {
         INDEX: web_html(document, theme, links, sizes).encode("utf-8"),
-        STYLESHEET: web_css(theme).encode("utf-8"),
+        STYLESHEET: web_css(theme, tuple(t.light for t in document.lights)).encode("utf-8"),
     }
     logo = logo_file(theme)
     if logo:

@@ -22,7 +22,7 @@ from pipeline.chart_layout import (
 )
 from pipeline.chart_layout import shorten as shorten_label
 from pipeline.document import (
-    ANNEX_TITLE, LIGHT_LABELS, Comment, TABLE_COLUMNS, TABLE_KEYS, AttentionItem, Document, Figure, ObjectiveSection, amount_text,
+    ANNEX_TITLE, Comment, TABLE_COLUMNS, TABLE_KEYS, AttentionItem, Document, Figure, ObjectiveSection, amount_text,
     attainment_text, axis_line, build_document, continued, count_text, light_label, objective_line, short,
 )
 from pipeline.formatting import percent
@@ -33,7 +33,7 @@ from pipeline.text import LINE_HEIGHT, Run, fit_size, height, lines, plain, shor
 __all__ = [
     "SLIDE_W", "SLIDE_H", "MARGIN", "Report", "Cover", "Summary", "Prose", "Card", "Cards",
     "Column", "Cell", "Row", "Table", "Detail", "Series", "Chart", "ChartSlide", "Comment", "CommentItem",
-    "Comments", "Closing", "Kpi", "LightCount", "Section", "build_report", "lay_out", "LIGHT_LABELS", "TABLE_COLUMNS",
+    "Comments", "Closing", "Kpi", "LightCount", "Section", "build_report", "lay_out", "TABLE_COLUMNS",
     "attainment_text", "amount_text", "light_label", "Box",
 ]
 
@@ -61,7 +61,8 @@ LOGO_SIZES = (12.0, 11.0, 10.0, 9.0, 8.0, 7.5, 7.0)
 KPI_GAP, KPI_H = 14.0, 78.0
 # The summary's first slide: the key figures, then the count of indicators per light in a row.
 SUMMARY_KPI_TOP, LIGHTS_TOP, LIGHT_GAP = 80.0, 176.0, 10.0
-LIGHT_W = (CONTENT_W - 4 * LIGHT_GAP) / 5
+LIGHT_SIZES = (13.0, 12.0, 11.0, 10.0, 9.0, 8.0, 7.0)  # one size for every chip of the row
+LIGHT_DOT_X, LIGHT_TEXT_X = 8.0, 30.0  # in each chip: the level's dot, then «12 Sin reporte»
 KPI_W = (CONTENT_W - 3 * KPI_GAP) / 4
 KPI_VALUE_SIZES = (26.0, 24.0, 22.0, 20.0, 18.0, 16.0, 14.0)
 KPI_WORD_SIZE, KPI_WORD_H, KPI_WORD_PAD = 9.5, 18.0, 7.0
@@ -100,9 +101,15 @@ class Kpi:
 
 @dataclass(frozen=True)
 class LightCount:
+    """A chip of the row of tallies on the summary: one per level of the scale (as many as it
+    has, sin reporte and N/A included), `x` and `w` its place, `size` its text's."""
+
     light: TrafficLight
     label: str
     count: int
+    x: float = MARGIN
+    w: float = CONTENT_W
+    size: float = LIGHT_SIZES[0]
 
 
 Item = tuple[TrafficLight, tuple[Run, ...]]  # a line with a traffic-light dot
@@ -549,11 +556,23 @@ def _kpis(figures) -> tuple[Kpi, ...]:
     return tuple(out)
 
 
+def _light_counts(document: Document) -> tuple[LightCount, ...]:
+    """The tallies in one row across the content, sharing the largest size at which each fits."""
+    n = len(document.lights)
+    w = (CONTENT_W - (n - 1) * LIGHT_GAP) / n if n else CONTENT_W
+    room = w - LIGHT_TEXT_X - 6.0
+    size = min((_one_line_size(f"{t.count} {t.label}", room, LIGHT_SIZES, bold=True) for t in document.lights),
+               default=LIGHT_SIZES[0])
+    return tuple(
+        LightCount(t.light, t.label, t.count, MARGIN + k * (w + LIGHT_GAP), w, size) for k, t in enumerate(document.lights)
+    )
+
+
 def _summaries(document: Document) -> tuple[list[Summary], list[Summary]]:
     """The executive summary (one slide: the most severe attention items that fit, then "y N
     más") and, when not every item fits, the annex with all of them. Ejes too many or too long
     for the summary's slide get slides of their own after it."""
-    lights = tuple(LightCount(t.light, t.label, t.count) for t in document.lights)
+    lights = _light_counts(document)
     axes: tuple[Item, ...] = tuple((a.light, axis_line(a, document.year, document.plan_period)) for a in document.axes)
     axes_h = (LIST_TITLE_H + sum(_items_height(axes)) + 8.0) if axes else 0.0
     axes_slides: list[Summary] = []

@@ -18,20 +18,74 @@ from pathlib import Path
 from pipeline.placeholders import fill
 
 __all__ = [
-    "TrafficLight", "Band", "TrafficLightBands", "LogoImage", "Theme", "Email", "Distribution", "History", "DataEntry",
-    "Settings",
+    "Meaning", "TrafficLight", "Band", "TrafficLightBands", "DEFAULT_LEVELS", "DEFAULT_COLORS", "default_light",
+    "NOT_REPORTED_ID", "UNDEFINED_ID", "LogoImage", "Theme", "Email", "Distribution", "History", "DataEntry",
+    "Settings", "THEME_COLORS", "LIGHT_COLORS",
     "PUBLICATION_ROOT_ENV", "publication_root",
 ]
 
 
-class TrafficLight(str, Enum):
-    """The semáforo of an indicator, an objective or the plan."""
+class Meaning(str, Enum):
+    """What a level of the semáforo means; it decides which indicators are attention items and
+    how severe they are, whatever the level is called or coloured."""
 
-    ROJO = "rojo"
-    AMARILLO = "amarillo"
-    VERDE = "verde"
-    NARANJA = "naranja"
-    GRIS = "gris"
+    RETRASO = "retraso"
+    EN_RIESGO = "en riesgo"
+    CUMPLIDO = "cumplido"
+    SOBREEJECUCION = "sobreejecución"
+    SIN_REPORTE = "sin reporte"  # nothing reported in the year up to the cut
+    NO_APLICA = "no aplica"  # nothing programmed for the year (target 0, M_C = LB, no target): N/A
+
+
+@dataclass(frozen=True)
+class TrafficLight:
+    """A level of the semáforo of an indicator, an objective or the plan, as the office names it.
+
+    `value` is its id: what avance.csv's `semaforo` column holds and the web page's class
+    (`rojo`, `amarillo`, `verde`, `naranja`, `gris` for sin reporte, `no_aplica` for N/A with
+    the default scale); `label` its word (`Rojo`, `Retraso crítico`, `N/A`); `color` its
+    `#RRGGBB`; `description` what the legend says it is (`retraso crítico`).
+    """
+
+    value: str
+    label: str
+    color: str
+    meaning: Meaning
+    description: str
+
+    @property
+    def delayed(self) -> bool:
+        return self.meaning is Meaning.RETRASO
+
+    @property
+    def over_executed(self) -> bool:
+        return self.meaning is Meaning.SOBREEJECUCION
+
+
+# The default scale's words, in band order, then the two levels no band gives (`gris`, `no_aplica`);
+# its colours are the theme's of the same name (`tema.colores.rojo` ...).
+DEFAULT_LEVELS: dict[str, tuple[str, Meaning, str]] = {
+    "rojo": ("Rojo", Meaning.RETRASO, "retraso crítico"),
+    "amarillo": ("Amarillo", Meaning.EN_RIESGO, "retraso"),
+    "verde": ("Verde", Meaning.CUMPLIDO, "en lo esperado"),
+    "naranja": ("Naranja", Meaning.SOBREEJECUCION, "sobreejecución"),
+}
+NOT_REPORTED_ID, UNDEFINED_ID = "gris", "no_aplica"
+DEFAULT_COLORS = {
+    "rojo": "#C62828", "amarillo": "#F2B705", "verde": "#2E7D32", "naranja": "#E8710A", "gris": "#9E9E9E",
+    "no_aplica": "#607D8B",
+}
+
+
+def default_light(light_id: str, color: str | None = None) -> TrafficLight:
+    """A level of the default scale (or sin reporte, N/A) by its id, in `color` or its default."""
+    color = color or DEFAULT_COLORS[light_id]
+    if light_id == NOT_REPORTED_ID:
+        return TrafficLight(light_id, "Sin reporte", color, Meaning.SIN_REPORTE, "nada reportado en el año al corte")
+    if light_id == UNDEFINED_ID:
+        return TrafficLight(light_id, "N/A", color, Meaning.NO_APLICA, "nada programado para el año")
+    label, meaning, description = DEFAULT_LEVELS[light_id]
+    return TrafficLight(light_id, label, color, meaning, description)
 
 
 @dataclass(frozen=True)
@@ -58,13 +112,16 @@ _R_DECIMALS = 9
 
 @dataclass(frozen=True)
 class TrafficLightBands:
-    """Ordered bands over r = attainment of the year / expected share, in percent.
+    """The semáforo's scale: ordered bands over r = attainment of the year / expected share, in
+    percent, and the two levels no band gives: `not_reported` (sin reporte) and `undefined` (N/A).
 
-    Invariant: limits strictly increase and only the last band has no limit; gris is never a
-    band (it means "no report").
+    Invariant: limits strictly increase and only the last band has no limit; level ids are
+    distinct; sin reporte and N/A are never bands.
     """
 
     bands: tuple[Band, ...]
+    not_reported: TrafficLight = default_light(NOT_REPORTED_ID)
+    undefined: TrafficLight = default_light(UNDEFINED_ID)
 
     def classify(self, r_percent: float) -> TrafficLight:
         r = r_percent if math.isinf(r_percent) else round(r_percent, _R_DECIMALS)
@@ -72,6 +129,15 @@ class TrafficLightBands:
             if band.admits(r):
                 return band.light
         raise AssertionError("the last band has no limit")  # guaranteed by validation
+
+    @property
+    def levels(self) -> tuple[TrafficLight, ...]:
+        """Every level in the order legends and tallies show them: the bands', sin reporte, N/A."""
+        return (*(b.light for b in self.bands), self.not_reported, self.undefined)
+
+    def rank(self, light: TrafficLight) -> int:
+        """A level's place in `levels` (for sorting by it)."""
+        return self.levels.index(light)
 
 
 @dataclass(frozen=True)
@@ -95,7 +161,8 @@ class LogoImage:
 @dataclass(frozen=True)
 class Theme:
     """Look of the deck and the PDF. Colours are `#RRGGBB`; `colors` has every key of
-    `THEME_COLORS` and one per traffic light."""
+    `THEME_COLORS` and one per level of the default scale (`LIGHT_COLORS`). A light's own
+    colour is on the light (`TrafficLight.color`): the scale's, or these for the default one."""
 
     colors: dict[str, str]
     font: str
@@ -108,15 +175,16 @@ class Theme:
         return self.colors[name]
 
     def light_color(self, light: TrafficLight) -> str:
-        return self.colors[light.value]
+        return light.color
 
     def text_on(self, light: TrafficLight) -> str:
-        """Text that reads on a traffic-light fill: white, but the text colour on amarillo."""
-        return self.colors["texto"] if light is TrafficLight.AMARILLO else "#FFFFFF"
+        """Text that reads on a traffic-light fill: white, but the text colour on a pale fill
+        (amarillo, or any configured colour white hardly shows on)."""
+        return self.colors["texto"] if _pale(light.color) else "#FFFFFF"
 
     def value_color(self, light: TrafficLight) -> str:
-        """A figure written in its light's colour; amarillo is too pale for text on white."""
-        return self.colors["texto"] if light is TrafficLight.AMARILLO else self.light_color(light)
+        """A figure written in its light's colour, but the text colour where it is too pale for text on white."""
+        return self.colors["texto"] if _pale(light.color) else light.color
 
     def accent(self, light: TrafficLight | None) -> str:
         """The light's colour, or the primary colour when there is no light."""
@@ -128,7 +196,25 @@ class Theme:
         return fill(self.deck_file, fields), fill(self.pdf_file, fields)
 
 
+def _luminance(color: str) -> float:
+    """WCAG relative luminance of `#RRGGBB`."""
+    channels = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+# White on the default scale's colours reaches 2,7:1 (gris) to 5,6:1 (rojo); on amarillo 1,8:1.
+# Below this, white text would not read on the fill, so the text colour is used instead.
+_PALE_CONTRAST = 2.5
+
+
+def _pale(color: str) -> bool:
+    """Whether white text would not read on `color`."""
+    return 1.05 / (_luminance(color) + 0.05) < _PALE_CONTRAST
+
+
 THEME_COLORS = ("primario", "secundario", "texto", "texto_suave", "fondo_suave", "borde")
+LIGHT_COLORS = tuple(DEFAULT_COLORS)  # rojo, amarillo, verde, naranja, gris, no_aplica
 
 
 @dataclass(frozen=True)

@@ -8,19 +8,27 @@ from __future__ import annotations
 
 import re
 
-from pipeline.document import LIGHT_LABELS, DataTable, Document, axis_line
+from pipeline.document import DataTable, Document, axis_line, lowered
 from pipeline.settings import TrafficLight
 from pipeline.text import plain
 
-__all__ = ["attainment_markdown", "LIGHT_ICONS"]
+__all__ = ["attainment_markdown", "LIGHT_ICONS", "light_icon"]
 
-LIGHT_ICONS = {
-    TrafficLight.ROJO: "🔴",
-    TrafficLight.AMARILLO: "🟡",
-    TrafficLight.VERDE: "🟢",
-    TrafficLight.NARANJA: "🟠",
-    TrafficLight.GRIS: "⚪",
+LIGHT_ICONS = {"rojo": "🔴", "amarillo": "🟡", "verde": "🟢", "naranja": "🟠", "gris": "⚪", "no_aplica": "⬜"}
+"""The default scale's icons by level id; sin reporte's and N/A's differ in shape, not only colour."""
+
+_CIRCLES = {
+    "🔴": (221, 46, 68), "🟠": (244, 144, 12), "🟡": (253, 203, 88), "🟢": (120, 177, 89),
+    "🔵": (85, 172, 238), "🟣": (170, 142, 214), "🟤": (193, 105, 79), "⚫": (49, 55, 61), "⚪": (230, 231, 232),
 }
+
+
+def light_icon(light: TrafficLight) -> str:
+    """The level's icon: the default scale's by id; a configured level's, the circle nearest its colour."""
+    if light.value in LIGHT_ICONS:
+        return LIGHT_ICONS[light.value]
+    rgb = tuple(int(light.color[i:i + 2], 16) for i in (1, 3, 5))
+    return min(_CIRCLES, key=lambda icon: sum((a - b) ** 2 for a, b in zip(_CIRCLES[icon], rgb)))
 
 
 def _cell(text: str) -> str:
@@ -32,7 +40,7 @@ def _cell(text: str) -> str:
 
 
 def _light(light: TrafficLight, label: str) -> str:
-    return f"{LIGHT_ICONS[light]} {label}"
+    return f"{light_icon(light)} {label}"
 
 
 def _table(table: DataTable) -> list[str]:
@@ -46,7 +54,7 @@ def _table(table: DataTable) -> list[str]:
         for n, parts in enumerate(row.cells):
             text = " ".join(f"**{_cell(r.text)}**" if r.bold and n == row.header else _cell(r.text) for r in parts)
             if n == len(row.cells) - 1 and row.light is not None:
-                text = f"{LIGHT_ICONS[row.light]} {text}"
+                text = f"{light_icon(row.light)} {text}"
             cells.append(text)
         lines.append("| " + " | ".join(cells) + " |")
     return lines
@@ -61,19 +69,19 @@ def attainment_markdown(document: Document) -> str:
         "",
     ]
     for figure in document.key_figures:
-        light = f" · {_light(figure.light, LIGHT_LABELS[figure.light])}" if figure.light is not None else ""
+        light = f" · {_light(figure.light, figure.light.label)}" if figure.light is not None else ""
         lines.append(f"- {figure.label}: **{figure.value}**{light}")
     lines.append(
         f"- {document.headings.lights}: "
-        + ", ".join(f"{_light(t.light, t.label.lower())}: {t.count}" for t in document.lights if t.count)
+        + ", ".join(f"{_light(t.light, lowered(t.label))}: {t.count}" for t in document.lights if t.count)
     )
     if document.axes:
         lines += ["", f"## {document.headings.axes}", ""]
         for axis in document.axes:
             name, rest = axis_line(axis, document.year, document.plan_period)
-            lines.append(f"- {_cell(name.text + rest.text)} {LIGHT_ICONS[axis.light]}")
+            lines.append(f"- {_cell(name.text + rest.text)} {light_icon(axis.light)}")
     lines += ["", f"## {document.headings.attention} ({len(document.attention)})", ""]
-    lines += [f"- {LIGHT_ICONS[i.light]} **{_cell(i.indicator)}** ({_cell(i.where)}): {_cell(i.reasons)}" for i in document.attention]
+    lines += [f"- {light_icon(i.light)} **{_cell(i.indicator)}** ({_cell(i.where)}): {_cell(i.reasons)}" for i in document.attention]
     if not document.attention:
         lines.append(document.no_attention)
     for o in document.objectives:

@@ -11,13 +11,14 @@ column cannot reach a CSV without its description.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from pipeline.attainment import Attainment, PlanResult
 from pipeline.model import Annualization, Plan
-from pipeline.settings import TrafficLight
+from pipeline.settings import DEFAULT_LEVELS, NOT_REPORTED_ID, UNDEFINED_ID, TrafficLight, default_light
 
 __all__ = [
     "Column", "AVANCE_SCHEMA", "RESPONSABLE", "OBJETIVOS_SCHEMA", "AVANCE_KEY", "OBJETIVOS_KEY",
@@ -45,8 +46,18 @@ class Column:
 
 
 _PERCENT = "Porcentaje (87.5 significa 87,5 %), sin redondear; vacío si no se puede calcular"
-_LIGHTS = tuple(t.value for t in TrafficLight)
-_LIGHT_TEXT = "Semáforo: " + ", ".join(_LIGHTS) + " (gris: sin reporte)"
+_LIGHTS = (*DEFAULT_LEVELS, NOT_REPORTED_ID, UNDEFINED_ID)  # the default scale's ids
+
+
+def light_text(levels: Sequence[TrafficLight] = ()) -> str:
+    """What the `semaforo` column holds: each level's id and word (the default scale's when
+    none are given)."""
+    levels = tuple(levels) or tuple(default_light(i) for i in _LIGHTS)
+    said = "; ".join(f"{t.value}: {t.label} ({t.description})" for t in levels)
+    return f"Semáforo, por el id de su nivel: {said}"
+
+
+_LIGHT_TEXT = light_text()
 
 AVANCE_SCHEMA = (
     Column("objetivo", "integer", "Objetivo", "Número del objetivo estratégico en plan.yaml", required=True),

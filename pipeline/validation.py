@@ -41,6 +41,7 @@ __all__ = [
     "check_lines",
     "closing_line",
     "missing_reports",
+    "unreported_reports",
 ]
 
 NO_RESPONSIBLE = "Sin responsable asignado"
@@ -64,8 +65,10 @@ class EntityCheck:
     `problems` each name their file and sheet (`InputError.located`); `ok` is False when there is
     a problem or the cut cannot be reported (`cut_error`, the message `run` would stop with).
     `cut` is None only when it cannot be chosen. `missing` (responsable -> indicators without a
-    value for the cut, both in plan order) is worked out (`counted`) when the plan and the
-    seguimiento can be read.
+    value for the cut's quarter, both in plan order: whom the office chases) and `unreported`
+    (the indicators with no report in the cut's year up to the cut, which the report shows
+    «Sin reporte»: `pipeline.attainment.unreported`, the report's own rule) are worked out
+    (`counted`) when the plan and the seguimiento can be read.
     """
 
     entity: Entity
@@ -79,6 +82,7 @@ class EntityCheck:
     missing: Mapping[str, tuple[Missing, ...]] = field(default_factory=dict)
     indicators: int = 0  # how many indicators the plan has (0 when it cannot be read)
     counted: bool = False  # whether `missing` was worked out (the plan and the seguimiento were read)
+    unreported: tuple[Missing, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -86,7 +90,13 @@ class EntityCheck:
 
     @property
     def missing_count(self) -> int:
+        """How many indicators lack the cut quarter's figure (some may have reported earlier in the year)."""
         return sum(len(group) for group in self.missing.values())
+
+    @property
+    def unreported_count(self) -> int:
+        """How many indicators the report will show «Sin reporte»."""
+        return len(self.unreported)
 
 
 def check_entities(input_dir: Path, period: str | None, entity: str | None, today: date | None = None) -> list[EntityCheck]:
@@ -148,6 +158,7 @@ def _readable(
         cut=cut,
         cut_notes=tuple(choice.explained(reporters_at(execution.table, cut.year, cut.quarter), len(plan.indicators))),
         missing=missing_reports(plan, execution.table, cut),
+        unreported=unreported_reports(plan, execution.table, cut),
         counted=True,
     )
 
@@ -257,6 +268,16 @@ def missing_reports(plan: Plan, table: pd.DataFrame, cut: Cut) -> dict[str, tupl
     return {responsible: tuple(group) for responsible, group in groups.items()}
 
 
+def unreported_reports(plan: Plan, table: pd.DataFrame, cut: Cut) -> tuple[Missing, ...]:
+    """The indicators the report shows «Sin reporte» at `cut` (nothing reported in its year up to
+    it), in plan order, with the cut quarter's comment when a row without value gives one."""
+    from pipeline.attainment import unreported
+
+    at = table[(table["anio"] == cut.year) & (table["trimestre"] == cut.quarter)]
+    comments = {i: c for i, c in zip(at["indicador"], at["comentario"]) if isinstance(c, str) and c.strip()}
+    return tuple(Missing(i, plan.indicators[i].name, comments.get(i)) for i in unreported(plan, table, cut))
+
+
 # --- what the terminal says ------------------------------------------------------------------------
 
 
@@ -320,12 +341,25 @@ def check_lines(check: EntityCheck, copies: Mapping[Path, Path] | None = None) -
 
 
 def _missing_lines(check: EntityCheck) -> list[str]:
+    """Who the report will show «Sin reporte» (the report's count), then, under its own heading,
+    who still lacks the cut quarter's figure, by responsable (whom the office chases)."""
+    total, year = check.indicators, check.cut.year if check.cut else ""
+    if check.unreported:
+        lines = [
+            f"  Sin reporte en {year} al corte {check.cut}: {check.unreported_count} de {total} indicadores "
+            f"(no impide generar el reporte: saldrán como «Sin reporte»)."
+        ]
+        lines += [f"    - {m.id} {m.name}" + (f" (comentario: «{m.comment}»)" if m.comment else "") for m in check.unreported]
+    else:
+        lines = [f"  Todos los indicadores tienen reporte en {year} al corte {check.cut} ({total} de {total})."]
     if not check.missing:
-        return [f"  Todos los indicadores tienen reporte para {check.cut} ({check.indicators} de {check.indicators})."]
-    lines = [
-        f"  Sin reporte para {check.cut}: {check.missing_count} de {check.indicators} indicadores "
-        f"(no impide generar el reporte: saldrán como «Sin reporte»)."
-    ]
+        return [*lines, f"  Todos tienen el dato de {check.cut}."]
+    earlier = check.missing_count - check.unreported_count
+    lines.append(
+        f"  Sin el dato de {check.cut}: {check.missing_count} de {total} indicadores"
+        + (f" ({earlier} reportaron antes en {year}: el reporte usa su último dato)" if earlier else "")
+        + "; pídalo a cada responsable:"
+    )
     for responsible, group in check.missing.items():
         lines.append(f"    {responsible} ({len(group)}):")
         for m in group:
@@ -351,7 +385,7 @@ def closing_line(checks: list[EntityCheck], run_options: str = "", marked: bool 
     text = f"Todo listo para `pei-report run{run_options}{period}`"
     if len(checks) > 1 and not period:
         text += " (cada entidad con el corte indicado arriba)"
-    missing = sum(c.missing_count for c in checks)
+    missing = sum(c.unreported_count for c in checks)
     if missing:
         text += f"; {_count(missing, 'indicador')} sin reporte saldrá{'' if missing == 1 else 'n'} como «Sin reporte»"
     return text + "."

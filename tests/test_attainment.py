@@ -18,7 +18,6 @@ from pipeline.attainment import (
 )
 from pipeline.model import Aggregation, Axis, Objective, Plan
 from pipeline.periods import Cut
-from pipeline.settings import TrafficLight
 from tests.conftest import make_indicator
 
 PERIOD = (2020, 2024)
@@ -57,7 +56,7 @@ def test_example_2_at_t2_is_on_track(default_bands):
     r = attain(ind, EXAMPLE_2, Cut(2024, 2), default_bands)
     assert r.executed_year == 5 and r.year.percent == pytest.approx(50.0)
     assert r.expected == pytest.approx(50.0)
-    assert r.traffic_light is TrafficLight.VERDE
+    assert r.traffic_light.value == "verde"
 
 
 def test_example_3_creciente_with_baseline(default_bands):
@@ -67,7 +66,7 @@ def test_example_3_creciente_with_baseline(default_bands):
     assert round(r.year.percent, 1) == 66.7
     assert r.expected == pytest.approx(75.0)
     assert round(r.year.percent / r.expected * 100, 1) == 88.9
-    assert r.traffic_light is TrafficLight.VERDE
+    assert r.traffic_light.value == "verde"
     assert round(r.plan.percent, 1) == 83.3
 
 
@@ -83,7 +82,7 @@ def test_example_5_constante_without_q4(default_bands):
     r = attain(ind, {(2024, 1): 20, (2024, 2): 45, (2024, 3): 70}, Cut(2024, 4), default_bands)
     assert r.executed_year == 70 and r.year.percent == pytest.approx(70.0)
     assert r.executed_plan == 70 and r.plan.percent == pytest.approx(70.0)
-    assert r.traffic_light is TrafficLight.AMARILLO
+    assert r.traffic_light.value == "amarillo"
     assert r.missing_quarters == (4,)
 
 
@@ -102,7 +101,7 @@ def test_no_report_in_the_year_is_sin_reporte_not_zero(default_bands):
     r = attain(ind, {(2023, 4): 7}, Cut(2024, 3), default_bands)
     assert r.year.status is Status.NOT_REPORTED and r.year.percent is None
     assert r.reported is False
-    assert r.traffic_light is TrafficLight.GRIS
+    assert r.traffic_light.value == "gris"
     assert r.executed_plan == 7  # the plan still counts what earlier years did
     assert r.missing_quarters == (1, 2, 3)
 
@@ -111,7 +110,7 @@ def test_a_reported_zero_is_zero(default_bands):
     ind = make_indicator("suma")
     r = attain(ind, {(2024, 1): 0}, Cut(2024, 1), default_bands)
     assert r.year.status is Status.OK and r.year.percent == 0
-    assert r.traffic_light is TrafficLight.ROJO
+    assert r.traffic_light.value == "rojo"
 
 
 @pytest.mark.parametrize("kind", ["suma", "creciente", "constante"])
@@ -119,7 +118,7 @@ def test_zero_year_target_is_not_applicable(kind, default_bands):
     ind = make_indicator(kind, year_target=0)
     r = attain(ind, {(2024, 1): 5}, Cut(2024, 1), default_bands)
     assert r.year.status is Status.UNDEFINED and r.year.percent is None
-    assert r.traffic_light is TrafficLight.GRIS
+    assert r.traffic_light.value == "no_aplica"  # its own light, not sin reporte
 
 
 def test_plan_target_equal_to_baseline_is_not_applicable(default_bands):
@@ -146,7 +145,7 @@ def test_over_execution_is_not_clipped_and_is_naranja(default_bands):
     ind = make_indicator("suma", year_target=10)
     r = attain(ind, {(2024, 1): 9}, Cut(2024, 1), default_bands)
     assert r.year.percent == pytest.approx(90.0)  # r = 360 %
-    assert r.traffic_light is TrafficLight.NARANJA
+    assert r.traffic_light.value == "naranja"
 
 
 def test_falling_creciente_and_rising_decreciente_are_flagged(default_bands):
@@ -168,8 +167,8 @@ def test_expected_share_uses_quarterly_targets():
 
 def test_nothing_programmed_yet(default_bands):
     ind = make_indicator("creciente", year_target=1, plan_target=1, quarterly_targets=(0, 0, 0.5, 0.5))
-    assert attain(ind, {(2024, 2): 0}, Cut(2024, 2), default_bands).traffic_light is TrafficLight.VERDE
-    assert attain(ind, {(2024, 2): 0.2}, Cut(2024, 2), default_bands).traffic_light is TrafficLight.NARANJA
+    assert attain(ind, {(2024, 2): 0}, Cut(2024, 2), default_bands).traffic_light.value == "verde"
+    assert attain(ind, {(2024, 2): 0.2}, Cut(2024, 2), default_bands).traffic_light.value == "naranja"
 
 
 @pytest.mark.parametrize(
@@ -188,7 +187,7 @@ def test_band_edge_survives_float_noise(default_bands):
     obs = {(2024, 1): 0.1, (2024, 2): 1.1, (2024, 3): 0.3}
     r = attain(ind, obs, Cut(2024, 4), default_bands)
     assert r.year.percent > 75.0  # the noise is really there
-    assert r.traffic_light is TrafficLight.AMARILLO  # and "up to 75 %" still holds
+    assert r.traffic_light.value == "amarillo"  # and "up to 75 %" still holds
 
 
 def test_example_6_maintenance_is_expected_in_full_from_t1(default_bands):
@@ -196,10 +195,10 @@ def test_example_6_maintenance_is_expected_in_full_from_t1(default_bands):
     r = indicator_attainment(ind, {(2026, 1): 4}, Cut(2026, 1), (2024, 2027), 2026, default_bands)
     assert r.executed_year == 4 and round(r.year.percent, 1) == 66.7
     assert r.expected == pytest.approx(100.0)
-    assert r.traffic_light is TrafficLight.AMARILLO  # r = 66,7 %
+    assert r.traffic_light.value == "amarillo"  # r = 66,7 %
     plain = make_indicator("constante", year_target=6, plan_target=6)
     r = indicator_attainment(plain, {(2026, 1): 4}, Cut(2026, 1), (2024, 2027), 2026, default_bands)
-    assert r.expected == pytest.approx(25.0) and r.traffic_light is TrafficLight.NARANJA  # r = 266,7 %
+    assert r.expected == pytest.approx(25.0) and r.traffic_light.value == "naranja"  # r = 266,7 %
 
 
 def test_constante_quarterly_targets_are_levels_not_contributions(default_bands):
@@ -217,7 +216,7 @@ def test_example_7_creciente_targets_as_levels(default_bands):
     r = indicator_attainment(ind, obs, Cut(2026, 2), (2024, 2027), 2026, default_bands)
     assert r.year_target == pytest.approx(1)  # 29 - 28
     assert r.executed_year == pytest.approx(0.5) and r.year.percent == pytest.approx(50.0)
-    assert r.expected == pytest.approx(50.0) and r.traffic_light is TrafficLight.VERDE
+    assert r.expected == pytest.approx(50.0) and r.traffic_light.value == "verde"
     assert r.plan.percent == pytest.approx(85.0)  # (28,5 - 20) / (30 - 20)
     # the plan's first year is measured from the baseline: 26 - 20
     assert indicator_attainment(ind, {}, Cut(2024, 4), (2024, 2027), 2026, default_bands).year_target == 6
@@ -251,7 +250,7 @@ def test_negative_attainment_is_shown_and_flagged(default_bands):
     r = result.indicators["N"]
     assert r.executed_year == -2 and r.year.percent == pytest.approx(-40.0)
     assert r.inconsistencies == () and r.negative and r.start_level == 20
-    assert r.traffic_light is TrafficLight.ROJO
+    assert r.traffic_light.value == "rojo"
     assert result.inconsistent() == ["N"]
 
 
@@ -288,7 +287,7 @@ def test_objective_is_capped_weighted_mean_and_counts_reports(default_bands):
     o = result.objectives[0]
     assert (o.indicators, o.reported) == (3, 2)
     assert o.year.percent == pytest.approx((100 + 60) / 2)  # A capped at 100, C not reported
-    assert o.traffic_light is TrafficLight.VERDE
+    assert o.traffic_light.value == "verde"
 
 
 def test_objective_weights(default_bands):
@@ -309,14 +308,14 @@ def test_objective_expected_share_is_the_mean_over_the_same_indicators(default_b
     o = objective_attainment(Objective(1, "t", ("A", "B"), (1.0, 1.0)), results, default_bands)
     assert o.expected == pytest.approx(62.5)
     assert o.year.percent == pytest.approx(37.5)
-    assert o.traffic_light is TrafficLight.AMARILLO  # r = 37.5 / 62.5 = 60 %
+    assert o.traffic_light.value == "amarillo"  # r = 37.5 / 62.5 = 60 %
 
 def test_objective_without_reports_is_gris(default_bands):
     a = make_indicator("suma", id="A")
     o = objective_attainment(
         Objective(1, "t", ("A",), (1.0,)), {"A": attain(a, {}, Cut(2024, 1), default_bands)}, default_bands
     )
-    assert o.year.status is Status.NOT_REPORTED and o.traffic_light is TrafficLight.GRIS
+    assert o.year.status is Status.NOT_REPORTED and o.traffic_light.value == "gris"
 
 
 def test_plan_rollup_over_objectives_with_equal_weights(default_bands):
@@ -442,3 +441,36 @@ def test_a_negative_attainment_counts_as_zero_in_the_roll_ups(default_bands):
     assert result.indicators["A"].negative
     assert result.objectives[0].year.percent == pytest.approx(40.0)  # (0 + 80) / 2
     assert result.overall.year.percent == pytest.approx(40.0)
+
+
+def test_nothing_programmed_has_its_own_light_apart_from_sin_reporte(default_bands):
+    ind = make_indicator("suma", year_target=0)
+    na = attain(ind, {(2024, 1): 0}, Cut(2024, 1), default_bands)
+    missing = attain(ind, {}, Cut(2024, 1), default_bands)
+    assert (na.traffic_light.value, na.traffic_light.label) == ("no_aplica", "N/A")
+    assert (missing.traffic_light.value, missing.traffic_light.label) == ("gris", "Sin reporte")
+    assert na.reported and not missing.reported
+
+
+def test_an_objective_of_na_indicators_is_na_and_one_missing_report_makes_it_sin_reporte(default_bands):
+    a, b = make_indicator("suma", id="A", year_target=0), make_indicator("suma", id="B", year_target=0)
+    results = {i.id: attain(i, {(2024, 1): 0}, Cut(2024, 1), default_bands) for i in (a, b)}
+    o = objective_attainment(Objective(1, "t", ("A", "B"), (1.0, 1.0)), results, default_bands)
+    assert o.year.status is Status.UNDEFINED and o.traffic_light.value == "no_aplica"
+    results["B"] = attain(make_indicator("suma", id="B"), {}, Cut(2024, 1), default_bands)
+    o = objective_attainment(Objective(1, "t", ("A", "B"), (1.0, 1.0)), results, default_bands)
+    assert o.year.status is Status.NOT_REPORTED and o.traffic_light.value == "gris"
+
+
+def test_a_level_reported_earlier_in_the_year_is_not_sin_reporte(default_bands):
+    from pipeline.attainment import unreported
+
+    plan = Plan(
+        entity="E", title="T", vigencia=2024, period=PERIOD, normative_basis="", normative_source="", mission="",
+        vision="", objectives=(Objective(1, "t", ("A", "B"), (1.0, 1.0)),),
+        indicators={"A": make_indicator("creciente", id="A"), "B": make_indicator("suma", id="B")},
+    )
+    execution = pd.DataFrame({"indicador": ["A"], "anio": [2024], "trimestre": [1], "valor": [3.0]})
+    result = plan_attainment(plan, execution, Cut(2024, 2), default_bands)
+    assert unreported(plan, execution, Cut(2024, 2)) == ["B"]
+    assert [i for i, r in result.indicators.items() if r.traffic_light.value == "gris"] == ["B"]

@@ -156,9 +156,9 @@ def test_validar_says_who_has_not_reported_by_responsable(tmp_path):
     folder = write_pdm(tmp_path / "pdm", 2024)
     result = _validar("--input", str(folder), "--output", str(tmp_path / "out"), "--period", "2024-T3")
     assert result.exit_code == 0, result.output
-    assert "Sin reporte para 2024-T3: 1 de 3 indicadores" in result.stdout
+    assert "Sin el dato de 2024-T3: 1 de 3 indicadores" in result.stdout
     assert "    Secretaría de Ambiente (1):\n      - H-1 Hectáreas en restauración\n" in result.stdout
-    assert "1 indicador sin reporte saldrá como «Sin reporte»" in result.stdout
+    assert "Todos los indicadores tienen reporte en 2024 al corte 2024-T3" in result.stdout and "saldrá" not in result.stdout
     assert not (tmp_path / "out").exists()
 
 

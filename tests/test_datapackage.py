@@ -135,7 +135,7 @@ def test_descriptor_names_units_keys_and_missing_values(sample_plan, sample_tabl
     assert {n for n, f in fields.items() if f.get("unit") == "%"} == {"avance_vigencia", "avance_cuatrienio", "esperado"}
     assert "%" in fields["avance_vigencia"]["description"]
     assert fields["objetivo"]["type"] == "integer" and fields["objetivo"]["constraints"] == {"required": True}
-    assert fields["semaforo"]["constraints"]["enum"] == ["rojo", "amarillo", "verde", "naranja", "gris"]
+    assert fields["semaforo"]["constraints"]["enum"] == ["rojo", "amarillo", "verde", "naranja", "gris", "no_aplica"]
     assert "constraints" not in fields["ejecutado_vigencia"]  # empty when not reported
 
 

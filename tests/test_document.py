@@ -30,7 +30,7 @@ def test_key_figures_and_the_tally_in_words(sample_document):
     ]
     assert sample_document.key_figures[0].light_word == "Verde"
     assert {t.label: t.count for t in sample_document.lights} == {
-        "Rojo": 2, "Amarillo": 0, "Verde": 10, "Naranja": 1, "Sin reporte": 0,
+        "Rojo": 2, "Amarillo": 0, "Verde": 10, "Naranja": 1, "Sin reporte": 0, "N/A": 0,
     }
 
 

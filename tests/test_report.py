@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+
+from pipeline.document import lowered
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.attainment import plan_attainment
 from pipeline.ingest import load_execution, load_settings
 from pipeline.periods import Cut
-from pipeline.settings import TrafficLight
 from pipeline.report import (
     TABLE_BOTTOM, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Summary, build_report, slide_titles,
 )
@@ -66,31 +67,30 @@ def test_cover_and_cards_carry_the_cut_and_computed_attainment(sample_report):
 
 def test_a_traffic_light_is_never_shown_by_colour_alone(sample_report):
     """Cards, detail slides and attention items say the semáforo in words beside its colour."""
-    from pipeline.report import LIGHT_LABELS
 
     cards = [c for s in sample_report.slides if isinstance(s, Cards) for c in s.cards]
-    assert all(c.count_label.endswith(" · " + LIGHT_LABELS[c.light]) for c in cards)
+    assert all(c.count_label.endswith(" · " + c.light.label) for c in cards)
     details = [s for s in sample_report.slides if isinstance(s, Detail)]
-    assert all(d.attainment_label.endswith(" · " + LIGHT_LABELS[d.light]) for d in details)
+    assert all(d.attainment_label.endswith(" · " + d.light.label) for d in details)
     items = [(light, "".join(r.text for r in parts)) for s in sample_report.slides if isinstance(s, Summary) for light, parts in s.attention]
-    assert items and all(LIGHT_LABELS[light].lower() in text or "n/a" in text for light, text in items)
+    assert items and all(lowered(light.label) in text or "n/a" in text for light, text in items)
     assert cards[0].attainment == "47,5\u00a0%"  # (70 % + 25 %) / 2 at 2024-T3
 
 
 def test_key_figures_and_eje_lines_say_their_semaforo_in_words(sample_report, tmp_path):
     """The KPI boxes (summary and eje slides) and each objective's line on its eje's slide carry
     the word beside the colour."""
-    from pipeline.report import LIGHT_LABELS, Section
+    from pipeline.report import Section
 
     kpis = [k for s in sample_report.slides if isinstance(s, Summary) for k in s.kpis]
     lit = [k for k in kpis if k.light is not None]
-    assert lit and all(k.light_word == LIGHT_LABELS[k.light] for k in lit)
+    assert lit and all(k.light_word == k.light.label for k in lit)
     assert all(k.light_word is None for k in kpis if k.light is None)
     sections = [s for s in _pdm_report(tmp_path).slides if isinstance(s, Section)]
-    assert all(k.light_word == LIGHT_LABELS[k.light] for s in sections for k in s.kpis if k.light is not None)
+    assert all(k.light_word == k.light.label for s in sections for k in s.kpis if k.light is not None)
     for s in sections:
         for light, parts in s.items:
-            assert f" · {LIGHT_LABELS[light].lower()} · " in "".join(r.text for r in parts)
+            assert f" · {lowered(light.label)} · " in "".join(r.text for r in parts)
 
 
 def test_emphasis_comes_from_plan_yaml(sample_report):
@@ -323,9 +323,9 @@ def test_the_executive_summary_fits_one_slide_and_the_annex_lists_every_item(pdm
     assert used + axes + 40.0 <= SUMMARY_FIRST_ROOM
     # most severe first: every critical delay before any over-execution or missing report
     lights = [light for light, _ in listed]
-    assert lights.index(TrafficLight.ROJO) == 0
-    last_red = max(i for i, light in enumerate(lights) if light is TrafficLight.ROJO)
-    assert all(light is not TrafficLight.NARANJA for light in lights[:last_red])
+    assert lights[0].value == "rojo"
+    last_red = max(i for i, light in enumerate(lights) if light.value == "rojo")
+    assert all(light.value != "naranja" for light in lights[:last_red])
 
 
 def test_nothing_programmed_for_the_year_is_not_an_attention_item(tmp_path):

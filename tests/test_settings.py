@@ -8,7 +8,6 @@ import pytest
 
 from pipeline.errors import InputError
 from pipeline.ingest import load_settings
-from pipeline.settings import TrafficLight
 
 
 @pytest.mark.parametrize(
@@ -17,7 +16,7 @@ from pipeline.settings import TrafficLight
      (125, "verde"), (125.01, "naranja"), (float("inf"), "naranja")],
 )
 def test_default_bands_follow_the_spec(r, light):
-    assert load_settings().bands.classify(r) is TrafficLight(light)
+    assert load_settings().bands.classify(r) .value == light
 
 
 def test_an_entity_can_change_the_bands(tmp_path):
@@ -27,9 +26,9 @@ def test_an_entity_can_change_the_bands(tmp_path):
         encoding="utf-8",
     )
     bands = load_settings(tmp_path).bands
-    assert bands.classify(55) is TrafficLight.ROJO
-    assert bands.classify(100) is TrafficLight.VERDE
-    assert bands.classify(111) is TrafficLight.NARANJA
+    assert bands.classify(55).value == "rojo"
+    assert bands.classify(100).value == "verde"
+    assert bands.classify(111).value == "naranja"
 
 
 @pytest.mark.parametrize(
@@ -300,3 +299,67 @@ def test_a_logo_text_longer_than_its_box_is_refused(tmp_path):
         (folder / "configuracion.yaml").write_text(f"tema:\n  logo: {logo}\n", encoding="utf-8")
         with pytest.raises(InputError, match=found):
             load_settings(folder)
+
+
+def test_the_default_scale_names_its_levels_and_keeps_its_colour_ids():
+    levels = load_settings().bands.levels
+    assert [(t.value, t.label, t.meaning.value) for t in levels] == [
+        ("rojo", "Rojo", "retraso"), ("amarillo", "Amarillo", "en riesgo"), ("verde", "Verde", "cumplido"),
+        ("naranja", "Naranja", "sobreejecución"), ("gris", "Sin reporte", "sin reporte"), ("no_aplica", "N/A", "no aplica"),
+    ]
+    assert levels[0].description == "retraso crítico" and levels[0].color == "#C62828"
+
+
+def test_an_office_defines_a_five_level_scale(tmp_path):
+    (tmp_path / "configuracion.yaml").write_text(
+        "semaforo:\n  bandas:\n"
+        "    - {nombre: Retraso crítico, color: '#B71C1C', significado: retraso, menor_que: 40}\n"
+        "    - {nombre: Bajo, color: '#E8710A', significado: retraso, desde: 40, menor_que: 60}\n"
+        "    - {nombre: Medio, color: '#F2B705', significado: en riesgo, desde: 60, menor_que: 80}\n"
+        "    - {nombre: Satisfactorio, id: ok, color: verde, significado: cumplido, desde: 80, hasta: 120}\n"
+        "    - {nombre: Sobreejecutado, color: '#6a1b9a', significado: sobreejecución, descripcion: requiere justificación}\n",
+        encoding="utf-8",
+    )
+    bands = load_settings(tmp_path).bands
+    assert bands.classify(39.9).value == "retraso-critico" and bands.classify(43 / 75 * 100).label == "Bajo"
+    low = bands.classify(57.3)
+    assert low.color == "#E8710A" and low.meaning.value == "retraso" and low.description == "retraso"
+    assert bands.classify(120).value == "ok" and bands.classify(120).color == "#2E7D32"  # the theme's verde
+    top = bands.classify(121)
+    assert top.color == "#6A1B9A" and top.description == "requiere justificación"
+
+
+def test_the_old_short_form_still_reads(tmp_path):
+    (tmp_path / "configuracion.yaml").write_text(
+        "semaforo:\n  bandas:\n    - {color: rojo, menor_que: 50}\n    - {color: amarillo, hasta: 75}\n"
+        "    - {color: verde, hasta: 125}\n    - {color: naranja}\n", encoding="utf-8")
+    assert load_settings(tmp_path).bands == load_settings().bands
+
+
+@pytest.mark.parametrize(
+    ("band", "line", "fragments"),
+    [
+        ("{nombre: Bajo, color: '#E8710A', significado: retraso, desde: 45, menor_que: 60}", 4,
+         ["un hueco", "«semaforo.bandas[2].desde»", "«desde: 40»"]),
+        ("{nombre: Bajo, color: '#E8710A', significado: retraso, desde: 30, menor_que: 60}", 4,
+         ["una superposición", "«semaforo.bandas[2].desde»"]),
+        ("{nombre: Bajo, color: '#E8710A', significado: atrasado, menor_que: 60}", 4,
+         ["uno de estos valores: retraso, en riesgo, cumplido o sobreejecución", "semaforo.bandas[2].significado"]),
+        ("{nombre: Bajo, color: '#E8710', significado: retraso, menor_que: 60}", 4,
+         ["un color #RRGGBB", "semaforo.bandas[2].color"]),
+        ("{color: '#E8710A', menor_que: 60}", 4, ["«nombre» y «significado»"]),
+        ("{nombre: Crítico, color: '#E8710A', significado: retraso, menor_que: 60}", 4,
+         ["repetido", "semaforo.bandas[2].nombre"]),
+    ],
+)
+def test_a_scale_with_gaps_overlaps_or_unknown_words_is_refused_naming_line_and_key(tmp_path, band, line, fragments):
+    path = tmp_path / "configuracion.yaml"
+    path.write_text(
+        "semaforo:\n  bandas:\n    - {nombre: Crítico, color: '#B71C1C', significado: retraso, menor_que: 40}\n"
+        f"    - {band}\n    - {{nombre: Bien, color: '#2E7D32', significado: cumplido}}\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_settings(tmp_path)
+    message = str(info.value)
+    assert str(path) in message and f"línea {line}" in message, message
+    for fragment in fragments:
+        assert fragment in message, message

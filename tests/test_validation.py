@@ -145,10 +145,11 @@ def test_the_closing_line_counts_in_spanish(tmp_path):
     folder = write_pdm(tmp_path / "pdm", 2024)
     execution = "indicador,anio,trimestre,valor,comentario\nV-1,2024,1,1,\nH-1,2024,1,21,\n"
     write_pdm(folder, 2024, execution)
+    one = check_entity(Entity("pdm", folder), "2024-T2", today=date(2026, 1, 1))  # V-1 and H-1 reported in T1
+    assert "1 indicador sin reporte saldrá como «Sin reporte»" in closing_line([one], "")
+    write_pdm(folder, 2024, "indicador,anio,trimestre,valor\nV-1,2024,3,1\n")  # after the cut: not counted
     many = check_entity(Entity("pdm", folder), "2024-T2", today=date(2026, 1, 1))
     assert "3 indicadores sin reporte saldrán como «Sin reporte»" in closing_line([many], "")
-    one = check_entity(Entity("pdm", folder), "2024-T1", today=date(2026, 1, 1))
-    assert "1 indicador sin reporte saldrá como «Sin reporte»" in closing_line([one], "")
 
 
 def test_a_level_that_goes_the_wrong_way_is_warned_about_at_its_cell_before_the_run():
@@ -208,3 +209,27 @@ def test_a_value_far_above_the_indicators_history_is_warned_about(tmp_path):
     check = check_entity(Entity("dagma", folder), "2025-T2", today=date(2026, 1, 1))
     (warning,) = [w for w in check.warnings if "V-1" in w.found]
     assert "105 veces el mayor valor reportado antes (10 km, 2025-T1)" in warning.found
+
+
+def test_validar_counts_sin_reporte_as_the_report_does_and_lists_the_quarter_apart(tmp_path):
+    # At 2024-T3, H-1 (creciente) reported 21 and 22 in T1 and T2 but nothing in T3: the report
+    # shows its level, not «Sin reporte»; validar used to count it among those that would.
+    from pipeline.attainment import plan_attainment
+    from pipeline.ingest import load_settings
+    from pipeline.validation import check_lines
+
+    folder = write_pdm(tmp_path / "pdm", 2024)
+    check = check_entity(Entity("pdm", folder), "2024-T3", today=date(2026, 1, 1))
+    read = load_inputs(folder)
+    result = plan_attainment(read.plan, read.execution.table, Cut(2024, 3), load_settings().bands)
+    in_report = [i for i, r in result.indicators.items() if r.traffic_light.label == "Sin reporte"]
+    assert [m.id for m in check.unreported] == in_report == []
+    assert {k: [m.id for m in v] for k, v in check.missing.items()} == {"Secretaría de Ambiente": ["H-1"]}
+    text = "\n".join(check_lines(check))
+    assert "Todos los indicadores tienen reporte en 2024 al corte 2024-T3 (3 de 3)." in text
+    assert "Sin el dato de 2024-T3: 1 de 3 indicadores (1 reportaron antes en 2024" in text
+    assert "    Secretaría de Ambiente (1):\n      - H-1 Hectáreas en restauración" in text
+    # 2025-T1 of the 2024 plan file's years: none reported in 2025 up to T1 except V-1, H-1, P-1
+    write_pdm(folder, 2024, "indicador,anio,trimestre,valor\nV-1,2024,1,1\nH-1,2024,1,21\n")
+    check = check_entity(Entity("pdm", folder), "2024-T2", today=date(2026, 1, 1))
+    assert [m.id for m in check.unreported] == ["P-1"] and check.missing_count == 3

@@ -23,7 +23,7 @@ from pipeline.periods import Cut
 from pipeline.render_web import (
     INDEX, LINKS, STYLESHEET, contrast, figure_svg, file_size, graphic_pairs, palette, render_web, text_pairs,
 )
-from pipeline.settings import Theme, TrafficLight
+from pipeline.settings import LIGHT_COLORS, Theme
 from pipeline.text import Run, plain
 from tests.browser import describe
 from tests.conftest import SAMPLE
@@ -355,8 +355,8 @@ def test_the_stylesheet_names_its_colours_once_and_lights_colour_no_text(pages):
     css = (pages["sample"].parent / "estilo.css").read_text(encoding="utf-8")
     root, rest = css.split("}", 1)[0], css.split("}", 1)[1]
     assert re.findall(r"#[0-9A-Fa-f]{3,6}\b", rest) == []  # every colour is a variable of :root
-    for light in TrafficLight:
-        for declaration in re.findall(rf"([\w-]+):[^;]*var\(--{light.value}\)", rest):
+    for light in LIGHT_COLORS:
+        for declaration in re.findall(rf"([\w-]+):[^;]*var\(--(?:luz-)?{light}\)", rest):
             assert declaration in ("background", "border-color", "border-left"), (light, declaration)
     assert "--amarillo: #F2B705" in root
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from datetime import date
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -17,10 +19,11 @@ from pipeline.errors import InputError, Problem
 from pipeline.placeholders import fill, template_problem
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
 from pipeline.settings import (
-    PUBLICATION_ROOT_ENV, THEME_COLORS, Band, DataEntry, Distribution, Email, History, LogoImage, ReviewRule, Settings, Theme,
-    TrafficLight,
-    TrafficLightBands, publication_root,
+    DEFAULT_LEVELS, LIGHT_COLORS, NOT_REPORTED_ID, PUBLICATION_ROOT_ENV, THEME_COLORS, UNDEFINED_ID, Band, DataEntry,
+    Distribution, Email, History, LogoImage, Meaning, ReviewRule, Settings, Theme, TrafficLight, TrafficLightBands,
+    default_light, publication_root,
 )
+from pipeline.formatting import number
 from pipeline.images import LogoProblem, read_logo
 from pipeline.limits import limits
 from pipeline.ingest.source import read_source
@@ -34,16 +37,82 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_LIGHT_NAMES = tuple(DEFAULT_LEVELS)  # rojo, amarillo, verde, naranja: a band may name one of them
+_MEANINGS = tuple(m.value for m in Meaning if m not in (Meaning.SIN_REPORTE, Meaning.NO_APLICA))
+_RESERVED_IDS = (NOT_REPORTED_ID, UNDEFINED_ID, "sin_reporte", "na")
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def _slug(text: str) -> str:
+    """`Retraso crítico` -> `retraso-critico`: a level's id from its word."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
 class BandIn(_Strict):
-    color: Literal["rojo", "amarillo", "verde", "naranja"]
+    """A level of the scale. Today's short form names one of the default colours
+    (`{color: rojo, menor_que: 50}`) and takes its word and meaning; the long form names its own
+    (`{nombre: Retraso crítico, color: "#C62828", significado: retraso, menor_que: 40}`)."""
+
+    color: str
+    nombre: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24)] | None = None
+    significado: Literal[_MEANINGS] | None = None  # type: ignore[valid-type]
+    descripcion: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)] | None = None
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=30)] | None = None
+    desde: float | None = None
     menor_que: float | None = None
     hasta: float | None = None
 
+    @field_validator("color")
+    @classmethod
+    def _color(cls, value: str) -> str:
+        if value not in _LIGHT_NAMES and not _HEX.match(value):
+            raise ValueError(
+                "un color #RRGGBB (como #C62828) o uno de estos valores: rojo, amarillo, verde o naranja"
+            )
+        return value
+
+    @field_validator("desde", "menor_que", "hasta")
+    @classmethod
+    def _finite(cls, value: float | None) -> float | None:
+        if value is not None and not math.isfinite(value):
+            raise ValueError("un número finito")
+        return value
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str | None) -> str | None:
+        if value in _RESERVED_IDS:
+            raise ValueError(f"un id distinto de {', '.join(_RESERVED_IDS)} (son de sin reporte y N/A)")
+        return value
+
     @model_validator(mode="after")
-    def _one_limit(self) -> BandIn:
+    def _complete(self) -> BandIn:
         if self.menor_que is not None and self.hasta is not None:
             raise ValueError("«menor_que» o «hasta», no los dos")
+        if self.color not in _LIGHT_NAMES and (self.nombre is None or self.significado is None):
+            missing = " y ".join(f"«{k}»" for k in ("nombre", "significado") if getattr(self, k) is None)
+            raise ValueError(f"{missing} en una banda con color propio ({self.color}): su palabra y qué significa")
         return self
+
+    def light(self, colors: dict[str, str]) -> TrafficLight:
+        """The level this band gives, its colour from the theme when it names a default one."""
+        named = self.color in _LIGHT_NAMES
+        default = DEFAULT_LEVELS.get(self.color)
+        label = self.nombre or (default[0] if default else "")
+        meaning = Meaning(self.significado) if self.significado else default[1] if default else Meaning.CUMPLIDO
+        description = self.descripcion or (default[2] if default and not self.nombre and not self.significado else meaning.value)
+        return TrafficLight(
+            value=self.id or (self.color if named and not self.nombre else _slug(label)),
+            label=label,
+            color=colors.get(self.color, self.color) if named else self.color.upper(),
+            meaning=meaning,
+            description=description,
+        )
+
+    @property
+    def limit(self) -> float | None:
+        return self.menor_que if self.menor_que is not None else self.hasta
 
 
 class TrafficLightIn(_Strict):
@@ -51,7 +120,7 @@ class TrafficLightIn(_Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> TrafficLightIn:
-        limits = [b.menor_que if b.menor_que is not None else b.hasta for b in self.bandas]
+        limits = [b.limit for b in self.bandas]
         if limits[-1] is not None:
             raise ValueError("una última banda sin límite (sin «menor_que» ni «hasta»)")
         if any(limit is None for limit in limits[:-1]):
@@ -59,6 +128,48 @@ class TrafficLightIn(_Strict):
         if any(a >= b for a, b in zip(limits[:-2], limits[1:-1])):
             raise ValueError("límites en orden creciente")
         return self
+
+
+def _scale_problems(model: TrafficLightIn, colors: dict[str, str], doc: YamlDocument) -> list[Problem]:
+    """What the bands' pydantic model cannot see band by band: a `desde` that leaves a gap or
+    overlaps the band before, and two levels with one id or one word. Each names its line and key."""
+    problems = []
+
+    def problem(n: int, key: str, found: str, expected: str, hint: str) -> None:
+        loc = ("semaforo", "bandas", n, key)
+        problems.append(Problem(f"{found} en «semaforo.bandas[{n + 1}].{key}»", expected, row=doc.line_of(loc),
+                                row_label="línea", hint=hint))
+
+    bands = model.bandas
+    for n, band in enumerate(bands):
+        if band.desde is None:
+            continue
+        if n == 0:
+            if band.desde > 0:
+                problem(0, "desde", f"{number(band.desde)}", "que la primera banda empiece en 0 o no diga «desde»",
+                        "La primera banda toma todo lo que está por debajo de su límite (un avance negativo también).")
+            continue
+        before = bands[n - 1]
+        assert before.limit is not None  # checked by TrafficLightIn
+        if band.desde != before.limit:
+            kind = "un hueco" if band.desde > before.limit else "una superposición"
+            problem(n, "desde", f"{number(band.desde)}, {kind} con la banda anterior (que llega a {number(before.limit)})",
+                    f"«desde: {number(before.limit)}», el límite de la banda anterior",
+                    "Cada banda empieza donde termina la anterior: «menor_que» la deja fuera de ella, «hasta» la incluye.")
+        if band.limit is not None and band.desde >= band.limit:
+            problem(n, "desde", f"{number(band.desde)}, que no es menor que su límite {number(band.limit)}",
+                    "un «desde» menor que el «menor_que» o «hasta» de la misma banda", "Revise el orden de los límites.")
+    lights = [b.light(colors) for b in bands]
+    for key, attribute in (("id", "value"), ("nombre", "label")):
+        seen: dict[str, int] = {}
+        for n, light in enumerate(lights):
+            value = getattr(light, attribute).casefold()
+            if value in seen:
+                problem(n, key if key in doc.data["semaforo"]["bandas"][n] else "color",
+                        f"«{getattr(light, attribute)}», repetido (también en la banda {seen[value] + 1})",
+                        f"un {key} distinto para cada banda", "Cada nivel del semáforo se nombra una sola vez.")
+            seen.setdefault(value, n)
+    return problems
 
 
 HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
@@ -87,7 +198,7 @@ def _file_name_problem(name: str, suffix: str) -> str | None:
 
 
 class ThemeIn(_Strict):
-    colores: dict[Literal[(*THEME_COLORS, *(t.value for t in TrafficLight))], HexColor]  # type: ignore[misc]
+    colores: dict[Literal[(*THEME_COLORS, *LIGHT_COLORS)], HexColor]  # type: ignore[misc]
     fuente: Literal["Open Sans"]
     logo: list[Annotated[list[str], Field(min_length=1)]] | None = Field(default=None, min_length=1)
     logo_imagen: Annotated[str, StringConstraints(min_length=1)] | None = None
@@ -124,7 +235,7 @@ class ThemeIn(_Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> ThemeIn:
-        missing = [c for c in (*THEME_COLORS, *(t.value for t in TrafficLight)) if c not in self.colores]
+        missing = [c for c in (*THEME_COLORS, *LIGHT_COLORS) if c not in self.colores]
         if missing:
             raise ValueError(f"un color para cada uno de: {', '.join(missing)}")
         return self
@@ -213,17 +324,15 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def _to_settings(model: SettingsIn, folder_confined: bool = False, logo_image: LogoImage | None = None) -> Settings:
-    bands = tuple(
-        Band(
-            light=TrafficLight(b.color),
-            limit=b.menor_que if b.menor_que is not None else b.hasta,
-            inclusive=b.menor_que is None,
-        )
-        for b in model.semaforo.bandas
-    )
     theme = model.tema
+    colors = dict(theme.colores)
+    bands = tuple(Band(light=b.light(colors), limit=b.limit, inclusive=b.menor_que is None) for b in model.semaforo.bandas)
     return Settings(
-        bands=TrafficLightBands(bands),
+        bands=TrafficLightBands(
+            bands,
+            not_reported=default_light(NOT_REPORTED_ID, colors[NOT_REPORTED_ID]),
+            undefined=default_light(UNDEFINED_ID, colors[UNDEFINED_ID]),
+        ),
         theme=Theme(
             colors=dict(theme.colores),
             font=theme.fuente,
@@ -332,8 +441,9 @@ def load_settings(entity_folder: Path | None = None) -> Settings:
         if not problems:
             raise
         raise InputError(error.file, sorted([*error.problems, *problems], key=lambda p: p.row or 0)) from error
+    problems += _scale_problems(model.semaforo, dict(model.tema.colores), doc)
     if problems:
-        raise InputError(doc.path, problems)
+        raise InputError(doc.path, sorted(problems, key=lambda p: p.row or 0))
     logo = None
     if model.tema.logo_imagen is not None:
         logo = _logo_image(model.tema.logo_imagen, entity_folder or path.parent, doc)
