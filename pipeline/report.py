@@ -323,10 +323,12 @@ def table_widths(keys: Sequence[str]) -> tuple[float, ...]:
     widths = {k: _WIDTH_OF[k] for k in keys}
     spare = sum(TABLE_WIDTHS) - sum(widths.values())
     figures = [k for k in ("year_target", "year_executed") if k in widths]
-    for k in figures:  # room for a change of level with its levels (`+2 p. p. (de 90 % a 92 %)`)
+    for k in figures:  # room for a change of level with its levels (`+2 p. p. (de 90 a 92 %)`)
         widths[k] += spare / 4
     widths["name"] = widths.get("name", 0.0) + spare - len(figures) * spare / 4
     return tuple(widths[k] for k in keys)
+
+
 DETAIL_TEXT_TOP, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H = 80.0, 700.0, 66.0
 TABLE_BOTTOM = FOOTER_Y - 14.0
 
