@@ -181,6 +181,37 @@ def test_with_a_broken_plan_a_seguimiento_without_problems_says_what_is_left_to_
     assert settings.strip() == "configuracion.yaml: sin problemas"
 
 
+def test_a_value_many_times_its_target_is_warned_about_at_its_cell(tmp_path):
+    """A length typed in metres where the plan counts km (1.200,5 for 1,2): validar says «dato
+    por revisar» at the cell, as a warning (the value may be right), not a problem."""
+    from tests.plans import write_action_plan
+
+    folder = write_action_plan(tmp_path / "dagma")
+    check = check_entity(Entity("dagma", folder), "2025-T2", today=date(2026, 1, 1))
+    assert check.ok
+    (warning,) = [w for w in check.warnings if "V-1" in w.found]
+    assert "1.200,5 km" in warning.found and "2025-T2" in warning.found and "meta de 2025 (4 km)" in warning.found
+    assert "dato por revisar" in warning.hint and "otra unidad" in warning.hint
+    assert (Path(warning.file).name, warning.row, warning.column) == ("seguimiento.csv", 3, "valor")
+    # the thresholds are settings: with a looser one, nothing is said
+    loose = write_action_plan(tmp_path / "loose", configuration="revision:\n  veces_meta: 1000\n  veces_historia: 2000\n")
+    check = check_entity(Entity("loose", loose), "2025-T2", today=date(2026, 1, 1))
+    assert not [w for w in check.warnings if "V-1" in w.found]
+
+
+def test_a_value_far_above_the_indicators_history_is_warned_about(tmp_path):
+    """Far above what the indicator reported before (here 10 km a quarter, then 1.050), even when
+    the year's target is large enough to hide it."""
+    from tests.plans import ACTION_EXECUTION, write_action_plan
+
+    execution = ACTION_EXECUTION.replace("V-1,2025,1,1,", "V-1,2025,1,10,").replace("1200.5", "1050")
+    folder = write_action_plan(tmp_path / "dagma", execution,
+                               configuration="revision:\n  veces_meta: 1000\n")
+    check = check_entity(Entity("dagma", folder), "2025-T2", today=date(2026, 1, 1))
+    (warning,) = [w for w in check.warnings if "V-1" in w.found]
+    assert "105 veces el mayor valor reportado antes (10 km, 2025-T1)" in warning.found
+
+
 def test_validar_counts_sin_reporte_as_the_report_does_and_lists_the_quarter_apart(tmp_path):
     # At 2024-T3, H-1 (creciente) reported 21 and 22 in T1 and T2 but nothing in T3: the report
     # shows its level, not «Sin reporte»; validar used to count it among those that would.
