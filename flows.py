@@ -211,7 +211,7 @@ def compute_report(inputs: Inputs) -> Computed:
     plan, execution, settings = inputs.plan, inputs.execution, inputs.settings
     result = plan_attainment(plan, execution, inputs.cut, settings.bands)
     tables = {"avance": avance_table(plan, result), "objetivos": objetivos_table(result)}
-    document = build_document(plan, execution, result, settings.bands, inputs.suspect_fractions)
+    document = build_document(plan, execution, result, settings.bands, inputs.suspect_fractions, settings.review)
     return Computed(result, tables, document, lay_out(document, settings.theme))
 
 

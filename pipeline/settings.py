@@ -315,6 +315,16 @@ class DataEntry:
 
 
 @dataclass(frozen=True)
+class ReviewRule:
+    """When a reported value is «dato por revisar» (docs/rules.md): what the cut's year executed by
+    a quarter is more than `target_times` the year's target, or a value is more than
+    `history_times` the largest value the indicator reported before. Both above 1."""
+
+    target_times: float = 10.0
+    history_times: float = 10.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything about a report that is configuration rather than data."""
 
@@ -323,6 +333,7 @@ class Settings:
     distribution: Distribution = Distribution()
     history: History = History()
     data_entry: DataEntry = DataEntry()
+    review: ReviewRule = ReviewRule()
 
 
 PUBLICATION_ROOT_ENV = "PEI_PUBLICATION_ROOT"
