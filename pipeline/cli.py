@@ -349,6 +349,8 @@ def _write_templates(input: Path, period: str, output: Path, per_dependency: boo
         raise _fail(err, f"No se pudo escribir la plantilla en {output}: {exc}", EXIT_FAILURE) from None
     for warning in written.warnings:
         err.print(f"[yellow]Aviso:[/yellow] {escape(warning)}")
+    for path, kept in written.kept:  # someone may have typed into the one replaced
+        err.print(escape(f"Ya había una plantilla {path.name}: la anterior se guardó en {kept}."))
     out = Console(highlight=False, soft_wrap=True)
     for path in written.files:
         out.print(str(path))
