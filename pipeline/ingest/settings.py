@@ -20,8 +20,8 @@ from pipeline.placeholders import fill, template_problem
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
 from pipeline.settings import (
     DEFAULT_LEVELS, LIGHT_COLORS, NOT_REPORTED_ID, PUBLICATION_ROOT_ENV, THEME_COLORS, UNDEFINED_ID, Band, DataEntry,
-    Distribution, Email, History, LogoImage, Meaning, Settings, Theme, TrafficLight, TrafficLightBands, default_light,
-    publication_root,
+    Distribution, Email, History, LICENCES, LogoImage, Meaning, Publication, Settings, Theme, TrafficLight,
+    TrafficLightBands, default_light, publication_root,
 )
 from pipeline.formatting import number
 from pipeline.images import LogoProblem, read_logo
@@ -298,11 +298,16 @@ class DataEntryIn(_Strict):
     plazo_dias: int | None = Field(default=None, ge=1, le=366)
 
 
+class PublicationIn(_Strict):
+    licencia: Literal[tuple(LICENCES)]  # type: ignore[valid-type]
+
+
 class SettingsIn(_Strict):
     semaforo: TrafficLightIn
     tema: ThemeIn
     distribucion: DistributionIn
     historial: HistoryIn
+    publicacion: PublicationIn
     seguimiento: DataEntryIn = DataEntryIn()
 
 
@@ -338,6 +343,7 @@ def _to_settings(model: SettingsIn, folder_confined: bool = False, logo_image: L
         distribution=_to_distribution(model.distribucion, folder_confined),
         history=History(keep=model.historial.conservar, max_age_days=model.historial.dias),
         data_entry=DataEntry(deadline=model.seguimiento.fecha_limite, days_after_close=model.seguimiento.plazo_dias),
+        publication=Publication(licence=LICENCES[model.publicacion.licencia]),
     )
 
 
