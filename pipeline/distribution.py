@@ -554,11 +554,11 @@ def _cut_of(name: str) -> Cut | None:
 
 
 def _published_files(folder: Path) -> dict[str, int]:
-    """The files of a cut's copy the portal links: those at its top (not the portal's record,
-    not a hidden staging file) and its web page."""
+    """The files of a cut's copy the portal links: those at its top (not a hidden staging file)
+    and its web page."""
     sizes = {}
     for path in sorted(folder.iterdir()):
-        if path.is_file() and not path.name.startswith(".") and path.name != portal.RECORD_FILE:
+        if path.is_file() and not path.name.startswith("."):
             sizes[path.name] = path.stat().st_size
     page = folder / portal.WEB_PAGE
     if page.is_file():
@@ -569,7 +569,7 @@ def _published_files(folder: Path) -> dict[str, int]:
 def _record(folder: Path) -> dict[str, Any] | None:
     """The cut's record (`portal.RECORD_FILE`); None where there is none (copied before records
     were kept). An unreadable one counts as a draft: nothing proves the cut was approved."""
-    path = folder / portal.RECORD_FILE
+    path = folder.parent / portal.record_name(folder.name)
     if not path.is_file():
         return None
     try:
@@ -638,7 +638,7 @@ def update_portal(source: Path, folder: Path, now: datetime | None = None) -> li
         manifest_path = source / MANIFEST_FILE
         if manifest_path.is_file():
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            replace_file(folder / portal.RECORD_FILE, portal.record_bytes(manifest, now))
+            replace_file(folder.parent / portal.record_name(folder.name), portal.record_bytes(manifest, now))
         return write_portal(root, now=now)
     except (OSError, ValueError, PublishError) as exc:
         cause = exc.__cause__ if isinstance(exc, PublishError) and exc.__cause__ else exc

@@ -18,7 +18,8 @@ published files by `read_cut`) to the bytes of
   the same.
 
 A cut is listed only if its record does not say it is a draft (`estado: borrador`, copied from
-the cut's manifest.json when it was distributed): `PublishedCut.listed`. Links are relative, so
+the cut's manifest.json when it was distributed, into a record beside the cut's folder,
+`RECORD_FILE`): `PublishedCut.listed`. Links are relative, so
 the folder can be served from any address or opened from disk. The same cuts give the same bytes.
 `pipeline.distribution` reads the folder and writes these files.
 """
@@ -49,13 +50,15 @@ from pipeline.tables import OBJETIVOS_SCHEMA
 
 __all__ = [
     "DRAFT", "RECORD_FILE", "INDEX", "ENTITY_INDEX", "FEED", "CATALOG", "STYLESHEET",
-    "PublishedFile", "PublishedCut", "light_word", "read_cut", "record_bytes", "portal_files",
+    "PublishedFile", "PublishedCut", "light_word", "read_cut", "record_bytes", "record_name", "portal_files",
 ]
 
 DRAFT = "borrador"
 """The `estado` of a cut not yet approved: never listed."""
-RECORD_FILE = "publicacion.json"
-"""Beside a cut's published files: what the portal needs of its manifest (see `record_bytes`)."""
+RECORD_FILE = ".{period}.publicacion.json"
+"""Beside a cut's folder (`<root>/<slug>/.2024-T3.publicacion.json`): what the portal needs of its
+manifest (see `record_bytes`). Outside the folder, so the cut's copy holds exactly its distributed
+files; hidden, so a web server that hides dot files does not serve it."""
 INDEX, FEED, CATALOG, STYLESHEET = "index.html", "novedades.xml", "catalogo.json", "estilo.css"
 ENTITY_INDEX = "{slug}/index.html"
 WEB_PAGE = "web/index.html"
@@ -252,6 +255,11 @@ def read_cut(
         published=_moment(record.get("distributed_at")),
         problem=problem,
     )
+
+
+def record_name(period: str) -> str:
+    """The file name of a cut's record, in its entity's folder."""
+    return RECORD_FILE.format(period=period)
 
 
 def record_bytes(manifest: Mapping[str, Any], distributed_at: datetime) -> bytes:

@@ -210,7 +210,7 @@ def test_the_catalog_is_dcat_with_a_dataset_per_cut_and_a_distribution_per_file(
         assert files["avance.csv"] == files["objetivos.csv"] == "https://www.iana.org/assignments/media-types/text/csv"
         assert files["datapackage.json"].endswith("/application/json")
         assert any(name.endswith(".pdf") and t.endswith("/application/pdf") for name, t in files.items())
-        assert "index.html" in files and portal.RECORD_FILE not in files
+        assert "index.html" in files and not [n for n in files if n.startswith(".")]
 
 
 def test_the_catalog_carries_the_licence_the_entity_set(tmp_path):
@@ -236,6 +236,8 @@ def test_the_catalog_carries_the_licence_the_entity_set(tmp_path):
 def test_a_draft_is_never_listed(publication):
     draft = publication / DRAFT[0] / str(DRAFT[1])
     assert (draft / "objetivos.csv").is_file()  # it was copied: only the listing decides
+    record = json.loads((draft.parent / portal.record_name(str(DRAFT[1]))).read_text(encoding="utf-8"))
+    assert record["estado"] == portal.DRAFT and "inputs" not in record and "distribution" not in record
     marker = f"{DRAFT[0]}/{DRAFT[1]}"
     for name in ("index.html", f"{SG}/index.html", "novedades.xml", "catalogo.json"):
         assert marker not in (publication / name).read_text(encoding="utf-8"), name
