@@ -170,6 +170,15 @@ def media_type(path: str) -> str:
     return _TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
+def _file_order(file: PublishedFile) -> tuple[int, str]:
+    """The cut's web page first, then its downloads in the order the page lists them, then the rest."""
+    suffix = PurePosixPath(file.path).suffix.lower()
+    kind = {".pdf": "pdf", ".pptx": "deck"}.get(suffix) or PurePosixPath(file.path).stem
+    order = [WEB_PAGE, *LINKS]
+    key = file.path if file.path == WEB_PAGE else kind
+    return (order.index(key) if key in order else len(order), file.path)
+
+
 def _number(text: str | None) -> float | None:
     try:
         return float(text) if text not in (None, "") else None
@@ -244,7 +253,7 @@ def read_cut(
         entity=str(name),
         title=title,
         cut=cut,
-        files=tuple(PublishedFile(p, media_type(p), s) for p, s in sorted(sizes.items())),
+        files=tuple(sorted((PublishedFile(p, media_type(p), s) for p, s in sizes.items()), key=_file_order)),
         updated=_moment(record.get("generated_at")) or modified,
         year_percent=_number((row or {}).get("avance_vigencia")),
         plan_percent=_number((row or {}).get("avance_cuatrienio")),

@@ -371,3 +371,34 @@ def test_axe_finds_no_wcag_21_aa_violation(publication, chromium, page):
     results = chromium.axe(publication / page)
     assert results.violations == [], describe(results.violations)
     assert {"color-contrast", "html-has-lang", "bypass", "link-name", "document-title"} <= set(results.passes)
+
+
+# --- on demand ------------------------------------------------------------------------------------
+
+
+def test_the_command_rebuilds_the_pages_from_the_folder(publication, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    copy = tmp_path / "publicacion"
+    shutil.copytree(publication, copy)
+    for name in ("index.html", "novedades.xml", "catalogo.json", f"{PDM}/index.html"):
+        (copy / name).unlink()
+    result = CliRunner().invoke(app, ["publicacion", "--carpeta", str(copy)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    said = " ".join(result.stdout.split())
+    assert "6 cortes de 3 entidades" in said and "1 borrador sin listar" in said
+    assert (copy / f"{PDM}/index.html").is_file()
+    assert (copy / "novedades.xml").read_bytes().count(b"<entry>") == 6
+
+
+def test_the_command_names_a_missing_folder_in_spanish(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["publicacion", "--carpeta", str(tmp_path / "no-existe")])
+    assert result.exit_code == 1
+    message = " ".join(result.stderr.split())
+    assert "no-existe" in message and "no existe" in message and "Traceback" not in message
