@@ -19,6 +19,7 @@ import logging
 import os
 import shlex
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import Annotated
@@ -39,7 +40,7 @@ app = typer.Typer(
     cls=SpanishGroup,
     add_completion=False,
     no_args_is_help=True,
-    help="Seguimiento trimestral del Plan Estratégico Institucional (PEI).",
+    help="Seguimiento trimestral del plan de una entidad (plan estratégico institucional, plan de desarrollo, plan indicativo).",
 )
 
 EXIT_INPUT = 2
@@ -55,7 +56,7 @@ def _stderr() -> Console:
 
 @app.callback()
 def _main() -> None:
-    """Seguimiento trimestral del Plan Estratégico Institucional (PEI)."""
+    """Seguimiento trimestral del plan de una entidad (plan estratégico institucional, plan de desarrollo, plan indicativo)."""
 
 
 class _ProgressHandler(logging.Handler):
@@ -475,8 +476,12 @@ def serve(
             import flows
 
             _watch_for_crashes(err, service.watch_for_crashes())
-            _complete_interrupted(err, flows, input, output)
-            service.serve_deployments(flows, input, output, cron)
+            stop = _notify_crashed_runs(flows)
+            try:
+                _complete_interrupted(err, flows, input, output)
+                service.serve_deployments(flows, input, output, cron)
+            finally:
+                stop.set()
     except service.ServerError as exc:
         raise _fail(err, str(exc), EXIT_FAILURE) from None
 
@@ -491,6 +496,16 @@ def _watch_for_crashes(err: Console, watch: tuple[int, str] | None) -> None:
         return
     after, done = watch
     err.print(f"  Ejecuciones sin latido durante {after} s pasan a Crashed (automatización {done} en el servidor).")
+
+
+def _notify_crashed_runs(flows) -> threading.Event:
+    """Watch, while serving, for runs the server's automation marks Crashed, and send their
+    failure notice (`crashes.watch_crashed_runs`); returns the event that stops the watch."""
+    from pipeline.crashes import watch_crashed_runs
+
+    stop = threading.Event()
+    watch_crashed_runs(flows.notify_crashed, stop)
+    return stop
 
 
 def _complete_interrupted(err: Console, flows, input: Path, output: Path) -> None:

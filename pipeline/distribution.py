@@ -29,7 +29,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pipeline import portal
 from pipeline.errors import DistributionError, PublishError
@@ -60,6 +60,9 @@ __all__ = [
     "Attachment",
     "Sent",
     "template_fields",
+    "Names",
+    "PlanNames",
+    "plan_record",
     "build_message",
     "credentials_from_env",
     "load_credentials",
@@ -209,8 +212,37 @@ class Sent:
     refused: list[str] = field(default_factory=list)  # recipients the server refused while accepting others
 
 
-def template_fields(entity_name: str, slug: str, cut: Cut) -> dict[str, str]:
-    return {"entidad": entity_name, "slug": slug, "periodo": str(cut), "fecha_corte": long_date(cut.end)}
+class Names(Protocol):
+    """What the e-mail's texts name about a plan: a `model.Plan`, or a `PlanNames` from a manifest."""
+
+    entity: str
+    title: str
+
+    @property
+    def acronym(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class PlanNames:
+    """A published cut's plan as its manifest names it (`plan_record`): its entity, title and sigla."""
+
+    entity: str
+    title: str
+    acronym: str
+
+
+def plan_record(plan: Names) -> dict[str, str]:
+    """The manifest's `plan`: the title and sigla a resend of the cut names its e-mail with."""
+    return {"title": plan.title, "acronym": plan.acronym}
+
+
+def template_fields(plan: Names, slug: str, cut: Cut) -> dict[str, str]:
+    """The fields of the e-mail's texts: the entity's name, its folder, the cut, the cut's last
+    day, and the plan's sigla and title (a municipality's «PDM», «Plan de Desarrollo Municipal»)."""
+    return {
+        "entidad": plan.entity, "slug": slug, "periodo": str(cut), "fecha_corte": long_date(cut.end),
+        "sigla": plan.acronym, "titulo": plan.title,
+    }
 
 
 def build_message(

@@ -21,7 +21,7 @@ __all__ = [
     "Meaning", "TrafficLight", "Band", "TrafficLightBands", "DEFAULT_LEVELS", "DEFAULT_COLORS", "default_light",
     "NOT_REPORTED_ID", "UNDEFINED_ID", "LogoImage", "Theme", "Email", "Distribution", "History", "DataEntry",
     "Settings", "THEME_COLORS", "LIGHT_COLORS", "Licence", "LICENCES", "DEFAULT_LICENCE", "Publication",
-    "PUBLICATION_ROOT_ENV", "publication_root",
+    "PUBLICATION_ROOT_ENV", "publication_root", "file_name_fields",
 ]
 
 
@@ -190,10 +190,24 @@ class Theme:
         """The light's colour, or the primary colour when there is no light."""
         return self.light_color(light) if light else self.colors["primario"]
 
-    def file_names(self, slug: str, period: str) -> tuple[str, str]:
-        """(deck, pdf) file names for an entity's cut."""
-        fields = {"slug": slug, "periodo": period}
+    def file_names(self, slug: str, period: str, acronym: str, title: str) -> tuple[str, str]:
+        """(deck, pdf) file names for an entity's cut: the templates filled with the entity's
+        folder, the cut, and the plan's sigla and title (`file_name_fields`)."""
+        fields = file_name_fields(slug, period, acronym, title)
         return fill(self.deck_file, fields), fill(self.pdf_file, fields)
+
+
+_NOT_IN_FILE_NAMES = str.maketrans({c: "-" for c in '/\\:*?"<>|'})
+
+
+def file_name_fields(slug: str, period: str, acronym: str, title: str) -> dict[str, str]:
+    """The fields of a file name template: {slug}, {periodo}, {sigla}, {titulo}.
+
+    The title is free text: the characters a file name cannot hold on Windows or that would make
+    a path (`/ \\ : * ? " < > |`) become «-». The slug (a folder's name) and the sigla (checked
+    when the plan is read) hold none of them.
+    """
+    return {"slug": slug, "periodo": period, "sigla": acronym, "titulo": title.translate(_NOT_IN_FILE_NAMES)}
 
 
 def _luminance(color: str) -> float:
@@ -221,7 +235,8 @@ LIGHT_COLORS = tuple(DEFAULT_COLORS)  # rojo, amarillo, verde, naranja, gris, no
 class Email:
     """The e-mail that carries a cut's deck and PDF. No recipients: no e-mail.
 
-    `subject` and `body` are templates over {entidad}, {slug}, {periodo} and {fecha_corte}
+    `subject` and `body` are templates over {entidad}, {slug}, {periodo}, {fecha_corte}, {sigla} and
+    {titulo} (the plan's sigla and title, `pipeline.distribution.template_fields`)
     (filled by `pipeline.placeholders.fill`: no format specs; `{{` is a literal brace).
     The SMTP server and its credentials are never here: they come from a Prefect block named
     `smtp_block`, or from the environment (see `pipeline.distribution`).
@@ -230,7 +245,7 @@ class Email:
     to: tuple[str, ...] = ()
     cc: tuple[str, ...] = ()
     sender: str | None = None
-    subject: str = "PEI {entidad}: seguimiento con corte {periodo}"
+    subject: str = "{sigla} {entidad}: seguimiento con corte {periodo}"
     body: str = ""
     smtp_block: str | None = None
     retries: int = 3
@@ -340,6 +355,16 @@ class Publication:
 
 
 @dataclass(frozen=True)
+class ReviewRule:
+    """When a reported value is «dato por revisar» (docs/rules.md): what the cut's year executed by
+    a quarter is more than `target_times` the year's target, or a value is more than
+    `history_times` the largest value the indicator reported before. Both above 1."""
+
+    target_times: float = 10.0
+    history_times: float = 10.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything about a report that is configuration rather than data."""
 
@@ -349,6 +374,7 @@ class Settings:
     history: History = History()
     data_entry: DataEntry = DataEntry()
     publication: Publication = Publication()
+    review: ReviewRule = ReviewRule()
 
 
 PUBLICATION_ROOT_ENV = "PEI_PUBLICATION_ROOT"

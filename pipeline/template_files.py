@@ -20,8 +20,8 @@ import pandas as pd
 from pipeline.errors import InputError
 from pipeline.formatting import long_date
 from pipeline.ingest.entities import Entity, find_entities, select_entities
-from pipeline.ingest.execution import CSV_FILE, FOLDER, XLSX_FILE, load_execution
-from pipeline.ingest.plan import read_plan
+from pipeline.ingest.execution import CSV_FILE, FOLDER, XLSX_FILE, awaiting_files, load_execution
+from pipeline.ingest.plan import plan_outline, read_plan
 from pipeline.ingest.settings import SETTINGS_FILE, load_settings
 from pipeline.model import Plan
 from pipeline.periods import Cut, check_cut, parse_period
@@ -62,25 +62,29 @@ class _Read:
 
 
 def _has_execution(folder: Path) -> bool:
-    return any((folder / name).exists() for name in (XLSX_FILE, CSV_FILE, FOLDER))
+    """Whether the entity has a seguimiento to read: a file, or a seguimiento/ folder that is not
+    still waiting for its files (made first, as the templates go out)."""
+    return any((folder / name).exists() for name in (XLSX_FILE, CSV_FILE, FOLDER)) and not awaiting_files(folder)
 
 
 def _read(entity: Entity, cut: Cut) -> _Read:
-    """The entity's plan, settings and the seguimiento reported so far (none yet is fine: the
-    first quarter's template shows no earlier values). Every problem of the three at once."""
+    """The entity's plan, settings and the seguimiento reported so far (none yet is fine, and so is
+    an empty seguimiento/ folder: the template shows no earlier values). Every problem of the three at once."""
     errors: list[InputError] = []
     plan = settings = execution = None
+    outline = None
     try:
         plan, _ = read_plan(entity.folder)
     except InputError as error:
         errors.append(error)
+        outline = plan_outline(entity.folder)  # the seguimiento is still checked against the plan's valid parts
     try:
         settings = load_settings(entity.folder)
     except InputError as error:
         errors.append(error)
     if _has_execution(entity.folder):
         try:
-            execution = load_execution(entity.folder, plan, any_plan_version=True).table
+            execution = load_execution(entity.folder, plan, any_plan_version=True, outline=outline).table
         except InputError as error:
             errors.append(error)
     if errors:

@@ -39,7 +39,7 @@ def rendered_cut(entity_folder: Path, cut: Cut, settings: Settings | None = None
     rendered: dict[str, tuple[Artifact, ...]] = {}
     for output in OUTPUTS:  # registry order already renders each output after its needs except the PDF's
         if output.key in STAND_INS:
-            name = output.path(settings, entity_folder.name, cut)
+            name = output.path(settings, entity_folder.name, cut, plan)
             rendered[output.key] = (Artifact(name, STAND_INS[output.key], output.key, output.media_type),)
             continue
         rendered[output.key] = output.artifacts(replace(rendering, rendered={k: rendered[k] for k in output.needs}))

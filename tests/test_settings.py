@@ -91,7 +91,7 @@ def test_failure_notices_go_to_avisos_or_else_to_the_recipients(tmp_path):
     ("body", "fragment"),
     [
         ("distribucion:\n  correo:\n    destinatarios: [planeacion.sg.gov.co]\n", "línea 3"),
-        ("distribucion:\n  correo:\n    asunto: 'Corte {trimestre}'\n", "solo use {entidad}, {slug}, {periodo} y {fecha_corte}"),
+        ("distribucion:\n  correo:\n    asunto: 'Corte {trimestre}'\n", "solo use {entidad}, {slug}, {periodo}, {fecha_corte}, {sigla} y {titulo}"),
         ("distribucion:\n  correo:\n    reintentos: -1\n", "línea 3"),
         ("distribucion:\n  correo:\n    password: x\n", "campo desconocido «distribucion.correo.password»"),
         ("distribucion:\n  avisos: [planeacion@sg.gov.co, soporte]\n", "línea 2"),
@@ -179,9 +179,31 @@ def test_a_file_name_that_would_break_later_is_refused_at_load(tmp_path, name):
     assert "\n" not in message and "\a" not in message and "\u202e" not in message  # shown escaped, on one line
 
 
+def test_file_names_and_e_mail_texts_may_use_the_plan_s_sigla_and_title(tmp_path):
+    folder = _settings_file(
+        tmp_path,
+        'tema:\n  archivo_pdf: "{sigla}-{titulo}-{periodo}.pdf"\n'
+        'distribucion:\n  correo:\n    asunto: "{sigla} {entidad}"\n    mensaje: "Seguimiento del {titulo} ({sigla})."\n',
+    )
+    settings = load_settings(folder)
+    assert settings.theme.file_names("tenjo", "2024-T3", "PDM", "Plan de Desarrollo Municipal")[1] == (
+        "PDM-Plan de Desarrollo Municipal-2024-T3.pdf"
+    )
+    assert settings.distribution.email.subject == "{sigla} {entidad}"
+
+
+def test_the_default_names_and_texts_come_from_the_plan_not_from_bogota_s_pei():
+    settings = load_settings()
+    assert settings.theme.deck_file == "{sigla}-{slug}-{periodo}.pptx"
+    assert settings.theme.pdf_file == "{sigla}-{slug}-{periodo}.pdf"
+    email = settings.distribution.email
+    assert email.subject == "{sigla} {entidad}: seguimiento con corte {periodo}"
+    assert "{titulo}" in email.body and "Estratégico" not in email.body
+
+
 def test_a_file_name_may_carry_literal_braces(tmp_path):
     theme = load_settings(_settings_file(tmp_path, 'tema:\n  archivo_pdf: "PEI-{{{slug}}}-{periodo}.pdf"\n')).theme
-    assert theme.file_names("sg", "2024-T3")[1] == "PEI-{sg}-2024-T3.pdf"
+    assert theme.file_names("sg", "2024-T3", "PEI", "Plan")[1] == "PEI-{sg}-2024-T3.pdf"
 
 
 @pytest.mark.parametrize(
@@ -213,7 +235,7 @@ def test_a_hostile_width_fails_fast_and_a_literal_brace_is_still_writable(tmp_pa
     import time
 
     started = time.monotonic()
-    with pytest.raises(InputError, match=r"\{entidad\}, \{slug\}, \{periodo\} y \{fecha_corte\}"):
+    with pytest.raises(InputError, match=r"\{entidad\}, \{slug\}, \{periodo\}, \{fecha_corte\}, \{sigla\} y \{titulo\}"):
         load_settings(_settings_file(tmp_path, 'distribucion:\n  correo:\n    asunto: "{entidad:>400000000}"\n'))
     assert time.monotonic() - started < 2
     email = load_settings(_settings_file(tmp_path, 'distribucion:\n  correo:\n    asunto: "PEI {{{slug}}} {entidad}"\n')).distribution.email

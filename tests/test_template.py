@@ -524,3 +524,27 @@ def test_the_command_takes_one_entity_of_a_folder_of_entities(pdm_folder, tmp_pa
     assert [p.name for p in out.iterdir()] == ["pdm"]
     unknown = runner.invoke(app, [*args, "--entity", "otra"])
     assert unknown.exit_code == 2 and "otra" in unknown.stderr
+
+
+@pytest.mark.parametrize("left", [(), ("~$salud.xlsx", ".DS_Store")])
+def test_an_empty_seguimiento_folder_is_one_still_waiting_for_its_files(pdm_folder, tmp_path, left):
+    # The natural order: make the folder, send the templates out, collect the files in it.
+    (pdm_folder / "seguimiento.csv").unlink()
+    (pdm_folder / "seguimiento").mkdir()
+    for name in left:  # what Excel and the file system leave there are no files of the seguimiento
+        (pdm_folder / "seguimiento" / name).write_bytes(b"x")
+    (path,) = write_templates(pdm_folder, "2024-T1", tmp_path / "out").files
+    sheet = load_workbook(path)[DATA_SHEET]
+    headings = [c.value for c in sheet[HEADER_ROW]]
+    assert not any(str(h).startswith("Reportado") for h in headings if h)  # no earlier values
+    values = [row[headings.index("Valor (2024-T1)")] for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
+    assert not any(v is not None for v in values)
+
+
+def test_a_seguimiento_folder_holding_only_a_book_that_cannot_be_read_is_still_refused(pdm_folder, tmp_path):
+    (pdm_folder / "seguimiento.csv").unlink()
+    (pdm_folder / "seguimiento").mkdir()
+    (pdm_folder / "seguimiento" / "salud.xls").write_bytes(b"\xd0\xcf\x11\xe0" + b"0" * 100)
+    with pytest.raises(InputError) as info:
+        write_templates(pdm_folder, "2024-T1", tmp_path / "out")
+    assert "salud.xls" in str(info.value)

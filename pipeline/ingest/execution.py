@@ -34,7 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.characters import INVISIBLE, control_characters, describe, shown
-from pipeline.errors import InputError, PipelineError, Problem
+from pipeline.errors import InputError, PipelineError, Problem, did_you_mean
 from pipeline.formatting import number as shown_number
 from pipeline.ingest.coverage import font_problem
 from pipeline.ingest.source import limit_hint, read_source, size_text
@@ -51,7 +51,9 @@ __all__ = [
     "FOLDER",
     "XLSX_FILE",
     "Execution",
+    "PlanOutline",
     "RawTable",
+    "awaiting_files",
     "consolidate",
     "csv_dialect",
     "decode_csv",
@@ -79,23 +81,33 @@ SHEET_NAME = "seguimiento"
 HEADINGS: dict[str, tuple[str, ...]] = {
     "indicador": (
         "codigo indicador", "codigo del indicador", "cod indicador", "codigo", "id indicador",
-        "id del indicador", "indicador id", "id", "codigo meta", "id meta", "indicador", "indicator",
+        "id del indicador", "indicador id", "id", "codigo meta", "id meta", "codigo meta producto", "cod meta producto",
+        "codigo de la meta", "cod meta", "indicador", "indicator",
     ),
     "anio": ("anio", "ano", "vigencia", "year", "ano de reporte", "ano del reporte"),
     "trimestre": ("trimestre", "trim", "quarter", "numero de trimestre", "trimestre de reporte", "trimestre reportado"),
     "valor": (
         "valor", "valor ejecutado", "ejecutado", "ejecucion", "valor reportado", "valor alcanzado",
         "valor logrado", "logro", "resultado", "value", "ejecucion del trimestre", "valor del trimestre",
-        "magnitud ejecutada", "avance cuantitativo",
+        "magnitud ejecutada", "avance cuantitativo", "ejecucion fisica", "avance fisico", "meta ejecutada",
+        "cantidad ejecutada", "ejecucion fisica del trimestre", "avance fisico del trimestre",
     ),
     "comentario": (
         "comentario", "comentarios", "observacion", "observaciones", "nota", "notas", "analisis",
         "analisis cualitativo", "avance cualitativo", "comentario cualitativo", "descripcion del avance",
-        "justificacion", "comment", "comments",
+        "justificacion", "explicacion", "explicacion del avance", "explicacion avance retroceso", "analisis del avance",
+        "avances y logros", "comment", "comments",
     ),
 }
 # Words that make a heading a comment column even among other words ("Observaciones del trimestre").
-_COMMENT_WORDS = ("observ", "coment", "cualitativ", "justific")
+_COMMENT_WORDS = ("observ", "coment", "cualitativ", "justific", "explicac", "analisis")
+# A percentage of attainment ("% de avance", "Cumplimiento"): what the report computes, never the
+# executed value, whatever other words the heading has ("% avance físico").
+_PERCENT_WORDS = ("porcentaje", "porcentual", "cumplimiento", "pct")
+# Words that say a heading is the plan's side of a quarter or year ("T1 PLANEADO 2025"), or its
+# executed side ("T1 EJECUTADO 2025").
+_PLAN_WORDS = ("planeado", "planeada", "programado", "programada", "programacion", "meta", "metas", "esperado", "plan")
+_EXECUTED_WORDS = ("ejecutado", "ejecutada", "ejecucion", "fisica", "fisico", "valor", "real")
 # Columns offices keep beside the data for reference: recognised, read by nobody, not warned about.
 REFERENCE = (
     "nombre", "nombre del indicador", "nombre indicador", "indicador nombre", "nombre de la meta", "meta",
@@ -104,6 +116,13 @@ REFERENCE = (
     "dependencia", "dependencia responsable", "area responsable", "eje", "linea estrategica",
     "objetivo", "programa", "linea base", "anualizacion", "tipo de anualizacion", "etiqueta",
     "no", "n", "nro", "numero", "item", "consecutivo",
+    # What public PDM and plan de acción matrices keep beside the figures (a plan indicativo's
+    # products of investment projects): the plan's context, never the quarter's figures. Evidence
+    # (soportes, links) and states are not context the plan has: they are reported as not used.
+    "meta de producto", "meta producto", "meta de resultado", "indicador de producto", "indicador de resultado",
+    "proyecto", "nombre del proyecto", "proyecto de inversion", "bpin", "codigo bpin", "programa pdt", "subprograma",
+    "sector", "producto", "componente", "actividad", "actividades", "ponderador", "ponderacion", "peso", "tendencia",
+    "tendencia indicador", "valor esperado", "valor esperado cuatrienio",
 )
 # The data-entry template's context columns are reference columns too (pipeline.template_schema).
 REFERENCE = (*REFERENCE, *(name for name in REFERENCE_HEADINGS if name not in REFERENCE))
@@ -111,13 +130,31 @@ REFERENCE = (*REFERENCE, *(name for name in REFERENCE_HEADINGS if name not in RE
 HEADER_SEARCH_ROWS = 30
 _NOT_APPLICABLE = {"n/a", "na", "n.a.", "n.a", "no aplica", "-", "--", "—", "–", "nd", "n/d", "s/d", "sin dato", "sin datos", "x"}
 _QUARTER = re.compile(r"^(?:t|q|trim(?:estre)?\.?)?\s*([1-4])\s*(?:t|trim(?:estre)?)?$")
-# Quarters as offices also write them: roman numerals and ordinals ("II", "Segundo trimestre").
+# Quarters as offices also write them: roman numerals and ordinals ("II", "Segundo trimestre",
+# "2º trimestre", which `_normal` makes "2o trimestre").
 _QUARTER_WORDS = {
     "i": 1, "ii": 2, "iii": 3, "iv": 4, "primer": 1, "primero": 1, "segundo": 2, "tercer": 3, "tercero": 3, "cuarto": 4,
-    "1er": 1, "1ro": 1, "2do": 2, "3er": 3, "3ro": 3, "4to": 4,
+    "1er": 1, "1ro": 1, "1ero": 1, "2do": 2, "3er": 3, "3ro": 3, "3ero": 3, "4to": 4,
+    "1o": 1, "2o": 2, "3o": 3, "4o": 4,
 }
+# Words around a quarter's number: "Trimestre II", "II trim", "T2".
+_QUARTER_MARKS = ("trimestre", "trim", "t", "q")
+# Months as a quarter's range is written ("Abr-Jun", "abril a junio", "julio - setiembre").
+_MONTHS = {
+    "ene": 1, "enero": 1, "jan": 1, "feb": 2, "febrero": 2, "mar": 3, "marzo": 3, "abr": 4, "abril": 4, "apr": 4,
+    "may": 5, "mayo": 5, "jun": 6, "junio": 6, "jul": 7, "julio": 7, "ago": 8, "agosto": 8, "aug": 8,
+    "sep": 9, "sept": 9, "set": 9, "septiembre": 9, "setiembre": 9, "oct": 10, "octubre": 10,
+    "nov": 11, "noviembre": 11, "dic": 12, "diciembre": 12, "dec": 12,
+}
+_MONTH_NAMES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+                "noviembre", "diciembre")
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_RANGE = re.compile(rf"(?:^|\s)(?:de\s+|del\s+)?({_MONTH})\s+(?:(?:a|al|hasta|to)\s+)?({_MONTH})$")
 # Value headings that may carry more words after them ("Valor ejecutado en el trimestre").
-_VALUE_PREFIXES = ("valor ejecutado", "valor reportado", "valor alcanzado", "valor logrado")
+_VALUE_PREFIXES = (
+    "valor ejecutado", "valor reportado", "valor alcanzado", "valor logrado", "ejecucion fisica", "avance fisico",
+    "magnitud ejecutada", "meta ejecutada", "cantidad ejecutada",
+)
 _TOTAL = re.compile(r"^(sub)?total\b")
 _EXCEL_ERROR = re.compile(r"^#(N/A|[A-Z0-9/]+[!?])$", re.I)
 _EXCEL_ERROR_HINT = "La celda muestra un error de una fórmula de Excel: corrija la fórmula o escriba el valor."
@@ -251,6 +288,19 @@ def _not_read(directory: Path) -> tuple[list[Problem], list[Problem]]:
     return problems, warnings
 
 
+def awaiting_files(folder: Path) -> bool:
+    """Whether the entity's seguimiento is a seguimiento/ folder still waiting for its files: no
+    .xlsx or .csv in it (what tools leave there aside), none beside it, and no workbook in another
+    format (whose figures would be lost: `load_execution` refuses it)."""
+    directory = folder / FOLDER
+    if not directory.is_dir() or (folder / XLSX_FILE).exists() or (folder / CSV_FILE).exists():
+        return False
+    return not any(
+        _is_seguimiento(p) or (p.is_file() and p.suffix.lower() in UNREAD_BOOKS and not _left_by_tools(p.name))
+        for p in directory.iterdir()
+    )
+
+
 def execution_files(directory: Path) -> list[Path]:
     """The .xlsx and .csv files of a seguimiento/ folder, by name; none is an `InputError`.
 
@@ -284,12 +334,38 @@ _RANK = {name: k for names in HEADINGS.values() for k, name in enumerate(names)}
 def _field_of(heading: object) -> str | None:
     name = _normal(heading)
     if name in _FIELD_OF:
-        return _FIELD_OF[name]
-    if any(word in name for word in _COMMENT_WORDS):
+        found = _FIELD_OF[name]
+    elif any(word in name for word in _COMMENT_WORDS):
         return "comentario"
-    if name.startswith(_VALUE_PREFIXES):
-        return "valor"
-    return None
+    elif name.startswith(_VALUE_PREFIXES):
+        found = "valor"
+    else:
+        return None
+    return None if found == "valor" and _percentage_heading(heading) else found
+
+
+def _percentage_heading(heading: object) -> bool:
+    """A percentage of attainment (`% de avance`, `Avance (%)`, `Cumplimiento`): what the report computes."""
+    return "%" in str(heading or "") or any(word in _PERCENT_WORDS for word in _normal(heading).split())
+
+
+def _bare_advance(heading: object) -> bool:
+    """`Avance`, `Avance del trimestre`, `AVANCE 2025`: an executed value or a percentage of attainment,
+    as different offices mean it; the reader does not guess which."""
+    words = [w for w in _normal(heading).split() if not _FOUR_DIGITS.match(w) and w not in ("del", "de", "el")]
+    return bool(words) and words[0] == "avance" and set(words[1:]) <= {"trimestre", "trimestral", "acumulado", "anual"}
+
+
+def _planned_period(heading: object) -> bool:
+    """The plan's side of a quarter or a year in a matrix (`T1 PLANEADO 2025`, `TOTAL PROGRAMADO 2025`)."""
+    words = _normal(heading).split()
+    return (any(w in _PLAN_WORDS for w in words) and not any(w in _EXECUTED_WORDS for w in words)
+            and any(_FOUR_DIGITS.match(w) or _QUARTER.match(w) for w in words))
+
+
+def _reference(heading: object) -> bool:
+    """A column kept for reference: read by nobody, not warned about."""
+    return _normal(heading) in REFERENCE or _planned_period(heading)
 
 
 @dataclass(frozen=True)
@@ -363,11 +439,22 @@ def _header_problem(path: Path, rows: list[tuple[int, list[object]]], found: tup
     cells = next(c for n, c in rows if n == number)
     shown = ", ".join(f"«{str(c).strip()}»" for c in cells if not _blank(c))
     names = {"anio": "año"}
+    advance = [str(c).strip() for c in cells if not _blank(c) and (_percentage_heading(c) or _bare_advance(c))]
+    hint = "Renombre la columna que corresponda o agréguela."
+    if "valor" in header.missing and advance:
+        hint = f"La columna «{advance[0]}» no se toma por el valor. {_ADVANCE_HINT}"
+    missing_names = [name for f in header.missing for name in HEADINGS[f]]
+    close = [
+        f"«{str(c).strip()}»: {text.replace('¿Quiso', '¿quiso', 1)}" for c in cells
+        if isinstance(c, str) and not _blank(c) and _field_of(c) is None and (text := did_you_mean(_normal(c), missing_names))
+    ]
+    if close:
+        hint = f"{' '.join(close)} {hint}"
     return Problem(
         f"los encabezados {shown} (faltan: {', '.join(names.get(m, m) for m in header.missing)})",
         expected,
         row=number,
-        hint="Renombre la columna que corresponda o agréguela.",
+        hint=hint,
     )
 
 
@@ -431,10 +518,12 @@ def _table(
 _PERIOD_YEAR_FIRST = re.compile(r"^(\d{4})\s*(?:t|q|trim(?:estre)?)\s*([1-4])$")
 _PERIOD_QUARTER_FIRST = re.compile(r"^(?:(?:t|q|trim(?:estre)?)\s*([1-4])|([1-4])\s*t)\s*(?:de\s*)?(\d{4})$")
 _YEAR_HEADING = re.compile(r"^(?:vigencia|ano|year)?\s*(\d{4})$")
+_FOUR_DIGITS = re.compile(r"^\d{4}$")
 
 
 def _period_of(heading: object) -> tuple[int, int] | None:
-    """(year, quarter) of a one-cell quarter heading (`2025-T1`, `T1 2025`, `Trimestre 1 2025`)."""
+    """(year, quarter) of a one-cell quarter heading (`2025-T1`, `T1 2025`, `Trimestre 1 2025`,
+    `Abr-Jun 2025`); months beside a year that make no quarter raise `_NotAQuarter`."""
     if not isinstance(heading, str):
         return None
     text = _normal(heading)
@@ -443,7 +532,20 @@ def _period_of(heading: object) -> tuple[int, int] | None:
     elif match := _PERIOD_QUARTER_FIRST.match(text):
         year, quarter = int(match.group(3)), int(match.group(1) or match.group(2))
     else:
-        return None
+        # A quarter in words beside its year: `Abr-Jun 2025`, `2025-II`, `II trimestre de 2025`.
+        words = _normal(re.sub(r"[()\[\]]", " ", heading)).split()
+        at = 0 if words and _FOUR_DIGITS.match(words[0]) else -1 if words and _FOUR_DIGITS.match(words[-1]) else None
+        if at is None or len(words) < 2:
+            return None
+        year = int(words.pop(at))
+        if any(w in _PLAN_WORDS for w in words) and not any(w in _EXECUTED_WORDS for w in words):
+            return None  # the plan's side of the quarter (`T1 PLANEADO 2025`): a reference column
+        words = [w for w in words if w not in _EXECUTED_WORDS]  # `T1 EJECUTADO 2025`
+        if words and words[-1] in ("de", "del"):
+            words.pop()
+        quarter = _quarter_in(" ".join(words)) if 1900 < year < 2200 else None  # _NotAQuarter for Ene-Jun 2025
+        if quarter is None:
+            return None
     return (year, quarter) if 1900 < year < 2200 else None
 
 
@@ -459,30 +561,43 @@ def _year_of(heading: object) -> int | None:
 
 
 def _quarter_of(heading: object) -> int | None:
-    """The quarter of a sub-heading under a year (`T1`, `Trimestre 1`, `I`, `Primer trimestre`)."""
+    """The quarter of a sub-heading under a year (`T1`, `Trimestre 1`, `I`, `Primer trimestre`,
+    `Abr-Jun`); months that make no quarter raise `_NotAQuarter`."""
     if not isinstance(heading, str):
         return None
-    try:
-        return _quarter(heading)
-    except _Bad:
-        return None
+    return _quarter_in(_normal(re.sub(r"[()\[\]]", " ", heading)))
 
 
-_Wide = tuple[int, int, str, dict[int, tuple[int, int]], dict[int, str]]
+# A wide matrix's header: (header row, indicator column, its heading, column -> (year, quarter),
+# column -> heading as shown, column -> (heading, why) for the headings of months that make no quarter).
+_Wide = tuple[int, int, str, dict[int, tuple[int, int]], dict[int, str], dict[int, tuple[str, str]]]
+
+
+def _periods(cells: list[object], read: Callable[[object], object]) -> tuple[dict[int, object], dict[int, tuple[str, str]]]:
+    """What `read` makes of each cell, and the cells of months that make no quarter (`Ene-Jun 2025`)."""
+    found, bad = {}, {}
+    for pos, c in enumerate(cells):
+        try:
+            p = read(c)
+        except _NotAQuarter as error:
+            bad[pos] = (" ".join(str(c).split()), error.found)
+            continue
+        if p is not None:
+            found[pos] = p
+    return found, bad
 
 
 def _find_wide(rows: list[tuple[int, list[object]]]) -> _Wide | None:
-    """A wide matrix's header: (header row, indicator column, its heading, column -> (year, quarter),
-    column -> heading as shown). The quarters are one-cell headings (`2025-T1`) in the indicator's row, or
-    quarters (`T1`) in the row under years (`2025`, often merged over its quarters)."""
+    """A wide matrix's header (see `_Wide`). The quarters are one-cell headings (`2025-T1`) in the
+    indicator's row, or quarters (`T1`) in the row under years (`2025`, often merged over its quarters)."""
     top = rows[:HEADER_SEARCH_ROWS]
     for at, (number, cells) in enumerate(top):
         cells = [None if isinstance(c, MergedPart) else c for c in cells]
         indicator = next((pos for pos, c in enumerate(cells) if _field_of(c) == "indicador"), None)
-        periods = {pos: p for pos, c in enumerate(cells) if (p := _period_of(c))}
+        periods, bad = _periods(cells, _period_of)
         if indicator is not None and periods:
             shown_as = {pos: " ".join(str(cells[pos]).split()) for pos in periods}
-            return number, indicator, str(cells[indicator]).strip(), periods, shown_as
+            return number, indicator, str(cells[indicator]).strip(), periods, shown_as, bad
         below = top[at + 1] if at + 1 < len(top) else None
         if below is None or below[0] != number + 1:
             continue
@@ -491,27 +606,45 @@ def _find_wide(rows: list[tuple[int, list[object]]]) -> _Wide | None:
         if indicator is None:
             indicator = next((pos for pos, c in enumerate(under) if _field_of(c) == "indicador"), None)
             name = under[indicator] if indicator is not None else None
-        periods, shown_as, year = {}, {}, None
+        quarters, bad_quarters = _periods(under, _quarter_of)
+        periods, shown_as, bad, year = {}, {}, {}, None
         for pos in range(max(len(cells), len(under))):
             over = cells[pos] if pos < len(cells) else None
             if not _blank(over):  # a year carries over the blank or merged cells to its right
                 year = _year_of(over)
-            quarter = _quarter_of(under[pos]) if pos < len(under) else None
-            if year is not None and quarter is not None:
-                periods[pos] = (year, quarter)
-                shown_as[pos] = f"{' '.join(str(over if not _blank(over) else year).split())} / {' '.join(str(under[pos]).split())}"
+            if year is None:
+                continue
+            over_shown = " ".join(str(over if not _blank(over) else year).split())
+            if pos in quarters:
+                periods[pos] = (year, quarters[pos])
+                shown_as[pos] = f"{over_shown} / {' '.join(str(under[pos]).split())}"
+            elif pos in bad_quarters:
+                heading, why = bad_quarters[pos]
+                bad[pos] = (f"{over_shown} / {heading}", why)
         if indicator is not None and periods:
-            return below[0], indicator, str(name).strip(), periods, shown_as
+            return below[0], indicator, str(name).strip(), periods, shown_as, bad
     return None
 
 
 def _wide_table(
     path: Path, rows: list[tuple[int, list[object]]], sheet: str | None, decimal: str | None,
     header_row: int, indicator: int, name: str, periods: dict[int, tuple[int, int]], shown_as: dict[int, str],
+    bad: dict[int, tuple[str, str]],
 ) -> RawTable:
     """A wide matrix as the long table: one row per indicator and quarter column, each keeping the
     sheet's row and the column it was read from. Empty cells are kept here (they may be formulas
-    whose result was never saved) and dropped by `read_execution`."""
+    whose result was never saved) and dropped by `read_execution`. A heading of months that make
+    no quarter (`Ene-Jun 2025`) is an error naming it: its figures are not guessed into a quarter."""
+    if bad:
+        raise InputError(path, [
+            Problem(
+                f"la columna «{heading}»: {why}", "una columna por trimestre (Ene-Mar, Abr-Jun, Jul-Sep u Oct-Dic, "
+                "o T1 a T4), con su año", row=header_row, column=heading, column_letter=_letter(path, pos),
+                hint="Si es un acumulado o un semestre, bórrela o muévala fuera de la matriz (el reporte acumula los "
+                "trimestres); si es un trimestre, corrija sus meses.",
+            )
+            for pos, (heading, why) in sorted(bad.items())
+        ], sheet)
     data = [(n, cells) for n, cells in rows if n > header_row]
     index, columns, records = [], [], []
     for n, cells in data:
@@ -559,20 +692,38 @@ def _sub_headings(rows: list[tuple[int, list[object]]], header_row: int) -> tupl
     return below if texts and known else None
 
 
+_ADVANCE_HINT = (
+    "Un porcentaje de avance no se lee: el reporte lo calcula a partir del valor ejecutado y la meta. Si la columna "
+    "tiene el valor ejecutado (en las unidades del indicador), llámela «Valor ejecutado» o «Avance físico»."
+)
+
+
 def _unused_columns(path: Path, header: _Header, header_row: int, data: list[tuple[int, list[object]]]) -> Iterator[Problem]:
     for pos, heading in sorted(header.others.items()):
         filled = [n for n, cells in data if pos < len(cells) and not _blank(cells[pos])]
-        if not filled or _normal(heading) in REFERENCE:
+        if not filled or _reference(heading):
             continue
+        rows = f"con datos en {len(filled)} fila{'s' if len(filled) > 1 else ''}"
+        if _percentage_heading(heading) or _bare_advance(heading):
+            what = ("que parece el porcentaje de avance o de cumplimiento" if _percentage_heading(heading) else
+                    "que puede ser el valor ejecutado o el porcentaje de avance (cada oficina la usa para uno de los dos)")
+            yield Problem(
+                f"la columna «{heading}» {rows}, {what}: el reporte no la lee",
+                "el valor ejecutado en una columna «valor» (o «Valor ejecutado», «Ejecución física», «Avance físico»)",
+                row=header_row, column=heading, column_letter=_letter(path, pos),
+                hint=_ADVANCE_HINT,
+            )
+            continue
+        close = did_you_mean(_normal(heading), [*_FIELD_OF, *REFERENCE])
         yield Problem(
-            f"la columna «{heading}» con datos en {len(filled)} fila{'s' if len(filled) > 1 else ''}, que el reporte no usa",
+            f"la columna «{heading}» {rows}, que el reporte no usa",
             "que cada columna con datos sea una de las que se leen (indicador, año, trimestre, valor y "
             "comentario) o una de referencia (nombre, meta, unidad, responsable...)",
             row=header_row,
             column=heading,
             column_letter=_letter(path, pos),
-            hint="Si son comentarios del trimestre, llámela «comentario»; si es el valor ejecutado, «valor». "
-            "Si no, sus datos no entran al reporte.",
+            hint=(f"{close} " if close else "") + "Si son comentarios del trimestre, llámela «comentario»; si es el "
+            "valor ejecutado, «valor». Si no, sus datos no entran al reporte.",
         )
 
 
@@ -794,13 +945,51 @@ def _template_rows(raw: RawTable, identity: TemplateIdentity) -> RawTable:
     return replace(raw, frame=frame[keep], template=identity)
 
 
+_DELIMITERS = (";", ",", "\t")
+
+
 def csv_dialect(text: str) -> tuple[str, str]:
-    """A seguimiento CSV's delimiter and decimal mark: the delimiter the header row uses most (a
-    title line above it may have none); semicolons mean the Spanish Excel export, with decimal
-    comma and thousands dots."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    delimiter = max([";", ",", "\t"], key=lambda d: max((line.count(d) for line in lines[:HEADER_SEARCH_ROWS]), default=0))
+    """A seguimiento CSV's delimiter and decimal mark, taken from the header row as Excel's and
+    LibreOffice's import do: the delimiter under which a line of the first `HEADER_SEARCH_ROWS`
+    reads as the headings (every required column, or a wide matrix's indicator and quarters),
+    the earliest such line winning, so a narrative comment full of commas below a semicolon
+    header does not decide. Failing that, a line naming two of the columns; failing that, the
+    delimiter a line uses most. Semicolons mean the Spanish Excel export, with decimal comma and
+    thousands dots."""
+    ranked = []
+    for delimiter in _DELIMITERS:
+        rows = _first_rows(text, delimiter)
+        found = _find_header(rows)
+        wide = _find_wide(rows)
+        lines = [n for n in (found[0] if found and not found[1].missing else None, wide[0] if wide else None) if n]
+        if lines:
+            ranked.append(((0, min(lines)), delimiter))
+        elif found:
+            ranked.append(((1, found[0]), delimiter))
+    if ranked:
+        delimiter = min(ranked, key=lambda r: (r[0], _DELIMITERS.index(r[1])))[1]
+    else:
+        lines = [line for line in text.splitlines() if line.strip()]
+        delimiter = max(_DELIMITERS, key=lambda d: max((line.count(d) for line in lines[:HEADER_SEARCH_ROWS]), default=0))
     return delimiter, "," if delimiter == ";" else "."
+
+
+def _first_rows(text: str, delimiter: str) -> list[tuple[int, list[object]]]:
+    """The first `HEADER_SEARCH_ROWS` rows with content as `delimiter` splits them, each numbered
+    by the line it starts on (the same line for every delimiter)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[object]]] = []
+    last = 0
+    try:
+        for cells in reader:
+            start, last = last + 1, reader.line_num
+            if not all(_blank(c) for c in cells):
+                rows.append((start, list(cells)))
+                if len(rows) >= HEADER_SEARCH_ROWS:
+                    break
+    except csv.Error:
+        pass  # a quote this delimiter leaves open: its rows so far are all it reads
+    return rows
 
 
 def decode_csv(raw: bytes) -> str:
@@ -874,10 +1063,12 @@ def read_execution(path: Path) -> RawTable:
 class _Bad(Exception):
     """A cell that cannot be used: what was expected of it, and what to do."""
 
-    def __init__(self, expected: str, hint: str | None = None):
+    def __init__(self, expected: str, hint: str | None = None, suggestion: str | None = None):
         super().__init__(expected)
         self.expected = expected
         self.hint = hint
+        # «¿Quiso decir …?», said beside the value found so alike cells still share a line on screen
+        self.suggestion = suggestion
 
 
 def _shown(value: object) -> str:
@@ -924,7 +1115,49 @@ def _whole(value: object, decimal: str | None) -> int | None:
     return int(number) if number == int(number) else None
 
 
-def _indicator(value: object, plan: Plan | None, ids_text: str) -> str:
+# Distinct mistyped ids a file's messages suggest a close id for; past this many (a file of another
+# entity, not typos) no more are looked for, so a large file stays fast.
+SUGGESTED_IDS = 200
+
+
+def _suggester(ids: frozenset[str] | None) -> Callable[[str], str | None]:
+    """«¿Quiso decir …?» for an id not in the plan, worked out once per distinct id."""
+    found: dict[str, str | None] = {}
+
+    def suggest(text: str) -> str | None:
+        if ids is None:
+            return None
+        if text not in found:
+            found[text] = did_you_mean(text, sorted(ids)) if len(found) < SUGGESTED_IDS else None
+        return found[text]
+
+    return suggest
+
+
+@dataclass(frozen=True)
+class PlanOutline:
+    """What the seguimiento's checks need of a plan: its indicators' ids, which of them are
+    percentages (0 to 100), and its period.
+
+    Of a valid plan (`of`) it is the whole plan. Of a plan with field problems
+    (`pipeline.ingest.plan.plan_outline`) it holds the parts that are valid: `ids` is None when
+    some indicator has no valid id (an unknown id in the seguimiento may be that one), `period`
+    None when the plan's period is wrong, and `percent_ids` the indicators whose unit reads. Each
+    check of the seguimiento runs where its part is known, so one run lists the plan's problems
+    and the seguimiento's together.
+    """
+
+    ids: frozenset[str] | None
+    percent_ids: frozenset[str]
+    period: tuple[int, int] | None
+
+    @classmethod
+    def of(cls, plan: Plan) -> PlanOutline:
+        percent = frozenset(i for i, ind in plan.indicators.items() if ind.unit is Unit.PORCENTAJE)
+        return cls(frozenset(plan.indicators), percent, plan.period)
+
+
+def _indicator(value: object, ids: frozenset[str] | None, ids_text: str, suggest: Callable[[str], str | None] = lambda _: None) -> str:
     _special(value, "el id de un indicador de plan.yaml")
     if _blank(value):
         raise _Bad("el id de un indicador de plan.yaml", "Toda fila con datos necesita el id de su indicador.")
@@ -943,29 +1176,72 @@ def _indicator(value: object, plan: Plan | None, ids_text: str) -> str:
         )
     if _TOTAL.match(_normal(text)):
         raise _Bad("el id de un indicador de plan.yaml", "Borre las filas de totales: el reporte calcula los avances.")
-    if plan is not None and text not in plan.indicators:
-        raise _Bad(f"un id de indicador definido en plan.yaml ({ids_text})")
+    if ids is not None and text not in ids:
+        raise _Bad(f"un id de indicador definido en plan.yaml ({ids_text})", suggestion=suggest(text))
     return text
 
 
-def _year(value: object, plan: Plan | None) -> int:
-    expected = f"un año del periodo del plan ({plan.period[0]} a {plan.period[1]})" if plan else "un año, como 2024"
+def _year(value: object, period: tuple[int, int] | None) -> int:
+    expected = f"un año del periodo del plan ({period[0]} a {period[1]})" if period else "un año, como 2024"
     _special(value, expected)
     year = _whole(value, None)
-    if year is None or (plan is not None and not plan.period[0] <= year <= plan.period[1]) or not 1900 < year < 2200:
+    if year is None or (period is not None and not period[0] <= year <= period[1]) or not 1900 < year < 2200:
         raise _Bad(expected, _not_applicable_hint(value, "el año"))
     return year
 
 
+_QUARTER_EXPECTED = "un trimestre: 1, 2, 3 o 4"
+
+
+class _NotAQuarter(_Bad):
+    """Months that make no quarter (`Ene-Jun`), or a quarter whose months say another one."""
+
+    def __init__(self, found: str):
+        super().__init__(
+            _QUARTER_EXPECTED,
+            "Escriba el trimestre (1 a 4, o sus meses: Ene-Mar, Abr-Jun, Jul-Sep u Oct-Dic); un semestre o un "
+            "acumulado se reporta trimestre a trimestre, y el reporte los acumula.",
+        )
+        self.found = found
+
+
+def _quarter_in(text: str) -> int | None:
+    """The quarter a normalised text names (`ii trimestre`, `trim 2`, `abr jun`, `2o trimestre abril a
+    junio`), or None. Months that are no quarter raise `_NotAQuarter`: a semester is not guessed."""
+    by_months = None
+    if match := _MONTH_RANGE.search(text):
+        first, last = _MONTHS[match.group(1)], _MONTHS[match.group(2)]
+        months = f"{_MONTH_NAMES[first - 1]} a {_MONTH_NAMES[last - 1]}"
+        if first % 3 != 1 or last != first + 2:
+            raise _NotAQuarter(f"va de {months}, que no es un trimestre")
+        by_months = (first + 2) // 3
+        text = text[: match.start()].strip()
+        if not text:
+            return by_months
+    if match := _QUARTER.match(text):
+        quarter = int(match.group(1))
+    else:
+        words = text.split()
+        if len(words) > 1 and words[0] in _QUARTER_MARKS:
+            words = words[1:]
+        elif len(words) > 1 and words[-1] in _QUARTER_MARKS:
+            words = words[:-1]
+        quarter = _QUARTER_WORDS.get(words[0]) if len(words) == 1 else None
+    if by_months is not None and quarter is not None and quarter != by_months:
+        raise _NotAQuarter(f"dice el trimestre {quarter} y los meses del trimestre {by_months}")
+    return quarter
+
+
 def _quarter(value: object) -> int:
-    expected = "un trimestre: 1, 2, 3 o 4"
+    expected = _QUARTER_EXPECTED
     _special(value, expected)
     quarter = _whole(value, None)
     if quarter is None and isinstance(value, str):
-        text = _normal(value)
-        match = _QUARTER.match(text)
-        words = text.removesuffix(" trimestre").removeprefix("trimestre ").split()
-        quarter = int(match.group(1)) if match else _QUARTER_WORDS.get(words[0]) if len(words) == 1 else None
+        try:
+            # A note in brackets is read too: "Trimestre 2 (ene-mar)" says two quarters.
+            quarter = _quarter_in(_normal(re.sub(r"[()\[\]]", " ", value)))
+        except _NotAQuarter as bad:
+            raise _Bad(expected, f"«{' '.join(value.split())}» {bad.found}. {bad.hint}") from None
     if quarter not in (1, 2, 3, 4):
         raise _Bad(expected, _not_applicable_hint(value, "el trimestre"))
     return quarter
@@ -1015,11 +1291,14 @@ def _comment(value: object) -> str | None:
 # --- validation ---------------------------------------------------------------------------------
 
 
-def validate_execution(raw: RawTable, plan: Plan | None, *, any_plan_version: bool = False) -> Execution:
+def validate_execution(
+    raw: RawTable, plan: Plan | None, *, any_plan_version: bool = False, outline: PlanOutline | None = None
+) -> Execution:
     """Check every cell (against the plan when there is one) and return the clean, typed table.
 
     Every problem of the file is raised at once. Without a plan (it is invalid itself), only what
-    does not depend on it is checked: the ids, the plan period and percent limits are not.
+    does not depend on it is checked, and what `outline` (the parts of the invalid plan that are
+    valid) knows: the ids, the plan period and percent limits where it has them.
     `any_plan_version` reads a returned template made from an earlier version of the entity's
     plan (for `pei-report plantilla`, whose new template carries its values over).
     """
@@ -1027,13 +1306,15 @@ def validate_execution(raw: RawTable, plan: Plan | None, *, any_plan_version: bo
         _check_template_plan(raw, plan, any_plan_version)
     template_cut = _template_cut(raw)
     frame = raw.frame
-    percent_ids = {i for i, ind in plan.indicators.items() if ind.unit is Unit.PORCENTAJE} if plan else set()
-    ids_text = ", ".join(sorted(plan.indicators)) if plan else ""
+    outline = PlanOutline.of(plan) if plan is not None else outline or PlanOutline(None, frozenset(), None)
+    percent_ids = outline.percent_ids
+    ids_text = ", ".join(sorted(outline.ids or ()))
     if len(ids_text) > 300:
         ids_text = ids_text[:297].rsplit(",", 1)[0] + ", ..."
     problems: list[Problem] = []
     records = []
     first_row: dict[tuple[str, int, int], int] = {}
+    suggest = _suggester(outline.ids)
 
     # Plain lists: a pandas lookup per cell took 40 of the 70 s of 200 000 rows.
     cells = {column: frame[column].tolist() for column in FIELDS}
@@ -1055,15 +1336,16 @@ def validate_execution(raw: RawTable, plan: Plan | None, *, any_plan_version: bo
             return read(value)
         except _Bad as bad:
             heading, letter = place(column)
-            problems.append(
-                Problem(_shown(value), bad.expected, row=row, column=heading, hint=bad.hint, column_letter=letter)
-            )
+            found = _shown(value)
+            if bad.suggestion:
+                found += f" ({bad.suggestion.replace('¿Quiso', '¿quiso', 1)})"
+            problems.append(Problem(found, bad.expected, row=row, column=heading, hint=bad.hint, column_letter=letter))
             return _INVALID
 
     for at, row in enumerate(frame.index):
         row = int(row)
-        indicator = cell(row, "indicador", lambda v: _indicator(v, plan, ids_text))
-        year = cell(row, "anio", lambda v: _year(v, plan))
+        indicator = cell(row, "indicador", lambda v: _indicator(v, outline.ids, ids_text, suggest))
+        year = cell(row, "anio", lambda v: _year(v, outline.period))
         quarter = cell(row, "trimestre", _quarter)
         value = cell(row, "valor", lambda v: _value(v, raw.decimal, indicator in percent_ids))
         comment = cell(row, "comentario", _comment)
@@ -1248,14 +1530,16 @@ def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterat
             yield ind_id, problem(found, int(small["fila"].iloc[0]), "88")
 
 
-def load_execution(folder: Path, plan: Plan | None, *, any_plan_version: bool = False) -> Execution:
+def load_execution(
+    folder: Path, plan: Plan | None, *, any_plan_version: bool = False, outline: PlanOutline | None = None
+) -> Execution:
     """Find, read and validate an entity's seguimiento (one file, or a seguimiento/ folder's files);
-    `any_plan_version` as in `validate_execution`."""
+    `any_plan_version` and `outline` (for a plan that is not valid) as in `validate_execution`."""
     found = find_execution_file(folder)
     if found.is_dir():
         beside = [p for p in (folder / XLSX_FILE, folder / CSV_FILE) if p.exists()]
-        return consolidate(found, plan, any_plan_version=any_plan_version, first=beside)
-    return validate_execution(read_execution(found), plan, any_plan_version=any_plan_version)
+        return consolidate(found, plan, any_plan_version=any_plan_version, first=beside, outline=outline)
+    return validate_execution(read_execution(found), plan, any_plan_version=any_plan_version, outline=outline)
 
 
 # Two comments kept for one quarter (equal values in two files) are joined with this.
@@ -1263,7 +1547,8 @@ COMMENT_JOIN = " / "
 
 
 def consolidate(
-    directory: Path, plan: Plan | None, *, any_plan_version: bool = False, first: list[Path] | None = None
+    directory: Path, plan: Plan | None, *, any_plan_version: bool = False, first: list[Path] | None = None,
+    outline: PlanOutline | None = None,
 ) -> Execution:
     """Read and validate every file of a seguimiento/ folder and join them into one execution.
 
@@ -1287,7 +1572,9 @@ def consolidate(
         paths = list(first)  # a folder still waiting for the dependencies' files, beside the history
     for path in paths:
         try:
-            executions.append(validate_execution(read_execution(path), plan, any_plan_version=any_plan_version))
+            executions.append(
+                validate_execution(read_execution(path), plan, any_plan_version=any_plan_version, outline=outline)
+            )
         except InputError as error:
             errors.append(error)
     kept: dict[tuple[str, int, int], int] = {}  # the row of `rows` that holds each key

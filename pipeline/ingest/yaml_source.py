@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -18,7 +18,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import CollectionNode, MappingNode
 
 from pipeline.characters import shown
-from pipeline.errors import InputError, Problem
+from pipeline.errors import InputError, Problem, did_you_mean
 from pipeline.formatting import number
 from pipeline.ingest.source import limit_hint, read_source
 from pipeline.limits import Limits, limits
@@ -278,7 +278,31 @@ def _field(loc: Loc, data: Any) -> str:
     return out or "(raíz)"
 
 
-def _problem(error: dict[str, Any], doc: Document) -> Problem:
+def _fields_at(model: type[BaseModel] | None, loc: Loc) -> list[str]:
+    """The field names of the model that holds `loc`'s last part (for an unknown field's suggestion)."""
+    current = model
+    for part in loc[:-1]:
+        if current is None:
+            return []
+        if isinstance(part, int):
+            continue  # an item of a list
+        field = current.model_fields.get(str(part))
+        current = _model_in(field.annotation) if field is not None else None
+    return list(current.model_fields) if current is not None else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model an annotation holds (`list[ObjetivoIn] | None` -> ObjetivoIn), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _problem(error: dict[str, Any], doc: Document, model: type[BaseModel] | None = None) -> Problem:
     """One pydantic error as a Spanish problem, placed where the document says (a YAML line)."""
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("function-", "tag-"))))
     kind = error["type"]
@@ -286,11 +310,13 @@ def _problem(error: dict[str, Any], doc: Document) -> Problem:
     value = error.get("input")
     name = doc.field_name(loc)
     found = _show(value)
+    hint = None
     if kind == "missing":
         found, expected = f"que falta el campo «{name}»", f"el campo «{name}»"
     elif kind == "extra_forbidden":
         found = f"el campo desconocido «{name}»"
         expected = "que cada campo sea uno de los que describe el README (¿un error de escritura?)"
+        hint = did_you_mean(loc[-1], _fields_at(model, loc)) if loc else None
     elif kind in {"int_parsing", "int_type", "int_from_float"}:
         expected = f"un número entero en «{name}»"
     elif kind in {"float_parsing", "float_type", "finite_number"}:
@@ -330,7 +356,7 @@ def _problem(error: dict[str, Any], doc: Document) -> Problem:
         expected = f"{expected} en «{name}»"
     else:
         expected = f"un valor válido en «{name}» ({error['msg']})"
-    return Problem(found=found, expected=expected, **doc.place(loc))
+    return Problem(found=found, expected=expected, hint=hint, **doc.place(loc))
 
 
 def validate(model: type[M], doc: Document) -> M:
@@ -338,5 +364,5 @@ def validate(model: type[M], doc: Document) -> M:
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        problems = [_problem(e, doc) for e in exc.errors(include_url=False)]
+        problems = [_problem(e, doc, model) for e in exc.errors(include_url=False)]
         raise InputError(doc.path, doc.order(problems)) from exc
