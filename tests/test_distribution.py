@@ -34,8 +34,10 @@ from pipeline.distribution import (
     template_fields,
 )
 from pipeline.errors import DistributionError, UnsafePathError
+from pipeline.ingest import load_plan
 from pipeline.periods import Cut
 from pipeline.settings import Distribution, Email
+from tests.conftest import SAMPLE
 
 PDF = Attachment("PEI-sg-2024-T3.pdf", b"%PDF-1.7 fake")
 DECK = Attachment("PEI-sg-2024-T3.pptx", b"PK fake deck")
@@ -45,11 +47,29 @@ EMAIL = Email(
     subject="PEI {entidad}: corte {periodo}",
     body="Corte al {fecha_corte} ({slug}).",
 )
-FIELDS = template_fields("Secretaría General", "sg", Cut(2024, 3))
+SG_PLAN = replace(load_plan(SAMPLE), entity="Secretaría General")
+FIELDS = template_fields(SG_PLAN, "sg", Cut(2024, 3))
 
 
 def test_template_fields_are_spanish():
-    assert FIELDS == {"entidad": "Secretaría General", "slug": "sg", "periodo": "2024-T3", "fecha_corte": "30 de septiembre de 2024"}
+    assert FIELDS == {"entidad": "Secretaría General", "slug": "sg", "periodo": "2024-T3", "fecha_corte": "30 de septiembre de 2024",
+                      "sigla": "PEI", "titulo": "Plan Estratégico Institucional"}
+
+
+def test_the_default_e_mail_of_a_municipality_names_its_plan_not_bogota_s_pei(tmp_path):
+    from pipeline.ingest import load_plan, load_settings
+    from tests.plans import TENJO, write_tenjo
+
+    plan = load_plan(write_tenjo(tmp_path))
+    fields = template_fields(plan, "tenjo", Cut(2024, 3))
+    assert fields == {"entidad": TENJO, "slug": "tenjo", "periodo": "2024-T3", "fecha_corte": "30 de septiembre de 2024",
+                      "sigla": "PDM", "titulo": "Plan de Desarrollo Municipal"}
+    email = replace(load_settings().distribution.email, to=("planeacion@tenjo.gov.co",))
+    message = build_message(email, "pei@tenjo.gov.co", fields, [])
+    assert message["Subject"] == f"PDM {TENJO}: seguimiento con corte 2024-T3"
+    body = " ".join(message.get_body(("plain",)).get_content().split())
+    assert f"seguimiento del Plan de Desarrollo Municipal de {TENJO} con corte al 30 de septiembre de 2024" in body
+    assert "Estratégico" not in body and "PEI" not in message["Subject"]
 
 
 def test_message_has_subject_recipients_body_and_typed_attachments():
@@ -163,7 +183,8 @@ def test_a_copy_killed_halfway_leaves_nothing_behind_once_copied_again(tmp_path)
     alive.mkdir()
     copy_to_publication(sources, [PDF.name, "web/index.html"], folder)
     assert sorted(os.listdir(folder)) == sorted([PDF.name, "web"])
-    assert sorted(os.listdir(folder.parent)) == sorted(["2024-T3", alive.name])
+    beside = sorted(n for n in os.listdir(folder.parent) if n.startswith((".2024-T3.", "2024-T3")) and not n.endswith(".publicacion.json"))
+    assert beside == sorted(["2024-T3", alive.name])  # besides the portal's pages and records
 
 
 def _copy_of(tmp_path, name: str, files: dict[str, bytes]) -> Path:
@@ -220,7 +241,7 @@ def test_a_full_disk_leaves_the_publication_folder_as_it_was_never_mixed(tmp_pat
     monkeypatch.undo()
     assert written["bytes"] > 0  # the disk did fill up during the copy
     assert _published(folder) == old
-    assert sorted(os.listdir(folder.parent)) == ["2024-T3"]  # no staging left
+    assert not [n for n in os.listdir(folder.parent) if ".staging-" in n]  # no staging left
     text = str(caught.value)
     assert "No space left on device" in text
     assert f"La carpeta de publicación {folder} quedó como estaba" in text
