@@ -707,7 +707,15 @@ def _notify_failure(flow, flow_run, state) -> None:
     if flow_run.deployment_id is None:
         return
     logger = flow_run_logger(flow_run, flow)
-    if not claim_notice(Path(flow_run.parameters.get("output_dir", "outputs")), flow_run.id):
+    try:
+        # A run pointed outside the service's folders tells no one and writes nothing there.
+        _, output_dir = _allowed_folders(
+            flow_run.parameters.get("input_dir", "inputs"), flow_run.parameters.get("output_dir", "outputs"), flow_run
+        )
+    except FolderNotAllowed as exc:
+        logger.warning(f"No se avisó por correo de la falla: {exc}")
+        return
+    if not claim_notice(Path(output_dir), flow_run.id):
         logger.info("El aviso de la falla de esta ejecución ya se envió: no se repite.")
         return
     try:
@@ -717,9 +725,6 @@ def _notify_failure(flow, flow_run, state) -> None:
     if not isinstance(error, BaseException):
         error = RuntimeError(state.message or "la ejecución falló")
     failed = _failed_entities(flow_run, error)
-    if isinstance(error, FolderNotAllowed):
-        logger.warning(f"No se avisó por correo de la falla: {error}")
-        return
     if not failed:
         logger.warning(
             f"No se avisó por correo de la falla: no se pudo leer ninguna entidad en "

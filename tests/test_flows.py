@@ -843,11 +843,9 @@ def _crashed_deployment_run(sample_copy: Path, out: Path):
     from prefect.client.orchestration import get_client
 
     _configure(sample_copy, "distribucion:\n  avisos: [planeacion@sg.gov.co]\n")
+    parameters = {"input_dir": str(sample_copy), "output_dir": str(out), "period": "2024-T3"}
     with get_client(sync_client=True) as client:
-        deployment_id = client.create_deployment(flow_id=client.create_flow(flows.quarterly_report), name="prueba-avisos")
-        return client.create_flow_run_from_deployment(
-            deployment_id, parameters={"input_dir": str(sample_copy), "output_dir": str(out), "period": "2024-T3"}
-        )
+        return client.create_flow_run_from_deployment(_deployment(client, flows.quarterly_report, parameters), parameters=parameters)
 
 
 def test_a_crashed_run_s_notice_is_sent_once_however_many_times_its_hook_runs(tmp_path, sample_copy, smtp_server):
