@@ -240,8 +240,8 @@ class Comment:
 
 @dataclass(frozen=True)
 class ChangeItem:
-    """One indicator's change since the previous cut, as a line: who, how (`empeora · amarillo →
-    rojo`: the trend and the semáforo in words beside the dot of its current colour), and what
+    """One indicator's change since the previous cut, as a line: who, how (`empeora · de amarillo
+    a rojo`: the trend and the semáforo in words beside the dot of its current colour), and what
     changed (one sentence)."""
 
     indicator: str
@@ -702,7 +702,8 @@ def _change_item(plan: Plan, c: IndicatorChange, comparison: Comparison, levels:
     before, cut = comparison.previous, comparison.cut
     assert before is not None
     was, now = lowered(c.previous.traffic_light.label), lowered(c.current.traffic_light.label)
-    how = f"{c.trend.value} · {was} → {now}" if was != now else f"{c.trend.value} · sigue {now}"
+    # In words, no arrow: the shipped font (Open Sans) has no «→», and a word reads aloud better.
+    how = f"{c.trend.value} · de {was} a {now}" if was != now else f"{c.trend.value} · sigue {now}"
     first, last = plan.period
     if before.year == cut.year:
         year = (
@@ -727,10 +728,10 @@ def _changes_table(plan: Plan, comparison: Comparison, levels: dict[str, Traffic
     assert before is not None
     same_year = before.year == cut.year
     columns = (
-        Column("Indicador", "left"), Column("Cambio", "left"), Column(f"Semáforo {before} → {cut}", "left"),
-        Column(f"Avance {cut.year} ({before} → {cut})" if same_year else f"Avance de la vigencia ({before} → {cut})", "right", True),
+        Column("Indicador", "left"), Column("Cambio", "left"), Column(f"Semáforo en {before} y {cut}", "left"),
+        Column(f"Avance {cut.year} en {before} y {cut}" if same_year else f"Avance de la vigencia en {before} y {cut}", "right", True),
         Column("Diferencia", "right", True),
-        Column(f"Avance {first}-{last} ({before} → {cut})", "right", True), Column("Diferencia", "right", True),
+        Column(f"Avance {first}-{last} en {before} y {cut}", "right", True), Column("Diferencia", "right", True),
         Column("Novedades", "left"),
     )
     rows = []
@@ -740,10 +741,10 @@ def _changes_table(plan: Plan, comparison: Comparison, levels: dict[str, Traffic
         news = _sentence(_news(plan, c, before, levels))
         cells = (
             c.trend.value,
-            f"{lowered(c.previous.traffic_light.label)} → {lowered(c.current.traffic_light.label)}",
-            f"{attainment_text(c.previous.year)} → {attainment_text(c.current.year)}",
+            f"de {lowered(c.previous.traffic_light.label)} a {lowered(c.current.traffic_light.label)}",
+            f"de {attainment_text(c.previous.year)} a {attainment_text(c.current.year)}",
             points_text(c.year_delta, "cambio de vigencia" if not same_year else "N/A"),
-            f"{attainment_text(c.previous.plan)} → {attainment_text(c.current.plan)}",
+            f"de {attainment_text(c.previous.plan)} a {attainment_text(c.current.plan)}",
             points_text(c.plan_delta),
             news.rstrip(".") or "—",
         )
