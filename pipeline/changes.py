@@ -23,12 +23,12 @@ from pipeline.fingerprint import bands_fingerprint, plan_fingerprint, plan_struc
 from pipeline.model import Plan
 from pipeline.periods import Cut
 from pipeline.settings import Meaning, TrafficLight, TrafficLightBands
-from pipeline.tables import avance_table
+from pipeline.tables import CAMBIOS_COLUMNS, avance_table
 
 __all__ = [
     "Trend", "FigureChange", "IndicatorChange", "Comparison", "PublishedCut", "StaleCut",
     "previous_cut", "compare", "concern", "trend", "stale_cuts", "REVISED_COLUMNS", "TARGET_COLUMNS",
-    "TOLERANCE", "DELTA",
+    "TOLERANCE", "DELTA", "cambios_table",
 ]
 
 TOLERANCE = 1e-6
@@ -371,3 +371,55 @@ def stale_cuts(
 def fingerprints(plan: Plan, bands: TrafficLightBands) -> dict[str, object]:
     """The manifest's fields that tell whether a later cut can be compared with this one."""
     return {"plan": {"huella": plan_fingerprint(plan), "estructura": plan_structure(plan)}, "semaforo": bands_fingerprint(bands)}
+
+
+def _percent(attainment) -> float | None:
+    return attainment.percent if attainment.ok else None
+
+
+def cambios_table(plan: Plan, comparison: Comparison) -> pd.DataFrame:
+    """cambios.csv: one row per indicator, most severe first (columns: `pipeline.tables.CAMBIOS_SCHEMA`);
+    no rows when there is no comparison (the plan's first cut, cuts not comparable)."""
+    rows = []
+    for c in comparison.changes:
+        a, b = c.previous, c.current
+        shown = c.published or {}
+        checked = comparison.published
+        rows.append(
+            {
+                "indicador": c.indicator_id,
+                "nombre": plan.indicators[c.indicator_id].name,
+                "corte_anterior": str(comparison.previous),
+                "corte": str(comparison.cut),
+                "cambio": c.trend.value,
+                "gravedad": c.rank,
+                "semaforo_anterior": a.traffic_light.value,
+                "semaforo": b.traffic_light.value,
+                "avance_vigencia_anterior": _percent(a.year),
+                "avance_vigencia": _percent(b.year),
+                "diferencia_vigencia": c.year_delta,
+                "avance_cuatrienio_anterior": _percent(a.plan),
+                "avance_cuatrienio": _percent(b.plan),
+                "diferencia_cuatrienio": c.plan_delta,
+                "sin_reporte_nuevo": ", ".join(map(str, c.newly_unreported)) or None,
+                "comentario_nuevo": c.new_comment,
+                "publicado": checked,
+                "revisado": bool(c.revisions) if checked else None,
+                "ejecutado_vigencia_publicado": _number(shown.get("ejecutado_vigencia")),
+                "ejecutado_vigencia_anterior": a.executed_year,
+                "avance_vigencia_publicado": _number(shown.get("avance_vigencia")),
+                "ejecutado_cuatrienio_publicado": _number(shown.get("ejecutado_cuatrienio")),
+                "ejecutado_cuatrienio_anterior": a.executed_plan,
+                "avance_cuatrienio_publicado": _number(shown.get("avance_cuatrienio")),
+                "semaforo_publicado": shown.get("semaforo") or None,
+                "reprogramado": bool(c.reprogrammed) if checked else None,
+                "meta_vigencia_publicada": _number(shown.get("meta_vigencia")),
+                "meta_vigencia_anterior": a.year_target,
+                "meta_cuatrienio_publicada": _number(shown.get("meta_cuatrienio")),
+                "meta_cuatrienio": b.plan_target,
+                "esperado_publicado": _number(shown.get("esperado")),
+                "esperado_anterior": a.expected,
+            }
+        )
+    # object columns keep Python's True, False and None (csv_bytes writes true, false and empty)
+    return pd.DataFrame(rows, columns=list(CAMBIOS_COLUMNS)).astype({"publicado": object, "revisado": object, "reprogramado": object})

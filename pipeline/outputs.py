@@ -67,7 +67,7 @@ FileName = Callable[[Settings, str, Cut], str]
 class Rendering:
     """Everything an output is drawn from: one entity's computed cut.
 
-    `tables` holds the tables as data frames (`avance`, `objetivos`), before they are CSV;
+    `tables` holds the tables as data frames (`avance`, `objetivos`, `cambios`), before they are CSV;
     `rendered` holds the artifacts of the outputs this one `needs`, by key, already rendered
     (the PDF attaches avance.csv's very bytes; a data package describes the CSV files as
     written). `document` is the report's document model (`pipeline.document.Document`:
@@ -196,8 +196,12 @@ def _objetivos(r: Rendering) -> bytes:
     return csv_bytes(r.tables["objetivos"])
 
 
+def _cambios(r: Rendering) -> bytes:
+    return csv_bytes(r.tables["cambios"])
+
+
 def _datapackage(r: Rendering) -> bytes:
-    tables = {a.name: a.content for key in ("avance", "objetivos") for a in r.rendered[key]}
+    tables = {a.name: a.content for key in ("avance", "objetivos", "cambios") for a in r.rendered[key]}
     return datapackage_bytes(r.slug, r.plan, r.cut, tables, r.settings.bands.levels)
 
 
@@ -220,12 +224,14 @@ OUTPUTS: tuple[Output, ...] = (
            "Avance de cada indicador en cada objetivo", distributed=True),
     Output("objetivos", _fixed("objetivos.csv"), CSV, _objetivos, "Generar objetivos.csv",
            "Avance de cada objetivo, de cada eje y del plan", distributed=True),
+    Output("cambios", _fixed("cambios.csv"), CSV, _cambios, "Generar cambios.csv",
+           "Cambios de cada indicador desde el corte anterior, de los más graves a los demás", distributed=True),
     Output("datapackage", _fixed(DATAPACKAGE_FILE), JSON, _datapackage, "Generar datapackage.json",
-           "Paquete de datos (Frictionless) que describe avance.csv y objetivos.csv", distributed=True,
-           needs=("avance", "objetivos")),
+           "Paquete de datos (Frictionless) que describe avance.csv, objetivos.csv y cambios.csv", distributed=True,
+           needs=("avance", "objetivos", "cambios")),
     Output("web", _fixed(INDEX), HTML, _web, "Generar página web accesible",
            "El reporte como página web accesible (WCAG 2.1 AA), con sus enlaces de descarga", distributed=True,
-           folder="web", needs=("pdf", "deck", "avance", "objetivos", "datapackage")),
+           folder="web", needs=("pdf", "deck", "avance", "objetivos", "cambios", "datapackage")),
 )
 """Every output of a cut, in publication order. manifest.json (`publish.MANIFEST_FILE`) follows them."""
 

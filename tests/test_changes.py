@@ -255,3 +255,30 @@ def test_published_cut_reads_the_manifest_fields(default_bands):
     assert shown.bands == bands_fingerprint(default_bands)
     assert set(shown.rows) == {"S-1"}
     assert json.dumps(shown.rows["S-1"])  # plain cells
+
+
+def test_cambios_csv_has_one_row_per_indicator_most_severe_first(default_bands):
+    from pipeline.changes import cambios_table
+    from pipeline.tables import CAMBIOS_COLUMNS
+
+    stalled, rising = make_indicator("suma", id="S-1"), make_indicator("suma", id="S-2")
+    execution = _execution([("S-1", 2024, 1, 2), ("S-1", 2024, 2, 2), ("S-2", 2024, 1, 2), ("S-2", 2024, 2, 3),
+                            ("S-2", 2024, 3, 3)])
+    plan = _plan(rising, stalled)
+    table = cambios_table(plan, compare(plan, execution, Cut(2024, 3), default_bands))
+    assert tuple(table.columns) == CAMBIOS_COLUMNS
+    assert list(table["indicador"]) == ["S-1", "S-2"]
+    first = table.iloc[0]
+    assert (first["cambio"], first["gravedad"], first["semaforo_anterior"], first["semaforo"]) == ("empeora", 1, "verde", "amarillo")
+    assert first["sin_reporte_nuevo"] == "2024-T3" and first["publicado"] is False
+    assert first["revisado"] is None and first["ejecutado_vigencia_publicado"] is None
+    csv = csv_bytes(table).decode()
+    assert csv.splitlines()[1].startswith("S-1,Nombre de S-1,2024-T2,2024-T3,empeora,1,verde,amarillo,40,40,0,")
+
+
+def test_cambios_csv_has_no_rows_when_there_is_no_comparison(default_bands):
+    from pipeline.changes import cambios_table
+
+    plan = _plan(make_indicator("suma", id="S-1"))
+    table = cambios_table(plan, compare(plan, _execution([("S-1", 2024, 1, 2)]), Cut(2024, 1), default_bands))
+    assert table.empty and csv_bytes(table).decode().count("\n") == 1

@@ -52,14 +52,17 @@ def test_keys_and_file_names_are_distinct_and_safe():
 
 def test_publication_order_media_types_and_what_is_distributed():
     assert [(o.key, o.media_type) for o in OUTPUTS] == [
-        ("deck", PPTX), ("pdf", PDF), ("avance", CSV), ("objetivos", CSV), ("datapackage", "application/json"),
-        ("web", "text/html"),
+        ("deck", PPTX), ("pdf", PDF), ("avance", CSV), ("objetivos", CSV), ("cambios", CSV),
+        ("datapackage", "application/json"), ("web", "text/html"),
     ]
     # the web page links to the CSVs and the data package: they are published beside it
-    assert [o.key for o in OUTPUTS if o.distributed] == ["deck", "pdf", "avance", "objetivos", "datapackage", "web"]
+    assert [o.key for o in OUTPUTS if o.distributed] == [
+        "deck", "pdf", "avance", "objetivos", "cambios", "datapackage", "web",
+    ]
     assert [o.key for o in OUTPUTS if o.emailed] == ["deck", "pdf"]
     assert [o.path(SETTINGS, "sg", CUT) for o in OUTPUTS] == [
-        "PEI-sg-2024-T3.pptx", "PEI-sg-2024-T3.pdf", "avance.csv", "objetivos.csv", "datapackage.json", "web/index.html",
+        "PEI-sg-2024-T3.pptx", "PEI-sg-2024-T3.pdf", "avance.csv", "objetivos.csv", "cambios.csv", "datapackage.json",
+        "web/index.html",
     ]
 
 
@@ -86,7 +89,7 @@ def test_deck_and_pdf_names_come_from_configuracion_yaml(tmp_path):
 
 
 def test_an_unknown_key_names_the_registered_ones():
-    with pytest.raises(KeyError, match="deck, pdf, avance, objetivos, datapackage, web"):
+    with pytest.raises(KeyError, match="deck, pdf, avance, objetivos, cambios, datapackage, web"):
         output("portal")
 
 
@@ -210,7 +213,7 @@ def test_every_registered_output_is_on_disk_and_in_the_manifest_under_its_config
     assert names[0] == "Informe secretaria-general 2024-T3.pptx"
     records = _manifest(folder)["outputs"]
     # every output in the registry's order: its main file first, then the rest of its folder
-    assert [r["output"] for r in records] == ["deck", "pdf", "avance", "objetivos", "datapackage", "web", "web"]
+    assert [r["output"] for r in records] == ["deck", "pdf", "avance", "objetivos", "cambios", "datapackage", "web", "web"]
     for item, name in zip(OUTPUTS, names):
         mine = [r for r in records if r["output"] == item.key]
         assert mine[0]["path"] == name and mine[0]["media_type"] == item.media_type
