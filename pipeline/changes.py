@@ -189,6 +189,8 @@ def trend(previous: IndicatorResult, current: IndicatorResult, bands: TrafficLig
     jump = concern(current.traffic_light, bands) - concern(previous.traffic_light, bands)
     if jump:
         return (Trend.WORSE if jump > 0 else Trend.BETTER), jump
+    if current.traffic_light.meaning is Meaning.SOBREEJECUCION:
+        return Trend.SAME, 0  # further over, or less over: it needs its justification either way
     delta = _delta(previous.year, current.year) if same_year else _delta(previous.plan, current.plan)
     if delta is None or abs(delta) < DELTA:
         return Trend.SAME, 0

@@ -282,3 +282,24 @@ def test_cambios_csv_has_no_rows_when_there_is_no_comparison(default_bands):
     plan = _plan(make_indicator("suma", id="S-1"))
     table = cambios_table(plan, compare(plan, _execution([("S-1", 2024, 1, 2)]), Cut(2024, 1), default_bands))
     assert table.empty and csv_bytes(table).decode().count("\n") == 1
+
+
+@pytest.mark.parametrize("quarter", [1, 2, 3, 4])
+def test_sample_cambios_match_golden(quarter, sample_plan, default_bands):
+    """The sample's cambios.csv at each cut of 2024 (2024-T1 against 2023-T4: a year change)."""
+    from pipeline.changes import cambios_table
+    from pipeline.ingest import load_execution
+    from tests.conftest import SAMPLE
+    from tests.golden import assert_matches_golden_csv
+
+    execution = load_execution(SAMPLE, sample_plan).table
+    comparison = compare(sample_plan, execution, Cut(2024, quarter), default_bands)
+    assert_matches_golden_csv(f"secretaria-general-2024-T{quarter}/cambios.csv", csv_bytes(cambios_table(sample_plan, comparison)))
+
+
+def test_an_indicator_that_stays_over_executed_is_neither_better_nor_worse(default_bands):
+    ind = make_indicator("suma", id="S-1", year_target=10)
+    execution = _execution([("S-1", 2024, 1, 5), ("S-1", 2024, 2, 4)])  # 50 % of 25 %, then 90 % of 50 %
+    (change,) = compare(_plan(ind), execution, Cut(2024, 2), default_bands).changes
+    assert (change.previous.traffic_light.value, change.current.traffic_light.value) == ("naranja", "naranja")
+    assert change.year_delta == pytest.approx(40.0) and change.trend is Trend.SAME
