@@ -248,6 +248,7 @@ class ChangeItem:
     light: TrafficLight
     how: str
     what: str
+    rank: int = 8  # the severity rule's number (`pipeline.changes.IndicatorChange.rank`): 7 an improvement
 
     @property
     def parts(self) -> tuple[Run, ...]:
@@ -268,6 +269,7 @@ class ChangesSection:
     note: str | None
     remarks: tuple[str, ...]
     table: DataTable | None
+    improvements_elsewhere: str | None = None  # what an output that lists only the items before the improvements says of them
 
 
 @dataclass(frozen=True)
@@ -697,8 +699,13 @@ def _sentence(parts: list[str]) -> str:
     return text[0].upper() + text[1:] + "." if text else ""
 
 
-def _change_item(plan: Plan, c: IndicatorChange, comparison: Comparison, levels: dict[str, TrafficLight]) -> ChangeItem:
+def _change_item(
+    plan: Plan, c: IndicatorChange, comparison: Comparison, levels: dict[str, TrafficLight], shared: Collection[str] = ()
+) -> ChangeItem:
     ind = plan.indicators[c.indicator_id]
+    who = ind.label or ind.id
+    if who in shared:  # «Indicador de gestión» names three indicators: say which
+        who = f"{who} ({ind.id})"
     before, cut = comparison.previous, comparison.cut
     assert before is not None
     was, now = lowered(c.previous.traffic_light.label), lowered(c.current.traffic_light.label)
@@ -719,7 +726,7 @@ def _change_item(plan: Plan, c: IndicatorChange, comparison: Comparison, levels:
         f"avance del plan {first}-{last} de {attainment_text(c.previous.plan)} a {attainment_text(c.current.plan)} "
         f"({points_text(c.plan_delta)})"
     )
-    return ChangeItem(ind.label or ind.id, c.current.traffic_light, how, _sentence([year, whole, *_news(plan, c, before, levels)]))
+    return ChangeItem(who, c.current.traffic_light, how, _sentence([year, whole, *_news(plan, c, before, levels)]), c.rank)
 
 
 def _changes_table(plan: Plan, comparison: Comparison, levels: dict[str, TrafficLight]) -> DataTable:
@@ -759,8 +766,11 @@ def changes_section(plan: Plan, comparison: Comparison, bands: TrafficLightBands
         return ChangesSection(title, None, (), None, comparison.refusal, comparison.remarks, None)
     levels = {light.value: light for light in bands.levels}
     listed = [c for c in comparison.changes if c.rank < 8]
-    items = {c.indicator_id: _change_item(plan, c, comparison, levels) for c in comparison.changes}
+    names = [i.label or i.id for i in plan.indicators.values()]
+    shared = {n for n in names if names.count(n) > 1}
+    items = {c.indicator_id: _change_item(plan, c, comparison, levels, shared) for c in comparison.changes}
     quiet = len(comparison.changes) - len(listed)
+    improved = sum(1 for c in listed if c.rank == 7)
     against = "publicado y recalculado con los datos de hoy" if comparison.published else "recalculado con los datos de hoy"
     return ChangesSection(
         title=title,
@@ -770,6 +780,10 @@ def changes_section(plan: Plan, comparison: Comparison, bands: TrafficLightBands
         note=None if listed else f"Ningún indicador cambió desde el corte {comparison.previous}.",
         remarks=comparison.remarks,
         table=_changes_table(plan, comparison, levels),
+        improvements_elsewhere=(
+            f"Además, {count_text(improved, 'indicador mejoró', 'indicadores mejoraron')}: cada uno está en cambios.csv "
+            f"y en la sección «{title}» de la página web."
+        ) if improved else None,
     )
 
 

@@ -632,6 +632,9 @@ def _annex(items: list[Item]) -> list[Summary]:
     ]
 
 
+CHANGES_MAX_SLIDES = 3  # more than this many slides of changes: the improvements are counted instead of listed
+
+
 def _changes(document: Document) -> list[Changes]:
     """The changes since the previous cut, right after the executive summary: every indicator with
     a change, most severe first, as many a slide as fit (the same list on each, «continuación»),
@@ -640,12 +643,21 @@ def _changes(document: Document) -> list[Changes]:
     section = document.changes
     if section is None:
         return []
-    notes = " ".join(n for n in (section.unchanged, *section.remarks) if n) or None
     if not section.items:
         note = " ".join(n for n in (section.note, *section.remarks) if n)
         return [Changes(section.title, section.intro or "", (), ATTENTION_SIZE, empty_note=note, attention_top=SUMMARY_TOP)]
-    items: list[Item] = [(i.light, i.parts) for i in section.items]
     room = TABLE_BOTTOM - SUMMARY_TOP - LIST_TITLE_H
+    shown = section.items
+    elsewhere = None
+    if sum(_items_height([(i.light, i.parts) for i in shown])) > CHANGES_MAX_SLIDES * room:
+        # a large plan: the deck lists what needs attention; the improvements are counted, each in
+        # cambios.csv and on the web page
+        shown = tuple(i for i in shown if i.rank < 7)
+        elsewhere = section.improvements_elsewhere
+    notes = " ".join(n for n in (elsewhere, section.unchanged, *section.remarks) if n) or None
+    items: list[Item] = [(i.light, i.parts) for i in shown]
+    if not items:
+        return [Changes(section.title, section.intro or "", (), ATTENTION_SIZE, empty_note=notes, attention_top=SUMMARY_TOP)]
     last_room = room - (height((Run(notes, bold=True),), ATTENTION_SIZE, ATTENTION_W) + 2 if notes else 0.0)
     listed = _split_items(items, last_room)
     pages = _paginate(listed, _items_height(listed), room, room)

@@ -485,7 +485,7 @@ def test_the_changes_slide_follows_the_summary_with_a_word_beside_each_dot(sampl
     for light, parts in slide.attention:
         text = "".join(r.text for r in parts)
         assert lowered(light.label) in text and (" · de " in text or "sigue" in text)
-        assert text.split("(", 1)[1].split(" · ")[0] in ("empeora", "mejora", "igual")
+        assert parts[1].text.strip("(): ").split(" · ")[0] in ("empeora", "mejora", "igual")
 
 
 def test_the_plans_first_cut_has_a_line_instead_of_an_empty_changes_slide(sample_plan, sample_execution, sample_settings):
@@ -504,9 +504,18 @@ def test_many_changes_continue_on_more_slides_within_the_slide(pdm_300_report):
     report, result = pdm_300_report
     slides = [s for s in report.slides if isinstance(s, Changes)]
     assert len(slides) > 1 and slides[1].title.startswith("Cambios desde el corte anterior (continuación 2 de")
-    listed = sum(len(s.attention) for s in slides)
-    assert listed <= len(result.indicators)
-    assert slides[-1].more_note is None or "sin cambios" in slides[-1].more_note
+    listed = [("".join(r.text for r in parts)) for s in slides for _, parts in s.attention]
+    # 300 indicators: what needs attention is listed, the improvements are counted
+    assert listed and not any("(mejora · " in text and "comentario nuevo" not in text for text in listed)
+    assert slides[-1].more_note.startswith("Además, ") and "indicadores mejoraron" in slides[-1].more_note
     assert not [p for p in overflows(report) if "Cambios" in p]
     index = report.slides.index(slides[0])
     assert isinstance(report.slides[index - 1], Summary)
+
+
+def test_an_indicator_label_shared_by_several_is_followed_by_its_id(sample_report):
+    from pipeline.report import Changes
+
+    (slide,) = [s for s in sample_report.slides if isinstance(s, Changes)]
+    names = [parts[0].text.strip() for _, parts in slide.attention]
+    assert "Indicador de gestión (IG-07-02)" in names and "Indicador de gestión" not in names
