@@ -35,7 +35,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.futures import as_completed
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
-from prefect.exceptions import MissingContextError
+from prefect.exceptions import MissingContextError, MissingResult
 from prefect.logging.loggers import flow_run_logger
 from prefect.settings import PREFECT_UI_URL
 from prefect.states import Failed
@@ -64,15 +64,18 @@ from pipeline.distribution import (
     sender_address,
     status_at_publishing,
     template_fields,
+    Names,
+    PlanNames,
+    plan_record,
 )
 from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError, Problem
-from pipeline.ingest import Entity, find_entities, load_inputs, load_settings, select_entities
+from pipeline.ingest import Entity, find_entities, load_inputs, load_plan, load_settings, select_entities
 from pipeline.ingest.plan import PLAN_FILE, PLAN_WORKBOOK
 from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.ingest.source import Source
 from pipeline.ingest.execution import nothing_reported, reported_quarters, reporters_at
 from pipeline.model import Plan
-from pipeline.notices import FailedRun, reason, send_failure_notice
+from pipeline.notices import FailedRun, claim_notice, reason, send_failure_notice
 from pipeline.outputs import OUTPUTS, Deliverables, Output, Rendering, deliverables, render_order
 from pipeline.periods import BOGOTA, Cut, PeriodError, choose_cut, last_closed_quarter, parse_period
 from pipeline.publish import (
@@ -227,7 +230,8 @@ def compute_report(inputs: Inputs, published: Published = Published()) -> Comput
     tables = {
         "avance": avance_table(plan, result), "objetivos": objetivos_table(result), "cambios": cambios_table(plan, comparison),
     }
-    document = build_document(plan, execution, result, settings.bands, inputs.suspect_fractions, comparison)
+    document = build_document(plan, execution, result, settings.bands, inputs.suspect_fractions, settings.review,
+                              comparison)
     stale = stale_cuts(plan, execution, settings.bands, published.cuts, cut)
     return Computed(result, tables, document, lay_out(document, settings.theme), comparison, stale)
 
@@ -291,7 +295,10 @@ def publish_outputs(
         inputs=[input_record(s.path, s.size, s.sha256, Path.cwd()) for s in sources],
         outputs=artifacts,
         versions=versions(),
-        extra={**(comparable or {}), "distribution": distribution, "warnings": [_warning_record(w) for w in warnings]},
+        extra={
+            **(comparable or {}), "plan": {**plan_record(plan), **(comparable or {}).get("plan", {})},
+            "distribution": distribution, "warnings": [_warning_record(w) for w in warnings],
+        },
     )
     target = cut_folder(output_dir, entity.slug, cut)
     history = history_folder(output_dir, entity.slug, str(cut))
@@ -336,7 +343,7 @@ def record_artifacts(
     create_markdown_artifact(
         markdown=attainment_markdown(document, stale),
         key=_artifact_key(entity.slug, result.cut),
-        description=f"Avance del PEI de {plan.entity} al corte {result.cut}",
+        description=f"Avance del {plan.acronym} de {plan.entity} al corte {result.cut}",
     )
     for path in files:
         name = path.relative_to(folder).as_posix()
@@ -370,7 +377,7 @@ def record_distribution(folder: Path, distribution: dict[str, Any]) -> None:
 
 
 def _distribute(
-    slug: str, entity_name: str, cut: Cut, target: Path, outputs: Deliverables, settings: Settings, output_dir: Path
+    slug: str, names: Names, cut: Cut, target: Path, outputs: Deliverables, settings: Settings, output_dir: Path
 ) -> tuple[dict[str, Any], DistributionError | None]:
     """Copy a published cut's distributed outputs to the publication folder and e-mail its
     distributed single files (`pipeline.outputs`); never raises.
@@ -400,7 +407,7 @@ def _distribute(
     else:
         send_with_retries = send_report_email.with_options(retries=email.retries, retry_delay_seconds=email.retry_delay_seconds)
         attached = [target / name for name in outputs.attached]
-        state = send_with_retries(email, template_fields(entity_name, slug, cut), attached, return_state=True)
+        state = send_with_retries(email, template_fields(names, slug, cut), attached, return_state=True)
         if state.is_completed():
             sending = email_sent(state.result(), _now())
         else:
@@ -458,7 +465,7 @@ def report_entity(
         if status == PENDING:
             _step(entity, "Distribuyendo: carpeta de publicación y correo")
             published = deliverables(((a.name, a.output) for a in artifacts), OUTPUTS)
-            distribution, error = _distribute(entity.slug, plan.entity, cut, target, published, settings, output_dir)
+            distribution, error = _distribute(entity.slug, plan, cut, target, published, settings, output_dir)
             record_distribution(target, distribution)
     if error is not None:
         raise failed_after_publishing(entity.slug, cut, target, error)
@@ -499,13 +506,24 @@ def _redistribute(entity: Entity, settings: Settings, cut: Cut, output_dir: Path
     _step(entity, f"Verificando los archivos publicados en {target}")
     manifest, files = read_published(target)
     _step(entity, "Distribuyendo: carpeta de publicación y correo")
-    name = manifest.get("entity", {}).get("name") or entity.slug
+    names = _published_names(manifest, entity)
+    name = names.entity
     published = deliverables(((str(r["path"]), r.get("output")) for r in manifest["outputs"]), OUTPUTS)
-    distribution, error = _distribute(entity.slug, name, cut, target, published, settings, output_dir)
+    distribution, error = _distribute(entity.slug, names, cut, target, published, settings, output_dir)
     record_distribution(target, distribution)
     if error is not None:
         raise failed_after_publishing(entity.slug, cut, target, error)
     return EntityReport(slug=entity.slug, entity=name, period=str(cut), folder=target, files=files, distribution=distribution)
+
+
+def _published_names(manifest: dict[str, Any], entity: Entity) -> Names:
+    """The entity and plan a published cut's e-mail names, as its manifest recorded them; a
+    manifest written before it recorded the plan's title and sigla: the entity's plan as it is now."""
+    plan = manifest.get("plan")
+    name = manifest.get("entity", {}).get("name")
+    if isinstance(plan, dict) and plan.get("title") and plan.get("acronym") and name:
+        return PlanNames(name, plan["title"], plan["acronym"])
+    return load_plan(entity.folder)
 
 
 @task(name="Completar distribución interrumpida", task_run_name="completar-{entity.slug}-{period}", cache_policy=NO_CACHE)
@@ -677,6 +695,15 @@ def _failed_entities(run, error: BaseException) -> list[tuple[Entity, BaseExcept
     return [(e, error) for e in entities]
 
 
+def _readable_plan(entity: Entity) -> Plan | None:
+    """The entity's plan, for the notice to name the entity and its plan; None when the plan is
+    what could not be read (the notice then names the folder and gives the plan's error)."""
+    try:
+        return load_plan(entity.folder)
+    except PipelineError:
+        return None
+
+
 def _notify_failure(flow, flow_run, state) -> None:
     """on_failure and on_crashed hook: a deployment's failed run e-mails each failed entity's
     planning office (a crashed run's hook runs in the `pei-report serve` process).
@@ -689,7 +716,13 @@ def _notify_failure(flow, flow_run, state) -> None:
     if flow_run.deployment_id is None:
         return
     logger = flow_run_logger(flow_run, flow)
-    error = state.result(raise_on_failure=False)
+    if not claim_notice(Path(flow_run.parameters.get("output_dir", "outputs")), flow_run.id):
+        logger.info("El aviso de la falla de esta ejecución ya se envió: no se repite.")
+        return
+    try:
+        error = state.result(raise_on_failure=False)
+    except MissingResult:  # a state the server's automation set (Crashed) carries no result
+        error = None
     if not isinstance(error, BaseException):
         error = RuntimeError(state.message or "la ejecución falló")
     failed = _failed_entities(flow_run, error)
@@ -701,6 +734,7 @@ def _notify_failure(flow, flow_run, state) -> None:
         return
     ui = PREFECT_UI_URL.value()
     for entity, entity_error in failed:
+        plan = _readable_plan(entity)
         run = FailedRun(
             slug=entity.slug,
             cut=_run_cut(flow_run),
@@ -712,6 +746,8 @@ def _notify_failure(flow, flow_run, state) -> None:
             run_name=flow_run.name,
             run_url=f"{ui.rstrip('/')}/runs/flow-run/{flow_run.id}" if ui else None,
             scheduled_for=_scheduled_day(flow_run),
+            entity=plan.entity if plan else None,
+            acronym=plan.acronym if plan else None,
         )
         try:
             sent = send_failure_notice(load_settings(entity.folder).distribution, run)
@@ -722,6 +758,12 @@ def _notify_failure(flow, flow_run, state) -> None:
             )
         else:
             logger.info(f"Aviso de la falla de {entity.slug} enviado a {', '.join(sent.to)}")
+
+
+def notify_crashed(flow_name: str, flow_run) -> None:
+    """The failure notice of a run the server's automation marked Crashed, which no runner saw
+    end (`pipeline.crashes.watch_crashed_runs` calls it from `pei-report serve`)."""
+    _notify_failure(NOTIFIED[flow_name], flow_run, flow_run.state)
 
 
 def _fails_with_its_message(body):
@@ -831,6 +873,10 @@ def complete_distributions(input_dir: str = "inputs", output_dir: str = "outputs
     return _with_completed([], _complete_interrupted(entities, Path(output_dir), input_dir))
 
 
+NOTIFIED = {f.name: f for f in (quarterly_report, resend_report)}
+"""The flows whose failed deployment runs e-mail a notice, by name."""
+
+
 def deployments(input_dir: Path, output_dir: Path, cron: str = QUARTERLY_CRON, timezone: str = "America/Bogota"):
     """The deployments a server runs: `trimestral` on the quarterly schedule, `reenviar` on demand.
 
@@ -845,7 +891,7 @@ def deployments(input_dir: Path, output_dir: Path, cron: str = QUARTERLY_CRON, t
         schedules=[Cron(cron, timezone=timezone)],
         parameters=parameters,
         description=(
-            "Seguimiento trimestral del PEI: genera la presentación, el PDF y las tablas de cada "
+            "Seguimiento trimestral del plan de cada entidad: genera la presentación, el PDF y las tablas de cada "
             "entidad, los publica y los distribuye. Sin periodo, una ejecución programada reporta "
             "el último trimestre cerrado antes de su fecha."
         ),

@@ -19,6 +19,7 @@ import logging
 import os
 import shlex
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import Annotated
@@ -39,7 +40,7 @@ app = typer.Typer(
     cls=SpanishGroup,
     add_completion=False,
     no_args_is_help=True,
-    help="Seguimiento trimestral del Plan Estratégico Institucional (PEI).",
+    help="Seguimiento trimestral del plan de una entidad (plan estratégico institucional, plan de desarrollo, plan indicativo).",
 )
 
 EXIT_INPUT = 2
@@ -55,7 +56,7 @@ def _stderr() -> Console:
 
 @app.callback()
 def _main() -> None:
-    """Seguimiento trimestral del Plan Estratégico Institucional (PEI)."""
+    """Seguimiento trimestral del plan de una entidad (plan estratégico institucional, plan de desarrollo, plan indicativo)."""
 
 
 class _ProgressHandler(logging.Handler):
@@ -296,6 +297,38 @@ def resend(
 
 
 @app.command(cls=SpanishCommand)
+def publicacion(
+    carpeta: Annotated[
+        Path, typer.Option("--carpeta", help="Carpeta de publicación (la de carpeta_publicacion), con <entidad>/<periodo>/ dentro.")
+    ] = Path("publicacion"),
+) -> None:
+    """Reconstruye el índice de la carpeta de publicación (index.html, una página por entidad,
+    novedades.xml y catalogo.json) a partir de los cortes que contiene."""
+    from pipeline.distribution import published_portal_cuts, write_portal
+    from pipeline.errors import PublishError
+
+    err = _stderr()
+    if not carpeta.is_dir():
+        raise _fail(err, f"La carpeta de publicación {carpeta} no existe: indique con --carpeta la carpeta de "
+                         "carpeta_publicacion (la que tiene <entidad>/<periodo>/ dentro).", EXIT_FAILURE)
+    try:
+        write_portal(carpeta)
+    except (OSError, PublishError) as exc:
+        raise _fail(err, f"No se pudo reconstruir el índice de {carpeta}: {getattr(exc, 'strerror', None) or exc}", EXIT_FAILURE) from None
+    cuts = published_portal_cuts(carpeta)
+    listed = [c for c in cuts if c.listed]
+    drafts = len(cuts) - len(listed)
+    entities = len({c.slug for c in listed})
+    out = Console(highlight=False, soft_wrap=True, markup=False)
+    out.print(
+        f"Índice de {carpeta} reconstruido: {len(listed)} {'corte' if len(listed) == 1 else 'cortes'} de {entities} "
+        f"{'entidad' if entities == 1 else 'entidades'}"
+        + (f" ({drafts} {'borrador sin listar' if drafts == 1 else 'borradores sin listar'})" if drafts else "")
+        + f". Páginas: {carpeta / 'index.html'}, novedades.xml y catalogo.json."
+    )
+
+
+@app.command(cls=SpanishCommand)
 def plantilla(
     input: Annotated[
         Path | None,
@@ -350,6 +383,8 @@ def _write_templates(input: Path, period: str, output: Path, per_dependency: boo
         raise _fail(err, f"No se pudo escribir la plantilla en {output}: {exc}", EXIT_FAILURE) from None
     for warning in written.warnings:
         err.print(f"[yellow]Aviso:[/yellow] {escape(warning)}")
+    for path, kept in written.kept:  # someone may have typed into the one replaced
+        err.print(escape(f"Ya había una plantilla {path.name}: la anterior se guardó en {kept}."))
     out = Console(highlight=False, soft_wrap=True)
     for path in written.files:
         out.print(str(path))
@@ -445,8 +480,12 @@ def serve(
             import flows
 
             _watch_for_crashes(err, service.watch_for_crashes())
-            _complete_interrupted(err, flows, input, output)
-            service.serve_deployments(flows, input, output, cron)
+            stop = _notify_crashed_runs(flows)
+            try:
+                _complete_interrupted(err, flows, input, output)
+                service.serve_deployments(flows, input, output, cron)
+            finally:
+                stop.set()
     except service.ServerError as exc:
         raise _fail(err, str(exc), EXIT_FAILURE) from None
 
@@ -461,6 +500,16 @@ def _watch_for_crashes(err: Console, watch: tuple[int, str] | None) -> None:
         return
     after, done = watch
     err.print(f"  Ejecuciones sin latido durante {after} s pasan a Crashed (automatización {done} en el servidor).")
+
+
+def _notify_crashed_runs(flows) -> threading.Event:
+    """Watch, while serving, for runs the server's automation marks Crashed, and send their
+    failure notice (`crashes.watch_crashed_runs`); returns the event that stops the watch."""
+    from pipeline.crashes import watch_crashed_runs
+
+    stop = threading.Event()
+    watch_crashed_runs(flows.notify_crashed, stop)
+    return stop
 
 
 def _complete_interrupted(err: Console, flows, input: Path, output: Path) -> None:

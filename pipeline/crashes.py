@@ -17,19 +17,30 @@ For that case this module sets up Prefect's own mechanism, documented as "detect
   trigger service acts at most PREFECT_SERVER_EVENTS_EXPIRED_BUCKET_BUFFER (60 s by default)
   later, also after the server itself restarts.
 
-A run marked so gets no failure notice: no process of the project is left to send it. Its
-distribution, if it was interrupted, is completed by the next run or `serve` start-up
-(`pipeline.recovery`).
+A run marked so is seen by no runner, so no on_crashed hook e-mails its failure notice. `serve`
+therefore watches for them (`watch_crashed_runs`, a thread of its process, every
+`WATCH_SECONDS`): each deployment run of the reports that the automation marked Crashed
+(its state's message is the automation's) within the last `LOOKBACK` gets the notice, through the
+same hook code (`flows.notify_crashed`). The hook and the watch both claim a run's notice first
+(`pipeline.notices.claim_notice`, a file under the output folder's `.avisos/`), so a run gets
+one notice, whichever sees it first. A run killed while `serve` was down is noticed when `serve`
+starts again and the server marks it. Its distribution, if it was interrupted, is completed by
+the next run or `serve` start-up (`pipeline.recovery`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import timedelta
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta, timezone
 
 from pipeline.service import ServerError
 
-__all__ = ["AUTOMATION_NAME", "HEARTBEAT_SECONDS", "FLOWS", "crash_after", "crash_automation", "ensure_crash_automation"]
+__all__ = [
+    "AUTOMATION_NAME", "HEARTBEAT_SECONDS", "FLOWS", "NOTIFIED_FLOWS", "CRASH_MESSAGE", "WATCH_SECONDS", "LOOKBACK",
+    "crash_after", "crash_automation", "ensure_crash_automation", "notify_crashed_runs", "watch_crashed_runs",
+]
 
 AUTOMATION_NAME = "pei-report: ejecuciones sin latido pasan a Crashed"
 HEARTBEAT_SECONDS = 60
@@ -37,6 +48,14 @@ HEARTBEAT_SECONDS = 60
 FLOWS = ("quarterly_report", "resend_report", "complete_distributions")
 """The project's flows: the automation touches no other flow's runs on a shared server."""
 MISSED = 3
+NOTIFIED_FLOWS = ("quarterly_report", "resend_report")
+"""The flows whose failed deployment runs e-mail a failure notice (`flows._notify_failure`)."""
+CRASH_MESSAGE = "La ejecución dejó de dar señales de vida"
+"""How the automation's Crashed state message begins: what tells its runs from the runner's."""
+WATCH_SECONDS = 15
+LOOKBACK = timedelta(days=7)
+"""How far back serve's watch looks for runs the automation marked Crashed (an older one is news to no one)."""
+LOG = logging.getLogger("pei_report.crashes")
 
 
 def crash_after(heartbeat_seconds: int, environ: Mapping[str, str]) -> int:
@@ -68,7 +87,7 @@ def crash_automation(after_seconds: int):
     return AutomationCore(
         name=AUTOMATION_NAME,
         description=(
-            "Creada por pei-report serve: una ejecución de los reportes PEI que deja de enviar latidos "
+            "Creada por pei-report serve: una ejecución de pei-report que deja de enviar latidos "
             f"durante {after_seconds} s (su proceso murió) pasa a Crashed en vez de quedar Running."
         ),
         trigger=EventTrigger(
@@ -91,7 +110,7 @@ def crash_automation(after_seconds: int):
             ChangeFlowRunState(
                 state=StateType.CRASHED,
                 message=(
-                    f"La ejecución dejó de dar señales de vida durante {after_seconds} s: su proceso terminó "
+                    f"{CRASH_MESSAGE} durante {after_seconds} s: su proceso terminó "
                     "sin avisar (detenido, sin memoria o el equipo se reinició). Vuelva a ejecutarla; si ya "
                     "había publicado, la próxima ejecución de la entidad o el inicio de pei-report serve "
                     "completan la distribución pendiente."
@@ -113,3 +132,59 @@ def ensure_crash_automation(client, automation) -> str:
     for duplicate in duplicates:  # two serves that started at the same moment
         client.delete_automation(duplicate.id)
     return "actualizada"
+
+
+Notify = Callable[[str, object], None]
+"""`notify(flow_name, flow_run)`: send a failed run's notice (`flows.notify_crashed`)."""
+
+
+def notify_crashed_runs(client, notify: Notify, since: datetime) -> int:
+    """Call `notify` for each deployment run of `NOTIFIED_FLOWS` that the automation marked
+    Crashed at or after `since`; returns how many. `notify` claims each run's notice itself, so
+    calling this again and again sends nothing twice."""
+    from prefect.client.schemas.filters import (
+        FlowFilter, FlowFilterName, FlowRunFilter, FlowRunFilterDeploymentId, FlowRunFilterState, FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    since = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
+    seen = 0
+    for name in NOTIFIED_FLOWS:
+        runs = client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=[name])),
+            flow_run_filter=FlowRunFilter(
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.CRASHED])),
+                deployment_id=FlowRunFilterDeploymentId(is_null_=False),
+            ),
+            sort=FlowRunSort.EXPECTED_START_TIME_DESC,
+            limit=200,
+        )
+        for run in runs:
+            state = run.state
+            if state is None or not (state.message or "").startswith(CRASH_MESSAGE) or state.timestamp < since:
+                continue
+            notify(name, run)
+            seen += 1
+    return seen
+
+
+def watch_crashed_runs(notify: Notify, stop: threading.Event, every: float = WATCH_SECONDS) -> threading.Thread:
+    """Start serve's watch: every `every` seconds until `stop` is set, `notify_crashed_runs` over
+    the last `LOOKBACK`. A server that does not answer for a while is tried again next time."""
+    import httpx
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import PrefectHTTPStatusError
+
+    def watch() -> None:
+        while not stop.is_set():
+            try:
+                with get_client(sync_client=True) as client:
+                    notify_crashed_runs(client, notify, datetime.now(timezone.utc) - LOOKBACK)
+            except (httpx.HTTPError, PrefectHTTPStatusError) as exc:
+                LOG.warning("No se pudo consultar al servidor de Prefect las ejecuciones caídas: %s", exc)
+            stop.wait(every)
+
+    thread = threading.Thread(target=watch, name="pei-report-crashed-runs", daemon=True)
+    thread.start()
+    return thread

@@ -8,6 +8,9 @@ exit status 1; nothing else in the package converts exceptions to exit codes.
 
 from __future__ import annotations
 
+import difflib
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -19,6 +22,8 @@ __all__ = [
     "UnsafePathError",
     "DistributionError",
     "EntitiesFailed",
+    "close_choices",
+    "did_you_mean",
     "screen_lines",
 ]
 
@@ -70,6 +75,49 @@ class Problem:
     def place(self) -> str:
         """`plan.yaml` or `seguimiento.xlsx (hoja «Seguimiento»)`: the file the problem is in."""
         return _place(self.file or "", self.sheet)
+
+
+def _comparable(text: str) -> str:
+    """`Código  Indicador` -> `codigo indicador`: what a suggestion compares (case, accents and spacing aside)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(plain.casefold().split())
+
+
+# How close a choice must be to what was written to be offered (difflib's ratio, 0 to 1); a
+# short text (an objective's number) has fewer characters to agree on.
+SUGGESTION_CUTOFF = 0.75
+SHORT_CUTOFF = 0.6
+# A second choice is offered only when it is about as close as the first.
+SUGGESTION_GAP = 0.1
+
+
+def close_choices(found: object, choices: Iterable[object]) -> list[str]:
+    """The one or two of `choices` closest to `found`, as `did_you_mean` offers them (maybe none)."""
+    by_form: dict[str, str] = {}
+    for choice in choices:
+        by_form.setdefault(_comparable(str(choice)), str(choice))
+    written = _comparable(str(found))
+    if not written or written in by_form and by_form[written] == str(found):
+        return []
+    if written in by_form:  # the same but for case, accents or spacing: that one
+        return [by_form[written]]
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, written, form).ratio(), form) for form in by_form), key=lambda t: -t[0]
+    )[:2]
+    cutoff = SHORT_CUTOFF if len(written) <= 3 else SUGGESTION_CUTOFF
+    return [by_form[form] for ratio, form in scored if ratio >= cutoff and ratio >= scored[0][0] - SUGGESTION_GAP]
+
+
+def did_you_mean(found: object, choices: Iterable[object]) -> str | None:
+    """`¿Quiso decir «IS-545»?`: the one or two choices closest to `found` (case, accents and
+    spacing aside; difflib's ratio of at least `SUGGESTION_CUTOFF`, `SHORT_CUTOFF` for a text of
+    up to 3 characters), or None when none is close.
+
+    The one helper every «¿quiso decir …?» of the messages comes from: a mistyped indicator id,
+    field name, heading or sheet name.
+    """
+    close = close_choices(found, choices)
+    return "¿Quiso decir " + " o ".join(f"«{c}»" for c in close) + "?" if close else None
 
 
 # First words that make what was found plural: "se encontraron los encabezados ...".

@@ -9,9 +9,39 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+import re
+import unicodedata
 from typing import ClassVar
 
-__all__ = ["Annualization", "Unit", "TargetReading", "Aggregation", "Indicator", "Objective", "Axis", "Plan"]
+__all__ = [
+    "Annualization", "Unit", "TargetReading", "Aggregation", "Indicator", "Objective", "Axis", "Plan",
+    "MINOR_WORDS", "initials",
+]
+
+MINOR_WORDS = frozenset(
+    {"a", "al", "con", "de", "del", "e", "el", "en", "la", "las", "lo", "los", "o", "para", "por", "u", "un", "una", "y"}
+)
+"""Spanish articles, prepositions and conjunctions: words a title's initials leave out."""
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def initials(title: str) -> str:
+    """A plan's sigla made from its title: the first letter of each significant word, in capitals.
+
+    Words of `MINOR_WORDS` and words without letters (years, «2024-2027») are left out; a word
+    written in capitals (an acronym such as «TIC») is kept whole; accents are dropped, so the
+    result is plain A-Z and 0-9 and can go in a file name: «Plan Estratégico Institucional» →
+    PEI, «Plan de Desarrollo Municipal» → PDM. «PLAN» when no word is significant.
+    """
+    letters = []
+    for word in re.findall(r"[^\W_]+", _ascii(title)):
+        if word.lower() in MINOR_WORDS or not any(c.isalpha() for c in word):
+            continue
+        letters.append(word if len(word) > 1 and word.isupper() else word[0].upper())
+    return "".join(letters) or "PLAN"
 
 
 class Annualization(str, Enum):
@@ -202,7 +232,7 @@ class Axis:
 
 @dataclass(frozen=True)
 class Plan:
-    """A Plan Estratégico Institucional (or a Plan Indicativo).
+    """A planning office's plan: a Plan Estratégico Institucional, a Plan de Desarrollo, a Plan Indicativo...
 
     Invariants: `period[0] <= vigencia <= period[1]`; objective ids and indicator ids are unique;
     every indicator an objective names is in `indicators` (an indicator may serve several
@@ -223,6 +253,12 @@ class Plan:
     axes: tuple[Axis, ...] = ()
     aggregation: Aggregation = Aggregation.OBJECTIVES
     report_title: str | None = None  # plan.yaml's titulo_reporte: the report's title, used as written
+    given_acronym: str | None = None  # plan.yaml's sigla, checked to be safe in a file name
+
+    @property
+    def acronym(self) -> str:
+        """The plan's sigla: plan.yaml's `sigla`, else the initials of its title (`initials`)."""
+        return self.given_acronym or initials(self.title)
 
     def years(self) -> range:
         return range(self.period[0], self.period[1] + 1)

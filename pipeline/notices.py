@@ -12,15 +12,36 @@ from shlex import quote
 from dataclasses import dataclass, replace
 from datetime import date
 from email.message import EmailMessage
+from pathlib import Path
 
 from pipeline.distribution import Sent, build_message, load_credentials, send, sender_address
 from pipeline.errors import DistributionError, PipelineError
 from pipeline.formatting import long_date
 from pipeline.settings import Distribution
 
-__all__ = ["FailedRun", "reason", "notice_text", "failure_notice", "send_failure_notice"]
+__all__ = ["FailedRun", "NOTICES_FOLDER", "reason", "notice_text", "failure_notice", "send_failure_notice", "claim_notice"]
 
 RESEND = "resend_report"
+NOTICES_FOLDER = ".avisos"
+"""Under the output folder: one empty file per deployment run whose failure was notified."""
+
+
+def claim_notice(output_dir: Path, run_id: object) -> bool:
+    """Whether this call is the one that notifies run `run_id`'s failure: True the first time
+    (it records the run under `output_dir/.avisos/`), False ever after.
+
+    The runner's on_failure/on_crashed hook and serve's watch of runs the server marked Crashed
+    (`pipeline.crashes.notify_crashed_runs`) may both see the same failure; whichever claims it
+    first sends the notice, so the office gets one. The file is created exclusively: two
+    processes claiming at once cannot both win.
+    """
+    folder = Path(output_dir) / NOTICES_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(folder / str(run_id), "x", encoding="utf-8"):
+            return True
+    except FileExistsError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -29,7 +50,9 @@ class FailedRun:
 
     `cut` is None when the run had no period and failed before choosing one (each entity's
     latest quarter with data); `scheduled_for` is the Bogotá date of a scheduled run, None for
-    one started on demand.
+    one started on demand. `entity` and `acronym` are the entity's name and its plan's sigla as
+    its plan says (`model.Plan.acronym`), None when the plan could not be read (the notice then
+    names the folder, `slug`).
     """
 
     slug: str
@@ -42,6 +65,8 @@ class FailedRun:
     run_name: str
     run_url: str | None = None
     scheduled_for: date | None = None
+    entity: str | None = None
+    acronym: str | None = None
 
 
 def reason(error: BaseException) -> str:
@@ -81,7 +106,12 @@ def _what_to_do(run: FailedRun) -> str:
 def notice_text(run: FailedRun) -> tuple[str, str]:
     """(subject, body) of the notice, in Spanish."""
     what = "el reenvío" if run.flow == RESEND else "el reporte"
-    subject = f"PEI {run.slug}: falló {what}" + (f" del corte {run.cut}" if run.cut else "")
+    who = f"{run.acronym} {run.entity}" if run.entity and run.acronym else f"Carpeta {run.slug}"
+    subject = f"{who}: falló {what}" + (f" del corte {run.cut}" if run.cut else "")
+    entity = (
+        f"{run.entity} (carpeta {run.slug})" if run.entity
+        else f"la de la carpeta {run.slug} (su plan no se pudo leer)"
+    )
     started = (
         f"programada para el {long_date(run.scheduled_for)}" if run.scheduled_for else "iniciada a pedido"
     )
@@ -92,7 +122,7 @@ def notice_text(run: FailedRun) -> tuple[str, str]:
         f"La ejecución «{run.run_name}» del despliegue {run.deployment} ({started}) falló: "
         f"no se completó {what} de esta entidad.",
         "",
-        f"Entidad: {run.slug}",
+        f"Entidad: {entity}",
         f"Corte: {cut}",
         f"Motivo: {reason(run.error)}",
         "",

@@ -39,6 +39,7 @@ from pipeline.render_pptx import render_deck
 from pipeline.render_web import INDEX, LINKS, render_web
 from pipeline.report import Report
 from pipeline.settings import Settings
+from pipeline.tables_xlsx import TABLES_XLSX, tables_workbook
 
 __all__ = [
     "Output",
@@ -48,6 +49,7 @@ __all__ = [
     "PPTX",
     "PDF",
     "CSV",
+    "XLSX",
     "output",
     "render_order",
     "deliverables",
@@ -56,11 +58,13 @@ __all__ = [
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 PDF = "application/pdf"
 CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JSON = "application/json"
 HTML = "text/html"
 
-FileName = Callable[[Settings, str, Cut], str]
-"""An output's path in its cut's folder, from the entity's settings, its slug and the cut."""
+FileName = Callable[[Settings, str, Cut, Plan], str]
+"""An output's path in its cut's folder, from the entity's settings, its slug, the cut and its
+plan (whose sigla and title a configured name may use)."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,7 @@ class Output:
     is inside its folder, and a single-file output's has no folder.
 
     - `key`: its identifier in the manifest's records and in other outputs' `needs`.
-    - `file_name(settings, slug, cut)`: its path inside the cut's folder; for a folder output,
+    - `file_name(settings, slug, cut, plan)`: its path inside the cut's folder; for a folder output,
       the main file (`web/index.html`).
     - `media_type`: of that file.
     - `render(rendering)`: the file's bytes, or, for a folder output, its `Artifact`s (paths
@@ -132,8 +136,8 @@ class Output:
         """Attached to the distribution e-mail: a distributed single file declared `attached`."""
         return self.distributed and self.attached and self.folder is None
 
-    def path(self, settings: Settings, slug: str, cut: Cut) -> str:
-        return self.file_name(settings, slug, cut)
+    def path(self, settings: Settings, slug: str, cut: Cut, plan: Plan) -> str:
+        return self.file_name(settings, slug, cut, plan)
 
     def artifacts(self, rendering: Rendering) -> tuple[Artifact, ...]:
         """Render this output: its files, each marked with this output's key and media type.
@@ -141,7 +145,7 @@ class Output:
         Raises `UnsafePathError` for a path that could leave the cut's folder, and ValueError
         for a folder output whose files are not all in its folder or miss its main file.
         """
-        main = self.path(rendering.settings, rendering.slug, rendering.cut)
+        main = self.path(rendering.settings, rendering.slug, rendering.cut, rendering.plan)
         made = self.render(rendering)
         if isinstance(made, bytes):
             if self.folder is not None:
@@ -168,16 +172,17 @@ def _guessed_type(name: str) -> str:
 
 def _configured(index: int) -> FileName:
     """A file name the entity's configuration gives (`Theme.file_names`: 0 the deck's,
-    `tema.archivo_presentacion`; 1 the PDF's, `tema.archivo_pdf`), over {slug} and {periodo}."""
+    `tema.archivo_presentacion`; 1 the PDF's, `tema.archivo_pdf`), over {slug}, {periodo}, and the
+    plan's {sigla} and {titulo}."""
 
-    def name(settings: Settings, slug: str, cut: Cut) -> str:
-        return settings.theme.file_names(slug, str(cut))[index]
+    def name(settings: Settings, slug: str, cut: Cut, plan: Plan) -> str:
+        return settings.theme.file_names(slug, str(cut), plan.acronym, plan.title)[index]
 
     return name
 
 
 def _fixed(file_name: str) -> FileName:
-    return lambda settings, slug, cut: file_name
+    return lambda settings, slug, cut, plan: file_name
 
 
 def _deck(r: Rendering) -> bytes:
@@ -200,9 +205,13 @@ def _cambios(r: Rendering) -> bytes:
     return csv_bytes(r.tables["cambios"])
 
 
+def _tablas(r: Rendering) -> bytes:
+    return tables_workbook(r.tables)
+
+
 def _datapackage(r: Rendering) -> bytes:
     tables = {a.name: a.content for key in ("avance", "objetivos", "cambios") for a in r.rendered[key]}
-    return datapackage_bytes(r.slug, r.plan, r.cut, tables, r.settings.bands.levels)
+    return datapackage_bytes(r.slug, r.plan, r.cut, tables, r.settings.bands.levels, r.settings.publication.licence)
 
 
 def _web(r: Rendering) -> list[Artifact]:
@@ -226,12 +235,15 @@ OUTPUTS: tuple[Output, ...] = (
            "Avance de cada objetivo, de cada eje y del plan", distributed=True),
     Output("cambios", _fixed("cambios.csv"), CSV, _cambios, "Generar cambios.csv",
            "Cambios de cada indicador desde el corte anterior, de los más graves a los demás", distributed=True),
+    Output("tablas", _fixed(TABLES_XLSX), XLSX, _tablas, "Generar tablas.xlsx",
+           "Las tablas de avance en un libro de Excel: una hoja por tabla, cifras como números con formato "
+           "en español (porcentajes como 87,5 %)", distributed=True),
     Output("datapackage", _fixed(DATAPACKAGE_FILE), JSON, _datapackage, "Generar datapackage.json",
            "Paquete de datos (Frictionless) que describe avance.csv, objetivos.csv y cambios.csv", distributed=True,
            needs=("avance", "objetivos", "cambios")),
     Output("web", _fixed(INDEX), HTML, _web, "Generar página web accesible",
            "El reporte como página web accesible (WCAG 2.1 AA), con sus enlaces de descarga", distributed=True,
-           folder="web", needs=("pdf", "deck", "avance", "objetivos", "cambios", "datapackage")),
+           folder="web", needs=("pdf", "deck", "avance", "objetivos", "cambios", "tablas", "datapackage")),
 )
 """Every output of a cut, in publication order. manifest.json (`publish.MANIFEST_FILE`) follows them."""
 

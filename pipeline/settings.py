@@ -20,8 +20,8 @@ from pipeline.placeholders import fill
 __all__ = [
     "Meaning", "TrafficLight", "Band", "TrafficLightBands", "DEFAULT_LEVELS", "DEFAULT_COLORS", "default_light",
     "NOT_REPORTED_ID", "UNDEFINED_ID", "LogoImage", "Theme", "Email", "Distribution", "History", "DataEntry",
-    "Settings", "THEME_COLORS", "LIGHT_COLORS",
-    "PUBLICATION_ROOT_ENV", "publication_root",
+    "Settings", "THEME_COLORS", "LIGHT_COLORS", "Licence", "LICENCES", "DEFAULT_LICENCE", "Publication",
+    "PUBLICATION_ROOT_ENV", "publication_root", "file_name_fields",
 ]
 
 
@@ -190,10 +190,24 @@ class Theme:
         """The light's colour, or the primary colour when there is no light."""
         return self.light_color(light) if light else self.colors["primario"]
 
-    def file_names(self, slug: str, period: str) -> tuple[str, str]:
-        """(deck, pdf) file names for an entity's cut."""
-        fields = {"slug": slug, "periodo": period}
+    def file_names(self, slug: str, period: str, acronym: str, title: str) -> tuple[str, str]:
+        """(deck, pdf) file names for an entity's cut: the templates filled with the entity's
+        folder, the cut, and the plan's sigla and title (`file_name_fields`)."""
+        fields = file_name_fields(slug, period, acronym, title)
         return fill(self.deck_file, fields), fill(self.pdf_file, fields)
+
+
+_NOT_IN_FILE_NAMES = str.maketrans({c: "-" for c in '/\\:*?"<>|'})
+
+
+def file_name_fields(slug: str, period: str, acronym: str, title: str) -> dict[str, str]:
+    """The fields of a file name template: {slug}, {periodo}, {sigla}, {titulo}.
+
+    The title is free text: the characters a file name cannot hold on Windows or that would make
+    a path (`/ \\ : * ? " < > |`) become «-». The slug (a folder's name) and the sigla (checked
+    when the plan is read) hold none of them.
+    """
+    return {"slug": slug, "periodo": period, "sigla": acronym, "titulo": title.translate(_NOT_IN_FILE_NAMES)}
 
 
 def _luminance(color: str) -> float:
@@ -221,7 +235,8 @@ LIGHT_COLORS = tuple(DEFAULT_COLORS)  # rojo, amarillo, verde, naranja, gris, no
 class Email:
     """The e-mail that carries a cut's deck and PDF. No recipients: no e-mail.
 
-    `subject` and `body` are templates over {entidad}, {slug}, {periodo} and {fecha_corte}
+    `subject` and `body` are templates over {entidad}, {slug}, {periodo}, {fecha_corte}, {sigla} and
+    {titulo} (the plan's sigla and title, `pipeline.distribution.template_fields`)
     (filled by `pipeline.placeholders.fill`: no format specs; `{{` is a literal brace).
     The SMTP server and its credentials are never here: they come from a Prefect block named
     `smtp_block`, or from the environment (see `pipeline.distribution`).
@@ -230,7 +245,7 @@ class Email:
     to: tuple[str, ...] = ()
     cc: tuple[str, ...] = ()
     sender: str | None = None
-    subject: str = "PEI {entidad}: seguimiento con corte {periodo}"
+    subject: str = "{sigla} {entidad}: seguimiento con corte {periodo}"
     body: str = ""
     smtp_block: str | None = None
     retries: int = 3
@@ -300,6 +315,56 @@ class DataEntry:
 
 
 @dataclass(frozen=True)
+class Licence:
+    """An open licence the published data may carry: its SPDX id (`CC-BY-SA-4.0`), its name in
+    Spanish as its publisher writes it, and the address of its text."""
+
+    id: str
+    title: str
+    url: str
+
+
+# The open licences an entity may choose (`publicacion.licencia`), by SPDX id: those the Open
+# Definition lists as conformant for data, as datos.gov.co offers them.
+LICENCES: dict[str, Licence] = {
+    lic.id: lic
+    for lic in (
+        Licence("CC-BY-SA-4.0", "Creative Commons Atribución-CompartirIgual 4.0 Internacional (CC BY-SA 4.0)",
+                "https://creativecommons.org/licenses/by-sa/4.0/"),
+        Licence("CC-BY-4.0", "Creative Commons Atribución 4.0 Internacional (CC BY 4.0)",
+                "https://creativecommons.org/licenses/by/4.0/"),
+        Licence("CC0-1.0", "Creative Commons CC0 1.0 Universal: dedicación al dominio público (CC0 1.0)",
+                "https://creativecommons.org/publicdomain/zero/1.0/"),
+        Licence("ODC-By-1.0", "Open Data Commons Attribution License 1.0 (ODC-By 1.0)",
+                "https://opendatacommons.org/licenses/by/1-0/"),
+        Licence("ODbL-1.0", "Open Data Commons Open Database License 1.0 (ODbL 1.0)",
+                "https://opendatacommons.org/licenses/odbl/1-0/"),
+        Licence("PDDL-1.0", "Open Data Commons Public Domain Dedication and License 1.0 (PDDL 1.0)",
+                "https://opendatacommons.org/licenses/pddl/1-0/"),
+    )
+}
+DEFAULT_LICENCE = LICENCES["CC-BY-SA-4.0"]  # what datos.gov.co's datasets carry by default
+
+
+@dataclass(frozen=True)
+class Publication:
+    """How the entity's data is offered to the public: the licence of its published files (the
+    data package's `licenses`, the publication folder's catalog)."""
+
+    licence: Licence = DEFAULT_LICENCE
+
+
+@dataclass(frozen=True)
+class ReviewRule:
+    """When a reported value is «dato por revisar» (docs/rules.md): what the cut's year executed by
+    a quarter is more than `target_times` the year's target, or a value is more than
+    `history_times` the largest value the indicator reported before. Both above 1."""
+
+    target_times: float = 10.0
+    history_times: float = 10.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything about a report that is configuration rather than data."""
 
@@ -308,6 +373,8 @@ class Settings:
     distribution: Distribution = Distribution()
     history: History = History()
     data_entry: DataEntry = DataEntry()
+    publication: Publication = Publication()
+    review: ReviewRule = ReviewRule()
 
 
 PUBLICATION_ROOT_ENV = "PEI_PUBLICATION_ROOT"

@@ -112,6 +112,7 @@ def attainment_markdown(document: Document, stale: Sequence[str] = ()) -> str:
             "",
             _cell(plain(o.text)),
             "",
+            *([f"**{_cell(o.review_note)}**", ""] if o.review_note else []),
             *_table(o.table),
         ]
     return "\n".join(lines) + "\n"

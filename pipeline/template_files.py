@@ -4,7 +4,12 @@ data-entry workbook(s) for the cut (`pipeline.template`) and write them atomical
 ```
 outputs/<entity-slug>/plantillas/<YYYY>-T<q>/seguimiento-<YYYY>-T<q>.xlsx
                                               seguimiento-<YYYY>-T<q>-<responsable-slug>.xlsx   (--por-responsable)
+                                              .historial/seguimiento-<YYYY>-T<q>.<fecha>T<hora>.xlsx
 ```
+
+A template written again never loses the one it replaces (someone may already have typed into
+it): the earlier file is kept in `.historial/` beside it, named with the moment it was replaced
+(Bogotá time), and the office is told where.
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import os
+import shutil
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -20,18 +28,20 @@ import pandas as pd
 from pipeline.errors import InputError
 from pipeline.formatting import long_date
 from pipeline.ingest.entities import Entity, find_entities, select_entities
-from pipeline.ingest.execution import CSV_FILE, FOLDER, XLSX_FILE, load_execution
-from pipeline.ingest.plan import read_plan
+from pipeline.ingest.execution import CSV_FILE, FOLDER, XLSX_FILE, awaiting_files, load_execution
+from pipeline.ingest.plan import plan_outline, read_plan
 from pipeline.ingest.settings import SETTINGS_FILE, load_settings
 from pipeline.model import Plan
-from pipeline.periods import Cut, check_cut, parse_period
+from pipeline.errors import PublishError
+from pipeline.periods import BOGOTA, Cut, check_cut, parse_period
 from pipeline.publish import replace_file
 from pipeline.settings import Settings
 from pipeline.template import NO_RESPONSIBLE, build_template, responsibles
 
-__all__ = ["TEMPLATES_FOLDER", "Written", "template_path", "write_templates", "slugify"]
+__all__ = ["HISTORY_FOLDER", "TEMPLATES_FOLDER", "Written", "keep_earlier", "template_path", "write_templates", "slugify"]
 
 TEMPLATES_FOLDER = "plantillas"
+HISTORY_FOLDER = ".historial"  # beside the templates: the earlier file of each template written again
 
 
 def slugify(text: str) -> str:
@@ -51,6 +61,7 @@ class Written:
 
     files: tuple[Path, ...]
     warnings: tuple[str, ...] = ()
+    kept: tuple[tuple[Path, Path], ...] = ()  # (template written again, where its earlier file was kept)
 
 
 @dataclass(frozen=True)
@@ -62,25 +73,29 @@ class _Read:
 
 
 def _has_execution(folder: Path) -> bool:
-    return any((folder / name).exists() for name in (XLSX_FILE, CSV_FILE, FOLDER))
+    """Whether the entity has a seguimiento to read: a file, or a seguimiento/ folder that is not
+    still waiting for its files (made first, as the templates go out)."""
+    return any((folder / name).exists() for name in (XLSX_FILE, CSV_FILE, FOLDER)) and not awaiting_files(folder)
 
 
 def _read(entity: Entity, cut: Cut) -> _Read:
-    """The entity's plan, settings and the seguimiento reported so far (none yet is fine: the
-    first quarter's template shows no earlier values). Every problem of the three at once."""
+    """The entity's plan, settings and the seguimiento reported so far (none yet is fine, and so is
+    an empty seguimiento/ folder: the template shows no earlier values). Every problem of the three at once."""
     errors: list[InputError] = []
     plan = settings = execution = None
+    outline = None
     try:
         plan, _ = read_plan(entity.folder)
     except InputError as error:
         errors.append(error)
+        outline = plan_outline(entity.folder)  # the seguimiento is still checked against the plan's valid parts
     try:
         settings = load_settings(entity.folder)
     except InputError as error:
         errors.append(error)
     if _has_execution(entity.folder):
         try:
-            execution = load_execution(entity.folder, plan, any_plan_version=True).table
+            execution = load_execution(entity.folder, plan, any_plan_version=True, outline=outline).table
         except InputError as error:
             errors.append(error)
     if errors:
@@ -93,6 +108,29 @@ def _bytes(book) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def keep_earlier(path: Path, now: datetime | None = None) -> Path | None:
+    """Keep the file at `path`, if there is one, as `.historial/<stem>.<YYYY-MM-DD>T<HHMMSS><suffix>`
+    beside it (a hard link, or a copy), and return where; None when there is none."""
+    if not path.exists():
+        return None
+    moment = (now or datetime.now(BOGOTA)).strftime("%Y-%m-%dT%H%M%S")
+    folder = path.parent / HISTORY_FOLDER
+    target, n = folder / f"{path.stem}.{moment}{path.suffix}", 2
+    try:
+        folder.mkdir(exist_ok=True)
+        while target.exists():  # twice in one second
+            target, n = folder / f"{path.stem}.{moment}-{n}{path.suffix}", n + 1
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copy2(path, target)
+    except OSError as exc:
+        raise PublishError(
+            f"No se pudo guardar la plantilla anterior {path} en {folder} ({exc.strerror or exc}); no se reemplazó."
+        ) from exc
+    return target
 
 
 def write_templates(
@@ -116,6 +154,7 @@ def write_templates(
         raise InputError.combine(input_dir, errors)
     files: list[Path] = []
     warnings: list[str] = []
+    earlier: list[tuple[Path, Path]] = []
     for item in read:
         entry = item.settings.data_entry
         deadline = entry.deadline_for(cut.end)
@@ -155,6 +194,10 @@ def write_templates(
             )
             path = template_path(output_dir, item.entity.slug, cut, responsible_slug)
             path.parent.mkdir(parents=True, exist_ok=True)
-            replace_file(path, _bytes(book))
+            content = _bytes(book)
+            kept = keep_earlier(path)
+            replace_file(path, content)
+            if kept is not None:
+                earlier.append((path, kept))
             files.append(path)
-    return Written(tuple(files), tuple(warnings))
+    return Written(tuple(files), tuple(warnings), tuple(earlier))

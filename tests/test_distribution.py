@@ -34,8 +34,10 @@ from pipeline.distribution import (
     template_fields,
 )
 from pipeline.errors import DistributionError, UnsafePathError
+from pipeline.ingest import load_plan
 from pipeline.periods import Cut
 from pipeline.settings import Distribution, Email
+from tests.conftest import SAMPLE
 
 PDF = Attachment("PEI-sg-2024-T3.pdf", b"%PDF-1.7 fake")
 DECK = Attachment("PEI-sg-2024-T3.pptx", b"PK fake deck")
@@ -45,11 +47,29 @@ EMAIL = Email(
     subject="PEI {entidad}: corte {periodo}",
     body="Corte al {fecha_corte} ({slug}).",
 )
-FIELDS = template_fields("Secretaría General", "sg", Cut(2024, 3))
+SG_PLAN = replace(load_plan(SAMPLE), entity="Secretaría General")
+FIELDS = template_fields(SG_PLAN, "sg", Cut(2024, 3))
 
 
 def test_template_fields_are_spanish():
-    assert FIELDS == {"entidad": "Secretaría General", "slug": "sg", "periodo": "2024-T3", "fecha_corte": "30 de septiembre de 2024"}
+    assert FIELDS == {"entidad": "Secretaría General", "slug": "sg", "periodo": "2024-T3", "fecha_corte": "30 de septiembre de 2024",
+                      "sigla": "PEI", "titulo": "Plan Estratégico Institucional"}
+
+
+def test_the_default_e_mail_of_a_municipality_names_its_plan_not_bogota_s_pei(tmp_path):
+    from pipeline.ingest import load_plan, load_settings
+    from tests.plans import TENJO, write_tenjo
+
+    plan = load_plan(write_tenjo(tmp_path))
+    fields = template_fields(plan, "tenjo", Cut(2024, 3))
+    assert fields == {"entidad": TENJO, "slug": "tenjo", "periodo": "2024-T3", "fecha_corte": "30 de septiembre de 2024",
+                      "sigla": "PDM", "titulo": "Plan de Desarrollo Municipal"}
+    email = replace(load_settings().distribution.email, to=("planeacion@tenjo.gov.co",))
+    message = build_message(email, "pei@tenjo.gov.co", fields, [])
+    assert message["Subject"] == f"PDM {TENJO}: seguimiento con corte 2024-T3"
+    body = " ".join(message.get_body(("plain",)).get_content().split())
+    assert f"seguimiento del Plan de Desarrollo Municipal de {TENJO} con corte al 30 de septiembre de 2024" in body
+    assert "Estratégico" not in body and "PEI" not in message["Subject"]
 
 
 def test_message_has_subject_recipients_body_and_typed_attachments():

@@ -82,9 +82,15 @@ def test_the_readme_lists_the_registered_outputs():
     from pipeline.outputs import OUTPUTS
     from pipeline.publish import MANIFEST_FILE
 
-    settings = load_settings(ROOT / "inputs" / "secretaria-general")
-    sample = [o.path(settings, "secretaria-general", "2024-T4") for o in OUTPUTS]
+    from types import SimpleNamespace
+
+    from pipeline.ingest import load_plan
+
+    folder = ROOT / "inputs" / "secretaria-general"
+    settings = load_settings(folder)
+    sample = [o.path(settings, "secretaria-general", "2024-T4", load_plan(folder)) for o in OUTPUTS]
     assert _written_by_make_report() == [*sample, MANIFEST_FILE]
     defaults = load_settings()
-    generic = [o.path(defaults, "<slug>", "<YYYY>-T<q>") for o in OUTPUTS]
+    plan = SimpleNamespace(acronym="<SIGLA>", title="<título>")  # how the README writes the fields
+    generic = [o.path(defaults, "<slug>", "<YYYY>-T<q>", plan) for o in OUTPUTS]
     assert _listed_under_outputs() == [*generic, MANIFEST_FILE]

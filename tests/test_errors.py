@@ -82,3 +82,37 @@ def test_the_verb_agrees_with_what_was_expected():
     assert "; se esperaba «Los Andes»." in Problem("x", "«Los Andes»").sentence()
     grouped = InputError("s.csv", [Problem(f"«x{n}»", "los valores de 2024", row=n, column="valor") for n in range(2, 6)])
     assert "; se esperaban los valores de 2024." in str(grouped)
+
+
+# --- «¿quiso decir …?» -------------------------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pipeline.errors import did_you_mean  # noqa: E402
+
+
+def test_did_you_mean_ignores_case_accents_and_spacing_and_offers_at_most_two():
+    assert did_you_mean("is-545", ["IS-321", "IS-545", "MP-7871-04"]) == "¿Quiso decir «IS-545»?"
+    assert did_you_mean("Indicadore", ["Plan", "Objetivos", "Indicadores"]) == "¿Quiso decir «Indicadores»?"
+    assert did_you_mean("obsevaciones", ["observaciones", "observacion", "valor"]) == (
+        "¿Quiso decir «observaciones» o «observacion»?"
+    )
+    assert did_you_mean("meta_vigecia", ["meta_vigencia", "meta_cuatrienio", "nombre"]) == "¿Quiso decir «meta_vigencia»?"
+    assert did_you_mean("zzz", ["IS-321", "IS-545"]) is None
+    assert did_you_mean(9, [1, 2, 3]) is None  # a number far from every id is not "close"
+
+
+@given(
+    choices=st.lists(st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789", min_size=5, max_size=12), min_size=1, max_size=20,
+                     unique=True),
+    data=st.data(),
+)
+def test_a_choice_with_one_character_dropped_is_always_suggested(choices, data):
+    target = data.draw(st.sampled_from(choices))
+    cut = data.draw(st.integers(0, len(target) - 1))
+    typo = target[:cut] + target[cut + 1:]
+    suggestion = did_you_mean(typo, choices)
+    assert suggestion is not None
+    # The target is offered, unless two other choices are at least as close to the typo.
+    assert f"«{target}»" in suggestion or suggestion.count("«") == 2

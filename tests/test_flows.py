@@ -39,7 +39,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 FILES = (
     "PEI-secretaria-general-2024-T4.pptx", "PEI-secretaria-general-2024-T4.pdf", "avance.csv", "objetivos.csv",
-    "cambios.csv", "datapackage.json", "web/index.html", "web/estilo.css", "manifest.json",
+    "cambios.csv", "tablas.xlsx", "datapackage.json", "web/index.html", "web/estilo.css", "manifest.json",
 )
 DISTRIBUTED = tuple(n for n in FILES if n != "manifest.json")  # the web page links to the data files beside it
 
@@ -712,9 +712,10 @@ def test_a_failed_deployment_run_tells_each_failed_entity_s_office_what_failed_a
     notices = {tuple(envelope.rcpt_tos): message for envelope, message in smtp_server.received}
     assert sorted(notices) == [("avisos.beta@sg.gov.co",), ("gamma@sg.gov.co",)]  # alfa was reported
     for slug, message in ((s, notices[(a,)]) for s, a in (("beta", "avisos.beta@sg.gov.co"), ("gamma", "gamma@sg.gov.co"))):
-        assert message["Subject"] == f"PEI {slug}: falló el reporte del corte 2024-T2"
+        name = "Secretaría General de la Alcaldía Mayor de Bogotá"
+        assert message["Subject"] == f"PEI {name}: falló el reporte del corte 2024-T2"
         body = " ".join(message.get_body(("plain",)).get_content().split())
-        assert f"Entidad: {slug} Corte: 2024-T2 Motivo: Error en el archivo {root / slug / 'seguimiento.xlsx'}" in body
+        assert f"Entidad: {name} (carpeta {slug}) Corte: 2024-T2 Motivo: Error en el archivo {root / slug / 'seguimiento.xlsx'}" in body
         assert "fila 93" in body and "(iniciada a pedido)" in body
         assert f"pei-report run --input {root} --output {out} --entity {slug} --period 2024-T2" in body
         assert f"con entity = {slug} y period = 2024-T2" in body
@@ -753,6 +754,52 @@ def test_a_deployment_run_that_crashed_tells_the_office_too(tmp_path, sample_cop
     body = " ".join(message.get_body(("plain",)).get_content().split())
     assert envelope.rcpt_tos == ["planeacion@sg.gov.co"] and "Corte: 2024-T3" in body
     assert "Motivo: Falla inesperada: CrashedRun: Flow run process exited with non-zero status code -9." in body
+
+
+def _crashed_deployment_run(sample_copy: Path, out: Path):
+    from prefect.client.orchestration import get_client
+
+    _configure(sample_copy, "distribucion:\n  avisos: [planeacion@sg.gov.co]\n")
+    with get_client(sync_client=True) as client:
+        deployment_id = client.create_deployment(flow_id=client.create_flow(flows.quarterly_report), name="prueba-avisos")
+        return client.create_flow_run_from_deployment(
+            deployment_id, parameters={"input_dir": str(sample_copy), "output_dir": str(out), "period": "2024-T3"}
+        )
+
+
+def test_a_crashed_run_s_notice_is_sent_once_however_many_times_its_hook_runs(tmp_path, sample_copy, smtp_server):
+    from prefect.states import Crashed
+
+    run = _crashed_deployment_run(sample_copy, tmp_path / "out")
+    (hook,) = flows.quarterly_report.on_crashed_hooks
+    for _ in range(2):
+        hook(flow=flows.quarterly_report, flow_run=run, state=Crashed(message="Flow run process exited with non-zero status code -9."))
+    assert len(smtp_server.received) == 1
+
+
+def test_a_run_the_server_s_automation_marked_crashed_gets_its_notice_once(tmp_path, sample_copy, smtp_server):
+    """No runner saw this run end (serve died with it): the server's automation marked it Crashed,
+    and serve's watch (`crashes.notify_crashed_runs`) sends the notice the hook never did."""
+    from prefect.client.orchestration import get_client
+    from prefect.states import Crashed
+
+    from pipeline.crashes import crash_automation, notify_crashed_runs
+
+    run = _crashed_deployment_run(sample_copy, tmp_path / "out")
+    message = crash_automation(40).actions[0].message
+    with get_client(sync_client=True) as client:
+        client.set_flow_run_state(run.id, Crashed(message=message), force=True)
+        for _ in range(2):  # serve looks again and again: one notice
+            notify_crashed_runs(client, flows.notify_crashed, since=run.created)
+    ((envelope, mail),) = smtp_server.received
+    body = " ".join(mail.get_body(("plain",)).get_content().split())
+    assert envelope.rcpt_tos == ["planeacion@sg.gov.co"] and "Corte: 2024-T3" in body
+    assert mail["Subject"] == "PEI Secretaría General de la Alcaldía Mayor de Bogotá: falló el reporte del corte 2024-T3"
+    assert "dejó de dar señales de vida durante 40 s" in body
+    # and the runner's hook, had it run after all, sends nothing more
+    (hook,) = flows.quarterly_report.on_crashed_hooks
+    hook(flow=flows.quarterly_report, flow_run=run, state=Crashed(message=message))
+    assert len(smtp_server.received) == 1
 
 
 def test_a_command_line_run_that_fails_sends_no_notice(tmp_path, sample_copy, smtp_server):
@@ -1062,7 +1109,9 @@ def test_a_figure_corrected_after_publication_is_a_revision_and_its_later_cuts_a
         assert cli("--input", str(entity), "--output", str(out), "--period", period).exit_code == 0
     manifest = json.loads((out / "pdm" / "2024-T2" / "manifest.json").read_text(encoding="utf-8"))
     plan = load_plan(entity)
-    assert {k: manifest[k] for k in ("plan", "semaforo")} == fingerprints(plan, load_settings(entity).bands)
+    recorded = fingerprints(plan, load_settings(entity).bands)
+    assert manifest["semaforo"] == recorded["semaforo"]
+    assert {k: manifest["plan"][k] for k in ("huella", "estructura")} == recorded["plan"]  # beside the plan's title and sigla
     cambios = {r["indicador"]: r for r in _csv_rows(out / "pdm" / "2024-T3" / "cambios.csv")}
     assert set(cambios) == {"V-1", "H-1", "P-1"} and {r["publicado"] for r in cambios.values()} == {"true"}
     assert {r["revisado"] for r in cambios.values()} == {"false"}
@@ -1095,4 +1144,5 @@ def test_a_figure_corrected_after_publication_is_a_revision_and_its_later_cuts_a
     page = (out / "pdm" / "2024-T3" / "web" / "index.html").read_text(encoding="utf-8")
     assert "No se compara con 2024-T2: las bandas del semáforo cambiaron desde que se publicó" in page
     assert _csv_rows(out / "pdm" / "2024-T3" / "cambios.csv") == []
-    assert (out / "pdm" / "2024-T3" / "PEI-pdm-2024-T3.pdf").stat().st_size > 0
+    (pdf,) = (out / "pdm" / "2024-T3").glob("*.pdf")
+    assert pdf.stat().st_size > 0

@@ -146,6 +146,22 @@ def test_unknown_indicator(tmp_path, sample_plan):
     assert "«IS-999»" in message and "un id de indicador definido en plan.yaml" in message
 
 
+def test_a_mistyped_indicator_is_told_the_id_it_is_close_to(tmp_path, sample_plan):
+    write_xlsx(tmp_path, [["is-545", 2024, 1, 5, None], ["IS-5455", 2024, 2, 5, None]])
+    found = [p.found for p in _error(tmp_path, sample_plan).problems]
+    assert found[0] == "«is-545» (¿quiso decir «IS-545»?)"
+    assert found[1].startswith("«IS-5455» (¿quiso decir «IS-545»")
+
+
+def test_a_mistyped_heading_is_told_the_heading_it_is_close_to(tmp_path, sample_plan):
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 5]], header=["indicador", "anio", "trimestr", "valor"])
+    (problem,) = _error(tmp_path, sample_plan).problems
+    assert "faltan: trimestre" in problem.found and "«trimestr»: ¿quiso decir «trimestre»?" in problem.hint
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 5, "nota"]], header=[*HEADER[:4], "Obsrvaciones"])
+    (warning,) = load_execution(tmp_path, sample_plan).warnings
+    assert warning.column == "Obsrvaciones" and "¿Quiso decir «observaciones»" in warning.hint
+
+
 def test_year_outside_the_plan(tmp_path, sample_plan):
     message = _cell_error(tmp_path, sample_plan, ["IS-545", 2019, 4, 5, None], "anio", "B")
     assert "«2019»" in message and "2020 a 2024" in message
@@ -161,6 +177,31 @@ def test_quarter_not_1_to_4(tmp_path, sample_plan, quarter):
 def test_quarter_as_offices_write_it(tmp_path, sample_plan, written):
     write_xlsx(tmp_path, [["IS-545", 2024, written, 5, None]])
     assert list(load_execution(tmp_path, sample_plan).table["trimestre"]) == [2]
+
+
+QUARTERS_IN_WORDS = {
+    1: ["Ene-Mar", "enero - marzo", "Enero a Marzo", "ene.-mar.", "I trimestre", "Trimestre I", "Trim. 1", "1er trimestre",
+        "1º trimestre", "Primer Trimestre", "I Trim", "Trimestre 1 (ene-mar)", "I trimestre enero-marzo"],
+    2: ["Abr-Jun", "abril a junio", "II trimestre", "Trimestre II", "Trim. 2", "2do trimestre", "2º Trimestre",
+        "Abril - Junio", "abr/jun", "II Trim", "Segundo trimestre (abril a junio)"],
+    3: ["Jul-Sep", "julio a septiembre", "Jul-Sept", "julio - setiembre", "III trimestre", "Trim 3", "3er trimestre"],
+    4: ["Oct-Dic", "octubre a diciembre", "IV Trimestre", "Trimestre IV", "Trim. 4", "4to trimestre", "Cuarto trimestre"],
+}
+
+
+@pytest.mark.parametrize("quarter, written", [(q, w) for q, words in QUARTERS_IN_WORDS.items() for w in words])
+def test_quarters_written_in_words(tmp_path, sample_plan, quarter, written):
+    write_xlsx(tmp_path, [["IS-545", 2024, written, 5, None]])
+    assert list(load_execution(tmp_path, sample_plan).table["trimestre"]) == [quarter]
+
+
+@pytest.mark.parametrize("written, months", [("Ene-Jun", "enero a junio"), ("enero a diciembre", "enero a diciembre"),
+                                             ("Feb-Abr", "febrero a abril"), ("Trimestre 2 (ene-mar)", None)])
+def test_a_range_of_months_that_is_not_a_quarter_is_an_error_naming_the_cell(tmp_path, sample_plan, written, months):
+    message = _cell_error(tmp_path, sample_plan, ["IS-545", 2024, written, 5, None], "trimestre", "C")
+    assert f"«{written}»" in message and "un trimestre: 1, 2, 3 o 4" in message
+    if months:
+        assert f"va de {months}, que no es un trimestre" in message
 
 
 def test_non_numeric_value(tmp_path, sample_plan):
@@ -282,6 +323,52 @@ def test_headings_are_matched_with_their_synonyms(tmp_path, sample_plan):
     execution = load_execution(tmp_path, sample_plan)
     assert execution.table.loc[0, "comentario"] == "Comentario bajo Observaciones"
     assert execution.warnings == ()
+
+
+@pytest.mark.parametrize("value", ["Ejecución física", "Avance físico", "Ejecución física del trimestre",
+                                   "Avance físico del trimestre", "Meta ejecutada", "Cantidad ejecutada", "Magnitud ejecutada"])
+@pytest.mark.parametrize("comment", ["Explicación avance / retroceso", "Análisis", "Descripción del avance",
+                                     "Análisis del avance", "Explicación del avance", "Avances y logros"])
+def test_headings_offices_use(tmp_path, sample_plan, value, comment):
+    header = ["Código meta", "Vigencia", "Trimestre", value, comment, "Meta de producto", "BPIN", "Subprograma"]
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 1000, "Se cumplió", "Llamadas atendidas", "2024250540001", "Atención"]],
+               header=header)
+    execution = load_execution(tmp_path, sample_plan)
+    assert (execution.table.loc[0, "valor"], execution.table.loc[0, "comentario"]) == (1000, "Se cumplió")
+    assert execution.warnings == ()
+
+
+@pytest.mark.parametrize("percent", ["% de avance", "Avance (%)", "% avance físico", "Porcentaje de avance",
+                                     "% de cumplimiento", "Cumplimiento", "Avance físico %"])
+def test_a_percentage_of_attainment_beside_the_value_is_reported_not_read(tmp_path, sample_plan, percent):
+    header = ["indicador", "anio", "trimestre", "Ejecución física", percent]
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 1000, 0.25]], header=header)
+    execution = load_execution(tmp_path, sample_plan)
+    assert list(execution.table["valor"]) == [1000]
+    (warning,) = execution.warnings
+    assert warning.column == percent and warning.column_letter == "E"
+    assert "porcentaje de avance" in warning.found and "el reporte lo calcula" in warning.hint
+
+
+def test_a_percentage_of_attainment_alone_is_not_taken_for_the_value(tmp_path, sample_plan):
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 0.25]], header=["indicador", "anio", "trimestre", "% avance físico"])
+    message = str(_error(tmp_path, sample_plan))
+    assert "faltan: valor" in message and "«% avance físico»" in message
+
+
+@pytest.mark.parametrize("header, warned", [
+    (["indicador", "anio", "trimestre", "valor", "Avance"], True),
+    (["indicador", "anio", "trimestre", "Avance"], False),
+    (["indicador", "anio", "trimestre", "Avance del trimestre"], False),
+])
+def test_a_bare_avance_column_is_not_guessed(tmp_path, sample_plan, header, warned):
+    write_xlsx(tmp_path, [["IS-545", 2024, 1, 25, 30][: len(header)]], header=header)
+    if warned:
+        (warning,) = load_execution(tmp_path, sample_plan).warnings
+        assert warning.column == "Avance" and "valor ejecutado o el porcentaje de avance" in warning.found
+        return
+    message = str(_error(tmp_path, sample_plan))
+    assert "faltan: valor" in message and "«Avance físico»" in message
 
 
 def test_code_is_the_id_when_a_name_column_is_headed_indicador(tmp_path, sample_plan):
@@ -553,3 +640,147 @@ def test_an_empty_workbook_file_is_called_empty(tmp_path, sample_plan):
     (tmp_path / "seguimiento.xlsx").write_bytes(b"")
     message = str(_error(tmp_path, sample_plan))
     assert "un archivo vacío (0 bytes)" in message and "BadZipFile" not in message
+
+
+def test_a_csv_mixing_utf8_and_windows_1252_is_read_with_a_warning_naming_the_lines(tmp_path, sample_plan):
+    """Excel's ANSI export with a line pasted from a UTF-8 file: «Gestión» would read «GestiÃ³n»."""
+    path = tmp_path / "seguimiento.csv"
+    path.write_bytes(b"indicador,anio,trimestre,valor,comentario\nIS-545,2024,1,1004233,Gesti\xc3\xb3n documental\n"
+                     b"IS-321,2024,2,94.5,Revisi\xf3n\n")
+    execution = load_execution(tmp_path, sample_plan)
+    (warning,) = [w for w in execution.warnings if "codificaciones" in w.found]
+    assert warning.file == path and warning.row == 2
+    assert "«Gestión»" in warning.found and "«GestiÃ³n»" in warning.found and "línea 3" in warning.found
+    path.write_bytes(b"indicador,anio,trimestre,valor,comentario\nIS-321,2024,2,94.5,Revisi\xf3n\n")
+    assert not any("codificaciones" in w.found for w in load_execution(tmp_path, sample_plan).warnings)
+
+
+def test_shared_strings_no_cell_uses_are_bounded_before_the_workbook_is_opened_and_it_is_opened_once(
+    tmp_path, sample_plan, monkeypatch
+):
+    """tests/hostile_files.py writes the full-size file (4 million strings) for a measurement."""
+    import pipeline.ingest.execution as execution
+    from tests.hostile_files import unused_strings
+
+    opened = []
+    real = execution.load_workbook
+    monkeypatch.setattr(execution, "load_workbook", lambda *a, **k: opened.append(k) or real(*a, **k))
+    monkeypatch.setenv("PEI_MAX_XLSX_STRINGS", "1000")
+    unused_strings(write_xlsx(tmp_path, GOOD), 1500)
+    message = str(_error(tmp_path, sample_plan))
+    assert "más de 1.000 textos" in message and "«xl/sharedStrings.xml»" in message and "PEI_MAX_XLSX_STRINGS" in message
+    assert opened == []
+    unused_strings(write_xlsx(tmp_path, GOOD), 990)
+    assert len(load_execution(tmp_path, sample_plan).table) == len(GOOD)
+    assert len(opened) == 1  # the cells, and the formulas of empty cells, from one opening
+
+
+# --- the CSV's delimiter is the header row's --------------------------------------------------
+
+# A PDM follow-up as Excel in a Spanish locale exports it: semicolons, decimal comma, and
+# narrative comments with more commas than the header has semicolons.
+NARRATIVE = (
+    "Durante el trimestre se realizaron mesas técnicas con las juntas de acción comunal, las veedurías, "
+    "los comités de participación, la personería, la comisaría de familia, el consejo territorial de "
+    "planeación y las asociaciones de productores, en las veredas El Chacal, La Punta, Chince, Poveda, "
+    "Santacruz, Churuguaco, Juaica, Carrasquilla y Guangatá"
+)
+
+
+def test_a_semicolon_csv_whose_comments_hold_more_commas_than_the_header_has_semicolons(tmp_path, sample_plan):
+    text = (
+        "indicador;anio;trimestre;valor;comentario\r\n"
+        f"IS-545;2024;1;1.004.233;{NARRATIVE}\r\n"
+        f'IS-546;2024;2;41,5;"{NARRATIVE}; y además, en el casco urbano"\r\n'
+    )
+    write_csv(tmp_path, text, "cp1252")
+    table = load_execution(tmp_path, sample_plan).table.set_index("indicador")
+    assert table.loc["IS-545", "valor"] == 1004233 and table.loc["IS-546", "valor"] == 41.5
+    assert table.loc["IS-545", "comentario"] == NARRATIVE
+    assert table.loc["IS-546", "comentario"] == f"{NARRATIVE}; y además, en el casco urbano"
+
+
+def test_a_comma_csv_whose_comments_hold_semicolons_and_a_title_line(tmp_path, sample_plan):
+    comment = "Avance; según acta; con soporte; en revisión; por la oficina; de control; interno"
+    write_csv(tmp_path, f"Seguimiento PDM; línea estratégica 1; corte T2\n\nindicador,anio,trimestre,valor,comentario\n"
+              f'IS-545,2024,2,1.5,"{comment}"\n')
+    table = load_execution(tmp_path, sample_plan).table
+    assert table.loc[0, "comentario"] == comment and table.loc[0, "valor"] == 1.5 and table.loc[0, "fila"] == 4
+
+
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Comment text as people write it, with every character the CSV format must carry: the three
+# delimiters, quotes, line breaks, accents and emoji. Control characters other than tab and line
+# breaks are another rule's business (pipeline.characters) and stay out.
+_COMMENT_TEXT = st.text(
+    st.one_of(
+        st.sampled_from(list(",;\t\"'\r\n ")),
+        st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp")),
+    ),
+    max_size=80,
+)
+# Narratives: long, with more of one delimiter than the header has of its own.
+_NARRATIVE = st.tuples(
+    st.lists(_COMMENT_TEXT, min_size=1, max_size=30), st.sampled_from([", ", "; ", "\t", ",", ";", "\r\n"])
+).map(lambda parts: parts[1].join(parts[0]))
+# The reader strips a comment's surrounding spaces, as a spreadsheet cell shows it.
+_COMMENT = st.one_of(_COMMENT_TEXT, _NARRATIVE).map(str.strip)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    delimiter=st.sampled_from([";", ",", "\t"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["IS-545", "IS-546", "IS-551"]),
+            st.integers(2020, 2024),
+            st.integers(1, 4),
+            st.one_of(st.none(), st.integers(0, 10**7), st.decimals(0, 10**6, places=2).map(float)),
+            _COMMENT,
+        ),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda r: r[:3],
+    ),
+)
+def test_any_table_the_csv_module_writes_is_read_back_exactly(tmp_path_factory, sample_plan, delimiter, encoding, rows):
+    import csv
+    import io
+
+    decimal = "," if delimiter == ";" else "."  # the locale a delimiter comes with
+
+    def shown(value):
+        if value is None:
+            return ""
+        text = f"{value:.2f}" if isinstance(value, float) and not value.is_integer() else str(int(value))
+        return text.replace(".", decimal)
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(HEADER)
+    writer.writerows([ind, year, quarter, shown(value), comment] for ind, year, quarter, value, comment in rows)
+    text = buffer.getvalue()
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        assume(False)  # emoji and the like only where the encoding can hold them
+    if encoding == "cp1252":
+        try:
+            # cp1252 bytes that also make valid UTF-8 (an «Ã©» typed on purpose) read as UTF-8: no
+            # reader can tell them apart, so that case is no claim of this test.
+            assume(data.decode("utf-8") == text)
+        except UnicodeDecodeError:
+            pass
+    folder = tmp_path_factory.mktemp("csv")
+    (folder / "seguimiento.csv").write_bytes(data)
+    table = load_execution(folder, sample_plan).table
+    read = sorted(
+        (r.indicador, r.anio, r.trimestre, None if pd.isna(r.valor) else r.valor,
+         r.comentario if isinstance(r.comentario, str) else None)
+        for r in table.itertuples()
+    )
+    expected = sorted((ind, year, quarter, value, comment or None) for ind, year, quarter, value, comment in rows)
+    assert read == expected

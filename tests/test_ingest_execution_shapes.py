@@ -190,6 +190,61 @@ def test_wide_matrix_reads_as_the_long_file(tmp_path, sample_plan, headings):
     assert _facts(load_execution(tmp_path / "wide", sample_plan).table) == _facts(expected)
 
 
+@pytest.mark.parametrize(
+    "headings",
+    [
+        ["Abr-Jun 2024", "Jul-Sep 2024"],
+        ["2024 Abr-Jun", "2024 Jul-Sep"],
+        ["II trimestre 2024", "III trimestre 2024"],
+        ["Trimestre II de 2024", "Trimestre III de 2024"],
+        ["2024-II", "2024-III"],
+        ["2do trimestre 2024", "3er trimestre 2024"],
+        ["abril a junio de 2024", "julio a septiembre de 2024"],
+    ],
+)
+def test_wide_matrix_quarters_in_words(tmp_path, sample_plan, headings):
+    long_book(tmp_path / "long" / "seguimiento.xlsx", [[i, y, q + 1, v, c] for i, y, q, v, c in LONG])
+    header, rows = _wide_rows(headings)
+    wide_book(tmp_path / "wide" / "seguimiento.xlsx", header, rows)
+    expected = load_execution(tmp_path / "long", sample_plan).table
+    assert _facts(load_execution(tmp_path / "wide", sample_plan).table) == _facts(expected)
+
+
+def test_wide_matrix_with_years_over_quarters_in_words(tmp_path, sample_plan):
+    long_book(tmp_path / "long" / "seguimiento.xlsx", LONG)
+    header = [["Código", "Nombre", 2024, None], [None, None, "Ene-Mar", "Abr-Jun"]]
+    rows = [["IS-545", "Recursos", 1004233, 2000000], ["IS-321", "Satisfacción", 80, 94.5]]
+    wide_book(tmp_path / "wide" / "seguimiento.xlsx", header, rows, merges=("A1:A2", "B1:B2", "C1:D1"))
+    expected = load_execution(tmp_path / "long", sample_plan).table
+    assert _facts(load_execution(tmp_path / "wide", sample_plan).table) == _facts(expected)
+
+
+@pytest.mark.parametrize("header", [
+    [["Código", "Nombre", "Ene-Mar 2024", "Abr-Jun 2024", "Ene-Jun 2024"]],
+    [["Código", "Nombre", 2024, None, None], [None, None, "Ene-Mar", "Abr-Jun", "Ene-Jun"]],
+])
+def test_wide_matrix_heading_of_months_that_are_not_a_quarter_is_an_error_naming_it(tmp_path, sample_plan, header):
+    rows = [["IS-545", "Recursos", 1004233, 2000000, 3004233]]
+    wide_book(tmp_path / "seguimiento.xlsx", header, rows)
+    (problem,) = _error(tmp_path, sample_plan).problems
+    assert (problem.row, problem.column_letter) == (len(header), "E")
+    assert "Ene-Jun" in problem.found and "va de enero a junio, que no es un trimestre" in problem.found
+
+
+def test_wide_matrix_of_planned_and_executed_quarters_reads_the_executed(tmp_path, sample_plan):
+    # A PDM's plan indicativo: planned and executed columns for each quarter, then the year's totals.
+    long_book(tmp_path / "long" / "seguimiento.xlsx", LONG)
+    header = [["Cod meta producto", "Meta de producto", "T1 PLANEADO 2024", "T1 EJECUTADO 2024", "T2 PLANEADO 2024",
+               "T2 EJECUTADO 2024", "TOTAL PLANEADO 2024", "AVANCE 2024"]]
+    rows = [["IS-545", "Recursos", 1000000, 1004233, 2000000, 2000000, 4155036, 0.7],
+            ["IS-321", "Satisfacción", 80, 80, 95, 94.5, 100, 0.9]]
+    wide_book(tmp_path / "wide" / "seguimiento.xlsx", header, rows)
+    execution = load_execution(tmp_path / "wide", sample_plan)
+    assert _facts(execution.table) == _facts(load_execution(tmp_path / "long", sample_plan).table)
+    (warning,) = execution.warnings  # the planned columns are the plan's; the year's «avance» is not guessed
+    assert warning.column == "AVANCE 2024" and warning.column_letter == "H"
+
+
 def test_wide_matrix_with_years_over_quarters(tmp_path, sample_plan):
     long_book(tmp_path / "long" / "seguimiento.xlsx", LONG)
     header = [["Código", "Nombre", 2024, None], [None, None, "T1", "T2"]]

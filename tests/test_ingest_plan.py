@@ -102,6 +102,21 @@ def test_objective_names_undefined_indicator(tmp_path):
     assert f"línea {_line_of(text, 'IS-999')}" in message
 
 
+def test_mistyped_field_names_are_told_what_they_are_close_to(tmp_path):
+    text = _sample().replace("    meta_vigencia: 25\n", "    meta_vigecia: 25\n", 1).replace("titulo:", "titlo:", 1)
+    message = _error(_write(tmp_path, text))
+    assert "¿Quiso decir «meta_vigencia»?" in message
+    assert "¿Quiso decir «titulo»?" in message
+
+
+def test_mistyped_ids_are_told_what_they_are_close_to(tmp_path):
+    text = _sample().replace("indicadores: [IS-513, IS-514]", "indicadores: [IS-513, IS514]")
+    text = text.replace("objetivos:\n", EJES.replace("objetivos: [5, 6, 7, 8]", "objetivos: [5, 6, 7, 80]"), 1)
+    message = _error(_write(tmp_path, text))
+    assert "«IS514» en el objetivo 4" in message and "¿Quiso decir «IS-514»?" in message
+    assert "el objetivo 80 en el eje «E2»" in message and "¿Quiso decir «8»?" in message
+
+
 @pytest.mark.parametrize(
     ("old", "new", "fragment"),
     [
@@ -380,3 +395,61 @@ def test_the_yaml_limits_can_be_raised_from_the_environment(tmp_path, monkeypatc
     text = _sample() + "base: &b x\nusos: [" + ", ".join(["*b"] * 1001) + "]\n"
     monkeypatch.setenv("PEI_MAX_YAML_ALIASES", "2000")
     assert "campo desconocido «base»" in _error(_write(tmp_path, text))
+
+
+def test_field_and_cross_reference_problems_are_listed_in_one_pass(tmp_path):
+    text = _sample().replace("    anualizacion: suma\n", "    anualizacion: sumas\n", 1)  # IS-543's field
+    text = text.replace("indicadores: [IS-513, IS-514]", "indicadores: [IS-513, IS514]")
+    text = text.replace("objetivos:\n", EJES.replace("objetivos: [5, 6, 7, 8]", "objetivos: [5, 6, 7, 80]"), 1)
+    text = text.replace("vigencia: 2024", "vigencia: 2026", 1)
+    message = _error(_write(tmp_path, text))
+    assert "«sumas»" in message
+    assert "«IS514» en el objetivo 4" in message and "¿Quiso decir «IS-514»?" in message
+    assert "el objetivo 80 en el eje «E2», que no está definido" in message
+    assert "un año del periodo del plan (2020 a 2024)" in message
+    # IS-543 is wrong in one field, yet defined: the objectives naming it are not told otherwise.
+    assert "«IS-543» en el objetivo" not in message
+    assert "el objetivo 8, que no está en ningún eje" in message  # what the 80 leaves, as for a valid plan
+    assert message.count("\n  - ") == 5, message  # not the vigencia's targets: they wait for the vigencia
+
+
+def test_what_cannot_be_cross_checked_is_not_guessed(tmp_path):
+    # An indicator without a valid id, an eje whose objective list is wrong: what depends on them waits.
+    text = _sample().replace("  - id: IS-513\n", "  - id: ''\n", 1)
+    text = text.replace("objetivos:\n", EJES.replace("objetivos: [5, 6, 7, 8]", "objetivos: cinco"), 1)
+    message = _error(_write(tmp_path, text))
+    assert "IS-513» en el objetivo" not in message  # it may be the indicator whose id is empty
+    assert "que no está en ningún eje" not in message  # they may be in the eje whose list is wrong
+    assert message.count("\n  - ") == 2, message
+
+
+# --- the plan's sigla -------------------------------------------------------------------------
+
+
+def _pdm_folder(tmp_path: Path, **fields) -> Path:
+    """A municipality's PDM (Alcaldía Municipal de Tenjo) with `fields` added to plan.yaml."""
+    from ruamel.yaml import YAML
+
+    from tests.plans import pdm
+
+    data = pdm(2024) | {"entidad": "Alcaldía Municipal de Tenjo"} | fields
+    tmp_path.mkdir(parents=True)
+    with (tmp_path / "plan.yaml").open("w", encoding="utf-8") as handle:
+        YAML().dump(data, handle)
+    return tmp_path
+
+
+def test_a_plan_s_acronym_is_its_sigla_else_the_initials_of_its_title(tmp_path, sample_plan):
+    assert sample_plan.acronym == "PEI" and sample_plan.given_acronym is None
+    assert load_plan(_pdm_folder(tmp_path / "a")).acronym == "PDM"
+    given = load_plan(_pdm_folder(tmp_path / "b", sigla="PDM-Tenjo"))
+    assert given.acronym == "PDM-Tenjo" and given.given_acronym == "PDM-Tenjo"
+
+
+@pytest.mark.parametrize("sigla", ["PDM/Tenjo", "P D M", ".PDM", "PDM:2024", "X" * 31])
+def test_a_sigla_that_cannot_go_in_a_file_name_is_refused_with_its_line(tmp_path, sigla):
+    folder = _pdm_folder(tmp_path / "p", sigla=sigla)
+    with pytest.raises(InputError) as info:
+        load_plan(folder)
+    message = str(info.value)
+    assert "sigla" in message and "una sigla de letras, números, «-» o «_»" in message and "Traceback" not in message

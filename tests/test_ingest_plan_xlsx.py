@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import os
 from pathlib import Path
 
 import pytest
@@ -211,6 +212,33 @@ def test_an_indicator_naming_an_unknown_objective(tmp_path):
     message = _error(_edit(folder, edit))
     assert "hoja «Indicadores»" in message and "fila 3, columna «objetivo» (K)" in message
     assert "el objetivo «9» en el indicador «MP-7871-04», que no está en la hoja «Objetivos»" in message
+
+
+def test_mistyped_sheets_columns_fields_and_ids_in_the_workbook_are_told_what_they_are_close_to(tmp_path):
+    folder = _workbook_folder(tmp_path, _sample_data())
+
+    def edit(book):
+        sheet = book["Indicadores"]
+        column = _column(sheet, "responsable")
+        sheet.cell(1, column).value = "responsabe"
+        sheet.cell(2, column).value = "Oficina"
+        book["Plan"]["A2"] = "entidd"
+
+    message = _error(_edit(folder, edit))
+    assert "¿Quiso decir «responsable»?" in message and "¿Quiso decir «entidad»?" in message
+
+    folder = _workbook_folder(tmp_path / "hojas", _sample_data())
+    message = _error(_edit(folder, lambda book: setattr(book["Indicadores"], "title", "Indicadore")))
+    assert "¿La hoja «Indicadore» es «Indicadores»?" in message
+
+    folder = _workbook_folder(tmp_path / "ids", _sample_data())
+
+    def objective(book):
+        sheet = book["Indicadores"]
+        sheet.cell(3, _column(sheet, "objetivo")).value = "1; 11"
+
+    message = _error(_edit(folder, objective))
+    assert "el objetivo «11»" in message and "¿Quiso decir «1»?" in message
 
 
 def test_an_objective_without_indicators(tmp_path):
@@ -554,3 +582,24 @@ def test_quarterly_targets_separated_by_commas_are_told_to_use_semicolons(tmp_pa
     message = _error(_edit(folder, edit))
     assert "fila 2, columna «metas_trimestrales» (M): se encontró «1, 2, 3, 4»" in message
     assert "separadas por punto y coma" in message
+
+
+def test_plan_xlsx_is_written_with_the_same_mode_as_the_templates(tmp_path):
+    """Not `-rw-------` (a temporary file's mode): the office's other people read it as they read the templates."""
+    import stat
+
+    from tests.plans import write_pdm
+    from pipeline.template_files import write_templates
+
+    folder = write_pdm(tmp_path / "pdm", 2024)
+    (template,) = write_templates(folder, "2024-T1", tmp_path / "out").files
+    plan = write_plan_workbook(tmp_path / "out" / "plan.xlsx", None)
+    mode = stat.S_IMODE(plan.stat().st_mode)
+    assert mode == stat.S_IMODE(template.stat().st_mode)
+
+
+def test_a_sigla_in_plan_xlsx_is_read_and_written(tmp_path):
+    data = pdm(2024) | {"entidad": "Alcaldía Municipal de Tenjo", "sigla": "PDM-Tenjo"}
+    folder = _workbook_folder(tmp_path, data)
+    assert load_plan(folder).acronym == "PDM-Tenjo"
+    assert load_plan(_workbook_folder(tmp_path / "sin", pdm(2024))).acronym == "PDM"

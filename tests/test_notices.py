@@ -15,6 +15,8 @@ from pipeline.settings import Distribution, Email
 OUT_OF_PLAN = PeriodError("El periodo 2026-T4 está fuera del periodo del plan (2020 a 2024): indique un trimestre entre 2020-T1 y 2024-T4.")
 SCHEDULED = FailedRun(
     slug="secretaria-general",
+    entity="Secretaría General",
+    acronym="PEI",
     cut="2026-T4",
     error=OUT_OF_PLAN,
     flow="quarterly_report",
@@ -34,15 +36,30 @@ def _flat(text: str) -> str:
 
 def test_a_scheduled_run_outside_the_plan_says_entity_cut_reason_and_what_to_do():
     subject, body = notice_text(SCHEDULED)
-    assert subject == "PEI secretaria-general: falló el reporte del corte 2026-T4"
+    assert subject == "PEI Secretaría General: falló el reporte del corte 2026-T4"
     flat = _flat(body)
     assert "del despliegue quarterly_report/trimestral (programada para el 15 de enero de 2027) falló" in flat
-    assert "Entidad: secretaria-general" in flat and "Corte: 2026-T4" in flat
+    assert "Entidad: Secretaría General (carpeta secretaria-general)" in flat and "Corte: 2026-T4" in flat
     assert f"Motivo: {OUT_OF_PLAN}" in flat
     assert "corrija lo que indica el motivo" in flat
     assert "pei-report run --input /srv/pei/inputs --output /srv/pei/outputs --entity secretaria-general --period 2026-T4" in flat
     assert "despliegue quarterly_report/trimestral, «Run» → «Custom run», con entity = secretaria-general y period = 2026-T4" in flat
     assert "http://127.0.0.1:4200/runs/flow-run/1234" in flat
+
+
+def test_a_municipality_s_notice_names_its_plan_and_its_entity_not_bogota_s_pei():
+    tenjo = replace(SCHEDULED, slug="tenjo", entity="Alcaldía Municipal de Tenjo", acronym="PDM", cut="2024-T3")
+    subject, body = notice_text(tenjo)
+    assert subject == "PDM Alcaldía Municipal de Tenjo: falló el reporte del corte 2024-T3"
+    flat = _flat(body)
+    assert "Entidad: Alcaldía Municipal de Tenjo (carpeta tenjo)" in flat and "PEI" not in flat
+    assert "--entity tenjo" in flat  # commands still name the folder
+
+
+def test_a_notice_whose_plan_could_not_be_read_names_the_folder_and_says_so():
+    subject, body = notice_text(replace(SCHEDULED, entity=None, acronym=None))
+    assert subject == "Carpeta secretaria-general: falló el reporte del corte 2026-T4"
+    assert "Entidad: la de la carpeta secretaria-general (su plan no se pudo leer)" in _flat(body)
 
 
 def test_a_failed_distribution_says_to_resend_and_an_unexpected_error_names_itself():
@@ -51,11 +68,11 @@ def test_a_failed_distribution_says_to_resend_and_an_unexpected_error_names_itse
     assert "(iniciada a pedido)" in flat and "pei-report resend --input /srv/pei/inputs" in flat
     assert "despliegue resend_report/reenviar" in flat and "--period 2024-T3" in flat
     subject, body = notice_text(replace(SCHEDULED, flow="resend_report", deployment="resend_report/reenviar"))
-    assert subject == "PEI secretaria-general: falló el reenvío del corte 2026-T4"
+    assert subject == "PEI Secretaría General: falló el reenvío del corte 2026-T4"
     assert "no se completó el reenvío de esta entidad" in _flat(body) and "pei-report resend" in body
     subject, body = notice_text(replace(SCHEDULED, cut=None, error=KeyError("x")))
     flat = _flat(body)
-    assert subject == "PEI secretaria-general: falló el reporte"
+    assert subject == "PEI Secretaría General: falló el reporte"
     assert "Motivo: Falla inesperada: KeyError: 'x'" in flat and "revise el registro de la ejecución" in flat
     assert "--entity secretaria-general o desde" in flat  # no --period: each entity's latest quarter
 
@@ -73,7 +90,7 @@ def test_sent_through_the_report_s_smtp_settings(smtp_server):
     assert sent.to == ["jefe@sg.gov.co"] and sent.sender == "pei@sg.gov.co"
     ((envelope, message),) = smtp_server.received
     assert envelope.rcpt_tos == ["jefe@sg.gov.co"]  # the report's recipients, without its copies
-    assert message["Subject"] == "PEI secretaria-general: falló el reporte del corte 2026-T4"
+    assert message["Subject"] == "PEI Secretaría General: falló el reporte del corte 2026-T4"
 
 
 def test_no_one_to_notify_is_a_distribution_error():

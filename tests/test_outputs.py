@@ -12,10 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.errors import UnsafePathError
-from pipeline.ingest import load_settings
+from pipeline.ingest import load_plan, load_settings
 from pipeline.outputs import (
     CSV,
     OUTPUTS,
+    XLSX,
     PDF,
     PPTX,
     Deliverables,
@@ -27,9 +28,11 @@ from pipeline.outputs import (
 )
 from pipeline.periods import Cut
 from pipeline.publish import MANIFEST_FILE, Artifact, relative_path
+from tests.conftest import SAMPLE
 
 CUT = Cut(2024, 3)
 SETTINGS = load_settings()
+SAMPLE_PLAN = load_plan(SAMPLE)
 
 
 def _rendering(**fields) -> Rendering:
@@ -43,7 +46,7 @@ def _rendering(**fields) -> Rendering:
 
 def test_keys_and_file_names_are_distinct_and_safe():
     keys = [o.key for o in OUTPUTS]
-    names = [o.path(SETTINGS, "sg", CUT) for o in OUTPUTS]
+    names = [o.path(SETTINGS, "sg", CUT, SAMPLE_PLAN) for o in OUTPUTS]
     assert len(set(keys)) == len(keys)
     assert len(set(names + [MANIFEST_FILE])) == len(names) + 1  # nor is any of them called manifest.json
     for name in names:
@@ -52,16 +55,17 @@ def test_keys_and_file_names_are_distinct_and_safe():
 
 def test_publication_order_media_types_and_what_is_distributed():
     assert [(o.key, o.media_type) for o in OUTPUTS] == [
-        ("deck", PPTX), ("pdf", PDF), ("avance", CSV), ("objetivos", CSV), ("cambios", CSV),
+        ("deck", PPTX), ("pdf", PDF), ("avance", CSV), ("objetivos", CSV), ("cambios", CSV), ("tablas", XLSX),
         ("datapackage", "application/json"), ("web", "text/html"),
     ]
-    # the web page links to the CSVs and the data package: they are published beside it
+    # the web page links to the tables and the data package: they are published beside it
     assert [o.key for o in OUTPUTS if o.distributed] == [
-        "deck", "pdf", "avance", "objetivos", "cambios", "datapackage", "web",
+        "deck", "pdf", "avance", "objetivos", "cambios", "tablas", "datapackage", "web",
     ]
     assert [o.key for o in OUTPUTS if o.emailed] == ["deck", "pdf"]
-    assert [o.path(SETTINGS, "sg", CUT) for o in OUTPUTS] == [
-        "PEI-sg-2024-T3.pptx", "PEI-sg-2024-T3.pdf", "avance.csv", "objetivos.csv", "cambios.csv", "datapackage.json",
+    assert [o.path(SETTINGS, "sg", CUT, SAMPLE_PLAN) for o in OUTPUTS] == [
+        "PEI-sg-2024-T3.pptx", "PEI-sg-2024-T3.pdf", "avance.csv", "objetivos.csv", "cambios.csv", "tablas.xlsx",
+        "datapackage.json",
         "web/index.html",
     ]
 
@@ -71,7 +75,7 @@ def test_each_output_s_step_is_its_own_and_every_need_is_registered():
     assert {"Generar presentación (.pptx)", "Generar reporte PDF"} <= {o.step for o in OUTPUTS}  # names Prefect already shows
     assert all(o.description_es for o in OUTPUTS)
     for item in OUTPUTS:
-        assert item.folder is None or item.path(SETTINGS, "sg", CUT).startswith(item.folder + "/")
+        assert item.folder is None or item.path(SETTINGS, "sg", CUT, SAMPLE_PLAN).startswith(item.folder + "/")
     order = [o.key for o in render_order(OUTPUTS)]
     assert sorted(order) == sorted(o.key for o in OUTPUTS)
     assert order.index("avance") < order.index("pdf")  # the PDF attaches avance.csv's bytes
@@ -83,13 +87,40 @@ def test_deck_and_pdf_names_come_from_configuracion_yaml(tmp_path):
         encoding="utf-8",
     )
     settings = load_settings(tmp_path)
-    assert output("deck").path(settings, "sg", CUT) == "Informe sg 2024-T3.pptx"
-    assert output("pdf").path(settings, "sg", CUT) == "Informe-2024-T3.pdf"
-    assert output("avance").path(settings, "sg", CUT) == "avance.csv"
+    assert output("deck").path(settings, "sg", CUT, SAMPLE_PLAN) == "Informe sg 2024-T3.pptx"
+    assert output("pdf").path(settings, "sg", CUT, SAMPLE_PLAN) == "Informe-2024-T3.pdf"
+    assert output("avance").path(settings, "sg", CUT, SAMPLE_PLAN) == "avance.csv"
+
+
+def test_a_municipality_s_files_are_named_for_its_plan_not_for_bogota_s_pei(tmp_path, sample_plan):
+    from pipeline.ingest import load_plan
+    from tests.plans import write_tenjo
+
+    tenjo = load_plan(write_tenjo(tmp_path / "tenjo"))
+    assert output("deck").path(SETTINGS, "tenjo", CUT, tenjo) == "PDM-tenjo-2024-T3.pptx"
+    assert output("pdf").path(SETTINGS, "tenjo", CUT, tenjo) == "PDM-tenjo-2024-T3.pdf"
+    assert output("deck").path(SETTINGS, "secretaria-general", CUT, sample_plan) == "PEI-secretaria-general-2024-T3.pptx"
+    given = load_plan(write_tenjo(tmp_path / "sigla", sigla="PDM-Tenjo"))
+    assert output("pdf").path(SETTINGS, "tenjo", CUT, given) == "PDM-Tenjo-tenjo-2024-T3.pdf"
+
+
+def test_a_file_name_may_carry_the_plan_s_title_without_making_a_path(tmp_path):
+    from pipeline.ingest import load_plan
+    from tests.plans import write_tenjo
+
+    (tmp_path / "configuracion.yaml").write_text(
+        'tema:\n  archivo_pdf: "{titulo} {periodo}.pdf"\n  archivo_presentacion: "{sigla} {periodo}.pptx"\n', encoding="utf-8"
+    )
+    settings = load_settings(tmp_path)
+    plan = load_plan(write_tenjo(tmp_path / "tenjo"))
+    assert output("pdf").path(settings, "tenjo", CUT, plan) == "Plan de Desarrollo Municipal 2024-T3.pdf"
+    assert output("deck").path(settings, "tenjo", CUT, plan) == "PDM 2024-T3.pptx"
+    slashed = load_plan(write_tenjo(tmp_path / "slash", titulo="Plan de Acción 2024/2027: ¿avance?"))
+    assert output("pdf").path(settings, "tenjo", CUT, slashed) == "Plan de Acción 2024-2027- ¿avance- 2024-T3.pdf"
 
 
 def test_an_unknown_key_names_the_registered_ones():
-    with pytest.raises(KeyError, match="deck, pdf, avance, objetivos, cambios, datapackage, web"):
+    with pytest.raises(KeyError, match="deck, pdf, avance, objetivos, cambios, tablas, datapackage, web"):
         output("portal")
 
 
@@ -97,7 +128,7 @@ def test_an_unknown_key_names_the_registered_ones():
 
 
 def _single(key: str, needs: tuple[str, ...] = (), name: str | None = None) -> Output:
-    return Output(key, lambda s, slug, cut: name or f"{key}.txt", "text/plain", lambda r: key.encode(), key, key, needs=needs)
+    return Output(key, lambda s, slug, cut, plan: name or f"{key}.txt", "text/plain", lambda r: key.encode(), key, key, needs=needs)
 
 
 def test_needs_are_rendered_first_and_otherwise_the_listed_order_is_kept():
@@ -117,7 +148,7 @@ def test_a_single_file_output_is_marked_with_its_key_and_media_type():
 
 
 def _web(files: list[Artifact]) -> Output:
-    return Output("web", lambda s, slug, cut: "web/index.html", "text/html", lambda r: files, "Generar página web",
+    return Output("web", lambda s, slug, cut, plan: "web/index.html", "text/html", lambda r: files, "Generar página web",
                   "Página web accesible", distributed=True, folder="web", attached=True)
 
 
@@ -153,7 +184,7 @@ def test_a_renderer_gets_the_tables_and_what_it_needs_already_rendered():
         fields = list(r.tables["avance"].columns)
         return json.dumps({"resources": [{"path": csv.name, "hash": csv.sha256, "fields": fields}]}).encode()
 
-    listed = [*(o for o in OUTPUTS if o.key not in ("datapackage", "web")), Output("datapackage", lambda s, slug, cut: "datapackage.json", "application/json", datapackage,
+    listed = [*(o for o in OUTPUTS if o.key not in ("datapackage", "web")), Output("datapackage", lambda s, slug, cut, plan: "datapackage.json", "application/json", datapackage,
                                "Generar datapackage.json", "Paquete de datos", needs=("avance",))]
     assert [o.key for o in render_order(listed)][-1] == "datapackage"
     frame = pd.DataFrame({"objetivo": [1], "indicador": ["IS-1"]})
@@ -209,11 +240,11 @@ def test_every_registered_output_is_on_disk_and_in_the_manifest_under_its_config
     assert result.exit_code == 0, result.stderr
     folder = out / "secretaria-general" / "2024-T3"
     settings = load_settings(sample_copy)
-    names = [o.path(settings, "secretaria-general", CUT) for o in OUTPUTS]
+    names = [o.path(settings, "secretaria-general", CUT, SAMPLE_PLAN) for o in OUTPUTS]
     assert names[0] == "Informe secretaria-general 2024-T3.pptx"
     records = _manifest(folder)["outputs"]
     # every output in the registry's order: its main file first, then the rest of its folder
-    assert [r["output"] for r in records] == ["deck", "pdf", "avance", "objetivos", "cambios", "datapackage", "web", "web"]
+    assert [r["output"] for r in records] == ["deck", "pdf", "avance", "objetivos", "cambios", "tablas", "datapackage", "web", "web"]
     for item, name in zip(OUTPUTS, names):
         mine = [r for r in records if r["output"] == item.key]
         assert mine[0]["path"] == name and mine[0]["media_type"] == item.media_type
@@ -252,7 +283,7 @@ def test_a_folder_output_is_published_copied_whole_not_emailed_and_resent(tmp_pa
     assert b"2024-T3" in published["web/index.html"]
     manifest = _manifest(folder)
     assert [r["output"] for r in manifest["outputs"]][-2:] == ["web", "web"]
-    deck, pdf = (o.path(load_settings(sample_copy), "secretaria-general", CUT) for o in OUTPUTS[:2])
+    deck, pdf = (o.path(load_settings(sample_copy), "secretaria-general", CUT, SAMPLE_PLAN) for o in OUTPUTS[:2])
     distributed = [r["path"] for r in manifest["outputs"]]  # the web page and every file it links to
     copies = tmp_path / "publicados" / "secretaria-general" / "2024-T3"
     assert _files(copies) == {n: published[n] for n in distributed}

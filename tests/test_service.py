@@ -242,9 +242,9 @@ def test_a_failed_deployment_run_shows_its_spanish_message_and_tells_the_plannin
 
     ((envelope, message),) = _wait(lambda: inbox.received, 30, "the failure notice")
     assert envelope.rcpt_tos == ["planeacion@sg.gov.co"]
-    assert message["Subject"] == "PEI secretaria-general: falló el reporte del corte 2019-T4"
+    assert message["Subject"] == "PEI Secretaría General de la Alcaldía Mayor de Bogotá: falló el reporte del corte 2019-T4"
     body = " ".join(message.get_body(("plain",)).get_content().split())
-    assert "Entidad: secretaria-general Corte: 2019-T4 Motivo: El periodo 2019-T4 está fuera del periodo del plan" in body
+    assert "Entidad: Secretaría General de la Alcaldía Mayor de Bogotá (carpeta secretaria-general) Corte: 2019-T4 Motivo: El periodo 2019-T4 está fuera del periodo del plan" in body
     assert "despliegue quarterly_report/trimestral (iniciada a pedido)" in body
     assert f"pei-report run --input {root / 'inputs'} --output {root / 'outputs'} --entity secretaria-general --period 2019-T4" in body
     assert f"/runs/flow-run/{run['id']}" in body
@@ -313,7 +313,7 @@ def _automations(api: httpx.Client, name: str) -> list[dict]:
 
 
 @pytest.mark.server
-def test_a_run_killed_with_serve_is_marked_crashed_and_the_next_serve_completes_its_distribution(tmp_path):
+def test_a_run_killed_with_serve_is_marked_crashed_and_the_next_serve_completes_its_distribution_and_tells_the_office(tmp_path):
     import json
     import shutil
 
@@ -394,8 +394,14 @@ def test_a_run_killed_with_serve_is_marked_crashed_and_the_next_serve_completes_
                          if p.is_file() and p.name != "manifest.json"}
             copies = publication / "secretaria-general" / "2024-T3"
             assert {p.relative_to(copies).as_posix(): p.read_bytes() for p in copies.rglob("*") if p.is_file()} == published
-            ((_, message),) = inbox.received
-            assert message["Subject"].endswith("2024-T3")
+            # and tells the office the run crashed, which no runner saw: once, however often it looks
+            notice = "PEI Secretaría General de la Alcaldía Mayor de Bogotá: falló el reporte del corte 2024-T3"
+            _wait(lambda: any(m["Subject"] == notice for _, m in inbox.received), 90, "the crash notice", serve)
+            time.sleep(35)  # two more looks of serve's watch
+            subjects = sorted(m["Subject"] for _, m in inbox.received)
+            assert subjects == sorted([notice, "PEI Secretaría General de la Alcaldía Mayor de Bogotá: seguimiento con corte 2024-T3"])
+            (body,) = [" ".join(m.get_body(("plain",)).get_content().split()) for _, m in inbox.received if m["Subject"] == notice]
+            assert "dejó de dar señales de vida durante 40 s" in body and "Corte: 2024-T3" in body
             assert len(_automations(api, AUTOMATION_NAME)) == 1
         finally:
             _interrupt(serve)

@@ -91,7 +91,7 @@ def test_failure_notices_go_to_avisos_or_else_to_the_recipients(tmp_path):
     ("body", "fragment"),
     [
         ("distribucion:\n  correo:\n    destinatarios: [planeacion.sg.gov.co]\n", "línea 3"),
-        ("distribucion:\n  correo:\n    asunto: 'Corte {trimestre}'\n", "solo use {entidad}, {slug}, {periodo} y {fecha_corte}"),
+        ("distribucion:\n  correo:\n    asunto: 'Corte {trimestre}'\n", "solo use {entidad}, {slug}, {periodo}, {fecha_corte}, {sigla} y {titulo}"),
         ("distribucion:\n  correo:\n    reintentos: -1\n", "línea 3"),
         ("distribucion:\n  correo:\n    password: x\n", "campo desconocido «distribucion.correo.password»"),
         ("distribucion:\n  avisos: [planeacion@sg.gov.co, soporte]\n", "línea 2"),
@@ -179,9 +179,31 @@ def test_a_file_name_that_would_break_later_is_refused_at_load(tmp_path, name):
     assert "\n" not in message and "\a" not in message and "\u202e" not in message  # shown escaped, on one line
 
 
+def test_file_names_and_e_mail_texts_may_use_the_plan_s_sigla_and_title(tmp_path):
+    folder = _settings_file(
+        tmp_path,
+        'tema:\n  archivo_pdf: "{sigla}-{titulo}-{periodo}.pdf"\n'
+        'distribucion:\n  correo:\n    asunto: "{sigla} {entidad}"\n    mensaje: "Seguimiento del {titulo} ({sigla})."\n',
+    )
+    settings = load_settings(folder)
+    assert settings.theme.file_names("tenjo", "2024-T3", "PDM", "Plan de Desarrollo Municipal")[1] == (
+        "PDM-Plan de Desarrollo Municipal-2024-T3.pdf"
+    )
+    assert settings.distribution.email.subject == "{sigla} {entidad}"
+
+
+def test_the_default_names_and_texts_come_from_the_plan_not_from_bogota_s_pei():
+    settings = load_settings()
+    assert settings.theme.deck_file == "{sigla}-{slug}-{periodo}.pptx"
+    assert settings.theme.pdf_file == "{sigla}-{slug}-{periodo}.pdf"
+    email = settings.distribution.email
+    assert email.subject == "{sigla} {entidad}: seguimiento con corte {periodo}"
+    assert "{titulo}" in email.body and "Estratégico" not in email.body
+
+
 def test_a_file_name_may_carry_literal_braces(tmp_path):
     theme = load_settings(_settings_file(tmp_path, 'tema:\n  archivo_pdf: "PEI-{{{slug}}}-{periodo}.pdf"\n')).theme
-    assert theme.file_names("sg", "2024-T3")[1] == "PEI-{sg}-2024-T3.pdf"
+    assert theme.file_names("sg", "2024-T3", "PEI", "Plan")[1] == "PEI-{sg}-2024-T3.pdf"
 
 
 @pytest.mark.parametrize(
@@ -213,7 +235,7 @@ def test_a_hostile_width_fails_fast_and_a_literal_brace_is_still_writable(tmp_pa
     import time
 
     started = time.monotonic()
-    with pytest.raises(InputError, match=r"\{entidad\}, \{slug\}, \{periodo\} y \{fecha_corte\}"):
+    with pytest.raises(InputError, match=r"\{entidad\}, \{slug\}, \{periodo\}, \{fecha_corte\}, \{sigla\} y \{titulo\}"):
         load_settings(_settings_file(tmp_path, 'distribucion:\n  correo:\n    asunto: "{entidad:>400000000}"\n'))
     assert time.monotonic() - started < 2
     email = load_settings(_settings_file(tmp_path, 'distribucion:\n  correo:\n    asunto: "PEI {{{slug}}} {entidad}"\n')).distribution.email
@@ -363,3 +385,46 @@ def test_a_scale_with_gaps_overlaps_or_unknown_words_is_refused_naming_line_and_
     assert str(path) in message and f"línea {line}" in message, message
     for fragment in fragments:
         assert fragment in message, message
+
+
+# --- the open data licence (publicacion.licencia) --------------------------------------------------
+
+
+def test_the_default_licence_is_datos_gov_cos_cc_by_sa():
+    licence = load_settings().publication.licence
+    assert (licence.id, licence.url) == ("CC-BY-SA-4.0", "https://creativecommons.org/licenses/by-sa/4.0/")
+    assert "Atribución-CompartirIgual 4.0" in licence.title
+
+
+@pytest.mark.parametrize(
+    ("value", "url"),
+    [("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/"),
+     ("CC0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
+     ("ODbL-1.0", "https://opendatacommons.org/licenses/odbl/1-0/")],
+)
+def test_an_entity_sets_its_licence(tmp_path, value, url):
+    licence = load_settings(_settings_file(tmp_path, f"publicacion:\n  licencia: {value}\n")).publication.licence
+    assert (licence.id, licence.url) == (value, url)
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [("publicacion:\n  licencia: CC-BY-NC-4.0\n", "CC-BY-NC-4.0"),
+     ("publicacion:\n  licencia: cc-by-4.0\n", "cc-by-4.0"),
+     ("publicacion:\n  licencia: ''\n", "«»")],
+)
+def test_a_licence_that_is_not_an_open_one_is_reported_in_spanish(tmp_path, body, found):
+    path = _settings_file(tmp_path, "# sg\n" + body) / "configuracion.yaml"
+    with pytest.raises(InputError) as info:
+        load_settings(tmp_path)
+    message = str(info.value)
+    assert str(path) in message and "línea 3" in message and found in message
+    assert "CC-BY-SA-4.0" in message and "CC0-1.0" in message  # what is expected
+    assert "Traceback" not in message
+
+
+def test_a_misspelt_licence_key_is_reported_with_its_line(tmp_path):
+    path = _settings_file(tmp_path, "# sg\npublicacion:\n  licensia: CC-BY-4.0\n") / "configuracion.yaml"
+    with pytest.raises(InputError) as info:
+        load_settings(tmp_path)
+    assert str(path) in str(info.value) and "línea 3" in str(info.value) and "publicacion.licensia" in str(info.value)

@@ -34,6 +34,7 @@ LINK_FILES = {
     "avance": "avance.csv",
     "objetivos": "objetivos.csv",
     "cambios": "cambios.csv",
+    "tablas": "tablas.xlsx",
     "datapackage": "datapackage.json",
 }
 SIZES = {"pdf": 1_234_567, "deck": 141_224, "avance": 2_418}
@@ -227,7 +228,7 @@ def test_every_attention_item_is_listed_with_its_light_in_words(name, pages, doc
 
 
 def test_no_attention_no_comments_and_no_downloads(sample_document, theme):
-    quiet = replace(sample_document, attention=(), comments=())
+    quiet = replace(sample_document, attention=(), comment_groups=())
     tree = lxml.html.document_fromstring(render_web(quiet, theme, {})[INDEX])
     assert _text(tree.get_element_by_id("atencion")).endswith(quiet.no_attention)
     assert _text(tree.get_element_by_id("comentarios")).endswith(quiet.no_comments)
@@ -275,8 +276,9 @@ def test_downloads_link_the_cuts_files_with_what_and_format(pages):
     texts = [_text(a) for a in links]
     assert texts[0] == "Reporte en PDF (PDF, 1,2\u00a0MB)"
     assert texts[1] == "Presentación institucional (PowerPoint, PPTX, 141\u00a0kB)"
-    assert texts[2].endswith("(CSV, 2\u00a0kB)") and texts[3].endswith("(CSV)") and texts[5].endswith("(JSON)")
+    assert texts[2].endswith("(CSV, 2\u00a0kB)") and texts[3].endswith("(CSV)") and texts[6].endswith("(JSON)")
     assert texts[4] == "Cambios desde el corte anterior, una fila por indicador (CSV)"
+    assert texts[5] == "Las dos tablas en un libro de Excel (Excel, XLSX)"
     for name in LINK_FILES.values():  # the files sit beside web/ in the cut's folder
         (pages["sample"].parents[1] / name).touch()
     assert all((pages["sample"].parent / a.get("href")).resolve().is_file() for a in links)
@@ -447,3 +449,29 @@ def test_the_plans_first_cut_has_a_line_instead_of_the_table(sample_plan, defaul
     (section,) = page.xpath('//section[@id="cambios"]')
     assert not section.xpath(".//table")
     assert "2024-T1 es el primer corte del plan: no hay corte anterior con qué comparar." in section.text_content()
+
+
+def test_a_one_year_plan_with_a_value_to_review_on_the_page(theme, tmp_path):
+    """The one-year Plan de Acción on the page: six columns, the objective's «dato por revisar»
+    note, the comments under their eje and objective, and the point past the chart's scale
+    written with its value."""
+    from pipeline.ingest import load_inputs
+    from tests.plans import write_action_plan
+
+    inputs = load_inputs(write_action_plan(tmp_path / "dagma"))
+    plan, table, bands = inputs.plan, inputs.execution.table, inputs.settings.bands
+    document = build_document(plan, table, plan_attainment(plan, table, Cut(2025, 2), bands), bands)
+    html = render_web(document, theme, {})[INDEX].decode("utf-8")
+    tree = lxml.html.fromstring(html)
+    objective = tree.get_element_by_id("objetivo-1")
+    assert [th.text_content() for th in objective.xpath(".//table")[0].xpath("./thead//th")] == [
+        "Nombre meta", "Anualización", "Programación 2025", "Ejecutado 2025", "Avance 2025", "Semáforo",
+    ]
+    assert "sin él, el avance sería 25,0\u00a0% (amarillo)" in objective.xpath(".//p[contains(@class, 'revisar')]")[0].text_content()
+    comments = tree.get_element_by_id("comentarios")
+    assert [h.text_content() for h in comments.xpath(".//h3")] == [
+        "Eje 1. Cali verde · Objetivo 1: Recuperar los corredores ambientales.",
+        "Eje 2. Agua · Objetivo 2: Restaurar los humedales.",
+    ]
+    assert comments.xpath(".//dt")[0].text_content() == "Producto 3202005 Corredores ambientales intervenidos"
+    assert "30.037,5\u00a0% ▸" in html and "2025-2025" not in html

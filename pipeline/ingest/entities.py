@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline.characters import control_characters, describe, shown
 from pipeline.errors import InputError, Problem
 from pipeline.ingest.execution import FOLDER as EXECUTION_FOLDER, Execution, load_execution
-from pipeline.ingest.plan import PLAN_FILES, read_plan
+from pipeline.ingest.plan import PLAN_FILES, plan_outline, read_plan
 from pipeline.ingest.settings import load_settings
 from pipeline.ingest.source import Source, recording
 from pipeline.model import Plan
@@ -112,7 +112,8 @@ def load_inputs(folder: Path) -> EntityInputs:
     """Read the plan (plan.yaml or plan.xlsx), configuracion.yaml and the seguimiento of an entity folder.
 
     All three are checked in the same call, so one run lists every problem of the entity: a
-    broken plan does not hide the seguimiento's problems (those that do not depend on the plan).
+    broken plan does not hide the seguimiento's problems, which are checked against the parts of
+    the plan that are valid (`plan_outline`).
     """
     errors: list[InputError] = []
 
@@ -126,7 +127,9 @@ def load_inputs(folder: Path) -> EntityInputs:
     with recording() as read:  # the bytes each file was parsed from, for the manifest
         plan, plan_warnings = attempt(lambda: read_plan(folder)) or (None, ())
         settings = attempt(lambda: load_settings(folder))
-        execution = attempt(lambda: load_execution(folder, plan))
+        # A plan with problems still gives the seguimiento's checks the parts of it that are valid.
+        outline = plan_outline(folder) if plan is None else None
+        execution = attempt(lambda: load_execution(folder, plan, outline=outline))
     if errors:
         raise InputError.combine(folder, errors)
     # Every file of the entity folder and of its seguimiento/ folder; not the packaged defaults.

@@ -33,8 +33,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from pipeline.characters import INVISIBLE, control_characters, describe, shown
-from pipeline.errors import InputError, PipelineError, Problem
+from pipeline.characters import INVISIBLE, REFUSED_HINT, control_characters, describe, excel_decoded, refused_at, shown
+from pipeline.errors import InputError, PipelineError, Problem, did_you_mean
 from pipeline.formatting import number as shown_number
 from pipeline.ingest.coverage import font_problem
 from pipeline.ingest.source import limit_hint, read_source, size_text
@@ -42,7 +42,9 @@ from pipeline.limits import MB, Limits, limits
 from pipeline.model import Plan, Unit
 from pipeline.numbers import NotANumber, parse_number
 from pipeline.periods import Cut, parse_period
-from pipeline.template_schema import DATA_SHEET, IDENTITY_SHEET, REFERENCE_HEADINGS, TemplateIdentity, read_identity
+from pipeline.template_schema import (
+    COLUMN as TEMPLATE_COLUMN, DATA_SHEET, IDENTITY_SHEET, REFERENCE_HEADINGS, TemplateIdentity, read_identity,
+)
 from pipeline.text import missing_glyphs
 
 __all__ = [
@@ -51,7 +53,9 @@ __all__ = [
     "FOLDER",
     "XLSX_FILE",
     "Execution",
+    "PlanOutline",
     "RawTable",
+    "awaiting_files",
     "consolidate",
     "csv_dialect",
     "decode_csv",
@@ -79,23 +83,33 @@ SHEET_NAME = "seguimiento"
 HEADINGS: dict[str, tuple[str, ...]] = {
     "indicador": (
         "codigo indicador", "codigo del indicador", "cod indicador", "codigo", "id indicador",
-        "id del indicador", "indicador id", "id", "codigo meta", "id meta", "indicador", "indicator",
+        "id del indicador", "indicador id", "id", "codigo meta", "id meta", "codigo meta producto", "cod meta producto",
+        "codigo de la meta", "cod meta", "indicador", "indicator",
     ),
     "anio": ("anio", "ano", "vigencia", "year", "ano de reporte", "ano del reporte"),
     "trimestre": ("trimestre", "trim", "quarter", "numero de trimestre", "trimestre de reporte", "trimestre reportado"),
     "valor": (
         "valor", "valor ejecutado", "ejecutado", "ejecucion", "valor reportado", "valor alcanzado",
         "valor logrado", "logro", "resultado", "value", "ejecucion del trimestre", "valor del trimestre",
-        "magnitud ejecutada", "avance cuantitativo",
+        "magnitud ejecutada", "avance cuantitativo", "ejecucion fisica", "avance fisico", "meta ejecutada",
+        "cantidad ejecutada", "ejecucion fisica del trimestre", "avance fisico del trimestre",
     ),
     "comentario": (
         "comentario", "comentarios", "observacion", "observaciones", "nota", "notas", "analisis",
         "analisis cualitativo", "avance cualitativo", "comentario cualitativo", "descripcion del avance",
-        "justificacion", "comment", "comments",
+        "justificacion", "explicacion", "explicacion del avance", "explicacion avance retroceso", "analisis del avance",
+        "avances y logros", "comment", "comments",
     ),
 }
 # Words that make a heading a comment column even among other words ("Observaciones del trimestre").
-_COMMENT_WORDS = ("observ", "coment", "cualitativ", "justific")
+_COMMENT_WORDS = ("observ", "coment", "cualitativ", "justific", "explicac", "analisis")
+# A percentage of attainment ("% de avance", "Cumplimiento"): what the report computes, never the
+# executed value, whatever other words the heading has ("% avance físico").
+_PERCENT_WORDS = ("porcentaje", "porcentual", "cumplimiento", "pct")
+# Words that say a heading is the plan's side of a quarter or year ("T1 PLANEADO 2025"), or its
+# executed side ("T1 EJECUTADO 2025").
+_PLAN_WORDS = ("planeado", "planeada", "programado", "programada", "programacion", "meta", "metas", "esperado", "plan")
+_EXECUTED_WORDS = ("ejecutado", "ejecutada", "ejecucion", "fisica", "fisico", "valor", "real")
 # Columns offices keep beside the data for reference: recognised, read by nobody, not warned about.
 REFERENCE = (
     "nombre", "nombre del indicador", "nombre indicador", "indicador nombre", "nombre de la meta", "meta",
@@ -104,6 +118,13 @@ REFERENCE = (
     "dependencia", "dependencia responsable", "area responsable", "eje", "linea estrategica",
     "objetivo", "programa", "linea base", "anualizacion", "tipo de anualizacion", "etiqueta",
     "no", "n", "nro", "numero", "item", "consecutivo",
+    # What public PDM and plan de acción matrices keep beside the figures (a plan indicativo's
+    # products of investment projects): the plan's context, never the quarter's figures. Evidence
+    # (soportes, links) and states are not context the plan has: they are reported as not used.
+    "meta de producto", "meta producto", "meta de resultado", "indicador de producto", "indicador de resultado",
+    "proyecto", "nombre del proyecto", "proyecto de inversion", "bpin", "codigo bpin", "programa pdt", "subprograma",
+    "sector", "producto", "componente", "actividad", "actividades", "ponderador", "ponderacion", "peso", "tendencia",
+    "tendencia indicador", "valor esperado", "valor esperado cuatrienio",
 )
 # The data-entry template's context columns are reference columns too (pipeline.template_schema).
 REFERENCE = (*REFERENCE, *(name for name in REFERENCE_HEADINGS if name not in REFERENCE))
@@ -111,13 +132,31 @@ REFERENCE = (*REFERENCE, *(name for name in REFERENCE_HEADINGS if name not in RE
 HEADER_SEARCH_ROWS = 30
 _NOT_APPLICABLE = {"n/a", "na", "n.a.", "n.a", "no aplica", "-", "--", "—", "–", "nd", "n/d", "s/d", "sin dato", "sin datos", "x"}
 _QUARTER = re.compile(r"^(?:t|q|trim(?:estre)?\.?)?\s*([1-4])\s*(?:t|trim(?:estre)?)?$")
-# Quarters as offices also write them: roman numerals and ordinals ("II", "Segundo trimestre").
+# Quarters as offices also write them: roman numerals and ordinals ("II", "Segundo trimestre",
+# "2º trimestre", which `_normal` makes "2o trimestre").
 _QUARTER_WORDS = {
     "i": 1, "ii": 2, "iii": 3, "iv": 4, "primer": 1, "primero": 1, "segundo": 2, "tercer": 3, "tercero": 3, "cuarto": 4,
-    "1er": 1, "1ro": 1, "2do": 2, "3er": 3, "3ro": 3, "4to": 4,
+    "1er": 1, "1ro": 1, "1ero": 1, "2do": 2, "3er": 3, "3ro": 3, "3ero": 3, "4to": 4,
+    "1o": 1, "2o": 2, "3o": 3, "4o": 4,
 }
+# Words around a quarter's number: "Trimestre II", "II trim", "T2".
+_QUARTER_MARKS = ("trimestre", "trim", "t", "q")
+# Months as a quarter's range is written ("Abr-Jun", "abril a junio", "julio - setiembre").
+_MONTHS = {
+    "ene": 1, "enero": 1, "jan": 1, "feb": 2, "febrero": 2, "mar": 3, "marzo": 3, "abr": 4, "abril": 4, "apr": 4,
+    "may": 5, "mayo": 5, "jun": 6, "junio": 6, "jul": 7, "julio": 7, "ago": 8, "agosto": 8, "aug": 8,
+    "sep": 9, "sept": 9, "set": 9, "septiembre": 9, "setiembre": 9, "oct": 10, "octubre": 10,
+    "nov": 11, "noviembre": 11, "dic": 12, "diciembre": 12, "dec": 12,
+}
+_MONTH_NAMES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+                "noviembre", "diciembre")
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_RANGE = re.compile(rf"(?:^|\s)(?:de\s+|del\s+)?({_MONTH})\s+(?:(?:a|al|hasta|to)\s+)?({_MONTH})$")
 # Value headings that may carry more words after them ("Valor ejecutado en el trimestre").
-_VALUE_PREFIXES = ("valor ejecutado", "valor reportado", "valor alcanzado", "valor logrado")
+_VALUE_PREFIXES = (
+    "valor ejecutado", "valor reportado", "valor alcanzado", "valor logrado", "ejecucion fisica", "avance fisico",
+    "magnitud ejecutada", "meta ejecutada", "cantidad ejecutada",
+)
 _TOTAL = re.compile(r"^(sub)?total\b")
 _EXCEL_ERROR = re.compile(r"^#(N/A|[A-Z0-9/]+[!?])$", re.I)
 _EXCEL_ERROR_HINT = "La celda muestra un error de una fórmula de Excel: corrija la fórmula o escriba el valor."
@@ -251,6 +290,19 @@ def _not_read(directory: Path) -> tuple[list[Problem], list[Problem]]:
     return problems, warnings
 
 
+def awaiting_files(folder: Path) -> bool:
+    """Whether the entity's seguimiento is a seguimiento/ folder still waiting for its files: no
+    .xlsx or .csv in it (what tools leave there aside), none beside it, and no workbook in another
+    format (whose figures would be lost: `load_execution` refuses it)."""
+    directory = folder / FOLDER
+    if not directory.is_dir() or (folder / XLSX_FILE).exists() or (folder / CSV_FILE).exists():
+        return False
+    return not any(
+        _is_seguimiento(p) or (p.is_file() and p.suffix.lower() in UNREAD_BOOKS and not _left_by_tools(p.name))
+        for p in directory.iterdir()
+    )
+
+
 def execution_files(directory: Path) -> list[Path]:
     """The .xlsx and .csv files of a seguimiento/ folder, by name; none is an `InputError`.
 
@@ -284,12 +336,38 @@ _RANK = {name: k for names in HEADINGS.values() for k, name in enumerate(names)}
 def _field_of(heading: object) -> str | None:
     name = _normal(heading)
     if name in _FIELD_OF:
-        return _FIELD_OF[name]
-    if any(word in name for word in _COMMENT_WORDS):
+        found = _FIELD_OF[name]
+    elif any(word in name for word in _COMMENT_WORDS):
         return "comentario"
-    if name.startswith(_VALUE_PREFIXES):
-        return "valor"
-    return None
+    elif name.startswith(_VALUE_PREFIXES):
+        found = "valor"
+    else:
+        return None
+    return None if found == "valor" and _percentage_heading(heading) else found
+
+
+def _percentage_heading(heading: object) -> bool:
+    """A percentage of attainment (`% de avance`, `Avance (%)`, `Cumplimiento`): what the report computes."""
+    return "%" in str(heading or "") or any(word in _PERCENT_WORDS for word in _normal(heading).split())
+
+
+def _bare_advance(heading: object) -> bool:
+    """`Avance`, `Avance del trimestre`, `AVANCE 2025`: an executed value or a percentage of attainment,
+    as different offices mean it; the reader does not guess which."""
+    words = [w for w in _normal(heading).split() if not _FOUR_DIGITS.match(w) and w not in ("del", "de", "el")]
+    return bool(words) and words[0] == "avance" and set(words[1:]) <= {"trimestre", "trimestral", "acumulado", "anual"}
+
+
+def _planned_period(heading: object) -> bool:
+    """The plan's side of a quarter or a year in a matrix (`T1 PLANEADO 2025`, `TOTAL PROGRAMADO 2025`)."""
+    words = _normal(heading).split()
+    return (any(w in _PLAN_WORDS for w in words) and not any(w in _EXECUTED_WORDS for w in words)
+            and any(_FOUR_DIGITS.match(w) or _QUARTER.match(w) for w in words))
+
+
+def _reference(heading: object) -> bool:
+    """A column kept for reference: read by nobody, not warned about."""
+    return _normal(heading) in REFERENCE or _planned_period(heading)
 
 
 @dataclass(frozen=True)
@@ -363,11 +441,22 @@ def _header_problem(path: Path, rows: list[tuple[int, list[object]]], found: tup
     cells = next(c for n, c in rows if n == number)
     shown = ", ".join(f"«{str(c).strip()}»" for c in cells if not _blank(c))
     names = {"anio": "año"}
+    advance = [str(c).strip() for c in cells if not _blank(c) and (_percentage_heading(c) or _bare_advance(c))]
+    hint = "Renombre la columna que corresponda o agréguela."
+    if "valor" in header.missing and advance:
+        hint = f"La columna «{advance[0]}» no se toma por el valor. {_ADVANCE_HINT}"
+    missing_names = [name for f in header.missing for name in HEADINGS[f]]
+    close = [
+        f"«{str(c).strip()}»: {text.replace('¿Quiso', '¿quiso', 1)}" for c in cells
+        if isinstance(c, str) and not _blank(c) and _field_of(c) is None and (text := did_you_mean(_normal(c), missing_names))
+    ]
+    if close:
+        hint = f"{' '.join(close)} {hint}"
     return Problem(
         f"los encabezados {shown} (faltan: {', '.join(names.get(m, m) for m in header.missing)})",
         expected,
         row=number,
-        hint="Renombre la columna que corresponda o agréguela.",
+        hint=hint,
     )
 
 
@@ -431,10 +520,12 @@ def _table(
 _PERIOD_YEAR_FIRST = re.compile(r"^(\d{4})\s*(?:t|q|trim(?:estre)?)\s*([1-4])$")
 _PERIOD_QUARTER_FIRST = re.compile(r"^(?:(?:t|q|trim(?:estre)?)\s*([1-4])|([1-4])\s*t)\s*(?:de\s*)?(\d{4})$")
 _YEAR_HEADING = re.compile(r"^(?:vigencia|ano|year)?\s*(\d{4})$")
+_FOUR_DIGITS = re.compile(r"^\d{4}$")
 
 
 def _period_of(heading: object) -> tuple[int, int] | None:
-    """(year, quarter) of a one-cell quarter heading (`2025-T1`, `T1 2025`, `Trimestre 1 2025`)."""
+    """(year, quarter) of a one-cell quarter heading (`2025-T1`, `T1 2025`, `Trimestre 1 2025`,
+    `Abr-Jun 2025`); months beside a year that make no quarter raise `_NotAQuarter`."""
     if not isinstance(heading, str):
         return None
     text = _normal(heading)
@@ -443,7 +534,20 @@ def _period_of(heading: object) -> tuple[int, int] | None:
     elif match := _PERIOD_QUARTER_FIRST.match(text):
         year, quarter = int(match.group(3)), int(match.group(1) or match.group(2))
     else:
-        return None
+        # A quarter in words beside its year: `Abr-Jun 2025`, `2025-II`, `II trimestre de 2025`.
+        words = _normal(re.sub(r"[()\[\]]", " ", heading)).split()
+        at = 0 if words and _FOUR_DIGITS.match(words[0]) else -1 if words and _FOUR_DIGITS.match(words[-1]) else None
+        if at is None or len(words) < 2:
+            return None
+        year = int(words.pop(at))
+        if any(w in _PLAN_WORDS for w in words) and not any(w in _EXECUTED_WORDS for w in words):
+            return None  # the plan's side of the quarter (`T1 PLANEADO 2025`): a reference column
+        words = [w for w in words if w not in _EXECUTED_WORDS]  # `T1 EJECUTADO 2025`
+        if words and words[-1] in ("de", "del"):
+            words.pop()
+        quarter = _quarter_in(" ".join(words)) if 1900 < year < 2200 else None  # _NotAQuarter for Ene-Jun 2025
+        if quarter is None:
+            return None
     return (year, quarter) if 1900 < year < 2200 else None
 
 
@@ -459,30 +563,43 @@ def _year_of(heading: object) -> int | None:
 
 
 def _quarter_of(heading: object) -> int | None:
-    """The quarter of a sub-heading under a year (`T1`, `Trimestre 1`, `I`, `Primer trimestre`)."""
+    """The quarter of a sub-heading under a year (`T1`, `Trimestre 1`, `I`, `Primer trimestre`,
+    `Abr-Jun`); months that make no quarter raise `_NotAQuarter`."""
     if not isinstance(heading, str):
         return None
-    try:
-        return _quarter(heading)
-    except _Bad:
-        return None
+    return _quarter_in(_normal(re.sub(r"[()\[\]]", " ", heading)))
 
 
-_Wide = tuple[int, int, str, dict[int, tuple[int, int]], dict[int, str]]
+# A wide matrix's header: (header row, indicator column, its heading, column -> (year, quarter),
+# column -> heading as shown, column -> (heading, why) for the headings of months that make no quarter).
+_Wide = tuple[int, int, str, dict[int, tuple[int, int]], dict[int, str], dict[int, tuple[str, str]]]
+
+
+def _periods(cells: list[object], read: Callable[[object], object]) -> tuple[dict[int, object], dict[int, tuple[str, str]]]:
+    """What `read` makes of each cell, and the cells of months that make no quarter (`Ene-Jun 2025`)."""
+    found, bad = {}, {}
+    for pos, c in enumerate(cells):
+        try:
+            p = read(c)
+        except _NotAQuarter as error:
+            bad[pos] = (" ".join(str(c).split()), error.found)
+            continue
+        if p is not None:
+            found[pos] = p
+    return found, bad
 
 
 def _find_wide(rows: list[tuple[int, list[object]]]) -> _Wide | None:
-    """A wide matrix's header: (header row, indicator column, its heading, column -> (year, quarter),
-    column -> heading as shown). The quarters are one-cell headings (`2025-T1`) in the indicator's row, or
-    quarters (`T1`) in the row under years (`2025`, often merged over its quarters)."""
+    """A wide matrix's header (see `_Wide`). The quarters are one-cell headings (`2025-T1`) in the
+    indicator's row, or quarters (`T1`) in the row under years (`2025`, often merged over its quarters)."""
     top = rows[:HEADER_SEARCH_ROWS]
     for at, (number, cells) in enumerate(top):
         cells = [None if isinstance(c, MergedPart) else c for c in cells]
         indicator = next((pos for pos, c in enumerate(cells) if _field_of(c) == "indicador"), None)
-        periods = {pos: p for pos, c in enumerate(cells) if (p := _period_of(c))}
+        periods, bad = _periods(cells, _period_of)
         if indicator is not None and periods:
             shown_as = {pos: " ".join(str(cells[pos]).split()) for pos in periods}
-            return number, indicator, str(cells[indicator]).strip(), periods, shown_as
+            return number, indicator, str(cells[indicator]).strip(), periods, shown_as, bad
         below = top[at + 1] if at + 1 < len(top) else None
         if below is None or below[0] != number + 1:
             continue
@@ -491,27 +608,45 @@ def _find_wide(rows: list[tuple[int, list[object]]]) -> _Wide | None:
         if indicator is None:
             indicator = next((pos for pos, c in enumerate(under) if _field_of(c) == "indicador"), None)
             name = under[indicator] if indicator is not None else None
-        periods, shown_as, year = {}, {}, None
+        quarters, bad_quarters = _periods(under, _quarter_of)
+        periods, shown_as, bad, year = {}, {}, {}, None
         for pos in range(max(len(cells), len(under))):
             over = cells[pos] if pos < len(cells) else None
             if not _blank(over):  # a year carries over the blank or merged cells to its right
                 year = _year_of(over)
-            quarter = _quarter_of(under[pos]) if pos < len(under) else None
-            if year is not None and quarter is not None:
-                periods[pos] = (year, quarter)
-                shown_as[pos] = f"{' '.join(str(over if not _blank(over) else year).split())} / {' '.join(str(under[pos]).split())}"
+            if year is None:
+                continue
+            over_shown = " ".join(str(over if not _blank(over) else year).split())
+            if pos in quarters:
+                periods[pos] = (year, quarters[pos])
+                shown_as[pos] = f"{over_shown} / {' '.join(str(under[pos]).split())}"
+            elif pos in bad_quarters:
+                heading, why = bad_quarters[pos]
+                bad[pos] = (f"{over_shown} / {heading}", why)
         if indicator is not None and periods:
-            return below[0], indicator, str(name).strip(), periods, shown_as
+            return below[0], indicator, str(name).strip(), periods, shown_as, bad
     return None
 
 
 def _wide_table(
     path: Path, rows: list[tuple[int, list[object]]], sheet: str | None, decimal: str | None,
     header_row: int, indicator: int, name: str, periods: dict[int, tuple[int, int]], shown_as: dict[int, str],
+    bad: dict[int, tuple[str, str]],
 ) -> RawTable:
     """A wide matrix as the long table: one row per indicator and quarter column, each keeping the
     sheet's row and the column it was read from. Empty cells are kept here (they may be formulas
-    whose result was never saved) and dropped by `read_execution`."""
+    whose result was never saved) and dropped by `read_execution`. A heading of months that make
+    no quarter (`Ene-Jun 2025`) is an error naming it: its figures are not guessed into a quarter."""
+    if bad:
+        raise InputError(path, [
+            Problem(
+                f"la columna «{heading}»: {why}", "una columna por trimestre (Ene-Mar, Abr-Jun, Jul-Sep u Oct-Dic, "
+                "o T1 a T4), con su año", row=header_row, column=heading, column_letter=_letter(path, pos),
+                hint="Si es un acumulado o un semestre, bórrela o muévala fuera de la matriz (el reporte acumula los "
+                "trimestres); si es un trimestre, corrija sus meses.",
+            )
+            for pos, (heading, why) in sorted(bad.items())
+        ], sheet)
     data = [(n, cells) for n, cells in rows if n > header_row]
     index, columns, records = [], [], []
     for n, cells in data:
@@ -559,28 +694,62 @@ def _sub_headings(rows: list[tuple[int, list[object]]], header_row: int) -> tupl
     return below if texts and known else None
 
 
+_ADVANCE_HINT = (
+    "Un porcentaje de avance no se lee: el reporte lo calcula a partir del valor ejecutado y la meta. Si la columna "
+    "tiene el valor ejecutado (en las unidades del indicador), llámela «Valor ejecutado» o «Avance físico»."
+)
+
+
 def _unused_columns(path: Path, header: _Header, header_row: int, data: list[tuple[int, list[object]]]) -> Iterator[Problem]:
     for pos, heading in sorted(header.others.items()):
         filled = [n for n, cells in data if pos < len(cells) and not _blank(cells[pos])]
-        if not filled or _normal(heading) in REFERENCE:
+        if not filled or _reference(heading):
             continue
+        rows = f"con datos en {len(filled)} fila{'s' if len(filled) > 1 else ''}"
+        if _percentage_heading(heading) or _bare_advance(heading):
+            what = ("que parece el porcentaje de avance o de cumplimiento" if _percentage_heading(heading) else
+                    "que puede ser el valor ejecutado o el porcentaje de avance (cada oficina la usa para uno de los dos)")
+            yield Problem(
+                f"la columna «{heading}» {rows}, {what}: el reporte no la lee",
+                "el valor ejecutado en una columna «valor» (o «Valor ejecutado», «Ejecución física», «Avance físico»)",
+                row=header_row, column=heading, column_letter=_letter(path, pos),
+                hint=_ADVANCE_HINT,
+            )
+            continue
+        close = did_you_mean(_normal(heading), [*_FIELD_OF, *REFERENCE])
         yield Problem(
-            f"la columna «{heading}» con datos en {len(filled)} fila{'s' if len(filled) > 1 else ''}, que el reporte no usa",
+            f"la columna «{heading}» {rows}, que el reporte no usa",
             "que cada columna con datos sea una de las que se leen (indicador, año, trimestre, valor y "
             "comentario) o una de referencia (nombre, meta, unidad, responsable...)",
             row=header_row,
             column=heading,
             column_letter=_letter(path, pos),
-            hint="Si son comentarios del trimestre, llámela «comentario»; si es el valor ejecutado, «valor». "
-            "Si no, sus datos no entran al reporte.",
+            hint=(f"{close} " if close else "") + "Si son comentarios del trimestre, llámela «comentario»; si es el "
+            "valor ejecutado, «valor». Si no, sus datos no entran al reporte.",
         )
 
 
+# What openpyxl raises for bytes that are not a workbook it can read: a broken zip, a missing part,
+# and XML it cannot parse (SyntaxError: ElementTree's ParseError and lxml's XMLSyntaxError, such
+# as a «billion laughs» past expat's amplification limit) or refuses (defusedxml's errors, which
+# are ValueErrors: a DTD that declares entities). Entities are never resolved.
+UNREADABLE_WORKBOOK = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError, TypeError, SyntaxError)
+
+
 def _not_a_workbook(path: Path, exc: BaseException) -> InputError:
+    while (exc.__cause__ or exc.__context__) is not None:  # openpyxl wraps the parser's error in its own
+        exc = exc.__cause__ or exc.__context__
+    defused = type(exc).__module__.startswith("defusedxml")
+    xml = isinstance(exc, SyntaxError) or defused
+    detail = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+    if defused:
+        name = getattr(exc, "name", None)
+        declared = f"la entidad «{name}», que no se lee" if name else "entidades, que no se leen"
+        detail = f"su XML declara {declared}; {type(exc).__name__}"
     return InputError.single(
         path,
-        f"un archivo que no se puede abrir como libro de Excel ({type(exc).__name__}: {exc})",
-        "un libro de Excel (.xlsx) válido",
+        f"un archivo que no se puede abrir como libro de Excel ({detail})",
+        "un libro de Excel (.xlsx) válido" + (", sin declaraciones de entidades (DTD) en su XML" if xml else ""),
         hint="Ábralo en Excel y guárdelo de nuevo como .xlsx, o expórtelo como seguimiento.csv.",
     )
 
@@ -588,7 +757,7 @@ def _not_a_workbook(path: Path, exc: BaseException) -> InputError:
 def _open_workbook(path: Path, data: bytes, **options):
     try:
         return load_workbook(io.BytesIO(data), **options)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError, TypeError) as exc:
+    except UNREADABLE_WORKBOOK as exc:
         raise _not_a_workbook(path, exc) from exc
 
 
@@ -630,6 +799,62 @@ def _check_inflation(path: Path, data: bytes, bounds: Limits) -> None:
                 f"a lo sumo {bounds.xlsx_ratio} a 1 (lo que comprime una hoja de cálculo normal)",
                 hint=f"{_RESAVE} {limit_hint('xlsx_ratio')}",
             )
+    _check_strings(path, data, bounds)
+
+
+# The start of a shared string, `<si>` (or `<x:si>` with a namespace prefix).
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+
+
+def _check_strings(path: Path, data: bytes, bounds: Limits) -> None:
+    """Refuse an .xlsx whose shared strings part holds more texts than `Limits.xlsx_strings`,
+    counted in its bytes before openpyxl builds one Python string for each (4 million strings no
+    cell uses took minutes and 700 MB)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            names = {info.filename.lower(): info.filename for info in book.infolist()}
+            name = _strings_part(book, names)
+            if name is None:
+                return
+            count, carry = 0, b""
+            with book.open(name) as part:
+                while True:
+                    chunk = part.read(MB)
+                    text = carry + chunk
+                    # Tags starting in the last bytes may be cut: they are counted with the next chunk.
+                    cut = max(len(text) - 64, 0) if chunk else len(text)
+                    count += sum(1 for found in _SHARED_STRING.finditer(text) if found.start() < cut)
+                    carry = text[cut:]
+                    if count > bounds.xlsx_strings:
+                        raise InputError.single(
+                            path,
+                            f"un libro con más de {shown_number(bounds.xlsx_strings)} textos guardados en su parte «{name}»",
+                            f"a lo sumo {shown_number(bounds.xlsx_strings)} textos (los de sus celdas y los que "
+                            "quedaron de otras versiones del libro)",
+                            hint=f"{_RESAVE} {limit_hint('xlsx_strings')}",
+                        )
+                    if not chunk:
+                        break
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError) as exc:
+        raise _not_a_workbook(path, exc) from exc
+
+
+_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
+def _strings_part(book: zipfile.ZipFile, names: dict[str, str]) -> str | None:
+    """The shared strings part, as openpyxl finds it (the content type), else by its usual name."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.xml.functions import fromstring
+
+    if "[content_types].xml" in names:
+        try:
+            found = Manifest.from_tree(fromstring(book.read(names["[content_types].xml"]))).find(_STRINGS_TYPE)
+        except (SyntaxError, ValueError, TypeError):
+            found = None  # openpyxl says so when it opens the book
+        if found is not None and found.PartName.lstrip("/").lower() in names:
+            return names[found.PartName.lstrip("/").lower()]
+    return names.get("xl/sharedstrings.xml")
 
 
 def _too_many_rows(path: Path, bounds: Limits, sheet: str | None = None) -> InputError:
@@ -728,19 +953,65 @@ def _formulas(path: Path, data: bytes, sheet_title: str, cells: set[tuple[int, i
     """The formulas of the given (row, 0-based column) cells, read from the file's formula text."""
     if not cells:
         return {}
-    book = _open_workbook(path, data, read_only=True, data_only=False)
+    found = sheet_formulas(path, data, [sheet_title])[sheet_title]
+    return {cell: formula for cell, formula in found.items() if cell in cells}
+
+
+def sheet_formulas(path: Path, data: bytes, titles: list[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """Every formula of the named sheets (`=A1+1`), by sheet and (row, 0-based column).
+
+    Read from each sheet's XML alone, without opening the workbook a second time: openpyxl gives a
+    cell's saved result or its formula, never both, and a second opening would parse the shared
+    strings (the largest part of a big workbook) again. Shared formulas are translated to each
+    cell as openpyxl does.
+    """
+    from openpyxl.formula.translate import Translator
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    row_tag, cell_tag, formula_tag = (f"{{{SHEET_MAIN_NS}}}{name}" for name in ("row", "c", "f"))
+    out: dict[str, dict[tuple[int, int], str]] = {title: {} for title in titles}
     try:
-        last_row = max(r for r, _ in cells)
-        out = {}
-        for number, row in enumerate(book[sheet_title].iter_rows(max_row=last_row, values_only=True), start=1):
-            for pos, value in enumerate(row):
-                if (number, pos) in cells and value is not None:
-                    text = value if isinstance(value, str) else getattr(value, "text", None) or str(value)
-                    if str(text).startswith("="):
-                        out[(number, pos)] = str(text)
-        return out
-    finally:
-        book.close()
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            reader.read_manifest()
+            reader.read_workbook()
+            parts = {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets()}
+            for title in titles:
+                if title not in parts:
+                    continue
+                found, shared = out[title], {}
+                row = column = 0
+                with reader.archive.open(parts[title].lstrip("/")) as source:
+                    for event, element in iterparse(source, events=("start", "end")):
+                        if event == "start":
+                            if element.tag == row_tag:
+                                row, column = int(element.get("r") or row + 1), 0
+                            continue
+                        if element.tag == cell_tag:
+                            at = element.get("r")
+                            row, column = coordinate_to_tuple(at) if at else (row, column + 1)
+                            formula = element.find(formula_tag)
+                            if formula is not None:
+                                text = "=" + (formula.text or "")
+                                if formula.get("t") == "shared":
+                                    key, here = formula.get("si"), at or f"{get_column_letter(column)}{row}"
+                                    if key in shared:
+                                        text = shared[key].translate_formula(here)
+                                    elif text != "=":
+                                        shared[key] = Translator(text, here)
+                                if text != "=":
+                                    found[(row, column - 1)] = text
+                            element.clear()
+                        elif element.tag == row_tag:
+                            element.clear()
+        finally:
+            reader.archive.close()
+    except UNREADABLE_WORKBOOK as exc:
+        raise _not_a_workbook(path, exc) from exc
+    return out
 
 
 def _read_xlsx(path: Path, data: bytes, bounds: Limits) -> RawTable:
@@ -753,6 +1024,8 @@ def _read_xlsx(path: Path, data: bytes, bounds: Limits) -> RawTable:
             rows = _sheet_rows(sheet, path, bounds)
         else:
             sheet, rows = _choose_sheet(book, path, bounds)
+            if sheet.protection.sheet:
+                _check_not_a_template(path, rows, sheet.title)
         title = sheet.title
     finally:
         book.close()
@@ -770,6 +1043,35 @@ def _read_xlsx(path: Path, data: bytes, bounds: Limits) -> RawTable:
     for (n, pos), formula in _formulas(path, data, title, empty).items():
         raw.frame.at[n, field_at[pos]] = Uncomputed(formula)
     return _template_rows(raw, identity) if identity is not None else raw
+
+
+# The template's value heading, `Valor (2024-T3)`, with its cut.
+_TEMPLATE_VALUE = re.compile(
+    "^" + re.escape(TEMPLATE_COLUMN["value"].heading).replace(re.escape("{cut}"), r"(\d{4}-T[1-4])") + "$"
+)
+
+
+def _check_not_a_template(path: Path, rows: list[tuple[int, list[object]]], title: str) -> None:
+    """Refuse a protected sheet headed like a data-entry template (`Valor (2024-T3)`) in a workbook
+    without the template's hidden sheet: without it nothing says whose, which cut and which plan
+    the rows are, so they are not read as a plain seguimiento either."""
+    for number, cells in rows[:HEADER_SEARCH_ROWS]:
+        for cell in cells:
+            found = _TEMPLATE_VALUE.match(cell.strip()) if isinstance(cell, str) else None
+            if found:
+                cut = found.group(1)
+                raise InputError.single(
+                    path,
+                    f"una plantilla de seguimiento del corte {cut} (encabezado «{cell.strip()}», hoja protegida) sin su "
+                    f"hoja oculta «{IDENTITY_SHEET}»",
+                    "la plantilla como la escribió pei-report plantilla, con su hoja oculta (dice de qué entidad, corte "
+                    "y plan es)",
+                    sheet=title,
+                    row=number,
+                    hint=f"Genere la plantilla de nuevo con «pei-report plantilla --input {_entity_folder(path)} --period "
+                    f"{cut}» y copie en ella los valores y comentarios. Si este libro no es una plantilla, escriba el "
+                    "encabezado sin el corte («Valor»).",
+                )
 
 
 def _template_identity(book) -> TemplateIdentity | None:
@@ -794,13 +1096,51 @@ def _template_rows(raw: RawTable, identity: TemplateIdentity) -> RawTable:
     return replace(raw, frame=frame[keep], template=identity)
 
 
+_DELIMITERS = (";", ",", "\t")
+
+
 def csv_dialect(text: str) -> tuple[str, str]:
-    """A seguimiento CSV's delimiter and decimal mark: the delimiter the header row uses most (a
-    title line above it may have none); semicolons mean the Spanish Excel export, with decimal
-    comma and thousands dots."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    delimiter = max([";", ",", "\t"], key=lambda d: max((line.count(d) for line in lines[:HEADER_SEARCH_ROWS]), default=0))
+    """A seguimiento CSV's delimiter and decimal mark, taken from the header row as Excel's and
+    LibreOffice's import do: the delimiter under which a line of the first `HEADER_SEARCH_ROWS`
+    reads as the headings (every required column, or a wide matrix's indicator and quarters),
+    the earliest such line winning, so a narrative comment full of commas below a semicolon
+    header does not decide. Failing that, a line naming two of the columns; failing that, the
+    delimiter a line uses most. Semicolons mean the Spanish Excel export, with decimal comma and
+    thousands dots."""
+    ranked = []
+    for delimiter in _DELIMITERS:
+        rows = _first_rows(text, delimiter)
+        found = _find_header(rows)
+        wide = _find_wide(rows)
+        lines = [n for n in (found[0] if found and not found[1].missing else None, wide[0] if wide else None) if n]
+        if lines:
+            ranked.append(((0, min(lines)), delimiter))
+        elif found:
+            ranked.append(((1, found[0]), delimiter))
+    if ranked:
+        delimiter = min(ranked, key=lambda r: (r[0], _DELIMITERS.index(r[1])))[1]
+    else:
+        lines = [line for line in text.splitlines() if line.strip()]
+        delimiter = max(_DELIMITERS, key=lambda d: max((line.count(d) for line in lines[:HEADER_SEARCH_ROWS]), default=0))
     return delimiter, "," if delimiter == ";" else "."
+
+
+def _first_rows(text: str, delimiter: str) -> list[tuple[int, list[object]]]:
+    """The first `HEADER_SEARCH_ROWS` rows with content as `delimiter` splits them, each numbered
+    by the line it starts on (the same line for every delimiter)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[object]]] = []
+    last = 0
+    try:
+        for cells in reader:
+            start, last = last + 1, reader.line_num
+            if not all(_blank(c) for c in cells):
+                rows.append((start, list(cells)))
+                if len(rows) >= HEADER_SEARCH_ROWS:
+                    break
+    except csv.Error:
+        pass  # a quote this delimiter leaves open: its rows so far are all it reads
+    return rows
 
 
 def decode_csv(raw: bytes) -> str:
@@ -812,6 +1152,56 @@ def decode_csv(raw: bytes) -> str:
     except UnicodeDecodeError:
         # What Excel in Spanish writes for "CSV (delimitado por comas)".
         return raw.decode("cp1252", errors="replace")
+
+
+# A character of more than one byte as UTF-8 writes it: in a file that is not UTF-8 throughout,
+# a text typed in UTF-8 («Gestión» as Gesti\xc3\xb3n) that Windows-1252 would read as «GestiÃ³n».
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _csv_encoding(path: Path, data: bytes) -> Problem | None:
+    """Refuse a CSV that cannot be decoded (it begins with UTF-8's BOM and then has bytes that are
+    not UTF-8); warn about one read as Windows-1252 that also holds UTF-8 text, naming the lines."""
+    try:
+        decode_csv(data)
+    except UnicodeDecodeError as exc:
+        at = exc.start + 3  # after the BOM
+        raise InputError.single(
+            path,
+            f"un archivo que no se puede abrir: empieza con la marca de UTF-8 (BOM) pero el byte "
+            f"0x{data[at]:02X} de la línea {_line_at(data, at)} no es UTF-8",
+            "un CSV en una sola codificación, UTF-8 o Windows-1252",
+            row=_line_at(data, at),
+            hint="Ábralo en Excel o LibreOffice, revise los textos con tildes y guárdelo de nuevo como «CSV UTF-8».",
+        ) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        other = exc.start
+    found = _UTF8_SEQUENCE.search(data)
+    if found is None:
+        return None
+    line = _line_at(data, found.start())
+    start = data.rfind(b"\n", 0, found.start()) + 1
+    end = data.find(b"\n", found.end())
+    word = re.search(rb"\w*" + re.escape(found.group()) + rb"\w*", data[start : end if end >= 0 else len(data)]) or found
+    as_utf8 = word.group().decode("utf-8", errors="replace")
+    as_cp1252 = word.group().decode("cp1252", errors="replace")
+    return Problem(
+        f"un archivo con textos en dos codificaciones: la línea {line} tiene «{as_utf8}» en UTF-8 y la línea "
+        f"{_line_at(data, other)} textos en Windows-1252; el archivo se lee en Windows-1252, así que la línea "
+        f"{line} dice «{as_cp1252}»",
+        "un CSV en una sola codificación, UTF-8 o Windows-1252",
+        row=line,
+        hint="Ábralo en Excel o LibreOffice, corrija los textos con tildes y guárdelo de nuevo como «CSV UTF-8».",
+    )
 
 
 def _read_csv(path: Path, data: bytes, bounds: Limits) -> RawTable:
@@ -862,7 +1252,13 @@ def read_execution(path: Path) -> RawTable:
         "Un seguimiento ocupa unos cientos de kilobytes: revise que sea el archivo correcto y que no "
         "tenga hojas, imágenes o filas que no son del seguimiento.",
     )
-    raw = _read_xlsx(path, data, bounds) if path.suffix.lower() == ".xlsx" else _read_csv(path, data, bounds)
+    if path.suffix.lower() == ".xlsx":
+        raw = _read_xlsx(path, data, bounds)
+    else:
+        mixed = _csv_encoding(path, data)
+        raw = _read_csv(path, data, bounds)
+        if mixed is not None:
+            raw = replace(raw, warnings=(mixed, *raw.warnings))
     if raw.periods is not None:  # a wide matrix's empty cell is a quarter not reported: no row
         raw = replace(raw, frame=raw.frame[[not _blank(v) for v in raw.frame["valor"]]])
     return raw
@@ -874,10 +1270,12 @@ def read_execution(path: Path) -> RawTable:
 class _Bad(Exception):
     """A cell that cannot be used: what was expected of it, and what to do."""
 
-    def __init__(self, expected: str, hint: str | None = None):
+    def __init__(self, expected: str, hint: str | None = None, suggestion: str | None = None):
         super().__init__(expected)
         self.expected = expected
         self.hint = hint
+        # «¿Quiso decir …?», said beside the value found so alike cells still share a line on screen
+        self.suggestion = suggestion
 
 
 def _shown(value: object) -> str:
@@ -893,7 +1291,9 @@ def _shown(value: object) -> str:
         return f"una fecha u hora ({value})"
     if _blank(value):
         return "una celda vacía"
-    text = shown(" ".join(str(value).split()))  # hidden characters written as escapes
+    raw = str(value)
+    # hidden characters written as escapes; a refused one (a vertical tab) is no space to collapse
+    text = shown(raw) if refused_at(raw) else shown(" ".join(raw.split()))
     return f"«{text[:57] + '...' if len(text) > 60 else text}»"
 
 
@@ -924,7 +1324,49 @@ def _whole(value: object, decimal: str | None) -> int | None:
     return int(number) if number == int(number) else None
 
 
-def _indicator(value: object, plan: Plan | None, ids_text: str) -> str:
+# Distinct mistyped ids a file's messages suggest a close id for; past this many (a file of another
+# entity, not typos) no more are looked for, so a large file stays fast.
+SUGGESTED_IDS = 200
+
+
+def _suggester(ids: frozenset[str] | None) -> Callable[[str], str | None]:
+    """«¿Quiso decir …?» for an id not in the plan, worked out once per distinct id."""
+    found: dict[str, str | None] = {}
+
+    def suggest(text: str) -> str | None:
+        if ids is None:
+            return None
+        if text not in found:
+            found[text] = did_you_mean(text, sorted(ids)) if len(found) < SUGGESTED_IDS else None
+        return found[text]
+
+    return suggest
+
+
+@dataclass(frozen=True)
+class PlanOutline:
+    """What the seguimiento's checks need of a plan: its indicators' ids, which of them are
+    percentages (0 to 100), and its period.
+
+    Of a valid plan (`of`) it is the whole plan. Of a plan with field problems
+    (`pipeline.ingest.plan.plan_outline`) it holds the parts that are valid: `ids` is None when
+    some indicator has no valid id (an unknown id in the seguimiento may be that one), `period`
+    None when the plan's period is wrong, and `percent_ids` the indicators whose unit reads. Each
+    check of the seguimiento runs where its part is known, so one run lists the plan's problems
+    and the seguimiento's together.
+    """
+
+    ids: frozenset[str] | None
+    percent_ids: frozenset[str]
+    period: tuple[int, int] | None
+
+    @classmethod
+    def of(cls, plan: Plan) -> PlanOutline:
+        percent = frozenset(i for i, ind in plan.indicators.items() if ind.unit is Unit.PORCENTAJE)
+        return cls(frozenset(plan.indicators), percent, plan.period)
+
+
+def _indicator(value: object, ids: frozenset[str] | None, ids_text: str, suggest: Callable[[str], str | None] = lambda _: None) -> str:
     _special(value, "el id de un indicador de plan.yaml")
     if _blank(value):
         raise _Bad("el id de un indicador de plan.yaml", "Toda fila con datos necesita el id de su indicador.")
@@ -943,29 +1385,72 @@ def _indicator(value: object, plan: Plan | None, ids_text: str) -> str:
         )
     if _TOTAL.match(_normal(text)):
         raise _Bad("el id de un indicador de plan.yaml", "Borre las filas de totales: el reporte calcula los avances.")
-    if plan is not None and text not in plan.indicators:
-        raise _Bad(f"un id de indicador definido en plan.yaml ({ids_text})")
+    if ids is not None and text not in ids:
+        raise _Bad(f"un id de indicador definido en plan.yaml ({ids_text})", suggestion=suggest(text))
     return text
 
 
-def _year(value: object, plan: Plan | None) -> int:
-    expected = f"un año del periodo del plan ({plan.period[0]} a {plan.period[1]})" if plan else "un año, como 2024"
+def _year(value: object, period: tuple[int, int] | None) -> int:
+    expected = f"un año del periodo del plan ({period[0]} a {period[1]})" if period else "un año, como 2024"
     _special(value, expected)
     year = _whole(value, None)
-    if year is None or (plan is not None and not plan.period[0] <= year <= plan.period[1]) or not 1900 < year < 2200:
+    if year is None or (period is not None and not period[0] <= year <= period[1]) or not 1900 < year < 2200:
         raise _Bad(expected, _not_applicable_hint(value, "el año"))
     return year
 
 
+_QUARTER_EXPECTED = "un trimestre: 1, 2, 3 o 4"
+
+
+class _NotAQuarter(_Bad):
+    """Months that make no quarter (`Ene-Jun`), or a quarter whose months say another one."""
+
+    def __init__(self, found: str):
+        super().__init__(
+            _QUARTER_EXPECTED,
+            "Escriba el trimestre (1 a 4, o sus meses: Ene-Mar, Abr-Jun, Jul-Sep u Oct-Dic); un semestre o un "
+            "acumulado se reporta trimestre a trimestre, y el reporte los acumula.",
+        )
+        self.found = found
+
+
+def _quarter_in(text: str) -> int | None:
+    """The quarter a normalised text names (`ii trimestre`, `trim 2`, `abr jun`, `2o trimestre abril a
+    junio`), or None. Months that are no quarter raise `_NotAQuarter`: a semester is not guessed."""
+    by_months = None
+    if match := _MONTH_RANGE.search(text):
+        first, last = _MONTHS[match.group(1)], _MONTHS[match.group(2)]
+        months = f"{_MONTH_NAMES[first - 1]} a {_MONTH_NAMES[last - 1]}"
+        if first % 3 != 1 or last != first + 2:
+            raise _NotAQuarter(f"va de {months}, que no es un trimestre")
+        by_months = (first + 2) // 3
+        text = text[: match.start()].strip()
+        if not text:
+            return by_months
+    if match := _QUARTER.match(text):
+        quarter = int(match.group(1))
+    else:
+        words = text.split()
+        if len(words) > 1 and words[0] in _QUARTER_MARKS:
+            words = words[1:]
+        elif len(words) > 1 and words[-1] in _QUARTER_MARKS:
+            words = words[:-1]
+        quarter = _QUARTER_WORDS.get(words[0]) if len(words) == 1 else None
+    if by_months is not None and quarter is not None and quarter != by_months:
+        raise _NotAQuarter(f"dice el trimestre {quarter} y los meses del trimestre {by_months}")
+    return quarter
+
+
 def _quarter(value: object) -> int:
-    expected = "un trimestre: 1, 2, 3 o 4"
+    expected = _QUARTER_EXPECTED
     _special(value, expected)
     quarter = _whole(value, None)
     if quarter is None and isinstance(value, str):
-        text = _normal(value)
-        match = _QUARTER.match(text)
-        words = text.removesuffix(" trimestre").removeprefix("trimestre ").split()
-        quarter = int(match.group(1)) if match else _QUARTER_WORDS.get(words[0]) if len(words) == 1 else None
+        try:
+            # A note in brackets is read too: "Trimestre 2 (ene-mar)" says two quarters.
+            quarter = _quarter_in(_normal(re.sub(r"[()\[\]]", " ", value)))
+        except _NotAQuarter as bad:
+            raise _Bad(expected, f"«{' '.join(value.split())}» {bad.found}. {bad.hint}") from None
     if quarter not in (1, 2, 3, 4):
         raise _Bad(expected, _not_applicable_hint(value, "el trimestre"))
     return quarter
@@ -1009,31 +1494,53 @@ def _comment(value: object) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    text = str(value).strip()
+    where = refused_at(excel_decoded(text))
+    if where:
+        raise _Bad("el comentario del trimestre, sin caracteres de control ni no-caracteres", f"El texto {where}. {REFUSED_HINT}")
+    return text
+
+
+def _refused_headings(raw: RawTable) -> Iterator[Problem]:
+    """The headings read with a character no output can hold (`characters.refused`)."""
+    headings = [(f, h, raw.letters.get(f)) for f, h in raw.headings.items()]
+    headings += [(None, h, _letter(raw.path, pos)) for pos, h in (raw.periods or {}).items()]
+    for _, heading, letter in headings:
+        where = refused_at(excel_decoded(heading))
+        if where:
+            yield Problem(_shown(heading), "un encabezado sin caracteres de control ni no-caracteres", row=raw.header_row,
+                          column=heading, column_letter=letter, hint=f"El encabezado {where}. {REFUSED_HINT}")
 
 
 # --- validation ---------------------------------------------------------------------------------
 
 
-def validate_execution(raw: RawTable, plan: Plan | None, *, any_plan_version: bool = False) -> Execution:
+def validate_execution(
+    raw: RawTable, plan: Plan | None, *, any_plan_version: bool = False, outline: PlanOutline | None = None
+) -> Execution:
     """Check every cell (against the plan when there is one) and return the clean, typed table.
 
     Every problem of the file is raised at once. Without a plan (it is invalid itself), only what
-    does not depend on it is checked: the ids, the plan period and percent limits are not.
+    does not depend on it is checked, and what `outline` (the parts of the invalid plan that are
+    valid) knows: the ids, the plan period and percent limits where it has them.
     `any_plan_version` reads a returned template made from an earlier version of the entity's
     plan (for `pei-report plantilla`, whose new template carries its values over).
     """
     if raw.template is not None and plan is not None:
         _check_template_plan(raw, plan, any_plan_version)
     template_cut = _template_cut(raw)
+    # A returned template reads only the indicators it was made with (a dependency's, for one per responsable).
+    template_ids = {ind for ind, _ in raw.template.meanings} if raw.template is not None else set()
     frame = raw.frame
-    percent_ids = {i for i, ind in plan.indicators.items() if ind.unit is Unit.PORCENTAJE} if plan else set()
-    ids_text = ", ".join(sorted(plan.indicators)) if plan else ""
+    outline = PlanOutline.of(plan) if plan is not None else outline or PlanOutline(None, frozenset(), None)
+    percent_ids = outline.percent_ids
+    ids_text = ", ".join(sorted(outline.ids or ()))
     if len(ids_text) > 300:
         ids_text = ids_text[:297].rsplit(",", 1)[0] + ", ..."
-    problems: list[Problem] = []
+    problems: list[Problem] = list(_refused_headings(raw))
     records = []
     first_row: dict[tuple[str, int, int], int] = {}
+    suggest = _suggester(outline.ids)
 
     # Plain lists: a pandas lookup per cell took 40 of the 70 s of 200 000 rows.
     cells = {column: frame[column].tolist() for column in FIELDS}
@@ -1055,15 +1562,16 @@ def validate_execution(raw: RawTable, plan: Plan | None, *, any_plan_version: bo
             return read(value)
         except _Bad as bad:
             heading, letter = place(column)
-            problems.append(
-                Problem(_shown(value), bad.expected, row=row, column=heading, hint=bad.hint, column_letter=letter)
-            )
+            found = _shown(value)
+            if bad.suggestion:
+                found += f" ({bad.suggestion.replace('¿Quiso', '¿quiso', 1)})"
+            problems.append(Problem(found, bad.expected, row=row, column=heading, hint=bad.hint, column_letter=letter))
             return _INVALID
 
     for at, row in enumerate(frame.index):
         row = int(row)
-        indicator = cell(row, "indicador", lambda v: _indicator(v, plan, ids_text))
-        year = cell(row, "anio", lambda v: _year(v, plan))
+        indicator = cell(row, "indicador", lambda v: _indicator(v, outline.ids, ids_text, suggest))
+        year = cell(row, "anio", lambda v: _year(v, outline.period))
         quarter = cell(row, "trimestre", _quarter)
         value = cell(row, "valor", lambda v: _value(v, raw.decimal, indicator in percent_ids))
         comment = cell(row, "comentario", _comment)
@@ -1072,6 +1580,9 @@ def validate_execution(raw: RawTable, plan: Plan | None, *, any_plan_version: bo
             continue
         if template_cut is not None and (year, quarter) != (template_cut.year, template_cut.quarter):
             problems.append(_other_cut(raw, row, year, quarter, template_cut))
+            continue
+        if template_ids and indicator not in template_ids:
+            problems.append(_not_in_template(raw, row, indicator, template_ids))
             continue
         key = (indicator, year, quarter)
         if key in first_row:
@@ -1128,6 +1639,17 @@ def _check_template_plan(raw: RawTable, plan: Plan, any_plan_version: bool = Fal
 
     identity = raw.template
     folder = _entity_folder(raw.path)
+    if not identity.intact:
+        raise InputError.single(
+            raw.path,
+            f"una plantilla de seguimiento cuya hoja oculta «{IDENTITY_SHEET}» se modificó (dice corte {identity.cut}, "
+            f"huella del plan {identity.plan}, y su sello ya no corresponde)",
+            "la hoja oculta como la escribió pei-report plantilla",
+            sheet=raw.sheet,
+            hint="La hoja oculta dice de qué entidad, corte y plan es la plantilla, y no se cambia. Genere la plantilla "
+            f"de nuevo con «{_regenerate(raw, identity.cut)}{' --por-responsable' if identity.responsible else ''}» "
+            "y copie en ella los valores y comentarios.",
+        )
     if identity.slug and identity.slug != folder.name and identity.entity != plan.entity:
         raise InputError.single(
             raw.path,
@@ -1194,6 +1716,21 @@ def _other_cut(raw: RawTable, row: int, year: int, quarter: int, cut: Cut) -> Pr
     )
 
 
+def _not_in_template(raw: RawTable, row: int, indicator: str, template_ids: set[str]) -> Problem:
+    """A row of a returned template for an indicator the template was not made with."""
+    whose = f" de «{raw.template.responsible}»" if raw.template.responsible else ""
+    listed = ", ".join(i for i, _ in raw.template.meanings)
+    return Problem(
+        f"el indicador «{indicator}», que no está en esta plantilla{whose}",
+        f"solo los indicadores de la plantilla ({listed[:200] + ', ...' if len(listed) > 200 else listed})",
+        row=row,
+        column=raw.headings.get("indicador", "indicador"),
+        column_letter=raw.letters.get("indicador"),
+        hint="Cada dependencia reporta sus indicadores en su propia plantilla: pase el valor a la plantilla de la "
+        "dependencia del indicador y borre esta fila.",
+    )
+
+
 def _font_warnings(raw: RawTable, clean: pd.DataFrame) -> Iterator[Problem]:
     """Comments with characters the report's font cannot draw (Arabic, CJK, emoji ...)."""
     for row, comment in zip(clean["fila"], clean["comentario"]):
@@ -1248,14 +1785,16 @@ def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterat
             yield ind_id, problem(found, int(small["fila"].iloc[0]), "88")
 
 
-def load_execution(folder: Path, plan: Plan | None, *, any_plan_version: bool = False) -> Execution:
+def load_execution(
+    folder: Path, plan: Plan | None, *, any_plan_version: bool = False, outline: PlanOutline | None = None
+) -> Execution:
     """Find, read and validate an entity's seguimiento (one file, or a seguimiento/ folder's files);
-    `any_plan_version` as in `validate_execution`."""
+    `any_plan_version` and `outline` (for a plan that is not valid) as in `validate_execution`."""
     found = find_execution_file(folder)
     if found.is_dir():
         beside = [p for p in (folder / XLSX_FILE, folder / CSV_FILE) if p.exists()]
-        return consolidate(found, plan, any_plan_version=any_plan_version, first=beside)
-    return validate_execution(read_execution(found), plan, any_plan_version=any_plan_version)
+        return consolidate(found, plan, any_plan_version=any_plan_version, first=beside, outline=outline)
+    return validate_execution(read_execution(found), plan, any_plan_version=any_plan_version, outline=outline)
 
 
 # Two comments kept for one quarter (equal values in two files) are joined with this.
@@ -1263,7 +1802,8 @@ COMMENT_JOIN = " / "
 
 
 def consolidate(
-    directory: Path, plan: Plan | None, *, any_plan_version: bool = False, first: list[Path] | None = None
+    directory: Path, plan: Plan | None, *, any_plan_version: bool = False, first: list[Path] | None = None,
+    outline: PlanOutline | None = None,
 ) -> Execution:
     """Read and validate every file of a seguimiento/ folder and join them into one execution.
 
@@ -1287,7 +1827,9 @@ def consolidate(
         paths = list(first)  # a folder still waiting for the dependencies' files, beside the history
     for path in paths:
         try:
-            executions.append(validate_execution(read_execution(path), plan, any_plan_version=any_plan_version))
+            executions.append(
+                validate_execution(read_execution(path), plan, any_plan_version=any_plan_version, outline=outline)
+            )
         except InputError as error:
             errors.append(error)
     kept: dict[tuple[str, int, int], int] = {}  # the row of `rows` that holds each key

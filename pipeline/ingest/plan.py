@@ -7,21 +7,27 @@ column), so every message names the place in the file the user wrote.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import (
+    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, TypeAdapter, ValidationError,
+    field_validator,
+)
 
-from pipeline.characters import INVISIBLE, control_characters, describe
-from pipeline.errors import InputError, Problem
+from pipeline.characters import INVISIBLE, control_characters, describe, shown
+from pipeline.errors import InputError, Problem, did_you_mean
 from pipeline.formatting import number
 from pipeline.ingest.coverage import font_problem, uncovered
+from pipeline.ingest.execution import PlanOutline
 from pipeline.ingest.yaml_source import Document, read_yaml, validate
 from pipeline.model import Aggregation, Annualization, Axis, Indicator, Objective, Plan, TargetReading, Unit
 from pipeline.numbers import NotANumber, parse_number
 
-__all__ = ["load_plan", "plan_data", "plan_file", "read_plan", "PLAN_FILE", "PLAN_WORKBOOK", "PLAN_FILES"]
+__all__ = ["load_plan", "plan_data", "plan_file", "plan_outline", "read_plan", "PLAN_FILE", "PLAN_WORKBOOK", "PLAN_FILES"]
 
 PLAN_FILE = "plan.yaml"
 PLAN_WORKBOOK = "plan.xlsx"
@@ -55,6 +61,20 @@ def _single_line(value: str) -> str:
 
 
 SingleLine = Annotated[str, Field(min_length=1), AfterValidator(_single_line)]
+SIGLA_CHARS = 30
+
+
+def _sigla(value: str) -> str:
+    """plan.yaml's sigla goes into file names (`{sigla}`) and e-mail subjects: a plain word."""
+    if len(value) > SIGLA_CHARS or not re.fullmatch(r"[^\W_][\w-]*", value):
+        raise ValueError(
+            f"una sigla de letras, números, «-» o «_», sin espacios ni «/», que empiece por letra o número y de "
+            f"a lo sumo {SIGLA_CHARS} caracteres, como «PDM» o «PDM-Tenjo» (tiene «{shown(value)}»)"
+        )
+    return value
+
+
+Sigla = Annotated[str, Field(min_length=1), AfterValidator(_sigla)]
 
 
 def _id(value: object) -> object:
@@ -151,6 +171,7 @@ class EjeIn(_Strict):
 class PlanIn(_Strict):
     entidad: SingleLine
     titulo: SingleLine
+    sigla: Sigla | None = None  # the plan's short name (default: the initials of titulo, `model.initials`)
     titulo_reporte: SingleLine | None = None  # the report's title as is (default: titulo and the year)
     vigencia: int
     periodo_plan: tuple[int, int]
@@ -169,71 +190,172 @@ class PlanIn(_Strict):
         return value.strip().lower() if isinstance(value, str) else value
 
 
+@dataclass(frozen=True)
+class _ObjectiveRefs:
+    """What the checks across fields need of an objective; None where that field is invalid."""
+
+    id: int | None
+    indicadores: list[str] | None
+    pesos: dict[str, float] | None
+
+
+@dataclass(frozen=True)
+class _AxisRefs:
+    """What the checks across fields need of an eje; None where that field is invalid."""
+
+    id: str | None
+    objetivos: list[int] | None
+
+
+def _valid(adapter: TypeAdapter, value: object) -> object | None:
+    try:
+        return adapter.validate_python(value)
+    except ValidationError:
+        return None
+
+
+_INT = TypeAdapter(int)
+_PERIOD = TypeAdapter(tuple[int, int])
+_ID = TypeAdapter(IndicatorId)
+_IDS = TypeAdapter(list[IndicatorId])
+_WEIGHTS = TypeAdapter(dict[IndicatorId, Weight])
+_OBJECTIVE_IDS = TypeAdapter(list[int])
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """A plan's parts as the checks across fields see them, each valid or None.
+
+    Of a valid plan every part is there. Of a plan with field problems (`partial`), each part
+    that validates on its own is: an indicator whose every field is right, each indicator's id
+    (also when another of its fields is wrong: it is still defined), each objective's id,
+    indicators and weights, each eje's id and objectives. Every check runs where the parts it
+    needs are valid and waits otherwise, so one run lists the field problems and the cross
+    references together, and never a cross-reference problem that a field problem may explain.
+    """
+
+    vigencia: int | None
+    periodo_plan: tuple[int, int] | None
+    indicadores: list[IndicatorIn | None]
+    indicator_ids: list[str | None]
+    objetivos: list[_ObjectiveRefs]
+    ejes: list[_AxisRefs] | None
+
+    @classmethod
+    def of(cls, plan: PlanIn) -> _Parts:
+        return cls(
+            plan.vigencia, plan.periodo_plan, list(plan.indicadores), [i.id for i in plan.indicadores],
+            [_ObjectiveRefs(o.id, list(o.indicadores), o.pesos) for o in plan.objetivos],
+            [_AxisRefs(e.id, list(e.objetivos)) for e in plan.ejes] if plan.ejes else None,
+        )
+
+    @classmethod
+    def partial(cls, data: object) -> _Parts | None:
+        """The parts of a plan's plain data that validate; None when it is no set of fields."""
+        if not isinstance(data, dict):
+            return None
+
+        def items(name: str) -> list[dict]:
+            value = data.get(name)
+            return [i if isinstance(i, dict) else {} for i in value] if isinstance(value, list) else []
+
+        indicators = []
+        for item in items("indicadores"):
+            try:
+                indicators.append(IndicatorIn.model_validate(item))
+            except ValidationError:
+                indicators.append(None)
+        objectives = [
+            _ObjectiveRefs(_valid(_INT, o.get("id")), _valid(_IDS, o.get("indicadores")),
+                           _valid(_WEIGHTS, o["pesos"]) if o.get("pesos") is not None else None)
+            for o in items("objetivos")
+        ]
+        ejes = data.get("ejes")
+        axes = [_AxisRefs(_valid(_ID, e.get("id")), _valid(_OBJECTIVE_IDS, e.get("objetivos"))) for e in items("ejes")]
+        return cls(
+            _valid(_INT, data.get("vigencia")), _valid(_PERIOD, data.get("periodo_plan")), indicators,
+            [_valid(_ID, i.get("id")) for i in items("indicadores")], objectives,
+            axes if isinstance(ejes, list) and ejes else None,
+        )
+
+
 def _duplicates(ids: list, loc: str) -> list[tuple[tuple, str]]:
     seen: dict = {}
     out = []
     for pos, value in enumerate(ids):
+        if value is None:
+            continue
         if value in seen:
             out.append(((loc, pos, "id"), f"el id «{value}» repetido (ya está en la posición {seen[value] + 1})"))
         seen.setdefault(value, pos)
     return out
 
 
-def _reference_problems(plan: PlanIn, doc: Document) -> list[Problem]:
-    """Checks across fields: ids, references, the period, baselines, weights."""
-    first, last = plan.periodo_plan
+def _reference_problems(plan: _Parts, doc: Document) -> list[Problem]:
+    """Checks across fields: ids, references, the period, baselines, weights; each where the
+    parts it needs are valid (see `_Parts`)."""
     problems: list[Problem] = []
 
     def add(loc: tuple, found: str, expected: str, hint: str | None = None) -> None:
         problems.append(Problem(found, expected, hint=hint, **doc.place(loc)))
 
-    if first > last:
-        add(("periodo_plan",), f"[{first}, {last}]", "[primer año, último año] con el primero antes del último")
-    elif not first <= plan.vigencia <= last:
-        add(("vigencia",), str(plan.vigencia), f"un año del periodo del plan ({first} a {last})")
+    period = plan.periodo_plan
+    dated = period is not None and plan.vigencia is not None  # the checks of targets by year
+    if period is not None and period[0] > period[1]:
+        add(("periodo_plan",), f"[{period[0]}, {period[1]}]", "[primer año, último año] con el primero antes del último")
+        period, dated = None, False
+    elif dated and not period[0] <= plan.vigencia <= period[1]:
+        add(("vigencia",), str(plan.vigencia), f"un año del periodo del plan ({period[0]} a {period[1]})")
+        dated = False  # the vigencia's targets are told once the vigencia is right
 
-    for loc, found in _duplicates([i.id for i in plan.indicadores], "indicadores"):
+    for loc, found in _duplicates(plan.indicator_ids, "indicadores"):
         add(loc, found, "un id distinto para cada indicador")
     for loc, found in _duplicates([o.id for o in plan.objetivos], "objetivos"):
         add(loc, found, "un id distinto para cada objetivo")
 
     for pos, ind in enumerate(plan.indicadores):
+        if ind is None:
+            continue
         if ind.anualizacion == "decreciente" and ind.linea_base is None:
             add(
                 ("indicadores", pos, "linea_base"),
                 f"el indicador decreciente «{ind.id}» sin línea base",
                 "una línea base (linea_base) para medir cuánto se redujo",
             )
-        for year in ind.metas_anuales or {}:
-            if not first <= year <= last:
+        for year in (ind.metas_anuales or {}) if period is not None else ():
+            if not period[0] <= year <= period[1]:
                 add(
                     ("indicadores", pos, "metas_anuales", year),
                     f"una meta para {year}",
-                    f"años del periodo del plan ({first} a {last})",
+                    f"años del periodo del plan ({period[0]} a {period[1]})",
                 )
 
     for pos, ind in enumerate(plan.indicadores):
-        _target_problems(pos, ind, plan, add, doc.workbook)
+        if ind is not None and dated:
+            _target_problems(pos, ind, plan, add, doc.workbook)
 
-    defined = {i.id for i in plan.indicadores}
+    defined = {i for i in plan.indicator_ids if i is not None}
     names = ", ".join(sorted(defined))
+    # An indicator without a valid id may be the one an objective names: then that check waits.
+    all_known = None not in plan.indicator_ids
     for pos, obj in enumerate(plan.objetivos):
-        for k, ind_id in enumerate(obj.indicadores):
-            if ind_id not in defined:
+        shown_id = obj.id if obj.id is not None else pos + 1
+        for k, ind_id in enumerate(obj.indicadores or ()):
+            if ind_id not in defined and all_known:
                 add(
                     ("objetivos", pos, "indicadores", k),
-                    f"el indicador «{ind_id}» en el objetivo {obj.id}, que no está definido",
+                    f"el indicador «{ind_id}» en el objetivo {shown_id}, que no está definido",
                     f"un id de la lista «indicadores» ({names})",
-                    hint="Defínalo en «indicadores» o corrija el id.",
+                    hint=_close(ind_id, defined, "Defínalo en «indicadores» o corrija el id."),
                 )
-        repeated = {i for i in obj.indicadores if obj.indicadores.count(i) > 1}
+        repeated = {i for i in obj.indicadores or () if obj.indicadores.count(i) > 1}
         if repeated:
             add(
                 ("objetivos", pos, "indicadores"),
-                f"el indicador «{sorted(repeated)[0]}» repetido en el objetivo {obj.id}",
+                f"el indicador «{sorted(repeated)[0]}» repetido en el objetivo {shown_id}",
                 "cada indicador una sola vez por objetivo",
             )
-        if obj.pesos is not None and set(obj.pesos) != set(obj.indicadores):
+        if obj.pesos is not None and obj.indicadores is not None and set(obj.pesos) != set(obj.indicadores):
             add(
                 ("objetivos", pos, "pesos"),
                 f"los pesos para {', '.join(sorted(obj.pesos))}",
@@ -241,6 +363,12 @@ def _reference_problems(plan: PlanIn, doc: Document) -> list[Problem]:
             )
     _axis_problems(plan, add, doc.workbook)
     return problems
+
+
+def _close(found: object, choices, hint: str | None = None) -> str | None:
+    """`hint`, after «¿Quiso decir …?» when one of `choices` is close to `found`."""
+    suggestion = did_you_mean(found, choices)
+    return " ".join(part for part in (suggestion, hint) if part) or None
 
 
 def _quarterly(ind: IndicatorIn, vigencia: int) -> dict[int, tuple[float, float, float, float]]:
@@ -275,7 +403,7 @@ QUARTERLY_TOLERANCE = 0.005
 
 
 def _target_problems(
-    pos: int, ind: IndicatorIn, plan: PlanIn, add_problem: Callable[..., None], workbook: bool = False
+    pos: int, ind: IndicatorIn, plan: _Parts, add_problem: Callable[..., None], workbook: bool = False
 ) -> None:
     """Targets as levels need the year before's level; quarterly targets must agree with M_Y."""
     first, last = plan.periodo_plan
@@ -333,27 +461,33 @@ def _target_problems(
             add_problem(where, f"{name} en el indicador {ind.anualizacion} «{ind.id}»", expected, hint=hint)
 
 
-def _axis_problems(plan: PlanIn, add: Callable[..., None], workbook: bool = False) -> None:
-    """With ejes, every objective is in exactly one of them; ids are known and not repeated."""
+def _axis_problems(plan: _Parts, add: Callable[..., None], workbook: bool = False) -> None:
+    """With ejes, every objective is in exactly one of them; ids are known and not repeated (each
+    check where the parts it needs are valid)."""
     if not plan.ejes:
         return
     for loc, found in _duplicates([e.id for e in plan.ejes], "ejes"):
         add(loc, found, "un id distinto para cada eje")
     objective_ids = [o.id for o in plan.objetivos]
-    names = ", ".join(map(str, objective_ids))
+    known = [i for i in objective_ids if i is not None]
+    names = ", ".join(map(str, known))
     home: dict[int, str] = {}
     for pos, eje in enumerate(plan.ejes):
-        for k, obj_id in enumerate(eje.objetivos):
+        for k, obj_id in enumerate(eje.objetivos or ()):
             loc = ("ejes", pos, "objetivos", k)
-            if obj_id not in objective_ids:
-                add(loc, f"el objetivo {obj_id} en el eje «{eje.id}», que no está definido", f"un id de la lista «objetivos» ({names})")
+            if obj_id not in known:
+                if None not in objective_ids:  # an objective without a valid id may be this one
+                    add(loc, f"el objetivo {obj_id} en el eje «{eje.id}», que no está definido",
+                        f"un id de la lista «objetivos» ({names})", _close(obj_id, known))
             elif obj_id in home:
                 where = "ese mismo eje" if home[obj_id] == eje.id else f"el eje «{home[obj_id]}»"
                 add(loc, f"el objetivo {obj_id} en el eje «{eje.id}», que ya está en {where}", "cada objetivo en un solo eje")
             else:
                 home[obj_id] = eje.id
+    if any(e.objetivos is None for e in plan.ejes):
+        return  # an objective in no eje may be in the eje whose list is wrong
     for pos, obj in enumerate(plan.objetivos):
-        if obj.id not in home:
+        if obj.id is not None and obj.id not in home:
             add(
                 ("objetivos", pos, "id"),
                 f"el objetivo {obj.id}, que no está en ningún eje",
@@ -383,6 +517,7 @@ def _to_plan(plan: PlanIn) -> Plan:
         entity=plan.entidad,
         title=plan.titulo,
         report_title=plan.titulo_reporte,
+        given_acronym=plan.sigla,
         vigencia=plan.vigencia,
         period=plan.periodo_plan,
         normative_basis=plan.normatividad,
@@ -425,16 +560,17 @@ def read_plan(folder: Path) -> tuple[Plan, tuple[Problem, ...]]:
     sheet, row and column)."""
     doc = _read_document(folder)
     pending = list(getattr(doc, "problems", ()))  # cells a workbook could not turn into fields
-    try:
-        plan_in = validate(PlanIn, doc)
-    except InputError as error:
-        if pending:
-            raise InputError(doc.path, doc.order([*pending, *error.problems])) from error
-        raise
     # A row whose cell could not be read (an objective naming an unknown eje) is not also told
     # what follows from it (that objective in no eje).
     unread = {(p.sheet, p.row) for p in pending}
-    problems = [*pending, *(p for p in _reference_problems(plan_in, doc) if (p.sheet, p.row) not in unread)]
+    try:
+        plan_in = validate(PlanIn, doc)
+    except InputError as error:
+        # The checks across fields still run on the parts that are valid: one run tells everything.
+        parts = _Parts.partial(doc.data)
+        cross = [p for p in _reference_problems(parts, doc) if (p.sheet, p.row) not in unread] if parts else []
+        raise InputError(doc.path, doc.order([*pending, *error.problems, *cross])) from error
+    problems = [*pending, *(p for p in _reference_problems(_Parts.of(plan_in), doc) if (p.sheet, p.row) not in unread)]
     if problems:
         raise InputError(doc.path, doc.order(problems))
     plan = _to_plan(plan_in)
@@ -443,6 +579,32 @@ def read_plan(folder: Path) -> tuple[Plan, tuple[Problem, ...]]:
         for loc, missing in uncovered(doc.data)
     )
     return plan, (*warnings, *_fraction_warnings(plan, doc))
+
+
+def plan_outline(folder: Path) -> PlanOutline | None:
+    """What the seguimiento's checks need of the folder's plan (ids, percentages, period), from
+    its parts that are valid (see `_Parts`): for a plan with field problems, whose seguimiento is
+    then still checked. None when the plan cannot be read at all."""
+    try:
+        doc = _read_document(folder)
+    except InputError:
+        return None
+    parts = _Parts.partial(doc.data)
+    if parts is None:
+        return None
+    raw = [i if isinstance(i, dict) else {} for i in doc.data.get("indicadores", None) or []] \
+        if isinstance(doc.data.get("indicadores"), list) else []
+    percent = set()
+    for ind_id, item in zip(parts.indicator_ids, raw):
+        unit = item.get("unidad")
+        try:
+            if ind_id is not None and isinstance(unit, str) and Unit(unit) is Unit.PORCENTAJE:
+                percent.add(ind_id)
+        except ValueError:
+            continue
+    ids = None if None in parts.indicator_ids or not parts.indicator_ids else frozenset(parts.indicator_ids)
+    period = parts.periodo_plan if parts.periodo_plan and parts.periodo_plan[0] <= parts.periodo_plan[1] else None
+    return PlanOutline(ids, frozenset(percent), period)
 
 
 def plan_data(folder: Path) -> dict:

@@ -26,8 +26,11 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from pipeline.errors import InputError, Problem
-from pipeline.ingest.execution import MergedPart, Percent, _check_inflation, _normal, _open_workbook, _sheet_rows
+from pipeline.characters import REFUSED_HINT, excel_decoded, refused_at, shown
+from pipeline.errors import InputError, Problem, close_choices, did_you_mean
+from pipeline.ingest.execution import (
+    MergedPart, Percent, _check_inflation, _normal, _open_workbook, _sheet_rows, sheet_formulas,
+)
 from pipeline.ingest.source import read_source
 from pipeline.limits import limits
 
@@ -67,7 +70,7 @@ ANUALIZACION = ("suma", "creciente", "decreciente", "constante")
 
 PLAN_FIELDS = (
     Column("entidad", "Nombre de la entidad, en una línea.", True, width=60),
-    Column("titulo", "Título del plan (p. ej. Plan Estratégico Institucional), en una línea.", True),
+    Column("titulo", "Título del plan (p. ej. Plan de Desarrollo Municipal), en una línea.", True),
     Column("titulo_reporte", "Opcional: el título del reporte tal cual (por defecto, el título y el año)."),
     Column("vigencia", "El año que se reporta (p. ej. 2024).", True, kind="integer"),
     Column("periodo_plan", "Primer y último año del plan, separados por un guion: 2020-2024.", True, kind="period"),
@@ -77,6 +80,8 @@ PLAN_FIELDS = (
     Column("vision", "Visión de la entidad.", True),
     Column("agregacion", "Opcional: cómo se promedia el avance del plan: objetivos (por defecto) o indicadores.",
            choices=("objetivos", "indicadores")),
+    Column("sigla", "Opcional: la sigla del plan (p. ej. PDM) en los nombres de archivo y el asunto del correo; "
+           "por defecto, las iniciales del título (Plan de Desarrollo Municipal → PDM)."),
 )
 EJE_FIELDS = (
     Column("id", "Código del eje (p. ej. E1).", True, width=10),
@@ -231,6 +236,12 @@ def _number_text(text: str) -> object:
     return int(text) if text.isdigit() else text
 
 
+def _close(found: object, choices, hint: str) -> str:
+    """`hint`, after «¿Quiso decir …?» when one of `choices` is close to `found`."""
+    suggestion = did_you_mean(found, choices)
+    return f"{suggestion} {hint}" if suggestion else hint
+
+
 # --- reading ------------------------------------------------------------------------------------
 
 
@@ -262,24 +273,19 @@ class _Reader:
                 hint="Separe las celdas combinadas y escriba el valor en cada fila.",
             )
             return None
+        where = refused_at(excel_decoded(value)) if isinstance(value, str) else None
+        if where:
+            self.problem(
+                sheet, row, f"«{shown(value)[:57] + '...' if len(shown(value)) > 60 else shown(value)}»",
+                "un texto sin caracteres de control ni no-caracteres", column=heading,
+                letter=get_column_letter(pos + 1), hint=f"El texto {where}. {REFUSED_HINT}",
+            )  # the value is still read, so that its field is not also said to be missing
         return None if _blank(value) else _value(value)
 
 
 def _formulas(path: Path, data: bytes, titles: list[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """Every formula of the sheets, by sheet and (row, 0-based column)."""
-    book = _open_workbook(path, data, read_only=True, data_only=False)
-    try:
-        out: dict[str, dict[tuple[int, int], str]] = {}
-        for title in titles:
-            found = out.setdefault(title, {})
-            for number, row in enumerate(book[title].iter_rows(values_only=True), start=1):
-                for pos, value in enumerate(row):
-                    text = value if isinstance(value, str) else getattr(value, "text", None)
-                    if isinstance(text, str) and text.startswith("="):
-                        found[(number, pos)] = text
-        return out
-    finally:
-        book.close()
+    """Every formula of the sheets, by sheet and (row, 0-based column), without opening the book again."""
+    return sheet_formulas(path, data, titles)
 
 
 def read_plan_workbook(path: Path) -> PlanWorkbook:
@@ -305,7 +311,8 @@ def read_plan_workbook(path: Path) -> PlanWorkbook:
                 reader.problem(
                     sheet.title, rows[0][0], f"la hoja «{sheet.title}» con datos, que el plan no usa",
                     EXPECTED_SHEETS,
-                    hint="Si es una hoja del plan, dele uno de esos nombres; si no, bórrela o muévala a otro libro.",
+                    hint=_close(sheet.title, [n for n in SHEETS if n not in sheets],
+                                "Si es una hoja del plan, dele uno de esos nombres; si no, bórrela o muévala a otro libro."),
                     layout=True,
                 )
     finally:
@@ -313,11 +320,14 @@ def read_plan_workbook(path: Path) -> PlanWorkbook:
     missing = [name for name in SHEETS if name not in sheets and name not in OPTIONAL_SHEETS]
     if missing:
         found = ", ".join(f"«{s.title}»" for s in book.worksheets)
+        titles = [s.title for s in book.worksheets if s.title not in {title for title, _ in sheets.values()}]
+        renames = [f"¿La hoja «{close[0]}» es «{m}»? Cámbiele el nombre a «{m}»."
+                   for m in missing if (close := close_choices(m, titles))]
         raise InputError.single(
             path,
             f"un libro sin la hoja {', '.join(f'«{m}»' for m in missing)} (sus hojas son {found})",
             EXPECTED_SHEETS,
-            hint="Genere un libro vacío con «pei-report plantilla --plan» y copie ahí el plan.",
+            hint=" ".join([*renames, "Genere un libro vacío con «pei-report plantilla --plan» y copie ahí el plan."]),
         )
     formulas = _formulas(path, data, [title for title, _ in sheets.values()])
     plan = _plan_sheet(reader, *sheets["Plan"], formulas[sheets["Plan"][0]])
@@ -350,7 +360,8 @@ def _plan_sheet(reader: _Reader, title: str, rows: list[tuple[int, list[object]]
                     title, number, f"el campo «{key}»" if not _blank(key) else "un valor sin nombre de campo",
                     f"uno de los campos del plan en la columna A ({', '.join(c.name for c in PLAN_FIELDS)})",
                     column="campo", letter="A",
-                    hint="Revise cómo está escrito el nombre del campo.",
+                    hint=_close(key, [c.name for c in PLAN_FIELDS], "Revise cómo está escrito el nombre del campo.")
+                    if not _blank(key) else "Revise cómo está escrito el nombre del campo.",
                 )
             continue
         if extra:
@@ -443,7 +454,9 @@ def _table(reader: _Reader, title: str, rows: list[tuple[int, list[object]]], fi
                 if heading else f"una columna sin encabezado con datos en {len(filled)} fila{'s' if len(filled) > 1 else ''}",
                 f"encabezados que sean campos del plan ({names})",
                 column=heading or None, letter=get_column_letter(pos + 1),
-                hint="Corrija el encabezado si es un campo mal escrito; si no, borre la columna: sus datos no entrarían al plan.",
+                hint=_close(heading, [c.name for c in fields if c.name not in columns] if heading else [],
+                            "Corrija el encabezado si es un campo mal escrito; si no, borre la columna: sus datos no "
+                            "entrarían al plan."),
                 layout=True,
             )
     missing = [c.name for c in fields if c.required and c.name not in columns]
@@ -592,7 +605,9 @@ def _memberships(reader: _Reader, table: _Table, row: _Row, indicator_id: object
                 f"el objetivo «{objective_id}» en el indicador «{indicator_id}», que no está en la hoja «Objetivos»"
                 if objective_id is not None else "un objetivo vacío en la lista",
                 f"el id de un objetivo de la hoja «Objetivos» ({ids}); si son varios, separados por punto y coma",
-                column=heading, letter=letter, hint="Agregue el objetivo en la hoja «Objetivos» o corrija el id.",
+                column=heading, letter=letter,
+                hint=_close(objective_id, [i for i in by_id if i is not None], "Agregue el objetivo en la hoja «Objetivos» o "
+                            "corrija el id.") if objective_id is not None else "Agregue el objetivo en la hoja «Objetivos» o corrija el id.",
             )
             continue
         objective = objectives[k]
@@ -642,6 +657,7 @@ def _ejes(reader: _Reader, plan: dict[str, Any], table: _Table | None, objective
                 objectives_sheet.title, row.number, f"el eje «{eje}» en el objetivo {row.values.get('id')}, que no está "
                 "en la hoja «Ejes»", f"el id de un eje de la hoja «Ejes» ({ids})",
                 column=heading, letter=get_column_letter(pos + 1) if pos is not None else None,
+                hint=did_you_mean(eje, by_id),
             )
             continue
         members = ejes[by_id[eje]]["objetivos"]

@@ -20,8 +20,8 @@ from pipeline.placeholders import fill, template_problem
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
 from pipeline.settings import (
     DEFAULT_LEVELS, LIGHT_COLORS, NOT_REPORTED_ID, PUBLICATION_ROOT_ENV, THEME_COLORS, UNDEFINED_ID, Band, DataEntry,
-    Distribution, Email, History, LogoImage, Meaning, Settings, Theme, TrafficLight, TrafficLightBands, default_light,
-    publication_root,
+    Distribution, Email, History, LICENCES, LogoImage, Meaning, Publication, ReviewRule, Settings, Theme,
+    TrafficLight, TrafficLightBands, default_light, file_name_fields, publication_root,
 )
 from pipeline.formatting import number
 from pipeline.images import LogoProblem, read_logo
@@ -175,7 +175,7 @@ def _scale_problems(model: TrafficLightIn, colors: dict[str, str], doc: YamlDocu
 HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 LOGO_ROWS, LOGO_LINE_CHARS = 8, 36  # the logo text's limits: it fits its box at 7 pt (pipeline.report)
 FileName = Annotated[str, StringConstraints(min_length=1, max_length=150)]
-FILE_NAME_FIELDS = ("slug", "periodo")
+FILE_NAME_FIELDS = ("slug", "periodo", "sigla", "titulo")
 
 
 def _file_name_problem(name: str, suffix: str) -> str | None:
@@ -186,14 +186,14 @@ def _file_name_problem(name: str, suffix: str) -> str | None:
         return f"un nombre de archivo sin saltos de línea ni caracteres de control (tiene {describe(char)} en la posición {position})"
     problem = template_problem(name, FILE_NAME_FIELDS)
     if problem:
-        return f"un nombre de archivo que solo use {{slug}} y {{periodo}} (tiene {problem})"
-    filled = fill(name, {"slug": "x", "periodo": "2024-T1"})
+        return f"un nombre de archivo que solo use {{slug}}, {{periodo}}, {{sigla}} y {{titulo}} (tiene {problem})"
+    filled = fill(name, file_name_fields("x", "2024-T1", "PDM", "Plan"))
     if "/" in filled or "\\" in filled:
         return "un nombre de archivo, sin «/» ni «\\» (no una ruta a otra carpeta)"
     if not filled.endswith(suffix):
         return f"un nombre de archivo terminado en {suffix}"
     if filled.startswith("."):
-        return f"un nombre de archivo que no empiece por «.» (sería un archivo oculto), como «PEI-{{slug}}-{{periodo}}{suffix}»"
+        return f"un nombre de archivo que no empiece por «.» (sería un archivo oculto), como «{{sigla}}-{{slug}}-{{periodo}}{suffix}»"
     return None
 
 
@@ -252,8 +252,8 @@ def _address(value: str) -> str:
 
 
 Address = Annotated[str, AfterValidator(_address)]
-TEMPLATE_FIELDS = ("entidad", "slug", "periodo", "fecha_corte")
-_ONLY_FIELDS = "un texto que solo use {entidad}, {slug}, {periodo} y {fecha_corte}"
+TEMPLATE_FIELDS = ("entidad", "slug", "periodo", "fecha_corte", "sigla", "titulo")
+_ONLY_FIELDS = "un texto que solo use {entidad}, {slug}, {periodo}, {fecha_corte}, {sigla} y {titulo}"
 
 
 def _template(text: str) -> str:
@@ -298,12 +298,23 @@ class DataEntryIn(_Strict):
     plazo_dias: int | None = Field(default=None, ge=1, le=366)
 
 
+class PublicationIn(_Strict):
+    licencia: Literal[tuple(LICENCES)]  # type: ignore[valid-type]
+
+
+class ReviewIn(_Strict):
+    veces_meta: float = Field(default=10.0, gt=1)
+    veces_historia: float = Field(default=10.0, gt=1)
+
+
 class SettingsIn(_Strict):
     semaforo: TrafficLightIn
     tema: ThemeIn
     distribucion: DistributionIn
     historial: HistoryIn
+    publicacion: PublicationIn
     seguimiento: DataEntryIn = DataEntryIn()
+    revision: ReviewIn = ReviewIn()
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -338,6 +349,8 @@ def _to_settings(model: SettingsIn, folder_confined: bool = False, logo_image: L
         distribution=_to_distribution(model.distribucion, folder_confined),
         history=History(keep=model.historial.conservar, max_age_days=model.historial.dias),
         data_entry=DataEntry(deadline=model.seguimiento.fecha_limite, days_after_close=model.seguimiento.plazo_dias),
+        publication=Publication(licence=LICENCES[model.publicacion.licencia]),
+        review=ReviewRule(target_times=model.revision.veces_meta, history_times=model.revision.veces_historia),
     )
 
 
