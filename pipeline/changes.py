@@ -13,7 +13,7 @@ import csv
 import io
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 import pandas as pd
@@ -28,7 +28,7 @@ from pipeline.tables import CAMBIOS_COLUMNS, avance_table
 __all__ = [
     "Trend", "FigureChange", "IndicatorChange", "Comparison", "PublishedCut", "StaleCut",
     "previous_cut", "compare", "concern", "trend", "stale_cuts", "REVISED_COLUMNS", "TARGET_COLUMNS",
-    "TOLERANCE", "DELTA", "cambios_table",
+    "TOLERANCE", "DELTA", "cambios_table", "fingerprints",
 ]
 
 TOLERANCE = 1e-6
@@ -346,7 +346,7 @@ def compare(
             published=published.rows.get(ind_id) if checked and published is not None else None,
         )
         changes.append((change, index))
-    ranked = [(IndicatorChange(**{**c.__dict__, "rank": _rank(c)}), i) for c, i in changes]
+    ranked = [(replace(c, rank=_rank(c)), i) for c, i in changes]
     ranked.sort(key=lambda pair: (*_order(pair[0]), pair[1]))
     return Comparison(cut, before, tuple(c for c, _ in ranked), published=checked, remarks=remarks)
 

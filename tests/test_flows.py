@@ -411,10 +411,12 @@ def test_one_entity_shows_its_steps_as_task_runs_and_a_batch_one_run_per_entity(
     assert cli("--input", str(SAMPLE), "--output", str(single), "--period", "2024-T2", "--no-distribute").exit_code == 0
     (single_runs,) = _task_runs(single)
     steps = {t["name"] for t in single_runs}
-    # The entity, reading, computing, one step per registered output, publishing, recording.
-    assert "reportar-secretaria-general" in steps and len(steps) == 5 + len(OUTPUTS)
+    # The entity, reading, reading the published cuts, computing, one step per registered output,
+    # publishing, recording.
+    assert "reportar-secretaria-general" in steps and len(steps) == 6 + len(OUTPUTS)
     named = {name.rsplit("-", 1)[0] for name in steps}
-    assert {"Generar reporte PDF", "Publicar resultados", *(o.step for o in OUTPUTS)} <= named
+    assert {"Generar reporte PDF", "Publicar resultados", "Leer los cortes ya publicados de la entidad",
+            *(o.step for o in OUTPUTS)} <= named
 
     root = _batch(tmp_path / "inputs", ("alfa", "beta"))
     batch = tmp_path / "batch"
