@@ -42,6 +42,7 @@ from prefect.states import Failed
 
 from pipeline import versions
 from pipeline.attainment import PlanResult, plan_attainment
+from pipeline.changes import Comparison, StaleCut, cambios_table, compare, fingerprints, previous_cut, stale_cuts
 from pipeline.distribution import (
     PENDING,
     Attachment,
@@ -92,6 +93,7 @@ from pipeline.publish import (
     read_published,
     update_manifest,
 )
+from pipeline.published import Published, read_entity_cuts
 from pipeline.recovery import find_pending, in_progress, pending_text, still_pending
 from pipeline.document import Document, build_document
 from pipeline.report import Report, lay_out
@@ -122,6 +124,7 @@ class EntityReport:
     distribution: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     completed: bool = False  # an interrupted distribution this run completed (`pipeline.recovery`)
+    stale: tuple[str, ...] = ()  # published cuts the current inputs would change, with the command that regenerates each
 
 
 def _step(entity: Entity, text: str) -> None:
@@ -199,21 +202,55 @@ def _warn(entity: Entity, problem: Problem) -> None:
         pass
 
 
+@task(name="Leer los cortes ya publicados de la entidad", cache_policy=NO_CACHE)
+def read_published_cuts(entity: Entity, output_dir: Path) -> Published:
+    published = read_entity_cuts(output_dir, entity.slug)
+    for line in published.unreadable:
+        _warn_text(entity, line)
+    return published
+
+
 @dataclass(frozen=True)
 class Computed:
     result: PlanResult
-    tables: dict[str, pd.DataFrame]  # avance and objetivos, before they are CSV
+    tables: dict[str, pd.DataFrame]  # avance, objetivos and cambios, before they are CSV
     document: Document
     report: Report
+    comparison: Comparison | None = None
+    stale: tuple[StaleCut, ...] = ()
 
 
-@task(name="Calcular avance, tablas y contenido del reporte", cache_policy=NO_CACHE)
-def compute_report(inputs: Inputs) -> Computed:
-    plan, execution, settings = inputs.plan, inputs.execution, inputs.settings
-    result = plan_attainment(plan, execution, inputs.cut, settings.bands)
-    tables = {"avance": avance_table(plan, result), "objetivos": objetivos_table(result)}
-    document = build_document(plan, execution, result, settings.bands, inputs.suspect_fractions, settings.review)
-    return Computed(result, tables, document, lay_out(document, settings.theme))
+@task(name="Calcular avance, cambios, tablas y contenido del reporte", cache_policy=NO_CACHE)
+def compute_report(inputs: Inputs, published: Published = Published()) -> Computed:
+    """The cut's figures, its comparison with the previous cut (as published, where it was) and
+    the other published cuts the current inputs would change."""
+    plan, execution, settings, cut = inputs.plan, inputs.execution, inputs.settings, inputs.cut
+    result = plan_attainment(plan, execution, cut, settings.bands)
+    before = previous_cut(cut, plan.period)
+    comparison = compare(plan, execution, cut, settings.bands, published.at(before) if before else None, result)
+    tables = {
+        "avance": avance_table(plan, result), "objetivos": objetivos_table(result), "cambios": cambios_table(plan, comparison),
+    }
+    document = build_document(plan, execution, result, settings.bands, inputs.suspect_fractions, settings.review,
+                              comparison)
+    stale = stale_cuts(plan, execution, settings.bands, published.cuts, cut)
+    return Computed(result, tables, document, lay_out(document, settings.theme), comparison, stale)
+
+
+def stale_lines(entity: Entity, stale: tuple[StaleCut, ...], output_dir: Path) -> tuple[str, ...]:
+    """Each stale cut as the office reads it, with the command that regenerates it.
+
+    Hook for the approval work: a stale cut that is regenerated will need approving again
+    (`StaleCut.needs_approval`); this is where that will be said and recorded.
+    """
+    lines = []
+    for s in stale:
+        shown = ", ".join(s.indicators[:5]) + (f" y {len(s.indicators) - 5} más" if len(s.indicators) > 5 else "")
+        lines.append(
+            f"El corte {s.cut} ya publicado cambiaría con los datos de hoy ({shown}); regenérelo con "
+            f"pei-report run --input {entity.folder} --period {s.cut} --output {output_dir}"
+        )
+    return tuple(lines)
 
 
 @task(name="Generar salida", cache_policy=NO_CACHE)
@@ -248,7 +285,10 @@ def publish_outputs(
     distribution: dict[str, Any],
     warnings: tuple[Problem, ...] = (),
     retention: History = History(),
+    comparable: dict[str, Any] | None = None,
 ) -> Publication:
+    """`comparable`: the plan's and the semáforo's fingerprints (`pipeline.changes.fingerprints`),
+    which a later cut's comparison checks."""
     manifest = manifest_bytes(
         entity={"slug": entity.slug, "name": plan.entity},
         period=str(cut),
@@ -256,7 +296,10 @@ def publish_outputs(
         inputs=[input_record(s.path, s.size, s.sha256, Path.cwd()) for s in sources],
         outputs=artifacts,
         versions=versions(),
-        extra={"plan": plan_record(plan), "distribution": distribution, "warnings": [_warning_record(w) for w in warnings]},
+        extra={
+            **(comparable or {}), "plan": {**plan_record(plan), **(comparable or {}).get("plan", {})},
+            "distribution": distribution, "warnings": [_warning_record(w) for w in warnings],
+        },
     )
     target = cut_folder(output_dir, entity.slug, cut)
     history = history_folder(output_dir, entity.slug, str(cut))
@@ -295,10 +338,11 @@ def _artifact_key(slug: str, cut: Cut) -> str:
 
 @task(name="Registrar resumen y enlaces en Prefect", cache_policy=NO_CACHE)
 def record_artifacts(
-    entity: Entity, plan: Plan, result: PlanResult, document: Document, files: list[Path], folder: Path
+    entity: Entity, plan: Plan, result: PlanResult, document: Document, files: list[Path], folder: Path,
+    stale: tuple[str, ...] = (),
 ) -> None:
     create_markdown_artifact(
-        markdown=attainment_markdown(document),
+        markdown=attainment_markdown(document, stale),
         key=_artifact_key(entity.slug, result.cut),
         description=f"Avance del {plan.acronym} de {plan.entity} al corte {result.cut}",
     )
@@ -397,9 +441,11 @@ def report_entity(
     step = _as_step(step_runs)
     inputs = step(read_inputs)(entity, period)
     plan, settings, cut = inputs.plan, inputs.settings, inputs.cut
-    _step(entity, f"Calculando el avance al corte {cut}")
-    computed = step(compute_report)(inputs)
+    published = step(read_published_cuts)(entity, output_dir)
+    _step(entity, f"Calculando el avance al corte {cut} y los cambios desde el corte anterior")
+    computed = step(compute_report)(inputs, published)
     result = computed.result
+    stale = stale_lines(entity, computed.stale, output_dir)
     _step(entity, "Generando la presentación, el PDF, las tablas y la página web")
     rendering = Rendering(entity.slug, cut, settings, plan, result, computed.report, computed.tables, computed.document)
     artifacts = _render(step, rendering)
@@ -409,11 +455,13 @@ def report_entity(
         _step(entity, f"Publicando en {target}")
         publication = step(publish_outputs)(
             entity, plan, cut, list(inputs.sources), artifacts, output_dir, {"status": status}, inputs.warnings,
-            settings.history,
+            settings.history, fingerprints(plan, settings.bands),
         )
         if publication.kept:
             _step(entity, f"Los archivos anteriores del corte quedaron en {publication.kept}")
-        step(record_artifacts)(entity, plan, result, computed.document, publication.files, target)
+        for line in stale:  # the command line prints them with the entity's results
+            _run_log(f"[{entity.slug}] {line}")
+        step(record_artifacts)(entity, plan, result, computed.document, publication.files, target, stale)
         distribution, error = {"status": status}, None
         if status == PENDING:
             _step(entity, "Distribuyendo: carpeta de publicación y correo")
@@ -434,6 +482,7 @@ def report_entity(
         kept=publication.kept,
         distribution=distribution,
         warnings=tuple(_warning_text(w) for w in inputs.warnings),
+        stale=stale,
     )
 
 

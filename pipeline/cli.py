@@ -248,6 +248,8 @@ def _print_reports(err: Console, reports, log_file: Path | None) -> None:
             err.print(f"    {escape(line)}")
         for warning in report.warnings:
             err.print(f"    [yellow]Aviso:[/yellow] {escape(warning)}")
+        for line in getattr(report, "stale", ()):
+            err.print(f"    [yellow]Corte desactualizado:[/yellow] {escape(line)}")
         for path in report.files:
             out.print(str(path))
     if log_file is not None:

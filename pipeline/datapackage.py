@@ -1,4 +1,5 @@
-"""The cut's datapackage.json: a Frictionless Data Package describing avance.csv and objetivos.csv.
+"""The cut's datapackage.json: a Frictionless Data Package describing avance.csv, objetivos.csv and
+cambios.csv.
 
 Pure: from the entity's slug, the plan (names), the cut and the CSV files' bytes as
 `pipeline.publish.csv_bytes` wrote them, to the descriptor. Each field comes from the table's
@@ -28,7 +29,9 @@ from pipeline.document import report_title
 from pipeline.model import Plan
 from pipeline.periods import Cut
 from pipeline.settings import DEFAULT_LICENCE, Licence, TrafficLight, default_light
-from pipeline.tables import AVANCE_KEY, AVANCE_SCHEMA, OBJETIVOS_KEY, OBJETIVOS_SCHEMA, RESPONSABLE, Column, light_text
+from pipeline.tables import (
+    AVANCE_KEY, AVANCE_SCHEMA, CAMBIOS_KEY, CAMBIOS_SCHEMA, OBJETIVOS_KEY, OBJETIVOS_SCHEMA, RESPONSABLE, Column, light_text,
+)
 
 __all__ = ["DATAPACKAGE_FILE", "TABLES", "datapackage", "datapackage_bytes", "package_name"]
 
@@ -52,6 +55,17 @@ TABLES: dict[str, tuple[str, str, str, tuple[Column, ...], tuple[str, ...]]] = {
         OBJETIVOS_SCHEMA,
         OBJETIVOS_KEY,
     ),
+    "cambios.csv": (
+        "cambios",
+        "Cambios desde el corte anterior",
+        "Una fila por indicador, de la más grave a la menos (columna gravedad): avance de la vigencia y del plan "
+        "en el corte anterior y en este, su diferencia en puntos porcentuales, el semáforo de antes y de ahora, "
+        "trimestres nuevos sin reporte, comentarios nuevos y, si el corte anterior estaba publicado, sus cifras "
+        "publicadas (revisiones de datos, metas reprogramadas). Sin filas en el primer corte del plan o cuando los "
+        "dos cortes no son comparables (la presentación y la página dicen por qué).",
+        CAMBIOS_SCHEMA,
+        CAMBIOS_KEY,
+    ),
 }
 _TEXT_NOTE = (
     "Un texto que empieza con =, +, -, @ o un salto de línea se escribe precedido de un apóstrofo (') "
@@ -70,6 +84,9 @@ def package_name(slug: str, cut: Cut) -> str:
 def _field(column: Column, levels: Sequence[TrafficLight] = ()) -> dict[str, object]:
     if column.name == "semaforo" and levels:  # a configured scale: its own ids
         column = replace(column, description=light_text(levels), values=tuple(t.value for t in levels))
+    elif column.name.startswith("semaforo"):  # cambios.csv's semáforo before and as published
+        values = tuple(t.value for t in levels) if levels else column.values
+        column = replace(column, description=f"{column.description}. {light_text(levels)}", values=values)
     field: dict[str, object] = {
         "name": column.name,
         "type": column.type,
@@ -87,7 +104,7 @@ def _field(column: Column, levels: Sequence[TrafficLight] = ()) -> dict[str, obj
         constraints["minimum"] = column.minimum
     if constraints:
         field["constraints"] = constraints
-    if column.name == "semaforo":
+    if column.name.startswith("semaforo"):
         # Each level's word, as Table Schema v2's `categories` gives them (a v1 reader ignores it).
         words = {t.value: t.label for t in levels} or {v: default_light(v).label for v in column.values}
         field["categories"] = [{"value": v, "label": words[v]} for v in column.values]

@@ -20,6 +20,7 @@ from pipeline.attainment import (
     Attainment, Inconsistency, IndicatorResult, PlanResult, Status, objective_attainment, quarterly_attainment,
 )
 from pipeline.chart_layout import series_names
+from pipeline.changes import Comparison, FigureChange, IndicatorChange, compare
 from pipeline.formatting import long_date, number, percent
 from pipeline.model import Annualization, Indicator, Objective, Plan, Unit
 from pipeline.periods import Cut
@@ -31,7 +32,8 @@ __all__ = [
     "Document", "KeyFigure", "LightTally", "AttentionItem", "Column", "TableRow", "DataTable", "FigureSeries",
     "Figure", "ObjectiveSection", "AxisSection", "Comment", "CommentGroup", "build_document", "indicator_name",
     "TABLE_COLUMNS", "attainment_text", "value_text", "amount_text", "light_label", "indicators_label", "count_text", "short",
-    "ANNEX_TITLE", "continued", "Headings", "HEADINGS", "lowered",
+    "ANNEX_TITLE", "continued", "Headings", "HEADINGS", "lowered", "ChangeItem", "ChangesSection", "points_text",
+    "CHANGES_TITLE",
 ]
 
 NBSP = "\u00a0"
@@ -243,6 +245,7 @@ class Headings:
     details: str = "Metas e indicadores"
     comments: str = "Comentarios"
     downloads: str = "Descargas"
+    changes: str = "Cambios desde el corte anterior"
 
 
 HEADINGS = Headings()
@@ -266,6 +269,40 @@ class CommentGroup:
 
     heading: str
     comments: tuple[Comment, ...]
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    """One indicator's change since the previous cut, as a line: who, how (`empeora · de amarillo
+    a rojo`: the trend and the semáforo in words beside the dot of its current colour), and what
+    changed (one sentence)."""
+
+    indicator: str
+    light: TrafficLight
+    how: str
+    what: str
+    rank: int = 8  # the severity rule's number (`pipeline.changes.IndicatorChange.rank`): 7 an improvement
+
+    @property
+    def parts(self) -> tuple[Run, ...]:
+        return (Run(f"{self.indicator} ", bold=True), Run(f"({self.how}): "), Run(self.what))
+
+
+@dataclass(frozen=True)
+class ChangesSection:
+    """«Cambios desde el corte anterior»: `items` are the indicators with something to say, most
+    severe first; `unchanged` counts the others; `note` replaces the list when there is no
+    comparison (the plan's first cut, cuts not comparable) and says why; `remarks` are lines
+    about the comparison itself; `table` has every indicator (the web page, the summary)."""
+
+    title: str
+    intro: str | None
+    items: tuple[ChangeItem, ...]
+    unchanged: str | None
+    note: str | None
+    remarks: tuple[str, ...]
+    table: DataTable | None
+    improvements_elsewhere: str | None = None  # what an output that lists only the items before the improvements says of them
 
 
 @dataclass(frozen=True)
@@ -298,6 +335,7 @@ class Document:
     no_attention: str = "Ningún indicador requiere atención en este corte."
     headings: Headings = HEADINGS
     objectives_note: str = "Cada indicador cuenta hasta 100 % en el avance del objetivo."
+    changes: ChangesSection | None = None
 
     @property
     def description(self) -> str:
@@ -765,6 +803,154 @@ def _comments(plan: Plan, execution: pd.DataFrame, cut: Cut) -> tuple[CommentGro
     return tuple(groups)
 
 
+# --- changes since the previous cut -------------------------------------------------------------
+
+CHANGES_TITLE = HEADINGS.changes
+_MINUS = "\u2212"
+
+
+def points_text(delta: float | None, missing: str = "N/A") -> str:
+    """A difference in percentage points with its sign in words' place: `+12,5 p. p.`, `−3,0 p. p.`,
+    `0,0 p. p.`; `missing` when there is none."""
+    if delta is None:
+        return missing
+    shown = round(delta, 1)
+    sign = "+" if shown > 0 else _MINUS if shown < 0 else ""
+    return f"{sign}{percent(abs(shown)).replace(NBSP + '%', '')}{NBSP}p.{NBSP}p."
+
+
+def _light_word(value: object, levels: dict[str, TrafficLight]) -> str:
+    light = levels.get(str(value)) if value is not None else None
+    return lowered(light.label) if light is not None else str(value or "vacío")
+
+
+def _figure_text(change: FigureChange, ind: Indicator, before: Cut, levels: dict[str, TrafficLight]) -> str:
+    """`ejecutado 2024 de 5 a 6`, `avance 2024 de 50,0 % a 60,0 %`, `semáforo de verde a amarillo`."""
+    names = {
+        "ejecutado_vigencia": f"ejecutado {before.year}", "avance_vigencia": f"avance {before.year}",
+        "ejecutado_cuatrienio": "ejecutado del plan", "avance_cuatrienio": "avance del plan", "semaforo": "semáforo",
+        "meta_vigencia": f"meta {before.year} reprogramada", "meta_cuatrienio": "meta del plan reprogramada",
+        "esperado": f"esperado al corte {before} reprogramado",
+    }
+
+    def said(value: object) -> str:
+        if change.column == "semaforo":
+            return _light_word(value, levels)
+        if value is None:
+            return "vacío"
+        if change.column in ("avance_vigencia", "avance_cuatrienio", "esperado"):
+            return percent(float(value))  # type: ignore[arg-type]
+        return amount_text(float(value), unit=ind.unit)  # type: ignore[arg-type]
+
+    return f"{names[change.column]} de {said(change.published)} a {said(change.now)}"
+
+
+def _news(plan: Plan, c: IndicatorChange, before: Cut, levels: dict[str, TrafficLight]) -> list[str]:
+    """What is new besides the movement: quarters newly not reported, revisions, reprogrammed
+    targets, a new comment."""
+    ind = plan.indicators[c.indicator_id]
+    news = []
+    if c.newly_unreported:
+        news.append(f"sin reporte nuevo: {', '.join(map(str, c.newly_unreported))}")
+    if c.revisions:
+        news.append(f"revisión de {before} publicado: " + ", ".join(_figure_text(r, ind, before, levels) for r in c.revisions))
+    news.extend(_figure_text(r, ind, before, levels) for r in c.reprogrammed)
+    if c.new_comment:
+        news.append(f"comentario nuevo: «{short(c.new_comment, 160)}»")
+    return news
+
+
+def _sentence(parts: list[str]) -> str:
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "." if text else ""
+
+
+def _change_item(
+    plan: Plan, c: IndicatorChange, comparison: Comparison, levels: dict[str, TrafficLight], shared: Collection[str] = ()
+) -> ChangeItem:
+    ind = plan.indicators[c.indicator_id]
+    who = ind.label or ind.id
+    if who in shared:  # «Indicador de gestión» names three indicators: say which
+        who = f"{who} ({ind.id})"
+    before, cut = comparison.previous, comparison.cut
+    assert before is not None
+    was, now = lowered(c.previous.traffic_light.label), lowered(c.current.traffic_light.label)
+    # In words, no arrow: the shipped font (Open Sans) has no «→», and a word reads aloud better.
+    how = f"{c.trend.value} · de {was} a {now}" if was != now else f"{c.trend.value} · sigue {now}"
+    if before.year == cut.year:
+        year = (
+            f"avance {cut.year} de {attainment_text(c.previous.year)} a {attainment_text(c.current.year)} "
+            f"({points_text(c.year_delta)})"
+        )
+    else:
+        year = (
+            f"avance de la vigencia {attainment_text(c.previous.year)} en {before} y {attainment_text(c.current.year)} "
+            f"en {cut} (cambio de vigencia)"
+        )
+    whole = (
+        f"avance del plan {period_text(plan.period)} de {attainment_text(c.previous.plan)} a {attainment_text(c.current.plan)} "
+        f"({points_text(c.plan_delta)})"
+    )
+    return ChangeItem(who, c.current.traffic_light, how, _sentence([year, whole, *_news(plan, c, before, levels)]), c.rank)
+
+
+def _changes_table(plan: Plan, comparison: Comparison, levels: dict[str, TrafficLight]) -> DataTable:
+    before, cut = comparison.previous, comparison.cut
+    assert before is not None
+    same_year = before.year == cut.year
+    columns = (
+        Column("Indicador", "left"), Column("Cambio", "left"), Column(f"Semáforo en {before} y {cut}", "left"),
+        Column(f"Avance {cut.year} en {before} y {cut}" if same_year else f"Avance de la vigencia en {before} y {cut}", "right", True),
+        Column("Diferencia", "right", True),
+        Column(f"Avance {period_text(plan.period)} en {before} y {cut}", "right", True), Column("Diferencia", "right", True),
+        Column("Novedades", "left"),
+    )
+    rows = []
+    for c in comparison.changes:
+        ind = plan.indicators[c.indicator_id]
+        name = (Run(ind.label + " ", bold=True), Run(ind.name)) if ind.label else (Run(ind.name),)
+        news = _sentence(_news(plan, c, before, levels))
+        cells = (
+            c.trend.value,
+            f"de {lowered(c.previous.traffic_light.label)} a {lowered(c.current.traffic_light.label)}",
+            f"de {attainment_text(c.previous.year)} a {attainment_text(c.current.year)}",
+            points_text(c.year_delta, "cambio de vigencia" if not same_year else "N/A"),
+            f"de {attainment_text(c.previous.plan)} a {attainment_text(c.current.plan)}",
+            points_text(c.plan_delta),
+            news.rstrip(".") or "—",
+        )
+        rows.append(TableRow((name, *((Run(v),) for v in cells)), c.current.traffic_light))
+    return DataTable(f"Cambios de cada indicador entre {before} y {cut}, los más graves primero", columns, tuple(rows))
+
+
+def changes_section(plan: Plan, comparison: Comparison, bands: TrafficLightBands) -> ChangesSection:
+    """The comparison as the report says it (docs/rules.md, «What changed since the previous cut»)."""
+    title = HEADINGS.changes
+    if comparison.refusal or comparison.previous is None:
+        return ChangesSection(title, None, (), None, comparison.refusal, comparison.remarks, None)
+    levels = {light.value: light for light in bands.levels}
+    listed = [c for c in comparison.changes if c.rank < 8]
+    names = [i.label or i.id for i in plan.indicators.values()]
+    shared = {n for n in names if names.count(n) > 1}
+    items = {c.indicator_id: _change_item(plan, c, comparison, levels, shared) for c in comparison.changes}
+    quiet = len(comparison.changes) - len(listed)
+    improved = sum(1 for c in listed if c.rank == 7)
+    against = "publicado y recalculado con los datos de hoy" if comparison.published else "recalculado con los datos de hoy"
+    return ChangesSection(
+        title=title,
+        intro=f"Frente al corte {comparison.previous} ({against}), los más graves primero",
+        items=tuple(items[c.indicator_id] for c in listed),
+        unchanged=(f"{count_text(quiet, 'indicador', 'indicadores')} sin cambios." if quiet else None),
+        note=None if listed else f"Ningún indicador cambió desde el corte {comparison.previous}.",
+        remarks=comparison.remarks,
+        table=_changes_table(plan, comparison, levels),
+        improvements_elsewhere=(
+            f"Además, {count_text(improved, 'indicador mejoró', 'indicadores mejoraron')}: cada uno está en cambios.csv "
+            f"y en la sección «{title}» de la página web."
+        ) if improved else None,
+    )
+
+
 # --- the document -------------------------------------------------------------------------------
 
 
@@ -787,9 +973,15 @@ def build_document(
     bands: TrafficLightBands,
     suspect_fractions: Collection[str] = (),
     review: ReviewRule = ReviewRule(),
+    comparison: Comparison | None = None,
 ) -> Document:
-    """Everything the report of `result.cut` says; `review` is when a value is «dato por revisar»."""
+    """Everything the report of `result.cut` says; `review` is when a value is «dato por revisar».
+    `comparison` is the cut against its previous cut (`pipeline.changes.compare`, with the
+    published previous cut where there is one); without it, the previous cut is recomputed from
+    the same inputs."""
     cut = result.cut
+    if comparison is None:
+        comparison = compare(plan, execution, cut, bands, current=result)
     by_id = {o.objective_id: o for o in result.objectives}
     quarterly = _quarterly_figures(plan, quarterly_attainment(plan, execution, cut, bands), cut)
     year_only = one_year_columns(plan, result)
@@ -847,6 +1039,7 @@ def build_document(
         comment_groups=_comments(plan, execution, cut),
         comments_title=f"Comentarios del corte {cut}",
         no_comments=f"No se registraron comentarios cualitativos para el corte {cut}.",
+        changes=changes_section(plan, comparison, bands),
     )
 
 

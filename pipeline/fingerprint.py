@@ -16,7 +16,7 @@ from enum import Enum
 
 from pipeline.model import Plan, Unit
 
-__all__ = ["plan_fingerprint", "indicator_meaning", "MEANING_FIELDS"]
+__all__ = ["plan_fingerprint", "plan_structure", "bands_fingerprint", "indicator_meaning", "MEANING_FIELDS"]
 
 FINGERPRINT_LENGTH = 16  # hex digits: enough to tell two versions of a plan apart
 
@@ -49,6 +49,42 @@ def plan_fingerprint(plan: Plan) -> str:
     """
     text = json.dumps(_canonical(plan), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+def _hash(data: object) -> str:
+    text = json.dumps(_canonical(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+def plan_structure(plan: Plan) -> str:
+    """A short hex hash of what makes two cuts' figures comparable: the plan period, the
+    aggregation, the ejes and objectives with their members, and each indicator's id,
+    annualization, unit, reading of targets and baseline. Targets, weights and texts are not in
+    it: a target changed between two cuts is a reprogramming to list, not a reason to refuse
+    the comparison (docs/rules.md, «Comparable cuts»)."""
+    return _hash(
+        {
+            "period": list(plan.period),
+            "aggregation": plan.aggregation,
+            "axes": [[a.id, list(a.objective_ids)] for a in plan.axes],
+            "objectives": [[o.id, list(o.indicator_ids)] for o in plan.objectives],
+            "indicators": [
+                [i.id, i.annualization, i.unit, i.targets_as, i.baseline] for i in plan.indicators.values()
+            ],
+        }
+    )
+
+
+def bands_fingerprint(bands: object) -> str:
+    """A short hex hash of a semáforo scale's classification: each band's id, meaning, limit and
+    whether the limit is included, and the ids of sin reporte and N/A (not words or colours,
+    which do not change which indicator gets which level)."""
+    return _hash(
+        {
+            "bands": [[b.light.value, b.light.meaning, b.limit, b.inclusive] for b in bands.bands],  # type: ignore[attr-defined]
+            "others": [bands.not_reported.value, bands.undefined.value],  # type: ignore[attr-defined]
+        }
+    )
 
 
 # What a value typed for an indicator means, field by field as plan.yaml names them: an edit of

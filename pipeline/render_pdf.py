@@ -32,7 +32,7 @@ from pipeline.report import (
     LIGHT_DOT_X, LIGHT_TEXT_X, LIGHTS_TOP, SUMMARY_KPI_TOP,
     CARD_TEXT_W, CARD_W, CELL_PAD_X, CELL_PAD_Y, FOOTER_W, KPI_GAP, KPI_H, KPI_W, KPI_WORD_H, KPI_WORD_PAD, KPI_WORD_SIZE,
     LIST_TITLE_H, SECTION_ITEMS_TOP, SECTION_KPI_TOP, SUMMARY_FIRST_TOP,
-    Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report, Section, Summary,
+    Cards, Changes, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report, Section, Summary,
 )
 from pipeline.text import FONT_FILES, LINE_HEIGHT, font_path
 
@@ -48,7 +48,7 @@ TEMPLATES = next(
     Path(__file__).resolve().parents[1] / "templates",
 )
 PDF_VARIANT = "pdf/a-3a"  # WeasyPrint's variant; `finish_pdf_ua` makes it PDF/UA-1 as well
-_KINDS = {Cover: "cover", Summary: "summary", Prose: "prose", Cards: "cards", Section: "section", Detail: "detail",
+_KINDS = {Cover: "cover", Summary: "summary", Changes: "summary", Prose: "prose", Cards: "cards", Section: "section", Detail: "detail",
           ChartSlide: "chart", Comments: "comments", Closing: "closing"}
 
 

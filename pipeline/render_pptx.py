@@ -29,7 +29,7 @@ from pptx.util import Pt
 from pipeline.chart_layout import BAR_LABEL_SIZE, CHART_H, CHART_W, bar_gap, past_cap
 from pipeline.report import (
     LIGHT_DOT_X, LIGHT_TEXT_X, LIGHTS_TOP, SUMMARY_KPI_TOP,
-    FOOTER_Y, MARGIN, SLIDE_H, SLIDE_W, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report,
+    FOOTER_Y, MARGIN, SLIDE_H, SLIDE_W, Cards, Changes, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report,
     Section, Summary, LIST_TITLE_H, ITEM_GAP, SECTION_KPI_TOP, SECTION_ITEMS_TOP, CARD_GAP, CARD_H, CARD_TOP, CARD_W, CARD_TEXT_H, CARD_TEXT_W, CONTENT_W, ATTENTION_W, COMMENT_W,
     CELL_PAD_X, CELL_PAD_Y, DETAIL_TEXT_TOP, DETAIL_TEXT_W, DETAIL_TITLE_W, TITLE_TOP, TITLE_KICKER_TOP, KICKER_SIZE,
     COVER_X, COVER_W, CLOSING_ENTITY_TOP, CLOSING_ENTITY_BOTTOM, KPI_GAP, KPI_H, KPI_W, KPI_WORD_SIZE, KPI_WORD_H,
@@ -202,7 +202,7 @@ def _items(c: _Canvas, title: str, items, size: float, y: float) -> float:
     return y
 
 
-def _summary(c: _Canvas, s: Summary, report: Report) -> None:
+def _summary(c: _Canvas, s: Summary | Changes, report: Report) -> None:
     t = c.theme
     _title(c, s)
     if s.kpis:
@@ -220,7 +220,8 @@ def _summary(c: _Canvas, s: Summary, report: Report) -> None:
         _items(c, "", s.axes, s.attention_size, s.axes_top)
     if s.empty_note:
         _items(c, s.attention_title, (), s.attention_size, s.attention_top)
-        c.text(MARGIN, s.attention_top + LIST_TITLE_H, CONTENT_W, 20, s.empty_note, s.attention_size, t.color("texto"))
+        note_h = max(20.0, height((Run(s.empty_note),), s.attention_size, CONTENT_W))
+        c.text(MARGIN, s.attention_top + LIST_TITLE_H, CONTENT_W, note_h, s.empty_note, s.attention_size, t.color("texto"))
     elif s.attention or s.attention_title:
         end = _items(c, s.attention_title, s.attention, s.attention_size, s.attention_top)
         if s.more_note:
@@ -458,7 +459,7 @@ def _comments(c: _Canvas, s: Comments, report: Report) -> None:
         y += hh + ht + COMMENT_GAP
 
 
-_DRAW = {Cover: _cover, Summary: _summary, Prose: _prose, Cards: _cards, Section: _section, Detail: _detail,
+_DRAW = {Cover: _cover, Summary: _summary, Changes: _summary, Prose: _prose, Cards: _cards, Section: _section, Detail: _detail,
          ChartSlide: _chart, Comments: _comments, Closing: _closing}
 
 

@@ -54,6 +54,7 @@ LINKS: dict[str, tuple[str, str]] = {
     "deck": ("Presentación institucional", "PowerPoint, PPTX"),
     "avance": ("Avance por indicador, una fila por meta", "CSV"),
     "objetivos": ("Avance por objetivo, eje y plan", "CSV"),
+    "cambios": ("Cambios desde el corte anterior, una fila por indicador", "CSV"),
     "tablas": ("Las dos tablas en un libro de Excel", "Excel, XLSX"),
     "datapackage": ("Descripción de los datos (Frictionless Data Package)", "JSON"),
 }

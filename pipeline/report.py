@@ -33,7 +33,7 @@ from pipeline.text import LINE_HEIGHT, Run, fit_size, height, lines, plain, shor
 __all__ = [
     "SLIDE_W", "SLIDE_H", "MARGIN", "Report", "Cover", "Summary", "Prose", "Card", "Cards",
     "Column", "Cell", "Row", "Table", "Detail", "Series", "Chart", "ChartSlide", "Comment", "CommentItem",
-    "Comments", "Closing", "Kpi", "LightCount", "Section", "build_report", "lay_out", "TABLE_COLUMNS",
+    "Comments", "Closing", "Kpi", "LightCount", "Section", "Changes", "build_report", "lay_out", "TABLE_COLUMNS",
     "attainment_text", "amount_text", "light_label", "Box",
 ]
 
@@ -131,6 +131,29 @@ class Summary:
     axes: tuple[Item, ...] = ()
     axes_top: float = 246.0  # SUMMARY_FIRST_TOP, or higher on a slide of its own
     title_size: float = TITLE_SIZE
+
+
+@dataclass(frozen=True)
+class Changes:
+    """«Cambios desde el corte anterior»: a titled list of indicators, each line with the dot of its
+    current semáforo and its change in words (drawn as the summary's lists are), continued over
+    slides; `empty_note` instead of the list when there is no comparison, and why; `more_note`
+    after the last page's list (the indicators without changes, remarks)."""
+
+    title: str
+    attention_title: str
+    attention: tuple[Item, ...]
+    attention_size: float
+    empty_note: str | None = None
+    attention_top: float = 80.0
+    more_note: str | None = None
+    title_size: float = TITLE_SIZE
+    kpis: tuple[Kpi, ...] = ()
+    lights: tuple[LightCount, ...] = ()
+    lights_title: str = ""
+    axes_title: str | None = None
+    axes: tuple[Item, ...] = ()
+    axes_top: float = 80.0
 
 
 @dataclass(frozen=True)
@@ -285,7 +308,7 @@ class Closing:
     logo_box: Box = CLOSING_LOGO_BOX
 
 
-Slide = Cover | Summary | Prose | Cards | Section | Detail | ChartSlide | Comments | Closing
+Slide = Cover | Summary | Changes | Prose | Cards | Section | Detail | ChartSlide | Comments | Closing
 
 
 @dataclass(frozen=True)
@@ -646,6 +669,48 @@ def _annex(items: list[Item]) -> list[Summary]:
     ]
 
 
+CHANGES_MAX_SLIDES = 3  # more than this many slides of changes: the improvements are counted instead of listed
+
+
+def _changes(document: Document) -> list[Changes]:
+    """The changes since the previous cut, right after the executive summary: every indicator with
+    a change, most severe first, as many a slide as fit (the same list on each, «continuación»),
+    and the count of those without changes at the end; a line saying why when there is no
+    comparison."""
+    section = document.changes
+    if section is None:
+        return []
+    if not section.items:
+        note = " ".join(n for n in (section.note, *section.remarks) if n)
+        return [Changes(section.title, section.intro or "", (), ATTENTION_SIZE, empty_note=note, attention_top=SUMMARY_TOP)]
+    room = TABLE_BOTTOM - SUMMARY_TOP - LIST_TITLE_H
+    shown = section.items
+    elsewhere = None
+    if sum(_items_height([(i.light, i.parts) for i in shown])) > CHANGES_MAX_SLIDES * room:
+        # a large plan: the deck lists what needs attention; the improvements are counted, each in
+        # cambios.csv and on the web page
+        shown = tuple(i for i in shown if i.rank < 7)
+        elsewhere = section.improvements_elsewhere
+    notes = " ".join(n for n in (elsewhere, section.unchanged, *section.remarks) if n) or None
+    items: list[Item] = [(i.light, i.parts) for i in shown]
+    if not items:
+        return [Changes(section.title, section.intro or "", (), ATTENTION_SIZE, empty_note=notes, attention_top=SUMMARY_TOP)]
+    last_room = room - (height((Run(notes, bold=True),), ATTENTION_SIZE, ATTENTION_W) + 2 if notes else 0.0)
+    listed = _split_items(items, last_room)
+    pages = _paginate(listed, _items_height(listed), room, room)
+    if notes and sum(_items_height(pages[-1])) > last_room:  # the note needs the last slide's room
+        pages[-1:] = _paginate(pages[-1], _items_height(pages[-1]), last_room, last_room)
+        if sum(_items_height(pages[-1])) > last_room:
+            pages.append([])
+    return [
+        Changes(
+            continued(section.title, n, len(pages)), section.intro or "", tuple(page), ATTENTION_SIZE,
+            attention_top=SUMMARY_TOP, more_note=notes if n == len(pages) - 1 else None,
+        )
+        for n, page in enumerate(pages)
+    ]
+
+
 SECTION_KPI_TOP, SECTION_ITEMS_TOP = 92.0, 196.0
 SECTION_ROOM = TABLE_BOTTOM - SECTION_ITEMS_TOP - LIST_TITLE_H
 
@@ -982,6 +1047,7 @@ def lay_out(document: Document, theme: Theme) -> Report:
     slides: list[Slide] = [
         _cover(document, logo, image, generated),
         *summary,
+        *_changes(document),
         *_prose_slides(document.plan_title, document.headings.normative, document.normative,
                        document.normative_source),
         *_prose_slides(document.plan_title, document.headings.mission, document.mission),

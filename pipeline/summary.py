@@ -7,6 +7,7 @@ tables as the deck, the PDF and the web page, with each traffic light as an icon
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pipeline.document import DataTable, Document, axis_line, lowered
 from pipeline.settings import TrafficLight
@@ -60,8 +61,25 @@ def _table(table: DataTable) -> list[str]:
     return lines
 
 
-def attainment_markdown(document: Document) -> str:
-    """The document's figures, attention list and tables in Markdown."""
+STALE_HEADING = "Cortes publicados que cambiarían con los datos de hoy"
+
+
+def _changes(document: Document) -> list[str]:
+    changes = document.changes
+    if changes is None:
+        return []
+    lines = ["", f"## {changes.title}", ""]
+    if changes.intro:
+        lines += [f"{_cell(changes.intro)}.", ""]
+    lines += [f"- {light_icon(i.light)} **{_cell(i.indicator)}** ({_cell(i.how)}): {_cell(i.what)}" for i in changes.items]
+    lines += [_cell(n) for n in (changes.note, changes.unchanged, *changes.remarks) if n]
+    return lines
+
+
+def attainment_markdown(document: Document, stale: Sequence[str] = ()) -> str:
+    """The document's figures, changes since the previous cut, attention list and tables in
+    Markdown; `stale` lists the published cuts the current inputs would change (each a line with
+    the command that regenerates it)."""
     lines = [
         f"# {_cell(document.plan_title)}: {_cell(document.entity)}",
         "",
@@ -80,6 +98,9 @@ def attainment_markdown(document: Document) -> str:
         for axis in document.axes:
             name, rest = axis_line(axis, document.year, document.plan_period)
             lines.append(f"- {_cell(name.text + rest.text)} {light_icon(axis.light)}")
+    lines += _changes(document)
+    if stale:
+        lines += ["", f"## {STALE_HEADING}", "", *(f"- {_cell(line)}" for line in stale)]
     lines += ["", f"## {document.headings.attention} ({len(document.attention)})", ""]
     lines += [f"- {light_icon(i.light)} **{_cell(i.indicator)}** ({_cell(i.where)}): {_cell(i.reasons)}" for i in document.attention]
     if not document.attention:

@@ -23,6 +23,7 @@ from pipeline.settings import DEFAULT_LEVELS, NOT_REPORTED_ID, UNDEFINED_ID, Tra
 __all__ = [
     "Column", "AVANCE_SCHEMA", "RESPONSABLE", "OBJETIVOS_SCHEMA", "AVANCE_KEY", "OBJETIVOS_KEY",
     "AVANCE_COLUMNS", "RESPONSABLE_COLUMN", "OBJETIVOS_COLUMNS", "avance_table", "objetivos_table",
+    "CAMBIOS_SCHEMA", "CAMBIOS_KEY", "CAMBIOS_COLUMNS",
 ]
 
 
@@ -104,6 +105,66 @@ OBJETIVOS_SCHEMA = (
     Column("semaforo", "string", "Semáforo", _LIGHT_TEXT, required=True, values=_LIGHTS),
 )
 OBJETIVOS_KEY = ("objetivo",)
+
+_POINTS = "Diferencia en puntos porcentuales (actual menos anterior; 2.5 significa +2,5 p. p.), sin redondear"
+_PREVIOUS = "del corte anterior, recalculado con los datos y el plan de hoy"
+_SHOWN = "del corte anterior tal como se publicó en su avance.csv; vacío si no se publicó o no se compara"
+_TREND = ("empeora", "mejora", "igual")
+CAMBIOS_SCHEMA = (
+    Column("indicador", "string", "Indicador", "Código del indicador en plan.yaml (una fila por indicador)", required=True),
+    Column("nombre", "string", "Nombre", "Nombre del indicador o meta", required=True),
+    Column("corte_anterior", "string", "Corte anterior", "El corte con que se compara (el T4 del año anterior para un T1)",
+           required=True),
+    Column("corte", "string", "Corte", "El corte del reporte", required=True),
+    Column("cambio", "string", "Cambio",
+           "empeora, mejora o igual: por el semáforo primero y, en el mismo nivel, por el avance (docs/rules.md)",
+           required=True, values=_TREND),
+    Column("gravedad", "integer", "Gravedad",
+           "Regla de orden que aplica, 1 la más grave: 1 semáforo peor, 2 revisión de datos publicados, 3 trimestre "
+           "nuevo sin reporte, 4 avance menor en el mismo nivel, 5 meta reprogramada, 6 comentario nuevo, 7 mejora, "
+           "8 sin cambios. Las filas van en este orden", required=True, minimum=1),
+    Column("semaforo_anterior", "string", "Semáforo anterior", f"Semáforo {_PREVIOUS}", required=True, values=_LIGHTS),
+    Column("semaforo", "string", "Semáforo", _LIGHT_TEXT, required=True, values=_LIGHTS),
+    Column("avance_vigencia_anterior", "number", "Avance de la vigencia anterior", f"Avance de la vigencia {_PREVIOUS}. {_PERCENT}",
+           unit="%"),
+    Column("avance_vigencia", "number", "Avance de la vigencia", f"Avance de la vigencia al corte. {_PERCENT}", unit="%"),
+    Column("diferencia_vigencia", "number", "Diferencia de la vigencia",
+           f"{_POINTS}; vacío entre dos vigencias (un T1 frente al T4 anterior) o si alguno no se puede calcular",
+           unit="p. p."),
+    Column("avance_cuatrienio_anterior", "number", "Avance del plan anterior", f"Avance del plan {_PREVIOUS}. {_PERCENT}", unit="%"),
+    Column("avance_cuatrienio", "number", "Avance del plan", f"Avance del plan al corte. {_PERCENT}", unit="%"),
+    Column("diferencia_cuatrienio", "number", "Diferencia del plan", f"{_POINTS}; vacío si alguno no se puede calcular",
+           unit="p. p."),
+    Column("sin_reporte_nuevo", "string", "Sin reporte nuevo",
+           "Trimestres del año no reportados que no faltaban en el corte anterior (2024-T3), separados por coma"),
+    Column("comentario_nuevo", "string", "Comentario nuevo",
+           "Comentario del trimestre del corte, si no es el mismo texto del trimestre del corte anterior"),
+    Column("publicado", "boolean", "Comparado con lo publicado",
+           "true si el corte anterior estaba publicado y sus cifras se compararon con el recálculo", required=True),
+    Column("revisado", "boolean", "Revisión de datos",
+           "true si alguna cifra publicada del corte anterior (ejecutado, avance o semáforo) cambió desde entonces; "
+           "vacío si no se comparó con lo publicado"),
+    Column("ejecutado_vigencia_publicado", "number", "Ejecutado de la vigencia publicado", f"Ejecutado de la vigencia {_SHOWN}"),
+    Column("ejecutado_vigencia_anterior", "number", "Ejecutado de la vigencia anterior", f"Ejecutado de la vigencia {_PREVIOUS}"),
+    Column("avance_vigencia_publicado", "number", "Avance de la vigencia publicado", f"Avance de la vigencia {_SHOWN}. {_PERCENT}",
+           unit="%"),
+    Column("ejecutado_cuatrienio_publicado", "number", "Ejecutado del plan publicado", f"Ejecutado del plan {_SHOWN}"),
+    Column("ejecutado_cuatrienio_anterior", "number", "Ejecutado del plan anterior", f"Ejecutado del plan {_PREVIOUS}"),
+    Column("avance_cuatrienio_publicado", "number", "Avance del plan publicado", f"Avance del plan {_SHOWN}. {_PERCENT}",
+           unit="%"),
+    Column("semaforo_publicado", "string", "Semáforo publicado", f"Semáforo {_SHOWN}", values=_LIGHTS),
+    Column("reprogramado", "boolean", "Meta reprogramada",
+           "true si la meta de la vigencia, la del plan o el avance esperado del corte anterior cambiaron desde que se "
+           "publicó; vacío si no se comparó con lo publicado"),
+    Column("meta_vigencia_publicada", "number", "Meta de la vigencia publicada", f"Meta de la vigencia {_SHOWN}"),
+    Column("meta_vigencia_anterior", "number", "Meta de la vigencia anterior", f"Meta de la vigencia {_PREVIOUS}"),
+    Column("meta_cuatrienio_publicada", "number", "Meta del plan publicada", f"Meta del plan {_SHOWN}"),
+    Column("meta_cuatrienio", "number", "Meta del plan", "Meta del plan hoy", required=True),
+    Column("esperado_publicado", "number", "Esperado publicado", f"Avance esperado {_SHOWN}", unit="%"),
+    Column("esperado_anterior", "number", "Esperado anterior", f"Avance esperado {_PREVIOUS}", unit="%", required=True),
+)
+CAMBIOS_KEY = ("indicador",)
+CAMBIOS_COLUMNS = tuple(c.name for c in CAMBIOS_SCHEMA)
 
 AVANCE_COLUMNS = tuple(c.name for c in AVANCE_SCHEMA)
 RESPONSABLE_COLUMN = RESPONSABLE.name  # after AVANCE_COLUMNS, only when some indicator names one

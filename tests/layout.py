@@ -7,7 +7,7 @@ from pipeline import report as r
 from pipeline.text import LINE_HEIGHT, Run, height, lines, width
 
 # Where each kind of slide's content starts below its title.
-_CONTENT_TOP = {r.Summary: 80.0, r.Prose: 84.0, r.Cards: 92.0, r.Section: 92.0, r.Detail: 80.0, r.Comments: 84.0}
+_CONTENT_TOP = {r.Summary: 80.0, r.Changes: 80.0, r.Prose: 84.0, r.Cards: 92.0, r.Section: 92.0, r.Detail: 80.0, r.Comments: 84.0}
 EPS = 1e-6
 
 
@@ -78,7 +78,7 @@ def overflows(report: r.Report) -> list[str]:
             if r.CLOSING_ENTITY_TOP + height(s.entity, s.entity_size, r.COVER_W) > r.CLOSING_ENTITY_BOTTOM + EPS:
                 out.append(f"{where}: entity runs into the logo")
             out += _logo(s.logo, s.logo_size, s.logo_image, s.logo_box, r.CLOSING_LOGO_BOX, where)
-        elif isinstance(s, r.Summary):
+        elif isinstance(s, (r.Summary, r.Changes)):
             out += _kpis(s.kpis, where)
             if s.axes and _items_end(s.axes, s.attention_size, s.axes_top) > (
                 s.attention_top if s.attention or s.empty_note or s.attention_title else r.TABLE_BOTTOM

@@ -20,10 +20,15 @@ from tests.conftest import SAMPLE
 from tests.plans import execution_table, write_pdm
 
 
-def _tables(plan, execution, cut, bands) -> dict[str, bytes]:
-    """The two CSV files as the flow writes them."""
+def _tables(plan, execution, cut, bands, published=None) -> dict[str, bytes]:
+    """The three CSV files as the flow writes them."""
+    from pipeline.changes import cambios_table, compare
+
     result = plan_attainment(plan, execution, cut, bands)
-    return {"avance.csv": csv_bytes(avance_table(plan, result)), "objetivos.csv": csv_bytes(objetivos_table(result))}
+    return {
+        "avance.csv": csv_bytes(avance_table(plan, result)), "objetivos.csv": csv_bytes(objetivos_table(result)),
+        "cambios.csv": csv_bytes(cambios_table(plan, compare(plan, execution, cut, bands, published, result))),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +66,7 @@ def test_the_sample_package_is_valid(tmp_path, sample_plan, sample_tables):
     assert report.valid, _errors(report)
     assert _errors(report) == []
     rows = {t.name: t.stats["rows"] for t in report.tasks}
-    assert rows == {"avance": 14, "objetivos": 9}
+    assert rows == {"avance": 14, "objetivos": 9, "cambios": 13}
 
 
 def test_a_pdm_with_ejes_and_responsables_is_valid(tmp_path, pdm_300):
@@ -103,7 +108,7 @@ def test_every_column_written_is_described_in_the_csvs_order(tmp_path, sample_pl
             header = tables[resource["path"]].decode().split("\n", 1)[0].split(",")
             assert [f["name"] for f in resource["schema"]["fields"]] == header
             for field in resource["schema"]["fields"]:
-                assert field["title"] and field["description"] and field["type"] in ("string", "integer", "number")
+                assert field["title"] and field["description"] and field["type"] in ("string", "integer", "number", "boolean")
     assert [f["name"] for f in datapackage("x", sample_plan, Cut(2024, 3), sample_tables)["resources"][1]["schema"]["fields"]] == list(
         OBJETIVOS_COLUMNS
     )
@@ -126,7 +131,12 @@ def test_descriptor_names_units_keys_and_missing_values(sample_plan, sample_tabl
     assert package["title"] == (
         "Plan Estratégico Institucional 2024 · Secretaría General de la Alcaldía Mayor de Bogotá · Seguimiento 2024-T3"
     )
-    avance, objetivos = package["resources"]
+    avance, objetivos, cambios = package["resources"]
+    assert cambios["path"] == "cambios.csv" and cambios["schema"]["primaryKey"] == ["indicador"]
+    changed = {f["name"]: f for f in cambios["schema"]["fields"]}
+    assert changed["diferencia_vigencia"]["unit"] == "p. p." and changed["publicado"]["type"] == "boolean"
+    assert changed["semaforo_anterior"]["constraints"]["enum"] == ["rojo", "amarillo", "verde", "naranja", "gris", "no_aplica"]
+    assert "gris: Sin reporte" in changed["semaforo_anterior"]["description"]
     assert (avance["path"], avance["format"], avance["encoding"]) == ("avance.csv", "csv", "utf-8")
     assert avance["dialect"] == {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True, "header": True}
     assert avance["schema"]["primaryKey"] == ["objetivo", "indicador"] and objetivos["schema"]["primaryKey"] == ["objetivo"]
@@ -158,6 +168,30 @@ def test_the_package_is_titled_as_the_report(sample_plan, sample_tables):
     described = datapackage("sg", plan, Cut(2024, 3), sample_tables)
     assert described["title"].startswith("Seguimiento al PEI, cuarto año · ")
     assert "«Seguimiento al PEI, cuarto año»" in described["description"]
+
+
+def test_cambios_csv_with_a_revised_published_cut_is_valid(tmp_path, sample_plan, default_bands):
+    """A published 2024-T2 whose figure of IS-321 was corrected since: the revision's columns hold
+    both values, and the package still validates."""
+    from pipeline.changes import PublishedCut, fingerprints
+
+    execution = load_execution(SAMPLE, sample_plan).table
+    typed = execution.copy()
+    first = typed.index[(typed["anio"] == 2024) & (typed["trimestre"] == 2) & typed["valor"].notna()][0]
+    typed.loc[first, "valor"] = typed.loc[first, "valor"] / 2
+    shown = csv_bytes(avance_table(sample_plan, plan_attainment(sample_plan, typed, Cut(2024, 2), default_bands)))
+    published = PublishedCut.from_files(Cut(2024, 2), fingerprints(sample_plan, default_bands), shown)
+    tables = _tables(sample_plan, execution, Cut(2024, 3), default_bands, published)
+    report = _validate(_publish(tmp_path / "2024-T3", "secretaria-general", sample_plan, Cut(2024, 3), tables))
+    assert report.valid, _errors(report)
+    import csv as _csv
+    import io as _io
+
+    rows = list(_csv.DictReader(_io.StringIO(tables["cambios.csv"].decode())))
+    revised = [r for r in rows if r["revisado"] == "true"]
+    assert [r["indicador"] for r in revised] == [typed.loc[first, "indicador"]]
+    assert revised[0]["ejecutado_vigencia_publicado"] != revised[0]["ejecutado_vigencia_anterior"]
+    assert {r["publicado"] for r in rows} == {"true"}
 
 
 def test_the_package_carries_the_entitys_licence(tmp_path, sample_plan, sample_tables):

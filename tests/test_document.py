@@ -110,6 +110,53 @@ def test_titulo_reporte_replaces_the_title_and_its_year(sample_plan, tmp_path):
         load_plan(folder)
 
 
+# --- «Cambios desde el corte anterior» (issue 21) -------------------------------------------------
+
+
+def test_the_changes_section_lists_each_change_with_words_beside_the_colour(sample_document):
+    changes = sample_document.changes
+    assert changes.title == "Cambios desde el corte anterior"
+    assert changes.intro == "Frente al corte 2024-T2 (recalculado con los datos de hoy), los más graves primero"
+    assert changes.note is None
+    first = changes.items[0]
+    # a word and an arrow beside the dot: never the colour alone
+    assert first.how.split(" · ")[0] in ("empeora", "mejora", "igual")
+    assert first.how.split(" · ")[1].startswith(("de ", "sigue "))
+    assert "p.\u00a0p." in first.what and first.what.endswith(".")
+    # every indicator is in the table, once
+    assert len(changes.table.rows) == 13
+    assert [c.heading for c in changes.table.columns][:3] == ["Indicador", "Cambio", "Semáforo en 2024-T2 y 2024-T3"]
+
+
+def test_the_changes_are_most_severe_first(sample_plan, default_bands):
+    from pipeline.changes import compare
+
+    execution = load_execution(SAMPLE, sample_plan).table
+    comparison = compare(sample_plan, execution, Cut(2024, 3), default_bands)
+    ranks = [c.rank for c in comparison.changes]
+    assert ranks == sorted(ranks)
+
+
+def test_the_plans_first_cut_says_there_is_no_previous_cut(sample_plan, default_bands):
+    from pipeline.changes import compare
+
+    execution = load_execution(SAMPLE, sample_plan).table
+    plan = replace(sample_plan, period=(2024, 2024))
+    result = plan_attainment(plan, execution, Cut(2024, 1), default_bands)
+    document = build_document(plan, execution, result, default_bands, comparison=compare(plan, execution, Cut(2024, 1), default_bands))
+    assert document.changes.items == () and document.changes.table is None
+    assert document.changes.note == "2024-T1 es el primer corte del plan: no hay corte anterior con qué comparar."
+
+
+def test_points_are_signed_with_one_decimal():
+    from pipeline.document import points_text
+
+    assert points_text(12.46) == "+12,5\u00a0p.\u00a0p."
+    assert points_text(-3.0) == "\u22123,0\u00a0p.\u00a0p."
+    assert points_text(0.04) == "0,0\u00a0p.\u00a0p."
+    assert points_text(None, "cambio de vigencia") == "cambio de vigencia"
+
+
 # --- issue 18: real data, round 2 ---------------------------------------------------------------
 
 

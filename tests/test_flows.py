@@ -39,7 +39,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 FILES = (
     "PEI-secretaria-general-2024-T4.pptx", "PEI-secretaria-general-2024-T4.pdf", "avance.csv", "objetivos.csv",
-    "tablas.xlsx", "datapackage.json", "web/index.html", "web/estilo.css", "manifest.json",
+    "cambios.csv", "tablas.xlsx", "datapackage.json", "web/index.html", "web/estilo.css", "manifest.json",
 )
 DISTRIBUTED = tuple(n for n in FILES if n != "manifest.json")  # the web page links to the data files beside it
 
@@ -411,10 +411,12 @@ def test_one_entity_shows_its_steps_as_task_runs_and_a_batch_one_run_per_entity(
     assert cli("--input", str(SAMPLE), "--output", str(single), "--period", "2024-T2", "--no-distribute").exit_code == 0
     (single_runs,) = _task_runs(single)
     steps = {t["name"] for t in single_runs}
-    # The entity, reading, computing, one step per registered output, publishing, recording.
-    assert "reportar-secretaria-general" in steps and len(steps) == 5 + len(OUTPUTS)
+    # The entity, reading, reading the published cuts, computing, one step per registered output,
+    # publishing, recording.
+    assert "reportar-secretaria-general" in steps and len(steps) == 6 + len(OUTPUTS)
     named = {name.rsplit("-", 1)[0] for name in steps}
-    assert {"Generar reporte PDF", "Publicar resultados", *(o.step for o in OUTPUTS)} <= named
+    assert {"Generar reporte PDF", "Publicar resultados", "Leer los cortes ya publicados de la entidad",
+            *(o.step for o in OUTPUTS)} <= named
 
     root = _batch(tmp_path / "inputs", ("alfa", "beta"))
     batch = tmp_path / "batch"
@@ -1170,3 +1172,60 @@ def test_the_default_cut_says_why_it_was_chosen(tmp_path):
     result = cli("--input", str(SAMPLE), "--output", str(tmp_path / "out"), "--no-distribute")
     assert result.exit_code == 0, result.stderr
     assert "Corte por defecto: 2024-T4, el último trimestre cerrado con datos de la vigencia (13 de 13 indicadores reportaron en 2024-T4)" in " ".join(result.stderr.split())
+
+
+# --- what changed since the previous cut (issue 21) -----------------------------------------------
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def test_a_figure_corrected_after_publication_is_a_revision_and_its_later_cuts_are_listed_stale(tmp_path):
+    from pipeline.changes import fingerprints
+    from pipeline.ingest import load_plan, load_settings
+    from tests.plans import PDM_EXECUTION, write_pdm
+
+    entity = write_pdm(tmp_path / "in" / "pdm", 2024)
+    out = tmp_path / "out"
+    for period in ("2024-T1", "2024-T2", "2024-T3"):
+        assert cli("--input", str(entity), "--output", str(out), "--period", period).exit_code == 0
+    manifest = json.loads((out / "pdm" / "2024-T2" / "manifest.json").read_text(encoding="utf-8"))
+    plan = load_plan(entity)
+    recorded = fingerprints(plan, load_settings(entity).bands)
+    assert manifest["semaforo"] == recorded["semaforo"]
+    assert {k: manifest["plan"][k] for k in ("huella", "estructura")} == recorded["plan"]  # beside the plan's title and sigla
+    cambios = {r["indicador"]: r for r in _csv_rows(out / "pdm" / "2024-T3" / "cambios.csv")}
+    assert set(cambios) == {"V-1", "H-1", "P-1"} and {r["publicado"] for r in cambios.values()} == {"true"}
+    assert {r["revisado"] for r in cambios.values()} == {"false"}
+
+    # the office corrects V-1's 2024-T2 (1,5 km was 2,5) and regenerates 2024-T3
+    (entity / "seguimiento.csv").write_text(PDM_EXECUTION.replace("V-1,2024,2,1.5", "V-1,2024,2,2.5"), encoding="utf-8")
+    result = cli("--input", str(entity), "--output", str(out), "--period", "2024-T3")
+    assert result.exit_code == 0, result.stderr
+    stale = [line for line in result.stderr.splitlines() if "Corte desactualizado" in line]
+    assert len(stale) == 1, result.stderr  # 2024-T1 does not change; 2024-T3 is the cut being regenerated
+    assert "El corte 2024-T2 ya publicado cambiaría con los datos de hoy (V-1)" in stale[0]
+    assert f"pei-report run --input {entity} --period 2024-T2 --output {out}" in result.stderr.replace("\n    ", " ")
+    cambios = {r["indicador"]: r for r in _csv_rows(out / "pdm" / "2024-T3" / "cambios.csv")}
+    revised = cambios["V-1"]
+    assert (revised["revisado"], revised["ejecutado_vigencia_publicado"], revised["ejecutado_vigencia_anterior"]) == (
+        "true", "2.5", "3.5"
+    )
+    assert cambios["H-1"]["revisado"] == "false"
+    page = (out / "pdm" / "2024-T3" / "web" / "index.html").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "revisión de 2024-T2 publicado: ejecutado 2024 de 2,5 km a 3,5 km" in page
+
+    # other semáforo bands: the two cuts are not compared, and the rest of the report goes on
+    (entity / "configuracion.yaml").write_text(
+        "semaforo:\n  bandas:\n    - {color: rojo, menor_que: 40}\n    - {color: amarillo, hasta: 75}\n"
+        "    - {color: verde, hasta: 125}\n    - {color: naranja}\n",
+        encoding="utf-8",
+    )
+    result = cli("--input", str(entity), "--output", str(out), "--period", "2024-T3")
+    assert result.exit_code == 0, result.stderr
+    page = (out / "pdm" / "2024-T3" / "web" / "index.html").read_text(encoding="utf-8")
+    assert "No se compara con 2024-T2: las bandas del semáforo cambiaron desde que se publicó" in page
+    assert _csv_rows(out / "pdm" / "2024-T3" / "cambios.csv") == []
+    (pdf,) = (out / "pdm" / "2024-T3").glob("*.pdf")
+    assert pdf.stat().st_size > 0

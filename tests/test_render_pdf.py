@@ -67,7 +67,7 @@ def test_plan_text_is_text_not_html(sample_plan, sample_execution, sample_settin
     hostile = '<img src="file:///etc/passwd"> <b>negrilla</b> & “comillas” ¿sí? ¡ñandú! – ü'
     plan = dataclasses.replace(sample_plan, mission=hostile)
     reader = PdfReader(io.BytesIO(render_pdf(build(plan, sample_execution, sample_settings))))
-    text = _flat(reader.pages[3].extract_text())
+    text = _flat(reader.pages[4].extract_text())
     assert '<img src="file:///etc/passwd">' in text and "<b>negrilla</b>" in text
     assert "“comillas” ¿sí? ¡ñandú! – ü" in text
 
@@ -371,3 +371,14 @@ def test_the_pdf_wraps_every_text_where_the_layout_measured_it(long_pdf, long_re
         checked = _text_bottoms(pdf, report, _measured)
         assert len(checked) > 5
         assert [(page, round(end), round(bottom)) for page, end, bottom in checked if abs(end - bottom) > 1.5] == []
+
+
+def test_the_changes_page_follows_the_summary_with_words_beside_each_dot(reader, sample_report):
+    from pipeline.report import Changes
+
+    index = next(n for n, s in enumerate(sample_report.slides) if isinstance(s, Changes))
+    text = _flat(reader.pages[index].extract_text()).replace("\u00a0", " ")
+    assert index == 2 and "Cambios desde el corte anterior" in text
+    assert "Frente al corte 2024-T2" in text
+    assert " · de " in text and "p. p." in text
+    assert any(word in text for word in ("empeora", "mejora"))

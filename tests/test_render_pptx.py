@@ -53,7 +53,7 @@ def test_table_cells(deck, sample_report):
 
 
 def test_bold_runs_follow_the_emphasis(deck):
-    mission = deck.slides[3]
+    mission = deck.slides[4]
     body = max((s for s in mission.shapes if s.has_text_frame), key=lambda s: len(s.text_frame.text))
     bold = [r.text for p in body.text_frame.paragraphs for r in p.runs if r.font.bold]
     assert "líder del sector Gestión Pública" in bold and "calidad de vida de la ciudadanía" in bold
@@ -211,6 +211,18 @@ def test_long_texts_stay_in_their_boxes_when_libreoffice_draws_the_deck(long_rep
 
     assert len(PdfReader(tmp_path / "largo.pdf").pages) == len(long_report.slides)
     assert _strays(pdf) == []
+
+
+def test_the_changes_slide_is_drawn_after_the_summary(deck, sample_report):
+    from pipeline.report import Changes
+
+    index = next(n for n, s in enumerate(sample_report.slides) if isinstance(s, Changes))
+    texts = " ".join(_texts(deck.slides[index])).replace("\u00a0", " ")
+    assert index == 2 and "Cambios desde el corte anterior" in texts
+    assert "Frente al corte 2024-T2" in texts and " · de " in texts and "p. p." in texts
+    slide = sample_report.slides[index]
+    dots = [s for s in deck.slides[index].shapes if s.shape_type is not None and s.name.startswith("Oval")]
+    assert len(dots) == len(slide.attention)  # one dot per line, each beside its words
 
 
 @pytest.mark.parametrize("kind", ["hbar", "line"])

@@ -41,15 +41,18 @@ def sample_report(sample_plan, sample_execution, sample_settings):
 
 
 def test_slides_follow_the_seed_with_the_quarterly_additions(sample_report):
+    from pipeline.report import Changes
+
     kinds = [type(s) for s in sample_report.slides]
-    assert kinds[:2] == [Cover, Summary]
-    assert kinds[2:5] == [Prose, Prose, Prose]
-    assert kinds[5:7] == [Cards, Cards]
+    assert kinds[:3] == [Cover, Summary, Changes]
+    assert kinds[3:6] == [Prose, Prose, Prose]
+    assert kinds[6:8] == [Cards, Cards]
     assert kinds[-2:] == [Comments, Closing]
     titles = slide_titles(sample_report)
-    assert titles[:7] == [
-        "Plan Estratégico Institucional 2024", "Resumen ejecutivo", "Objetivo del Plan y normatividad asociada",
-        "Misión", "Visión", "Objetivos estratégicos", "Objetivos estratégicos",
+    assert titles[:8] == [
+        "Plan Estratégico Institucional 2024", "Resumen ejecutivo", "Cambios desde el corte anterior",
+        "Objetivo del Plan y normatividad asociada", "Misión", "Visión", "Objetivos estratégicos",
+        "Objetivos estratégicos",
     ]
     details = [t for t in titles if t.startswith("Metas e indicadores Objetivo")]
     assert details == [f"Metas e indicadores Objetivo {n}" for n in range(1, 9)]
@@ -94,7 +97,7 @@ def test_key_figures_and_eje_lines_say_their_semaforo_in_words(sample_report, tm
 
 
 def test_emphasis_comes_from_plan_yaml(sample_report):
-    mission = sample_report.slides[3]
+    mission = sample_report.slides[4]
     bold = [r.text for r in mission.body if r.bold]
     assert bold == ["líder del sector Gestión Pública", "valor público", "ciudad moderna", "gobierno abierto",
                     "la paz y la reconciliación", "calidad de vida de la ciudadanía"]
@@ -309,7 +312,7 @@ def test_the_executive_summary_fits_one_slide_and_the_annex_lists_every_item(pdm
 
     report, result = pdm_300_report
     summaries = [s for s in report.slides if isinstance(s, Summary)]
-    first, annex = summaries[0], summaries[1:]
+    first, annex = summaries[0], summaries[1:]  # «Cambios desde el corte anterior» is a slide of its own kind
     assert [s.title for s in report.slides if isinstance(s, Summary) and s.kpis] == ["Resumen ejecutivo"]
     assert annex and all(s.title.startswith("Anexo: indicadores que requieren atención") for s in annex)
     assert report.slides.index(annex[0]) > max(i for i, s in enumerate(report.slides) if isinstance(s, Comments))
@@ -484,6 +487,54 @@ def test_an_indicator_on_the_expected_line_stays_visible(sample_report):
         expected = [s for s in chart.series if s.name == "Esperado del objetivo"]
         assert len(expected) == 1 and expected[0].line == "dash"
         assert all(s.line == "solid" for s in chart.series if s is not expected[0])
+
+
+# --- «Cambios desde el corte anterior» (issue 21) -------------------------------------------------
+
+
+def test_the_changes_slide_follows_the_summary_with_a_word_beside_each_dot(sample_report):
+    from pipeline.report import Changes
+
+    (slide,) = [s for s in sample_report.slides if isinstance(s, Changes)]
+    assert slide.attention_title.startswith("Frente al corte 2024-T2")
+    assert slide.attention and slide.empty_note is None
+    for light, parts in slide.attention:
+        text = "".join(r.text for r in parts)
+        assert lowered(light.label) in text and (" · de " in text or "sigue" in text)
+        assert parts[1].text.strip("(): ").split(" · ")[0] in ("empeora", "mejora", "igual")
+
+
+def test_the_plans_first_cut_has_a_line_instead_of_an_empty_changes_slide(sample_plan, sample_execution, sample_settings):
+    from pipeline.report import Changes
+
+    plan = dataclasses.replace(sample_plan, period=(2024, 2024))
+    (slide,) = [s for s in build(plan, sample_execution, sample_settings, quarter=1).slides if isinstance(s, Changes)]
+    assert slide.attention == ()
+    assert slide.empty_note == "2024-T1 es el primer corte del plan: no hay corte anterior con qué comparar."
+
+
+def test_many_changes_continue_on_more_slides_within_the_slide(pdm_300_report):
+    from tests.layout import overflows
+    from pipeline.report import Changes
+
+    report, result = pdm_300_report
+    slides = [s for s in report.slides if isinstance(s, Changes)]
+    assert len(slides) > 1 and slides[1].title.startswith("Cambios desde el corte anterior (continuación 2 de")
+    listed = [("".join(r.text for r in parts)) for s in slides for _, parts in s.attention]
+    # 300 indicators: what needs attention is listed, the improvements are counted
+    assert listed and not any("(mejora · " in text and "comentario nuevo" not in text for text in listed)
+    assert slides[-1].more_note.startswith("Además, ") and "indicadores mejoraron" in slides[-1].more_note
+    assert not [p for p in overflows(report) if "Cambios" in p]
+    index = report.slides.index(slides[0])
+    assert isinstance(report.slides[index - 1], Summary)
+
+
+def test_an_indicator_label_shared_by_several_is_followed_by_its_id(sample_report):
+    from pipeline.report import Changes
+
+    (slide,) = [s for s in sample_report.slides if isinstance(s, Changes)]
+    names = [parts[0].text.strip() for _, parts in slide.attention]
+    assert "Indicador de gestión (IG-07-02)" in names and "Indicador de gestión" not in names
 
 
 @pytest.mark.parametrize("entity", [

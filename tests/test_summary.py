@@ -67,3 +67,24 @@ def test_units_and_ejes_in_the_markdown(tmp_path, default_bands):
     assert "Kilómetros de vías terciarias mejorados | Suma | 40 km | 10 km | 9 km | 90,0\u00a0% |" in text
     assert "| +6 hectáreas (de 20 a 26 hectáreas) | +5 hectáreas |" in text and "| 6\u00a0% | 6\u00a0% |" in text
     assert "- Eje 1. Infraestructura: avance 2024 90,0\u00a0% · plan 2024-2027 22,5\u00a0% · verde 🟢" in text
+
+
+def test_the_summary_says_what_changed_and_which_published_cuts_are_stale(sample_plan, default_bands):
+    from pipeline.attainment import plan_attainment
+    from pipeline.document import build_document
+    from pipeline.ingest import load_execution
+    from pipeline.periods import Cut
+    from pipeline.summary import attainment_markdown
+    from tests.conftest import SAMPLE
+
+    execution = load_execution(SAMPLE, sample_plan).table
+    document = build_document(sample_plan, execution, plan_attainment(sample_plan, execution, Cut(2024, 3), default_bands),
+                              default_bands)
+    stale = ["2024-T1: cambiarían IS-321; regenérelo con pei-report run --input inputs/sg --period 2024-T1"]
+    text = attainment_markdown(document, stale)
+    section = text.split("## Cambios desde el corte anterior", 1)[1].split("\n## ", 1)[0]
+    assert "Frente al corte 2024-T2" in section
+    first = document.changes.items[0]
+    assert f"**{first.indicator}** ({first.how})" in section
+    assert "## Cortes publicados que cambiarían con los datos de hoy" in text
+    assert "pei-report run --input inputs/sg --period 2024-T1" in text

@@ -33,6 +33,7 @@ LINK_FILES = {
     "deck": "PEI-secretaria-general-2024-T4.pptx",
     "avance": "avance.csv",
     "objetivos": "objetivos.csv",
+    "cambios": "cambios.csv",
     "tablas": "tablas.xlsx",
     "datapackage": "datapackage.json",
 }
@@ -275,8 +276,9 @@ def test_downloads_link_the_cuts_files_with_what_and_format(pages):
     texts = [_text(a) for a in links]
     assert texts[0] == "Reporte en PDF (PDF, 1,2\u00a0MB)"
     assert texts[1] == "Presentación institucional (PowerPoint, PPTX, 141\u00a0kB)"
-    assert texts[2].endswith("(CSV, 2\u00a0kB)") and texts[3].endswith("(CSV)") and texts[5].endswith("(JSON)")
-    assert texts[4] == "Las dos tablas en un libro de Excel (Excel, XLSX)"
+    assert texts[2].endswith("(CSV, 2\u00a0kB)") and texts[3].endswith("(CSV)") and texts[6].endswith("(JSON)")
+    assert texts[4] == "Cambios desde el corte anterior, una fila por indicador (CSV)"
+    assert texts[5] == "Las dos tablas en un libro de Excel (Excel, XLSX)"
     for name in LINK_FILES.values():  # the files sit beside web/ in the cut's folder
         (pages["sample"].parents[1] / name).touch()
     assert all((pages["sample"].parent / a.get("href")).resolve().is_file() for a in links)
@@ -417,6 +419,36 @@ def test_the_entitys_logo_heads_the_page_as_a_file_beside_it(sample_document, th
     assert img.get("src") == f"logo.{kind}" and img.get("alt") == ""
     assert sample_document.entity in _text(img.getparent().getparent())
     assert set(files) == {INDEX, STYLESHEET, f"web/logo.{kind}"}
+
+
+# --- «Cambios desde el corte anterior» (issue 21) -------------------------------------------------
+
+
+def test_the_changes_section_follows_the_summary_with_every_indicator(sample_document, theme):
+    html = render_web(sample_document, theme, LINK_FILES)[INDEX].decode("utf-8")
+    page = lxml.html.fromstring(html)
+    sections = [s.get("id") for s in page.iter("section") if s.get("id")]
+    assert sections.index("cambios") == sections.index("resumen") + 1
+    (section,) = page.xpath('//section[@id="cambios"]')
+    assert section.xpath("string(h2)") == "Cambios desde el corte anterior"
+    assert "Frente al corte 2024-T3" in section.text_content()
+    assert page.xpath('//nav//a[@href="#cambios"]')
+    rows = section.xpath(".//table/tbody/tr")
+    assert len(rows) == 13  # every indicator, once
+    for row in rows:
+        cells = [c.text_content().strip() for c in row.xpath("th|td")]
+        assert cells[1] in ("empeora", "mejora", "igual")
+        assert cells[2].startswith("de ") and " a " in cells[2]  # the semáforo in words, no colour alone
+
+
+def test_the_plans_first_cut_has_a_line_instead_of_the_table(sample_plan, default_bands, theme):
+    execution = load_execution(SAMPLE, sample_plan).table
+    plan = replace(sample_plan, period=(2024, 2024))
+    document = build_document(plan, execution, plan_attainment(plan, execution, Cut(2024, 1), default_bands), default_bands)
+    page = lxml.html.fromstring(render_web(document, theme, LINK_FILES)[INDEX].decode("utf-8"))
+    (section,) = page.xpath('//section[@id="cambios"]')
+    assert not section.xpath(".//table")
+    assert "2024-T1 es el primer corte del plan: no hay corte anterior con qué comparar." in section.text_content()
 
 
 def test_a_one_year_plan_with_a_value_to_review_on_the_page(theme, tmp_path):
