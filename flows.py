@@ -41,7 +41,7 @@ from prefect.settings import PREFECT_UI_URL
 from prefect.states import Failed
 
 from pipeline import versions
-from pipeline.attainment import PlanResult, plan_attainment
+from pipeline.attainment import PlanResult, plan_series
 from pipeline.distribution import (
     PENDING,
     Attachment,
@@ -99,7 +99,7 @@ from pipeline.runtime import tune_gc
 from pipeline.service import QUARTERLY_CRON, RUNNERS
 from pipeline.settings import Email, History, Settings
 from pipeline.summary import attainment_markdown
-from pipeline.tables import avance_table, objetivos_table
+from pipeline.tables import avance_table, objetivos_table, serie_table
 
 PROGRESS = logging.getLogger("pei_report.progress")
 """Step-by-step progress for the command line (a rich handler shows it); not Prefect's log."""
@@ -201,7 +201,7 @@ def _warn(entity: Entity, problem: Problem) -> None:
 @dataclass(frozen=True)
 class Computed:
     result: PlanResult
-    tables: dict[str, pd.DataFrame]  # avance and objetivos, before they are CSV
+    tables: dict[str, pd.DataFrame]  # avance, objetivos and serie, before they are CSV
     document: Document
     report: Report
 
@@ -209,9 +209,10 @@ class Computed:
 @task(name="Calcular avance, tablas y contenido del reporte", cache_policy=NO_CACHE)
 def compute_report(inputs: Inputs) -> Computed:
     plan, execution, settings = inputs.plan, inputs.execution, inputs.settings
-    result = plan_attainment(plan, execution, inputs.cut, settings.bands)
-    tables = {"avance": avance_table(plan, result), "objetivos": objetivos_table(result)}
-    document = build_document(plan, execution, result, settings.bands, inputs.suspect_fractions)
+    series = plan_series(plan, execution, inputs.cut, settings.bands)  # every quarter up to the cut, once
+    result = series[-1]
+    tables = {"avance": avance_table(plan, result), "objetivos": objetivos_table(result), "serie": serie_table(plan, series)}
+    document = build_document(plan, execution, result, settings.bands, inputs.suspect_fractions, series)
     return Computed(result, tables, document, lay_out(document, settings.theme))
 
 

@@ -53,6 +53,7 @@ LINKS: dict[str, tuple[str, str]] = {
     "deck": ("Presentación institucional", "PowerPoint, PPTX"),
     "avance": ("Avance por indicador, una fila por meta", "CSV"),
     "objetivos": ("Avance por objetivo, eje y plan", "CSV"),
+    "serie": ("Serie del avance en cada trimestre del plan, por indicador, objetivo, eje y plan", "CSV"),
     "tablas": ("Las dos tablas en un libro de Excel", "Excel, XLSX"),
     "datapackage": ("Descripción de los datos (Frictionless Data Package)", "JSON"),
 }
@@ -480,7 +481,7 @@ def render_web(
     Paths are relative to the cut's folder: `web/index.html`, `web/estilo.css` and, when the theme
     has a logo picture, `web/logo.svg` or `web/logo.png` (the file as read). `links` names,
     by kind, the files of the cut's folder the page links to (relative links, `../<file>`): any of
-    `pdf`, `deck`, `avance`, `objetivos`, `tablas`, `datapackage` (see `LINKS`); a kind not given has no
+    `pdf`, `deck`, `avance`, `objetivos`, `serie`, `tablas`, `datapackage` (see `LINKS`); a kind not given has no
     link (with none, the page has no downloads section), an unknown kind is an error. `sizes` (bytes, by the same kinds) adds each file's size
     to its link text. The same arguments give the same bytes.
     """

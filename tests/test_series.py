@@ -33,6 +33,7 @@ def example_9(axes: tuple[Axis, ...] = ()) -> tuple[Plan, pd.DataFrame]:
          ("A", 2024, 2, 99.0)],  # after the cut: ignored
         columns=["indicador", "anio", "trimestre", "valor"],
     )
+    execution["comentario"] = None
     return plan, execution
 
 
