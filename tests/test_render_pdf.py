@@ -371,3 +371,13 @@ def test_the_pdf_wraps_every_text_where_the_layout_measured_it(long_pdf, long_re
         checked = _text_bottoms(pdf, report, _measured)
         assert len(checked) > 5
         assert [(page, round(end), round(bottom)) for page, end, bottom in checked if abs(end - bottom) > 1.5] == []
+
+
+def test_the_plan_path_page_shows_its_title_legend_and_axis_as_text(reader, sample_report):
+    n = slide_titles(sample_report).index("Evolución del avance del plan")
+    text = _flat(reader.pages[n].extract_text())
+    for fragment in ("Evolución del avance del plan", "Avance del plan 2020-2024 al cierre de cada trimestre", "Plan",
+                     "Objetivo 1", "Objetivo 4", "2020", "2024", "Cada punto es el avance calculado a ese corte"):
+        assert fragment in text, fragment
+    assert "Objetivo 5" not in text  # on the next page
+    assert "Objetivo 5" in _flat(reader.pages[n + 1].extract_text())
