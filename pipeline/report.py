@@ -719,6 +719,14 @@ def _quarter_chart(figure: Figure, theme: Theme) -> list[ChartSlide]:
     return [ChartSlide(figure.title, figure.subtitle, Chart("line", figure.categories, tuple(series), "%", alt, ticks))]
 
 
+# The plan's path: the plan solid with circles, then each eje or objective with its own colour,
+# stroke and marker, so no two lines of a slide differ by colour alone.
+_PATH_STYLES = (
+    ("primario", "solid", "circle"), ("secundario", "dash", "square"), ("verde", "solid", "diamond"),
+    ("naranja", "dot", "square"), ("texto_suave", "dash", "diamond"), ("texto", "dot", "circle"),
+)
+
+
 def _path_slides(figure: Figure | None, theme: Theme) -> list[ChartSlide]:
     """The plan's path over the cuts: the plan's line and its ejes' (or objectives') as native
     lines, at most a few a slide (`pipeline.chart_layout.path_pages`), the plan's on every slide,
@@ -735,7 +743,7 @@ def _path_slides(figure: Figure | None, theme: Theme) -> list[ChartSlide]:
         shown = [plan, *(members[i] for i in part)]
         series = []
         for k, s in enumerate(shown):
-            color, line, marker = _series_style(k)
+            color, line, marker = _PATH_STYLES[k]
             series.append(Series(legend_name(s.name), s.values, theme.color(color), line, marker))
         where = f", parte {n + 1} de {len(parts)}" if len(parts) > 1 else ""
         said = "; ".join(
