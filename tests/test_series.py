@@ -154,3 +154,17 @@ def test_every_point_of_the_series_is_the_report_of_its_cut(kind, obs, quarter, 
     assert len(table) == 3 * len(series)
     for value in table["avance_vigencia"]:
         assert pd.isna(value) or math.isfinite(value)
+
+
+def test_a_later_reports_series_begins_with_an_earlier_reports(sample_plan, default_bands):
+    """Data reported after a cut never changes it: the series of 2024-T2 is the first 18 points of
+    2024-T4's, row for row in serie.csv."""
+    from tests.conftest import SAMPLE
+    from tests.plans import execution_table
+
+    execution = execution_table(SAMPLE, sample_plan)
+    earlier = plan_series(sample_plan, execution, Cut(2024, 2), default_bands)
+    later = plan_series(sample_plan, execution, Cut(2024, 4), default_bands)
+    assert later[: len(earlier)] == earlier and len(later) == len(earlier) + 2
+    rows = serie_table(sample_plan, later)
+    assert rows[rows["corte"] <= "2024-T2"].reset_index(drop=True).equals(serie_table(sample_plan, earlier))
