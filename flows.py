@@ -212,7 +212,7 @@ def compute_report(inputs: Inputs) -> Computed:
     series = plan_series(plan, execution, inputs.cut, settings.bands)  # every quarter up to the cut, once
     result = series[-1]
     tables = {"avance": avance_table(plan, result), "objetivos": objetivos_table(result), "serie": serie_table(plan, series)}
-    document = build_document(plan, execution, result, settings.bands, inputs.suspect_fractions, series)
+    document = build_document(plan, execution, result, settings.bands, inputs.suspect_fractions, settings.review, series)
     return Computed(result, tables, document, lay_out(document, settings.theme))
 
 

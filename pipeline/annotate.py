@@ -16,7 +16,6 @@ import math
 import shutil
 import uuid
 import warnings as python_warnings
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +24,14 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from pipeline.cells import put
+from pipeline.characters import writable
 from pipeline.errors import InputError, Problem, found_verb
-from pipeline.ingest.execution import HEADER_SEARCH_ROWS, _check_inflation, csv_dialect, decode_csv, named_sheet
+from pipeline.ingest.execution import (
+    HEADER_SEARCH_ROWS, UNREADABLE_WORKBOOK, _check_inflation, csv_dialect, decode_csv, named_sheet,
+)
 from pipeline.ingest.source import read_source
 from pipeline.limits import limits
 
@@ -154,7 +156,7 @@ def _open(path: Path) -> tuple[Workbook, str | None, dict[str, int]] | None:
         with python_warnings.catch_warnings():  # extensions openpyxl drops: this is a copy for review
             python_warnings.simplefilter("ignore")
             return load_workbook(io.BytesIO(data)), None, {}
-    except (InputError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError, TypeError):
+    except (InputError, *UNREADABLE_WORKBOOK):  # a CSV that cannot be decoded is a ValueError too
         return None
 
 
@@ -165,7 +167,7 @@ def _csv_book(path: Path, data: bytes) -> tuple[Workbook, str, dict[str, int]]:
     delimiter, _ = csv_dialect(text)
     book = Workbook()
     sheet = book.active
-    sheet.title = "".join(c for c in path.name if c not in "[]:*?/\\")[:31] or "Datos"
+    sheet.title = "".join(c for c in writable(path.name) if c not in "[]:*?/\\")[:31] or "Datos"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     last = 0
     columns: dict[str, int] = {}
@@ -174,7 +176,7 @@ def _csv_book(path: Path, data: bytes) -> tuple[Workbook, str, dict[str, int]]:
             start, last = last + 1, reader.line_num
             for pos, value in enumerate(cells, start=1):
                 if value != "":
-                    sheet.cell(start, pos, value)
+                    put(sheet, start, pos, value)  # as written: a text that begins with «=» is no formula
                 if start <= HEADER_SEARCH_ROWS and value.strip():
                     columns.setdefault(value.strip(), pos)
     except csv.Error:
@@ -232,7 +234,7 @@ def _mark(book: Workbook, notes: list[_Note]) -> int:
             texts.append(f"Comentario anterior ({cell.comment.author or 'sin autor'}): {cell.comment.text}")
         text = "\n\n".join(texts)
         lines = sum(math.ceil(max(len(t), 1) / 50) + 1 for t in text.split("\n\n"))
-        cell.comment = Comment(text, AUTHOR, width=340, height=min(20 + 16 * lines, 600))
+        cell.comment = Comment(writable(text), AUTHOR, width=340, height=min(20 + 16 * lines, 600))
     return len(cells)
 
 
@@ -248,9 +250,9 @@ def _summary(book: Workbook, path: Path, notes: list[_Note], unopened: bool, mar
     counted = f"{problems} problema{'s' if problems != 1 else ''}"
     if len(notes) > problems:
         counted += f" y {len(notes) - problems} aviso{'s' if len(notes) - problems != 1 else ''}"
-    sheet["A1"] = f"Revisión de {path.name}"
+    put(sheet, 1, 1, f"Revisión de {path.name}")
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = f"pei-report validar encontró {counted} en este archivo."
+    put(sheet, 2, 1, f"pei-report validar encontró {counted} en este archivo.")
     if unopened:
         sheet["A3"] = ("El archivo no se puede abrir como libro de Excel: esta hoja solo lista sus problemas. "
                        "Corrija el archivo original y vuelva a ejecutar pei-report validar.")
@@ -262,7 +264,7 @@ def _summary(book: Workbook, path: Path, notes: list[_Note], unopened: bool, mar
             sheet["A4"] = f"Solo se marcaron las primeras {MARKED_CELLS} celdas; esta hoja lista todos los problemas."
     header = 6
     for col, (heading, width) in enumerate(zip(SUMMARY_HEADER, _WIDTHS), start=1):
-        cell = sheet.cell(header, col, heading)
+        cell = put(sheet, header, col, heading)
         cell.alignment = Alignment(horizontal="center" if col == 3 else "left")
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E78")
@@ -277,7 +279,7 @@ def _summary(book: Workbook, path: Path, notes: list[_Note], unopened: bool, mar
         values = ("Aviso" if note.warning else "Problema", note.sheet or "", p.row, column or "", place,
                   f"{found_verb(p.found).capitalize()} {p.found}", p.expected, p.hint or _NO_HINT)
         for col, value in enumerate(values, start=1):
-            cell = sheet.cell(n, col, value)
+            cell = put(sheet, n, col, value)
             cell.alignment = wrap if col != 3 else Alignment(horizontal="center", vertical="top")
         # Wrapped text only grows its row where the program recomputes heights: set them.
         lines = max(math.ceil(len(str(v or "")) / max(w - 2, 1)) for v, w in zip(values, _WIDTHS))

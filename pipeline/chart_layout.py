@@ -22,6 +22,12 @@ The rules, and why:
 - Objectives: clustered columns up to `COLUMN_MAX_OBJECTIVES` (the seed's chart), then sorted
   bars, continued, like the indicators.
 - Labels are shortened at a word with "…" to the room they have; tables keep the full names.
+- The value axis stops at `SCALE_CAP` (200 %): one value typed in the wrong unit (3.000 %) would
+  otherwise flatten every other bar against 0. A bar or point past it is drawn to the edge and
+  marked (`past_cap`): a break across the bar's end, and its value written beside it.
+- One naming rule per chart (`series_names`): every indicator by its label (`etiqueta`) when
+  each has one and the labels, as the legend shows them, tell them apart; else every one by its
+  name. Never some by code and others by name: a reader compares like with like.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ __all__ = [
     "Box", "ASCENT", "DESCENT", "CHART_W", "CHART_H", "LINE_MAX_INDICATORS", "LINE_MIN_QUARTERS", "LEGEND_MAX_ROWS",
     "COLUMN_MAX_OBJECTIVES", "BARS_PER_SLIDE", "BAR_LABEL_SIZE", "BAR_LABEL_W", "LEGEND_SIZE", "LEGEND_NAME_W",
     "LEGEND_ROW", "LEGEND_PAD", "shorten", "legend_rows", "legend_entry_width", "legend_name", "quarterly_form", "objectives_form", "pages",
-    "bar_order", "axis_ticks", "bar_gap", "PATH_MAX_MEMBERS", "path_pages",
+    "bar_order", "axis_ticks", "bar_gap", "series_names", "SCALE_CAP", "past_cap", "PATH_MAX_MEMBERS", "path_pages",
 ]
 
 ASCENT, DESCENT = 1.069, 0.293  # Open Sans' ascender and descender per point of size (hhea)
@@ -55,6 +61,7 @@ LEGEND_SIZE = 10.0
 LEGEND_KEY, LEGEND_GAP, LEGEND_ROW = 14.0, 18.0, 16.0  # key and its space; space between entries; a row
 LEGEND_NAME_W = 250.0  # one legend entry's name
 LEGEND_PAD = 8.0  # between the legend and the chart's sides
+SCALE_CAP = 200.0  # the highest a value axis goes, in percent
 ELLIPSIS = "…"
 
 
@@ -143,6 +150,30 @@ def legend_name(name: str, chart_w: float = CHART_W, size: float = LEGEND_SIZE) 
     return shorten(name, size, max(room, 10.0))
 
 
+def series_names(labels: Sequence[str], names: Sequence[str], limit: int = 48) -> list[str]:
+    """The names of one chart's indicators, chosen once for the whole chart: their labels when
+    every one has a label and no two read the same in the legend; else their names (cut at a word
+    to `limit` characters), and, where two names still read the same, each with its label first."""
+    labels = [" ".join(label.split()) for label in labels]
+    shown = [legend_name(label) for label in labels]
+    if all(labels) and len(set(shown)) == len(shown):
+        return list(labels)
+    by_name = [_short(name, limit) for name in names]
+    if len(set(by_name)) == len(by_name):
+        return by_name
+    return [_short(f"{label}: {name}" if label else name, limit) if by_name.count(short) > 1 else short
+            for label, name, short in zip(labels, names, by_name)]
+
+
+def _short(text: str, limit: int) -> str:
+    """A name cut at a word to `limit` characters, ended with "…" when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[: limit - 1]
+    return cut.rstrip(",.;:") + ELLIPSIS
+
+
 def quarterly_form(names: Sequence[str], quarters: int) -> str:
     """"line" for a few indicators over at least two quarters, with a legend that fits; else
     "hbar". `names` are the indicators' series names (the expected line is added here)."""
@@ -198,10 +229,11 @@ def bar_order(values: Sequence[float | None]) -> list[int]:
 
 def axis_ticks(values: Sequence[float | None], headroom: float = 1.0, count: int = 5) -> tuple[float, ...]:
     """Round ticks (steps of 1, 2, 2,5 or 5 times a power of ten) from 0, or below it for a
-    negative value, to at least the largest value times `headroom`; 0 to 100 with no values."""
+    negative value, to at least the largest value times `headroom`, but no higher than SCALE_CAP
+    (a larger value runs past the axis: `past_cap`); 0 to 100 with no values."""
     shown = [v for v in values if v is not None and math.isfinite(v)]
     lo = min([0.0, *shown])
-    hi = max([0.0, *shown]) * headroom
+    hi = min(max([0.0, *shown]) * headroom, SCALE_CAP)
     if hi - lo < 1e-9:
         hi = 100.0
     raw = (hi - lo) / count
@@ -217,3 +249,9 @@ def bar_gap(categories: int) -> int:
     bars no thicker than BAR_BAND_MAX when there are few of them."""
     pitch = HBAR_PLOT_H / max(1, categories)
     return int(min(500, max(40, round((pitch / BAR_BAND_MAX - 1) * 100))))
+
+
+def past_cap(values: Sequence[float | None], ticks: Sequence[float]) -> list[bool]:
+    """For each value, whether it runs past the axis' last tick (drawn to the edge, marked)."""
+    top = ticks[-1] if ticks else SCALE_CAP
+    return [v is not None and v > top + 1e-9 for v in values]

@@ -16,6 +16,9 @@ can check that no legend covers the plot and no text leaves the chart.
 Kinds: "line" (a line per series over the categories), "bar" (clustered columns) and "hbar"
 (horizontal bars, the first category on top: solid series as bars, "outline" series as an
 outline over them, the first series' labels right of its bars).
+
+A value past the axis' last tick (the scale stops at `chart_layout.SCALE_CAP`) is drawn to the
+plot's edge with a break mark (class `fuera-de-escala`) and its value beside it.
 """
 
 from __future__ import annotations
@@ -115,6 +118,17 @@ def _marker(series: Series, x: float, y: float, r: float) -> str:
         d = r * 1.3
         return f'<polygon points="{_f(x)},{_f(y - d)} {_f(x + d)},{_f(y)} {_f(x)},{_f(y + d)} {_f(x - d)},{_f(y)}" fill="{series.color}"/>'
     return f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{_f(r)}" fill="{series.color}"/>'
+
+
+def _break_mark(x: float, y: float, h: float, upright: bool = False) -> str:
+    """Two white slashes across a bar's end at `x` (a horizontal bar `h` thick from `y`), or across
+    a column's top (`upright`: `x` is its left side, `h` its width, `y` its top): it goes on past the
+    axis."""
+    if upright:
+        d = " ".join(f"M{_f(x - 1)} {_f(y + off + 3)}L{_f(x + h + 1)} {_f(y + off)}" for off in (5.0, 9.0))
+    else:
+        d = " ".join(f"M{_f(x - off - 3)} {_f(y + h + 1)}L{_f(x - off)} {_f(y - 1)}" for off in (5.0, 9.0))
+    return f'<path class="fuera-de-escala" d="{d}" stroke="#FFFFFF" stroke-width="1.6" fill="none"/>'
 
 
 def _outline(x: float, y: float, w: float, h: float, color: str) -> str:
@@ -232,6 +246,7 @@ def _columns_or_lines(svg: _Svg, chart: Chart, text_color: str, grid_color: str)
     plot = Box(x0, y0, x1 - x0, y1 - y0)
 
     def y(value: float) -> float:
+        value = min(max(value, lo), hi)  # past the scale: at its edge, marked
         return y1 - (y1 - y0) * (value - lo) / (hi - lo)
 
     for tick, label in zip(ticks, tick_texts):  # grid and value axis
@@ -250,6 +265,8 @@ def _columns_or_lines(svg: _Svg, chart: Chart, text_color: str, grid_color: str)
                 x = x0 + slot * (k + 0.1) + bar * j + bar * 0.04
                 top, bottom = sorted((y(value), y(0)))
                 svg.add(f'<rect x="{_f(x)}" y="{_f(top)}" width="{_f(bar * 0.92)}" height="{_f(bottom - top)}" fill="{series.color}"/>')
+                if value > hi + 1e-9:
+                    svg.add(_break_mark(x, top, bar * 0.92, upright=True))
                 text = series.labels[k] if k < len(series.labels) else _percent(value, 1)
                 svg.label(x + bar * 0.46, min(y(value), y(0)) - 3, text, VALUE_SIZE)
     else:
@@ -263,6 +280,13 @@ def _columns_or_lines(svg: _Svg, chart: Chart, text_color: str, grid_color: str)
                 )
             for px, py in points:
                 svg.add(_marker(series, px, py, 3.5))
+            for k, v in enumerate(series.values):  # a point past the scale: marked at the edge, with its value
+                if v is not None and v > hi + 1e-9:
+                    px = x0 + slot * (k + 0.5)
+                    svg.add(f'<path class="fuera-de-escala" d="M{_f(px - 4)} {_f(y0 + 2)}L{_f(px)} {_f(y0 - 3)}L{_f(px + 4)} {_f(y0 + 2)}" '
+                            f'fill="none" stroke="{series.color}" stroke-width="1.5"/>')
+                    text = series.labels[k] if k < len(series.labels) else _percent(v, 1)
+                    svg.label(px + 7, y0 + 4 + 0.36 * VALUE_SIZE, text, VALUE_SIZE, anchor="start")
     svg.add(f'<line x1="{_f(x0)}" y1="{_f(y(0))}" x2="{_f(x1)}" y2="{_f(y(0))}" stroke="{text_color}" stroke-width="0.8"/>')
     _draw_legend(svg, chart, legend, legend_top)
     return plot
@@ -298,6 +322,7 @@ def _hbars(svg: _Svg, chart: Chart, text_color: str, grid_color: str) -> Box:
     plot = Box(x0, y0, x1 - x0, y1 - y0)
 
     def x(value: float) -> float:
+        value = min(max(value, lo), hi)  # past the scale: at its edge, marked
         return x0 + (x1 - x0) * (value - lo) / (hi - lo)
 
     for tick, label in zip(ticks, tick_texts):  # grid and value axis, below the plot
@@ -316,6 +341,8 @@ def _hbars(svg: _Svg, chart: Chart, text_color: str, grid_color: str) -> Box:
             if value is not None:
                 a, b = sorted((x(value), x(0)))
                 svg.add(f'<rect x="{_f(a)}" y="{_f(top + thickness * j)}" width="{_f(b - a)}" height="{_f(thickness)}" fill="{series.color}"/>')
+                if value > hi + 1e-9:
+                    svg.add(_break_mark(b, top + thickness * j, thickness))
         ends = []
         for series in outlines:
             value = series.values[k] if k < len(series.values) else None

@@ -295,6 +295,38 @@ def resend(
 
 
 @app.command(cls=SpanishCommand)
+def publicacion(
+    carpeta: Annotated[
+        Path, typer.Option("--carpeta", help="Carpeta de publicación (la de carpeta_publicacion), con <entidad>/<periodo>/ dentro.")
+    ] = Path("publicacion"),
+) -> None:
+    """Reconstruye el índice de la carpeta de publicación (index.html, una página por entidad,
+    novedades.xml y catalogo.json) a partir de los cortes que contiene."""
+    from pipeline.distribution import published_portal_cuts, write_portal
+    from pipeline.errors import PublishError
+
+    err = _stderr()
+    if not carpeta.is_dir():
+        raise _fail(err, f"La carpeta de publicación {carpeta} no existe: indique con --carpeta la carpeta de "
+                         "carpeta_publicacion (la que tiene <entidad>/<periodo>/ dentro).", EXIT_FAILURE)
+    try:
+        write_portal(carpeta)
+    except (OSError, PublishError) as exc:
+        raise _fail(err, f"No se pudo reconstruir el índice de {carpeta}: {getattr(exc, 'strerror', None) or exc}", EXIT_FAILURE) from None
+    cuts = published_portal_cuts(carpeta)
+    listed = [c for c in cuts if c.listed]
+    drafts = len(cuts) - len(listed)
+    entities = len({c.slug for c in listed})
+    out = Console(highlight=False, soft_wrap=True, markup=False)
+    out.print(
+        f"Índice de {carpeta} reconstruido: {len(listed)} {'corte' if len(listed) == 1 else 'cortes'} de {entities} "
+        f"{'entidad' if entities == 1 else 'entidades'}"
+        + (f" ({drafts} {'borrador sin listar' if drafts == 1 else 'borradores sin listar'})" if drafts else "")
+        + f". Páginas: {carpeta / 'index.html'}, novedades.xml y catalogo.json."
+    )
+
+
+@app.command(cls=SpanishCommand)
 def plantilla(
     input: Annotated[
         Path | None,
@@ -349,6 +381,8 @@ def _write_templates(input: Path, period: str, output: Path, per_dependency: boo
         raise _fail(err, f"No se pudo escribir la plantilla en {output}: {exc}", EXIT_FAILURE) from None
     for warning in written.warnings:
         err.print(f"[yellow]Aviso:[/yellow] {escape(warning)}")
+    for path, kept in written.kept:  # someone may have typed into the one replaced
+        err.print(escape(f"Ya había una plantilla {path.name}: la anterior se guardó en {kept}."))
     out = Console(highlight=False, soft_wrap=True)
     for path in written.files:
         out.print(str(path))

@@ -28,7 +28,7 @@ from dataclasses import replace
 from pipeline.document import report_title
 from pipeline.model import Plan
 from pipeline.periods import Cut
-from pipeline.settings import TrafficLight
+from pipeline.settings import DEFAULT_LICENCE, Licence, TrafficLight, default_light
 from pipeline.tables import (
     AVANCE_KEY, AVANCE_SCHEMA, OBJETIVOS_KEY, OBJETIVOS_SCHEMA, RESPONSABLE, SERIE_KEY, SERIE_SCHEMA, Column, light_text,
 )
@@ -102,6 +102,10 @@ def _field(column: Column, levels: Sequence[TrafficLight] = ()) -> dict[str, obj
         constraints["pattern"] = column.pattern
     if constraints:
         field["constraints"] = constraints
+    if column.name == "semaforo":
+        # Each level's word, as Table Schema v2's `categories` gives them (a v1 reader ignores it).
+        words = {t.value: t.label for t in levels} or {v: default_light(v).label for v in column.values}
+        field["categories"] = [{"value": v, "label": words[v]} for v in column.values]
     return field
 
 
@@ -142,7 +146,8 @@ def _resource(file: str, content: bytes, levels: Sequence[TrafficLight] = ()) ->
 
 
 def datapackage(
-    slug: str, plan: Plan, cut: Cut, tables: Mapping[str, bytes], levels: Sequence[TrafficLight] = ()
+    slug: str, plan: Plan, cut: Cut, tables: Mapping[str, bytes], levels: Sequence[TrafficLight] = (),
+    licence: Licence = DEFAULT_LICENCE,
 ) -> dict[str, object]:
     """The Data Package descriptor of a cut's CSV files.
 
@@ -150,7 +155,8 @@ def datapackage(
     the plan's names; `tables` maps each CSV's file name (avance.csv, objetivos.csv, serie.csv) to the bytes
     published. Resources follow `tables`' order; a file name or a header column unknown to
     `pipeline.tables` raises ValueError. `levels` is the scale (`TrafficLightBands.levels`): the
-    `semaforo` columns' values; none: the default scale's.
+    `semaforo` columns' values (and, as `categories`, their words); none: the default scale's.
+    `licence` is the entity's (`publicacion.licencia`), the package's only `licenses` entry.
     """
     title = report_title(plan, cut.year)  # as the deck, the PDF and the web page call it
     return {
@@ -164,13 +170,16 @@ def datapackage(
             + "Cifras con punto decimal y sin redondear; una celda vacía significa que el valor no se "
             "puede calcular (sin reporte o sin meta)."
         ),
+        "licenses": [{"name": licence.id, "path": licence.url, "title": licence.title}],
         "contributors": [{"title": plan.entity, "role": "publisher"}],
         "resources": [_resource(file, content, levels) for file, content in tables.items()],
     }
 
 
 def datapackage_bytes(
-    slug: str, plan: Plan, cut: Cut, tables: Mapping[str, bytes], levels: Sequence[TrafficLight] = ()
+    slug: str, plan: Plan, cut: Cut, tables: Mapping[str, bytes], levels: Sequence[TrafficLight] = (),
+    licence: Licence = DEFAULT_LICENCE,
 ) -> bytes:
     """`datapackage(...)` as the bytes of datapackage.json: UTF-8, indented, the same for the same input."""
-    return (json.dumps(datapackage(slug, plan, cut, tables, levels), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    descriptor = datapackage(slug, plan, cut, tables, levels, licence)
+    return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -15,6 +15,7 @@ and the file names travel properly encoded and the attachments carry their real 
 from __future__ import annotations
 
 import errno
+import json
 import mimetypes
 import os
 import shlex
@@ -30,12 +31,15 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any, Protocol
 
+from pipeline import portal
 from pipeline.errors import DistributionError, PublishError
 from pipeline.formatting import long_date
-from pipeline.periods import Cut
+from pipeline.periods import BOGOTA, Cut, PeriodError, parse_period
 from pipeline.placeholders import fill
-from pipeline.publish import Artifact, clear_leftovers, cut_folder, publish, relative_path, replace_file
-from pipeline.settings import PUBLICATION_ROOT_ENV, Distribution, Email, publication_root
+from pipeline.publish import (
+    MANIFEST_FILE, Artifact, clear_leftovers, cut_folder, cut_lock, publish, relative_path, replace_file,
+)
+from pipeline.settings import PUBLICATION_ROOT_ENV, Distribution, Email, Theme, publication_root
 
 __all__ = [
     "PENDING",
@@ -66,6 +70,9 @@ __all__ = [
     "send",
     "publication_folder",
     "copy_to_publication",
+    "published_portal_cuts",
+    "write_portal",
+    "update_portal",
 ]
 
 ENV_PREFIX = "PEI_SMTP_"
@@ -555,4 +562,121 @@ def copy_to_publication(source: Path, names: Sequence[str], folder: Path) -> lis
             f"({getattr(cause, 'strerror', None) or cause}); revise que exista y se pueda escribir "
             "(carpeta_publicacion en configuracion.yaml)."
         ) from None
+    update_portal(source, folder)
     return [folder / name for name in names]
+
+
+# --- the publication folder's standing pages (pipeline.portal) ---------------------------------
+
+_PORTAL_LOCK_TIMEOUT = 120.0
+
+
+def _portal_root(folder: Path) -> Path:
+    """The publication folder a cut's copy `<root>/<slug>/<cut>` sits in."""
+    return folder.parent.parent
+
+
+def _cut_of(name: str) -> Cut | None:
+    """The cut a folder's name is (`2024-T3`, exactly as `cut_folder` writes it), or None."""
+    try:
+        cut = parse_period(name)
+    except PeriodError:
+        return None
+    return cut if str(cut) == name else None
+
+
+def _published_files(folder: Path) -> dict[str, int]:
+    """The files of a cut's copy the portal links: those at its top (not a hidden staging file)
+    and its web page."""
+    sizes = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and not path.name.startswith("."):
+            sizes[path.name] = path.stat().st_size
+    page = folder / portal.WEB_PAGE
+    if page.is_file():
+        sizes[portal.WEB_PAGE] = page.stat().st_size
+    return sizes
+
+
+def _record(folder: Path) -> dict[str, Any] | None:
+    """The cut's record (`portal.RECORD_FILE`); None where there is none (copied before records
+    were kept). An unreadable one counts as a draft: nothing proves the cut was approved."""
+    path = folder.parent / portal.record_name(folder.name)
+    if not path.is_file():
+        return None
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"estado": portal.DRAFT}
+    return record if isinstance(record, dict) else {"estado": portal.DRAFT}
+
+
+def published_portal_cuts(root: Path) -> list[portal.PublishedCut]:
+    """Every cut the publication folder `root` holds (`<root>/<slug>/<YYYY-Tq>/` with published
+    files), drafts included (`PublishedCut.listed` tells them apart), read from its files."""
+    cuts = []
+    try:
+        entities = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except FileNotFoundError:
+        return []
+    for entity in entities:
+        for folder in sorted(p for p in entity.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            cut = _cut_of(folder.name)
+            sizes = _published_files(folder) if cut else {}
+            if not sizes:
+                continue
+            contents = {n: (folder / n).read_bytes() for n in ("objetivos.csv", "datapackage.json") if n in sizes}
+            newest = max((folder / n).stat().st_mtime for n in sizes)
+            modified = datetime.fromtimestamp(newest, BOGOTA).replace(microsecond=0)
+            cuts.append(portal.read_cut(entity.name, cut, sizes, contents, _record(folder), modified))
+    return cuts
+
+
+def _default_theme() -> Theme:
+    from pipeline.ingest import load_settings  # the packaged defaults: the publication is no one entity's
+
+    return load_settings().theme
+
+
+def write_portal(root: Path, theme: Theme | None = None, now: datetime | None = None) -> list[Path]:
+    """Rewrite the publication folder's index, entity pages, feed and catalog from what it holds.
+
+    Holds the folder's lock while reading and writing, so two entities distributing at once
+    cannot lose each other's entry; each file is replaced atomically (a staging file renamed), the
+    index last. Raises `PublishError` if a file cannot be written (each page stays whole: the
+    earlier version or the new one).
+    """
+    theme = theme or _default_theme()
+    now = now or datetime.now(BOGOTA).replace(microsecond=0)
+    with cut_lock(root / portal.INDEX, timeout=_PORTAL_LOCK_TIMEOUT):
+        files = portal.portal_files(published_portal_cuts(root), theme, now)
+        written = []
+        for name, content in files.items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            clear_leftovers(path.parent, [path.name])
+            replace_file(path, content)
+            written.append(path)
+    return written
+
+
+def update_portal(source: Path, folder: Path, now: datetime | None = None) -> list[Path]:
+    """After a cut was copied from `source` to `folder`: write its record (from its manifest.json,
+    see `portal.record_bytes`; none if it has no manifest) and rewrite the standing pages of the
+    publication folder it is in. Raises `DistributionError` saying the files were copied."""
+    root = _portal_root(folder)
+    now = now or datetime.now(BOGOTA).replace(microsecond=0)
+    try:
+        manifest_path = source / MANIFEST_FILE
+        if manifest_path.is_file():
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            replace_file(folder.parent / portal.record_name(folder.name), portal.record_bytes(manifest, now))
+        return write_portal(root, now=now)
+    except (OSError, ValueError, PublishError) as exc:
+        cause = exc.__cause__ if isinstance(exc, PublishError) and exc.__cause__ else exc
+        raise DistributionError(
+            f"Los archivos del corte quedaron copiados en {folder}, pero no se pudo actualizar el índice de la "
+            f"carpeta de publicación {root} (index.html, novedades.xml, catalogo.json: "
+            f"{getattr(cause, 'strerror', None) or cause}). Cada una de esas páginas quedó completa, en su versión "
+            "anterior o en la nueva. Revise permisos y espacio en disco y reenvíe el corte con pei-report resend."
+        ) from None

@@ -11,21 +11,26 @@ slides, points or files.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
 
-from pipeline.attainment import Attainment, Inconsistency, IndicatorResult, PlanResult, Status, plan_series
+from pipeline.attainment import (
+    Attainment, Inconsistency, IndicatorResult, PlanResult, Status, objective_attainment, plan_series,
+)
+from pipeline.chart_layout import series_names
 from pipeline.formatting import long_date, number, percent
 from pipeline.model import Annualization, Indicator, Objective, Plan, Unit
 from pipeline.periods import Cut
-from pipeline.settings import TrafficLight, TrafficLightBands
+from pipeline.plausibility import Outlier, outliers
+from pipeline.settings import ReviewRule, TrafficLight, TrafficLightBands
 from pipeline.text import Run, plain, runs
 
 __all__ = [
     "Document", "KeyFigure", "LightTally", "AttentionItem", "Column", "TableRow", "DataTable", "FigureSeries",
-    "Figure", "ObjectiveSection", "AxisSection", "Comment", "build_document", "TABLE_COLUMNS", "attainment_text", "value_text", "amount_text", "light_label", "indicators_label", "count_text", "short",
+    "Figure", "ObjectiveSection", "AxisSection", "Comment", "CommentGroup", "build_document", "indicator_name",
+    "TABLE_COLUMNS", "attainment_text", "value_text", "amount_text", "light_label", "indicators_label", "count_text", "short",
     "ANNEX_TITLE", "continued", "Headings", "HEADINGS", "lowered", "cut_label", "PATH_TITLE",
 ]
 
@@ -38,11 +43,22 @@ _ANNUALIZATION = {
     Annualization.CONSTANTE: "Constante",
 }
 TABLE_COLUMNS = (
-    "{heading}", "Anualización", "Programación {first}-{last}", "Programación {year}",
-    "Ejecutado {year}", "Avance {year}", "Ejecutado {first}-{last}", "Avance {first}-{last}", "Semáforo",
+    "{heading}", "Anualización", "Programación {plan}", "Programación {year}",
+    "Ejecutado {year}", "Avance {year}", "Ejecutado {plan}", "Avance {plan}", "Semáforo",
 )
 TABLE_ALIGN = ("left", "left", "right", "right", "right", "right", "right", "right", "center")
+# What each column holds, for the layout's widths; a one-year plan may leave out PLAN_COLUMNS.
+TABLE_KEYS = (
+    "name", "annualization", "plan_target", "year_target", "year_executed", "year_attainment", "plan_executed",
+    "plan_attainment", "light",
+)
+PLAN_COLUMNS = frozenset({"plan_target", "plan_executed", "plan_attainment"})
+POINTS = "p.\u00a0p."  # percentage points: what a porcentaje level's change is measured in
+MINUS = "\u2212"
 ANNEX_TITLE = "Indicadores que requieren atención"
+REVIEW_KIND = "dato_por_revisar"
+REVIEW_WORDS = "dato por revisar"
+REVIEW_HINT = "revise con la dependencia si se digitó en otra unidad (metros por kilómetros, pesos por millones)"
 
 
 # --- the model ----------------------------------------------------------------------------------
@@ -83,6 +99,7 @@ class AttentionItem:
     where: str
     reasons: str
     severity: int
+    kinds: tuple[str, ...] = ()  # what it is about, for whoever sorts them: REVIEW_KIND for a value to check
 
     @property
     def parts(self) -> tuple[Run, ...]:
@@ -94,6 +111,7 @@ class Column:
     heading: str
     align: str  # "left" | "right" | "center"
     numeric: bool = False
+    key: str = ""  # what it holds (one of TABLE_KEYS in an objective's table)
 
 
 @dataclass(frozen=True)
@@ -181,6 +199,7 @@ class ObjectiveSection:
     light: TrafficLight
     table: DataTable
     quarterly: Figure
+    review_note: str | None = None  # what its «dato por revisar» does to its attainment
     path: Figure | None = None  # its attainment of the plan and of the year at every cut of the plan period
 
     @property
@@ -232,8 +251,22 @@ HEADINGS = Headings()
 
 @dataclass(frozen=True)
 class Comment:
-    heading: str
+    """A comment of the cut: the indicator it is about (its label in bold, then its name) and its text."""
+
+    indicator: tuple[Run, ...]
     text: str
+
+    @property
+    def heading(self) -> str:
+        return plain(self.indicator)
+
+
+@dataclass(frozen=True)
+class CommentGroup:
+    """The comments of one objective's indicators, headed by the objective (and its eje, with ejes)."""
+
+    heading: str
+    comments: tuple[Comment, ...]
 
 
 @dataclass(frozen=True)
@@ -260,7 +293,7 @@ class Document:
     objectives: tuple[ObjectiveSection, ...]
     axes: tuple[AxisSection, ...]
     objectives_figure: Figure
-    comments: tuple[Comment, ...]
+    comment_groups: tuple[CommentGroup, ...]
     comments_title: str
     no_comments: str
     no_attention: str = "Ningún indicador requiere atención en este corte."
@@ -271,6 +304,11 @@ class Document:
     @property
     def description(self) -> str:
         return f"{self.title}. {self.entity}. Seguimiento {self.period}."
+
+    @property
+    def comments(self) -> tuple[Comment, ...]:
+        """Every comment of the cut, group after group."""
+        return tuple(c for g in self.comment_groups for c in g.comments)
 
     @property
     def footer(self) -> str:
@@ -348,11 +386,17 @@ def _annualization(ind: Indicator) -> str:
     return label
 
 
-def _key_figures(r, year: int, plan_period: tuple[int, int]) -> tuple[KeyFigure, ...]:
+def period_text(plan_period: tuple[int, int]) -> str:
+    """The plan's period as the report says it: `2020-2024`, or `2025` for a one-year plan (an
+    annual Plan de Acción), never `2025-2025`."""
     first, last = plan_period
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def _key_figures(r, year: int, plan_period: tuple[int, int]) -> tuple[KeyFigure, ...]:
     return (
         KeyFigure(f"Avance de la vigencia {year}", attainment_text(r.year), r.traffic_light),
-        KeyFigure(f"Avance del plan {first}-{last}", attainment_text(r.plan)),
+        KeyFigure(f"Avance del plan {period_text(plan_period)}", attainment_text(r.plan)),
         KeyFigure("Esperado al corte", percent(r.expected) if r.expected is not None else "N/A"),
         KeyFigure("Indicadores con reporte", f"{r.reported} de {r.indicators}"),
     )
@@ -361,27 +405,78 @@ def _key_figures(r, year: int, plan_period: tuple[int, int]) -> tuple[KeyFigure,
 # --- the objective's table ----------------------------------------------------------------------
 
 
-def _table(plan: Plan, objective: Objective, result: PlanResult, year: int) -> DataTable:
+def change_text(value: float | None, ind: Indicator, missing: str = "Sin reporte") -> str:
+    """A creciente or decreciente change of level, as every output says it: signed (`+2`, what a
+    creciente adds; `−2`, what a decreciente takes off) and, for porcentaje, in percentage points
+    (`+2 p. p.`, never `2 %`, which would read as a share); other units as `amount_text` writes them."""
+    if value is None:
+        return missing
+    shown = value if ind.annualization is Annualization.CRECIENTE else -value
+    sign = "+" if shown > 1e-12 else MINUS if shown < -1e-12 else ""
+    if ind.unit.is_percent:
+        return f"{sign}{number(abs(shown))} {POINTS}"
+    return sign + amount_text(abs(shown), unit=ind.unit)
+
+
+def _year_target_text(ind: Indicator, r: IndicatorResult, year: int, reporting_year: int) -> str:
+    """«Programación» of the year: `M_Y`; for creciente and decreciente the change programmed, with
+    the level to reach when the plan states levels (`+2 p. p. (de 90 a 92 %)`)."""
+    if ind.annualization not in (Annualization.CRECIENTE, Annualization.DECRECIENTE):
+        return amount_text(r.year_target, "N/A", ind.unit)
+    text = change_text(r.year_target, ind, "N/A")
+    level = ind.stated_target(year, reporting_year) if ind.targets_are_levels else None
+    if r.year_target is not None and level is not None:
+        before = level - r.year_target if ind.annualization is Annualization.CRECIENTE else level + r.year_target
+        text += f" (de {number(before)} a {amount_text(level, unit=ind.unit)})"
+    return text
+
+
+def _executed_year_text(ind: Indicator, r: IndicatorResult, with_level: bool) -> str:
+    """«Ejecutado» of the year; for creciente and decreciente the change since the year began,
+    with the level reached when the table has no column of the plan's (a one-year plan)."""
+    if ind.annualization not in (Annualization.CRECIENTE, Annualization.DECRECIENTE):
+        return amount_text(r.executed_year, unit=ind.unit)
+    text = change_text(r.executed_year, ind)
+    if with_level and r.executed_year is not None and r.executed_plan is not None:
+        text += f" (nivel {amount_text(r.executed_plan, unit=ind.unit)})"
+    return text
+
+
+def one_year_columns(plan: Plan, result: PlanResult) -> bool:
+    """Whether the tables leave out the plan's columns: a one-year plan (`periodo_plan: [2025,
+    2025]`, an annual Plan de Acción) in which every indicator's attainment of the plan says the
+    same as its year's, so those columns would repeat the year's."""
     first, last = plan.period
-    headings = tuple(
-        h.format(heading=objective.table_heading, first=first, last=last, year=year) for h in TABLE_COLUMNS
+    return first == last and all(
+        attainment_text(r.plan) == attainment_text(r.year) for r in result.indicators.values()
     )
-    columns = tuple(Column(h, a, numeric=a == "right") for h, a in zip(headings, TABLE_ALIGN))
+
+
+def _table(plan: Plan, objective: Objective, result: PlanResult, year: int, year_only: bool = False,
+           flagged: Collection[str] = ()) -> DataTable:
+    first, last = plan.period
+    plan_words = period_text(plan.period) if first != last else f"plan {first}"  # never the year's heading twice
+    headings = tuple(h.format(heading=objective.table_heading, plan=plan_words, year=year) for h in TABLE_COLUMNS)
+    kept = [n for n, key in enumerate(TABLE_KEYS) if not (year_only and key in PLAN_COLUMNS)]
+    columns = tuple(
+        Column(headings[n], TABLE_ALIGN[n], numeric=TABLE_ALIGN[n] == "right", key=TABLE_KEYS[n]) for n in kept
+    )
     rows = []
     for ind_id in objective.indicator_ids:
         ind, r = plan.indicators[ind_id], result.indicators[ind_id]
-        name = (Run(ind.label + " ", bold=True), Run(ind.name)) if ind.label else (Run(ind.name),)
+        name = indicator_name(ind)
         values = (
             _annualization(ind),
             amount_text(r.plan_target, unit=ind.unit),
-            amount_text(r.year_target, "N/A", ind.unit),
-            amount_text(r.executed_year, unit=ind.unit),
-            attainment_text(r.year),
+            _year_target_text(ind, r, year, plan.vigencia),
+            _executed_year_text(ind, r, with_level=year_only),
+            attainment_text(r.year) + (f" ({REVIEW_WORDS})" if ind_id in flagged else ""),
             amount_text(r.executed_plan, unit=ind.unit),
             attainment_text(r.plan),
             light_label(r),
         )
-        rows.append(TableRow((name, *((Run(v),) for v in values)), r.traffic_light))
+        cells = (name, *((Run(v),) for v in values))
+        rows.append(TableRow(tuple(cells[n] for n in kept), r.traffic_light))
     return DataTable(
         f"Metas e indicadores del objetivo {objective.id}: programación, ejecución y avance", columns, tuple(rows)
     )
@@ -423,8 +518,51 @@ def level_change_text(ind: Indicator, inc: Inconsistency) -> str:
     )
 
 
+def times_text(times: float) -> str:
+    """`300,4 veces`: how many times, with one decimal at most."""
+    return f"{number(times, 1)} veces"
+
+
+def outlier_text(ind: Indicator, o: Outlier) -> str:
+    """`1.200,5 km en 2025-T2: lo ejecutado en 2025 hasta ese trimestre es 300,4 veces la meta de
+    2025 (4 km)`: a «dato por revisar», as validar and the report say it."""
+    year, quarter = o.quarter
+    said = f"{amount_text(o.value, unit=ind.unit)} en {year}-T{quarter}"
+    if o.basis == "meta":
+        target = (change_text(o.reference, ind) if ind.annualization in (Annualization.CRECIENTE, Annualization.DECRECIENTE)
+                  else amount_text(o.reference, unit=ind.unit))
+        return f"{said}: lo ejecutado en {year} hasta ese trimestre es {times_text(o.times)} la meta de {year} ({target})"
+    at = f", {o.reference_quarter[0]}-T{o.reference_quarter[1]}" if o.reference_quarter else ""
+    return f"{said}: {times_text(o.times)} el mayor valor reportado antes ({amount_text(o.reference, unit=ind.unit)}{at})"
+
+
+def _review_note(plan: Plan, objective: Objective, result: PlanResult, flagged: Collection[str],
+                 bands: TrafficLightBands) -> str | None:
+    """What an objective's «datos por revisar» do to it: each counts up to 100 % in its mean (the
+    rule is unchanged), so the note says the attainment and light without them."""
+    ids = [i for i in objective.indicator_ids if i in flagged]
+    if not ids:
+        return None
+    names = ", ".join(plan.indicators[i].label or i for i in ids)
+    kept = [(i, w) for i, w in zip(objective.indicator_ids, objective.weights) if i not in flagged]
+    one = len(ids) == 1
+    head = (f"Incluye {'un dato' if one else f'{len(ids)} datos'} por revisar ({names}), que "
+            f"{'cuenta' if one else 'cuentan'} hasta 100{NBSP}% en el avance del objetivo")
+    without = "sin él" if one else "sin ellos"
+    if not kept:
+        return f"{head}: {without}, el objetivo no tendría avance calculado."
+    rest = objective_attainment(
+        replace(objective, indicator_ids=tuple(i for i, _ in kept), weights=tuple(w for _, w in kept)),
+        result.indicators, bands,
+    )
+    if not rest.year.ok:
+        return f"{head}: {without}, el objetivo no tendría avance calculado ({attainment_text(rest.year)})."
+    return f"{head}: {without}, el avance sería {attainment_text(rest.year)} ({lowered(rest.traffic_light.label)})."
+
+
 def _attention(
-    plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str] = (), bands: TrafficLightBands | None = None
+    plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str] = (), bands: TrafficLightBands | None = None,
+    review: dict[str, tuple[Outlier, ...]] | None = None,
 ) -> tuple[AttentionItem, ...]:
     """Indicators the planning office must look at, with every reason, the most severe first
     (see `_severity`; among delays, the scale's lowest level first), in the plan's order within
@@ -441,10 +579,14 @@ def _attention(
             objectives_of.setdefault(i, []).append(o.id)
     for ind_id, r in result.indicators.items():
         ind = plan.indicators[ind_id]
-        where = f"{lowered(light_label(r))} · objetivo {', '.join(map(str, objectives_of.get(ind_id, [])))}"
+        flagged = (review or {}).get(ind_id, ())
+        where = f"{lowered(light_label(r))}{f' · {REVIEW_WORDS}' if flagged else ''} · objetivo {', '.join(map(str, objectives_of.get(ind_id, [])))}"
         if ind.responsible:
             where += f" · responsable: {ind.responsible}"
         reasons = []
+        if flagged:
+            said = "; ".join(outlier_text(ind, o) for o in flagged)
+            reasons.append(f"{REVIEW_WORDS}: {said}; {REVIEW_HINT}")
         if r.negative:
             assert r.start_level is not None and r.executed_plan is not None
             reasons.append(
@@ -472,8 +614,9 @@ def _attention(
             text = "; ".join(reasons)
             items.append(
                 AttentionItem(ind.label or ind.id, r.traffic_light, where, text[0].upper() + text[1:] + ".",
-                              _severity(r, ind_id in suspect))
+                              _severity(r, ind_id in suspect or bool(flagged)), (REVIEW_KIND,) if flagged else ())
             )
+
     def order(item: AttentionItem) -> tuple[int, int]:
         if item.severity or bands is None or item.light not in bands.levels:
             return item.severity, 0
@@ -550,16 +693,16 @@ def _quarterly_figures(plan: Plan, by_quarter: tuple[PlanResult, ...], cut: Cut)
     """Per objective: each indicator's attainment of the year at each quarter up to the cut, and
     (`at_cut`) at the cut against what was expected of it."""
     categories = tuple(f"T{r.cut.quarter} {cut.year}" for r in by_quarter)
-    labels = [i.label for i in plan.indicators.values()]
     figures = {}
     for objective in plan.objectives:
         series = []
-        for ind_id in objective.indicator_ids:
-            ind = plan.indicators[ind_id]
+        members = plan.indicators_of(objective)
+        names = series_names([i.label for i in members], [i.name for i in members])  # one rule for the chart
+        for ind, name in zip(members, names):
+            ind_id = ind.id
             values = tuple(
                 r.indicators[ind_id].year.percent if r.indicators[ind_id].year.ok else None for r in by_quarter
             )
-            name = ind.label if ind.label and labels.count(ind.label) == 1 else short(ind.name)
             full = f"{ind.label}: {ind.name}" if ind.label else ind.name
             series.append(FigureSeries(name, values, "indicator", full,
                                        labels=tuple(value_text(r.indicators[ind_id].year) for r in by_quarter)))
@@ -601,7 +744,7 @@ def _said_series(name: str, values: Sequence[float | None], labels: Sequence[str
 def _plan_path(plan: Plan, series: Sequence[PlanResult]) -> Figure:
     """The plan's attainment of the plan at every cut, and that of each eje (or, without ejes, of
     each objective), as lines over the cuts."""
-    first, last = plan.period
+    period = period_text(plan.period)
     categories = tuple(cut_label(r.cut) for r in series)
     lines: list[FigureSeries] = [
         FigureSeries("Plan", tuple(r.overall.plan.percent if r.overall.plan.ok else None for r in series), "indicator",
@@ -624,11 +767,11 @@ def _plan_path(plan: Plan, series: Sequence[PlanResult]) -> Figure:
     return Figure(
         key="evolucion",
         title=PATH_TITLE,
-        subtitle=f"Avance del plan {first}-{last} al cierre de cada trimestre, de {categories[0]} a {categories[-1]}: "
+        subtitle=f"Avance del plan {period} al cierre de cada trimestre, de {categories[0]} a {categories[-1]}: "
                  f"el plan y {each}",
         categories=categories,
         series=tuple(lines),
-        description=f"Evolución del avance del plan {first}-{last} del plan completo y de {each}, al cierre de cada "
+        description=f"Evolución del avance del plan {period} del plan completo y de {each}, al cierre de cada "
                     f"trimestre desde {categories[0]} hasta {categories[-1]}. {said}.",
         note=PATH_NOTE,
         missing="sin reporte",
@@ -640,13 +783,13 @@ def _objective_path(plan: Plan, n: int, series: Sequence[PlanResult]) -> Figure:
     """Objective `n` (its place in the plan) at every cut: its attainment of the plan and of the
     cut's year, and the share of the year expected by then."""
     objective = plan.objectives[n]
-    first, last = plan.period
+    period = period_text(plan.period)
     categories = tuple(cut_label(r.cut) for r in series)
     points = [r.objectives[n] for r in series]
     expected = tuple(o.expected if o.year.ok else None for o in points)
     lines = (
         FigureSeries("Avance del plan", tuple(o.plan.percent if o.plan.ok else None for o in points), "indicator",
-                     f"Avance del plan {first}-{last}", tuple(value_text(o.plan) for o in points)),
+                     f"Avance del plan {period}", tuple(value_text(o.plan) for o in points)),
         FigureSeries("Avance de la vigencia", tuple(o.year.percent if o.year.ok else None for o in points), "indicator",
                      "Avance de la vigencia del corte", tuple(value_text(o.year) for o in points)),
         FigureSeries("Esperado de la vigencia", expected, "expected", "Esperado de la vigencia al corte",
@@ -656,7 +799,7 @@ def _objective_path(plan: Plan, n: int, series: Sequence[PlanResult]) -> Figure:
     return Figure(
         key=f"evolucion-{objective.id}",
         title=f"Evolución del avance del Objetivo {objective.id}",
-        subtitle=f"Avance del plan {first}-{last} y de la vigencia al cierre de cada trimestre, de {categories[0]} "
+        subtitle=f"Avance del plan {period} y de la vigencia al cierre de cada trimestre, de {categories[0]} "
                  f"a {categories[-1]}",
         categories=categories,
         series=lines,
@@ -671,17 +814,40 @@ def _objective_path(plan: Plan, n: int, series: Sequence[PlanResult]) -> Figure:
 # --- comments -----------------------------------------------------------------------------------
 
 
-def _comments(plan: Plan, execution: pd.DataFrame, cut: Cut) -> tuple[Comment, ...]:
+COMMENT_GROUP_LIMIT = 120  # an objective's text in its comments' heading (whole in its section)
+
+
+def indicator_name(ind: Indicator) -> tuple[Run, ...]:
+    """An indicator as a list names it: its label in bold, then its name (the name alone without a label)."""
+    return (Run(ind.label + " ", bold=True), Run(ind.name)) if ind.label else (Run(ind.name),)
+
+
+def _commented(ind: Indicator) -> tuple[Run, ...]:
+    """The indicator a comment is about: its label (its id when it has none) in bold, then its name."""
+    return (Run(f"{ind.label or ind.id} ", bold=True), Run(ind.name))
+
+
+def _comments(plan: Plan, execution: pd.DataFrame, cut: Cut) -> tuple[CommentGroup, ...]:
+    """The cut's comments under their objective (and eje), in the plan's order: an indicator that
+    serves two objectives has its comment under each. Real plans reuse a product code as the label
+    of indicators under several objectives, so the objective and the name tell them apart."""
     rows = execution[(execution["anio"] == cut.year) & (execution["trimestre"] == cut.quarter)]
-    items = []
-    order = {i: n for n, i in enumerate(plan.indicators)}
-    for _, row in sorted(rows.iterrows(), key=lambda r: order.get(r[1]["indicador"], 0)):
-        text = row["comentario"]
-        if pd.isna(text):
+    texts: dict[str, str] = {}
+    for ind_id, text in zip(rows["indicador"], rows["comentario"]):
+        if not pd.isna(text) and str(text).strip():
+            texts[str(ind_id)] = " ".join(str(text).split())
+    axis_of = {o_id: a for a in plan.axes for o_id in a.objective_ids}
+    ordered = [o for a in plan.axes for o in plan.objectives_of(a)] if plan.axes else list(plan.objectives)
+    groups = []
+    for o in ordered:
+        comments = tuple(Comment(_commented(plan.indicators[i]), texts[i]) for i in o.indicator_ids if i in texts)
+        if not comments:
             continue
-        ind = plan.indicators[row["indicador"]]
-        items.append(Comment(f"{ind.label or ind.id}", " ".join(str(text).split())))
-    return tuple(items)
+        heading = f"Objetivo {o.id}: {short(plain(runs(o.text)), COMMENT_GROUP_LIMIT)}"
+        if o.id in axis_of:
+            heading = f"{axis_of[o.id].name} · {heading}"
+        groups.append(CommentGroup(heading, comments))
+    return tuple(groups)
 
 
 # --- the document -------------------------------------------------------------------------------
@@ -705,9 +871,10 @@ def build_document(
     result: PlanResult,
     bands: TrafficLightBands,
     suspect_fractions: Collection[str] = (),
+    review: ReviewRule = ReviewRule(),
     series: Sequence[PlanResult] | None = None,
 ) -> Document:
-    """Everything the report of `result.cut` says.
+    """Everything the report of `result.cut` says; `review` is when a value is «dato por revisar».
 
     `series` is the plan at every cut of the plan period up to `result.cut`
     (`pipeline.attainment.plan_series`, computed here when not given): the quarterly figures and
@@ -719,6 +886,8 @@ def build_document(
         raise ValueError(f"the series must end at the report's cut {cut}")
     by_id = {o.objective_id: o for o in result.objectives}
     quarterly = _quarterly_figures(plan, tuple(r for r in series if r.cut.year == cut.year), cut)
+    year_only = one_year_columns(plan, result)
+    flagged = outliers(plan, execution, result, review)
     objectives = tuple(
         ObjectiveSection(
             id=o.id,
@@ -729,8 +898,9 @@ def build_document(
             attainment=attainment_text(by_id[o.id].year),
             plan_attainment=attainment_text(by_id[o.id].plan),
             light=by_id[o.id].traffic_light,
-            table=_table(plan, o, result, cut.year),
+            table=_table(plan, o, result, cut.year, year_only, flagged),
             quarterly=quarterly[o.id],
+            review_note=_review_note(plan, o, result, flagged, bands),
             path=_objective_path(plan, n, series),
         )
         for n, o in enumerate(plan.objectives)
@@ -761,7 +931,7 @@ def build_document(
         language="es-CO",
         key_figures=_key_figures(result.overall, cut.year, plan.period),
         lights=tuple(LightTally(light, light.label, light.description, n) for light, n in counts.items()),
-        attention=_attention(plan, result, cut, suspect_fractions, bands),
+        attention=_attention(plan, result, cut, suspect_fractions, bands, flagged),
         normative=runs(plan.normative_basis),
         normative_source=f"Fuente: {plan.normative_source}",
         mission=runs(plan.mission),
@@ -770,7 +940,7 @@ def build_document(
         axes=axes,
         objectives_figure=_objectives_figure(plan, result, cut.year),
         plan_path=_plan_path(plan, series),
-        comments=_comments(plan, execution, cut),
+        comment_groups=_comments(plan, execution, cut),
         comments_title=f"Comentarios del corte {cut}",
         no_comments=f"No se registraron comentarios cualitativos para el corte {cut}.",
     )
@@ -790,8 +960,7 @@ def objective_line(o: ObjectiveSection, year: int, limit: int = 150) -> tuple[Ru
 
 def axis_line(a: AxisSection, year: int, plan_period: tuple[int, int]) -> tuple[Run, ...]:
     """`Eje 1. Nombre: avance 2024 80,0 % · plan 2024-2027 45,0 % · verde`."""
-    first, last = plan_period
     return (
         Run(f"{a.name}: ", bold=True),
-        Run(f"avance {year} {a.year_attainment} · plan {first}-{last} {a.plan_attainment} · {lowered(a.light_word)}"),
+        Run(f"avance {year} {a.year_attainment} · plan {period_text(plan_period)} {a.plan_attainment} · {lowered(a.light_word)}"),
     )

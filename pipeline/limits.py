@@ -30,6 +30,7 @@ class Limits:
     table_bytes: int = 20 * MB  # seguimiento.xlsx or seguimiento.csv on disk
     xlsx_uncompressed_bytes: int = 100 * MB  # the sum of the sizes an .xlsx declares for its parts
     xlsx_ratio: int = 100  # uncompressed / compressed, for a part larger than 1 MB
+    xlsx_strings: int = 500_000  # texts in an .xlsx's shared strings part, used by a cell or not
     table_rows: int = 300_000  # rows of the seguimiento (of its sheet, for an .xlsx)
     table_cells: int = 3_000_000  # rows x columns of the sheet (or cells of the CSV)
     logo_bytes: int = 2 * MB  # the logo picture a configuracion.yaml names (tema.logo_imagen)

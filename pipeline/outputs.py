@@ -211,7 +211,7 @@ def _tablas(r: Rendering) -> bytes:
 
 def _datapackage(r: Rendering) -> bytes:
     tables = {a.name: a.content for key in ("avance", "objetivos", "serie") for a in r.rendered[key]}
-    return datapackage_bytes(r.slug, r.plan, r.cut, tables, r.settings.bands.levels)
+    return datapackage_bytes(r.slug, r.plan, r.cut, tables, r.settings.bands.levels, r.settings.publication.licence)
 
 
 def _web(r: Rendering) -> list[Artifact]:

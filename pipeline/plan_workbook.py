@@ -9,7 +9,7 @@ written from: reading it back gives the same `Plan` (tests/test_ingest_plan_xlsx
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.cells import put
 from pipeline.errors import PipelineError, PublishError
 from pipeline.ingest.plan_xlsx import (
     EJE_FIELDS,
@@ -110,10 +111,12 @@ def write_plan_workbook(path: Path, plan: dict[str, Any] | None = None) -> Path:
     book = plan_workbook(plan)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
+        # Not mkstemp: its 0600 would make plan.xlsx readable by its owner alone; the umask decides,
+        # as for the templates and every other output.
+        temporary = str(path.parent / f".{path.stem}-{secrets.token_hex(6)}.xlsx.tmp")
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     except OSError as exc:
         raise PublishError(f"No se puede escribir en la carpeta {path.parent}: {exc.strerror}.") from exc
-    os.close(handle)
     try:
         book.save(temporary)
         try:
@@ -153,9 +156,7 @@ def _set(sheet: Worksheet, row: int, column: int, value: object) -> None:
             f"Un texto de {len(value)} caracteres («{value[:40]}...») no cabe en una celda de Excel "
             f"(a lo sumo {CELL_CHARACTERS}): acórtelo en plan.yaml o siga usando plan.yaml."
         )
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # a text that begins with «=» is not a formula
+    cell = put(sheet, row, column, value)  # a text that begins with «=» is not a formula
     if isinstance(value, str):
         cell.alignment = _WRAP
 

@@ -26,14 +26,14 @@ from pptx.oxml.ns import nsdecls, qn
 from pptx.text.text import Font
 from pptx.util import Pt
 
-from pipeline.chart_layout import BAR_LABEL_SIZE, CHART_H, CHART_W, bar_gap
+from pipeline.chart_layout import BAR_LABEL_SIZE, CHART_H, CHART_W, bar_gap, past_cap
 from pipeline.report import (
     LIGHT_DOT_X, LIGHT_TEXT_X, LIGHTS_TOP, SUMMARY_KPI_TOP,
     FOOTER_Y, MARGIN, SLIDE_H, SLIDE_W, Cards, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report,
     Section, Summary, LIST_TITLE_H, ITEM_GAP, SECTION_KPI_TOP, SECTION_ITEMS_TOP, CARD_GAP, CARD_H, CARD_TOP, CARD_W, CARD_TEXT_H, CARD_TEXT_W, CONTENT_W, ATTENTION_W, COMMENT_W,
     CELL_PAD_X, CELL_PAD_Y, DETAIL_TEXT_TOP, DETAIL_TEXT_W, DETAIL_TITLE_W, TITLE_TOP, TITLE_KICKER_TOP, KICKER_SIZE,
     COVER_X, COVER_W, CLOSING_ENTITY_TOP, CLOSING_ENTITY_BOTTOM, KPI_GAP, KPI_H, KPI_W, KPI_WORD_SIZE, KPI_WORD_H,
-    KPI_WORD_PAD, PROSE_TOP, PROSE_MAX_ROOM, SOURCE_SIZE, COMMENT_TOP, COMMENT_GAP, FOOTER_SIZE, FOOTER_W,
+    KPI_WORD_PAD, PROSE_TOP, PROSE_MAX_ROOM, SOURCE_SIZE, COMMENT_TOP, COMMENT_GAP, COMMENT_GROUP_GAP, FOOTER_SIZE, FOOTER_W,
     logo_text_height,
 )
 from pipeline.settings import Theme
@@ -373,6 +373,7 @@ def _chart(c: _Canvas, s: ChartSlide, report: Report) -> None:
         plot.gap_width = 60
     elif model.kind == "hbar":
         _hbar(chart, model)
+    _past_scale(chart, model)
     if s.note:
         c.text(MARGIN, 478, CONTENT_W, 16, s.note, 10, t.color("texto_suave"), italic=True)
 
@@ -410,6 +411,34 @@ def _hbar(chart, model) -> None:
             label.position = XL_LABEL_POSITION.INSIDE_BASE
 
 
+PAST_SCALE = " ▸"  # after a value whose bar or point runs past the value axis
+
+
+def _past_scale(chart, model) -> None:
+    """A value past the shared, capped scale (`chart_layout.SCALE_CAP`) stays in the chart's data
+    as it is, and PowerPoint draws its bar to the plot's edge: the point gets its value as a label,
+    marked «▸», inside the bar's end (a line's point: below the edge), so it is never read as 200 %."""
+    if len(model.ticks) < 2:
+        return
+    for plot_series, series in zip(chart.plots[0].series, model.series):
+        for k, past in enumerate(past_cap(series.values, model.ticks)):
+            if not past:
+                continue
+            value = series.values[k]
+            text = (series.labels[k] if k < len(series.labels) and series.labels[k] else f"{value:.1f} %") + PAST_SCALE
+            label = plot_series.points[k].data_label
+            label.has_text_frame = True
+            label.text_frame.text = text
+            font = label.text_frame.paragraphs[0].runs[0].font
+            font.size = Pt(9)
+            font.bold = True
+            if model.kind == "line":
+                label.position = XL_LABEL_POSITION.BELOW
+            else:
+                label.position = XL_LABEL_POSITION.INSIDE_END
+                font.color.rgb = _rgb("#FFFFFF")
+
+
 def _comments(c: _Canvas, s: Comments, report: Report) -> None:
     t = c.theme
     _title(c, s)
@@ -417,10 +446,14 @@ def _comments(c: _Canvas, s: Comments, report: Report) -> None:
     if s.empty_note:
         c.text(MARGIN, y, CONTENT_W, 24, s.empty_note, s.size, t.color("texto"))
     for item in s.items:
-        hh = height((Run(item.heading, bold=True),), s.size, COMMENT_W)
+        hh = height(item.heading, s.size, COMMENT_W)
+        if item.group:  # the objective (and eje) the comments below are about
+            c.text(MARGIN, y, COMMENT_W, hh, item.heading, s.size, t.color("primario"), bold=True)
+            y += hh + COMMENT_GROUP_GAP
+            continue
         ht = height(item.text, s.size, COMMENT_W)
-        c.rect(MARGIN, y + 2, 4, hh + ht, t.color("secundario"))
-        c.text(MARGIN + 14, y, COMMENT_W, hh, item.heading, s.size, t.color("primario"), bold=True)
+        c.rect(MARGIN + 2, y + 2, 4, hh + ht, t.color("secundario"))
+        c.text(MARGIN + 14, y, COMMENT_W, hh, item.heading, s.size, t.color("texto"))
         c.text(MARGIN + 14, y + hh, COMMENT_W, ht, item.text, s.size, t.color("texto"), autofit=True)
         y += hh + ht + COMMENT_GAP
 

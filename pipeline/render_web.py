@@ -34,6 +34,7 @@ from pipeline.document import (
 )
 from pipeline.formatting import number, percent
 from pipeline.settings import LIGHT_COLORS, Theme, TrafficLight
+from pipeline.chart_layout import SCALE_CAP
 from pipeline.chart_layout import shorten as shorten_label
 from pipeline.text import plain
 from pipeline.text import width as text_width
@@ -194,7 +195,7 @@ def _domain(values: Sequence[float | None]) -> float:
     top = max([100.0, *(v for v in values if v is not None)])
     if top <= 125:
         return 100.0 if top <= 100 else 125.0
-    return min(200.0, math.ceil(top / 50.0) * 50.0)
+    return min(SCALE_CAP, math.ceil(top / 50.0) * 50.0)
 
 
 def _ticks(domain: float) -> list[float]:
@@ -340,6 +341,15 @@ def _lines(figure: Figure, indicators: Sequence[FigureSeries], expected: FigureS
     for k, series in enumerate(indicators, start=1):
         out.append(f'<path class="trazo serie-{k}" d="{path(series)}"/>')
         out.extend(_marker(k, x(i), y(v)) for i, v in enumerate(series.values) if v is not None)
+        for i, v in enumerate(series.values):  # past the scale: at its top edge, with its value beside it
+            if v is not None and v > domain:
+                said = series.labels[i] if i < len(series.labels) else percent(v)
+                anchor = "end" if x(i) > SVG_W / 2 else "start"
+                dx = -8 if anchor == "end" else 8
+                out.append(
+                    f'<text class="valor fuera-de-escala" x="{_f(x(i) + dx)}" y="{_f(top + 4)}" text-anchor="{anchor}" '
+                    f'font-size="{_f(SMALL)}">{escape(said)} ▸</text>'
+                )
     out.extend(_legend(legend, legend_top))
     out.append("</svg>")
     return "\n".join(out)

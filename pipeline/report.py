@@ -18,20 +18,22 @@ import pandas as pd
 
 from pipeline.attainment import PlanResult
 from pipeline.chart_layout import (
-    BAR_LABEL_SIZE, BAR_LABEL_W, axis_ticks, bar_order, legend_name, objectives_form, pages, path_pages, quarterly_form,
+    BAR_LABEL_SIZE, BAR_LABEL_W, axis_ticks, bar_order, legend_name, objectives_form, pages, past_cap, path_pages,
+    quarterly_form,
 )
 from pipeline.chart_layout import shorten as shorten_label
 from pipeline.document import (
-    ANNEX_TITLE, Comment, TABLE_COLUMNS, AttentionItem, Document, Figure, ObjectiveSection, amount_text,
+    ANNEX_TITLE, Comment, TABLE_COLUMNS, TABLE_KEYS, AttentionItem, Document, Figure, ObjectiveSection, amount_text,
     attainment_text, axis_line, build_document, continued, count_text, light_label, objective_line, short,
 )
+from pipeline.formatting import percent
 from pipeline.model import Plan
 from pipeline.settings import LogoImage, Theme, TrafficLight, TrafficLightBands
 from pipeline.text import LINE_HEIGHT, Run, fit_size, height, lines, plain, shorten, split, width
 
 __all__ = [
     "SLIDE_W", "SLIDE_H", "MARGIN", "Report", "Cover", "Summary", "Prose", "Card", "Cards",
-    "Column", "Cell", "Row", "Table", "Detail", "Series", "Chart", "ChartSlide", "Comment",
+    "Column", "Cell", "Row", "Table", "Detail", "Series", "Chart", "ChartSlide", "Comment", "CommentItem",
     "Comments", "Closing", "Kpi", "LightCount", "Section", "build_report", "lay_out", "TABLE_COLUMNS",
     "attainment_text", "amount_text", "light_label", "Box",
 ]
@@ -53,9 +55,9 @@ COVER_X, COVER_W, COVER_TOP, COVER_BOTTOM = 80.0, 800.0, 150.0, 405.0
 COVER_TITLE_SIZES = (40.0, 36.0, 32.0, 28.0, 26.0, 24.0)
 COVER_ENTITY_SIZES = (22.0, 20.0, 18.0, 16.0, 15.0, 14.0)
 COVER_LOGO_BOX: Box = (SLIDE_W - MARGIN - 260.0, 418.0, 260.0, 100.0)
-CLOSING_ENTITY_TOP, CLOSING_ENTITY_SIZES, CLOSING_ENTITY_BOTTOM = 270.0, (18.0, 16.0, 14.0, 12.0), 362.0
+CLOSING_ENTITY_TOP, CLOSING_ENTITY_SIZES, CLOSING_ENTITY_BOTTOM = 270.0, (18.0, 16.0, 14.0, 12.0, 11.0, 10.0), 362.0
 CLOSING_LOGO_BOX: Box = (SLIDE_W / 2 - 150.0, 372.0, 300.0, 130.0)
-LOGO_SIZES = (12.0, 11.0, 10.0, 9.0, 8.0, 7.0)
+LOGO_SIZES = (12.0, 11.0, 10.0, 9.0, 8.0, 7.5, 7.0)
 # Key figures: four boxes in a row; the semáforo's word in a chip of its colour beside the value.
 KPI_GAP, KPI_H = 14.0, 78.0
 # The summary's first slide: the key figures, then the count of indicators per light in a row.
@@ -251,9 +253,23 @@ class ChartSlide:
 
 
 @dataclass(frozen=True)
+class CommentItem:
+    """A block of the comments slide: an objective's heading (`group`), or a comment: its
+    indicator (label in bold, then name; at most COMMENT_NAME_LINES lines) and its text."""
+
+    heading: tuple[Run, ...]
+    text: str = ""
+    group: bool = False
+
+    @property
+    def title(self) -> str:
+        return plain(self.heading)
+
+
+@dataclass(frozen=True)
 class Comments:
     title: str
-    items: tuple[Comment, ...]
+    items: tuple[CommentItem, ...]
     size: float
     empty_note: str | None = None
     title_size: float = TITLE_SIZE
@@ -297,13 +313,30 @@ TABLE_SIZES = (12.0, 11.5, 11.0, 10.5, 10.0, 9.5)  # tried in order while the ta
 TABLE_FONT, TABLE_MIN_FONT = 9.5, 8.0
 HEADER_SIZES = (9.0, 8.5, 8.0, 7.5, 7.0)
 TABLE_WIDTHS = (286.0, 92.0, 76.0, 72.0, 74.0, 66.0, 82.0, 70.0, 62.0)
+_WIDTH_OF = dict(zip(TABLE_KEYS, TABLE_WIDTHS))
+
+
+def table_widths(keys: Sequence[str]) -> tuple[float, ...]:
+    """The columns' widths: TABLE_WIDTHS, and when the plan's columns are left out (a one-year
+    plan) their room goes to the name and the year's figures, so the table keeps its width."""
+    if len(keys) == len(TABLE_KEYS) or not all(k in _WIDTH_OF for k in keys):
+        return TABLE_WIDTHS[: len(keys)]
+    widths = {k: _WIDTH_OF[k] for k in keys}
+    spare = sum(TABLE_WIDTHS) - sum(widths.values())
+    figures = [k for k in ("year_target", "year_executed") if k in widths]
+    for k in figures:  # room for a change of level with its levels (`+2 p. p. (de 90 a 92 %)`)
+        widths[k] += spare / 4
+    widths["name"] = widths.get("name", 0.0) + spare - len(figures) * spare / 4
+    return tuple(widths[k] for k in keys)
+
+
 DETAIL_TEXT_TOP, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H = 80.0, 700.0, 66.0
 TABLE_BOTTOM = FOOTER_Y - 14.0
 
 
-def _cell_height(cells: tuple[Cell, ...], size: float) -> float:
+def _cell_height(cells: tuple[Cell, ...], size: float, widths: Sequence[float] = TABLE_WIDTHS) -> float:
     tallest = max(
-        height(c.parts, size, w - 2 * CELL_PAD_X) for c, w in zip(cells, TABLE_WIDTHS)
+        height(c.parts, size, w - 2 * CELL_PAD_X) for c, w in zip(cells, widths)
     )
     return tallest + 2 * CELL_PAD_Y + 4.0  # 4 pt of slack for renderer rounding
 
@@ -325,26 +358,28 @@ def _paginate(
     return pages
 
 
-def _fitted_row(cells: tuple[Cell, ...], light: TrafficLight, font: float, room: float) -> list[Row]:
+def _fitted_row(
+    cells: tuple[Cell, ...], light: TrafficLight, font: float, room: float, widths: Sequence[float] = TABLE_WIDTHS
+) -> list[Row]:
     """A table row at `font`, made smaller (down to TABLE_MIN_FONT) if it is taller than a slide's
     room; still taller at that size (a name of thousands of characters), its longest cell
     continues in rows below, which repeat the semáforo's word beside its colour."""
     size = font
-    h = _cell_height(cells, size)
+    h = _cell_height(cells, size, widths)
     while h > room and size > TABLE_MIN_FONT:
         size -= 0.5
-        h = _cell_height(cells, size)
+        h = _cell_height(cells, size, widths)
     if h <= room:
         return [Row(cells, light, h, size)]
-    tallest = max(range(len(cells)), key=lambda n: height(cells[n].parts, size, TABLE_WIDTHS[n] - 2 * CELL_PAD_X))
+    tallest = max(range(len(cells)), key=lambda n: height(cells[n].parts, size, widths[n] - 2 * CELL_PAD_X))
     last = len(cells) - 1
-    pieces = split(cells[tallest].parts, size, TABLE_WIDTHS[tallest] - 2 * CELL_PAD_X, room - 2 * CELL_PAD_Y - 4.0)
+    pieces = split(cells[tallest].parts, size, widths[tallest] - 2 * CELL_PAD_X, room - 2 * CELL_PAD_Y - 4.0)
     rows = []
     for n, piece in enumerate(pieces):
         row_cells = tuple(
             Cell(piece) if k == tallest else c if n == 0 or k == last else Cell(()) for k, c in enumerate(cells)
         )
-        rows.append(Row(row_cells, light, _cell_height(row_cells, size), size))
+        rows.append(Row(row_cells, light, _cell_height(row_cells, size, widths), size))
     return rows
 
 
@@ -359,33 +394,36 @@ def _details(objective: ObjectiveSection, year: int, kicker: str) -> list[Detail
     the smallest size comes first on slides of its own, and the table slide shows its beginning
     and says so."""
     table = objective.table
+    widths = table_widths([c.key for c in table.columns])
     headings = tuple(c.heading for c in table.columns)
     header_cells = tuple(Cell((Run(h, bold=True),)) for h in headings)
     # The largest header size at which no word has to break inside its column.
     header_font = next(
         (
             size for size in HEADER_SIZES
-            if all(width(word, size, bold=True) <= w - 2 * CELL_PAD_X for h, w in zip(headings, TABLE_WIDTHS) for word in h.split())
+            if all(width(word, size, bold=True) <= w - 2 * CELL_PAD_X for h, w in zip(headings, widths) for word in h.split())
         ),
         HEADER_SIZES[-1],
     )
-    header_height = _cell_height(header_cells, header_font)
-    columns = tuple(Column(c.heading, w, c.align) for c, w in zip(table.columns, TABLE_WIDTHS))
-    text = objective.detail_text
+    header_height = _cell_height(header_cells, header_font, widths)
+    columns = tuple(Column(c.heading, w, c.align) for c, w in zip(table.columns, widths))
+    # what a «dato por revisar» does to the attainment in the badge beside it: after the text, always shown
+    review = (Run(" "), Run(objective.review_note, bold=True)) if objective.review_note else ()
+    text = (*objective.detail_text, *review)
     text_size = fit_size(text, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H, DETAIL_TEXT_SIZES)
     before: list[Prose] = []
     if height(text, text_size, DETAIL_TEXT_W) > DETAIL_TEXT_MAX_H:
-        before = _prose_slides(kicker, objective.heading, text)
+        before = _prose_slides(kicker, objective.heading, objective.detail_text)
         note = DETAIL_NOTE if len(before) == 1 else DETAIL_NOTE_MANY
         text_size = DETAIL_PREVIEW_SIZE  # its beginning, readable; the whole is on the slides before
-        text = shorten(text, text_size, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H, (Run(note),))
+        text = shorten(objective.detail_text, text_size, DETAIL_TEXT_W, DETAIL_TEXT_MAX_H, (Run(note), *review))
     text_h = height(text, text_size, DETAIL_TEXT_W)
     table_top = DETAIL_TEXT_TOP + text_h + 14.0
     rows = [(tuple(Cell(parts) for parts in row.cells), row.light) for row in table.rows]
     first_room = TABLE_BOTTOM - table_top - header_height
     later_top = DETAIL_TEXT_TOP
     font = next(
-        (size for size in TABLE_SIZES if sum(_cell_height(cells, size) for cells, _ in rows) <= first_room),
+        (size for size in TABLE_SIZES if sum(_cell_height(cells, size, widths) for cells, _ in rows) <= first_room),
         TABLE_FONT,
     )
     room = TABLE_BOTTOM - later_top - header_height
@@ -393,7 +431,7 @@ def _details(objective: ObjectiveSection, year: int, kicker: str) -> list[Detail
     # header alone.
     fitted = [
         row for n, (cells, light) in enumerate(rows)
-        for row in _fitted_row(cells, light, font, first_room if n == 0 and first_room > 4 * font else room)
+        for row in _fitted_row(cells, light, font, first_room if n == 0 and first_room > 4 * font else room, widths)
     ]
     pages = _paginate(fitted, [r.height for r in fitted], first_room, room, may_leave_first_empty=True)
     label = f"Avance {year} · {objective.light_word}"
@@ -716,7 +754,25 @@ def _quarter_chart(figure: Figure, theme: Theme) -> list[ChartSlide]:
             series.append(Series(legend_name(s.name), s.values, theme.color(color), line, marker))
     alt = f"Gráfico de líneas del {figure.description[0].lower()}{figure.description[1:]}"
     ticks = axis_ticks([v for s in series for v in s.values], 1.04)
-    return [ChartSlide(figure.title, figure.subtitle, Chart("line", figure.categories, tuple(series), "%", alt, ticks))]
+    chart = Chart("line", figure.categories, tuple(series), "%", alt, ticks)
+    return [ChartSlide(figure.title, figure.subtitle, chart, note=_past_scale_note(chart))]
+
+
+NOTE_SIZE = 10.0  # a chart slide's note, on one line under the chart
+
+
+def _past_scale_note(chart: Chart) -> str | None:
+    """The points of a line chart past its scale, said under it (a native chart labels no point
+    off its plot): `Fuera de la escala de 200 %: Corredores…, T2 2025: 30.037,5 %.` On one line;
+    the alt text and the data table give every value."""
+    past = [
+        f"{s.name}, {chart.categories[k]}: {percent(v)}"
+        for s in chart.series for k, (v, off) in enumerate(zip(s.values, past_cap(s.values, chart.ticks))) if off and v is not None
+    ]
+    if not past:
+        return None
+    note = f"Fuera de la escala de {percent(chart.ticks[-1], 0)}: {'; '.join(past)}."
+    return plain(shorten(note, NOTE_SIZE, CONTENT_W, NOTE_SIZE * LINE_HEIGHT))
 
 
 # The plan's path: the plan solid with circles, then each eje or objective with its own colour,
@@ -761,39 +817,80 @@ COMMENT_TOP, COMMENT_GAP = 84.0, 10.0
 COMMENT_ROOM = TABLE_BOTTOM - COMMENT_TOP
 
 
-def _comment_height(c: Comment) -> float:
-    return height((Run(c.heading, bold=True),), COMMENT_SIZE, COMMENT_W) + height(c.text, COMMENT_SIZE, COMMENT_W) + COMMENT_GAP
+COMMENT_NAME_LINES, COMMENT_GROUP_GAP = 2, 4.0
+CONTINUED = " (continuación)"
+
+
+def _comment_height(c: CommentItem) -> float:
+    head = height(c.heading, COMMENT_SIZE, COMMENT_W)
+    if c.group:
+        return head + COMMENT_GROUP_GAP
+    return head + height(c.text, COMMENT_SIZE, COMMENT_W) + COMMENT_GAP
+
+
+def _comment_blocks(group) -> tuple[CommentItem, list[CommentItem]]:
+    """An objective's heading and its comments as blocks; a comment longer than a slide is cut in
+    pieces that continue under its indicator and «(continuación)»."""
+    head = CommentItem((Run(group.heading, bold=True),), group=True)
+    room = COMMENT_ROOM - _comment_height(replace(head, heading=(Run(group.heading + CONTINUED, bold=True),)))
+    blocks = []
+    for c in group.comments:
+        name = shorten(c.indicator, COMMENT_SIZE, COMMENT_W, COMMENT_NAME_LINES * COMMENT_SIZE * LINE_HEIGHT)
+        item = CommentItem(name, c.text)
+        if _comment_height(item) <= room:
+            blocks.append(item)
+            continue
+        continued_name = shorten(c.indicator, COMMENT_SIZE, COMMENT_W, COMMENT_NAME_LINES * COMMENT_SIZE * LINE_HEIGHT,
+                                 (Run(CONTINUED),))
+        text_room = room - height(continued_name, COMMENT_SIZE, COMMENT_W) - COMMENT_GAP
+        pieces = split(c.text, COMMENT_SIZE, COMMENT_W, text_room)
+        blocks.extend(CommentItem(name if n == 0 else continued_name, plain(piece)) for n, piece in enumerate(pieces))
+    return head, blocks
 
 
 def _comments(document: Document) -> list[Comments]:
-    """The comments of the cut, as many a slide as fit; one longer than a slide continues on the
-    next under its heading and «(continuación)»."""
+    """The comments of the cut under their objective's heading (and eje), as many a slide as fit.
+    A slide never ends with a heading alone; a group that goes on to the next slide repeats its
+    heading there with «(continuación)», and one comment longer than a slide continues under its
+    indicator and «(continuación)»."""
     title = document.comments_title
-    if not document.comments:
+    if not document.comment_groups:
         return [Comments(title, (), COMMENT_SIZE, document.no_comments)]
-    items: list[Comment] = []
-    for c in document.comments:
-        if _comment_height(c) <= COMMENT_ROOM:
-            items.append(c)
-            continue
-        heading_h = height((Run(c.heading + " (continuación)", bold=True),), COMMENT_SIZE, COMMENT_W)
-        pieces = split(c.text, COMMENT_SIZE, COMMENT_W, COMMENT_ROOM - heading_h - COMMENT_GAP)
-        items.extend(
-            Comment(c.heading if n == 0 else f"{c.heading} (continuación)", plain(piece)) for n, piece in enumerate(pieces)
-        )
-    pages = _paginate(items, [_comment_height(i) for i in items], COMMENT_ROOM, COMMENT_ROOM)
+    pages: list[list[CommentItem]] = [[]]
+    left = COMMENT_ROOM
+    for group in document.comment_groups:
+        head, blocks = _comment_blocks(group)
+        for k, block in enumerate(blocks):
+            need = _comment_height(block) + (_comment_height(head) if k == 0 else 0.0)
+            if need > left + 1e-9 and pages[-1]:
+                pages.append([])
+                left = COMMENT_ROOM
+                if k > 0:
+                    again = replace(head, heading=(Run(group.heading + CONTINUED, bold=True),))
+                    pages[-1].append(again)
+                    left -= _comment_height(again)
+            if k == 0:
+                pages[-1].append(head)
+                left -= _comment_height(head)
+            pages[-1].append(block)
+            left -= _comment_height(block)
     return [Comments(continued(title, n, len(pages)), tuple(page), COMMENT_SIZE) for n, page in enumerate(pages)]
 
 
-LOGO_LINE, LOGO_LINES = 18, 4
+LOGO_LINE, LOGO_LINES, LOGO_LINE_MAX = 18, 4, 48
 
 
 def entity_logo(entity: str) -> tuple[tuple[str, ...], ...]:
-    """The logo's text when the configuration gives none: the entity's name in capitals, on up to
-    four short lines (never another entity's name)."""
-    lines = textwrap.wrap(entity.upper(), LOGO_LINE, break_long_words=False) or [entity.upper()]
-    if len(lines) > LOGO_LINES:
-        lines = [*lines[: LOGO_LINES - 1], short(" ".join(lines[LOGO_LINES - 1 :]), LOGO_LINE)]
+    """The logo's text when the configuration gives none: the entity's name in capitals, whole,
+    on up to four short lines; a longer name gets longer lines (up to LOGO_LINE_MAX characters)
+    and then more of them, and the layout makes the text smaller to fit its box (`_logo`). Never
+    another entity's name, never cut."""
+    text = " ".join(entity.upper().split())
+    width = LOGO_LINE
+    lines = textwrap.wrap(text, width, break_long_words=False) or [text]
+    while len(lines) > LOGO_LINES and width < LOGO_LINE_MAX:
+        width += 2
+        lines = textwrap.wrap(text, width, break_long_words=False)
     return (tuple(lines),)
 
 
@@ -807,6 +904,18 @@ def _logo_size(logo: tuple[tuple[str, ...], ...], box: Box) -> float:
     return next((size for size in LOGO_SIZES if logo_text_height(logo, size, box[2]) <= box[3]), LOGO_SIZES[-1])
 
 
+def _logo(logo: tuple[tuple[str, ...], ...], box: Box, generated: bool) -> tuple[tuple[tuple[str, ...], ...], float]:
+    """The logo text and its size in `box`: the largest of LOGO_SIZES at which it fits. Only a
+    name longer than any entity has (it fits no size: hundreds of characters) is shortened, as
+    the cover shortens such a title; the file's metadata keeps it whole."""
+    size = _logo_size(logo, box)
+    if not generated or logo_text_height(logo, size, box[2]) <= box[3]:
+        return logo, size
+    text = " ".join(line for block in logo for line in block)
+    fitted = plain(shorten((Run(text, bold=True),), size, box[2], box[3]))
+    return ((fitted,),), size
+
+
 def fit_image(image: LogoImage, box: Box, align: str) -> Box:
     """The largest box of the image's proportions inside `box`, vertically centred, against its
     right side ("right") or in its middle ("center")."""
@@ -816,7 +925,7 @@ def fit_image(image: LogoImage, box: Box, align: str) -> Box:
     return (x + w - iw if align == "right" else x + (w - iw) / 2, y + (h - ih) / 2, iw, ih)
 
 
-def _cover(document: Document, logo, image: LogoImage | None) -> Cover:
+def _cover(document: Document, logo, image: LogoImage | None, generated: bool = False) -> Cover:
     """The title and the entity at the largest sizes (title first) at which the title, the entity,
     the cut line and the date fit above the logo; on as many lines as they need."""
     gaps = (56.0, 22.0, 34.0)  # title to entity, entity to cut line, cut line to date (as the seed)
@@ -851,21 +960,23 @@ def _cover(document: Document, logo, image: LogoImage | None) -> Cover:
     entity_top = top + title_h + spacing[0]
     subtitle_top = entity_top + entity_h + spacing[1]
     box = COVER_LOGO_BOX
+    logo, logo_size = _logo(logo, box, generated)
     return Cover(
         title, entity, document.subtitle, document.date_line, logo,
         title_size=title_size, entity_size=entity_size,
         tops=(top, entity_top, subtitle_top, subtitle_top + spacing[2]),
-        logo_size=_logo_size(logo, box), logo_image=image,
+        logo_size=logo_size, logo_image=image,
         logo_box=fit_image(image, box, "right") if image else box,
     )
 
 
-def _closing(document: Document, logo, image: LogoImage | None) -> Closing:
+def _closing(document: Document, logo, image: LogoImage | None, generated: bool = False) -> Closing:
     room = CLOSING_ENTITY_BOTTOM - CLOSING_ENTITY_TOP
     size = fit_size(document.entity, COVER_W, room, CLOSING_ENTITY_SIZES)
     entity = plain(shorten(document.entity, size, COVER_W, room))
     box = CLOSING_LOGO_BOX
-    return Closing("GRACIAS", entity, logo, size, _logo_size(logo, box), image,
+    logo, logo_size = _logo(logo, box, generated)
+    return Closing("GRACIAS", entity, logo, size, logo_size, image,
                    fit_image(image, box, "center") if image else box)
 
 
@@ -904,9 +1015,10 @@ def lay_out(document: Document, theme: Theme) -> Report:
     """The document as slides, in the seed's order with the quarterly additions."""
     summary, annex = _summaries(document)
     logo = theme.logo or entity_logo(document.entity)
+    generated = not theme.logo
     image = theme.logo_image
     slides: list[Slide] = [
-        _cover(document, logo, image),
+        _cover(document, logo, image, generated),
         *summary,
         *_prose_slides(document.plan_title, document.headings.normative, document.normative,
                        document.normative_source),
@@ -924,7 +1036,7 @@ def lay_out(document: Document, theme: Theme) -> Report:
             slides.extend(_quarter_chart(objective.quarterly, theme))
     slides.extend(_comments(document))
     slides.extend(annex)
-    slides.append(_closing(document, logo, image))
+    slides.append(_closing(document, logo, image, generated))
     return Report(
         title=document.title,
         entity=document.entity,

@@ -20,7 +20,7 @@ from pipeline.placeholders import fill
 __all__ = [
     "Meaning", "TrafficLight", "Band", "TrafficLightBands", "DEFAULT_LEVELS", "DEFAULT_COLORS", "default_light",
     "NOT_REPORTED_ID", "UNDEFINED_ID", "LogoImage", "Theme", "Email", "Distribution", "History", "DataEntry",
-    "Settings", "THEME_COLORS", "LIGHT_COLORS",
+    "Settings", "THEME_COLORS", "LIGHT_COLORS", "Licence", "LICENCES", "DEFAULT_LICENCE", "Publication",
     "PUBLICATION_ROOT_ENV", "publication_root", "file_name_fields",
 ]
 
@@ -315,6 +315,56 @@ class DataEntry:
 
 
 @dataclass(frozen=True)
+class Licence:
+    """An open licence the published data may carry: its SPDX id (`CC-BY-SA-4.0`), its name in
+    Spanish as its publisher writes it, and the address of its text."""
+
+    id: str
+    title: str
+    url: str
+
+
+# The open licences an entity may choose (`publicacion.licencia`), by SPDX id: those the Open
+# Definition lists as conformant for data, as datos.gov.co offers them.
+LICENCES: dict[str, Licence] = {
+    lic.id: lic
+    for lic in (
+        Licence("CC-BY-SA-4.0", "Creative Commons Atribución-CompartirIgual 4.0 Internacional (CC BY-SA 4.0)",
+                "https://creativecommons.org/licenses/by-sa/4.0/"),
+        Licence("CC-BY-4.0", "Creative Commons Atribución 4.0 Internacional (CC BY 4.0)",
+                "https://creativecommons.org/licenses/by/4.0/"),
+        Licence("CC0-1.0", "Creative Commons CC0 1.0 Universal: dedicación al dominio público (CC0 1.0)",
+                "https://creativecommons.org/publicdomain/zero/1.0/"),
+        Licence("ODC-By-1.0", "Open Data Commons Attribution License 1.0 (ODC-By 1.0)",
+                "https://opendatacommons.org/licenses/by/1-0/"),
+        Licence("ODbL-1.0", "Open Data Commons Open Database License 1.0 (ODbL 1.0)",
+                "https://opendatacommons.org/licenses/odbl/1-0/"),
+        Licence("PDDL-1.0", "Open Data Commons Public Domain Dedication and License 1.0 (PDDL 1.0)",
+                "https://opendatacommons.org/licenses/pddl/1-0/"),
+    )
+}
+DEFAULT_LICENCE = LICENCES["CC-BY-SA-4.0"]  # what datos.gov.co's datasets carry by default
+
+
+@dataclass(frozen=True)
+class Publication:
+    """How the entity's data is offered to the public: the licence of its published files (the
+    data package's `licenses`, the publication folder's catalog)."""
+
+    licence: Licence = DEFAULT_LICENCE
+
+
+@dataclass(frozen=True)
+class ReviewRule:
+    """When a reported value is «dato por revisar» (docs/rules.md): what the cut's year executed by
+    a quarter is more than `target_times` the year's target, or a value is more than
+    `history_times` the largest value the indicator reported before. Both above 1."""
+
+    target_times: float = 10.0
+    history_times: float = 10.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything about a report that is configuration rather than data."""
 
@@ -323,6 +373,8 @@ class Settings:
     distribution: Distribution = Distribution()
     history: History = History()
     data_entry: DataEntry = DataEntry()
+    publication: Publication = Publication()
+    review: ReviewRule = ReviewRule()
 
 
 PUBLICATION_ROOT_ENV = "PEI_PUBLICATION_ROOT"

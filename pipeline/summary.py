@@ -91,6 +91,7 @@ def attainment_markdown(document: Document) -> str:
             "",
             _cell(plain(o.text)),
             "",
+            *([f"**{_cell(o.review_note)}**", ""] if o.review_note else []),
             *_table(o.table),
         ]
     return "\n".join(lines) + "\n"

@@ -26,10 +26,10 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from pipeline.cells import set_value
 from pipeline.tables import AVANCE_SCHEMA, OBJETIVOS_SCHEMA, RESPONSABLE, Column
 
 __all__ = ["TABLES_XLSX", "SHEETS", "PERCENT_FORMAT", "tables_workbook"]
@@ -58,19 +58,13 @@ def _empty(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
-def _text(value: object) -> str:
-    # Characters XML 1.0 cannot hold would make the file unreadable; the CSV keeps them.
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
-
-
 def _put(cell, column: Column, value: object) -> str:
     """Write one value with its format; returns the text it shows, roughly, for the width."""
     if _empty(value):
         return ""
     if column.type == "string":
-        cell.value = _text(value)
-        cell.data_type = "s"  # never a formula, whatever it starts with
-        return cell.value
+        # never a formula, whatever it starts with; a character XML cannot hold shown as its escape
+        return set_value(cell, str(value)).value
     number = float(value)
     if column.unit == "%":
         cell.value, cell.number_format = number / 100, PERCENT_FORMAT
@@ -88,8 +82,7 @@ def _sheet(book: Workbook, title: str, columns: Sequence[Column], frame: pd.Data
     sheet = book.create_sheet(title)
     widths = [len(c.title) for c in columns]
     for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(1, index, column.title)
-        cell.data_type = "s"
+        cell = set_value(sheet.cell(1, index), column.title)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row, values in enumerate(frame.itertuples(index=False), start=2):

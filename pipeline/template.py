@@ -9,7 +9,8 @@ says which entity, cut and plan (its fingerprint) the template is for.
 
 Pure apart from openpyxl objects: `build_template` returns a Workbook and writes nothing
 (`pipeline.template_files` writes it). Values only, no formulas: a formula written by a program
-has no saved result, and the reader refuses it.
+has no saved result, and the reader refuses it; every cell is written with `pipeline.cells.put`,
+so a plan text or comment that begins with «=» stays a text.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from pipeline.cells import put
 from pipeline.fingerprint import indicator_meaning, plan_fingerprint
 from pipeline.formatting import long_date
 from pipeline.model import Indicator, Objective, Plan, Unit
@@ -216,7 +218,7 @@ def build_template(
     dependency = (responsible or NO_RESPONSIBLE) if per_dependency else None
     _title_block(sheet, plan, cut, dependency, deadline)
     for at, (column, period) in enumerate(columns, start=1):
-        cell = sheet.cell(HEADER_ROW, at, column.title(cut, period))
+        cell = put(sheet, HEADER_ROW, at, column.title(cut, period))
         _style(cell, bold=True, wrap=True, fill=_HEADER_FILL, color="FFFFFF", align="center")
         sheet.column_dimensions[get_column_letter(at)].width = column.width
     sheet.row_dimensions[HEADER_ROW].height = 42
@@ -237,7 +239,7 @@ def build_template(
         ind = item.indicator
         for at, (column, period) in enumerate(columns, start=1):
             value = _cell_value(column, period, ind, plan, cut, reported)
-            cell = sheet.cell(row, at, value)
+            cell = put(sheet, row, at, value)
             editable = column.editable
             _style(cell, wrap=column.wrap, fill=_EDIT_FILL if editable else _LOCKED_FILL, locked=not editable)
             if isinstance(value, (int, float)) and not isinstance(value, bool) and column.key not in ("year", "quarter"):
@@ -271,8 +273,9 @@ def build_template(
         for item in _rows(plan, selected) if item.kind == "indicator"
     )
     identity_of = TemplateIdentity(slug, plan.entity, str(cut), plan_fingerprint(plan), dependency, meanings=meanings)
-    for values in identity_rows(identity_of):
-        identity.append(list(values))
+    for row, values in enumerate(identity_rows(identity_of), start=1):
+        for at, value in enumerate(values, start=1):
+            put(identity, row, at, value)
     identity.sheet_state = "veryHidden"
     identity.protection.sheet = True
     book.active = 0
@@ -349,7 +352,7 @@ def _group_row(sheet, row: int, item: _Row, columns) -> None:
     for at in range(1, len(columns) + 1):
         cell = sheet.cell(row, at)
         _style(cell, fill=fill)
-    label, text = sheet.cell(row, at_label, item.label), sheet.cell(row, at_name, item.text)
+    label, text = put(sheet, row, at_label, item.label), put(sheet, row, at_name, item.text)
     italic = item.kind == "note"
     for cell in (label, text):
         _style(cell, bold=not italic, wrap=True, fill=fill)
@@ -370,7 +373,7 @@ def _title_block(sheet, plan: Plan, cut: Cut, dependency: str | None, deadline: 
          f"protegidas. Cómo llenarla: hoja «{INSTRUCTIONS_SHEET}».", 10, False),
     ]
     for row, (text, size, bold) in enumerate(lines, start=1):
-        cell = sheet.cell(row, 1, text)
+        cell = put(sheet, row, 1, text)
         _style(cell, bold=bold, size=size, border=False, color=_PRIMARY if row == 1 else None)
         sheet.row_dimensions[row].height = 20 if row == 1 else 16
 
@@ -444,7 +447,7 @@ def _instructions(sheet, plan: Plan, cut: Cut, dependency: str | None, deadline:
     sheet.column_dimensions["A"].width = _INSTRUCTIONS_WIDTH
     sizes = {"title": (14, True), "heading": (11, True), "text": (10, False)}
     for row, (kind, text) in enumerate(instruction_lines(plan, cut, dependency, deadline, columns), start=1):
-        cell = sheet.cell(row, 1, text)
+        cell = put(sheet, row, 1, text)
         size, bold = sizes[kind]
         _style(cell, bold=bold, size=size, wrap=True, border=False, color=_PRIMARY if kind != "text" else None)
         if kind == "heading":

@@ -4,7 +4,12 @@ data-entry workbook(s) for the cut (`pipeline.template`) and write them atomical
 ```
 outputs/<entity-slug>/plantillas/<YYYY>-T<q>/seguimiento-<YYYY>-T<q>.xlsx
                                               seguimiento-<YYYY>-T<q>-<responsable-slug>.xlsx   (--por-responsable)
+                                              .historial/seguimiento-<YYYY>-T<q>.<fecha>T<hora>.xlsx
 ```
+
+A template written again never loses the one it replaces (someone may already have typed into
+it): the earlier file is kept in `.historial/` beside it, named with the moment it was replaced
+(Bogotá time), and the office is told where.
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import os
+import shutil
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -24,14 +32,16 @@ from pipeline.ingest.execution import CSV_FILE, FOLDER, XLSX_FILE, awaiting_file
 from pipeline.ingest.plan import plan_outline, read_plan
 from pipeline.ingest.settings import SETTINGS_FILE, load_settings
 from pipeline.model import Plan
-from pipeline.periods import Cut, check_cut, parse_period
+from pipeline.errors import PublishError
+from pipeline.periods import BOGOTA, Cut, check_cut, parse_period
 from pipeline.publish import replace_file
 from pipeline.settings import Settings
 from pipeline.template import NO_RESPONSIBLE, build_template, responsibles
 
-__all__ = ["TEMPLATES_FOLDER", "Written", "template_path", "write_templates", "slugify"]
+__all__ = ["HISTORY_FOLDER", "TEMPLATES_FOLDER", "Written", "keep_earlier", "template_path", "write_templates", "slugify"]
 
 TEMPLATES_FOLDER = "plantillas"
+HISTORY_FOLDER = ".historial"  # beside the templates: the earlier file of each template written again
 
 
 def slugify(text: str) -> str:
@@ -51,6 +61,7 @@ class Written:
 
     files: tuple[Path, ...]
     warnings: tuple[str, ...] = ()
+    kept: tuple[tuple[Path, Path], ...] = ()  # (template written again, where its earlier file was kept)
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,29 @@ def _bytes(book) -> bytes:
     return buffer.getvalue()
 
 
+def keep_earlier(path: Path, now: datetime | None = None) -> Path | None:
+    """Keep the file at `path`, if there is one, as `.historial/<stem>.<YYYY-MM-DD>T<HHMMSS><suffix>`
+    beside it (a hard link, or a copy), and return where; None when there is none."""
+    if not path.exists():
+        return None
+    moment = (now or datetime.now(BOGOTA)).strftime("%Y-%m-%dT%H%M%S")
+    folder = path.parent / HISTORY_FOLDER
+    target, n = folder / f"{path.stem}.{moment}{path.suffix}", 2
+    try:
+        folder.mkdir(exist_ok=True)
+        while target.exists():  # twice in one second
+            target, n = folder / f"{path.stem}.{moment}-{n}{path.suffix}", n + 1
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copy2(path, target)
+    except OSError as exc:
+        raise PublishError(
+            f"No se pudo guardar la plantilla anterior {path} en {folder} ({exc.strerror or exc}); no se reemplazó."
+        ) from exc
+    return target
+
+
 def write_templates(
     input_dir: Path, period: str, output_dir: Path, per_dependency: bool = False, entity: str | None = None
 ) -> Written:
@@ -120,6 +154,7 @@ def write_templates(
         raise InputError.combine(input_dir, errors)
     files: list[Path] = []
     warnings: list[str] = []
+    earlier: list[tuple[Path, Path]] = []
     for item in read:
         entry = item.settings.data_entry
         deadline = entry.deadline_for(cut.end)
@@ -159,6 +194,10 @@ def write_templates(
             )
             path = template_path(output_dir, item.entity.slug, cut, responsible_slug)
             path.parent.mkdir(parents=True, exist_ok=True)
-            replace_file(path, _bytes(book))
+            content = _bytes(book)
+            kept = keep_earlier(path)
+            replace_file(path, content)
+            if kept is not None:
+                earlier.append((path, kept))
             files.append(path)
-    return Written(tuple(files), tuple(warnings))
+    return Written(tuple(files), tuple(warnings), tuple(earlier))

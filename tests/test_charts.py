@@ -192,3 +192,27 @@ def test_horizontal_bars_say_sin_reporte_instead_of_a_zero_bar():
     rows = [float(labels[c].get("y")) for c in chart.categories]
     assert rows == sorted(rows)  # the first category on top
     assert labels["Indicador 1"].get("text-anchor") == "end"  # right-aligned left of the bars
+
+
+@pytest.mark.parametrize("kind", ["hbar", "bar", "line"])
+def test_a_value_past_the_scale_is_drawn_to_its_edge_marked_with_its_value(kind):
+    """3.000 % beside 45 % and 60 %: the scale stops at 200 % (`axis_ticks`), the bar (or point)
+    past it ends at the plot's edge with a break mark, and its value is written beside it."""
+    from pipeline.chart_layout import axis_ticks
+
+    values = (3000.0, 45.0, 60.0)
+    labels = ("3.000,0\u00a0%", "45,0\u00a0%", "60,0\u00a0%")
+    categories = ("T1 2025", "T2 2025", "T3 2025") if kind == "line" else ("Indicador 1", "Indicador 2", "Indicador 3")
+    chart = Chart(kind, categories, (Series("Avance 2025", values, "#7A1E3A", labels=labels),), "%", "alt",
+                  ticks=axis_ticks(values))
+    root = _parse(chart)
+    geometry = chart_geometry(chart, 880, 380)
+    texts = [t.text for t in root.iter(SVG + "text")]
+    assert "3.000,0\u00a0%" in texts and "200\u00a0%" in texts and "4.000\u00a0%" not in texts
+    marks = [e for e in root.iter() if e.get("class") == "fuera-de-escala"]
+    assert len(marks) == 1
+    for rect in root.iter(SVG + "rect"):
+        if rect.get("fill") == "#7A1E3A" and rect.get("height") != "8":
+            box = Box(float(rect.get("x")), float(rect.get("y")), float(rect.get("width")), float(rect.get("height")))
+            assert box.inside(geometry.plot), box
+    assert all(label.inside(geometry.viewport) for label in geometry.labels)

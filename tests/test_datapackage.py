@@ -186,3 +186,28 @@ def test_the_package_is_titled_as_the_report(sample_plan, sample_tables):
     described = datapackage("sg", plan, Cut(2024, 3), sample_tables)
     assert described["title"].startswith("Seguimiento al PEI, cuarto año · ")
     assert "«Seguimiento al PEI, cuarto año»" in described["description"]
+
+
+def test_the_package_carries_the_entitys_licence(tmp_path, sample_plan, sample_tables):
+    from pipeline.settings import LICENCES
+
+    descriptor = datapackage("sg", sample_plan, Cut(2024, 3), sample_tables, licence=LICENCES["CC-BY-4.0"])
+    assert descriptor["licenses"] == [
+        {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+         "title": LICENCES["CC-BY-4.0"].title}
+    ]
+    path = tmp_path / "2024-T3"
+    path.mkdir()
+    for name, content in sample_tables.items():
+        (path / name).write_bytes(content)
+    (path / DATAPACKAGE_FILE).write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    report = _validate(path / DATAPACKAGE_FILE)
+    assert report.valid, _errors(report)
+
+
+def test_the_semaforo_fields_name_each_level_in_words(sample_plan, sample_tables):
+    """The portal (and any reader) says a level's word from the package, not its id."""
+    fields = {r["name"]: {f["name"]: f for f in r["schema"]["fields"]} for r in datapackage("sg", sample_plan, Cut(2024, 3), sample_tables)["resources"]}
+    categories = fields["objetivos"]["semaforo"]["categories"]
+    assert {"value": "verde", "label": "Verde"} in categories and {"value": "gris", "label": "Sin reporte"} in categories
+    assert [c["value"] for c in categories] == fields["objetivos"]["semaforo"]["constraints"]["enum"]

@@ -110,6 +110,132 @@ def test_titulo_reporte_replaces_the_title_and_its_year(sample_plan, tmp_path):
         load_plan(folder)
 
 
+# --- issue 18: real data, round 2 ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def action_inputs(tmp_path_factory):
+    from pipeline.ingest import load_inputs
+    from tests.plans import write_action_plan
+
+    return load_inputs(write_action_plan(tmp_path_factory.mktemp("accion") / "dagma"))
+
+
+def action_document(inputs, quarter=2, **kwargs):
+    result = plan_attainment(inputs.plan, inputs.execution.table, Cut(2025, quarter), inputs.settings.bands)
+    return build_document(inputs.plan, inputs.execution.table, result, inputs.settings.bands, **kwargs)
+
+
+def test_comments_are_grouped_by_eje_and_objective_and_name_the_indicator(action_inputs):
+    """Two indicators with the same MGA product code as label: each comment says its objective
+    (under its eje) and the indicator's label and name, so the two can be told apart."""
+    document = action_document(action_inputs)
+    groups = [(g.heading, [(plain(c.indicator), c.text) for c in g.comments]) for g in document.comment_groups]
+    assert groups == [
+        ("Eje 1. Cali verde · Objetivo 1: Recuperar los corredores ambientales.", [
+            ("Producto 3202005 Corredores ambientales intervenidos", "Se intervino el corredor de la comuna 22."),
+            ("E-1 Porcentaje de colegios con educación ambiental", "Talleres en colegios públicos."),
+        ]),
+        ("Eje 2. Agua · Objetivo 2: Restaurar los humedales.", [
+            ("Producto 3202005 Hectáreas de humedales restauradas", "Se intervino el corredor de la comuna 22."),
+        ]),
+    ]
+
+
+def test_an_indicator_serving_two_objectives_has_its_comment_under_each(action_inputs):
+    plan = action_inputs.plan
+    objectives = (plan.objectives[0], replace(plan.objectives[1], indicator_ids=("H-1", "V-1"), weights=(1.0, 1.0)))
+    inputs = replace(action_inputs, plan=replace(plan, objectives=objectives))
+    groups = action_document(inputs).comment_groups
+    assert [[plain(c.indicator) for c in g.comments] for g in groups] == [
+        ["Producto 3202005 Corredores ambientales intervenidos", "E-1 Porcentaje de colegios con educación ambiental"],
+        ["Producto 3202005 Hectáreas de humedales restauradas", "Producto 3202005 Corredores ambientales intervenidos"],
+    ]
+
+
+def test_a_chart_names_all_its_indicators_the_same_way(action_inputs):
+    """One indicator without a label beside labelled ones: every series of the chart is named by
+    its name, not some by code and some by name."""
+    document = action_document(action_inputs)
+    first = document.objective(1).quarterly
+    names = [s.name for s in first.series if s.role == "indicator"]
+    assert names == ["Corredores ambientales intervenidos", "Porcentaje de colegios con educación ambiental"]
+    assert first.at_cut.categories == tuple(names)
+    # where every label is there and tells the indicators apart, the labels are used
+    second = document.objective(2).quarterly
+    assert [s.name for s in second.series if s.role == "indicator"] == ["Producto 3202005"]
+
+
+def test_a_one_year_plan_says_its_year_once_and_has_no_duplicate_columns(action_inputs):
+    document = action_document(action_inputs)
+    labels = [f.label for f in document.key_figures]
+    assert labels[:2] == ["Avance de la vigencia 2025", "Avance del plan 2025"]
+    headings = [c.heading for c in document.objective(1).table.columns]
+    assert headings == ["Nombre meta", "Anualización", "Programación 2025", "Ejecutado 2025", "Avance 2025", "Semáforo"]
+    assert all(len(r.cells) == len(headings) for o in document.objectives for r in o.table.rows)
+    assert not any("2025-2025" in text for text in _all_text(document))
+
+
+def _all_text(document) -> list[str]:
+    out = [f.label for f in document.key_figures]
+    for o in document.objectives:
+        out += [c.heading for c in o.table.columns] + [o.table.caption]
+        out += [plain(cell) for r in o.table.rows for cell in r.cells]
+    for a in document.axes:
+        out += [f.label for f in a.key_figures]
+    return out
+
+
+def test_a_level_target_of_a_percentage_says_points_and_the_level(action_inputs):
+    """`metas_como: nivel` from 90 to 92: the year programmes 2 points to reach 92 %, not «2 %»;
+    what the year added is in points too."""
+    document = action_document(action_inputs)
+    row = document.objective(1).table.rows[1]
+    cells = {c.heading: plain(cell) for c, cell in zip(document.objective(1).table.columns, row.cells)}
+    assert cells["Programación 2025"] == "+2 p.\u00a0p. (de 90 a 92\u00a0%)"
+    assert cells["Ejecutado 2025"] == "+0,5 p.\u00a0p. (nivel 90,5\u00a0%)"
+    assert cells["Avance 2025"] == "25,0\u00a0%"
+
+
+def test_an_increment_target_of_a_percentage_says_points(sample_plan, sample_document):
+    """The seed's creciente porcentaje indicators programme points for the year (+10 to reach 100)."""
+    rows = [(sample_plan.indicators[i], row) for o, s in zip(sample_plan.objectives, sample_document.objectives)
+            for i, row in zip(o.indicator_ids, s.table.rows)]
+    levels = [(ind, row) for ind, row in rows if ind.annualization.value == "creciente" and ind.unit.is_percent]
+    assert levels
+    for ind, row in levels:
+        target = plain(row.cells[3])
+        assert target.endswith("p.\u00a0p.") and target.startswith("+"), target
+
+
+def test_a_value_many_times_its_target_is_flagged_and_still_shown(action_inputs):
+    """«Dato por revisar»: the figure is computed and shown, flagged in its cell and in the
+    attention list with its own kind; the objective says what it would be without it."""
+    document = action_document(action_inputs)
+    (item,) = [i for i in document.attention if i.indicator == "Producto 3202005" and "dato_por_revisar" in i.kinds]
+    assert item.severity == 1 and "dato por revisar" in item.where
+    assert "1.200,5 km" in item.reasons and "2025-T2" in item.reasons and "veces la meta de 2025 (4 km)" in item.reasons
+    objective = document.objective(1)
+    row = objective.table.rows[0]
+    cells = {c.key: plain(cell) for c, cell in zip(objective.table.columns, row.cells)}
+    assert cells["year_attainment"] == "30.037,5\u00a0% (dato por revisar)"
+    # the objective counts it at 100 % (so verde); the note says what it is without it
+    assert objective.light.value == "verde"
+    assert objective.review_note == (
+        "Incluye un dato por revisar (Producto 3202005), que cuenta hasta 100\u00a0% en el avance del objetivo: "
+        "sin él, el avance sería 25,0\u00a0% (amarillo)."
+    )
+    assert document.objective(2).review_note is None
+
+
+def test_the_review_thresholds_are_settings(action_inputs):
+    from pipeline.settings import ReviewRule
+
+    document = action_document(action_inputs, review=ReviewRule(target_times=1000, history_times=2000))
+    assert not [i for i in document.attention if "dato_por_revisar" in i.kinds]
+    assert document.objective(1).review_note is None
+
+
 # --- the path over the cuts (issue 21) ----------------------------------------------------------
 
 
@@ -126,9 +252,9 @@ def test_the_plan_path_has_the_plan_and_each_objective_at_every_cut(sample_docum
 
 
 def test_an_objective_s_path_is_its_attainment_of_the_plan_and_of_the_year_at_every_cut(default_bands):
-    from tests.test_series import example_9
+    from tests.test_series import example_10
 
-    plan, execution = example_9()
+    plan, execution = example_10()
     result = plan_attainment(plan, execution, Cut(2024, 1), default_bands)
     document = build_document(plan, execution, result, default_bands)
     path = document.objectives[0].path

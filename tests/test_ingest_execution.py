@@ -642,6 +642,39 @@ def test_an_empty_workbook_file_is_called_empty(tmp_path, sample_plan):
     assert "un archivo vacío (0 bytes)" in message and "BadZipFile" not in message
 
 
+def test_a_csv_mixing_utf8_and_windows_1252_is_read_with_a_warning_naming_the_lines(tmp_path, sample_plan):
+    """Excel's ANSI export with a line pasted from a UTF-8 file: «Gestión» would read «GestiÃ³n»."""
+    path = tmp_path / "seguimiento.csv"
+    path.write_bytes(b"indicador,anio,trimestre,valor,comentario\nIS-545,2024,1,1004233,Gesti\xc3\xb3n documental\n"
+                     b"IS-321,2024,2,94.5,Revisi\xf3n\n")
+    execution = load_execution(tmp_path, sample_plan)
+    (warning,) = [w for w in execution.warnings if "codificaciones" in w.found]
+    assert warning.file == path and warning.row == 2
+    assert "«Gestión»" in warning.found and "«GestiÃ³n»" in warning.found and "línea 3" in warning.found
+    path.write_bytes(b"indicador,anio,trimestre,valor,comentario\nIS-321,2024,2,94.5,Revisi\xf3n\n")
+    assert not any("codificaciones" in w.found for w in load_execution(tmp_path, sample_plan).warnings)
+
+
+def test_shared_strings_no_cell_uses_are_bounded_before_the_workbook_is_opened_and_it_is_opened_once(
+    tmp_path, sample_plan, monkeypatch
+):
+    """tests/hostile_files.py writes the full-size file (4 million strings) for a measurement."""
+    import pipeline.ingest.execution as execution
+    from tests.hostile_files import unused_strings
+
+    opened = []
+    real = execution.load_workbook
+    monkeypatch.setattr(execution, "load_workbook", lambda *a, **k: opened.append(k) or real(*a, **k))
+    monkeypatch.setenv("PEI_MAX_XLSX_STRINGS", "1000")
+    unused_strings(write_xlsx(tmp_path, GOOD), 1500)
+    message = str(_error(tmp_path, sample_plan))
+    assert "más de 1.000 textos" in message and "«xl/sharedStrings.xml»" in message and "PEI_MAX_XLSX_STRINGS" in message
+    assert opened == []
+    unused_strings(write_xlsx(tmp_path, GOOD), 990)
+    assert len(load_execution(tmp_path, sample_plan).table) == len(GOOD)
+    assert len(opened) == 1  # the cells, and the formulas of empty cells, from one opening
+
+
 # --- the CSV's delimiter is the header row's --------------------------------------------------
 
 # A PDM follow-up as Excel in a Spanish locale exports it: semicolons, decimal comma, and

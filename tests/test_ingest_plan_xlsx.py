@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import os
 from pathlib import Path
 
 import pytest
@@ -581,6 +582,20 @@ def test_quarterly_targets_separated_by_commas_are_told_to_use_semicolons(tmp_pa
     message = _error(_edit(folder, edit))
     assert "fila 2, columna «metas_trimestrales» (M): se encontró «1, 2, 3, 4»" in message
     assert "separadas por punto y coma" in message
+
+
+def test_plan_xlsx_is_written_with_the_same_mode_as_the_templates(tmp_path):
+    """Not `-rw-------` (a temporary file's mode): the office's other people read it as they read the templates."""
+    import stat
+
+    from tests.plans import write_pdm
+    from pipeline.template_files import write_templates
+
+    folder = write_pdm(tmp_path / "pdm", 2024)
+    (template,) = write_templates(folder, "2024-T1", tmp_path / "out").files
+    plan = write_plan_workbook(tmp_path / "out" / "plan.xlsx", None)
+    mode = stat.S_IMODE(plan.stat().st_mode)
+    assert mode == stat.S_IMODE(template.stat().st_mode)
 
 
 def test_a_sigla_in_plan_xlsx_is_read_and_written(tmp_path):

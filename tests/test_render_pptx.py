@@ -213,6 +213,31 @@ def test_long_texts_stay_in_their_boxes_when_libreoffice_draws_the_deck(long_rep
     assert _strays(pdf) == []
 
 
+@pytest.mark.parametrize("kind", ["hbar", "line"])
+def test_a_value_past_the_scale_is_labelled_with_its_value_in_the_native_chart(sample_report, kind):
+    """The native chart keeps the real value in its data (editable) and the shared, capped scale;
+    the point past it carries its value as a label, marked «▸», inside the plot."""
+    import dataclasses
+
+    from pipeline.chart_layout import axis_ticks
+    from pipeline.report import Chart, ChartSlide, Series
+
+    values = (3000.0, 45.0, 60.0)
+    labels = ("3.000,0\u00a0%", "45,0\u00a0%", "60,0\u00a0%")
+    chart = Chart(kind, ("A", "B", "C"), (Series("Avance 2025", values, "#7A1E3A", labels=labels),
+                                          Series("Esperado al corte", (50.0, 50.0, 50.0), "#B8862B",
+                                                 fill="outline" if kind == "hbar" else "solid")),
+                  "%", "alt", ticks=axis_ticks(values))
+    report = dataclasses.replace(sample_report, slides=(ChartSlide("Avance", "Sub", chart),))
+    deck = Presentation(io.BytesIO(render_deck(report)))
+    (native,) = [s.chart for s in deck.slides[0].shapes if s.has_chart]
+    assert native.value_axis.maximum_scale == 200
+    series = native.plots[0].series[0]
+    assert list(series.values)[0] == 3000.0
+    xml = series._element.xml
+    assert "3.000,0\u00a0% ▸" in xml and xml.count("<c:dLbl>") == 1
+
+
 def test_the_plan_path_is_a_native_line_chart_with_its_legend_beside_the_plot(deck, sample_report):
     from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 

@@ -123,8 +123,22 @@ def test_attention_lists_red_orange_gaps_and_inconsistencies(sample_report):
 
 def test_comments_of_the_cut_only(sample_report):
     comments = next(s for s in sample_report.slides if isinstance(s, Comments))
-    assert {c.heading for c in comments.items} == {"Meta proyecto 04, proy. 7871", "Indicador sectorial 554",
-                                                   "Indicador sectorial 552", "Indicador sectorial 514"}
+    labels = {c.heading[0].text.strip() for c in comments.items if not c.group}
+    assert labels == {"Meta proyecto 04, proy. 7871", "Indicador sectorial 554",
+                      "Indicador sectorial 552", "Indicador sectorial 514"}
+    # each under its objective's heading, the indicator by label and name
+    assert comments.items[0].group and comments.items[0].title.startswith("Objetivo ")
+    assert all(len(c.heading) == 2 and c.heading[0].bold and not c.heading[1].bold for c in comments.items if not c.group)
+
+
+def test_comments_slides_start_with_their_objective_and_never_end_with_a_heading(long_report):
+    slides = [s for s in long_report.slides if isinstance(s, Comments)]
+    assert len(slides) > 2
+    for s in slides:
+        assert s.items[0].group, s.title  # a slide that continues a group repeats its heading
+        assert not s.items[-1].group, s.title
+    continued = [s.items[0].title for s in slides[1:]]
+    assert any(t.endswith("(continuación)") for t in continued)
 
 
 def test_charts_have_alt_text(sample_report):
@@ -197,10 +211,10 @@ def test_a_comment_on_a_quarter_not_reported_is_shown(tmp_path):
     plan = load_plan(folder)
     report = build(plan, load_execution(folder, plan).table, load_settings(folder), quarter=2)
     comments = [item for s in report.slides if isinstance(s, Comments) for item in s.items]
-    assert ("C-03", COMMENT_NOT_REPORTED) in [(c.heading, c.text) for c in comments]
+    assert any(c.title.startswith("C-03 ") and c.text == COMMENT_NOT_REPORTED for c in comments)
     detail = next(s for s in report.slides if isinstance(s, Detail) and s.title.endswith("Objetivo 2"))
     c03 = next(r for r in detail.table.rows if r.cells[0].parts[-1].text.startswith("Porcentaje de avance"))
-    assert c03.cells[4].parts[0].text == "2\u00a0%"  # executed 2024: level 12 over 10 at the close of 2023 (T1)
+    assert c03.cells[4].parts[0].text == "+2 p.\u00a0p."  # executed 2024: level 12 over 10 at the close of 2023 (T1), in points
 
 
 # --- real plans: units, ejes, responsables, flags ---------------------------------------------
@@ -231,11 +245,12 @@ def test_figures_show_their_unit(tmp_path, sample_report):
     (km,) = _cells(report, "Objetivo 1")
     assert km[2:5] == ["40 km", "10 km", "9 km"] and km[6] == "9 km"
     (ha,) = _cells(report, "Objetivo 2")
-    assert ha[2:5] == ["30 hectáreas", "6 hectáreas", "5 hectáreas"]
+    # creciente: what the year programmes and added, signed; the level to reach with metas_como: nivel
+    assert ha[2:5] == ["30 hectáreas", "+6 hectáreas (de 20 a 26 hectáreas)", "+5 hectáreas"]
     (pct,) = _cells(report, "Objetivo 3")
     assert pct[2:5] == ["6\u00a0%", "6\u00a0%", "6\u00a0%"]
     sample = _cells(sample_report, "Objetivo 1")[0]  # IS-321, porcentaje
-    assert sample[2:5] == ["100\u00a0%", "10\u00a0%", "7\u00a0%"]
+    assert sample[2:5] == ["100\u00a0%", "+10 p.\u00a0p.", "+7 p.\u00a0p."]  # a level's change in points
     assert _cells(sample_report, "Objetivo 5")[0][2:4] == ["23.669.955", "4.155.036"]  # numero: none
 
 
@@ -343,8 +358,9 @@ def test_an_entity_without_its_own_logo_gets_its_name_not_bogota_s(tmp_path):
     cover, closing = report.slides[0], report.slides[-1]
     assert cover.logo == closing.logo == (("SECRETARÍA DE", "PLANEACIÓN DE", "EJEMPLO"),)
     assert "BOGOTÁ" not in str(cover.logo)
-    long = entity_logo("Secretaría Distrital de Desarrollo Económico, Industria y Turismo de la Ciudad")
-    assert len(long[0]) == 4 and all(len(line) <= 18 for line in long[0])
+    name = "Secretaría Distrital de Desarrollo Económico, Industria y Turismo de la Ciudad"
+    long = entity_logo(name)  # four longer lines, whole: never cut with «…»
+    assert len(long[0]) == 4 and " ".join(long[0]) == name.upper()
 
 
 def test_the_sample_keeps_its_own_logo(sample_report):
@@ -404,8 +420,8 @@ def test_an_objective_too_long_for_its_detail_slide_comes_whole_on_its_own_slide
 
 def test_a_comment_longer_than_a_slide_continues_and_a_name_longer_than_a_slide_continues_in_rows(long_report):
     comments = [c for s in long_report.slides if isinstance(s, Comments) for c in s.items]
-    lt1 = [c for c in comments if c.heading.startswith("Indicador sectorial 321")]
-    assert len(lt1) > 1 and lt1[1].heading == "Indicador sectorial 321 (continuación)"
+    lt1 = [c for c in comments if c.title.startswith("Indicador sectorial 321") and not c.group]
+    assert len(lt1) > 1 and lt1[1].title.endswith("… (continuación)")
     assert len(" ".join(c.text for c in lt1)) >= 7900
     rows = [row for s in long_report.slides if isinstance(s, Detail) and "Objetivo 1" in s.title for row in s.table.rows]
     names = [_flat(row.cells[0].parts) for row in rows]
@@ -469,6 +485,63 @@ def test_an_indicator_on_the_expected_line_stays_visible(sample_report):
         expected = [s for s in chart.series if s.name == "Esperado del objetivo"]
         assert len(expected) == 1 and expected[0].line == "dash"
         assert all(s.line == "solid" for s in chart.series if s is not expected[0])
+
+
+@pytest.mark.parametrize("entity", [
+    "Departamento Administrativo de Gestión del Medio Ambiente (DAGMA) de Santiago de Cali",
+    "Secretaría Distrital de Integración Social — Subdirección para la Identificación, Caracterización e Integración",
+])
+def test_a_long_entity_name_without_a_logo_is_never_cut(sample_plan, sample_execution, sample_settings, entity):
+    """With no logo configured, the cover's and the closing slide's logo text is the entity's name
+    in capitals: wrapped and made smaller to fit its box, never ended with «…»."""
+    from tests.layout import overflows
+
+    theme = dataclasses.replace(sample_settings.theme, logo=())
+    settings = dataclasses.replace(sample_settings, theme=theme)
+    report = build(dataclasses.replace(sample_plan, entity=entity), sample_execution, settings)
+    cover, closing = report.slides[0], report.slides[-1]
+    for s in (cover, closing):
+        words = " ".join(line for block in s.logo for line in block)
+        assert words == entity.upper() and "…" not in words
+    assert closing.entity == entity and cover.entity == entity
+    assert overflows(report) == []
+
+
+@pytest.fixture(scope="module")
+def action_report(tmp_path_factory):
+    from pipeline.ingest import load_inputs
+    from tests.plans import write_action_plan
+
+    inputs = load_inputs(write_action_plan(tmp_path_factory.mktemp("accion") / "dagma"))
+    result = plan_attainment(inputs.plan, inputs.execution.table, Cut(2025, 2), inputs.settings.bands)
+    return build_report(inputs.plan, inputs.execution.table, result, inputs.settings.bands, inputs.settings.theme)
+
+
+def test_a_one_year_plan_with_a_value_to_review_lays_out_whole(action_report):
+    """The one-year Plan de Acción: six columns whose widths fill the table, the objective's
+    «dato por revisar» note on its detail slide, the quarterly chart's scale capped, the comments
+    under their objectives, and every text in its box."""
+    from pipeline.chart_layout import SCALE_CAP
+    from pipeline.report import SLIDE_W, MARGIN
+    from tests.layout import overflows
+
+    assert overflows(action_report) == []
+    detail = next(s for s in action_report.slides if isinstance(s, Detail) and s.title.endswith("Objetivo 1"))
+    assert len(detail.table.columns) == 6
+    assert abs(sum(c.width for c in detail.table.columns) - (SLIDE_W - 2 * MARGIN)) < 1e-6
+    assert "sin él, el avance sería 25,0" in _flat(detail.text) and _flat(detail.text).endswith("(amarillo).")
+    chart = next(s.chart for s in action_report.slides if isinstance(s, ChartSlide) and s.title == "Avance trimestral Objetivo 1")
+    assert chart.ticks[-1] == SCALE_CAP
+    # a native chart labels no point off its plot: the slide says it under the chart
+    note = next(s.note for s in action_report.slides if isinstance(s, ChartSlide) and s.title == "Avance trimestral Objetivo 1")
+    assert note == "Fuera de la escala de 200\u00a0%: Corredores ambientales intervenidos, T2 2025: 30.037,5\u00a0%."
+    comments = next(s for s in action_report.slides if isinstance(s, Comments))
+    assert [c.title for c in comments.items if c.group] == [
+        "Eje 1. Cali verde · Objetivo 1: Recuperar los corredores ambientales.",
+        "Eje 2. Agua · Objetivo 2: Restaurar los humedales.",
+    ]
+    cover = action_report.slides[0]
+    assert " ".join(cover.logo[0]).endswith("DE SANTIAGO DE CALI")
 
 
 # --- the plan's path over the cuts (issue 21) -------------------------------------------------

@@ -1,5 +1,5 @@
 """The series over the cuts (pipeline/attainment.py `plan_series`, pipeline/tables.py `serie_table`):
-worked example 9 of docs/rules.md across a year boundary, and properties."""
+worked example 10 of docs/rules.md across a year boundary, and properties."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from tests.conftest import make_indicator
 PERIOD = (2023, 2024)
 
 
-def example_9(axes: tuple[Axis, ...] = ()) -> tuple[Plan, pd.DataFrame]:
-    """rules.md's worked example 9: a 2023-2024 plan, vigencia 2024; A suma, B creciente with a baseline."""
+def example_10(axes: tuple[Axis, ...] = ()) -> tuple[Plan, pd.DataFrame]:
+    """rules.md's worked example 10: a 2023-2024 plan, vigencia 2024; A suma, B creciente with a baseline."""
     a = make_indicator("suma", id="A", plan_target=100, annual_targets={2023: 40}, year_target=60)
     b = make_indicator("creciente", id="B", baseline=20, plan_target=80, annual_targets={2023: 30}, year_target=30)
     plan = Plan(
@@ -42,13 +42,13 @@ def _pct(a) -> float | None:
 
 
 def test_the_series_has_every_quarter_of_the_plan_period_up_to_the_cut(default_bands):
-    plan, execution = example_9()
+    plan, execution = example_10()
     series = plan_series(plan, execution, Cut(2024, 1), default_bands)
     assert [str(r.cut) for r in series] == ["2023-T1", "2023-T2", "2023-T3", "2023-T4", "2024-T1"]
 
 
-def test_worked_example_9_indicators_across_the_year_boundary(default_bands):
-    plan, execution = example_9()
+def test_worked_example_10_indicators_across_the_year_boundary(default_bands):
+    plan, execution = example_10()
     series = plan_series(plan, execution, Cut(2024, 1), default_bands)
     a = [r.indicators["A"] for r in series]
     b = [r.indicators["B"] for r in series]
@@ -63,8 +63,8 @@ def test_worked_example_9_indicators_across_the_year_boundary(default_bands):
     assert b[-1].start_level == 35  # 2024 starts from 2023's close, not from the baseline
 
 
-def test_worked_example_9_objective_and_plan(default_bands):
-    plan, execution = example_9()
+def test_worked_example_10_objective_and_plan(default_bands):
+    plan, execution = example_10()
     series = plan_series(plan, execution, Cut(2024, 1), default_bands)
     objective = [r.objectives[0] for r in series]
     assert [_pct(o.year) for o in objective] == pytest.approx([None, 25.0, 37.5, 75.0, 47.5])
@@ -77,7 +77,7 @@ def test_worked_example_9_objective_and_plan(default_bands):
 
 
 def test_the_series_last_point_is_the_report_and_every_point_is_that_cuts_report(default_bands):
-    plan, execution = example_9()
+    plan, execution = example_10()
     series = plan_series(plan, execution, Cut(2024, 1), default_bands)
     for point in series:
         assert point == plan_attainment(plan, execution, point.cut, default_bands)
@@ -86,7 +86,7 @@ def test_the_series_last_point_is_the_report_and_every_point_is_that_cuts_report
 
 def test_serie_table_is_long_one_row_per_level_id_and_cut(default_bands):
     axes = (Axis("E1", "Eje 1", (1,)),)
-    plan, execution = example_9(axes)
+    plan, execution = example_10(axes)
     series = plan_series(plan, execution, Cut(2024, 1), default_bands)
     table = serie_table(plan, series)
     assert tuple(table.columns) == SERIE_COLUMNS == (

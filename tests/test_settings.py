@@ -385,3 +385,46 @@ def test_a_scale_with_gaps_overlaps_or_unknown_words_is_refused_naming_line_and_
     assert str(path) in message and f"línea {line}" in message, message
     for fragment in fragments:
         assert fragment in message, message
+
+
+# --- the open data licence (publicacion.licencia) --------------------------------------------------
+
+
+def test_the_default_licence_is_datos_gov_cos_cc_by_sa():
+    licence = load_settings().publication.licence
+    assert (licence.id, licence.url) == ("CC-BY-SA-4.0", "https://creativecommons.org/licenses/by-sa/4.0/")
+    assert "Atribución-CompartirIgual 4.0" in licence.title
+
+
+@pytest.mark.parametrize(
+    ("value", "url"),
+    [("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/"),
+     ("CC0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
+     ("ODbL-1.0", "https://opendatacommons.org/licenses/odbl/1-0/")],
+)
+def test_an_entity_sets_its_licence(tmp_path, value, url):
+    licence = load_settings(_settings_file(tmp_path, f"publicacion:\n  licencia: {value}\n")).publication.licence
+    assert (licence.id, licence.url) == (value, url)
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [("publicacion:\n  licencia: CC-BY-NC-4.0\n", "CC-BY-NC-4.0"),
+     ("publicacion:\n  licencia: cc-by-4.0\n", "cc-by-4.0"),
+     ("publicacion:\n  licencia: ''\n", "«»")],
+)
+def test_a_licence_that_is_not_an_open_one_is_reported_in_spanish(tmp_path, body, found):
+    path = _settings_file(tmp_path, "# sg\n" + body) / "configuracion.yaml"
+    with pytest.raises(InputError) as info:
+        load_settings(tmp_path)
+    message = str(info.value)
+    assert str(path) in message and "línea 3" in message and found in message
+    assert "CC-BY-SA-4.0" in message and "CC0-1.0" in message  # what is expected
+    assert "Traceback" not in message
+
+
+def test_a_misspelt_licence_key_is_reported_with_its_line(tmp_path):
+    path = _settings_file(tmp_path, "# sg\npublicacion:\n  licensia: CC-BY-4.0\n") / "configuracion.yaml"
+    with pytest.raises(InputError) as info:
+        load_settings(tmp_path)
+    assert str(path) in str(info.value) and "línea 3" in str(info.value) and "publicacion.licensia" in str(info.value)

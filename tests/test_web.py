@@ -266,7 +266,7 @@ def test_every_attention_item_is_listed_with_its_light_in_words(name, pages, doc
 
 
 def test_no_attention_no_comments_and_no_downloads(sample_document, theme):
-    quiet = replace(sample_document, attention=(), comments=())
+    quiet = replace(sample_document, attention=(), comment_groups=())
     tree = lxml.html.document_fromstring(render_web(quiet, theme, {})[INDEX])
     assert _text(tree.get_element_by_id("atencion")).endswith(quiet.no_attention)
     assert _text(tree.get_element_by_id("comentarios")).endswith(quiet.no_comments)
@@ -457,3 +457,29 @@ def test_the_entitys_logo_heads_the_page_as_a_file_beside_it(sample_document, th
     assert img.get("src") == f"logo.{kind}" and img.get("alt") == ""
     assert sample_document.entity in _text(img.getparent().getparent())
     assert set(files) == {INDEX, STYLESHEET, f"web/logo.{kind}"}
+
+
+def test_a_one_year_plan_with_a_value_to_review_on_the_page(theme, tmp_path):
+    """The one-year Plan de Acción on the page: six columns, the objective's «dato por revisar»
+    note, the comments under their eje and objective, and the point past the chart's scale
+    written with its value."""
+    from pipeline.ingest import load_inputs
+    from tests.plans import write_action_plan
+
+    inputs = load_inputs(write_action_plan(tmp_path / "dagma"))
+    plan, table, bands = inputs.plan, inputs.execution.table, inputs.settings.bands
+    document = build_document(plan, table, plan_attainment(plan, table, Cut(2025, 2), bands), bands)
+    html = render_web(document, theme, {})[INDEX].decode("utf-8")
+    tree = lxml.html.fromstring(html)
+    objective = tree.get_element_by_id("objetivo-1")
+    assert [th.text_content() for th in objective.xpath(".//table")[0].xpath("./thead//th")] == [
+        "Nombre meta", "Anualización", "Programación 2025", "Ejecutado 2025", "Avance 2025", "Semáforo",
+    ]
+    assert "sin él, el avance sería 25,0\u00a0% (amarillo)" in objective.xpath(".//p[contains(@class, 'revisar')]")[0].text_content()
+    comments = tree.get_element_by_id("comentarios")
+    assert [h.text_content() for h in comments.xpath(".//h3")] == [
+        "Eje 1. Cali verde · Objetivo 1: Recuperar los corredores ambientales.",
+        "Eje 2. Agua · Objetivo 2: Restaurar los humedales.",
+    ]
+    assert comments.xpath(".//dt")[0].text_content() == "Producto 3202005 Corredores ambientales intervenidos"
+    assert "30.037,5\u00a0% ▸" in html and "2025-2025" not in html

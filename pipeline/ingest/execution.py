@@ -33,7 +33,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from pipeline.characters import INVISIBLE, control_characters, describe, shown
+from pipeline.characters import INVISIBLE, REFUSED_HINT, control_characters, describe, excel_decoded, refused_at, shown
 from pipeline.errors import InputError, PipelineError, Problem, did_you_mean
 from pipeline.formatting import number as shown_number
 from pipeline.ingest.coverage import font_problem
@@ -42,7 +42,9 @@ from pipeline.limits import MB, Limits, limits
 from pipeline.model import Plan, Unit
 from pipeline.numbers import NotANumber, parse_number
 from pipeline.periods import Cut, parse_period
-from pipeline.template_schema import DATA_SHEET, IDENTITY_SHEET, REFERENCE_HEADINGS, TemplateIdentity, read_identity
+from pipeline.template_schema import (
+    COLUMN as TEMPLATE_COLUMN, DATA_SHEET, IDENTITY_SHEET, REFERENCE_HEADINGS, TemplateIdentity, read_identity,
+)
 from pipeline.text import missing_glyphs
 
 __all__ = [
@@ -727,11 +729,27 @@ def _unused_columns(path: Path, header: _Header, header_row: int, data: list[tup
         )
 
 
+# What openpyxl raises for bytes that are not a workbook it can read: a broken zip, a missing part,
+# and XML it cannot parse (SyntaxError: ElementTree's ParseError and lxml's XMLSyntaxError, such
+# as a «billion laughs» past expat's amplification limit) or refuses (defusedxml's errors, which
+# are ValueErrors: a DTD that declares entities). Entities are never resolved.
+UNREADABLE_WORKBOOK = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError, TypeError, SyntaxError)
+
+
 def _not_a_workbook(path: Path, exc: BaseException) -> InputError:
+    while (exc.__cause__ or exc.__context__) is not None:  # openpyxl wraps the parser's error in its own
+        exc = exc.__cause__ or exc.__context__
+    defused = type(exc).__module__.startswith("defusedxml")
+    xml = isinstance(exc, SyntaxError) or defused
+    detail = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+    if defused:
+        name = getattr(exc, "name", None)
+        declared = f"la entidad «{name}», que no se lee" if name else "entidades, que no se leen"
+        detail = f"su XML declara {declared}; {type(exc).__name__}"
     return InputError.single(
         path,
-        f"un archivo que no se puede abrir como libro de Excel ({type(exc).__name__}: {exc})",
-        "un libro de Excel (.xlsx) válido",
+        f"un archivo que no se puede abrir como libro de Excel ({detail})",
+        "un libro de Excel (.xlsx) válido" + (", sin declaraciones de entidades (DTD) en su XML" if xml else ""),
         hint="Ábralo en Excel y guárdelo de nuevo como .xlsx, o expórtelo como seguimiento.csv.",
     )
 
@@ -739,7 +757,7 @@ def _not_a_workbook(path: Path, exc: BaseException) -> InputError:
 def _open_workbook(path: Path, data: bytes, **options):
     try:
         return load_workbook(io.BytesIO(data), **options)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError, TypeError) as exc:
+    except UNREADABLE_WORKBOOK as exc:
         raise _not_a_workbook(path, exc) from exc
 
 
@@ -781,6 +799,62 @@ def _check_inflation(path: Path, data: bytes, bounds: Limits) -> None:
                 f"a lo sumo {bounds.xlsx_ratio} a 1 (lo que comprime una hoja de cálculo normal)",
                 hint=f"{_RESAVE} {limit_hint('xlsx_ratio')}",
             )
+    _check_strings(path, data, bounds)
+
+
+# The start of a shared string, `<si>` (or `<x:si>` with a namespace prefix).
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+
+
+def _check_strings(path: Path, data: bytes, bounds: Limits) -> None:
+    """Refuse an .xlsx whose shared strings part holds more texts than `Limits.xlsx_strings`,
+    counted in its bytes before openpyxl builds one Python string for each (4 million strings no
+    cell uses took minutes and 700 MB)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            names = {info.filename.lower(): info.filename for info in book.infolist()}
+            name = _strings_part(book, names)
+            if name is None:
+                return
+            count, carry = 0, b""
+            with book.open(name) as part:
+                while True:
+                    chunk = part.read(MB)
+                    text = carry + chunk
+                    # Tags starting in the last bytes may be cut: they are counted with the next chunk.
+                    cut = max(len(text) - 64, 0) if chunk else len(text)
+                    count += sum(1 for found in _SHARED_STRING.finditer(text) if found.start() < cut)
+                    carry = text[cut:]
+                    if count > bounds.xlsx_strings:
+                        raise InputError.single(
+                            path,
+                            f"un libro con más de {shown_number(bounds.xlsx_strings)} textos guardados en su parte «{name}»",
+                            f"a lo sumo {shown_number(bounds.xlsx_strings)} textos (los de sus celdas y los que "
+                            "quedaron de otras versiones del libro)",
+                            hint=f"{_RESAVE} {limit_hint('xlsx_strings')}",
+                        )
+                    if not chunk:
+                        break
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError) as exc:
+        raise _not_a_workbook(path, exc) from exc
+
+
+_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
+def _strings_part(book: zipfile.ZipFile, names: dict[str, str]) -> str | None:
+    """The shared strings part, as openpyxl finds it (the content type), else by its usual name."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.xml.functions import fromstring
+
+    if "[content_types].xml" in names:
+        try:
+            found = Manifest.from_tree(fromstring(book.read(names["[content_types].xml"]))).find(_STRINGS_TYPE)
+        except (SyntaxError, ValueError, TypeError):
+            found = None  # openpyxl says so when it opens the book
+        if found is not None and found.PartName.lstrip("/").lower() in names:
+            return names[found.PartName.lstrip("/").lower()]
+    return names.get("xl/sharedstrings.xml")
 
 
 def _too_many_rows(path: Path, bounds: Limits, sheet: str | None = None) -> InputError:
@@ -879,19 +953,65 @@ def _formulas(path: Path, data: bytes, sheet_title: str, cells: set[tuple[int, i
     """The formulas of the given (row, 0-based column) cells, read from the file's formula text."""
     if not cells:
         return {}
-    book = _open_workbook(path, data, read_only=True, data_only=False)
+    found = sheet_formulas(path, data, [sheet_title])[sheet_title]
+    return {cell: formula for cell, formula in found.items() if cell in cells}
+
+
+def sheet_formulas(path: Path, data: bytes, titles: list[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """Every formula of the named sheets (`=A1+1`), by sheet and (row, 0-based column).
+
+    Read from each sheet's XML alone, without opening the workbook a second time: openpyxl gives a
+    cell's saved result or its formula, never both, and a second opening would parse the shared
+    strings (the largest part of a big workbook) again. Shared formulas are translated to each
+    cell as openpyxl does.
+    """
+    from openpyxl.formula.translate import Translator
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    row_tag, cell_tag, formula_tag = (f"{{{SHEET_MAIN_NS}}}{name}" for name in ("row", "c", "f"))
+    out: dict[str, dict[tuple[int, int], str]] = {title: {} for title in titles}
     try:
-        last_row = max(r for r, _ in cells)
-        out = {}
-        for number, row in enumerate(book[sheet_title].iter_rows(max_row=last_row, values_only=True), start=1):
-            for pos, value in enumerate(row):
-                if (number, pos) in cells and value is not None:
-                    text = value if isinstance(value, str) else getattr(value, "text", None) or str(value)
-                    if str(text).startswith("="):
-                        out[(number, pos)] = str(text)
-        return out
-    finally:
-        book.close()
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            reader.read_manifest()
+            reader.read_workbook()
+            parts = {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets()}
+            for title in titles:
+                if title not in parts:
+                    continue
+                found, shared = out[title], {}
+                row = column = 0
+                with reader.archive.open(parts[title].lstrip("/")) as source:
+                    for event, element in iterparse(source, events=("start", "end")):
+                        if event == "start":
+                            if element.tag == row_tag:
+                                row, column = int(element.get("r") or row + 1), 0
+                            continue
+                        if element.tag == cell_tag:
+                            at = element.get("r")
+                            row, column = coordinate_to_tuple(at) if at else (row, column + 1)
+                            formula = element.find(formula_tag)
+                            if formula is not None:
+                                text = "=" + (formula.text or "")
+                                if formula.get("t") == "shared":
+                                    key, here = formula.get("si"), at or f"{get_column_letter(column)}{row}"
+                                    if key in shared:
+                                        text = shared[key].translate_formula(here)
+                                    elif text != "=":
+                                        shared[key] = Translator(text, here)
+                                if text != "=":
+                                    found[(row, column - 1)] = text
+                            element.clear()
+                        elif element.tag == row_tag:
+                            element.clear()
+        finally:
+            reader.archive.close()
+    except UNREADABLE_WORKBOOK as exc:
+        raise _not_a_workbook(path, exc) from exc
+    return out
 
 
 def _read_xlsx(path: Path, data: bytes, bounds: Limits) -> RawTable:
@@ -904,6 +1024,8 @@ def _read_xlsx(path: Path, data: bytes, bounds: Limits) -> RawTable:
             rows = _sheet_rows(sheet, path, bounds)
         else:
             sheet, rows = _choose_sheet(book, path, bounds)
+            if sheet.protection.sheet:
+                _check_not_a_template(path, rows, sheet.title)
         title = sheet.title
     finally:
         book.close()
@@ -921,6 +1043,35 @@ def _read_xlsx(path: Path, data: bytes, bounds: Limits) -> RawTable:
     for (n, pos), formula in _formulas(path, data, title, empty).items():
         raw.frame.at[n, field_at[pos]] = Uncomputed(formula)
     return _template_rows(raw, identity) if identity is not None else raw
+
+
+# The template's value heading, `Valor (2024-T3)`, with its cut.
+_TEMPLATE_VALUE = re.compile(
+    "^" + re.escape(TEMPLATE_COLUMN["value"].heading).replace(re.escape("{cut}"), r"(\d{4}-T[1-4])") + "$"
+)
+
+
+def _check_not_a_template(path: Path, rows: list[tuple[int, list[object]]], title: str) -> None:
+    """Refuse a protected sheet headed like a data-entry template (`Valor (2024-T3)`) in a workbook
+    without the template's hidden sheet: without it nothing says whose, which cut and which plan
+    the rows are, so they are not read as a plain seguimiento either."""
+    for number, cells in rows[:HEADER_SEARCH_ROWS]:
+        for cell in cells:
+            found = _TEMPLATE_VALUE.match(cell.strip()) if isinstance(cell, str) else None
+            if found:
+                cut = found.group(1)
+                raise InputError.single(
+                    path,
+                    f"una plantilla de seguimiento del corte {cut} (encabezado «{cell.strip()}», hoja protegida) sin su "
+                    f"hoja oculta «{IDENTITY_SHEET}»",
+                    "la plantilla como la escribió pei-report plantilla, con su hoja oculta (dice de qué entidad, corte "
+                    "y plan es)",
+                    sheet=title,
+                    row=number,
+                    hint=f"Genere la plantilla de nuevo con «pei-report plantilla --input {_entity_folder(path)} --period "
+                    f"{cut}» y copie en ella los valores y comentarios. Si este libro no es una plantilla, escriba el "
+                    "encabezado sin el corte («Valor»).",
+                )
 
 
 def _template_identity(book) -> TemplateIdentity | None:
@@ -1003,6 +1154,56 @@ def decode_csv(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+# A character of more than one byte as UTF-8 writes it: in a file that is not UTF-8 throughout,
+# a text typed in UTF-8 («Gestión» as Gesti\xc3\xb3n) that Windows-1252 would read as «GestiÃ³n».
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _csv_encoding(path: Path, data: bytes) -> Problem | None:
+    """Refuse a CSV that cannot be decoded (it begins with UTF-8's BOM and then has bytes that are
+    not UTF-8); warn about one read as Windows-1252 that also holds UTF-8 text, naming the lines."""
+    try:
+        decode_csv(data)
+    except UnicodeDecodeError as exc:
+        at = exc.start + 3  # after the BOM
+        raise InputError.single(
+            path,
+            f"un archivo que no se puede abrir: empieza con la marca de UTF-8 (BOM) pero el byte "
+            f"0x{data[at]:02X} de la línea {_line_at(data, at)} no es UTF-8",
+            "un CSV en una sola codificación, UTF-8 o Windows-1252",
+            row=_line_at(data, at),
+            hint="Ábralo en Excel o LibreOffice, revise los textos con tildes y guárdelo de nuevo como «CSV UTF-8».",
+        ) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        other = exc.start
+    found = _UTF8_SEQUENCE.search(data)
+    if found is None:
+        return None
+    line = _line_at(data, found.start())
+    start = data.rfind(b"\n", 0, found.start()) + 1
+    end = data.find(b"\n", found.end())
+    word = re.search(rb"\w*" + re.escape(found.group()) + rb"\w*", data[start : end if end >= 0 else len(data)]) or found
+    as_utf8 = word.group().decode("utf-8", errors="replace")
+    as_cp1252 = word.group().decode("cp1252", errors="replace")
+    return Problem(
+        f"un archivo con textos en dos codificaciones: la línea {line} tiene «{as_utf8}» en UTF-8 y la línea "
+        f"{_line_at(data, other)} textos en Windows-1252; el archivo se lee en Windows-1252, así que la línea "
+        f"{line} dice «{as_cp1252}»",
+        "un CSV en una sola codificación, UTF-8 o Windows-1252",
+        row=line,
+        hint="Ábralo en Excel o LibreOffice, corrija los textos con tildes y guárdelo de nuevo como «CSV UTF-8».",
+    )
+
+
 def _read_csv(path: Path, data: bytes, bounds: Limits) -> RawTable:
     text = decode_csv(data)
     delimiter, decimal = csv_dialect(text)
@@ -1051,7 +1252,13 @@ def read_execution(path: Path) -> RawTable:
         "Un seguimiento ocupa unos cientos de kilobytes: revise que sea el archivo correcto y que no "
         "tenga hojas, imágenes o filas que no son del seguimiento.",
     )
-    raw = _read_xlsx(path, data, bounds) if path.suffix.lower() == ".xlsx" else _read_csv(path, data, bounds)
+    if path.suffix.lower() == ".xlsx":
+        raw = _read_xlsx(path, data, bounds)
+    else:
+        mixed = _csv_encoding(path, data)
+        raw = _read_csv(path, data, bounds)
+        if mixed is not None:
+            raw = replace(raw, warnings=(mixed, *raw.warnings))
     if raw.periods is not None:  # a wide matrix's empty cell is a quarter not reported: no row
         raw = replace(raw, frame=raw.frame[[not _blank(v) for v in raw.frame["valor"]]])
     return raw
@@ -1084,7 +1291,9 @@ def _shown(value: object) -> str:
         return f"una fecha u hora ({value})"
     if _blank(value):
         return "una celda vacía"
-    text = shown(" ".join(str(value).split()))  # hidden characters written as escapes
+    raw = str(value)
+    # hidden characters written as escapes; a refused one (a vertical tab) is no space to collapse
+    text = shown(raw) if refused_at(raw) else shown(" ".join(raw.split()))
     return f"«{text[:57] + '...' if len(text) > 60 else text}»"
 
 
@@ -1285,7 +1494,22 @@ def _comment(value: object) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    text = str(value).strip()
+    where = refused_at(excel_decoded(text))
+    if where:
+        raise _Bad("el comentario del trimestre, sin caracteres de control ni no-caracteres", f"El texto {where}. {REFUSED_HINT}")
+    return text
+
+
+def _refused_headings(raw: RawTable) -> Iterator[Problem]:
+    """The headings read with a character no output can hold (`characters.refused`)."""
+    headings = [(f, h, raw.letters.get(f)) for f, h in raw.headings.items()]
+    headings += [(None, h, _letter(raw.path, pos)) for pos, h in (raw.periods or {}).items()]
+    for _, heading, letter in headings:
+        where = refused_at(excel_decoded(heading))
+        if where:
+            yield Problem(_shown(heading), "un encabezado sin caracteres de control ni no-caracteres", row=raw.header_row,
+                          column=heading, column_letter=letter, hint=f"El encabezado {where}. {REFUSED_HINT}")
 
 
 # --- validation ---------------------------------------------------------------------------------
@@ -1305,13 +1529,15 @@ def validate_execution(
     if raw.template is not None and plan is not None:
         _check_template_plan(raw, plan, any_plan_version)
     template_cut = _template_cut(raw)
+    # A returned template reads only the indicators it was made with (a dependency's, for one per responsable).
+    template_ids = {ind for ind, _ in raw.template.meanings} if raw.template is not None else set()
     frame = raw.frame
     outline = PlanOutline.of(plan) if plan is not None else outline or PlanOutline(None, frozenset(), None)
     percent_ids = outline.percent_ids
     ids_text = ", ".join(sorted(outline.ids or ()))
     if len(ids_text) > 300:
         ids_text = ids_text[:297].rsplit(",", 1)[0] + ", ..."
-    problems: list[Problem] = []
+    problems: list[Problem] = list(_refused_headings(raw))
     records = []
     first_row: dict[tuple[str, int, int], int] = {}
     suggest = _suggester(outline.ids)
@@ -1354,6 +1580,9 @@ def validate_execution(
             continue
         if template_cut is not None and (year, quarter) != (template_cut.year, template_cut.quarter):
             problems.append(_other_cut(raw, row, year, quarter, template_cut))
+            continue
+        if template_ids and indicator not in template_ids:
+            problems.append(_not_in_template(raw, row, indicator, template_ids))
             continue
         key = (indicator, year, quarter)
         if key in first_row:
@@ -1410,6 +1639,17 @@ def _check_template_plan(raw: RawTable, plan: Plan, any_plan_version: bool = Fal
 
     identity = raw.template
     folder = _entity_folder(raw.path)
+    if not identity.intact:
+        raise InputError.single(
+            raw.path,
+            f"una plantilla de seguimiento cuya hoja oculta «{IDENTITY_SHEET}» se modificó (dice corte {identity.cut}, "
+            f"huella del plan {identity.plan}, y su sello ya no corresponde)",
+            "la hoja oculta como la escribió pei-report plantilla",
+            sheet=raw.sheet,
+            hint="La hoja oculta dice de qué entidad, corte y plan es la plantilla, y no se cambia. Genere la plantilla "
+            f"de nuevo con «{_regenerate(raw, identity.cut)}{' --por-responsable' if identity.responsible else ''}» "
+            "y copie en ella los valores y comentarios.",
+        )
     if identity.slug and identity.slug != folder.name and identity.entity != plan.entity:
         raise InputError.single(
             raw.path,
@@ -1473,6 +1713,21 @@ def _other_cut(raw: RawTable, row: int, year: int, quarter: int, cut: Cut) -> Pr
         column_letter=raw.letters.get("trimestre"),
         hint=f"Los valores de {year}-T{quarter} van en la plantilla de ese corte: genérela con "
         f"«{_regenerate(raw, f'{year}-T{quarter}')}» y copie en ella los valores.",
+    )
+
+
+def _not_in_template(raw: RawTable, row: int, indicator: str, template_ids: set[str]) -> Problem:
+    """A row of a returned template for an indicator the template was not made with."""
+    whose = f" de «{raw.template.responsible}»" if raw.template.responsible else ""
+    listed = ", ".join(i for i, _ in raw.template.meanings)
+    return Problem(
+        f"el indicador «{indicator}», que no está en esta plantilla{whose}",
+        f"solo los indicadores de la plantilla ({listed[:200] + ', ...' if len(listed) > 200 else listed})",
+        row=row,
+        column=raw.headings.get("indicador", "indicador"),
+        column_letter=raw.letters.get("indicador"),
+        hint="Cada dependencia reporta sus indicadores en su propia plantilla: pase el valor a la plantilla de la "
+        "dependencia del indicador y borre esta fila.",
     )
 
 

@@ -26,8 +26,11 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from pipeline.characters import REFUSED_HINT, excel_decoded, refused_at, shown
 from pipeline.errors import InputError, Problem, close_choices, did_you_mean
-from pipeline.ingest.execution import MergedPart, Percent, _check_inflation, _normal, _open_workbook, _sheet_rows
+from pipeline.ingest.execution import (
+    MergedPart, Percent, _check_inflation, _normal, _open_workbook, _sheet_rows, sheet_formulas,
+)
 from pipeline.ingest.source import read_source
 from pipeline.limits import limits
 
@@ -270,24 +273,19 @@ class _Reader:
                 hint="Separe las celdas combinadas y escriba el valor en cada fila.",
             )
             return None
+        where = refused_at(excel_decoded(value)) if isinstance(value, str) else None
+        if where:
+            self.problem(
+                sheet, row, f"«{shown(value)[:57] + '...' if len(shown(value)) > 60 else shown(value)}»",
+                "un texto sin caracteres de control ni no-caracteres", column=heading,
+                letter=get_column_letter(pos + 1), hint=f"El texto {where}. {REFUSED_HINT}",
+            )  # the value is still read, so that its field is not also said to be missing
         return None if _blank(value) else _value(value)
 
 
 def _formulas(path: Path, data: bytes, titles: list[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """Every formula of the sheets, by sheet and (row, 0-based column)."""
-    book = _open_workbook(path, data, read_only=True, data_only=False)
-    try:
-        out: dict[str, dict[tuple[int, int], str]] = {}
-        for title in titles:
-            found = out.setdefault(title, {})
-            for number, row in enumerate(book[title].iter_rows(values_only=True), start=1):
-                for pos, value in enumerate(row):
-                    text = value if isinstance(value, str) else getattr(value, "text", None)
-                    if isinstance(text, str) and text.startswith("="):
-                        found[(number, pos)] = text
-        return out
-    finally:
-        book.close()
+    """Every formula of the sheets, by sheet and (row, 0-based column), without opening the book again."""
+    return sheet_formulas(path, data, titles)
 
 
 def read_plan_workbook(path: Path) -> PlanWorkbook:

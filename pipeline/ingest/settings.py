@@ -20,8 +20,8 @@ from pipeline.placeholders import fill, template_problem
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
 from pipeline.settings import (
     DEFAULT_LEVELS, LIGHT_COLORS, NOT_REPORTED_ID, PUBLICATION_ROOT_ENV, THEME_COLORS, UNDEFINED_ID, Band, DataEntry,
-    Distribution, Email, History, LogoImage, Meaning, Settings, Theme, TrafficLight, TrafficLightBands, default_light,
-    file_name_fields, publication_root,
+    Distribution, Email, History, LICENCES, LogoImage, Meaning, Publication, ReviewRule, Settings, Theme,
+    TrafficLight, TrafficLightBands, default_light, file_name_fields, publication_root,
 )
 from pipeline.formatting import number
 from pipeline.images import LogoProblem, read_logo
@@ -298,12 +298,23 @@ class DataEntryIn(_Strict):
     plazo_dias: int | None = Field(default=None, ge=1, le=366)
 
 
+class PublicationIn(_Strict):
+    licencia: Literal[tuple(LICENCES)]  # type: ignore[valid-type]
+
+
+class ReviewIn(_Strict):
+    veces_meta: float = Field(default=10.0, gt=1)
+    veces_historia: float = Field(default=10.0, gt=1)
+
+
 class SettingsIn(_Strict):
     semaforo: TrafficLightIn
     tema: ThemeIn
     distribucion: DistributionIn
     historial: HistoryIn
+    publicacion: PublicationIn
     seguimiento: DataEntryIn = DataEntryIn()
+    revision: ReviewIn = ReviewIn()
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -338,6 +349,8 @@ def _to_settings(model: SettingsIn, folder_confined: bool = False, logo_image: L
         distribution=_to_distribution(model.distribucion, folder_confined),
         history=History(keep=model.historial.conservar, max_age_days=model.historial.dias),
         data_entry=DataEntry(deadline=model.seguimiento.fecha_limite, days_after_close=model.seguimiento.plazo_dias),
+        publication=Publication(licence=LICENCES[model.publicacion.licencia]),
+        review=ReviewRule(target_times=model.revision.veces_meta, history_times=model.revision.veces_historia),
     )
 
 

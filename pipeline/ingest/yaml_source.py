@@ -6,7 +6,7 @@ sits, so a validation error on `objetivos[2].indicadores[1]` can name line 41 of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, get_args
 
@@ -17,7 +17,7 @@ from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import CollectionNode, MappingNode
 
-from pipeline.characters import shown
+from pipeline.characters import refusal, shown
 from pipeline.errors import InputError, Problem, did_you_mean
 from pipeline.formatting import number
 from pipeline.ingest.source import limit_hint, read_source
@@ -60,6 +60,8 @@ class YamlDocument:
         self.path = path
         self._root = root
         self.data = _plain(root)
+        # Texts with a character no output can hold, each at its line; `validate` reports them.
+        self.refused: tuple[Problem, ...] = tuple(_refused_texts(root, (), self.data))
 
     def with_data(self, data: Any) -> YamlDocument:
         """The same file and positions, carrying `data` (e.g. merged with defaults)."""
@@ -250,6 +252,29 @@ def read_yaml(path: Path, *, what: str) -> YamlDocument:
     return YamlDocument(path, root)
 
 
+def _refused_texts(node: Any, loc: tuple, data: Any) -> Iterator[Problem]:
+    """A problem for each key or text of the document with a character no output can hold
+    (`characters.refused`: written with an escape such as "\\v", "\\x00" or "\\uFFFE"), at its line."""
+    items: list[tuple[Any, Any, int | None]] = []
+    if isinstance(node, CommentedMap):
+        for key, value in node.items():
+            line = node.lc.key(key)[0] + 1
+            if isinstance(key, str) and refusal(key):
+                found, hint = refusal(key)
+                yield Problem(f"el nombre de campo {found}", "un texto sin caracteres de control ni no-caracteres",
+                              row=line, row_label="línea", hint=hint)
+            items.append((key, value, line))
+    elif isinstance(node, CommentedSeq):
+        items = [(k, value, node.lc.item(k)[0] + 1) for k, value in enumerate(node)]
+    for key, value, line in items:
+        if isinstance(value, (CommentedMap, CommentedSeq)):
+            yield from _refused_texts(value, (*loc, key), data)
+        elif isinstance(value, str) and refusal(value):
+            found, hint = refusal(value)
+            yield Problem(found, f"un texto sin caracteres de control ni no-caracteres en «{_field((*loc, key), data)}»",
+                          row=line, row_label="línea", hint=hint)
+
+
 def _show(value: Any) -> str:
     text = shown(str(value))  # a line break or control character written as an escape
     if len(text) > 60:
@@ -360,9 +385,19 @@ def _problem(error: dict[str, Any], doc: Document, model: type[BaseModel] | None
 
 
 def validate(model: type[M], doc: Document) -> M:
-    """Validate the document against `model`; errors become one Spanish `InputError`."""
+    """Validate the document against `model`; errors become one Spanish `InputError`.
+
+    A text with a character no output can hold (`YamlDocument.refused`) is a problem too, unless
+    the model already says something about its line (a single-line field says it in its words).
+    """
+    refused = list(getattr(doc, "refused", ()))
     try:
-        return model.model_validate(doc.data)
+        result = model.model_validate(doc.data)
     except ValidationError as exc:
         problems = [_problem(e, doc, model) for e in exc.errors(include_url=False)]
+        lines = {p.row for p in problems}
+        problems += [r for r in refused if r.row not in lines]
         raise InputError(doc.path, doc.order(problems)) from exc
+    if refused:
+        raise InputError(doc.path, doc.order(refused))
+    return result
