@@ -67,7 +67,8 @@ from pipeline.distribution import (
     PlanNames,
     plan_record,
 )
-from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError, Problem
+from pipeline.errors import DistributionError, EntitiesFailed, FolderNotAllowed, InputError, PipelineError, Problem, UnexpectedFailure
+from pipeline.folders import Roots, confine, served_roots
 from pipeline.ingest import Entity, find_entities, load_inputs, load_plan, load_settings, select_entities
 from pipeline.ingest.plan import PLAN_FILE, PLAN_WORKBOOK
 from pipeline.ingest.settings import SETTINGS_FILE
@@ -554,6 +555,10 @@ def _announce(entities: list[Entity]) -> None:
 def _gather(entities: list[Entity], futures) -> list[EntityReport]:
     """Each entity's report, in input order; one entity's failure does not stop the others.
 
+    An error no rule expects is that entity's failure too (`UnexpectedFailure`, named with its
+    slug): a batch then fails with `EntitiesFailed`, which names the entities reported and
+    carries their reports, and a deployment's run tells only the failed entities' offices.
+
     As each entity finishes, a progress record (done, failed, total) goes to `PROGRESS` from
     this process, whichever task runner ran the entity.
     """
@@ -569,14 +574,20 @@ def _gather(entities: list[Entity], futures) -> list[EntityReport]:
     failures: dict[str, PipelineError] = {}
     for entity in entities:
         outcome = outcomes[entity.slug]
-        if isinstance(outcome, BaseException):
-            if len(entities) == 1 or not isinstance(outcome, PipelineError):
+        if isinstance(outcome, BaseException) and not isinstance(outcome, PipelineError):
+            if not isinstance(outcome, Exception):  # KeyboardInterrupt, SystemExit: not an entity's failure
+                raise outcome
+            # An error no rule expects stays that entity's: the others are reported and only its
+            # office is told. Its traceback is in the entity's task run log.
+            outcome = UnexpectedFailure(entity.slug, outcome)
+        if isinstance(outcome, PipelineError):
+            if len(entities) == 1:
                 raise outcome
             failures[entity.slug] = outcome
         else:
             reports.append(outcome)
     if failures:
-        raise EntitiesFailed(failures, [r.slug for r in reports])
+        raise EntitiesFailed(failures, [r.slug for r in reports], reports)
     return reports
 
 
@@ -627,14 +638,43 @@ def _run_cut(run) -> str | None:
     return str(last_closed_quarter(day)) if day is not None else None
 
 
+def _deployment_roots(run) -> Roots:
+    """The folders a deployment's run may use: those `pei-report serve` named in the environment
+    its runs inherit, else the deployment's own `input_dir` and `output_dir` (a deployment made
+    another way, as with `prefect deploy`)."""
+    roots = served_roots(os.environ)
+    if roots is not None:
+        return roots
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        defaults = client.read_deployment(run.deployment_id).parameters or {}
+    return Roots(Path(defaults.get("input_dir", "inputs")).resolve(), Path(defaults.get("output_dir", "outputs")).resolve())
+
+
+def _allowed_folders(input_dir: str, output_dir: str, run=None) -> tuple[str, str]:
+    """The folders a run reads and writes: a deployment's run (default: the current run) only
+    those inside the deployment's folders (`pipeline.folders.confine`), absolute and resolved,
+    before anything is read or written; a command line's run, as given."""
+    if run is None:
+        context = FlowRunContext.get()
+        run = context.flow_run if context else None
+    if run is None or run.deployment_id is None:
+        return input_dir, output_dir
+    allowed_input, allowed_output = confine(input_dir, output_dir, _deployment_roots(run))
+    return str(allowed_input), str(allowed_output)
+
+
 def _failed_entities(run, error: BaseException) -> list[tuple[Entity, BaseException]]:
     """Each entity a failed run did not report, with its own error.
 
     A batch names its failed entities; any other failure is that of every entity the run was
     for. None when even the entities cannot be read (the input folder is missing, say).
     """
-    input_dir = Path(run.parameters.get("input_dir", "inputs"))
     try:
+        # Only an entity inside the service's folders says who is told: a run pointed elsewhere
+        # must not e-mail whoever a configuracion.yaml there names.
+        input_dir = Path(_allowed_folders(run.parameters.get("input_dir", "inputs"), run.parameters.get("output_dir", "outputs"), run)[0])
         entities = find_entities(input_dir)
     except PipelineError:
         return []
@@ -678,6 +718,9 @@ def _notify_failure(flow, flow_run, state) -> None:
     if not isinstance(error, BaseException):
         error = RuntimeError(state.message or "la ejecución falló")
     failed = _failed_entities(flow_run, error)
+    if isinstance(error, FolderNotAllowed):
+        logger.warning(f"No se avisó por correo de la falla: {error}")
+        return
     if not failed:
         logger.warning(
             f"No se avisó por correo de la falla: no se pudo leer ninguna entidad en "
@@ -768,6 +811,7 @@ def quarterly_report(
         distribute: Copiar a la carpeta de publicación y enviar por correo (según
             configuracion.yaml). Desactivado, el corte solo se publica en la carpeta de resultados.
     """
+    input_dir, output_dir = _allowed_folders(input_dir, output_dir)
     if period:
         period = str(parse_period(period))  # a malformed period fails before any work
     elif (day := _scheduled_day()) is not None:
@@ -805,6 +849,7 @@ def resend_report(
         entity: Solo esta entidad (el nombre de su carpeta). Vacío, todas las de la carpeta de
             entrada.
     """
+    input_dir, output_dir = _allowed_folders(input_dir, output_dir)
     period = str(parse_period(period))
     entities = select_entities(find_entities(Path(input_dir)), entity, Path(input_dir))
     _announce(entities)

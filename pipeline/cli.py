@@ -181,10 +181,7 @@ def _run_flow(ctx: typer.Context, output: Path, verbose: bool, headline: str, st
     """
     err = _stderr()
     runtime.prefect_environment()  # before Prefect is imported
-    try:
-        log_file = runtime.log_file(output)
-    except OSError as exc:
-        raise _fail(err, f"No se puede escribir en la carpeta de resultados {output}: {exc.strerror}.", EXIT_FAILURE) from None
+    log_file = _log_file(err, output)
     err.print(headline)
     progress_handler = _ProgressHandler(err)
     owns_process = bool(ctx.obj and ctx.obj.get("owns_process"))
@@ -192,6 +189,8 @@ def _run_flow(ctx: typer.Context, output: Path, verbose: bool, headline: str, st
         reports = runtime.run_flows(start, log_file, verbose, owns_process, progress_handler)
     except PipelineError as exc:
         _log_details(log_file, exc)
+        if isinstance(exc, EntitiesFailed):  # the entities that were reported, before what failed
+            _print_reports(err, exc.reports, None)
         raise _fail(err, str(exc), _exit_code(exc), log_file) from None
     except Exception as exc:  # the edge: anything unexpected becomes a message and exit 1
         with log_file.open("a", encoding="utf-8") as handle:
@@ -200,6 +199,24 @@ def _run_flow(ctx: typer.Context, output: Path, verbose: bool, headline: str, st
     finally:
         progress_handler.close()
     return err, log_file, reports
+
+
+def _log_file(err: Console, output: Path, kind: str = "pei-report") -> Path:
+    """A new log file under the output folder (`runtime.log_file`), or exit 1 saying the output
+    folder cannot be written."""
+    try:
+        return runtime.log_file(output, kind)
+    except OSError as exc:
+        raise _fail(err, f"No se puede escribir en la carpeta de resultados {output}: {exc.strerror or exc}.", EXIT_FAILURE) from None
+
+
+def _refuse_output_in_input(output: Path, input: Path, command: str) -> None:
+    """Exit 2 before anything is written when the results would land among the inputs."""
+    from pipeline.folders import output_inside_input
+
+    message = output_inside_input(output, input, command)
+    if message:
+        raise _fail(_stderr(), message, EXIT_INPUT)
 
 
 def _distribution_line(distribution: dict) -> str | None:
@@ -216,7 +233,8 @@ def _distribution_line(distribution: dict) -> str | None:
     return f"Distribución: {'; '.join(parts)}" if parts else None
 
 
-def _print_reports(err: Console, reports, log_file: Path) -> None:
+def _print_reports(err: Console, reports, log_file: Path | None) -> None:
+    """Each entity's result on stderr and its files on stdout; then the log's path, if given."""
     out = Console(highlight=False, soft_wrap=True)
     for report in reports:
         completed = " · distribución interrumpida, completada ahora" if getattr(report, "completed", False) else ""
@@ -232,7 +250,8 @@ def _print_reports(err: Console, reports, log_file: Path) -> None:
             err.print(f"    [yellow]Aviso:[/yellow] {escape(warning)}")
         for path in report.files:
             out.print(str(path))
-    err.print(f"[dim]Registro de Prefect: {log_file}[/dim]")
+    if log_file is not None:
+        err.print(f"[dim]Registro de Prefect: {log_file}[/dim]")
 
 
 def _period_or_exit(period: str | None) -> str | None:
@@ -263,6 +282,7 @@ def run(
     """Genera el corte de cada entidad: presentación, PDF, página web, tablas, datos y manifest.json; luego lo distribuye."""
     period = _period_or_exit(period)
     _check_runner(task_runner)
+    _refuse_output_in_input(output, input, "run")
     headline = f"[bold]pei-report[/bold] · entrada {input} · salida {output}" + (f" · corte {period}" if period else "")
 
     def start(flows):
@@ -286,6 +306,7 @@ def resend(
 ) -> None:
     """Reenvía un corte ya publicado (carpeta de publicación y correo) sin regenerarlo."""
     period = _period_or_exit(period)
+    _refuse_output_in_input(output, input, "resend")
     headline = f"[bold]pei-report resend[/bold] · corte {period} · resultados {output}"
     err, log_file, reports = _run_flow(
         ctx, output, verbose, headline,
@@ -406,13 +427,7 @@ def validar(
 
     err = _stderr()
     period = _period_or_exit(period)
-    if _inside(output, input):
-        raise _fail(
-            err,
-            f"La carpeta de resultados {output} está dentro de la carpeta de entrada {input}: validar no escribe "
-            "en las entradas. Indique otra con --output.",
-            EXIT_INPUT,
-        )
+    _refuse_output_in_input(output, input, "validar")
     try:
         checks = check_entities(input, period, entity)
     except (InputError, PeriodError) as exc:
@@ -445,12 +460,6 @@ def validar(
         raise typer.Exit(EXIT_INPUT)
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    """Whether `path` is `folder` or inside it."""
-    path, folder = path.resolve(), folder.resolve()
-    return path == folder or folder in path.parents
-
-
 @app.command(cls=SpanishCommand)
 def serve(
     input: InputOption = Path("inputs"),
@@ -468,11 +477,13 @@ def serve(
     from pipeline import service
 
     _check_runner(task_runner)
-    service.serve_environment(os.environ, task_runner, workers, dask_address)
+    _refuse_output_in_input(output, input, "serve")  # its runs would refuse it (`pipeline.folders`)
+    service.serve_environment(os.environ, task_runner, workers, dask_address, input, output)
     err = _stderr()
     api_url = api_url or os.environ.get("PREFECT_API_URL")
+    server_log = _log_file(err, output, "prefect-server")
     try:
-        with service.serving(api_url, port, runtime.log_file(output, "prefect-server")) as url:
+        with service.serving(api_url, port, server_log) as url:
             err.print(f"[bold]pei-report serve[/bold] · servidor de Prefect {url} · interfaz {url.removesuffix('/api')}")
             err.print(f"  Programación «{cron}» (America/Bogota) · entrada {input} · salida {output}. Ctrl+C para detener.")
             import flows

@@ -22,7 +22,6 @@ import shlex
 import smtplib
 import socket
 import ssl
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,7 +31,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline import portal
-from pipeline.errors import DistributionError, PublishError
+from pipeline.errors import DistributionError, PublishError, UnsafePathError
 from pipeline.formatting import long_date
 from pipeline.periods import BOGOTA, Cut, PeriodError, parse_period
 from pipeline.placeholders import fill
@@ -533,33 +532,29 @@ def publication_folder(
 
 
 def copy_to_publication(source: Path, names: Sequence[str], folder: Path) -> list[Path]:
-    """Copy the files `names` (paths relative to the cut's folder `source`) into `folder`.
+    """Make `folder` hold exactly the files `names` (paths relative to the cut's folder `source`).
 
-    A file at the top is replaced atomically on its own (never half-copied). A path with a
-    sub-folder (`web/index.html`) belongs to an output that is a folder: that sub-folder is
-    replaced as a whole, in one step, by the files named in it, so no file of an earlier version
-    stays behind. A path that could leave either folder raises `UnsafePathError` before anything
-    is copied.
+    The whole set is staged beside `folder` (the same file system) and swapped in one step, as
+    publishing the outputs is (`publish.publish`): readers see the earlier version or the new
+    one, never a mix; a disk that fills up half-way leaves the earlier version whole, and a file
+    the new version no longer has (renamed, say `archivo_pdf`) goes with the old version. A path
+    that could leave either folder raises `UnsafePathError` before anything is copied.
     """
-    paths = [relative_path(name, f"los archivos a copiar de {source}") for name in names]
-    singles = [str(p) for p in paths if len(p.parts) == 1]
-    folders: dict[str, list[str]] = defaultdict(list)
-    for path in paths:
-        if len(path.parts) > 1:
-            folders[path.parts[0]].append(str(path.relative_to(path.parts[0])))
+    for name in names:
+        relative_path(name, f"los archivos a copiar de {source}")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        clear_leftovers(folder, [*singles, *folders])  # of a run killed while copying them
-        for name in singles:
-            replace_file(folder / name, (source / name).read_bytes())
-        for top, inside in folders.items():
-            publish(folder / top, [Artifact(n, (source / top / n).read_bytes()) for n in inside])
+        artifacts = [Artifact(name, (source / name).read_bytes()) for name in names]
+        publish(folder, artifacts)
     except (OSError, PublishError) as exc:
-        # replace_file raises PublishError from the OSError; name the system's reason either way.
+        if isinstance(exc, UnsafePathError):
+            raise
+        # publish raises PublishError from the OSError; name the system's reason either way.
         cause = exc.__cause__ if isinstance(exc, PublishError) and exc.__cause__ else exc
         raise DistributionError(
             f"No se pudieron copiar los archivos a la carpeta de publicación {folder} "
-            f"({getattr(cause, 'strerror', None) or cause}); revise que exista y se pueda escribir "
+            f"({getattr(cause, 'strerror', None) or cause}). La carpeta de publicación {folder} quedó como "
+            "estaba: con la versión anterior completa, o sin crear si no la había; no se mezclaron archivos "
+            "nuevos y anteriores. Revise que exista, se pueda escribir y tenga espacio "
             "(carpeta_publicacion en configuracion.yaml)."
         ) from None
     update_portal(source, folder)

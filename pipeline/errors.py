@@ -22,6 +22,8 @@ __all__ = [
     "UnsafePathError",
     "DistributionError",
     "EntitiesFailed",
+    "FolderNotAllowed",
+    "UnexpectedFailure",
     "close_choices",
     "did_you_mean",
     "screen_lines",
@@ -346,21 +348,36 @@ class DistributionError(PipelineError):
 class EntitiesFailed(PipelineError):
     """Some entities of a batch failed; the others were reported."""
 
-    def __init__(self, failures: dict[str, PipelineError], done: list[str]):
+    def __init__(self, failures: dict[str, PipelineError], done: list[str], reports: tuple = ()):
         self.failures = failures
         self.done = done
-        lines = [
-            f"Fallaron {len(failures)} de {len(failures) + len(done)} entidades "
-            f"({', '.join(failures)}); las demás se reportaron."
-        ]
+        self.reports = tuple(reports)  # what the entities that were reported produced, for the caller to show
+        reported = f"se reportaron {', '.join(done)}." if done else "no se reportó ninguna."
+        lines = [f"Fallaron {len(failures)} de {len(failures) + len(done)} entidades ({', '.join(failures)}); {reported}"]
         for slug, error in failures.items():
             lines.append(f"[{slug}] {error}")
         super().__init__("\n".join(lines))
 
     def __reduce__(self):
-        return (type(self), (self.failures, self.done))
+        return (type(self), (self.failures, self.done, self.reports))
 
     @property
     def only_bad_input(self) -> bool:
         """Whether every failure is invalid input (the command line then exits with 2)."""
         return all(isinstance(e, InputError) for e in self.failures.values())
+
+
+class FolderNotAllowed(PipelineError):
+    """A run's input or output folder outside the folders it may use; nothing was read or written."""
+
+
+class UnexpectedFailure(PipelineError):
+    """An error no rule expects, in one entity's run, named with the entity (its traceback is in the log)."""
+
+    def __init__(self, slug: str, error: BaseException | str):
+        self.slug = slug
+        self.text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+        super().__init__(f"Falla inesperada en {slug}: {self.text}")
+
+    def __reduce__(self):
+        return (type(self), (self.slug, self.text))

@@ -54,22 +54,30 @@ def tune_gc() -> None:
 
 
 def prefect_environment(environ: MutableMapping[str, str] | None = None) -> None:
-    """Set before Prefect is imported: no telemetry calls from a machine without network."""
+    """Set before Prefect is imported: no telemetry calls from a machine without network, and
+    the server's auth string (PREFECT_SERVER_API_AUTH_STRING), when set, is what this process's
+    Prefect clients send (PREFECT_API_AUTH_STRING), unless that is set apart."""
     environ = os.environ if environ is None else environ
     environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    server_auth = environ.get("PREFECT_SERVER_API_AUTH_STRING")
+    if server_auth and not environ.get("PREFECT_API_AUTH_STRING"):
+        environ["PREFECT_API_AUTH_STRING"] = server_auth
 
 
 KEPT_LOGS = 100
 
 
 def log_file(output: Path, kind: str = "pei-report") -> Path:
-    """A new log file under `<output>/.logs/`; only the newest `KEPT_LOGS` of its kind stay."""
+    """A new, empty log file under `<output>/.logs/`; only the newest `KEPT_LOGS` of its kind stay.
+    Raises `OSError` when the folder cannot be written."""
     folder = output / ".logs"
     folder.mkdir(parents=True, exist_ok=True)
     for old in sorted(folder.glob(f"{kind}-*.log"))[: -KEPT_LOGS + 1]:
         old.unlink(missing_ok=True)
     # Bogotá time, as the history's folders and the manifest's times: one clock to match them by.
-    return folder / f"{kind}-{datetime.now(ZoneInfo('America/Bogota')):%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    path = folder / f"{kind}-{datetime.now(ZoneInfo('America/Bogota')):%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    path.open("a", encoding="utf-8").close()  # an existing read-only folder fails here, not mid-run
+    return path
 
 
 @contextmanager

@@ -34,6 +34,7 @@ __all__ = [
     "healthy",
     "prefect_server",
     "server_environment",
+    "origin",
     "boot_embedded_server",
     "serve_environment",
     "serving",
@@ -104,7 +105,24 @@ def server_environment(api_url: str, port: int, environ: Mapping[str, str]) -> d
     env = dict(environ)
     env.update(PREFECT_SERVER_API_HOST="127.0.0.1", PREFECT_SERVER_API_PORT=str(port))
     env.setdefault("PREFECT_UI_API_URL", api_url)
+    # Prefect answers any origin (`*`) by default: a page on any site the user visits could
+    # then drive the API from the user's browser. Only the UI's own origin may.
+    env.setdefault(CORS_SETTING, origin(env["PREFECT_UI_API_URL"]))
     return env
+
+
+CORS_SETTING = "PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS"
+CSRF_SETTING = "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED"
+SERVER_AUTH_SETTING = "PREFECT_SERVER_API_AUTH_STRING"
+CLIENT_AUTH_SETTING = "PREFECT_API_AUTH_STRING"
+
+
+def origin(url: str) -> str:
+    """`scheme://host[:port]` of a URL: what a browser sends as its Origin."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @contextmanager
@@ -211,16 +229,31 @@ def serve_environment(
     task_runner: str | None = None,
     workers: int | None = None,
     dask_address: str | None = None,
+    input_dir: Path | None = None,
+    output_dir: Path | None = None,
 ) -> None:
     """The environment `pei-report serve` sets before Prefect is imported, which its runs inherit.
 
     The runs start in processes of their own and build their task runner from PEI_TASK_RUNNER,
     PEI_WORKERS and PEI_DASK_ADDRESS (set here from the command's options, when given); they send
     heartbeats every `crashes.HEARTBEAT_SECONDS` unless the environment sets a period.
+    A deployment's run uses only folders inside `input_dir` and `output_dir`
+    (`pipeline.folders`), and publishes where the service's output folder says (beside it,
+    unless PEI_PUBLICATION_ROOT is set), whatever output folder the run is given. The server it
+    starts checks a CSRF token on every change (Prefect's clients send one), and asks for the
+    auth string when PREFECT_SERVER_API_AUTH_STRING is set, which the service's own clients and
+    runs then send (PREFECT_API_AUTH_STRING, unless set apart).
     """
     from pipeline.crashes import HEARTBEAT_SECONDS
+    from pipeline.folders import served_roots_environment
     from pipeline.runtime import HEARTBEAT_SETTINGS, prefect_environment
+    from pipeline.settings import PUBLICATION_ROOT_ENV
 
+    if input_dir is not None and output_dir is not None:
+        roots = served_roots_environment(environ, input_dir, output_dir)
+        if not environ.get(PUBLICATION_ROOT_ENV, "").strip():
+            environ[PUBLICATION_ROOT_ENV] = str(roots.output.parent)
+    environ.setdefault(CSRF_SETTING, "true")
     for name, value in (("PEI_TASK_RUNNER", task_runner), ("PEI_WORKERS", workers), ("PEI_DASK_ADDRESS", dask_address)):
         if value is not None:
             environ[name] = str(value)

@@ -87,6 +87,62 @@ def test_in_a_log_each_message_stays_on_one_line(tmp_path):
     assert any(line.endswith(f"Publicando en {out / 'secretaria-general' / '2024-T4'}") for line in lines), lines
 
 
+# --- output folders a run cannot, or must not, write in ---------------------------------------
+
+
+@pytest.fixture
+def read_only_outputs(tmp_path):
+    """An output folder, with its .logs, that even root cannot write in (`chattr +i`)."""
+    out = tmp_path / "outputs"
+    (out / ".logs").mkdir(parents=True)
+    folders = [str(out / ".logs"), str(out)]
+    if subprocess.run(["chattr", "+i", *folders], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available on this file system")
+    try:
+        yield out
+    finally:
+        subprocess.run(["chattr", "-i", *folders], check=True)
+
+
+@pytest.mark.parametrize("command", ["run", "serve"])
+def test_a_read_only_output_folder_is_a_spanish_message_not_a_traceback(tmp_path, read_only_outputs, command):
+    from tests.conftest import SAMPLE
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    exe = str(Path(sys.executable).with_name("pei-report"))
+    extra = ["--no-distribute"] if command == "run" else ["--port", "1"]
+    done = subprocess.run([exe, command, "--input", str(SAMPLE), "--output", str(read_only_outputs), *extra],
+                          env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    message = " ".join(done.stderr.split())
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "PermissionError" not in done.stderr, done.stderr
+    assert message.startswith(f"Error: No se puede escribir en la carpeta de resultados {read_only_outputs}:"), message
+
+
+@pytest.mark.parametrize("where", ["the input folder", "inside an entity's folder"])
+def test_run_refuses_results_inside_its_inputs_as_validar_does(tmp_path, where):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from tests.conftest import SAMPLE
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE, inputs / "secretaria-general")
+    before = _digest_tree(inputs)
+    output = inputs if where == "the input folder" else inputs / "secretaria-general" / "resultados"
+    done = CliRunner().invoke(app, ["run", "--input", str(inputs), "--output", str(output)], env={"COLUMNS": "300"})
+    message = " ".join(done.stderr.split())
+    assert done.exit_code == 2, done.stderr
+    assert (
+        f"La carpeta de resultados {output} está dentro de la carpeta de entrada {inputs}: run no escribe en las "
+        "entradas. Indique otra con --output."
+    ) in message
+    assert _digest_tree(inputs) == before  # not even a log file
+
+
 # --- pei-report validar ----------------------------------------------------------------------------
 
 

@@ -166,9 +166,9 @@ def _dead_pid() -> int:
 
 
 def test_a_copy_killed_halfway_leaves_nothing_behind_once_copied_again(tmp_path):
-    """A run killed while copying leaves its temporary file (`.avance.csv.<pid>-<hex>`) or its
-    staging folder in the publication folder; the next copy of those files clears them, and
-    leaves alone those of a run still alive."""
+    """A run killed while copying leaves its staging folder beside the publication folder (or,
+    from earlier versions, temporary files inside it); the next copy replaces the folder whole
+    and clears a dead run's staging folder, leaving alone that of a run still alive."""
     sources = tmp_path / "cut"
     (sources / "web").mkdir(parents=True)
     (sources / PDF.name).write_bytes(PDF.content)
@@ -177,12 +177,83 @@ def test_a_copy_killed_halfway_leaves_nothing_behind_once_copied_again(tmp_path)
     folder.mkdir(parents=True)
     dead = _dead_pid()
     (folder / f".{PDF.name}.{dead}-0a1b2c3d").write_bytes(b"half")
-    (folder / f".web.staging-{dead}-0a1b2c3d").mkdir()
-    (folder / f".web.staging-{dead}-0a1b2c3d" / "index.html").write_bytes(b"half")
-    alive = folder / f".{PDF.name}.{os.getpid()}-0a1b2c3d"  # a copy under way in a live process
-    alive.write_bytes(b"in progress")
+    (folder.parent / f".2024-T3.staging-{dead}-0a1b2c3d").mkdir()
+    (folder.parent / f".2024-T3.staging-{dead}-0a1b2c3d" / PDF.name).write_bytes(b"half")
+    alive = folder.parent / f".2024-T3.staging-{os.getpid()}-0a1b2c3d"  # a copy under way in a live process
+    alive.mkdir()
     copy_to_publication(sources, [PDF.name, "web/index.html"], folder)
-    assert sorted(os.listdir(folder)) == sorted([PDF.name, "web", alive.name])
+    assert sorted(os.listdir(folder)) == sorted([PDF.name, "web"])
+    beside = sorted(n for n in os.listdir(folder.parent) if n.startswith((".2024-T3.", "2024-T3")) and not n.endswith(".publicacion.json"))
+    assert beside == sorted(["2024-T3", alive.name])  # besides the portal's pages and records
+
+
+def _copy_of(tmp_path, name: str, files: dict[str, bytes]) -> Path:
+    cut = tmp_path / name
+    for path, content in files.items():
+        (cut / path).parent.mkdir(parents=True, exist_ok=True)
+        (cut / path).write_bytes(content)
+    return cut
+
+
+def _published(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_full_disk_leaves_the_publication_folder_as_it_was_never_mixed(tmp_path, monkeypatch):
+    """The publication folder fills up after the new deck: nothing of the new version shows
+    beside the old PDF, CSV and web page, and the message says the folder kept the old one."""
+    old = {"PEI-sg-2024-T3.pptx": b"deck v1", "PEI-sg-2024-T3.pdf": b"pdf v1", "avance.csv": b"v1", "web/index.html": b"v1"}
+    new = {"PEI-sg-2024-T3.pptx": b"deck v2", "PEI-sg-2024-T3.pdf": b"pdf v2", "avance.csv": b"v2", "web/index.html": b"v2"}
+    folder = tmp_path / "pub" / "sg" / "2024-T3"
+    copy_to_publication(_copy_of(tmp_path, "v1", old), list(old), folder)
+    v2 = _copy_of(tmp_path, "v2", new)
+    written = {"bytes": 0}
+    real_open = open
+
+    class Filling:
+        """A file on a disk with room for one more small file (the deck), then ENOSPC."""
+
+        def __init__(self, handle):
+            self.handle = handle
+
+        def write(self, data):
+            written["bytes"] += len(data)
+            if written["bytes"] > len(new["PEI-sg-2024-T3.pptx"]):
+                raise OSError(28, "No space left on device")
+            return self.handle.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return self.handle.__exit__(*exc)
+
+    def filling_open(path, mode="r", *args, **kwargs):
+        handle = real_open(path, mode, *args, **kwargs)
+        return Filling(handle) if "w" in mode and str(tmp_path / "pub") in str(path) else handle
+
+    monkeypatch.setattr("builtins.open", filling_open)
+    with pytest.raises(DistributionError) as caught:
+        copy_to_publication(v2, list(new), folder)
+    monkeypatch.undo()
+    assert written["bytes"] > 0  # the disk did fill up during the copy
+    assert _published(folder) == old
+    assert not [n for n in os.listdir(folder.parent) if ".staging-" in n]  # no staging left
+    text = str(caught.value)
+    assert "No space left on device" in text
+    assert f"La carpeta de publicación {folder} quedó como estaba" in text
+
+
+def test_renamed_files_replace_the_old_ones_in_the_publication_folder(tmp_path):
+    """An office that renames its files (archivo_pdf) gets one report per quarter there, not two."""
+    folder = tmp_path / "pub" / "sg" / "2024-T3"
+    copy_to_publication(_copy_of(tmp_path, "v1", {"PEI-sg-2024-T3.pdf": b"v1", "avance.csv": b"v1"}), ["PEI-sg-2024-T3.pdf", "avance.csv"], folder)
+    renamed = {"PDM-sg-2024-T3.pdf": b"v2", "avance.csv": b"v2"}
+    copy_to_publication(_copy_of(tmp_path, "v2", renamed), list(renamed), folder)
+    assert _published(folder) == renamed
 
 
 def test_unwritable_publication_folder_is_a_clear_failure(tmp_path):

@@ -524,6 +524,60 @@ def _check_batch(result, out: Path, good: tuple[str, ...], bad: str) -> None:
     assert not (out / bad).exists()
 
 
+def _unexpected_in(monkeypatch, slug: str) -> None:
+    """Make reading `slug`'s inputs fail with an error no rule of the pipeline expects."""
+    real = flows.load_inputs
+
+    def load(folder):
+        if Path(folder).name == slug:
+            raise ValueError("no se esperaba esto")
+        return real(folder)
+
+    monkeypatch.setattr(flows, "load_inputs", load)
+
+
+def test_an_unexpected_error_in_one_entity_names_it_and_keeps_the_others(tmp_path, monkeypatch):
+    root = _batch(tmp_path / "inputs", ("alfa", "beta", "gamma"))
+    _unexpected_in(monkeypatch, "beta")
+    out = tmp_path / "outputs"
+    result = cli("--input", str(root), "--output", str(out), "--period", "2024-T2", "--no-distribute")
+    assert result.exit_code == 1, result.stderr
+    message = " ".join(result.stderr.split())
+    assert "Fallaron 1 de 3 entidades (beta); se reportaron alfa, gamma." in message, message
+    assert "[beta] Falla inesperada en beta: ValueError: no se esperaba esto" in message
+    assert result.stderr.count("✓ Secretaría General de la Alcaldía Mayor de Bogotá · corte 2024-T2") == 2, result.stderr
+    for slug in ("alfa", "gamma"):
+        _valid_set(out / slug / "2024-T2")
+        assert str(out / slug / "2024-T2" / "manifest.json") in result.stdout
+    assert not (out / "beta").exists()
+    assert "Traceback" not in result.stderr
+    log = next((out / ".logs").glob("pei-report-*.log")).read_text(encoding="utf-8")
+    assert "ValueError: no se esperaba esto" in log and "Traceback" in log  # for whoever maintains the code
+
+
+def test_an_unexpected_error_of_a_single_entity_names_it(tmp_path, monkeypatch, sample_copy):
+    _unexpected_in(monkeypatch, sample_copy.name)
+    result = cli("--input", str(sample_copy), "--output", str(tmp_path / "o"), "--period", "2024-T2")
+    assert result.exit_code == 1
+    assert "Falla inesperada en secretaria-general: ValueError: no se esperaba esto" in " ".join(result.stderr.split())
+
+
+def test_a_served_batch_with_an_unexpected_error_tells_only_that_entity_s_office(tmp_path, monkeypatch, smtp_server):
+    root = _batch(tmp_path / "inputs", ("alfa", "beta"))
+    for slug in ("alfa", "beta"):
+        _configure(root / slug, f"distribucion:\n  avisos: [{slug}@sg.gov.co]\n")
+    _unexpected_in(monkeypatch, "beta")
+    state = _deployment_run(
+        flows.quarterly_report,
+        {"input_dir": str(root), "output_dir": str(tmp_path / "o"), "period": "2024-T2", "distribute": False},
+    )
+    assert state.is_failed() and isinstance(state.result(raise_on_failure=False), PipelineError)
+    assert "Fallaron 1 de 2 entidades (beta); se reportaron alfa." in " ".join(state.message.split()), state.message
+    ((envelope, message),) = smtp_server.received
+    assert envelope.rcpt_tos == ["beta@sg.gov.co"]
+    assert "Motivo: Falla inesperada en beta: ValueError: no se esperaba esto" in " ".join(message.get_body(("plain",)).get_content().split())
+
+
 def test_a_batch_in_a_process_pool(tmp_path):
     root = _batch(tmp_path / "inputs", ("alfa", "beta", "gamma"), broken="beta")
     out = tmp_path / "outputs"
@@ -682,13 +736,20 @@ def test_a_batch_with_a_bad_entity_fails_the_run_with_the_list_of_failures_and_n
 # --- a failed deployment run tells the planning office ------------------------------------------
 
 
+def _deployment(client, flow, parameters: dict):
+    """A deployment of `flow` whose folders are those of `parameters`, as `pei-report serve`
+    makes them (its runs may use only those: `pipeline.folders`)."""
+    folders = {k: parameters[k] for k in ("input_dir", "output_dir") if k in parameters}
+    return client.create_deployment(flow_id=client.create_flow(flow), name="prueba-avisos", parameters=folders)
+
+
 def _deployment_run(flow, parameters: dict):
     """`flow` run as a run of a deployment, in this process: what `pei-report serve` starts."""
     from prefect.client.orchestration import get_client
     from prefect.flow_engine import run_flow
 
     with get_client(sync_client=True) as client:
-        deployment_id = client.create_deployment(flow_id=client.create_flow(flow), name="prueba-avisos")
+        deployment_id = _deployment(client, flow, parameters)
         run = client.create_flow_run_from_deployment(deployment_id, parameters=parameters)
     return run_flow(flow, flow_run=run, return_type="state")
 
@@ -723,6 +784,30 @@ def test_a_failed_deployment_run_tells_each_failed_entity_s_office_what_failed_a
     assert "Aviso de la falla de beta enviado a avisos.beta@sg.gov.co" in logs
 
 
+def test_a_run_outside_its_deployment_s_folders_is_refused_and_e_mails_no_one(tmp_path, sample_copy, smtp_server):
+    """A deployment made without `serve` (no folders in the environment): its own parameters
+    are the folders its runs may use."""
+    from prefect.client.orchestration import get_client
+    from prefect.flow_engine import run_flow
+
+    fake = tmp_path / "otra" / "secretaria-general"
+    fake.mkdir(parents=True)
+    (fake / "plan.yaml").write_bytes((sample_copy / "plan.yaml").read_bytes())
+    _configure(fake, "distribucion:\n  avisos: [externo@otro.example]\n  correo:\n    destinatarios: [externo@otro.example]\n")
+    own = {"input_dir": str(sample_copy), "output_dir": str(tmp_path / "o")}
+    with get_client(sync_client=True) as client:
+        deployment_id = _deployment(client, flows.resend_report, own)
+        run = client.create_flow_run_from_deployment(
+            deployment_id, parameters={**own, "input_dir": str(fake.parent), "period": "2024-T3"}
+        )
+    state = run_flow(flows.resend_report, flow_run=run, return_type="state")
+    _failed_as_prefect_shows_it(state, f"La carpeta de entrada «{fake.parent}» (parámetro input_dir) está fuera de {sample_copy}.")
+    assert smtp_server.received == []
+    logs = " ".join(_run_logs(state.state_details.flow_run_id))
+    assert "No se avisó por correo de la falla: La carpeta de entrada" in logs
+    assert not (tmp_path / "o").exists()
+
+
 def test_a_notice_that_cannot_be_sent_is_logged_and_the_run_keeps_its_own_failure(tmp_path, sample_copy, smtp_down):
     _configure(sample_copy, "distribucion:\n  avisos: [planeacion@sg.gov.co]\n")
     state = _deployment_run(
@@ -743,11 +828,9 @@ def test_a_deployment_run_that_crashed_tells_the_office_too(tmp_path, sample_cop
 
     # The runner of `pei-report serve` runs the on_crashed hooks when a run's process dies.
     _configure(sample_copy, "distribucion:\n  avisos: [planeacion@sg.gov.co]\n")
+    parameters = {"input_dir": str(sample_copy), "output_dir": str(tmp_path), "period": "2024-T3"}
     with get_client(sync_client=True) as client:
-        deployment_id = client.create_deployment(flow_id=client.create_flow(flows.quarterly_report), name="prueba-avisos")
-        run = client.create_flow_run_from_deployment(
-            deployment_id, parameters={"input_dir": str(sample_copy), "output_dir": str(tmp_path), "period": "2024-T3"}
-        )
+        run = client.create_flow_run_from_deployment(_deployment(client, flows.quarterly_report, parameters), parameters=parameters)
     (hook,) = flows.quarterly_report.on_crashed_hooks
     hook(flow=flows.quarterly_report, flow_run=run, state=Crashed(message="Flow run process exited with non-zero status code -9."))
     ((envelope, message),) = smtp_server.received

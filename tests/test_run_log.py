@@ -44,10 +44,21 @@ def _log_failure(logger, error: Exception, message: str) -> None:
 def test_a_pipeline_error_is_its_spanish_text_without_traceback(logged):
     logger, lines = logged
     error = InputError.single("plan.yaml", "«x»", "un número")
-    _log_failure(logger, error, "Engine execution exited with unexpected exception")
-    assert lines == [f"Engine execution exited with unexpected exception: {error}"]
     _log_failure(logger, error, f"Task run failed with exception: {error!r}")
-    assert lines[1] == f"Task run failed with exception: {error}"  # the text, not the dataclass's repr
+    assert lines == [f"Task run failed with exception: {error}"]  # the text, not the dataclass's repr
+    _log_failure(logger, error, "Finished in state Failed")
+    assert lines[1] == f"Finished in state Failed: {error}"
+
+
+def test_the_engine_s_last_line_says_the_run_ended_on_the_problem_it_explained(logged):
+    """Prefect's «Engine execution exited with unexpected exception» reads like a bug; for a
+    problem the run explained, its last line says so in Spanish."""
+    logger, lines = logged
+    error = InputError.single("plan.yaml", "«x»", "un número")
+    _log_failure(logger, error, "Engine execution exited with unexpected exception")
+    assert lines == [f"La ejecución terminó fallida por el problema que explicó (no es una falla del programa): {error}"]
+    _log_failure(logger, ValueError("boom"), "Engine execution exited with unexpected exception")
+    assert lines[1].startswith("Engine execution exited with unexpected exception\nTraceback")  # a real bug stays one
 
 
 def test_any_other_exception_keeps_its_traceback(logged):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from pathlib import Path
 
 import pytest
 from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings
@@ -59,8 +60,9 @@ def test_only_the_newest_log_files_of_a_kind_stay(tmp_path, monkeypatch):
     (folder / "prefect-server-20240101-000000-1.log").write_text("")
     new = runtime.log_file(tmp_path)
     assert new.parent == folder and new.name.startswith("pei-report-")
-    kept = sorted(p.name for p in folder.iterdir())
-    assert kept == ["pei-report-20240103-000000-1.log", "pei-report-20240104-000000-1.log", "prefect-server-20240101-000000-1.log"]
+    kept = sorted(p.name for p in folder.iterdir())  # the new one is created at once: a folder that cannot take it fails here
+    assert kept == sorted(["pei-report-20240103-000000-1.log", "pei-report-20240104-000000-1.log", new.name,
+                           "prefect-server-20240101-000000-1.log"])
 
 
 def test_routed_logs_write_to_the_file_and_are_undone_when_asked(tmp_path):
@@ -83,10 +85,31 @@ def test_the_environment_of_serve_runs(monkeypatch):
         "PEI_WORKERS": "2",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS),
+        "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED": "true",
     }
-    kept = {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "90", "PREFECT_SERVER_ANALYTICS_ENABLED": "true"}
+    kept = {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "90", "PREFECT_SERVER_ANALYTICS_ENABLED": "true",
+            "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED": "false"}
     serve_environment(kept)
-    assert kept == {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "90", "PREFECT_SERVER_ANALYTICS_ENABLED": "true"}
+    assert kept == {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "90", "PREFECT_SERVER_ANALYTICS_ENABLED": "true",
+                    "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED": "false"}
+
+
+def test_serve_names_its_folders_publication_root_and_auth_string_for_its_runs(tmp_path, monkeypatch):
+    from pipeline.service import serve_environment, server_environment
+
+    monkeypatch.chdir(tmp_path)
+    environ = {"PREFECT_SERVER_API_AUTH_STRING": "planeacion:clave"}
+    serve_environment(environ, input_dir=Path("inputs"), output_dir=Path("srv/outputs"))
+    assert environ["PEI_SERVE_INPUT"] == str(tmp_path / "inputs") and environ["PEI_SERVE_OUTPUT"] == str(tmp_path / "srv" / "outputs")
+    assert environ["PEI_PUBLICATION_ROOT"] == str(tmp_path / "srv")  # fixed now, whatever output a run asks for
+    assert environ["PREFECT_API_AUTH_STRING"] == "planeacion:clave"  # what its clients and runs send
+    own = {"PEI_PUBLICATION_ROOT": "/srv/publicacion", "PREFECT_SERVER_API_AUTH_STRING": "a:b", "PREFECT_API_AUTH_STRING": "c:d"}
+    serve_environment(own, input_dir=Path("inputs"), output_dir=Path("outputs"))
+    assert own["PEI_PUBLICATION_ROOT"] == "/srv/publicacion" and own["PREFECT_API_AUTH_STRING"] == "c:d"
+    server = server_environment("http://127.0.0.1:4321/api", 4321, {})
+    assert server["PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS"] == "http://127.0.0.1:4321"
+    behind_a_proxy = server_environment("http://127.0.0.1:4321/api", 4321, {"PREFECT_UI_API_URL": "https://pei.example/api"})
+    assert behind_a_proxy["PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS"] == "https://pei.example"
 
 
 def test_log_files_are_named_in_bogota_time_as_the_history_is(tmp_path):

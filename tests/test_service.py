@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ import pytest
 
 import flows
 from pipeline.periods import last_closed_quarter
+from pipeline.run_log import EXPLAINED_END
 from pipeline.service import ServerError, healthy, prefect_server, server_environment
 from tests.conftest import SAMPLE, free_port
 
@@ -99,6 +101,17 @@ def _interrupt(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def _api_client(base_url: str, auth: tuple[str, str] | None = None) -> httpx.Client:
+    """A client of the served API that talks to it as Prefect's own clients do: with the auth
+    string, if any, and a CSRF token (serve turns CSRF protection on)."""
+    client = httpx.Client(base_url=base_url, timeout=10, auth=auth)
+    client_id = str(uuid.uuid4())
+    token = client.get("/csrf-token", params={"client": client_id})
+    token.raise_for_status()
+    client.headers.update({"Prefect-Csrf-Token": token.json()["token"], "Prefect-Csrf-Client": client_id})
+    return client
+
+
 @pytest.fixture(scope="module")
 def served_inbox():
     """A real SMTP server on loopback for the served runs: (its port, what it received)."""
@@ -145,9 +158,10 @@ def served(tmp_path_factory, served_inbox):
          "--output", str(root / "outputs"), "--port", str(port)],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
-    api = httpx.Client(base_url=f"http://127.0.0.1:{port}/api", timeout=10)
+    api = None
     try:
         _wait(lambda: healthy(f"http://127.0.0.1:{port}/api"), 120, "the server", process)
+        api = _api_client(f"http://127.0.0.1:{port}/api")
         deployment = _wait(
             lambda: (r := api.get("/deployments/name/quarterly_report/trimestral")).status_code == 200 and r.json(),
             60, "the deployment", process,
@@ -156,7 +170,8 @@ def served(tmp_path_factory, served_inbox):
     finally:
         _interrupt(process)
         log.close()
-        api.close()
+        if api is not None:
+            api.close()
     assert not healthy(f"http://127.0.0.1:{port}/api"), "the server it started stops with it"
 
 
@@ -234,11 +249,12 @@ def test_a_failed_deployment_run_shows_its_spanish_message_and_tells_the_plannin
     def engine_done() -> list[str] | None:
         # The engine re-raises the run's error in its process and logs it after the run failed.
         lines = _log_lines(api, run["id"])
-        return lines if any("Engine execution exited" in line for line in lines) else None
+        return lines if any(line.startswith(EXPLAINED_END) for line in lines) else None
 
     logs = _wait(engine_done, 60, "the engine's last log line")
     assert not [line for line in logs if "Traceback" in line], "\n".join(logs)
-    assert any("Engine execution exited" in line and "El periodo 2019-T4" in line for line in logs)
+    assert any(line.startswith(EXPLAINED_END) and "El periodo 2019-T4" in line for line in logs)
+    assert not [line for line in logs if "Engine execution exited" in line]
 
     ((envelope, message),) = _wait(lambda: inbox.received, 30, "the failure notice")
     assert envelope.rcpt_tos == ["planeacion@sg.gov.co"]
@@ -270,6 +286,146 @@ def test_a_scheduled_run_without_period_reports_the_last_quarter_closed_before_i
     finished = _wait(lambda: _finished(api, scheduled["id"]), 240, "the scheduled run")
     assert finished["state"]["type"] == "COMPLETED", finished["state"]
     assert (root / "outputs" / "secretaria-general" / str(cut) / "manifest.json").exists()
+
+
+# --- hostile use of the served API: folders, recipients, authentication, CORS ----------------
+
+
+def _create_run(api: httpx.Client, deployment: dict, **parameters) -> dict:
+    """A run of `deployment` with `parameters`, as anyone who reaches the API can ask for one."""
+    for _ in range(10):  # a busy SQLite answers 503, which Prefect's own clients retry too
+        response = api.post(f"/deployments/{deployment['id']}/create_flow_run", json={"parameters": parameters})
+        if response.status_code != 503:
+            break
+        time.sleep(1)
+    response.raise_for_status()
+    return response.json()
+
+
+def _files_under(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+
+@pytest.mark.server
+def test_a_deployment_run_pointed_outside_serve_s_folders_writes_nothing_and_sends_nothing(
+    served, served_inbox, tmp_path_factory
+):
+    api, deployment, root = served
+    _, inbox = served_inbox
+    # A cut published the ordinary way (the deployment's own folders), which a resend could e-mail.
+    legit = _create_run(api, deployment, period="2024-T2", entity="secretaria-general", distribute=False)
+    finished = _wait(lambda: _finished(api, legit["id"]), 240, "the ordinary run")
+    assert finished["state"]["type"] == "COMPLETED", finished["state"]
+    assert (root / "outputs" / "secretaria-general" / "2024-T2" / "manifest.json").exists()
+    received = len(inbox.received)
+    served_files = _files_under(root)
+
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    # Somebody else's input folder: a copy of the plan and a configuracion.yaml naming an outsider.
+    fake = elsewhere / "inputs" / "secretaria-general"
+    fake.mkdir(parents=True)
+    (fake / "plan.yaml").write_bytes((root / "inputs" / "secretaria-general" / "plan.yaml").read_bytes())
+    (fake / "configuracion.yaml").write_text(
+        "distribucion:\n  avisos: [externo@otro.example]\n  correo:\n    destinatarios: [externo@otro.example]\n"
+        "    reintentos: 0\n",
+        encoding="utf-8",
+    )
+    planted = _files_under(elsewhere)
+    resend = api.get("/deployments/name/resend_report/reenviar").json()
+    attempts = [
+        (_create_run(api, deployment, output_dir=str(elsewhere / "outputs"), period="2024-T2"), "output_dir"),
+        (_create_run(api, deployment, output_dir="outputs-relativo", period="2024-T2"), "output_dir"),
+        (_create_run(api, deployment, input_dir=str(elsewhere / "inputs"), period="2024-T2"), "input_dir"),
+        (_create_run(api, resend, input_dir=str(elsewhere / "inputs"), period="2024-T2"), "input_dir"),
+    ]
+    for run, parameter in attempts:
+        finished = _wait(lambda: _finished(api, run["id"]), 240, f"the run with another {parameter}")
+        assert finished["state"]["type"] == "FAILED", finished["state"]
+        message = finished["state"]["message"]
+        assert f"(parámetro {parameter})" in message and "No se leyó ni se escribió nada." in message, message
+        # Its failure notice goes to no one a folder outside the service names.
+        _wait(lambda: any("No se avisó por correo de la falla" in line for line in _log_lines(api, run["id"])), 60,
+              "the failure hook's line")
+    assert _files_under(elsewhere) == planted  # no cut, no publication copy, nothing else
+    assert {p for p in _files_under(root) - served_files if not p.startswith("prefect-home")} == set()
+    assert not (root / "outputs-relativo").exists()
+    assert len(inbox.received) == received  # neither the reports nor a notice went to the outsider
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory):
+    """`pei-report serve` with PREFECT_SERVER_API_AUTH_STRING set, as the README's «Seguridad» says."""
+    root = tmp_path_factory.mktemp("guarded")
+    inputs = root / "inputs"
+    import shutil
+
+    shutil.copytree(SAMPLE, inputs / "secretaria-general")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(PREFECT_HOME=str(root / "prefect-home"), PREFECT_RUNNER_POLL_FREQUENCY="1",
+               PREFECT_SERVER_API_AUTH_STRING="planeacion:clave-larga")
+    log = open(root / "serve.log", "wb")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("pei-report")), "serve", "--input", str(inputs),
+         "--output", str(root / "outputs"), "--port", str(port)],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}/api"
+    api = None
+    try:
+        _wait(lambda: healthy(base), 120, "the server", process)
+        api = _api_client(base, auth=("planeacion", "clave-larga"))
+        # serve's own client registered the deployments: it sent the auth string
+        deployment = _wait(
+            lambda: (r := api.get("/deployments/name/quarterly_report/trimestral")).status_code == 200 and r.json(),
+            60, "the deployment", process,
+        )
+        yield api, deployment, root
+    finally:
+        _interrupt(process)
+        log.close()
+        if api is not None:
+            api.close()
+
+
+@pytest.mark.server
+def test_with_an_auth_string_unauthenticated_calls_are_refused_and_served_runs_authenticate(guarded):
+    api, deployment, _ = guarded
+    base = str(api.base_url).rstrip("/")
+    anonymous = httpx.Client(base_url=base, timeout=10)
+    try:
+        assert anonymous.get("/deployments/name/quarterly_report/trimestral").status_code == 401
+        assert anonymous.post("/flow_runs/filter", json={}).status_code in (401, 403)
+        refused = anonymous.post(f"/deployments/{deployment['id']}/create_flow_run", json={"parameters": {}})
+        assert refused.status_code in (401, 403)
+        wrong = httpx.get(f"{base}/deployments/name/quarterly_report/trimestral", auth=("planeacion", "otra"), timeout=10)
+        assert wrong.status_code == 401
+        settings = anonymous.get(base.removesuffix("/api") + "/ui-settings").json()
+        assert settings["auth"] == "BASIC" and settings["csrf_enabled"] is True
+    finally:
+        anonymous.close()
+    assert not [r for r in _runs(api, deployment["id"]) if not r["auto_scheduled"]]  # nobody got one started
+    # A run the runner starts talks to the API with the auth string too: it ends with its own message.
+    run = _create_run(api, deployment, period="2019-T4")
+    finished = _wait(lambda: _finished(api, run["id"]), 240, "the authenticated run")
+    assert finished["state"]["type"] == "FAILED" and finished["state"]["message"].startswith("El periodo 2019-T4")
+
+
+@pytest.mark.server
+def test_a_cross_origin_request_is_not_answered_with_a_wildcard(guarded):
+    api, _, _ = guarded
+    base = str(api.base_url).rstrip("/")
+    own = base.removesuffix("/api")
+    for origin, allowed in (("https://sitio-cualquiera.example", None), (own, own)):
+        simple = httpx.get(f"{base}/health", headers={"Origin": origin}, timeout=10)
+        assert simple.headers.get("access-control-allow-origin") == allowed, (origin, dict(simple.headers))
+        preflight = httpx.options(
+            f"{base}/deployments/filter",
+            headers={"Origin": origin, "Access-Control-Request-Method": "POST",
+                     "Access-Control-Request-Headers": "authorization,content-type"},
+            timeout=10,
+        )
+        assert preflight.headers.get("access-control-allow-origin") == allowed, (origin, dict(preflight.headers))
 
 
 def test_task_runner_by_argument_or_environment(monkeypatch):
