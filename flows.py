@@ -41,7 +41,7 @@ from prefect.settings import PREFECT_UI_URL
 from prefect.states import Failed
 
 from pipeline import versions
-from pipeline.attainment import PlanResult, plan_attainment
+from pipeline.attainment import PlanResult, plan_attainment, plan_series
 from pipeline.changes import Comparison, StaleCut, cambios_table, compare, fingerprints, previous_cut, stale_cuts
 from pipeline.distribution import (
     PENDING,
@@ -102,7 +102,7 @@ from pipeline.runtime import tune_gc
 from pipeline.service import QUARTERLY_CRON, RUNNERS
 from pipeline.settings import Email, History, Settings
 from pipeline.summary import attainment_markdown
-from pipeline.tables import avance_table, objetivos_table
+from pipeline.tables import avance_table, objetivos_table, serie_table
 
 PROGRESS = logging.getLogger("pei_report.progress")
 """Step-by-step progress for the command line (a rich handler shows it); not Prefect's log."""
@@ -213,7 +213,7 @@ def read_published_cuts(entity: Entity, output_dir: Path) -> Published:
 @dataclass(frozen=True)
 class Computed:
     result: PlanResult
-    tables: dict[str, pd.DataFrame]  # avance, objetivos and cambios, before they are CSV
+    tables: dict[str, pd.DataFrame]  # avance, objetivos, cambios and serie, before they are CSV
     document: Document
     report: Report
     comparison: Comparison | None = None
@@ -225,14 +225,16 @@ def compute_report(inputs: Inputs, published: Published = Published()) -> Comput
     """The cut's figures, its comparison with the previous cut (as published, where it was) and
     the other published cuts the current inputs would change."""
     plan, execution, settings, cut = inputs.plan, inputs.execution, inputs.settings, inputs.cut
-    result = plan_attainment(plan, execution, cut, settings.bands)
+    series = plan_series(plan, execution, cut, settings.bands)  # every quarter up to the cut, once
+    result = series[-1]
     before = previous_cut(cut, plan.period)
     comparison = compare(plan, execution, cut, settings.bands, published.at(before) if before else None, result)
     tables = {
         "avance": avance_table(plan, result), "objetivos": objetivos_table(result), "cambios": cambios_table(plan, comparison),
+        "serie": serie_table(plan, series),
     }
     document = build_document(plan, execution, result, settings.bands, inputs.suspect_fractions, settings.review,
-                              comparison)
+                              comparison=comparison, series=series)
     stale = stale_cuts(plan, execution, settings.bands, published.cuts, cut)
     return Computed(result, tables, document, lay_out(document, settings.theme), comparison, stale)
 

@@ -67,7 +67,7 @@ def stages(folder: Path, repeat: int) -> dict[str, float]:
     """Median seconds of each stage of one entity's report, the whole, and the floor."""
     from pptx import Presentation
 
-    from pipeline.attainment import plan_attainment
+    from pipeline.attainment import plan_series
     from pipeline.charts import chart_svg
     from pipeline.ingest import load_execution, load_plan, load_settings
     from pipeline.ingest.execution import reported_quarters
@@ -79,7 +79,7 @@ def stages(folder: Path, repeat: int) -> dict[str, float]:
     from pipeline.document import build_document
     from pipeline.render_web import render_web
     from pipeline.report import ChartSlide, build_report, lay_out
-    from pipeline.tables import avance_table, objetivos_table
+    from pipeline.tables import avance_table, objetivos_table, serie_table
 
     def ingest():
         plan = load_plan(folder)
@@ -88,29 +88,33 @@ def stages(folder: Path, repeat: int) -> dict[str, float]:
         return plan, settings, execution
 
     def compute(plan, settings, execution):
+        """As the flow does: the plan at every quarter up to the cut once, the cut's tables and the series."""
         cut = default_cut(plan.vigencia, reported_quarters(execution))
-        result = plan_attainment(plan, execution, cut, settings.bands)
-        tables = {"avance.csv": csv_bytes(avance_table(plan, result)), "objetivos.csv": csv_bytes(objetivos_table(result))}
-        return result, tables
+        series = plan_series(plan, execution, cut, settings.bands)
+        result = series[-1]
+        tables = {"avance.csv": csv_bytes(avance_table(plan, result)), "objetivos.csv": csv_bytes(objetivos_table(result)),
+                  "serie.csv": csv_bytes(serie_table(plan, series))}
+        return result, tables, series
 
     def web(document, report, tables, deck, pdf):
         """The web page and the data package, linking to the other files (as the registry does)."""
         package = datapackage_bytes("bench", plan, report_cut, tables)
         files = {"deck": ("d.pptx", deck), "pdf": ("r.pdf", pdf), "avance": ("avance.csv", tables["avance.csv"]),
-                 "objetivos": ("objetivos.csv", tables["objetivos.csv"]), "datapackage": ("datapackage.json", package)}
+                 "objetivos": ("objetivos.csv", tables["objetivos.csv"]), "serie": ("serie.csv", tables["serie.csv"]),
+                 "datapackage": ("datapackage.json", package)}
         return render_web(document, settings.theme, {k: n for k, (n, _) in files.items()}, {k: len(b) for k, (_, b) in files.items()})
 
     def whole():
         plan, settings, execution = ingest()
-        result, tables = compute(plan, settings, execution)
-        document = build_document(plan, execution, result, settings.bands)
+        result, tables, series = compute(plan, settings, execution)
+        document = build_document(plan, execution, result, settings.bands, series=series)
         report = lay_out(document, settings.theme)
         deck = render_deck(report)
         pdf = write_pdf(report_html(report), report_css(report), report.period, report.created, {"avance.csv": tables["avance.csv"]})
         return deck, pdf, web(document, report, tables, deck, pdf)
 
     plan, settings, execution = ingest()
-    result, tables = compute(plan, settings, execution)
+    result, tables, _ = compute(plan, settings, execution)
     report_cut = result.cut
     whole()  # warm: imports, font caches
     report = build_report(plan, execution, result, settings.bands, settings.theme)

@@ -30,6 +30,8 @@ __all__ = [
     "PlanResult",
     "observations_by_indicator",
     "quarterly_attainment",
+    "plan_series",
+    "series_cuts",
     "indicator_attainment",
     "objective_attainment",
     "axis_attainment",
@@ -440,7 +442,13 @@ def plan_attainment(
     else of its objectives (`peso` of each objective), or, with `agregacion: indicadores`, of its
     distinct indicators (weight 1); each member capped at 100 %.
     """
-    observations = observations_by_indicator(execution)
+    return _plan_at(plan, observations_by_indicator(execution), cut, bands)
+
+
+def _plan_at(
+    plan: Plan, observations: Mapping[str, Observations], cut: Cut, bands: TrafficLightBands
+) -> PlanResult:
+    """`plan_attainment` from observations already grouped (the series groups them once)."""
     indicators = {
         ind_id: indicator_attainment(
             ind, observations.get(ind_id, {}), cut, plan.period, plan.vigencia, bands
@@ -474,3 +482,22 @@ def quarterly_attainment(
     """The plan's figures at the close of each quarter of the cut's year, up to the cut."""
     return tuple(plan_attainment(plan, execution, Cut(cut.year, k), bands) for k in range(1, cut.quarter + 1))
 
+
+
+def series_cuts(plan_period: tuple[int, int], cut: Cut) -> tuple[Cut, ...]:
+    """Every quarter from the plan's first year's T1 up to `cut`, in order (none before the plan)."""
+    first = plan_period[0]
+    return tuple(
+        Cut(y, k) for y in range(first, cut.year + 1) for k in range(1, 5) if Cut(y, k) <= cut
+    )
+
+
+def plan_series(
+    plan: Plan, execution: pd.DataFrame, cut: Cut, bands: TrafficLightBands
+) -> tuple[PlanResult, ...]:
+    """The plan's figures at every cut of the plan period up to `cut` (`series_cuts`): each point
+    is what `plan_attainment` gives at that cut (its year's targets, its quarter's expected share,
+    only what was reported up to it), so the last one is the report itself (rules.md, «The series
+    over the cuts»). The execution is grouped once for every cut."""
+    observations = observations_by_indicator(execution)
+    return tuple(_plan_at(plan, observations, c, bands) for c in series_cuts(plan.period, cut))

@@ -42,7 +42,7 @@ __all__ = [
     "Box", "ASCENT", "DESCENT", "CHART_W", "CHART_H", "LINE_MAX_INDICATORS", "LINE_MIN_QUARTERS", "LEGEND_MAX_ROWS",
     "COLUMN_MAX_OBJECTIVES", "BARS_PER_SLIDE", "BAR_LABEL_SIZE", "BAR_LABEL_W", "LEGEND_SIZE", "LEGEND_NAME_W",
     "LEGEND_ROW", "LEGEND_PAD", "shorten", "legend_rows", "legend_entry_width", "legend_name", "quarterly_form", "objectives_form", "pages",
-    "bar_order", "axis_ticks", "bar_gap", "series_names", "SCALE_CAP", "past_cap",
+    "bar_order", "axis_ticks", "bar_gap", "series_names", "SCALE_CAP", "past_cap", "PATH_MAX_MEMBERS", "path_pages",
 ]
 
 ASCENT, DESCENT = 1.069, 0.293  # Open Sans' ascender and descender per point of size (hhea)
@@ -51,6 +51,7 @@ LINE_MAX_INDICATORS = 6
 LINE_MIN_QUARTERS = 2
 LEGEND_MAX_ROWS = 2  # a line chart's legend; more and bars are chosen
 COLUMN_MAX_OBJECTIVES = 10
+PATH_MAX_MEMBERS = 5  # ejes or objectives on one slide of the plan's path, beside the plan's own line
 BARS_PER_SLIDE = 15
 BAR_LABEL_SIZE = 10.0
 BAR_LABEL_W = 260.0  # a bar's category label, left of the bars
@@ -181,6 +182,26 @@ def quarterly_form(names: Sequence[str], quarters: int) -> str:
     shown = [legend_name(n) for n in (*names, "Esperado del objetivo")]
     rows = legend_rows(shown, CHART_W - 2 * LEGEND_PAD)
     return "line" if len(rows) <= LEGEND_MAX_ROWS else "hbar"
+
+
+def path_pages(names: Sequence[str], plan: str = "Plan") -> list[range]:
+    """The plan's path over the cuts split over slides: each slide has the plan's line and at most
+    PATH_MAX_MEMBERS of its ejes or objectives (`names`, as their legend shows them), as many as
+    keep the legend within LEGEND_MAX_ROWS rows; spread evenly when the slides that takes allow it."""
+    room = CHART_W - 2 * LEGEND_PAD
+
+    def fits(part: Sequence[int]) -> bool:
+        return len(part) <= PATH_MAX_MEMBERS and len(legend_rows([plan, *(names[i] for i in part)], room)) <= LEGEND_MAX_ROWS
+
+    greedy: list[list[int]] = [[]]
+    for i in range(len(names)):
+        if greedy[-1] and not fits([*greedy[-1], i]):
+            greedy.append([])
+        greedy[-1].append(i)
+    even = pages(len(names), math.ceil(len(names) / len(greedy))) if names else [range(0)]
+    if len(even) == len(greedy) and all(fits(part) for part in even):
+        return even
+    return [range(part[0], part[-1] + 1) if part else range(0) for part in greedy]
 
 
 def objectives_form(count: int) -> str:

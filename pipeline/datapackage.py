@@ -1,5 +1,5 @@
-"""The cut's datapackage.json: a Frictionless Data Package describing avance.csv, objetivos.csv and
-cambios.csv.
+"""The cut's datapackage.json: a Frictionless Data Package describing avance.csv, objetivos.csv,
+cambios.csv and serie.csv.
 
 Pure: from the entity's slug, the plan (names), the cut and the CSV files' bytes as
 `pipeline.publish.csv_bytes` wrote them, to the descriptor. Each field comes from the table's
@@ -30,7 +30,7 @@ from pipeline.model import Plan
 from pipeline.periods import Cut
 from pipeline.settings import DEFAULT_LICENCE, Licence, TrafficLight, default_light
 from pipeline.tables import (
-    AVANCE_KEY, AVANCE_SCHEMA, CAMBIOS_KEY, CAMBIOS_SCHEMA, OBJETIVOS_KEY, OBJETIVOS_SCHEMA, RESPONSABLE, Column, light_text,
+    AVANCE_KEY, AVANCE_SCHEMA, CAMBIOS_KEY, CAMBIOS_SCHEMA, OBJETIVOS_KEY, OBJETIVOS_SCHEMA, RESPONSABLE, SERIE_KEY, SERIE_SCHEMA, Column, light_text,
 )
 
 __all__ = ["DATAPACKAGE_FILE", "TABLES", "datapackage", "datapackage_bytes", "package_name"]
@@ -65,6 +65,16 @@ TABLES: dict[str, tuple[str, str, str, tuple[Column, ...], tuple[str, ...]]] = {
         "dos cortes no son comparables (la presentación y la página dicen por qué).",
         CAMBIOS_SCHEMA,
         CAMBIOS_KEY,
+    ),
+    "serie.csv": (
+        "serie",
+        "Serie del avance en cada corte del plan",
+        "Una fila por nivel (indicador, objetivo, eje o plan), identificador y corte: cada trimestre del periodo "
+        "del plan, desde el primero hasta el corte del reporte, calculado con las mismas reglas como si ese "
+        "trimestre fuera el corte (las metas de su año, lo reportado hasta él). Las filas del corte del reporte "
+        "tienen las mismas cifras que avance.csv y objetivos.csv.",
+        SERIE_SCHEMA,
+        SERIE_KEY,
     ),
 }
 _TEXT_NOTE = (
@@ -102,6 +112,8 @@ def _field(column: Column, levels: Sequence[TrafficLight] = ()) -> dict[str, obj
         constraints["enum"] = list(column.values)
     if column.minimum is not None:
         constraints["minimum"] = column.minimum
+    if column.pattern is not None:
+        constraints["pattern"] = column.pattern
     if constraints:
         field["constraints"] = constraints
     if column.name.startswith("semaforo"):
@@ -154,7 +166,7 @@ def datapackage(
     """The Data Package descriptor of a cut's CSV files.
 
     `slug` names the entity's outputs (its input folder's name); `plan` gives the entity's and
-    the plan's names; `tables` maps each CSV's file name (avance.csv, objetivos.csv) to the bytes
+    the plan's names; `tables` maps each CSV's file name (avance.csv, objetivos.csv, serie.csv) to the bytes
     published. Resources follow `tables`' order; a file name or a header column unknown to
     `pipeline.tables` raises ValueError. `levels` is the scale (`TrafficLightBands.levels`): the
     `semaforo` columns' values (and, as `categories`, their words); none: the default scale's.
@@ -167,8 +179,9 @@ def datapackage(
         "title": f"{title} · {plan.entity} · Seguimiento {cut}",
         "description": (
             f"Tablas de avance de «{title}» al corte {cut} (trimestre {cut.quarter} de "
-            f"{cut.year}). Entidad: {plan.entity}. Una tabla por indicador y otra por objetivo, eje y plan. "
-            "Cifras con punto decimal y sin redondear; una celda vacía significa que el valor no se "
+            f"{cut.year}). Entidad: {plan.entity}. Una tabla por indicador y otra por objetivo, eje y plan"
+            + (", y la serie de todos ellos en cada trimestre del plan hasta el corte. " if "serie.csv" in tables else ". ")
+            + "Cifras con punto decimal y sin redondear; una celda vacía significa que el valor no se "
             "puede calcular (sin reporte o sin meta)."
         ),
         "licenses": [{"name": licence.id, "path": licence.url, "title": licence.title}],

@@ -10,14 +10,14 @@ slides, points or files.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
 
 from pipeline.attainment import (
-    Attainment, Inconsistency, IndicatorResult, PlanResult, Status, objective_attainment, quarterly_attainment,
+    Attainment, Inconsistency, IndicatorResult, PlanResult, Status, objective_attainment, plan_series,
 )
 from pipeline.chart_layout import series_names
 from pipeline.changes import Comparison, FigureChange, IndicatorChange, compare
@@ -33,7 +33,7 @@ __all__ = [
     "Figure", "ObjectiveSection", "AxisSection", "Comment", "CommentGroup", "build_document", "indicator_name",
     "TABLE_COLUMNS", "attainment_text", "value_text", "amount_text", "light_label", "indicators_label", "count_text", "short",
     "ANNEX_TITLE", "continued", "Headings", "HEADINGS", "lowered", "ChangeItem", "ChangesSection", "points_text",
-    "CHANGES_TITLE",
+    "CHANGES_TITLE", "cut_label", "PATH_TITLE",
 ]
 
 NBSP = "\u00a0"
@@ -202,6 +202,7 @@ class ObjectiveSection:
     table: DataTable
     quarterly: Figure
     review_note: str | None = None  # what its «dato por revisar» does to its attainment
+    path: Figure | None = None  # its attainment of the plan and of the year at every cut of the plan period
 
     @property
     def light_word(self) -> str:
@@ -336,6 +337,7 @@ class Document:
     headings: Headings = HEADINGS
     objectives_note: str = "Cada indicador cuenta hasta 100 % en el avance del objetivo."
     changes: ChangesSection | None = None
+    plan_path: Figure | None = None  # the plan's and its ejes' (or objectives') attainment of the plan at every cut
 
     @property
     def description(self) -> str:
@@ -764,6 +766,89 @@ def _quarterly_figures(plan: Plan, by_quarter: tuple[PlanResult, ...], cut: Cut)
     return figures
 
 
+def cut_label(cut: Cut) -> str:
+    """A cut as a chart's category names it: `T3 2024`."""
+    return f"T{cut.quarter} {cut.year}"
+
+
+PATH_TITLE = "Evolución del avance del plan"
+PATH_NOTE = "Cada punto es el avance calculado a ese corte con lo reportado hasta él y las metas de su año."
+
+
+def _said_series(name: str, values: Sequence[float | None], labels: Sequence[str], categories: Sequence[str]) -> str:
+    return f"{name}: " + ", ".join(f"{c} {label}" for c, label in zip(categories, labels))
+
+
+def _plan_path(plan: Plan, series: Sequence[PlanResult]) -> Figure:
+    """The plan's attainment of the plan at every cut, and that of each eje (or, without ejes, of
+    each objective), as lines over the cuts."""
+    period = period_text(plan.period)
+    categories = tuple(cut_label(r.cut) for r in series)
+    lines: list[FigureSeries] = [
+        FigureSeries("Plan", tuple(r.overall.plan.percent if r.overall.plan.ok else None for r in series), "indicator",
+                     "Plan completo", tuple(value_text(r.overall.plan) for r in series))
+    ]
+    if plan.axes:
+        for n, axis in enumerate(plan.axes):
+            points = [r.axes[n].plan for r in series]
+            lines.append(FigureSeries(axis.name, tuple(a.percent if a.ok else None for a in points), "indicator",
+                                      axis.name, tuple(value_text(a) for a in points)))
+        each = "cada eje"
+    else:
+        for n, objective in enumerate(plan.objectives):
+            points = [r.objectives[n].plan for r in series]
+            lines.append(FigureSeries(f"Objetivo {objective.id}", tuple(a.percent if a.ok else None for a in points),
+                                      "indicator", f"Objetivo {objective.id}: {plain(runs(objective.text))}",
+                                      tuple(value_text(a) for a in points)))
+        each = "cada objetivo"
+    said = "; ".join(_said_series(s.name, s.values, s.labels, categories) for s in lines)
+    return Figure(
+        key="evolucion",
+        title=PATH_TITLE,
+        subtitle=f"Avance del plan {period} al cierre de cada trimestre, de {categories[0]} a {categories[-1]}: "
+                 f"el plan y {each}",
+        categories=categories,
+        series=tuple(lines),
+        description=f"Evolución del avance del plan {period} del plan completo y de {each}, al cierre de cada "
+                    f"trimestre desde {categories[0]} hasta {categories[-1]}. {said}.",
+        note=PATH_NOTE,
+        missing="sin reporte",
+        category_heading="Corte",
+    )
+
+
+def _objective_path(plan: Plan, n: int, series: Sequence[PlanResult]) -> Figure:
+    """Objective `n` (its place in the plan) at every cut: its attainment of the plan and of the
+    cut's year, and the share of the year expected by then."""
+    objective = plan.objectives[n]
+    period = period_text(plan.period)
+    categories = tuple(cut_label(r.cut) for r in series)
+    points = [r.objectives[n] for r in series]
+    expected = tuple(o.expected if o.year.ok else None for o in points)
+    lines = (
+        FigureSeries("Avance del plan", tuple(o.plan.percent if o.plan.ok else None for o in points), "indicator",
+                     f"Avance del plan {period}", tuple(value_text(o.plan) for o in points)),
+        FigureSeries("Avance de la vigencia", tuple(o.year.percent if o.year.ok else None for o in points), "indicator",
+                     "Avance de la vigencia del corte", tuple(value_text(o.year) for o in points)),
+        FigureSeries("Esperado de la vigencia", expected, "expected", "Esperado de la vigencia al corte",
+                     tuple(percent(e) if e is not None else "sin dato" for e in expected)),
+    )
+    said = "; ".join(_said_series(s.name, s.values, s.labels, categories) for s in lines)
+    return Figure(
+        key=f"evolucion-{objective.id}",
+        title=f"Evolución del avance del Objetivo {objective.id}",
+        subtitle=f"Avance del plan {period} y de la vigencia al cierre de cada trimestre, de {categories[0]} "
+                 f"a {categories[-1]}",
+        categories=categories,
+        series=lines,
+        description=f"Evolución del avance del objetivo {objective.id} al cierre de cada trimestre desde "
+                    f"{categories[0]} hasta {categories[-1]}. {said}.",
+        note=PATH_NOTE,
+        missing="sin reporte",
+        category_heading="Corte",
+    )
+
+
 # --- comments -----------------------------------------------------------------------------------
 
 
@@ -974,16 +1059,24 @@ def build_document(
     suspect_fractions: Collection[str] = (),
     review: ReviewRule = ReviewRule(),
     comparison: Comparison | None = None,
+    series: Sequence[PlanResult] | None = None,
 ) -> Document:
     """Everything the report of `result.cut` says; `review` is when a value is «dato por revisar».
+
     `comparison` is the cut against its previous cut (`pipeline.changes.compare`, with the
     published previous cut where there is one); without it, the previous cut is recomputed from
-    the same inputs."""
+    the same inputs. `series` is the plan at every cut of the plan period up to `result.cut`
+    (`pipeline.attainment.plan_series`, computed here when not given): the quarterly figures and
+    the paths over the cuts are drawn from it."""
     cut = result.cut
     if comparison is None:
         comparison = compare(plan, execution, cut, bands, current=result)
+    if series is None:
+        series = plan_series(plan, execution, cut, bands)
+    if not series or series[-1].cut != cut:
+        raise ValueError(f"the series must end at the report's cut {cut}")
     by_id = {o.objective_id: o for o in result.objectives}
-    quarterly = _quarterly_figures(plan, quarterly_attainment(plan, execution, cut, bands), cut)
+    quarterly = _quarterly_figures(plan, tuple(r for r in series if r.cut.year == cut.year), cut)
     year_only = one_year_columns(plan, result)
     flagged = outliers(plan, execution, result, review)
     objectives = tuple(
@@ -999,8 +1092,9 @@ def build_document(
             table=_table(plan, o, result, cut.year, year_only, flagged),
             quarterly=quarterly[o.id],
             review_note=_review_note(plan, o, result, flagged, bands),
+            path=_objective_path(plan, n, series),
         )
-        for o in plan.objectives
+        for n, o in enumerate(plan.objectives)
     )
     axes = tuple(
         AxisSection(
@@ -1036,6 +1130,7 @@ def build_document(
         objectives=objectives,
         axes=axes,
         objectives_figure=_objectives_figure(plan, result, cut.year),
+        plan_path=_plan_path(plan, series),
         comment_groups=_comments(plan, execution, cut),
         comments_title=f"Comentarios del corte {cut}",
         no_comments=f"No se registraron comentarios cualitativos para el corte {cut}.",

@@ -71,7 +71,7 @@ plan (whose sigla and title a configured name may use)."""
 class Rendering:
     """Everything an output is drawn from: one entity's computed cut.
 
-    `tables` holds the tables as data frames (`avance`, `objetivos`, `cambios`), before they are CSV;
+    `tables` holds the tables as data frames (`avance`, `objetivos`, `cambios`, `serie`), before they are CSV;
     `rendered` holds the artifacts of the outputs this one `needs`, by key, already rendered
     (the PDF attaches avance.csv's very bytes; a data package describes the CSV files as
     written). `document` is the report's document model (`pipeline.document.Document`:
@@ -205,12 +205,16 @@ def _cambios(r: Rendering) -> bytes:
     return csv_bytes(r.tables["cambios"])
 
 
+def _serie(r: Rendering) -> bytes:
+    return csv_bytes(r.tables["serie"])
+
+
 def _tablas(r: Rendering) -> bytes:
     return tables_workbook(r.tables)
 
 
 def _datapackage(r: Rendering) -> bytes:
-    tables = {a.name: a.content for key in ("avance", "objetivos", "cambios") for a in r.rendered[key]}
+    tables = {a.name: a.content for key in ("avance", "objetivos", "cambios", "serie") for a in r.rendered[key]}
     return datapackage_bytes(r.slug, r.plan, r.cut, tables, r.settings.bands.levels, r.settings.publication.licence)
 
 
@@ -235,15 +239,18 @@ OUTPUTS: tuple[Output, ...] = (
            "Avance de cada objetivo, de cada eje y del plan", distributed=True),
     Output("cambios", _fixed("cambios.csv"), CSV, _cambios, "Generar cambios.csv",
            "Cambios de cada indicador desde el corte anterior, de los más graves a los demás", distributed=True),
+    Output("serie", _fixed("serie.csv"), CSV, _serie, "Generar serie.csv",
+           "Serie del avance de cada indicador, objetivo, eje y del plan en cada trimestre del plan hasta el corte",
+           distributed=True),
     Output("tablas", _fixed(TABLES_XLSX), XLSX, _tablas, "Generar tablas.xlsx",
            "Las tablas de avance en un libro de Excel: una hoja por tabla, cifras como números con formato "
            "en español (porcentajes como 87,5 %)", distributed=True),
     Output("datapackage", _fixed(DATAPACKAGE_FILE), JSON, _datapackage, "Generar datapackage.json",
-           "Paquete de datos (Frictionless) que describe avance.csv, objetivos.csv y cambios.csv", distributed=True,
-           needs=("avance", "objetivos", "cambios")),
+           "Paquete de datos (Frictionless) que describe avance.csv, objetivos.csv, cambios.csv y serie.csv", distributed=True,
+           needs=("avance", "objetivos", "cambios", "serie")),
     Output("web", _fixed(INDEX), HTML, _web, "Generar página web accesible",
            "El reporte como página web accesible (WCAG 2.1 AA), con sus enlaces de descarga", distributed=True,
-           folder="web", needs=("pdf", "deck", "avance", "objetivos", "cambios", "tablas", "datapackage")),
+           folder="web", needs=("pdf", "deck", "avance", "objetivos", "cambios", "serie", "tablas", "datapackage")),
 )
 """Every output of a cut, in publication order. manifest.json (`publish.MANIFEST_FILE`) follows them."""
 

@@ -37,6 +37,7 @@ from pipeline.settings import LIGHT_COLORS, Theme, TrafficLight
 from pipeline.chart_layout import SCALE_CAP
 from pipeline.chart_layout import shorten as shorten_label
 from pipeline.text import plain
+from pipeline.text import width as text_width
 
 __all__ = [
     "render_web", "web_html", "web_css", "LINKS", "INDEX", "STYLESHEET", "contrast", "text_pairs",
@@ -55,6 +56,7 @@ LINKS: dict[str, tuple[str, str]] = {
     "avance": ("Avance por indicador, una fila por meta", "CSV"),
     "objetivos": ("Avance por objetivo, eje y plan", "CSV"),
     "cambios": ("Cambios desde el corte anterior, una fila por indicador", "CSV"),
+    "serie": ("Serie del avance en cada trimestre del plan, por indicador, objetivo, eje y plan", "CSV"),
     "tablas": ("Las dos tablas en un libro de Excel", "Excel, XLSX"),
     "datapackage": ("Descripción de los datos (Frictionless Data Package)", "JSON"),
 }
@@ -313,7 +315,12 @@ def _lines(figure: Figure, indicators: Sequence[FigureSeries], expected: FigureS
             f'<text x="{_f(left - 6)}" y="{_f(y(tick) + 4)}" text-anchor="end" font-size="{_f(SMALL)}">'
             f'{escape(percent(tick, 0))}</text>'
         )
+    every = _label_stride(figure.categories, step)
     for i, category in enumerate(figure.categories):
+        if every > 1:  # a long series (every quarter of the plan): a tick at each, a name where it fits
+            out.append(f'<line x1="{_f(x(i))}" y1="{_f(axis_bottom)}" x2="{_f(x(i))}" y2="{_f(axis_bottom + 4)}"/>')
+        if i % every:
+            continue
         out.append(
             f'<text x="{_f(x(i))}" y="{_f(axis_bottom + 20)}" text-anchor="middle" font-size="{_f(SMALL)}">'
             f'{escape(category)}</text>'
@@ -347,6 +354,17 @@ def _lines(figure: Figure, indicators: Sequence[FigureSeries], expected: FigureS
     out.extend(_legend(legend, legend_top))
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _label_stride(categories: Sequence[str], step: float) -> int:
+    """Name every n-th category on the axis, n the smallest of 1, 2, 4, 8 ... at which the names
+    do not run into each other: a series over every quarter of the plan then names each year's
+    first quarter (`T1 2024`), and its table names every cut."""
+    widest = max((text_width(c, SMALL) for c in categories), default=0.0) * ROOM_MARGIN + 4
+    every = 1
+    while every * step < widest and every < len(categories):
+        every *= 2
+    return every
 
 
 def web_figure(figure: Figure) -> Figure:
@@ -461,6 +479,7 @@ def web_html(document: Document, theme: Theme, links: Mapping[str, str], sizes: 
     first, last = document.plan_period
     shown = {o.id: web_figure(o.quarterly) for o in document.objectives}
     figures = {i: Markup(figure_svg(f)) for i, f in shown.items()}
+    paths = {o.id: Markup(figure_svg(o.path)) for o in document.objectives if o.path is not None}
     return _environment().get_template("index.html.j2").render(
         d=document,
         h=document.headings,
@@ -472,6 +491,7 @@ def web_html(document: Document, theme: Theme, links: Mapping[str, str], sizes: 
         objectives_svg=Markup(figure_svg(document.objectives_figure)),
         quarterly_svg=figures,
         quarterly=shown,
+        paths_svg=paths,
         year_label=document.key_figures[0].label,
         plan_label=document.key_figures[1].label,
         light_heading=TABLE_COLUMNS[-1],
@@ -491,7 +511,7 @@ def render_web(
     Paths are relative to the cut's folder: `web/index.html`, `web/estilo.css` and, when the theme
     has a logo picture, `web/logo.svg` or `web/logo.png` (the file as read). `links` names,
     by kind, the files of the cut's folder the page links to (relative links, `../<file>`): any of
-    `pdf`, `deck`, `avance`, `objetivos`, `tablas`, `datapackage` (see `LINKS`); a kind not given has no
+    `pdf`, `deck`, `avance`, `objetivos`, `serie`, `tablas`, `datapackage` (see `LINKS`); a kind not given has no
     link (with none, the page has no downloads section), an unknown kind is an error. `sizes` (bytes, by the same kinds) adds each file's size
     to its link text. The same arguments give the same bytes.
     """

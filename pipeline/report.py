@@ -18,7 +18,8 @@ import pandas as pd
 
 from pipeline.attainment import PlanResult
 from pipeline.chart_layout import (
-    BAR_LABEL_SIZE, BAR_LABEL_W, axis_ticks, bar_order, legend_name, objectives_form, pages, past_cap, quarterly_form,
+    BAR_LABEL_SIZE, BAR_LABEL_W, axis_ticks, bar_order, legend_name, objectives_form, pages, past_cap, path_pages,
+    quarterly_form,
 )
 from pipeline.chart_layout import shorten as shorten_label
 from pipeline.document import (
@@ -839,6 +840,43 @@ def _past_scale_note(chart: Chart) -> str | None:
     return plain(shorten(note, NOTE_SIZE, CONTENT_W, NOTE_SIZE * LINE_HEIGHT))
 
 
+# The plan's path: the plan solid with circles, then each eje or objective with its own colour,
+# stroke and marker, so no two lines of a slide differ by colour alone.
+_PATH_STYLES = (
+    ("primario", "solid", "circle"), ("secundario", "dash", "square"), ("verde", "solid", "diamond"),
+    ("naranja", "dot", "square"), ("texto_suave", "dash", "diamond"), ("texto", "dot", "circle"),
+)
+
+
+def _path_slides(figure: Figure | None, theme: Theme) -> list[ChartSlide]:
+    """The plan's path over the cuts: the plan's line and its ejes' (or objectives') as native
+    lines, at most a few a slide (`pipeline.chart_layout.path_pages`), the plan's on every slide,
+    every slide on one scale; each slide's alt text says every value it draws."""
+    if figure is None:
+        return []
+    plan, *members = figure.series
+    names = [legend_name(s.name) for s in members]
+    parts = path_pages(names)
+    ticks = axis_ticks([v for s in figure.series for v in s.values], 1.04)
+    head = figure.description.split(". ")[0]
+    slides = []
+    for n, part in enumerate(parts):
+        shown = [plan, *(members[i] for i in part)]
+        series = []
+        for k, s in enumerate(shown):
+            color, line, marker = _PATH_STYLES[k]
+            series.append(Series(legend_name(s.name), s.values, theme.color(color), line, marker))
+        where = f", parte {n + 1} de {len(parts)}" if len(parts) > 1 else ""
+        said = "; ".join(
+            f"{s.name}: " + ", ".join(f"{c} {label}" for c, label in zip(figure.categories, s.labels))
+            for s in shown
+        )
+        alt = f"Gráfico de líneas de la {head[0].lower()}{head[1:]}{where}. {said}."
+        slides.append(ChartSlide(continued(figure.title, n, len(parts)), figure.subtitle,
+                                 Chart("line", figure.categories, tuple(series), "%", alt, ticks), note=figure.note))
+    return slides
+
+
 COMMENT_SIZE, COMMENT_W = 11.5, CONTENT_W - 20.0
 COMMENT_TOP, COMMENT_GAP = 84.0, 10.0
 COMMENT_ROOM = TABLE_BOTTOM - COMMENT_TOP
@@ -1054,6 +1092,7 @@ def lay_out(document: Document, theme: Theme) -> Report:
         *_prose_slides(document.plan_title, document.headings.vision, document.vision),
         *_cards(document),
         *_objectives_chart(document.objectives_figure, theme),
+        *_path_slides(document.plan_path, theme),
     ]
     for axis, objectives in document.groups():
         if axis is not None:

@@ -1,4 +1,4 @@
-"""The attainment tables (avance.csv, objetivos.csv) as data frames, from the computed results.
+"""The attainment tables (avance.csv, objetivos.csv, serie.csv) as data frames, from the computed results.
 
 Column names and order are the contract's (docs/contract.md). Figures are unrounded
 floats; `None` marks "not computable" and is written as an empty cell. Columns are only ever
@@ -11,7 +11,7 @@ column cannot reach a CSV without its description.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -24,6 +24,7 @@ __all__ = [
     "Column", "AVANCE_SCHEMA", "RESPONSABLE", "OBJETIVOS_SCHEMA", "AVANCE_KEY", "OBJETIVOS_KEY",
     "AVANCE_COLUMNS", "RESPONSABLE_COLUMN", "OBJETIVOS_COLUMNS", "avance_table", "objetivos_table",
     "CAMBIOS_SCHEMA", "CAMBIOS_KEY", "CAMBIOS_COLUMNS",
+    "SERIE_SCHEMA", "SERIE_KEY", "SERIE_COLUMNS", "SERIE_LEVELS", "serie_table",
 ]
 
 
@@ -44,6 +45,7 @@ class Column:
     required: bool = False
     values: tuple[str, ...] = ()
     minimum: float | None = None
+    pattern: str | None = None  # a regular expression every value matches (Table Schema's `pattern`)
 
 
 _PERCENT = "Porcentaje (87.5 significa 87,5 %), sin redondear; vacío si no se puede calcular"
@@ -105,6 +107,25 @@ OBJETIVOS_SCHEMA = (
     Column("semaforo", "string", "Semáforo", _LIGHT_TEXT, required=True, values=_LIGHTS),
 )
 OBJETIVOS_KEY = ("objetivo",)
+SERIE_LEVELS = ("indicador", "objetivo", "eje", "plan")
+SERIE_SCHEMA = (
+    Column("nivel", "string", "Nivel", "Qué se mide: un indicador, un objetivo, un eje o el plan completo",
+           required=True, values=SERIE_LEVELS),
+    Column("id", "string", "Identificador",
+           "Código del indicador, número del objetivo o código del eje en el plan; «plan» para el plan completo",
+           required=True),
+    Column("corte", "string", "Corte", "Trimestre al que corresponden las cifras, como 2023-T2", required=True,
+           pattern=r"[0-9]{4}-T[1-4]"),
+    Column("fecha_corte", "date", "Fecha de corte", "Último día del trimestre del corte", required=True),
+    Column("avance_vigencia", "number", "Avance de la vigencia",
+           f"Avance del año del corte, a ese corte, con las metas de ese año. {_PERCENT}", unit="%"),
+    Column("avance_cuatrienio", "number", "Avance del plan", f"Avance del plan a ese corte. {_PERCENT}", unit="%"),
+    Column("esperado", "number", "Avance esperado",
+           "Parte de la meta del año del corte que se espera cumplida a ese corte, en porcentaje (75 significa 75 %); "
+           "vacío para un objetivo, eje o plan sin avance de la vigencia", unit="%"),
+    Column("semaforo", "string", "Semáforo", _LIGHT_TEXT, required=True, values=_LIGHTS),
+)
+SERIE_KEY = ("nivel", "id", "corte")
 
 _POINTS = "Diferencia en puntos porcentuales (actual menos anterior; 2.5 significa +2,5 p. p.), sin redondear"
 _PREVIOUS = "del corte anterior, recalculado con los datos y el plan de hoy"
@@ -169,6 +190,7 @@ CAMBIOS_COLUMNS = tuple(c.name for c in CAMBIOS_SCHEMA)
 AVANCE_COLUMNS = tuple(c.name for c in AVANCE_SCHEMA)
 RESPONSABLE_COLUMN = RESPONSABLE.name  # after AVANCE_COLUMNS, only when some indicator names one
 OBJETIVOS_COLUMNS = tuple(c.name for c in OBJETIVOS_SCHEMA)
+SERIE_COLUMNS = tuple(c.name for c in SERIE_SCHEMA)
 
 
 def _percent(attainment: Attainment) -> float | None:
@@ -225,3 +247,38 @@ def objetivos_table(result: PlanResult) -> pd.DataFrame:
         for label, o in labelled
     ]
     return pd.DataFrame(rows, columns=list(OBJETIVOS_COLUMNS))
+
+
+def _serie_rows(plan: Plan, series: Sequence[PlanResult]) -> Iterator[tuple[str, str, PlanResult, object]]:
+    """(level, id, point, that point's result) level by level, id by id, cut after cut."""
+    for ind_id in plan.indicators:
+        for point in series:
+            yield "indicador", ind_id, point, point.indicators[ind_id]
+    for n, objective in enumerate(plan.objectives):
+        for point in series:
+            yield "objetivo", str(objective.id), point, point.objectives[n]
+    for n, axis in enumerate(plan.axes):
+        for point in series:
+            yield "eje", axis.id, point, point.axes[n]
+    for point in series:
+        yield "plan", "plan", point, point.overall
+
+
+def serie_table(plan: Plan, series: Sequence[PlanResult]) -> pd.DataFrame:
+    """serie.csv: every indicator (once, in the plan's order), objective, eje and the plan at
+    every cut of `series` (`pipeline.attainment.plan_series`), one row per (level, id, cut);
+    each id's rows are contiguous and in the order of the cuts."""
+    rows = [
+        {
+            "nivel": level,
+            "id": key,
+            "corte": str(point.cut),
+            "fecha_corte": point.cut.end.isoformat(),
+            "avance_vigencia": _percent(r.year),
+            "avance_cuatrienio": _percent(r.plan),
+            "esperado": r.expected,
+            "semaforo": r.traffic_light.value,
+        }
+        for level, key, point, r in _serie_rows(plan, series)
+    ]
+    return pd.DataFrame(rows, columns=list(SERIE_COLUMNS))

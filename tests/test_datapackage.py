@@ -10,24 +10,28 @@ import frictionless
 import pytest
 
 from benchmarks.make_inputs import make_pdm
-from pipeline.attainment import plan_attainment
+from pipeline.attainment import plan_series
 from pipeline.datapackage import DATAPACKAGE_FILE, datapackage, datapackage_bytes, package_name
 from pipeline.ingest import load_execution, load_plan, load_settings
 from pipeline.periods import Cut
 from pipeline.publish import csv_bytes
-from pipeline.tables import AVANCE_COLUMNS, OBJETIVOS_COLUMNS, RESPONSABLE_COLUMN, avance_table, objetivos_table
+from pipeline.tables import (
+    AVANCE_COLUMNS, OBJETIVOS_COLUMNS, RESPONSABLE_COLUMN, SERIE_COLUMNS, avance_table, objetivos_table, serie_table,
+)
 from tests.conftest import SAMPLE
 from tests.plans import execution_table, write_pdm
 
 
 def _tables(plan, execution, cut, bands, published=None) -> dict[str, bytes]:
-    """The three CSV files as the flow writes them."""
+    """The four CSV files as the flow writes them."""
     from pipeline.changes import cambios_table, compare
 
-    result = plan_attainment(plan, execution, cut, bands)
+    series = plan_series(plan, execution, cut, bands)
+    result = series[-1]
     return {
         "avance.csv": csv_bytes(avance_table(plan, result)), "objetivos.csv": csv_bytes(objetivos_table(result)),
         "cambios.csv": csv_bytes(cambios_table(plan, compare(plan, execution, cut, bands, published, result))),
+        "serie.csv": csv_bytes(serie_table(plan, series)),
     }
 
 
@@ -66,7 +70,7 @@ def test_the_sample_package_is_valid(tmp_path, sample_plan, sample_tables):
     assert report.valid, _errors(report)
     assert _errors(report) == []
     rows = {t.name: t.stats["rows"] for t in report.tasks}
-    assert rows == {"avance": 14, "objetivos": 9, "cambios": 13}
+    assert rows == {"avance": 14, "objetivos": 9, "cambios": 13, "serie": (13 + 8 + 1) * 19}  # 2020-T1 .. 2024-T3
 
 
 def test_a_pdm_with_ejes_and_responsables_is_valid(tmp_path, pdm_300):
@@ -90,6 +94,29 @@ def test_a_text_in_a_number_column_is_invalid(tmp_path, sample_plan, sample_tabl
     assert [(e[0], e[1], e[2]) for e in _errors(report)] == [("type-error", "meta_cuatrienio", 2)]
 
 
+def test_a_pdm_series_has_every_level_and_cut_and_is_valid(tmp_path, pdm_300):
+    plan, tables = pdm_300
+    report = _validate(_publish(tmp_path / "2025-T3", "pdm-300", plan, Cut(2025, 3), tables))
+    assert report.valid, _errors(report)
+    rows = {t.name: t.stats["rows"] for t in report.tasks}
+    assert rows["serie"] == (300 + 30 + 5 + 1) * 7  # 2024-T1 .. 2025-T3
+    serie = next(r for r in datapackage("pdm-300", plan, Cut(2025, 3), tables)["resources"] if r["name"] == "serie")
+    assert serie["path"] == "serie.csv" and serie["schema"]["primaryKey"] == ["nivel", "id", "corte"]
+    fields = {f["name"]: f for f in serie["schema"]["fields"]}
+    assert list(fields) == list(SERIE_COLUMNS)
+    assert fields["fecha_corte"]["type"] == "date"
+    assert fields["nivel"]["constraints"]["enum"] == ["indicador", "objetivo", "eje", "plan"]
+    assert {n for n, f in fields.items() if f.get("unit") == "%"} == {"avance_vigencia", "avance_cuatrienio", "esperado"}
+
+
+def test_a_cut_that_is_no_quarter_in_the_series_is_invalid(tmp_path, sample_plan, sample_tables):
+    lines = sample_tables["serie.csv"].decode().split("\n")
+    lines[1] = lines[1].replace("2020-T1", "2020-T5")
+    tampered = {**sample_tables, "serie.csv": "\n".join(lines).encode()}
+    report = _validate(_publish(tmp_path / "bad", "secretaria-general", sample_plan, Cut(2024, 3), tampered))
+    assert [(e[0], e[1], e[2]) for e in _errors(report)] == [("constraint-error", "corte", 2)]
+
+
 def test_a_csv_changed_after_the_package_was_written_is_invalid(tmp_path, sample_plan, sample_tables):
     descriptor = _publish(tmp_path / "2024-T3", "secretaria-general", sample_plan, Cut(2024, 3), sample_tables)
     (descriptor.parent / "objetivos.csv").write_bytes(sample_tables["objetivos.csv"].replace(b"plan,13,13", b"plan,13,12"))
@@ -108,7 +135,7 @@ def test_every_column_written_is_described_in_the_csvs_order(tmp_path, sample_pl
             header = tables[resource["path"]].decode().split("\n", 1)[0].split(",")
             assert [f["name"] for f in resource["schema"]["fields"]] == header
             for field in resource["schema"]["fields"]:
-                assert field["title"] and field["description"] and field["type"] in ("string", "integer", "number", "boolean")
+                assert field["title"] and field["description"] and field["type"] in ("string", "integer", "number", "boolean", "date")
     assert [f["name"] for f in datapackage("x", sample_plan, Cut(2024, 3), sample_tables)["resources"][1]["schema"]["fields"]] == list(
         OBJETIVOS_COLUMNS
     )
@@ -131,7 +158,7 @@ def test_descriptor_names_units_keys_and_missing_values(sample_plan, sample_tabl
     assert package["title"] == (
         "Plan Estratégico Institucional 2024 · Secretaría General de la Alcaldía Mayor de Bogotá · Seguimiento 2024-T3"
     )
-    avance, objetivos, cambios = package["resources"]
+    avance, objetivos, cambios, serie = package["resources"]
     assert cambios["path"] == "cambios.csv" and cambios["schema"]["primaryKey"] == ["indicador"]
     changed = {f["name"]: f for f in cambios["schema"]["fields"]}
     assert changed["diferencia_vigencia"]["unit"] == "p. p." and changed["publicado"]["type"] == "boolean"
@@ -140,6 +167,7 @@ def test_descriptor_names_units_keys_and_missing_values(sample_plan, sample_tabl
     assert (avance["path"], avance["format"], avance["encoding"]) == ("avance.csv", "csv", "utf-8")
     assert avance["dialect"] == {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True, "header": True}
     assert avance["schema"]["primaryKey"] == ["objetivo", "indicador"] and objetivos["schema"]["primaryKey"] == ["objetivo"]
+    assert serie["schema"]["primaryKey"] == ["nivel", "id", "corte"]
     assert avance["schema"]["missingValues"] == [""]
     fields = {f["name"]: f for f in avance["schema"]["fields"]}
     assert {n for n, f in fields.items() if f.get("unit") == "%"} == {"avance_vigencia", "avance_cuatrienio", "esperado"}

@@ -281,3 +281,52 @@ def test_the_review_thresholds_are_settings(action_inputs):
     document = action_document(action_inputs, review=ReviewRule(target_times=1000, history_times=2000))
     assert not [i for i in document.attention if "dato_por_revisar" in i.kinds]
     assert document.objective(1).review_note is None
+
+
+# --- the path over the cuts (issue 21) ----------------------------------------------------------
+
+
+def test_the_plan_path_has_the_plan_and_each_objective_at_every_cut(sample_document):
+    path = sample_document.plan_path
+    assert path.key == "evolucion" and path.title == "Evolución del avance del plan"
+    assert path.categories[0] == "T1 2020" and path.categories[-1] == "T3 2024" and len(path.categories) == 19
+    assert [s.name for s in path.series] == ["Plan", *(f"Objetivo {n}" for n in range(1, 9))]
+    plan = path.series[0]
+    assert plan.labels[-1] == sample_document.key_figures[1].value == "86,4\u00a0%"  # the report's plan attainment
+    assert [s.labels[-1] for s in path.series[1:]] == [o.plan_attainment for o in sample_document.objectives]
+    assert path.category_heading == "Corte"
+    assert "Plan: T1 2020 " in path.description and "T3 2024 86,4\u00a0%" in path.description
+
+
+def test_an_objective_s_path_is_its_attainment_of_the_plan_and_of_the_year_at_every_cut(default_bands):
+    from tests.test_series import example_10
+
+    plan, execution = example_10()
+    result = plan_attainment(plan, execution, Cut(2024, 1), default_bands)
+    document = build_document(plan, execution, result, default_bands)
+    path = document.objectives[0].path
+    assert path.categories == ("T1 2023", "T2 2023", "T3 2023", "T4 2023", "T1 2024")
+    by_name = {s.name: s for s in path.series}
+    assert list(by_name) == ["Avance del plan", "Avance de la vigencia", "Esperado de la vigencia"]
+    assert by_name["Avance del plan"].values == pytest.approx((None, 10.0, 17.5, 32.5, 57.5))
+    assert by_name["Avance de la vigencia"].values == pytest.approx((None, 25.0, 37.5, 75.0, 47.5))
+    assert by_name["Esperado de la vigencia"].values == pytest.approx((None, 50.0, 75.0, 100.0, 25.0))
+    assert by_name["Avance del plan"].labels[0] == "sin reporte"
+    table = path.table()  # one row per cut: the text alternative of the chart
+    assert [c.heading for c in table.columns] == ["Corte", "Avance del plan", "Avance de la vigencia", "Esperado de la vigencia"]
+    assert [plain(r.cells[0]) for r in table.rows] == list(path.categories)
+    assert [plain(c) for c in table.rows[0].cells[1:]] == ["sin reporte", "sin reporte", "sin dato"]
+    assert [plain(c) for c in table.rows[-1].cells[1:]] == ["57,5\u00a0%", "47,5\u00a0%", "25,0\u00a0%"]
+
+
+def test_with_ejes_the_plan_path_follows_the_ejes(tmp_path, default_bands):
+    from pipeline.ingest import load_plan
+    from tests.plans import execution_table, write_pdm
+
+    folder = write_pdm(tmp_path / "pdm", 2025)
+    plan = load_plan(folder)
+    execution = execution_table(folder, plan)
+    result = plan_attainment(plan, execution, Cut(2025, 1), default_bands)
+    path = build_document(plan, execution, result, default_bands).plan_path
+    assert [s.name for s in path.series] == ["Plan", "Eje 1. Infraestructura", "Eje 2. Ambiente y salud"]
+    assert len(path.categories) == 5  # 2024-T1 .. 2025-T1

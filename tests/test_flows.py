@@ -39,7 +39,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 FILES = (
     "PEI-secretaria-general-2024-T4.pptx", "PEI-secretaria-general-2024-T4.pdf", "avance.csv", "objetivos.csv",
-    "cambios.csv", "tablas.xlsx", "datapackage.json", "web/index.html", "web/estilo.css", "manifest.json",
+    "cambios.csv", "serie.csv", "tablas.xlsx", "datapackage.json", "web/index.html", "web/estilo.css", "manifest.json",
 )
 DISTRIBUTED = tuple(n for n in FILES if n != "manifest.json")  # the web page links to the data files beside it
 

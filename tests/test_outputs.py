@@ -55,16 +55,16 @@ def test_keys_and_file_names_are_distinct_and_safe():
 
 def test_publication_order_media_types_and_what_is_distributed():
     assert [(o.key, o.media_type) for o in OUTPUTS] == [
-        ("deck", PPTX), ("pdf", PDF), ("avance", CSV), ("objetivos", CSV), ("cambios", CSV), ("tablas", XLSX),
+        ("deck", PPTX), ("pdf", PDF), ("avance", CSV), ("objetivos", CSV), ("cambios", CSV), ("serie", CSV), ("tablas", XLSX),
         ("datapackage", "application/json"), ("web", "text/html"),
     ]
     # the web page links to the tables and the data package: they are published beside it
     assert [o.key for o in OUTPUTS if o.distributed] == [
-        "deck", "pdf", "avance", "objetivos", "cambios", "tablas", "datapackage", "web",
+        "deck", "pdf", "avance", "objetivos", "cambios", "serie", "tablas", "datapackage", "web",
     ]
     assert [o.key for o in OUTPUTS if o.emailed] == ["deck", "pdf"]
     assert [o.path(SETTINGS, "sg", CUT, SAMPLE_PLAN) for o in OUTPUTS] == [
-        "PEI-sg-2024-T3.pptx", "PEI-sg-2024-T3.pdf", "avance.csv", "objetivos.csv", "cambios.csv", "tablas.xlsx",
+        "PEI-sg-2024-T3.pptx", "PEI-sg-2024-T3.pdf", "avance.csv", "objetivos.csv", "cambios.csv", "serie.csv", "tablas.xlsx",
         "datapackage.json",
         "web/index.html",
     ]
@@ -120,7 +120,7 @@ def test_a_file_name_may_carry_the_plan_s_title_without_making_a_path(tmp_path):
 
 
 def test_an_unknown_key_names_the_registered_ones():
-    with pytest.raises(KeyError, match="deck, pdf, avance, objetivos, cambios, tablas, datapackage, web"):
+    with pytest.raises(KeyError, match="deck, pdf, avance, objetivos, cambios, serie, tablas, datapackage, web"):
         output("portal")
 
 
@@ -244,7 +244,7 @@ def test_every_registered_output_is_on_disk_and_in_the_manifest_under_its_config
     assert names[0] == "Informe secretaria-general 2024-T3.pptx"
     records = _manifest(folder)["outputs"]
     # every output in the registry's order: its main file first, then the rest of its folder
-    assert [r["output"] for r in records] == ["deck", "pdf", "avance", "objetivos", "cambios", "tablas", "datapackage", "web", "web"]
+    assert [r["output"] for r in records] == ["deck", "pdf", "avance", "objetivos", "cambios", "serie", "tablas", "datapackage", "web", "web"]
     for item, name in zip(OUTPUTS, names):
         mine = [r for r in records if r["output"] == item.key]
         assert mine[0]["path"] == name and mine[0]["media_type"] == item.media_type

@@ -382,3 +382,13 @@ def test_the_changes_page_follows_the_summary_with_words_beside_each_dot(reader,
     assert "Frente al corte 2024-T2" in text
     assert " · de " in text and "p. p." in text
     assert any(word in text for word in ("empeora", "mejora"))
+
+
+def test_the_plan_path_page_shows_its_title_legend_and_axis_as_text(reader, sample_report):
+    n = slide_titles(sample_report).index("Evolución del avance del plan")
+    text = _flat(reader.pages[n].extract_text())
+    for fragment in ("Evolución del avance del plan", "Avance del plan 2020-2024 al cierre de cada trimestre", "Plan",
+                     "Objetivo 1", "Objetivo 4", "2020", "2024", "Cada punto es el avance calculado a ese corte"):
+        assert fragment in text, fragment
+    assert "Objetivo 5" not in text  # on the next page
+    assert "Objetivo 5" in _flat(reader.pages[n + 1].extract_text())

@@ -61,7 +61,7 @@ def test_bold_runs_follow_the_emphasis(deck):
 
 def test_charts_are_native_with_alt_text(deck):
     charts = [s for slide in deck.slides for s in slide.shapes if s.has_chart]
-    assert len(charts) == 9
+    assert len(charts) == 1 + 2 + 8  # objectives, the plan's path (two slides), each objective's quarters
     for frame in charts:
         assert frame._element.nvGraphicFramePr.cNvPr.get("descr", "").startswith("Gráfico")
 
@@ -183,7 +183,7 @@ def test_no_native_chart_has_more_series_or_bars_than_its_legend_and_labels_hold
     _, report = large
     deck = Presentation(io.BytesIO(render_deck(report)))
     charts = [s.chart for slide in deck.slides for s in slide.shapes if s.has_chart]
-    assert len(charts) == 1 + 2 + 10
+    assert len(charts) == 1 + 1 + 2 + 10  # objectives, the plan's path, objective 1 (30 bars), objective 2 (143)
     for chart in charts:
         series = chart.plots[0].series
         assert chart.has_legend and not chart.legend.include_in_layout
@@ -248,3 +248,21 @@ def test_a_value_past_the_scale_is_labelled_with_its_value_in_the_native_chart(s
     assert list(series.values)[0] == 3000.0
     xml = series._element.xml
     assert "3.000,0\u00a0% ▸" in xml and xml.count("<c:dLbl>") == 1
+
+
+def test_the_plan_path_is_a_native_line_chart_with_its_legend_beside_the_plot(deck, sample_report):
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+
+    n = slide_titles(sample_report).index("Evolución del avance del plan")
+    (frame,) = [s for s in deck.slides[n].shapes if s.has_chart]
+    chart = frame.chart
+    assert chart.chart_type == XL_CHART_TYPE.LINE_MARKERS
+    assert [s.name for s in chart.plots[0].series] == ["Plan", "Objetivo 1", "Objetivo 2", "Objetivo 3", "Objetivo 4"]
+    assert list(chart.plots[0].categories) == list(sample_report.slides[n].chart.categories)
+    assert chart.has_legend and chart.legend.position == XL_LEGEND_POSITION.BOTTOM
+    assert chart.legend.include_in_layout is False  # the plot is shrunk for the legend, never covered by it
+    alt = frame._element.nvGraphicFramePr.cNvPr.get("descr")
+    assert alt == sample_report.slides[n].chart.alt and "Plan: T1 2020" in alt
+    plan = chart.plots[0].series[0]
+    assert list(plan.values)[-1] == pytest.approx(sample_report.slides[n].chart.series[0].values[-1])
+    assert "Evolución del avance del plan (continuación 2 de 2)" in _texts(deck.slides[n + 1])

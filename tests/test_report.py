@@ -146,7 +146,7 @@ def test_comments_slides_start_with_their_objective_and_never_end_with_a_heading
 
 def test_charts_have_alt_text(sample_report):
     charts = [s for s in sample_report.slides if isinstance(s, ChartSlide)]
-    assert len(charts) == 1 + 8
+    assert len(charts) == 1 + 2 + 8  # objectives, the plan's path (continued), each objective's quarters
     assert all(len(c.chart.alt) > 40 for c in charts)
     assert "Objetivo 1: 47,5\u00a0%" in charts[0].chart.alt
 
@@ -193,7 +193,7 @@ def test_ten_indicators_are_bars_and_the_lines_of_a_few_never_look_alike(ten_per
     charts = [s.chart for s in ten_per_objective_report.slides if isinstance(s, ChartSlide) and s.title.startswith("Avance trimestral")]
     assert len(charts) == 3 and all(c.kind == "hbar" and len(c.categories) == 10 for c in charts)
     lines = [s.chart for s in sample_report.slides if isinstance(s, ChartSlide) and s.chart.kind == "line"]
-    assert len(lines) == 8
+    assert len(lines) == 2 + 8  # the plan's path on two slides, then each objective's quarters
     for chart in lines:
         looks = [(s.color, s.line, s.marker) for s in chart.series]
         assert len(set(looks)) == len(looks)
@@ -481,7 +481,8 @@ def test_an_indicator_on_the_expected_line_stays_visible(sample_report):
     lines, so an indicator exactly on schedule (objective 7's second indicator) still shows."""
     from pipeline.report import ChartSlide
 
-    lines = [s.chart for s in sample_report.slides if isinstance(s, ChartSlide) and s.chart.kind == "line"]
+    lines = [s.chart for s in sample_report.slides
+             if isinstance(s, ChartSlide) and s.chart.kind == "line" and s.title.startswith("Avance trimestral")]
     assert lines
     for chart in lines:
         expected = [s for s in chart.series if s.name == "Esperado del objetivo"]
@@ -592,3 +593,69 @@ def test_a_one_year_plan_with_a_value_to_review_lays_out_whole(action_report):
     ]
     cover = action_report.slides[0]
     assert " ".join(cover.logo[0]).endswith("DE SANTIAGO DE CALI")
+
+
+# --- the plan's path over the cuts (issue 21) -------------------------------------------------
+
+
+def test_the_plan_path_follows_the_objectives_chart_as_lines_at_most_five_objectives_a_slide(sample_report):
+    titles = slide_titles(sample_report)
+    n = titles.index("Avance por objetivo")
+    assert titles[n + 1 : n + 3] == ["Evolución del avance del plan", "Evolución del avance del plan (continuación 2 de 2)"]
+    first, second = sample_report.slides[n + 1 : n + 3]
+    assert isinstance(first, ChartSlide) and isinstance(second, ChartSlide)
+    assert first.chart.kind == second.chart.kind == "line"
+    assert [s.name for s in first.chart.series] == ["Plan", *(f"Objetivo {k}" for k in range(1, 5))]
+    assert [s.name for s in second.chart.series] == ["Plan", *(f"Objetivo {k}" for k in range(5, 9))]
+    assert first.chart.categories[0] == "T1 2020" and len(first.chart.categories) == 19
+    assert first.chart.ticks == second.chart.ticks  # one scale on every slide
+    assert first.subtitle.startswith("Avance del plan 2020-2024 al cierre de cada trimestre, de T1 2020 a T3 2024")
+    assert first.chart.alt.startswith("Gráfico de líneas de la evolución del avance del plan 2020-2024")
+    assert "Plan: T1 2020 " in first.chart.alt and "Objetivo 4: T1 2020" in first.chart.alt
+    assert "Objetivo 5:" not in first.chart.alt and "Objetivo 5: T1 2020" in second.chart.alt
+    assert "parte 2 de 2" in second.chart.alt
+    plan = first.chart.series[0]
+    assert plan.line == "solid"
+    for chart in (first.chart, second.chart):  # each line its own colour and also its own stroke and marker
+        assert len({s.color for s in chart.series}) == len({(s.line, s.marker) for s in chart.series}) == len(chart.series)
+
+
+def test_with_ejes_the_path_slide_shows_the_plan_and_each_eje_and_no_legend_covers_a_line(tmp_path):
+    from pipeline.charts import chart_geometry
+
+    report = _pdm_report(tmp_path, 2025, Cut(2025, 1))
+    (path,) = [s for s in report.slides if isinstance(s, ChartSlide) and s.title.startswith("Evolución del avance")]
+    assert [s.name for s in path.chart.series] == ["Plan", "Eje 1. Infraestructura", "Eje 2. Ambiente y salud"]
+    assert path.chart.categories == ("T1 2024", "T2 2024", "T3 2024", "T4 2024", "T1 2025")
+    geometry = chart_geometry(path.chart, 880, 380)
+    assert len(geometry.legend) == 3  # every series named
+    assert not any(box.intersects(geometry.plot) for box in geometry.legend)
+    assert all(box.inside(geometry.viewport) for box in (*geometry.legend, *geometry.labels))
+
+
+def test_a_long_eje_name_is_shortened_in_the_path_legend_and_whole_in_its_alt_text(long_report):
+    from pipeline.chart_layout import CHART_W, LEGEND_MAX_ROWS, LEGEND_NAME_W, LEGEND_PAD, LEGEND_SIZE, legend_rows
+    from pipeline.text import width
+    from tests.plans import long_texts_plan
+
+    (path,) = [s for s in long_report.slides if isinstance(s, ChartSlide) and s.title.startswith("Evolución del avance")]
+    full = " ".join(long_texts_plan()["ejes"][0]["nombre"].split())
+    e1 = path.chart.series[1].name
+    assert e1.startswith("Eje 1.") and e1.endswith("…") and width(e1, LEGEND_SIZE) <= LEGEND_NAME_W
+    assert f"{full}: T1 2024" in path.chart.alt
+    assert len(legend_rows([s.name for s in path.chart.series], CHART_W - 2 * LEGEND_PAD)) <= LEGEND_MAX_ROWS
+
+
+def test_path_members_are_split_so_each_legend_fits_two_rows():
+    from pipeline.chart_layout import CHART_W, LEGEND_MAX_ROWS, LEGEND_PAD, legend_name, legend_rows, path_pages
+
+    names = [legend_name(f"Eje {n}. " + "Desarrollo económico sostenible e incluyente del territorio " * 3) for n in range(1, 8)]
+    parts = path_pages(names)
+    assert [i for part in parts for i in part] == list(range(7))  # every member once, in order
+    assert len(parts) >= 2 and max(len(p) for p in parts) < 5  # long names: fewer than five a slide
+    for part in parts:
+        assert len(legend_rows(["Plan", *(names[i] for i in part)], CHART_W - 2 * LEGEND_PAD)) <= LEGEND_MAX_ROWS
+    assert [list(p) for p in path_pages([f"Objetivo {n}" for n in range(1, 12)])] == [
+        [0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10],  # at most five a slide, spread evenly
+    ]
+    assert path_pages([]) == [range(0)]

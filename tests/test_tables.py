@@ -31,6 +31,11 @@ def test_sample_tables_match_golden(quarter, sample_plan, sample_execution, defa
     result = plan_attainment(sample_plan, sample_execution, Cut(2024, quarter), default_bands)
     assert_matches_golden_csv(f"secretaria-general-2024-T{quarter}/avance.csv", csv_bytes(avance_table(sample_plan, result)))
     assert_matches_golden_csv(f"secretaria-general-2024-T{quarter}/objetivos.csv", csv_bytes(objetivos_table(result)))
+    from pipeline.attainment import plan_series
+    from pipeline.tables import serie_table
+
+    series = plan_series(sample_plan, sample_execution, Cut(2024, quarter), default_bands)
+    assert_matches_golden_csv(f"secretaria-general-2024-T{quarter}/serie.csv", csv_bytes(serie_table(sample_plan, series)))
 
 
 def test_sample_figures_computed_by_hand(sample_plan, sample_execution, default_bands):

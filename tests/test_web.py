@@ -34,6 +34,7 @@ LINK_FILES = {
     "avance": "avance.csv",
     "objetivos": "objetivos.csv",
     "cambios": "cambios.csv",
+    "serie": "serie.csv",
     "tablas": "tablas.xlsx",
     "datapackage": "datapackage.json",
 }
@@ -174,7 +175,7 @@ def test_every_figure_is_an_svg_image_with_title_description_and_its_data(name, 
     in_order = [o for _, objectives in document.groups() for o in objectives]  # under their ejes
     from pipeline.render_web import web_figure
 
-    figures = [document.objectives_figure, *(web_figure(o.quarterly) for o in in_order)]
+    figures = [document.objectives_figure, *(f for o in in_order for f in (web_figure(o.quarterly), o.path))]
     svgs = tree.xpath("//svg")
     assert len(svgs) == len(figures)
     for svg, figure in zip(svgs, figures):
@@ -186,6 +187,44 @@ def test_every_figure_is_an_svg_image_with_title_description_and_its_data(name, 
         assert _text(data) == figure.table().caption
         assert len(data.getparent().xpath("tbody/tr")) == len(figure.table().rows)  # every value of the figure
         assert len(figure.table().rows) == max(len(figure.series), len(figure.categories))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_objective_shows_its_path_over_the_cuts_as_lines_with_its_data_table(name, pages, documents):
+    tree, document = _tree(pages[name]), documents[name]
+    for objective in document.objectives:
+        section = tree.get_element_by_id(f"objetivo-{objective.id}")
+        path = objective.path
+        (figure,) = [f for f in section.xpath(".//figure") if f.get("aria-labelledby") == f"fig-{path.key}"]
+        assert _text(figure.find("figcaption")).startswith(f"Evolución del avance del Objetivo {objective.id}")
+        svg = figure.find(".//svg")
+        classes = [e.get("class") for e in svg.iter() if e.get("class")]
+        assert "trazo serie-1" in classes and "trazo serie-2" in classes and "linea-esperado" in classes
+        legend = [_text(e) for e in svg.xpath(".//*[@class='leyenda']/text")]
+        assert legend == ["Avance del plan", "Avance de la vigencia", "Esperado de la vigencia"]  # never colour alone
+        rows = figure.xpath(".//details//table/tbody/tr")
+        assert [_text(r.find("th")) for r in rows] == list(path.categories)  # one row per cut: the text alternative
+        assert _text(figure.find(".//details/summary")) == "Datos del gráfico en una tabla"
+    # the last cut's attainment of the plan is the objective's, as its key figures say
+    first = document.objectives[0]
+    assert first.path.series[0].labels[-1] == first.plan_attainment
+
+
+def test_the_cut_axis_of_a_long_path_names_only_the_cuts_that_fit(sample_document):
+    """19 cuts in a phone-wide chart: the first quarter of each year is named, the others are
+    only ticks; the table beside it names every cut."""
+    import lxml.etree
+
+    path = sample_document.objectives[0].path
+    assert len(path.categories) == 20  # 2020-T1 .. 2024-T4
+    svg = lxml.etree.fromstring(figure_svg(path).encode())
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    named = [e.text for e in svg.xpath("//s:g[@class='eje']/s:text", namespaces=ns) if e.text and e.text.startswith("T")]
+    assert named == ["T1 2020", "T1 2021", "T1 2022", "T1 2023", "T1 2024"]
+    xs = [float(e.get("x")) for e in svg.xpath("//s:g[@class='eje']/s:text", namespaces=ns) if e.text and e.text.startswith("T")]
+    from pipeline.text import width
+
+    assert all(b - a >= width("T1 2020", 12.0) * 1.12 for a, b in zip(xs, xs[1:]))  # no label over the next
 
 
 def test_bars_of_an_objective_show_each_indicator_against_its_own_expected(documents):
@@ -276,8 +315,9 @@ def test_downloads_link_the_cuts_files_with_what_and_format(pages):
     texts = [_text(a) for a in links]
     assert texts[0] == "Reporte en PDF (PDF, 1,2\u00a0MB)"
     assert texts[1] == "Presentación institucional (PowerPoint, PPTX, 141\u00a0kB)"
-    assert texts[2].endswith("(CSV, 2\u00a0kB)") and texts[3].endswith("(CSV)") and texts[6].endswith("(JSON)")
+    assert texts[2].endswith("(CSV, 2\u00a0kB)") and texts[3].endswith("(CSV)") and texts[7].endswith("(JSON)")
     assert texts[4] == "Cambios desde el corte anterior, una fila por indicador (CSV)"
+    assert texts[5] == "Serie del avance en cada trimestre del plan, por indicador, objetivo, eje y plan (CSV)"
     assert texts[5] == "Las dos tablas en un libro de Excel (Excel, XLSX)"
     for name in LINK_FILES.values():  # the files sit beside web/ in the cut's folder
         (pages["sample"].parents[1] / name).touch()
