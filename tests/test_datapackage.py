@@ -10,7 +10,7 @@ import frictionless
 import pytest
 
 from benchmarks.make_inputs import make_pdm
-from pipeline.attainment import plan_series
+from pipeline.attainment import plan_attainment, plan_series
 from pipeline.datapackage import DATAPACKAGE_FILE, datapackage, datapackage_bytes, package_name
 from pipeline.ingest import load_execution, load_plan, load_settings
 from pipeline.periods import Cut

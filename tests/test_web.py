@@ -318,7 +318,7 @@ def test_downloads_link_the_cuts_files_with_what_and_format(pages):
     assert texts[2].endswith("(CSV, 2\u00a0kB)") and texts[3].endswith("(CSV)") and texts[7].endswith("(JSON)")
     assert texts[4] == "Cambios desde el corte anterior, una fila por indicador (CSV)"
     assert texts[5] == "Serie del avance en cada trimestre del plan, por indicador, objetivo, eje y plan (CSV)"
-    assert texts[5] == "Las dos tablas en un libro de Excel (Excel, XLSX)"
+    assert texts[6] == "Las dos tablas en un libro de Excel (Excel, XLSX)"
     for name in LINK_FILES.values():  # the files sit beside web/ in the cut's folder
         (pages["sample"].parents[1] / name).touch()
     assert all((pages["sample"].parent / a.get("href")).resolve().is_file() for a in links)
