@@ -34,17 +34,15 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from pipeline.formatting import long_date, percent
 from pipeline.periods import Cut
-from pipeline.render_web import LINKS, TEMPLATES, file_size, web_css
+from pipeline.render_web import LINKS, file_size, web_css, web_environment
 from pipeline.settings import LICENCES, LIGHT_COLORS, Licence, Theme, default_light
 from pipeline.tables import OBJETIVOS_SCHEMA
 
@@ -321,20 +319,8 @@ def _by_entity(cuts: Iterable[PublishedCut]) -> list[tuple[str, list[PublishedCu
     return sorted(ordered, key=lambda g: (g[1][0].entity.casefold(), g[0]))
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES / "web"),
-        autoescape=select_autoescape(enabled_extensions=("html", "j2"), default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def _page(template: str, up: str, now: datetime, **values: Any) -> bytes:
-    return _environment().get_template(template).render(
+    return web_environment().get_template(template).render(
         up=up, today=long_date(now.date()), long_date=long_date, figures=_figures, href=_href,
         stylesheet=up + STYLESHEET, feed=up + FEED, catalog=up + CATALOG, **values,
     ).encode("utf-8")

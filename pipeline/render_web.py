@@ -41,7 +41,7 @@ from pipeline.text import width as text_width
 
 __all__ = [
     "render_web", "web_html", "web_css", "LINKS", "INDEX", "STYLESHEET", "contrast", "text_pairs",
-    "graphic_pairs", "palette", "file_size", "TEMPLATES",
+    "graphic_pairs", "palette", "file_size", "TEMPLATES", "web_environment",
 ]
 
 INDEX = "web/index.html"
@@ -444,7 +444,8 @@ def _links(links: Mapping[str, str], sizes: Mapping[str, int]) -> list[_Link]:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> Environment:
+def web_environment() -> Environment:
+    """The Jinja2 environment of the web templates (templates/web/): autoescaped, strict."""
     return Environment(
         loader=FileSystemLoader(TEMPLATES / "web"),
         autoescape=select_autoescape(enabled_extensions=("html", "j2"), default_for_string=True),
@@ -464,7 +465,7 @@ def web_css(theme: Theme, levels: Sequence[TrafficLight] = ()) -> str:
     of the scale's own (`levels`; none: the default scale's, the theme's)."""
     colors = palette(theme)
     lights = {light: colors[light] for light in LIGHT_COLORS} | {t.value: t.color for t in levels}
-    return _environment().get_template("estilo.css.j2").render(colors=colors, lights=lights)
+    return web_environment().get_template("estilo.css.j2").render(colors=colors, lights=lights)
 
 
 def logo_file(theme: Theme) -> str | None:
@@ -480,7 +481,7 @@ def web_html(document: Document, theme: Theme, links: Mapping[str, str], sizes: 
     shown = {o.id: web_figure(o.quarterly) for o in document.objectives}
     figures = {i: Markup(figure_svg(f)) for i, f in shown.items()}
     paths = {o.id: Markup(figure_svg(o.path)) for o in document.objectives if o.path is not None}
-    return _environment().get_template("index.html.j2").render(
+    return web_environment().get_template("index.html.j2").render(
         d=document,
         h=document.headings,
         groups=document.groups(),
