@@ -42,7 +42,7 @@ from prefect.states import Failed
 
 from pipeline import versions
 from pipeline.attainment import PlanResult, plan_attainment, plan_series
-from pipeline.changes import Comparison, StaleCut, cambios_table, compare, fingerprints, previous_cut, stale_cuts
+from pipeline.changes import Comparison, StaleCut, compare, fingerprints, previous_cut, stale_cuts
 from pipeline.distribution import (
     PENDING,
     Attachment,
@@ -77,7 +77,7 @@ from pipeline.ingest.source import Source
 from pipeline.ingest.execution import nothing_reported, reported_quarters, reporters_at
 from pipeline.model import Plan
 from pipeline.notices import FailedRun, claim_notice, reason, send_failure_notice
-from pipeline.outputs import OUTPUTS, Deliverables, Output, Rendering, deliverables, render_order
+from pipeline.outputs import OUTPUTS, Deliverables, Output, Rendering, cut_tables, deliverables, render_order
 from pipeline.periods import BOGOTA, Cut, PeriodError, choose_cut, last_closed_quarter, parse_period
 from pipeline.publish import (
     MANIFEST_FILE,
@@ -102,7 +102,6 @@ from pipeline.runtime import tune_gc
 from pipeline.service import QUARTERLY_CRON, RUNNERS
 from pipeline.settings import Email, History, Settings
 from pipeline.summary import attainment_markdown
-from pipeline.tables import avance_table, objetivos_table, serie_table
 
 PROGRESS = logging.getLogger("pei_report.progress")
 """Step-by-step progress for the command line (a rich handler shows it); not Prefect's log."""
@@ -229,10 +228,7 @@ def compute_report(inputs: Inputs, published: Published = Published()) -> Comput
     result = series[-1]
     before = previous_cut(cut, plan.period)
     comparison = compare(plan, execution, cut, settings.bands, published.at(before) if before else None, result)
-    tables = {
-        "avance": avance_table(plan, result), "objetivos": objetivos_table(result), "cambios": cambios_table(plan, comparison),
-        "serie": serie_table(plan, series),
-    }
+    tables = cut_tables(plan, series, comparison)
     document = build_document(plan, execution, result, settings.bands, inputs.suspect_fractions, settings.review,
                               comparison=comparison, series=series)
     stale = stale_cuts(plan, execution, settings.bands, published.cuts, cut)

@@ -79,7 +79,8 @@ def stages(folder: Path, repeat: int) -> dict[str, float]:
     from pipeline.document import build_document
     from pipeline.render_web import render_web
     from pipeline.report import ChartSlide, build_report, lay_out
-    from pipeline.tables import avance_table, objetivos_table, serie_table
+    from pipeline.changes import compare
+    from pipeline.outputs import cut_tables
 
     def ingest():
         plan = load_plan(folder)
@@ -88,12 +89,13 @@ def stages(folder: Path, repeat: int) -> dict[str, float]:
         return plan, settings, execution
 
     def compute(plan, settings, execution):
-        """As the flow does: the plan at every quarter up to the cut once, the cut's tables and the series."""
+        """As the flow does: the plan at every quarter up to the cut once, its comparison with the
+        previous cut (recomputed: a benchmark has no published cut) and the cut's tables."""
         cut = default_cut(plan.vigencia, reported_quarters(execution))
         series = plan_series(plan, execution, cut, settings.bands)
         result = series[-1]
-        tables = {"avance.csv": csv_bytes(avance_table(plan, result)), "objetivos.csv": csv_bytes(objetivos_table(result)),
-                  "serie.csv": csv_bytes(serie_table(plan, series))}
+        frames = cut_tables(plan, series, compare(plan, execution, cut, settings.bands, current=result))
+        tables = {f"{key}.csv": csv_bytes(frame) for key, frame in frames.items()}
         return result, tables, series
 
     def web(document, report, tables, deck, pdf):

@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.attainment import PlanResult
+from pipeline.changes import Comparison, cambios_table
 from pipeline.datapackage import DATAPACKAGE_FILE, datapackage_bytes
 from pipeline.model import Plan
 from pipeline.periods import Cut
@@ -39,6 +40,7 @@ from pipeline.render_pptx import render_deck
 from pipeline.render_web import INDEX, LINKS, render_web
 from pipeline.report import Report
 from pipeline.settings import Settings
+from pipeline.tables import avance_table, objetivos_table, serie_table
 from pipeline.tables_xlsx import TABLES_XLSX, tables_workbook
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "CSV",
     "XLSX",
     "output",
+    "cut_tables",
     "render_order",
     "deliverables",
 ]
@@ -253,6 +256,17 @@ OUTPUTS: tuple[Output, ...] = (
            folder="web", needs=("pdf", "deck", "avance", "objetivos", "cambios", "serie", "tablas", "datapackage")),
 )
 """Every output of a cut, in publication order. manifest.json (`publish.MANIFEST_FILE`) follows them."""
+
+
+def cut_tables(plan: Plan, series: Sequence[PlanResult], comparison: Comparison) -> dict[str, pd.DataFrame]:
+    """The cut's tables as data frames (`Rendering.tables`), before they are CSV: from its series
+    (the plan at every cut up to the report's, which is last) and its comparison with the
+    previous cut."""
+    result = series[-1]
+    return {
+        "avance": avance_table(plan, result), "objetivos": objetivos_table(result),
+        "cambios": cambios_table(plan, comparison), "serie": serie_table(plan, series),
+    }
 
 
 def output(key: str, outputs: Iterable[Output] = OUTPUTS) -> Output:

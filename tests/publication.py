@@ -15,15 +15,14 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.attainment import plan_series
-from pipeline.changes import cambios_table, compare
+from pipeline.changes import compare
 from pipeline.document import build_document
 from pipeline.ingest import load_execution, load_plan, load_settings
-from pipeline.outputs import OUTPUTS, Rendering
+from pipeline.outputs import OUTPUTS, Rendering, cut_tables
 from pipeline.periods import BOGOTA, Cut
 from pipeline.publish import MANIFEST_FILE, Artifact, cut_folder, manifest_bytes, publish
 from pipeline.report import lay_out
 from pipeline.settings import Settings
-from pipeline.tables import avance_table, objetivos_table, serie_table
 
 STAND_INS = {"deck": b"PK\x03\x04 presentacion de prueba", "pdf": b"%PDF-1.7 reporte de prueba\n%%EOF\n"}
 
@@ -38,10 +37,7 @@ def rendered_cut(entity_folder: Path, cut: Cut, settings: Settings | None = None
     comparison = compare(plan, execution.table, cut, settings.bands, current=result)
     document = build_document(plan, execution.table, result, settings.bands, execution.suspect_fractions,
                               comparison=comparison, series=series)
-    tables = {
-        "avance": avance_table(plan, result), "objetivos": objetivos_table(result),
-        "cambios": cambios_table(plan, comparison), "serie": serie_table(plan, series),
-    }
+    tables = cut_tables(plan, series, comparison)
     rendering = Rendering(entity_folder.name, cut, settings, plan, result, lay_out(document, settings.theme), tables, document)
     rendered: dict[str, tuple[Artifact, ...]] = {}
     for output in OUTPUTS:  # registry order already renders each output after its needs except the PDF's

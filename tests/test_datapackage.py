@@ -16,7 +16,7 @@ from pipeline.ingest import load_execution, load_plan, load_settings
 from pipeline.periods import Cut
 from pipeline.publish import csv_bytes
 from pipeline.tables import (
-    AVANCE_COLUMNS, OBJETIVOS_COLUMNS, RESPONSABLE_COLUMN, SERIE_COLUMNS, avance_table, objetivos_table, serie_table,
+    AVANCE_COLUMNS, OBJETIVOS_COLUMNS, RESPONSABLE_COLUMN, SERIE_COLUMNS, avance_table,
 )
 from tests.conftest import SAMPLE
 from tests.plans import execution_table, write_pdm
@@ -24,15 +24,12 @@ from tests.plans import execution_table, write_pdm
 
 def _tables(plan, execution, cut, bands, published=None) -> dict[str, bytes]:
     """The four CSV files as the flow writes them."""
-    from pipeline.changes import cambios_table, compare
+    from pipeline.changes import compare
+    from pipeline.outputs import cut_tables
 
     series = plan_series(plan, execution, cut, bands)
-    result = series[-1]
-    return {
-        "avance.csv": csv_bytes(avance_table(plan, result)), "objetivos.csv": csv_bytes(objetivos_table(result)),
-        "cambios.csv": csv_bytes(cambios_table(plan, compare(plan, execution, cut, bands, published, result))),
-        "serie.csv": csv_bytes(serie_table(plan, series)),
-    }
+    frames = cut_tables(plan, series, compare(plan, execution, cut, bands, published, series[-1]))
+    return {f"{key}.csv": csv_bytes(frame) for key, frame in frames.items()}
 
 
 @pytest.fixture(scope="module")
