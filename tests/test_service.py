@@ -80,7 +80,12 @@ def test_the_server_is_told_its_port_and_keeps_a_ui_address_set_on_purpose():
 def _wait(predicate, timeout: float, what: str, process: subprocess.Popen | None = None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = predicate()
+        try:
+            value = predicate()
+        except httpx.TimeoutException:
+            # A server on a busy 2-core machine (SQLite, runs writing) may answer one poll late:
+            # the poll is retried until the deadline rather than failing the test on it.
+            value = None
         if value:
             return value
         if process is not None and process.poll() is not None:
@@ -104,7 +109,7 @@ def _interrupt(process: subprocess.Popen) -> None:
 def _api_client(base_url: str, auth: tuple[str, str] | None = None) -> httpx.Client:
     """A client of the served API that talks to it as Prefect's own clients do: with the auth
     string, if any, and a CSRF token (serve turns CSRF protection on)."""
-    client = httpx.Client(base_url=base_url, timeout=10, auth=auth)
+    client = httpx.Client(base_url=base_url, timeout=30, auth=auth)
     client_id = str(uuid.uuid4())
     token = client.get("/csrf-token", params={"client": client_id})
     token.raise_for_status()
@@ -496,7 +501,7 @@ def test_a_run_killed_with_serve_is_marked_crashed_and_the_next_serve_completes_
     env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_SERVER_EVENTS_EXPIRED_BUCKET_BUFFER="PT5S")
     port = free_port()
     with prefect_server(None, port, tmp_path / "server.log", env=env) as url:
-        api = httpx.Client(base_url=url, timeout=10)
+        api = httpx.Client(base_url=url, timeout=30)
         # Prefect's shortest heartbeat period (30 s), and a run silent for 40 s is crashed.
         serve_env = {**env, "PREFECT_API_URL": url, "PREFECT_RUNNER_POLL_FREQUENCY": "1",
                      "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30", "PEI_CRASH_AFTER_SECONDS": "40",
