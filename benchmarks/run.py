@@ -48,7 +48,7 @@ BIN = Path(sys.executable).parent
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from benchmarks.make_inputs import make_entity, make_pdm  # noqa: E402
-from pipeline.service import free_port, prefect_server  # noqa: E402
+from pipeline.app.service import free_port, prefect_server  # noqa: E402
 
 
 def median_time(fn: Callable[[], object], repeat: int) -> float:
@@ -67,20 +67,20 @@ def stages(folder: Path, repeat: int) -> dict[str, float]:
     """Median seconds of each stage of one entity's report, the whole, and the floor."""
     from pptx import Presentation
 
-    from pipeline.attainment import plan_series
-    from pipeline.charts import chart_svg
+    from pipeline.core.attainment import plan_series
+    from pipeline.outputs.charts import chart_svg
     from pipeline.ingest import load_execution, load_plan, load_settings
     from pipeline.ingest.execution import reported_quarters
-    from pipeline.periods import default_cut
-    from pipeline.publish import csv_bytes
-    from pipeline.render_pdf import report_css, report_html, write_pdf
-    from pipeline.render_pptx import render_deck
-    from pipeline.datapackage import datapackage_bytes
-    from pipeline.document import build_document
-    from pipeline.render_web import render_web
-    from pipeline.report import ChartSlide, build_report, lay_out
-    from pipeline.changes import compare
-    from pipeline.outputs import cut_tables
+    from pipeline.core.periods import default_cut
+    from pipeline.delivery.publish import csv_bytes
+    from pipeline.outputs.pdf import report_css, report_html, write_pdf
+    from pipeline.outputs.deck import render_deck
+    from pipeline.outputs.datapackage import datapackage_bytes
+    from pipeline.report.document import build_document
+    from pipeline.outputs.web import render_web
+    from pipeline.report.layout import ChartSlide, build_report, lay_out
+    from pipeline.report.changes import compare
+    from pipeline.outputs.registry import cut_tables
 
     def ingest():
         plan = load_plan(folder)
@@ -306,11 +306,11 @@ def _stages_section(say, heading: str, sample: dict) -> None:
 
 def _peer_section(say, sample: dict, repeat: int) -> None:
     from pipeline.ingest import load_execution, load_plan, load_settings  # noqa: F401 (warm)
-    from pipeline.attainment import plan_attainment
+    from pipeline.core.attainment import plan_attainment
     from pipeline.ingest.execution import reported_quarters
-    from pipeline.periods import default_cut
-    from pipeline.render_pptx import render_deck
-    from pipeline.report import build_report
+    from pipeline.core.periods import default_cut
+    from pipeline.outputs.deck import render_deck
+    from pipeline.report.layout import build_report
 
     plan = load_plan(SAMPLE)
     settings = load_settings(SAMPLE)

@@ -1,8 +1,11 @@
 """pei-report: quarterly follow-up of a Plan Estratégico Institucional.
 
-The pure core is `pipeline.model`, `pipeline.periods` and `pipeline.attainment`; the edges are
-`pipeline.ingest` (read and validate inputs) and `pipeline.publish` (write outputs atomically).
-`flows.py` wires them into Prefect flows; `pipeline.cli` is the `pei-report` command.
+Packages by purpose, each importing only those below it (docs/architecture.md; import-linter
+contracts in pyproject.toml): `core` (pure rules), `ingest` (read and validate the inputs),
+`report` (what the report says, and its layout), `outputs` (draw the deck, PDF, web page,
+tables), `delivery` (publish, distribute, recover), `workbooks` (the office's Excel side), `runs`
+(a Prefect run around its steps), `app` (the `pei-report` command and its processes). `flows.py`
+wires them into Prefect flows.
 """
 
 from __future__ import annotations

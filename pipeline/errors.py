@@ -24,6 +24,7 @@ __all__ = [
     "EntitiesFailed",
     "FolderNotAllowed",
     "UnexpectedFailure",
+    "ServerError",
     "close_choices",
     "did_you_mean",
     "screen_lines",
@@ -381,3 +382,7 @@ class UnexpectedFailure(PipelineError):
 
     def __reduce__(self):
         return (type(self), (self.slug, self.text))
+
+
+class ServerError(PipelineError):
+    """The Prefect server could not be started or reached."""

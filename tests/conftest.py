@@ -17,8 +17,8 @@ import pytest  # noqa: E402
 
 from pipeline.ingest import load_plan, load_settings  # noqa: E402
 from tests.browser import AXE_JS, INSTALL, Chromium, find_chromium  # noqa: E402
-from pipeline.model import Annualization, Indicator, Plan, TargetReading, Unit  # noqa: E402
-from pipeline.settings import TrafficLightBands  # noqa: E402
+from pipeline.core.model import Annualization, Indicator, Plan, TargetReading, Unit  # noqa: E402
+from pipeline.core.settings import TrafficLightBands  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "inputs" / "secretaria-general"
@@ -78,7 +78,7 @@ class Refusing:
         return self._answer("DATA") or "250 Message accepted for delivery"
 
 
-from pipeline.service import free_port  # noqa: E402  (re-exported for the tests)
+from pipeline.app.service import free_port  # noqa: E402  (re-exported for the tests)
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ def unused_strings(path: Path, count: int) -> Path:
 
 
 if __name__ == "__main__":  # pragma: no cover - a measurement by hand
-    from tests.test_ingest_execution import GOOD, write_xlsx
+    from tests.ingest.test_execution import GOOD, write_xlsx
 
     folder = Path(sys.argv[1])
     folder.mkdir(parents=True, exist_ok=True)

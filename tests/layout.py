@@ -1,10 +1,10 @@
-"""Checks of a laid-out report against its own geometry (pipeline/report.py): every text box's
+"""Checks of a laid-out report against its own geometry (pipeline/report/layout.py): every text box's
 measured height fits its box, on every slide. Used by the layout tests and the render tests."""
 
 from __future__ import annotations
 
 from pipeline import report as r
-from pipeline.text import LINE_HEIGHT, Run, height, lines, width
+from pipeline.core.text import LINE_HEIGHT, Run, height, lines, width
 
 # Where each kind of slide's content starts below its title.
 _CONTENT_TOP = {r.Summary: 80.0, r.Changes: 80.0, r.Prose: 84.0, r.Cards: 92.0, r.Section: 92.0, r.Detail: 80.0, r.Comments: 84.0}

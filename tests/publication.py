@@ -1,10 +1,10 @@
 """Publication folders made in code for the tests: real cuts of real plans, distributed the way
-the flow distributes them (`pipeline.distribution.copy_to_publication`).
+the flow distributes them (`pipeline.delivery.distribution.copy_to_publication`).
 
 Each cut is rendered from a plan in `inputs/` or made by `tests.plans`: avance.csv, objetivos.csv,
 datapackage.json and the web page are the registered outputs' own bytes; the deck and the PDF are
 short stand-ins (the portal only links them, and drawing them would cost seconds per cut). The
-cut's folder under `outputs` gets its manifest.json as `pipeline.publish` writes it, so the
+cut's folder under `outputs` gets its manifest.json as `pipeline.delivery.publish` writes it, so the
 approval state a test sets (`estado`) is where the flow will keep it.
 """
 
@@ -14,15 +14,15 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.attainment import plan_series
-from pipeline.changes import compare
-from pipeline.document import build_document
+from pipeline.core.attainment import plan_series
+from pipeline.report.changes import compare
+from pipeline.report.document import build_document
 from pipeline.ingest import load_execution, load_plan, load_settings
-from pipeline.outputs import OUTPUTS, Rendering, cut_tables
-from pipeline.periods import BOGOTA, Cut
-from pipeline.publish import MANIFEST_FILE, Artifact, cut_folder, manifest_bytes, publish
-from pipeline.report import lay_out
-from pipeline.settings import Settings
+from pipeline.outputs.registry import OUTPUTS, Rendering, cut_tables
+from pipeline.core.periods import BOGOTA, Cut
+from pipeline.delivery.publish import MANIFEST_FILE, Artifact, cut_folder, manifest_bytes, publish
+from pipeline.report.layout import lay_out
+from pipeline.core.settings import Settings
 
 STAND_INS = {"deck": b"PK\x03\x04 presentacion de prueba", "pdf": b"%PDF-1.7 reporte de prueba\n%%EOF\n"}
 
@@ -76,7 +76,7 @@ def distributed_names(folder: Path) -> list[str]:
     """The files of a published cut that are copied to the publication folder, as a resend finds them."""
     import json
 
-    from pipeline.outputs import deliverables
+    from pipeline.outputs.registry import deliverables
 
     manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
     return list(deliverables((r["path"], r.get("output")) for r in manifest["outputs"]).copied)

@@ -6,7 +6,7 @@ import re
 
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from pipeline.app.cli import app
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -79,8 +79,8 @@ def _listed_under_outputs() -> list[str]:
 
 def test_the_readme_lists_the_registered_outputs():
     from pipeline.ingest import load_settings
-    from pipeline.outputs import OUTPUTS
-    from pipeline.publish import MANIFEST_FILE
+    from pipeline.outputs.registry import OUTPUTS
+    from pipeline.delivery.publish import MANIFEST_FILE
 
     from types import SimpleNamespace
 

@@ -1,4 +1,4 @@
-"""flows.py and pipeline/cli.py: the quarterly run end to end, under one Prefect test harness."""
+"""flows.py and pipeline/app/cli.py: the quarterly run end to end, under one Prefect test harness."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 import flows
-from pipeline.cli import app
+from pipeline.app.cli import app
 from pipeline.errors import PipelineError
-from pipeline.outputs import OUTPUTS
-from pipeline.periods import PeriodError
+from pipeline.outputs.registry import OUTPUTS
+from pipeline.core.periods import PeriodError
 from tests.conftest import SAMPLE
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
@@ -528,14 +528,16 @@ def _check_batch(result, out: Path, good: tuple[str, ...], bad: str) -> None:
 
 def _unexpected_in(monkeypatch, slug: str) -> None:
     """Make reading `slug`'s inputs fail with an error no rule of the pipeline expects."""
-    real = flows.load_inputs
+    from pipeline.runs import steps
+
+    real = steps.load_inputs
 
     def load(folder):
         if Path(folder).name == slug:
             raise ValueError("no se esperaba esto")
         return real(folder)
 
-    monkeypatch.setattr(flows, "load_inputs", load)
+    monkeypatch.setattr(steps, "load_inputs", load)
 
 
 def test_an_unexpected_error_in_one_entity_names_it_and_keeps_the_others(tmp_path, monkeypatch):
@@ -720,7 +722,7 @@ def test_a_cut_after_the_plan_fails_the_run_with_its_spanish_message_and_no_trac
 
 def test_the_scheduled_run_of_15_january_2027_on_the_sample_fails_as_an_input_problem(tmp_path, monkeypatch):
     # What the schedule as shipped does on its first date: the sample's plan ends in 2024.
-    monkeypatch.setattr(flows, "_scheduled_day", lambda: date(2027, 1, 15))
+    monkeypatch.setattr(flows, "scheduled_day", lambda: date(2027, 1, 15))
     state = flows.quarterly_report(input_dir=str(SAMPLE), output_dir=str(tmp_path), return_state=True)
     _failed_as_prefect_shows_it(state, "El periodo 2026-T4 está fuera del periodo del plan (2020 a 2024)")
     assert isinstance(state.result(raise_on_failure=False), PeriodError)
@@ -740,7 +742,7 @@ def test_a_batch_with_a_bad_entity_fails_the_run_with_the_list_of_failures_and_n
 
 def _deployment(client, flow, parameters: dict):
     """A deployment of `flow` whose folders are those of `parameters`, as `pei-report serve`
-    makes them (its runs may use only those: `pipeline.folders`)."""
+    makes them (its runs may use only those: `pipeline.runs.folders`)."""
     folders = {k: parameters[k] for k in ("input_dir", "output_dir") if k in parameters}
     return client.create_deployment(flow_id=client.create_flow(flow), name="prueba-avisos", parameters=folders)
 
@@ -866,7 +868,7 @@ def test_a_run_the_server_s_automation_marked_crashed_gets_its_notice_once(tmp_p
     from prefect.client.orchestration import get_client
     from prefect.states import Crashed
 
-    from pipeline.crashes import crash_automation, notify_crashed_runs
+    from pipeline.app.crashes import crash_automation, notify_crashed_runs
 
     run = _crashed_deployment_run(sample_copy, tmp_path / "out")
     message = crash_automation(40).actions[0].message
@@ -991,7 +993,7 @@ def test_a_temporary_refusal_is_retried_and_a_permanent_one_is_not(tmp_path, sam
     assert refused in email["error"] and reply.split(" ", 1)[1] in email["error"]
 
 
-# --- distributions a crash interrupted (pipeline/recovery.py) --------------------------------
+# --- distributions a crash interrupted (pipeline/delivery/recovery.py) --------------------------------
 
 
 def _published_deliverables(folder: Path) -> dict[str, bytes]:
@@ -1056,8 +1058,8 @@ def _squeezed(text: str) -> str:
 
 
 def _pending(folder: Path) -> None:
-    """The state a crash between publishing and distributing leaves (see pipeline/recovery.py)."""
-    from pipeline.publish import update_manifest
+    """The state a crash between publishing and distributing leaves (see pipeline/delivery/recovery.py)."""
+    from pipeline.delivery.publish import update_manifest
 
     update_manifest(folder, distribution={"status": "pending"})
 
@@ -1103,7 +1105,7 @@ def test_an_interrupted_distribution_that_fails_again_fails_the_run_with_the_res
 def test_the_manifest_hashes_the_bytes_that_were_read_not_the_files_on_disk_at_publishing(
     tmp_path, sample_copy, monkeypatch
 ):
-    from pipeline import outputs
+    from pipeline.outputs import registry as outputs
 
     names = ("plan.yaml", "seguimiento.xlsx", "configuracion.yaml")
     read = {n: (sample_copy / n).read_bytes() for n in names}
@@ -1125,7 +1127,7 @@ def test_the_manifest_hashes_the_bytes_that_were_read_not_the_files_on_disk_at_p
 
 
 def test_a_yaml_bomb_fails_its_entity_fast_and_the_rest_of_the_batch_is_reported(tmp_path):
-    from tests.test_ingest_plan import billion_laughs
+    from tests.ingest.test_plan import billion_laughs
 
     root = _batch(tmp_path / "inputs", ("alfa", "beta"))
     with (root / "beta" / "plan.yaml").open("a", encoding="utf-8") as handle:
@@ -1141,9 +1143,9 @@ def test_a_yaml_bomb_fails_its_entity_fast_and_the_rest_of_the_batch_is_reported
 
 def test_publishing_prunes_the_cut_s_history_to_its_retention(tmp_path, sample_plan):
     from pipeline.ingest import Entity
-    from pipeline.periods import parse_period
-    from pipeline.publish import Artifact
-    from pipeline.settings import History
+    from pipeline.core.periods import parse_period
+    from pipeline.delivery.publish import Artifact
+    from pipeline.core.settings import History
 
     entity, out, cut = Entity("e", tmp_path / "in"), tmp_path / "outputs", parse_period("2024-T2")
     for n in range(4):
@@ -1182,7 +1184,7 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
 
 
 def test_a_figure_corrected_after_publication_is_a_revision_and_its_later_cuts_are_listed_stale(tmp_path):
-    from pipeline.changes import fingerprints
+    from pipeline.report.changes import fingerprints
     from pipeline.ingest import load_plan, load_settings
     from tests.plans import PDM_EXECUTION, write_pdm
 

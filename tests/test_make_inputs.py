@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.make_inputs import make_pdm
-from pipeline.attainment import plan_attainment
+from pipeline.core.attainment import plan_attainment
 from pipeline.ingest import load_plan, load_settings
-from pipeline.model import TargetReading, Unit
-from pipeline.periods import Cut
-from pipeline.report import Detail, Section, build_report
-from pipeline.tables import AVANCE_COLUMNS, avance_table, objetivos_table
+from pipeline.core.model import TargetReading, Unit
+from pipeline.core.periods import Cut
+from pipeline.report.layout import Detail, Section, build_report
+from pipeline.report.tables import AVANCE_COLUMNS, avance_table, objetivos_table
 from tests.plans import execution_table
 
 
@@ -36,7 +36,7 @@ def test_the_pdm_has_what_real_plans_carry(pdm):
 
 @pytest.mark.parametrize("cut", [Cut(2025, 3), Cut(2024, 4)])
 def test_the_pdm_reports_end_to_end(cut, pdm):
-    from pipeline.render_pptx import render_deck
+    from pipeline.outputs.deck import render_deck
 
     plan, execution, settings = pdm
     result = plan_attainment(plan, execution, cut, settings.bands)

@@ -30,13 +30,13 @@ def test_an_installed_wheel_writes_the_pdf(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env["PREFECT_HOME"] = str(tmp_path / "prefect")
     where = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", "import pipeline.render_pdf as r; print(r.__file__); print(r.TEMPLATES)"],
+        [str(venv / "bin" / "python"), "-c", "import pipeline.outputs.pdf as r; print(r.__file__); print(r.TEMPLATES)"],
         capture_output=True, text=True, cwd=tmp_path, env=env, check=True,
     ).stdout.split()
     assert all(Path(p).is_relative_to(venv) for p in where), where
     web = subprocess.run(
         [str(venv / "bin" / "python"), "-c",
-         "import pipeline.render_web as w; print(w.TEMPLATES); print(*sorted(p.name for p in (w.TEMPLATES / 'web').iterdir()))"],
+         "import pipeline.outputs.web as w; print(w.TEMPLATES); print(*sorted(p.name for p in (w.TEMPLATES / 'web').iterdir()))"],
         capture_output=True, text=True, cwd=tmp_path, env=env, check=True,
     ).stdout.split()
     assert Path(web[0]).is_relative_to(venv) and web[1:] == sorted(p.name for p in (ROOT / "templates" / "web").glob("*.j2")), web

@@ -1,4 +1,4 @@
-"""The series over the cuts (pipeline/attainment.py `plan_series`, pipeline/tables.py `serie_table`):
+"""The series over the cuts (pipeline/core/attainment.py `plan_series`, pipeline/report/tables.py `serie_table`):
 worked example 10 of docs/rules.md across a year boundary, and properties."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.attainment import Status, plan_attainment, plan_series, quarterly_attainment
-from pipeline.model import Axis, Objective, Plan
-from pipeline.periods import Cut
-from pipeline.tables import SERIE_COLUMNS, objetivos_table, serie_table, avance_table
+from pipeline.core.attainment import Status, plan_attainment, plan_series, quarterly_attainment
+from pipeline.core.model import Axis, Objective, Plan
+from pipeline.core.periods import Cut
+from pipeline.report.tables import SERIE_COLUMNS, objetivos_table, serie_table, avance_table
 from tests.conftest import make_indicator
 
 PERIOD = (2023, 2024)

@@ -1,7 +1,14 @@
-"""The input edge: read and validate plan.yaml, seguimiento and configuracion.yaml.
+"""The input edge: read and validate plan.yaml or plan.xlsx, the seguimiento and configuracion.yaml.
 
 Everything here may raise `pipeline.errors.InputError`, whose message names the file and, where
-it applies, the sheet, row and column.
+it applies, the sheet, row and column. `plan` and `plan_xlsx` read the plan; `execution` the
+seguimiento (one file, a wide matrix, a folder of files); `settings` and `yaml_source`
+configuracion.yaml; `source` the bytes read (for the manifest); `limits` the bounds on hostile
+input; `template_schema` the data-entry template's columns, shared with `pipeline.workbooks`;
+`images` the logo; `entities` and `coverage` the entities of an input folder.
+
+May import: `pipeline.core` and `pipeline.errors` (checked by import-linter, pyproject.toml); one
+recorded exception, `images` drawing an SVG logo once with the PDF's WeasyPrint set-up.
 """
 
 from pipeline.ingest.entities import Entity, EntityInputs, find_entities, load_inputs, select_entities

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pipeline.errors import Problem
-from pipeline.text import missing_glyphs
+from pipeline.core.text import missing_glyphs
 
 __all__ = ["font_problem", "strings"]
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.characters import control_characters, describe, shown
+from pipeline.core.characters import control_characters, describe, shown
 from pipeline.errors import InputError, Problem
 from pipeline.ingest.execution import FOLDER as EXECUTION_FOLDER, Execution, load_execution
 from pipeline.ingest.plan import PLAN_FILES, plan_outline, read_plan
 from pipeline.ingest.settings import load_settings
 from pipeline.ingest.source import Source, recording
-from pipeline.model import Plan
-from pipeline.settings import Settings
+from pipeline.core.model import Plan
+from pipeline.core.settings import Settings
 
 __all__ = ["Entity", "EntityInputs", "find_entities", "load_inputs", "select_entities"]
 

@@ -33,19 +33,19 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from pipeline.characters import INVISIBLE, REFUSED_HINT, control_characters, describe, excel_decoded, refused_at, shown
+from pipeline.core.characters import INVISIBLE, REFUSED_HINT, control_characters, describe, excel_decoded, refused_at, shown
 from pipeline.errors import InputError, PipelineError, Problem, did_you_mean
-from pipeline.formatting import number as shown_number
+from pipeline.core.formatting import number as shown_number
 from pipeline.ingest.coverage import font_problem
 from pipeline.ingest.source import limit_hint, read_source, size_text
-from pipeline.limits import MB, Limits, limits
-from pipeline.model import Plan, Unit
-from pipeline.numbers import NotANumber, parse_number
-from pipeline.periods import Cut, parse_period
-from pipeline.template_schema import (
+from pipeline.ingest.limits import MB, Limits, limits
+from pipeline.core.model import Plan, Unit
+from pipeline.core.numbers import NotANumber, parse_number
+from pipeline.core.periods import Cut, parse_period
+from pipeline.ingest.template_schema import (
     COLUMN as TEMPLATE_COLUMN, DATA_SHEET, IDENTITY_SHEET, REFERENCE_HEADINGS, TemplateIdentity, read_identity,
 )
-from pipeline.text import missing_glyphs
+from pipeline.core.text import missing_glyphs
 
 __all__ = [
     "COLUMNS",
@@ -126,7 +126,7 @@ REFERENCE = (
     "sector", "producto", "componente", "actividad", "actividades", "ponderador", "ponderacion", "peso", "tendencia",
     "tendencia indicador", "valor esperado", "valor esperado cuatrienio",
 )
-# The data-entry template's context columns are reference columns too (pipeline.template_schema).
+# The data-entry template's context columns are reference columns too (pipeline.ingest.template_schema).
 REFERENCE = (*REFERENCE, *(name for name in REFERENCE_HEADINGS if name not in REFERENCE))
 # How far down a title block may push the header row.
 HEADER_SEARCH_ROWS = 30
@@ -1244,7 +1244,7 @@ def _read_csv(path: Path, data: bytes, bounds: Limits) -> RawTable:
 def read_execution(path: Path) -> RawTable:
     """The cells of a seguimiento file, unvalidated, read from one reading of its bytes.
 
-    A file past the limits (`pipeline.limits`) is refused before its cells are read.
+    A file past the limits (`pipeline.ingest.limits`) is refused before its cells are read.
     """
     bounds = limits()
     data, _ = read_source(
@@ -1635,7 +1635,7 @@ def _check_template_plan(raw: RawTable, plan: Plan, any_plan_version: bool = Fal
     indicators still means what it meant (`fingerprint.indicator_meaning`). `any_plan_version`
     reads the entity's templates of any version of its plan.
     """
-    from pipeline.fingerprint import MEANING_FIELDS, indicator_meaning, plan_fingerprint
+    from pipeline.core.fingerprint import MEANING_FIELDS, indicator_meaning, plan_fingerprint
 
     identity = raw.template
     folder = _entity_folder(raw.path)

@@ -18,14 +18,14 @@ from pydantic import (
     field_validator,
 )
 
-from pipeline.characters import INVISIBLE, control_characters, describe, shown
+from pipeline.core.characters import INVISIBLE, control_characters, describe, shown
 from pipeline.errors import InputError, Problem, did_you_mean
-from pipeline.formatting import number
+from pipeline.core.formatting import number
 from pipeline.ingest.coverage import font_problem, uncovered
 from pipeline.ingest.execution import PlanOutline
 from pipeline.ingest.yaml_source import Document, read_yaml, validate
-from pipeline.model import Aggregation, Annualization, Axis, Indicator, Objective, Plan, TargetReading, Unit
-from pipeline.numbers import NotANumber, parse_number
+from pipeline.core.model import Aggregation, Annualization, Axis, Indicator, Objective, Plan, TargetReading, Unit
+from pipeline.core.numbers import NotANumber, parse_number
 
 __all__ = ["load_plan", "plan_data", "plan_file", "plan_outline", "read_plan", "PLAN_FILE", "PLAN_WORKBOOK", "PLAN_FILES"]
 
@@ -609,7 +609,7 @@ def plan_outline(folder: Path) -> PlanOutline | None:
 
 def plan_data(folder: Path) -> dict:
     """The plain data (plan.yaml's fields) of the folder's plan, once it is known to be valid:
-    what `pipeline.plan_workbook` writes as plan.xlsx. Any problem raises `InputError`."""
+    what `pipeline.workbooks.plan_workbook` writes as plan.xlsx. Any problem raises `InputError`."""
     read_plan(folder)
     return _read_document(folder).data
 

@@ -11,7 +11,7 @@ What does not fit plan.yaml's fields is said, never dropped: an unknown sheet or
 holds data but is not a field, a formula whose result was never saved, a quarter missing from a
 year's four quarterly targets.
 
-`SHEETS` is the one description of the layout: the template writer (`pipeline.plan_workbook`)
+`SHEETS` is the one description of the layout: the template writer (`pipeline.workbooks.plan_workbook`)
 builds its headings, instructions and lists of allowed values from it.
 """
 
@@ -26,13 +26,13 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from pipeline.characters import REFUSED_HINT, excel_decoded, refused_at, shown
+from pipeline.core.characters import REFUSED_HINT, excel_decoded, refused_at, shown
 from pipeline.errors import InputError, Problem, close_choices, did_you_mean
 from pipeline.ingest.execution import (
     MergedPart, Percent, _check_inflation, _normal, _open_workbook, _sheet_rows, sheet_formulas,
 )
 from pipeline.ingest.source import read_source
-from pipeline.limits import limits
+from pipeline.ingest.limits import limits
 
 __all__ = [
     "Column",

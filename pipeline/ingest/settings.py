@@ -14,18 +14,18 @@ from pydantic import (
     AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator,
 )
 
-from pipeline.characters import control_characters, describe, shown
+from pipeline.core.characters import control_characters, describe, shown
 from pipeline.errors import InputError, Problem
-from pipeline.placeholders import fill, template_problem
+from pipeline.core.placeholders import fill, template_problem
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
-from pipeline.settings import (
+from pipeline.core.settings import (
     DEFAULT_LEVELS, LIGHT_COLORS, NOT_REPORTED_ID, PUBLICATION_ROOT_ENV, THEME_COLORS, UNDEFINED_ID, Band, DataEntry,
     Distribution, Email, History, LICENCES, LogoImage, Meaning, Publication, ReviewRule, Settings, Theme,
     TrafficLight, TrafficLightBands, default_light, file_name_fields, publication_root,
 )
-from pipeline.formatting import number
-from pipeline.images import LogoProblem, read_logo
-from pipeline.limits import limits
+from pipeline.core.formatting import number
+from pipeline.ingest.images import LogoProblem, read_logo
+from pipeline.ingest.limits import limits
 from pipeline.ingest.source import read_source
 
 __all__ = ["load_settings", "SETTINGS_FILE"]
@@ -173,7 +173,7 @@ def _scale_problems(model: TrafficLightIn, colors: dict[str, str], doc: YamlDocu
 
 
 HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
-LOGO_ROWS, LOGO_LINE_CHARS = 8, 36  # the logo text's limits: it fits its box at 7 pt (pipeline.report)
+LOGO_ROWS, LOGO_LINE_CHARS = 8, 36  # the logo text's limits: it fits its box at 7 pt (pipeline.report.layout)
 FileName = Annotated[str, StringConstraints(min_length=1, max_length=150)]
 FILE_NAME_FIELDS = ("slug", "periodo", "sigla", "titulo")
 

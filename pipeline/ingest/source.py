@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError
-from pipeline.formatting import number
-from pipeline.limits import ENVIRONMENT, MB
+from pipeline.core.formatting import number
+from pipeline.ingest.limits import ENVIRONMENT, MB
 
 __all__ = ["Source", "read_source", "recording", "size_text", "limit_hint"]
 

@@ -17,11 +17,11 @@ from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import CollectionNode, MappingNode
 
-from pipeline.characters import refusal, shown
+from pipeline.core.characters import refusal, shown
 from pipeline.errors import InputError, Problem, did_you_mean
-from pipeline.formatting import number
+from pipeline.core.formatting import number
 from pipeline.ingest.source import limit_hint, read_source
-from pipeline.limits import Limits, limits
+from pipeline.ingest.limits import Limits, limits
 
 __all__ = ["Document", "YamlDocument", "read_yaml", "validate"]
 

@@ -1,0 +1,267 @@
+"""pipeline/app/cli.py as a user runs it: a signal stops a run promptly (its process settings are
+tests/app/test_runtime.py's)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+
+# --- a signal stops a run promptly ---------------------------------------------------------
+
+
+def _tree(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and ".logs" not in p.parts}
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_a_run_promptly_and_leaves_the_earlier_outputs_as_they_were(tmp_path, signum):
+    """A real `pei-report run` of a 500-indicator entity (about 20 s of rendering), signalled
+    while it renders. Measured in the README's «Límites»: it exits 0,02 to 0,13 s later."""
+    from benchmarks.make_inputs import make_entity
+    from tests.app.test_service import _alive, _descendants
+
+    entity = tmp_path / "inputs" / "grande"
+    make_entity(entity, 500, seed=5)
+    out = tmp_path / "outputs"
+    earlier = out / "grande" / "2024-T3"
+    earlier.mkdir(parents=True)
+    (earlier / "manifest.json").write_text('{"period": "2024-T3"}\n', encoding="utf-8")
+    (earlier / "avance.csv").write_bytes(b"objetivo,indicador\n1,IND-0001\n")
+    before = _tree(out)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    exe = str(Path(sys.executable).with_name("pei-report"))
+    stderr = tmp_path / "stderr.txt"
+    with stderr.open("wb") as handle:
+        process = subprocess.Popen(
+            [exe, "run", "--input", str(entity), "--output", str(out), "--period", "2024-T3", "--no-distribute"],
+            env=env, stdout=subprocess.DEVNULL, stderr=handle, cwd=tmp_path,
+        )
+    server: list[int] = []
+    try:
+        deadline = time.monotonic() + 180
+        while "Generando la presentación" not in stderr.read_text(encoding="utf-8", errors="replace"):
+            assert process.poll() is None and time.monotonic() < deadline, stderr.read_text(encoding="utf-8")
+            time.sleep(0.2)
+        server = _descendants(process.pid)
+        assert server, "the embedded server runs below the command"
+        process.send_signal(signum)
+        code = process.wait(timeout=15)  # a bound, not a measurement: rendering alone takes longer
+        message = stderr.read_text(encoding="utf-8")
+        assert code == 128 + signum, message
+        assert "Ejecución interrumpida" in message and "Traceback" not in message, message
+        assert _tree(out) == before
+        assert not [p for p in (out / "grande").iterdir() if p.name != "2024-T3" and not p.name.endswith(".lock")]
+        deadline = time.monotonic() + 15
+        while any(_alive(p) for p in server):
+            assert time.monotonic() < deadline, "the embedded server stops with the command"
+            time.sleep(0.2)
+    finally:
+        for pid in [process.pid, *server]:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        process.wait()
+
+
+def test_in_a_log_each_message_stays_on_one_line(tmp_path):
+    """Run as `make report > log` or in CI (stderr is not a terminal): Rich must not wrap a
+    message at 80 columns, splitting a path or an option in two."""
+    from tests.conftest import SAMPLE
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), COLUMNS="80")
+    exe = str(Path(sys.executable).with_name("pei-report"))
+    out = tmp_path / "una-carpeta-de-resultados-con-un-nombre-largo" / "outputs"
+    done = subprocess.run([exe, "run", "--input", str(SAMPLE), "--output", str(out), "--no-distribute"],
+                          env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert any(line.endswith("Generando la presentación, el PDF, las tablas y la página web") for line in lines), lines
+    assert any(line.endswith(f"Publicando en {out / 'secretaria-general' / '2024-T4'}") for line in lines), lines
+
+
+# --- output folders a run cannot, or must not, write in ---------------------------------------
+
+
+@pytest.fixture
+def read_only_outputs(tmp_path):
+    """An output folder, with its .logs, that even root cannot write in (`chattr +i`)."""
+    out = tmp_path / "outputs"
+    (out / ".logs").mkdir(parents=True)
+    folders = [str(out / ".logs"), str(out)]
+    if subprocess.run(["chattr", "+i", *folders], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available on this file system")
+    try:
+        yield out
+    finally:
+        subprocess.run(["chattr", "-i", *folders], check=True)
+
+
+@pytest.mark.parametrize("command", ["run", "serve"])
+def test_a_read_only_output_folder_is_a_spanish_message_not_a_traceback(tmp_path, read_only_outputs, command):
+    from tests.conftest import SAMPLE
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    exe = str(Path(sys.executable).with_name("pei-report"))
+    extra = ["--no-distribute"] if command == "run" else ["--port", "1"]
+    done = subprocess.run([exe, command, "--input", str(SAMPLE), "--output", str(read_only_outputs), *extra],
+                          env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    message = " ".join(done.stderr.split())
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "PermissionError" not in done.stderr, done.stderr
+    assert message.startswith(f"Error: No se puede escribir en la carpeta de resultados {read_only_outputs}:"), message
+
+
+@pytest.mark.parametrize("where", ["the input folder", "inside an entity's folder"])
+def test_run_refuses_results_inside_its_inputs_as_validar_does(tmp_path, where):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from pipeline.app.cli import app
+    from tests.conftest import SAMPLE
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE, inputs / "secretaria-general")
+    before = _digest_tree(inputs)
+    output = inputs if where == "the input folder" else inputs / "secretaria-general" / "resultados"
+    done = CliRunner().invoke(app, ["run", "--input", str(inputs), "--output", str(output)], env={"COLUMNS": "300"})
+    message = " ".join(done.stderr.split())
+    assert done.exit_code == 2, done.stderr
+    assert (
+        f"La carpeta de resultados {output} está dentro de la carpeta de entrada {inputs}: run no escribe en las "
+        "entradas. Indique otra con --output."
+    ) in message
+    assert _digest_tree(inputs) == before  # not even a log file
+
+
+# --- pei-report validar ----------------------------------------------------------------------------
+
+
+def _validar(*args: str):
+    from typer.testing import CliRunner
+
+    from pipeline.app.cli import app
+
+    return CliRunner().invoke(app, ["validar", *args], prog_name="pei-report", env={"COLUMNS": "200"})
+
+
+def _digest_tree(folder: Path) -> str:
+    """One hash of every file's path and bytes under `folder`."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_validar_on_the_sample_is_clean_and_writes_nothing(tmp_path):
+    import shutil
+
+    from tests.conftest import SAMPLE
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE, inputs / "secretaria-general")
+    out = tmp_path / "outputs"
+    published = out / "secretaria-general" / "2024-T4"
+    published.mkdir(parents=True)
+    (published / "manifest.json").write_text('{"period": "2024-T4"}\n', encoding="utf-8")
+    before, outputs_before = _digest_tree(inputs), _tree(out)
+    result = _validar("--input", str(inputs), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert "plan.yaml: sin problemas" in result.stdout and "seguimiento.xlsx: sin problemas" in result.stdout
+    assert "Nada que revisar" in result.stdout
+    assert result.stdout.rstrip().endswith(f"Todo listo para `pei-report run --input {inputs} --output {out} --period 2024-T4`.")
+    assert _digest_tree(inputs) == before
+    assert _tree(out) == outputs_before and sorted(p.name for p in (out / "secretaria-general").iterdir()) == ["2024-T4"]
+
+
+def test_validar_lists_the_problems_of_every_file_and_marks_a_copy(tmp_path):
+    from tests.workbooks.test_validation import broken_entity
+
+    inputs = tmp_path / "inputs"
+    broken_entity(inputs / "ejemplo")
+    out = tmp_path / "outputs"
+    before = _digest_tree(inputs)
+    result = _validar("--input", str(inputs), "--output", str(out), "--period", "2024-T3")
+    assert result.exit_code == 2, result.output
+    text = result.stdout
+    assert "ejemplo (ejemplo) · corte 2024-T3" in text
+    plan, seguimiento = text.index("plan.yaml: 1 problema"), text.index("seguimiento.xlsx (hoja «Seguimiento»): 8 problemas")
+    assert plan < text.index("«sumas»") < seguimiento < text.index("«N/A»")
+    assert f"Copia marcada para revisar: {out / 'ejemplo' / 'revision' / 'seguimiento.xlsx'}" in text
+    assert "Hay 9 problemas por corregir" in text and "Traceback" not in result.output
+    assert (out / "ejemplo" / "revision" / "seguimiento.xlsx").is_file()
+    assert _digest_tree(inputs) == before
+
+
+def test_validar_says_who_has_not_reported_by_responsable(tmp_path):
+    from tests.plans import write_pdm
+
+    folder = write_pdm(tmp_path / "pdm", 2024)
+    result = _validar("--input", str(folder), "--output", str(tmp_path / "out"), "--period", "2024-T3")
+    assert result.exit_code == 0, result.output
+    assert "Sin el dato de 2024-T3: 1 de 3 indicadores" in result.stdout
+    assert "    Secretaría de Ambiente (1):\n      - H-1 Hectáreas en restauración\n" in result.stdout
+    assert "Todos los indicadores tienen reporte en 2024 al corte 2024-T3" in result.stdout and "saldrá" not in result.stdout
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("case", ["missing-input", "unknown-entity", "output-inside-input", "bad-period"])
+def test_validar_refuses_what_it_cannot_check_with_exit_2(tmp_path, case):
+    from tests.conftest import SAMPLE
+
+    args = {
+        "missing-input": ["--input", str(tmp_path / "no-existe")],
+        "unknown-entity": ["--input", str(SAMPLE.parent), "--entity", "otra"],
+        "output-inside-input": ["--input", str(tmp_path), "--output", str(tmp_path / "out")],
+        "bad-period": ["--input", str(SAMPLE), "--period", "2024-T5"],
+    }[case]
+    result = _validar(*args)
+    assert result.exit_code == 2, result.output
+    assert "Error:" in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_validar_names_each_file_of_a_seguimiento_folder_and_its_copy(tmp_path):
+    from tests.plans import write_pdm
+    from tests.ingest.test_execution import write_xlsx
+
+    folder = write_pdm(tmp_path / "inputs" / "pdm", 2024)
+    (folder / "seguimiento.csv").unlink()
+    (folder / "seguimiento").mkdir()
+    write_xlsx(folder / "seguimiento", [["V-1", 2024, 1, 1, None]], name="infraestructura.xlsx")
+    write_xlsx(folder / "seguimiento", [["H-1", 2024, 1, "veinte", None]], name="ambiente.xlsx")
+    before = _digest_tree(tmp_path / "inputs")
+    out = tmp_path / "outputs"
+    result = _validar("--input", str(tmp_path / "inputs"), "--output", str(out), "--period", "2024-T1")
+    assert result.exit_code == 2, result.output
+    assert "seguimiento/ambiente.xlsx (hoja «Seguimiento»): 1 problema" in result.stdout
+    assert "seguimiento/infraestructura.xlsx: sin problemas" in result.stdout
+    copy = out / "pdm" / "revision" / "seguimiento" / "ambiente.xlsx"
+    assert f"Copia marcada para revisar: {copy}" in result.stdout and copy.is_file()
+    assert _digest_tree(tmp_path / "inputs") == before
+
+
+def test_validar_needs_no_prefect(tmp_path):
+    """A check is quick: no flow, no server, Prefect not even imported."""
+    from tests.conftest import ROOT, SAMPLE
+
+    code = (
+        "import sys; from typer.testing import CliRunner; from pipeline.app.cli import app; "
+        f"r = CliRunner().invoke(app, ['validar', '--input', {str(SAMPLE)!r}, '--output', {str(tmp_path / 'out')!r}]); "
+        "assert r.exit_code == 0, r.output; assert 'prefect' not in sys.modules"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
