@@ -38,7 +38,7 @@ from pipeline.outputs.artifacts import MANIFEST_FILE, Artifact, csv_bytes, relat
 from pipeline.outputs.pdf import render_pdf
 from pipeline.outputs.deck import render_deck
 from pipeline.outputs.web import INDEX, LINKS, render_web
-from pipeline.report.layout import Report
+from pipeline.report.slides import Report
 from pipeline.core.settings import Settings
 from pipeline.report.tables import avance_table, objetivos_table, serie_table
 from pipeline.outputs.tables_xlsx import TABLES_XLSX, tables_workbook
