@@ -246,7 +246,7 @@ OUTPUTS: tuple[Output, ...] = (
            "Serie del avance de cada indicador, objetivo, eje y del plan en cada trimestre del plan hasta el corte",
            distributed=True),
     Output("tablas", _fixed(TABLES_XLSX), XLSX, _tablas, "Generar tablas.xlsx",
-           "Las tablas de avance en un libro de Excel: una hoja por tabla, cifras como números con formato "
+           "Las tablas del corte (avance, objetivos, cambios y serie) en un libro de Excel: una hoja por tabla, cifras como números con formato "
            "en español (porcentajes como 87,5 %)", distributed=True),
     Output("datapackage", _fixed(DATAPACKAGE_FILE), JSON, _datapackage, "Generar datapackage.json",
            "Paquete de datos (Frictionless) que describe avance.csv, objetivos.csv, cambios.csv y serie.csv", distributed=True,
