@@ -412,18 +412,6 @@ def test_rows_of_another_cut_in_a_template_are_refused(template, pdm_folder):
     assert f"fila {rows['H-1']}" in text and "plantilla del corte 2024-T3" in text and "--period 2024-T2" in text
 
 
-def test_the_fingerprint_is_the_plans_content_not_its_file(pdm_folder, tmp_path):
-    plan = load_plan(pdm_folder)
-    plan_file = pdm_folder / "plan.yaml"
-    again = tmp_path / "again"
-    again.mkdir()
-    # the same plan written otherwise: a comment, a target as a decimal
-    (again / "plan.yaml").write_text("# copia\n" + plan_file.read_text(encoding="utf-8").replace("meta_cuatrienio: 40", "meta_cuatrienio: 40.0"), encoding="utf-8")
-    assert plan_fingerprint(load_plan(again)) == plan_fingerprint(plan)
-    (again / "plan.yaml").write_text(plan_file.read_text(encoding="utf-8").replace("Vías.", "Vías rurales."), encoding="utf-8")
-    assert plan_fingerprint(load_plan(again)) != plan_fingerprint(plan)
-
-
 def test_the_builder_is_pure_and_writes_values_only(pdm_folder):
     plan = load_plan(pdm_folder)
     book = build_template(plan, None, CUT, "pdm")
