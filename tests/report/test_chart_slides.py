@@ -4,24 +4,10 @@ every series told apart by more than its colour."""
 
 from __future__ import annotations
 
-import pytest
-
-from pipeline.ingest import load_execution, load_settings
 from pipeline.report.layout import ChartSlide, slide_titles
-from tests.report.test_layout import build
-from tests.report.test_layout import sample_execution, sample_report, sample_settings  # noqa: F401  (fixtures: the sample's report)
-
-
-@pytest.fixture(scope="session")
-def ten_per_objective_report(tmp_path_factory):
-    """A synthetic plan of three objectives with ten indicators each, as a content model."""
-    from benchmarks.make_inputs import make_entity
-    from pipeline.ingest import load_plan
-
-    folder = tmp_path_factory.mktemp("grande") / "grande"
-    make_entity(folder, 30, seed=30)
-    plan = load_plan(folder)
-    return build(plan, load_execution(folder, plan).table, load_settings(folder))
+from tests.report.test_layout import (  # noqa: F401  (fixtures: the sample's and a synthetic plan's reports)
+    sample_execution, sample_report, sample_settings, ten_per_objective_report,
+)
 
 
 def test_ten_indicators_are_bars_and_the_lines_of_a_few_never_look_alike(ten_per_objective_report, sample_report):

@@ -175,6 +175,18 @@ def test_long_names_continue_on_more_slides_and_never_overflow(length, sample_pl
         assert d.table_top + d.table.header_height + sum(r.height for r in d.table.rows) <= TABLE_BOTTOM
 
 
+@pytest.fixture(scope="session")
+def ten_per_objective_report(tmp_path_factory):
+    """A synthetic plan of three objectives with ten indicators each, as a content model."""
+    from benchmarks.make_inputs import make_entity
+    from pipeline.ingest import load_plan
+
+    folder = tmp_path_factory.mktemp("grande") / "grande"
+    make_entity(folder, 30, seed=30)
+    plan = load_plan(folder)
+    return build(plan, load_execution(folder, plan).table, load_settings(folder))
+
+
 def test_a_comment_on_a_quarter_not_reported_is_shown(tmp_path):
     """Its row has no value, so the quarter is sin reporte; the comment explains why and is kept."""
     from pipeline.ingest import load_plan
