@@ -1,4 +1,6 @@
-"""pipeline/ingest/execution.py: reading seguimiento in every form Excel writes, and rejecting bad cells."""
+"""pipeline/ingest/execution.py: the whole seguimiento reader, through `load_execution`: the forms Excel
+writes, every problem of a file at once, the messy workbook, limits (each concern of the reader has
+its own module too: test_cells, test_headings, test_files, test_shapes, test_checks)."""
 
 from __future__ import annotations
 
