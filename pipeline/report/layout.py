@@ -57,6 +57,7 @@ COVER_ENTITY_SIZES = (22.0, 20.0, 18.0, 16.0, 15.0, 14.0)
 COVER_LOGO_BOX: Box = (SLIDE_W - MARGIN - 260.0, 418.0, 260.0, 100.0)
 CLOSING_ENTITY_TOP, CLOSING_ENTITY_SIZES, CLOSING_ENTITY_BOTTOM = 270.0, (18.0, 16.0, 14.0, 12.0, 11.0, 10.0), 362.0
 CLOSING_LOGO_BOX: Box = (SLIDE_W / 2 - 150.0, 372.0, 300.0, 130.0)
+CLOSING_APPROVAL_TOP, CLOSING_APPROVAL_H, CLOSING_APPROVAL_SIZES = 506.0, 28.0, (12.0, 11.0, 10.0, 9.0)
 LOGO_SIZES = (12.0, 11.0, 10.0, 9.0, 8.0, 7.5, 7.0)
 # Key figures: four boxes in a row; the semáforo's word in a chip of its colour beside the value.
 KPI_GAP, KPI_H = 14.0, 78.0
@@ -307,6 +308,8 @@ class Closing:
     logo_size: float = 12.0
     logo_image: LogoImage | None = None
     logo_box: Box = CLOSING_LOGO_BOX
+    approval: str | None = None  # «Aprobado por …», under the logo (`Document.status`)
+    approval_size: float = CLOSING_APPROVAL_SIZES[0]
 
 
 Slide = Cover | Summary | Changes | Prose | Cards | Section | Detail | ChartSlide | Comments | Closing
@@ -324,6 +327,7 @@ class Report:
     created: date
     theme: Theme
     slides: tuple[Slide, ...] = field(default=())
+    watermark: str | None = None  # a draft's «BORRADOR …», across every slide and page (`Document.status`)
 
     @property
     def description(self) -> str:
@@ -1041,8 +1045,12 @@ def _closing(document: Document, logo, image: LogoImage | None, generated: bool 
     entity = plain(shorten(document.entity, size, COVER_W, room))
     box = CLOSING_LOGO_BOX
     logo, logo_size = _logo(logo, box, generated)
+    approval, approval_size = document.status.approval, CLOSING_APPROVAL_SIZES[0]
+    if approval:
+        approval_size = fit_size(approval, CONTENT_W, CLOSING_APPROVAL_H, CLOSING_APPROVAL_SIZES)
+        approval = plain(shorten(approval, approval_size, CONTENT_W, CLOSING_APPROVAL_H))
     return Closing("GRACIAS", entity, logo, size, logo_size, image,
-                   fit_image(image, box, "center") if image else box)
+                   fit_image(image, box, "center") if image else box, approval, approval_size)
 
 
 def title_lines(title: str, size: float, w: float) -> int:
@@ -1112,6 +1120,7 @@ def lay_out(document: Document, theme: Theme) -> Report:
         created=document.created,
         theme=theme,
         slides=tuple(_fit_title(s) for s in slides),
+        watermark=document.status.watermark,
     )
 
 
