@@ -35,7 +35,9 @@ from pipeline.ingest import Entity, find_entities, load_plan, select_entities
 from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.outputs.registry import OUTPUTS, Rendering, deliverables
 from pipeline.report.changes import fingerprints
-from pipeline.runs.approval import approval_fields, make_decision, reject_cut, report_status, write_draft
+from pipeline.runs.approval import (
+    approval_fields, decide_drafts, make_decision, reject_cut, report_status, write_draft,
+)
 from pipeline.runs.batch import EntityReport, as_step, gather, with_completed
 from pipeline.runs.context import allowed_folders, scheduled_day
 from pipeline.runs.deployments import DEPLOYMENTS, QUARTERLY_CRON
@@ -191,6 +193,7 @@ def quarterly_report(
         reports = gather(entities, futures)
     finally:  # also when the run's own cuts failed: the interrupted ones are already published
         completed = complete_interrupted(entities, Path(output_dir), input_dir, distribute)
+    reports = decide_drafts(reports, entities, Path(output_dir), report_entity)  # a served run waits for the committee
     return with_completed(reports, completed)
 
 

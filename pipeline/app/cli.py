@@ -339,6 +339,8 @@ def _decide(ctx, verb, input, period, output, entity, nombre, acta, cargo, notes
     if missing:  # before Prefect starts: nothing is read or written
         raise _fail(_stderr(), missing + " No se cambió nada.", EXIT_INPUT)
     _refuse_output_in_input(output, input, verb)
+    if _resumed(verb, input, period, output, entity, nombre, acta, cargo, notes, fecha):
+        return
     headline = f"[bold]pei-report {verb}[/bold] · corte {period} · resultados {output}"
     err, log_file, reports = _run_flow(
         ctx, output, verbose, headline,
@@ -348,6 +350,32 @@ def _decide(ctx, verb, input, period, output, entity, nombre, acta, cargo, notes
         ),
     )
     _print_reports(err, reports, log_file)
+
+
+def _resumed(verb, input, period, output, entity, nombre, acta, cargo, notes, fecha) -> bool:
+    """Resume the served run that waits for this cut's decision, if one does (`pipeline.app.resume`);
+    False when none waits and the flow acts on the draft on disk."""
+    from pipeline.app.resume import resume_waiting, waiting_run_of
+
+    run = waiting_run_of(input, output, entity, period)
+    if run is None:
+        return False
+    err = _stderr()
+    runtime.prefect_environment()
+    err.print(f"[bold]pei-report {verb}[/bold] · corte {period} · la ejecución {run['id']} de pei-report serve espera "
+              "esta decisión: se reanuda con ella")
+    answer = {"decision": verb, "nombre": nombre, "acta": acta, "cargo": cargo, "observaciones": notes, "fecha": fecha}
+    try:
+        state = resume_waiting(run, answer)
+    except PipelineError as exc:
+        raise _fail(err, str(exc), _exit_code(exc)) from None
+    if state is None:
+        return False
+    if state["type"] != "COMPLETED" and state["name"] != "Paused":
+        raise _fail(err, state["message"] or f"La ejecución {run['id']} terminó en estado {state['name']}.", EXIT_FAILURE)
+    err.print(f"[green]✓[/green] corte {period}: {'aprobado, publicado y distribuido' if verb == 'aprobar' else 'rechazado, no se publicó nada'} "
+              f"por la ejecución {run['id']}")
+    return True
 
 
 @app.command(cls=SpanishCommand)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from prefect import task
+from prefect.input import RunInput
+from pydantic import Field
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.core.approval import Decision, deadline, input_digests
@@ -26,7 +28,10 @@ from pipeline.report.document import ReportStatus
 from pipeline.runs.batch import EntityReport
 from pipeline.runs.progress import announce_step, now, warn_text
 
-__all__ = ["report_status", "approval_fields", "write_draft", "reject_cut", "make_decision"]
+__all__ = [
+    "report_status", "approval_fields", "write_draft", "reject_cut", "make_decision", "ApprovalForm", "decide_drafts",
+    "waiting_run", "pause_key",
+]
 
 
 def make_decision(
@@ -152,3 +157,91 @@ def reject_cut(entity: Entity, output_dir: Path, cut: Cut, decision: Decision, s
 def draft_manifest(output_dir: Path, slug: str, cut: Cut) -> dict[str, Any] | None:
     return read_manifest(draft_folder(cut_folder(output_dir, slug, cut)))
 
+
+
+# --- under `pei-report serve`: the deployment's run waits for the committee ----------------------
+
+
+class ApprovalForm(RunInput):
+    """The form the Prefect UI shows on a run paused for approval (its descriptions are the labels)."""
+
+    decision: Literal["aprobar", "rechazar"] = Field(
+        description="Decisión del comité: aprobar (se publica y se distribuye) o rechazar (no se publica nada)")
+    nombre: str = Field(description="Nombre de quien decide por el comité")
+    cargo: str | None = Field(default=None, description="Cargo de quien decide")
+    acta: str | None = Field(default=None, description="Acta del comité, por ejemplo «04 de 2024» (obligatoria para aprobar)")
+    fecha: date | None = Field(default=None, description="Fecha de la decisión (vacía: hoy)")
+    observaciones: str | None = Field(default=None, description="Observaciones del comité (el motivo, si se rechaza)")
+
+
+def pause_key(slug: str, cut: object) -> str:
+    """The pause's key: the run's inputs are then `paused-<key>-schema` and `paused-<key>-response`."""
+    return f"{slug}-{cut}".lower()
+
+
+def waiting_run(draft: dict[str, Any] | None) -> dict[str, str] | None:
+    """The served run that waits for this draft's decision, as its manifest records it."""
+    run = ((draft or {}).get("aprobacion") or {}).get("ejecucion")
+    return run if isinstance(run, dict) and run.get("id") and run.get("api") else None
+
+
+def decide_drafts(reports: list[EntityReport], entities, output_dir: Path, approve) -> list[EntityReport]:
+    """In a deployment's run, wait for the committee's decision on every draft the run wrote and
+    act on it: `approve(entity, output_dir, period, decision=…)` publishes, a rejection records it.
+    Outside a deployment (`pei-report run`) the drafts wait on disk for `pei-report aprobar`."""
+    from prefect.context import FlowRunContext
+
+    context = FlowRunContext.get()
+    if context is None or context.flow_run is None or context.flow_run.deployment_id is None:
+        return reports
+    by_slug = {e.slug: e for e in entities}
+    return [
+        _wait_for_decision(r, by_slug[r.slug], output_dir, str(context.flow_run.id), approve) if r.draft else r
+        for r in reports
+    ]
+
+
+def _wait_for_decision(report: EntityReport, entity: Entity, output_dir: Path, run_id: str, approve) -> EntityReport:
+    from prefect.exceptions import FlowPauseTimeout
+    from prefect.flow_runs import pause_flow_run
+    from prefect.settings import PREFECT_API_URL
+
+    from pipeline.core.approval import EXPIRED
+    from pipeline.core.periods import parse_period
+    from pipeline.errors import ApprovalExpired
+    from pipeline.ingest import load_plan, load_settings
+
+    cut = parse_period(report.period)
+    settings = load_settings(entity.folder)
+    target = cut_folder(output_dir, entity.slug, cut)
+    draft = read_manifest(draft_folder(target)) or {}
+    key = pause_key(entity.slug, cut)
+    asked = {**(draft.get("aprobacion") or {}), "ejecucion": {"id": run_id, "api": str(PREFECT_API_URL.value()), "clave": key}}
+    with cut_lock(target):
+        update_manifest(draft_folder(target), aprobacion=asked)
+    announce_step(entity, f"Esperando la decisión del {settings.approval.committee} sobre el borrador del corte {cut} "
+                          f"(hasta el {asked.get('plazo', '')}): formulario de esta ejecución en Prefect, o pei-report aprobar")
+    form = ApprovalForm.with_initial_data(
+        description=f"**{entity.slug} · corte {cut}**: {WATERMARK_NOTE} El PDF del borrador está en {draft_folder(target)}.",
+        decision="aprobar",
+    )
+    try:
+        answer = pause_flow_run(wait_for_input=form, timeout=settings.approval.days * 86400, key=key)
+    except FlowPauseTimeout:
+        with cut_lock(target):
+            update_manifest(draft_folder(target), estado=EXPIRED)
+        raise ApprovalExpired(
+            f"El borrador del corte {cut} de {entity.slug} venció sin decisión (plazo: {settings.approval.days} días, hasta "
+            f"el {asked.get('plazo', '')}): no se publicó nada. Ejecute de nuevo el corte para un nuevo borrador."
+        ) from None
+    decision = make_decision(answer.decision, answer.nombre, answer.acta, answer.cargo, answer.observaciones,
+                             answer.fecha.isoformat() if answer.fecha else None)
+    if decision.approve:
+        return approve(entity, output_dir, str(cut), decision=decision)
+    return reject_cut(entity, output_dir, cut, decision, settings, load_plan(entity.folder))
+
+
+WATERMARK_NOTE = (
+    "el reporte quedó en borrador, pendiente de aprobación. Aprobar lo genera de nuevo con los mismos datos, sin la "
+    "marca, lo publica y lo distribuye; rechazar no publica nada y envía las observaciones a la oficina."
+)
