@@ -9,20 +9,24 @@ from pathlib import Path
 from typing import Any, Literal
 
 from prefect import task
+from prefect.context import FlowRunContext
+from prefect.exceptions import FlowPauseTimeout
+from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
+from prefect.settings import PREFECT_API_URL
 from pydantic import Field
 from prefect.cache_policies import NO_CACHE
 
-from pipeline.core.approval import Decision, deadline, input_digests
-from pipeline.core.periods import Cut
+from pipeline.core.approval import EXPIRED, Decision, deadline, input_digests
+from pipeline.core.periods import Cut, parse_period
 from pipeline.delivery.approval import (
     approvers_message, check_decidable, check_inputs, decided_record, draft_folder, draft_record, pending_draft,
     read_manifest, rejection_message, waiting_text,
 )
 from pipeline.delivery.distribution import Names, load_credentials, send, sender_address, template_fields
 from pipeline.delivery.publish import cut_folder, cut_lock, input_record, update_manifest
-from pipeline.errors import ApprovalError
-from pipeline.ingest import Entity
+from pipeline.errors import ApprovalError, ApprovalExpired
+from pipeline.ingest import Entity, load_plan, load_settings
 from pipeline.outputs.artifacts import Artifact
 from pipeline.report.document import ReportStatus
 from pipeline.runs.batch import EntityReport
@@ -30,7 +34,7 @@ from pipeline.runs.progress import announce_step, now, warn_text
 
 __all__ = [
     "report_status", "approval_fields", "write_draft", "reject_cut", "make_decision", "ApprovalForm", "decide_drafts",
-    "waiting_run", "pause_key",
+    "pause_key",
 ]
 
 
@@ -154,11 +158,6 @@ def reject_cut(entity: Entity, output_dir: Path, cut: Cut, decision: Decision, s
                         distribution={"status": "rejected"}, warnings=warnings, decision=decision.state)
 
 
-def draft_manifest(output_dir: Path, slug: str, cut: Cut) -> dict[str, Any] | None:
-    return read_manifest(draft_folder(cut_folder(output_dir, slug, cut)))
-
-
-
 # --- under `pei-report serve`: the deployment's run waits for the committee ----------------------
 
 
@@ -179,18 +178,10 @@ def pause_key(slug: str, cut: object) -> str:
     return f"{slug}-{cut}".lower()
 
 
-def waiting_run(draft: dict[str, Any] | None) -> dict[str, str] | None:
-    """The served run that waits for this draft's decision, as its manifest records it."""
-    run = ((draft or {}).get("aprobacion") or {}).get("ejecucion")
-    return run if isinstance(run, dict) and run.get("id") and run.get("api") else None
-
-
 def decide_drafts(reports: list[EntityReport], entities, output_dir: Path, approve) -> list[EntityReport]:
     """In a deployment's run, wait for the committee's decision on every draft the run wrote and
     act on it: `approve(entity, output_dir, period, decision=…)` publishes, a rejection records it.
     Outside a deployment (`pei-report run`) the drafts wait on disk for `pei-report aprobar`."""
-    from prefect.context import FlowRunContext
-
     context = FlowRunContext.get()
     if context is None or context.flow_run is None or context.flow_run.deployment_id is None:
         return reports
@@ -202,15 +193,6 @@ def decide_drafts(reports: list[EntityReport], entities, output_dir: Path, appro
 
 
 def _wait_for_decision(report: EntityReport, entity: Entity, output_dir: Path, run_id: str, approve) -> EntityReport:
-    from prefect.exceptions import FlowPauseTimeout
-    from prefect.flow_runs import pause_flow_run
-    from prefect.settings import PREFECT_API_URL
-
-    from pipeline.core.approval import EXPIRED
-    from pipeline.core.periods import parse_period
-    from pipeline.errors import ApprovalExpired
-    from pipeline.ingest import load_plan, load_settings
-
     cut = parse_period(report.period)
     settings = load_settings(entity.folder)
     target = cut_folder(output_dir, entity.slug, cut)
