@@ -86,3 +86,15 @@ def test_a_draft_web_page_has_a_banner_and_the_approved_one_states_the_approval(
     assert WATERMARK in pages["draft"] and 'class="borrador"' in pages["draft"]
     assert WATERMARK not in pages["approved"] and APPROVED_LINE in pages["approved"]
     assert WATERMARK not in pages["plain"] and "Aprobado por" not in pages["plain"]
+
+
+def test_the_draft_and_approved_web_pages_have_no_accessibility_violations(documents, tmp_path, axe_violations):
+    from tests.browser import describe
+
+    settings, docs = documents
+    for name in ("draft", "approved"):
+        for relative, content in render_web(docs[name], settings.theme, {}).items():
+            (tmp_path / name / relative).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name / relative).write_bytes(content)
+        violations = axe_violations(tmp_path / name / "web" / "index.html")
+        assert violations == [], describe(violations)
