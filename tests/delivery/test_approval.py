@@ -181,3 +181,41 @@ def test_another_entity_s_draft_is_refused(draft, tmp_path):
                  "--acta", "04 de 2024")
     assert result.exit_code == 2 and "no del corte 2024-T3 de beta" in result.stderr, result.stderr
     assert not (out / "beta" / CUT / "manifest.json").exists()
+
+
+def test_a_draft_past_its_plazo_ends_the_served_wait_as_vencido_and_cannot_be_approved(draft, monkeypatch):
+    """The served run's wait (`pause_flow_run`) timing out: the draft becomes vencido, the run ends
+    with a Spanish message (its failure notice is the failed run's), and aprobar then refuses."""
+    from prefect.exceptions import FlowPauseTimeout
+
+    import pipeline.runs.approval as approval
+    from pipeline.errors import ApprovalExpired
+    from pipeline.ingest import Entity
+    from pipeline.runs.batch import EntityReport
+
+    entity, out, _, _ = draft
+
+    def never_resumed(**_):
+        raise FlowPauseTimeout("Flow run was paused and never resumed.")
+
+    monkeypatch.setattr(approval, "pause_flow_run", never_resumed)
+    report = EntityReport("secretaria-general", "SG", CUT, out / "secretaria-general" / CUT / ".borrador", draft=True)
+    with pytest.raises(ApprovalExpired, match="venció sin decisión") as info:
+        approval._wait_for_decision(report, Entity("secretaria-general", entity), out, "run-id", approve=None)
+    assert "no se publicó nada" in str(info.value)
+    target = out / "secretaria-general" / CUT
+    assert _manifest(target / ".borrador")["estado"] == "vencido" and not (target / "manifest.json").exists()
+    refused = _decide("aprobar", entity, out, "--acta", "04 de 2024")
+    assert refused.exit_code == 2 and "venció sin decisión" in refused.stderr
+
+
+def test_a_stale_cut_says_it_must_be_approved_again_when_approval_is_required(tmp_path):
+    from pipeline.core.periods import Cut
+    from pipeline.ingest import Entity
+    from pipeline.report.changes import StaleCut
+    from pipeline.runs.steps import stale_lines
+
+    stale = (StaleCut(Cut(2024, 2), ("IS-513",)),)
+    entity = Entity("sg", tmp_path / "sg")
+    assert "aprobarse de nuevo" in stale_lines(entity, stale, tmp_path / "out", approval_required=True)[0]
+    assert "aprobarse de nuevo" not in stale_lines(entity, stale, tmp_path / "out")[0]
