@@ -26,37 +26,30 @@ from pathlib import Path
 from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
-from pipeline.core.periods import Cut, last_closed_quarter, parse_period
-from pipeline.core.settings import Settings
-from pipeline.delivery.distribution import (
-    PENDING,
-    failed_after_publishing,
-    not_configured_record,
-    status_at_publishing,
-)
-from pipeline.delivery.publish import (
-    cut_folder,
-    cut_lock,
-    read_published,
-)
-from pipeline.delivery.recovery import find_pending, in_progress, pending_text, still_pending
-from pipeline.errors import DistributionError, PipelineError
-from pipeline.ingest import Entity, find_entities, select_entities
+from pipeline.core.approval import Decision
+from pipeline.core.periods import last_closed_quarter, parse_period
+from pipeline.delivery.distribution import PENDING, failed_after_publishing, status_at_publishing
+from pipeline.delivery.publish import cut_folder, cut_lock
+from pipeline.errors import ApprovalError
+from pipeline.ingest import Entity, find_entities, load_plan, select_entities
 from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.outputs.registry import OUTPUTS, Rendering, deliverables
 from pipeline.report.changes import fingerprints
+from pipeline.runs.approval import (
+    approval_fields, decide_drafts, make_decision, reject_cut, report_status, write_draft,
+)
 from pipeline.runs.batch import EntityReport, as_step, gather, with_completed
 from pipeline.runs.context import allowed_folders, scheduled_day
 from pipeline.runs.deployments import DEPLOYMENTS, QUARTERLY_CRON
 from pipeline.runs.failures import fails_with_its_message, notify_failure
-from pipeline.runs.progress import PROGRESS, announce_batch, announce_step, log_line, now, warning_text
+from pipeline.runs.progress import PROGRESS, announce_batch, announce_step, log_line, warning_text
+from pipeline.runs.redistribution import complete_interrupted, resend_entity
 from pipeline.runs.run_log import hide_pipeline_tracebacks
 from pipeline.runs.runners import task_runner
 from pipeline.runs.steps import (
     compute_report,
     distribute_cut,
     publish_outputs,
-    published_names,
     read_inputs,
     read_published_cuts,
     read_settings,
@@ -69,10 +62,14 @@ from pipeline.runs.steps import (
 
 @task(name="Reportar entidad", task_run_name="reportar-{entity.slug}", cache_policy=NO_CACHE)
 def report_entity(
-    entity: Entity, output_dir: Path, period: str | None = None, distribute: bool = True, step_runs: bool = True
+    entity: Entity, output_dir: Path, period: str | None = None, distribute: bool = True, step_runs: bool = True,
+    decision: Decision | None = None,
 ) -> EntityReport:
     """One entity's cut: read and validate, compute, render, publish atomically, distribute.
 
+    With approval required (and no `decision`), the cut is written as a draft instead and the
+    approvers are asked; with an approving `decision`, the draft's cut is rebuilt from the same
+    inputs, published and distributed (`pipeline.runs.approval`).
     With `step_runs`, each step up to the artifacts is a task run of its own; without it, the
     steps run inside this task run and show in its log (distribution steps are task runs
     either way: the e-mail's retries are Prefect's).
@@ -81,21 +78,28 @@ def report_entity(
     step = as_step(step_runs)
     inputs = step(read_inputs)(entity, period)
     plan, settings, cut = inputs.plan, inputs.settings, inputs.cut
+    target = cut_folder(output_dir, entity.slug, cut)
+    if decision is not None:  # refused before any work when there is nothing to approve
+        approval_fields(entity, cut, target, decision, inputs.sources)
+    draft = decision is None and settings.approval.required
     published = step(read_published_cuts)(entity, output_dir)
     announce_step(entity, f"Calculando el avance al corte {cut} y los cambios desde el corte anterior")
-    computed = step(compute_report)(inputs, published)
+    computed = step(compute_report)(inputs, published, report_status(settings.approval.required, decision))
     result = computed.result
-    stale = stale_lines(entity, computed.stale, output_dir)
+    stale = stale_lines(entity, computed.stale, output_dir, settings.approval.required)
     announce_step(entity, "Generando la presentación, el PDF, las tablas y la página web")
     rendering = Rendering(entity.slug, cut, settings, plan, result, computed.report, computed.tables, computed.document)
     artifacts = render_outputs(step, rendering)
-    target = cut_folder(output_dir, entity.slug, cut)
+    if draft:
+        return replace(write_draft(step, publish_outputs, entity, inputs, artifacts, output_dir,
+                                   fingerprints(plan, settings.bands), stale), **_figures(result, settings))
     status = status_at_publishing(settings.distribution, distribute)
     with cut_lock(target):  # one run at a time publishes, keeps history and distributes this cut
+        approved = approval_fields(entity, cut, target, decision, inputs.sources) if decision else None  # again, locked
         announce_step(entity, f"Publicando en {target}")
         publication = step(publish_outputs)(
             entity, plan, cut, list(inputs.sources), artifacts, output_dir, {"status": status}, inputs.warnings,
-            settings.history, fingerprints(plan, settings.bands),
+            settings.history, fingerprints(plan, settings.bands), approved,
         )
         if publication.kept:
             announce_step(entity, f"Los archivos anteriores del corte quedaron en {publication.kept}")
@@ -116,92 +120,22 @@ def report_entity(
         period=str(cut),
         folder=target,
         files=publication.files,
-        plan_year_percent=result.overall.year.percent,
-        traffic_lights={light.label: n for light, n in result.light_counts(settings.bands.levels).items() if n},
-        inconsistent=result.inconsistent(),
+        **_figures(result, settings),
         kept=publication.kept,
         distribution=distribution,
         warnings=tuple(warning_text(w) for w in inputs.warnings),
         stale=stale,
+        decision=approved["estado"] if approved else None,
     )
 
 
-@task(name="Reenviar entidad", task_run_name="reenviar-{entity.slug}", cache_policy=NO_CACHE)
-def resend_entity(entity: Entity, output_dir: Path, period: str) -> EntityReport:
-    """Distribute a published cut again, as it is on disk (checked against its manifest)."""
-    hide_pipeline_tracebacks()  # in this task's process, which may not be the flow's
-    settings = read_settings(entity.folder)
-    if not settings.distribution.active:
-        raise DistributionError(
-            f"La entidad {entity.slug} no tiene distribución configurada: agregue carpeta_publicacion "
-            f"o destinatarios en la sección distribucion de {entity.folder / SETTINGS_FILE}."
-        )
-    cut = parse_period(period)
-    with cut_lock(cut_folder(output_dir, entity.slug, cut)):
-        return _redistribute(entity, settings, cut, output_dir)
-
-
-def _redistribute(entity: Entity, settings: Settings, cut: Cut, output_dir: Path) -> EntityReport:
-    """Distribute a published cut as it is on disk; the caller holds the cut's lock."""
-    target = cut_folder(output_dir, entity.slug, cut)
-    announce_step(entity, f"Verificando los archivos publicados en {target}")
-    manifest, files = read_published(target)
-    announce_step(entity, "Distribuyendo: carpeta de publicación y correo")
-    names = published_names(manifest, entity)
-    name = names.entity
-    published = deliverables(((str(r["path"]), r.get("output")) for r in manifest["outputs"]), OUTPUTS)
-    distribution, error = distribute_cut(entity.slug, names, cut, target, published, settings, output_dir)
-    record_distribution(target, distribution)
-    if error is not None:
-        raise failed_after_publishing(entity.slug, cut, target, error)
-    return EntityReport(slug=entity.slug, entity=name, period=str(cut), folder=target, files=files, distribution=distribution)
-
-
-@task(name="Completar distribución interrumpida", task_run_name="completar-{entity.slug}-{period}", cache_policy=NO_CACHE)
-def complete_distribution(entity: Entity, output_dir: Path, period: str) -> EntityReport | None:
-    """Complete a distribution a crash left pending (see `pipeline.delivery.recovery`), as a resend does.
-
-    None when it is no longer pending: another run completed or replaced it meanwhile.
-    """
-    hide_pipeline_tracebacks()
-    cut = parse_period(period)
-    target = cut_folder(output_dir, entity.slug, cut)
-    with cut_lock(target):
-        if not still_pending(target):
-            return None
-        settings = read_settings(entity.folder)
-        if not settings.distribution.active:  # distribution was turned off since: nothing to finish
-            record_distribution(target, not_configured_record(now()))
-            return None
-        announce_step(entity, f"Completando la distribución del corte {cut}, que una ejecución anterior dejó interrumpida")
-        return replace(_redistribute(entity, settings, cut, output_dir), completed=True)
-
-
-def _complete_interrupted(
-    entities: list[Entity], output_dir: Path, input_dir: str, distribute: bool = True
-) -> tuple[list[EntityReport], list[PipelineError]]:
-    """Complete the interrupted distributions of these entities' cuts, or, with `distribute`
-    off, say which there are. Returns the cuts completed and the errors of those that failed
-    (each also logged, so that it is seen when the run fails for another reason)."""
-    by_slug = {e.slug: e for e in entities}
-    reports: list[EntityReport] = []
-    errors: list[PipelineError] = []
-    for pending in find_pending(output_dir, by_slug):
-        entity = by_slug[pending.slug]
-        if in_progress(pending.folder):
-            continue  # another run is distributing it right now
-        if not distribute:
-            announce_step(entity, pending_text(pending, input_dir, output_dir))
-            continue
-        outcome = complete_distribution(entity, output_dir, pending.period, return_state=True).result(raise_on_failure=False)
-        if isinstance(outcome, PipelineError):
-            errors.append(outcome)
-            announce_step(entity, f"No se pudo completar la distribución interrumpida: {outcome}")
-        elif isinstance(outcome, BaseException):
-            raise outcome
-        elif outcome is not None:
-            reports.append(outcome)
-    return reports, errors
+def _figures(result, settings) -> dict:
+    """What the command line prints of a cut's figures."""
+    return {
+        "plan_year_percent": result.overall.year.percent,
+        "traffic_lights": {light.label: n for light, n in result.light_counts(settings.bands.levels).items() if n},
+        "inconsistent": result.inconsistent(),
+    }
 
 
 def notify_crashed(flow_name: str, flow_run) -> None:
@@ -258,7 +192,8 @@ def quarterly_report(
     try:
         reports = gather(entities, futures)
     finally:  # also when the run's own cuts failed: the interrupted ones are already published
-        completed = _complete_interrupted(entities, Path(output_dir), input_dir, distribute)
+        completed = complete_interrupted(entities, Path(output_dir), input_dir, distribute)
+    reports = decide_drafts(reports, entities, Path(output_dir), report_entity)  # a served run waits for the committee
     return with_completed(reports, completed)
 
 
@@ -284,8 +219,30 @@ def resend_report(
     try:
         reports = gather(entities, futures)
     finally:
-        completed = _complete_interrupted(entities, Path(output_dir), input_dir)
+        completed = complete_interrupted(entities, Path(output_dir), input_dir)
     return with_completed(reports, completed)
+
+
+@flow(name="decide_report")
+@fails_with_its_message
+def decide_report(
+    decision: str, period: str, nombre: str, input_dir: str = "inputs", output_dir: str = "outputs",
+    entity: str | None = None, acta: str | None = None, cargo: str | None = None,
+    observaciones: str | None = None, fecha: str | None = None,
+) -> list[EntityReport]:
+    """Decide the draft a run left of one entity's cut: `aprobar` rebuilds it from the same
+    inputs, publishes and distributes it; `rechazar` publishes nothing and tells the office."""
+    input_dir, output_dir = allowed_folders(input_dir, output_dir)
+    cut = parse_period(period)
+    chosen = make_decision(decision, nombre, acta, cargo, observaciones, fecha)
+    entities = select_entities(find_entities(Path(input_dir)), entity, Path(input_dir))
+    if len(entities) != 1:
+        raise ApprovalError(f"Se decide el corte de una sola entidad: elija una con --entity ({', '.join(e.slug for e in entities)}).")
+    one = entities[0]
+    if chosen.approve:
+        return [report_entity(one, Path(output_dir), str(cut), decision=chosen)]
+    settings = read_settings(one.folder)
+    return [reject_cut(one, Path(output_dir), cut, chosen, settings, load_plan(one.folder))]
 
 
 @flow(name="complete_distributions")
@@ -294,7 +251,7 @@ def complete_distributions(input_dir: str = "inputs", output_dir: str = "outputs
     """Complete every distribution a crash left pending under `output_dir` (`pei-report serve`
     runs it at start-up)."""
     entities = find_entities(Path(input_dir))
-    return with_completed([], _complete_interrupted(entities, Path(output_dir), input_dir))
+    return with_completed([], complete_interrupted(entities, Path(output_dir), input_dir))
 
 
 NOTIFIED = {f.name: f for f in (quarterly_report, resend_report)}

@@ -346,6 +346,15 @@ class DistributionError(PipelineError):
         return (type(self), (str(self), self.transient))
 
 
+class ApprovalError(PipelineError):
+    """A cut's approval or rejection cannot be done as asked (no draft, already decided, inputs
+    changed, a missing acta); nothing was changed."""
+
+
+class ApprovalExpired(PipelineError):
+    """A draft waited past its plazo without a decision; it was marked vencido, nothing published."""
+
+
 class EntitiesFailed(PipelineError):
     """Some entities of a batch failed; the others were reported."""
 

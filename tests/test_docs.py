@@ -32,7 +32,7 @@ def test_make_targets_run_the_documented_commands():
 
 
 def test_documented_options_exist():
-    help_text = "".join(CliRunner().invoke(app, [command, "--help"]).stdout for command in ("run", "resend", "serve", "plantilla", "validar"))
+    help_text = "".join(CliRunner().invoke(app, [command, "--help"]).stdout for command in ("run", "resend", "serve", "plantilla", "validar", "aprobar", "rechazar"))
     section = README.split("## Command line")[1].split("## Inputs")[0]
     # Lines that show pei-report or describe one of its options (not dask's or prefect's own).
     ours = [line for line in section.splitlines() if "pei-report" in line or line.startswith("- `--")]

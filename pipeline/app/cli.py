@@ -31,7 +31,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from pipeline.app import runtime
 from pipeline.app.cli_es import SpanishCommand, SpanishGroup
-from pipeline.errors import DistributionError, EntitiesFailed, InputError, PipelineError
+from pipeline.errors import ApprovalError, DistributionError, EntitiesFailed, InputError, PipelineError
 from pipeline.core.formatting import percent
 from pipeline.core.periods import PeriodError, parse_period
 from pipeline.app.service import QUARTERLY_CRON, RUNNERS
@@ -128,7 +128,7 @@ def _log_details(log_file: Path, exc: PipelineError) -> None:
 
 
 def _exit_code(exc: PipelineError) -> int:
-    if isinstance(exc, (InputError, PeriodError)):
+    if isinstance(exc, (InputError, PeriodError, ApprovalError)):
         return EXIT_INPUT
     if isinstance(exc, DistributionError):
         return EXIT_DISTRIBUTION
@@ -238,6 +238,10 @@ def _print_reports(err: Console, reports, log_file: Path | None) -> None:
     out = Console(highlight=False, soft_wrap=True)
     for report in reports:
         completed = " · distribución interrumpida, completada ahora" if getattr(report, "completed", False) else ""
+        if getattr(report, "draft", False):
+            completed = " · BORRADOR, pendiente de aprobación: no se publicó ni se distribuyó"
+        elif getattr(report, "decision", None):
+            completed = f" · {report.decision}"
         err.print(f"[green]✓[/green] {escape(report.entity)} · corte {report.period}{completed}")
         if report.plan_year_percent is not None or report.traffic_lights:
             err.print(f"    {_summary(report)}")
@@ -315,6 +319,99 @@ def resend(
         lambda flows: flows.resend_report(period=period, input_dir=str(input), output_dir=str(output), entity=entity),
     )
     _print_reports(err, reports, log_file)
+
+
+NameOption = Annotated[str, typer.Option("--nombre", help="Nombre de quien decide por el comité.")]
+RoleOption = Annotated[str | None, typer.Option("--cargo", help="Cargo de quien decide.")]
+ActaOption = Annotated[str | None, typer.Option("--acta", help="Acta del comité que decide: «04 de 2024».")]
+DateOption = Annotated[str | None, typer.Option("--fecha", help="Fecha de la decisión, 2024-10-08 (por defecto, hoy).")]
+
+
+def _decide(ctx, verb, input, period, output, entity, nombre, acta, cargo, notes, fecha, verbose) -> None:
+    """Run `decide_report`: resume a served run that waits for this cut, else act on the draft on disk."""
+    period = _period_or_exit(period)
+    missing = (
+        "Falta el acta del comité que aprueba (--acta «04 de 2024»): la aprobación queda en el reporte y en el manifest."
+        if verb == "aprobar" and not (acta or "").strip() else
+        "Falta el motivo del rechazo (--motivo «…»): se envía a la oficina de planeación."
+        if verb == "rechazar" and not (notes or "").strip() else None
+    )
+    if missing:  # before Prefect starts: nothing is read or written
+        raise _fail(_stderr(), missing + " No se cambió nada.", EXIT_INPUT)
+    _refuse_output_in_input(output, input, verb)
+    if _resumed(verb, input, period, output, entity, nombre, acta, cargo, notes, fecha):
+        return
+    headline = f"[bold]pei-report {verb}[/bold] · corte {period} · resultados {output}"
+    err, log_file, reports = _run_flow(
+        ctx, output, verbose, headline,
+        lambda flows: flows.decide_report(
+            decision=verb, period=period, nombre=nombre, input_dir=str(input), output_dir=str(output), entity=entity,
+            acta=acta, cargo=cargo, observaciones=notes, fecha=fecha,
+        ),
+    )
+    _print_reports(err, reports, log_file)
+
+
+def _resumed(verb, input, period, output, entity, nombre, acta, cargo, notes, fecha) -> bool:
+    """Resume the served run that waits for this cut's decision, if one does (`pipeline.app.resume`);
+    False when none waits and the flow acts on the draft on disk."""
+    from pipeline.app.resume import resume_waiting, waiting_run_of
+
+    run = waiting_run_of(input, output, entity, period)
+    if run is None:
+        return False
+    err = _stderr()
+    runtime.prefect_environment()
+    err.print(f"[bold]pei-report {verb}[/bold] · corte {period} · la ejecución {run['id']} de pei-report serve espera "
+              "esta decisión: se reanuda con ella")
+    answer = {"decision": verb, "nombre": nombre, "acta": acta, "cargo": cargo, "observaciones": notes, "fecha": fecha}
+    try:
+        state = resume_waiting(run, answer)
+    except PipelineError as exc:
+        raise _fail(err, str(exc), _exit_code(exc)) from None
+    if state is None:
+        return False
+    if state["type"] != "COMPLETED" and state["name"] != "Paused":
+        raise _fail(err, state["message"] or f"La ejecución {run['id']} terminó en estado {state['name']}.", EXIT_FAILURE)
+    err.print(f"[green]✓[/green] corte {period}: {'aprobado, publicado y distribuido' if verb == 'aprobar' else 'rechazado, no se publicó nada'} "
+              f"por la ejecución {run['id']}")
+    return True
+
+
+@app.command(cls=SpanishCommand)
+def aprobar(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option("--period", help="Corte cuyo borrador se aprueba: 2024-T3.")],
+    nombre: NameOption,
+    acta: ActaOption = None,
+    input: InputOption = Path("inputs"),
+    output: OutputOption = Path("outputs"),
+    entity: EntityOption = None,
+    cargo: RoleOption = None,
+    observaciones: Annotated[str | None, typer.Option("--observaciones", help="Observaciones del comité.")] = None,
+    fecha: DateOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Aprueba el borrador de un corte: lo genera de nuevo con los mismos datos, sin la marca, lo publica y lo distribuye."""
+    _decide(ctx, "aprobar", input, period, output, entity, nombre, acta, cargo, observaciones, fecha, verbose)
+
+
+@app.command(cls=SpanishCommand)
+def rechazar(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option("--period", help="Corte cuyo borrador se rechaza: 2024-T3.")],
+    nombre: NameOption,
+    motivo: Annotated[str | None, typer.Option("--motivo", help="Por qué se rechaza: se envía a la oficina de planeación.")] = None,
+    input: InputOption = Path("inputs"),
+    output: OutputOption = Path("outputs"),
+    entity: EntityOption = None,
+    cargo: RoleOption = None,
+    acta: ActaOption = None,
+    fecha: DateOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Rechaza el borrador de un corte: no se publica nada y la oficina recibe el motivo."""
+    _decide(ctx, "rechazar", input, period, output, entity, nombre, acta, cargo, motivo, fecha, verbose)
 
 
 @app.command(cls=SpanishCommand)

@@ -21,7 +21,7 @@ __all__ = [
     "Meaning", "TrafficLight", "Band", "TrafficLightBands", "DEFAULT_LEVELS", "DEFAULT_COLORS", "default_light",
     "NOT_REPORTED_ID", "UNDEFINED_ID", "LogoImage", "Theme", "Email", "Distribution", "History", "DataEntry",
     "Settings", "THEME_COLORS", "LIGHT_COLORS", "Licence", "LICENCES", "DEFAULT_LICENCE", "Publication",
-    "PUBLICATION_ROOT_ENV", "publication_root", "file_name_fields",
+    "PUBLICATION_ROOT_ENV", "publication_root", "file_name_fields", "Approval", "COMMITTEE",
 ]
 
 
@@ -364,6 +364,22 @@ class ReviewRule:
     history_times: float = 10.0
 
 
+COMMITTEE = "Comité Institucional de Gestión y Desempeño"
+
+
+@dataclass(frozen=True)
+class Approval:
+    """Whether a cut must be approved before it is published (`aprobacion` in the settings).
+
+    With `required`, a run writes a draft that `approvers` (at least one address, checked when
+    read) are asked to decide within `days` days (at least 1); see docs/contract.md."""
+
+    required: bool = False
+    committee: str = COMMITTEE
+    approvers: tuple[str, ...] = ()
+    days: int = 15
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything about a report that is configuration rather than data."""
@@ -375,6 +391,7 @@ class Settings:
     data_entry: DataEntry = DataEntry()
     publication: Publication = Publication()
     review: ReviewRule = ReviewRule()
+    approval: Approval = Approval()
 
 
 PUBLICATION_ROOT_ENV = "PEI_PUBLICATION_ROOT"

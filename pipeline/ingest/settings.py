@@ -19,7 +19,7 @@ from pipeline.errors import InputError, Problem
 from pipeline.core.placeholders import fill, template_problem
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
 from pipeline.core.settings import (
-    DEFAULT_LEVELS, LIGHT_COLORS, NOT_REPORTED_ID, PUBLICATION_ROOT_ENV, THEME_COLORS, UNDEFINED_ID, Band, DataEntry,
+    Approval, DEFAULT_LEVELS, LIGHT_COLORS, NOT_REPORTED_ID, PUBLICATION_ROOT_ENV, THEME_COLORS, UNDEFINED_ID, Band, DataEntry,
     Distribution, Email, History, LICENCES, LogoImage, Meaning, Publication, ReviewRule, Settings, Theme,
     TrafficLight, TrafficLightBands, default_light, file_name_fields, publication_root,
 )
@@ -307,6 +307,13 @@ class ReviewIn(_Strict):
     veces_historia: float = Field(default=10.0, gt=1)
 
 
+class ApprovalIn(_Strict):
+    requerida: bool = False
+    comite: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    aprobadores: list[Address] = Field(default_factory=list)
+    plazo_dias: int = Field(ge=1, le=366)
+
+
 class SettingsIn(_Strict):
     semaforo: TrafficLightIn
     tema: ThemeIn
@@ -315,6 +322,7 @@ class SettingsIn(_Strict):
     publicacion: PublicationIn
     seguimiento: DataEntryIn = DataEntryIn()
     revision: ReviewIn = ReviewIn()
+    aprobacion: ApprovalIn | None = None
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -351,7 +359,28 @@ def _to_settings(model: SettingsIn, folder_confined: bool = False, logo_image: L
         data_entry=DataEntry(deadline=model.seguimiento.fecha_limite, days_after_close=model.seguimiento.plazo_dias),
         publication=Publication(licence=LICENCES[model.publicacion.licencia]),
         review=ReviewRule(target_times=model.revision.veces_meta, history_times=model.revision.veces_historia),
+        approval=_to_approval(model.aprobacion),
     )
+
+
+def _to_approval(model: ApprovalIn | None) -> Approval:
+    if model is None:
+        return Approval()
+    return Approval(model.requerida, model.comite, tuple(model.aprobadores), model.plazo_dias)
+
+
+def _approval_problems(model: SettingsIn, doc: YamlDocument) -> list[Problem]:
+    """An approval that is required and asks no one."""
+    approval = model.aprobacion
+    if approval is None or not approval.requerida or approval.aprobadores:
+        return []
+    line = doc.line_of(("aprobacion", "requerida"))
+    return [Problem(
+        "«aprobacion.requerida: true» sin aprobadores", "al menos una dirección en «aprobacion.aprobadores»",
+        row=line, row_label="línea",
+        hint="Escriba quién recibe el borrador para aprobarlo, por ejemplo «aprobadores: [jefe.planeacion@entidad.gov.co]», "
+             "o deje «requerida: false».",
+    )]
 
 
 def _to_distribution(model: DistributionIn, folder_confined: bool = False) -> Distribution:
@@ -448,6 +477,7 @@ def load_settings(entity_folder: Path | None = None) -> Settings:
             raise
         raise InputError(error.file, sorted([*error.problems, *problems], key=lambda p: p.row or 0)) from error
     problems += _scale_problems(model.semaforo, dict(model.tema.colores), doc)
+    problems += _approval_problems(model, doc)
     if problems:
         raise InputError(doc.path, sorted(problems, key=lambda p: p.row or 0))
     logo = None

@@ -36,7 +36,7 @@ from pipeline.report.slides import (
     LIGHT_DOT_X, LIGHT_TEXT_X, LIGHTS_TOP, SUMMARY_KPI_TOP, FOOTER_Y, MARGIN, SLIDE_H, SLIDE_W, Cards, Changes,
     ChartSlide, Closing, Comments, Cover, Detail, Prose, Report, Section, Summary, CONTENT_W, CELL_PAD_X,
     CELL_PAD_Y, DETAIL_TITLE_W, TITLE_TOP, TITLE_KICKER_TOP, KICKER_SIZE, COVER_X, COVER_W, CLOSING_ENTITY_TOP,
-    CLOSING_ENTITY_BOTTOM, KPI_GAP, KPI_H, KPI_W, KPI_WORD_SIZE, KPI_WORD_H, KPI_WORD_PAD,
+    CLOSING_ENTITY_BOTTOM, CLOSING_APPROVAL_TOP, CLOSING_APPROVAL_H, KPI_GAP, KPI_H, KPI_W, KPI_WORD_SIZE, KPI_WORD_H, KPI_WORD_PAD,
 )
 from pipeline.core.settings import Theme
 from pipeline.core.text import Run, breakable, height, width
@@ -169,6 +169,24 @@ def _closing(c: _Canvas, s: Closing, report: Report) -> None:
     c.text(COVER_X, CLOSING_ENTITY_TOP, COVER_W, CLOSING_ENTITY_BOTTOM - CLOSING_ENTITY_TOP, s.entity, s.entity_size,
            "#FFFFFF", align="center")
     _logo(c, s, "#FFFFFF", "center", panel="#FFFFFF")
+    if s.approval:
+        c.text(MARGIN, CLOSING_APPROVAL_TOP, CONTENT_W, CLOSING_APPROVAL_H, s.approval, s.approval_size, "#FFFFFF",
+               align="center")
+
+
+WATERMARK_SIZE, WATERMARK_ALPHA, WATERMARK_ANGLE = 44.0, 35, -24
+
+
+def _watermark(c: _Canvas, text: str) -> None:
+    """A draft's mark across the slide, drawn last (over everything) in a translucent grey."""
+    h = 70.0
+    box = c.text(0, (SLIDE_H - h) / 2, SLIDE_W, h, text, WATERMARK_SIZE, "#7F7F7F", bold=True, align="center",
+                 anchor=MSO_ANCHOR.MIDDLE)
+    box.rotation = WATERMARK_ANGLE
+    box.name = "Marca de borrador"
+    for fill in box._element.iter(qn("a:srgbClr")):
+        alpha = fill.makeelement(qn("a:alpha"), {"val": str(WATERMARK_ALPHA * 1000)})
+        fill.append(alpha)
 
 
 def _kpis(c: _Canvas, kpis, y: float) -> None:
@@ -516,6 +534,8 @@ def render_deck(report: Report) -> bytes:
         _DRAW[type(slide)](canvas, slide, report)
         if not isinstance(slide, (Cover, Closing)):
             _footer(canvas, report, number, total)
+        if report.watermark:
+            _watermark(canvas, report.watermark)
     when = datetime.combine(report.created, datetime.min.time())
     props = prs.core_properties
     props.title = metadata_text(report.title)

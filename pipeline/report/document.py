@@ -16,6 +16,7 @@ from datetime import date
 
 import pandas as pd
 
+from pipeline.core.approval import WATERMARK, Decision
 from pipeline.core.attainment import (
     Attainment, Inconsistency, IndicatorResult, PlanResult, Status, objective_attainment, plan_series,
 )
@@ -29,6 +30,7 @@ from pipeline.core.settings import ReviewRule, TrafficLight, TrafficLightBands
 from pipeline.core.text import Run, plain, runs
 
 __all__ = [
+    "ReportStatus",
     "Document", "KeyFigure", "LightTally", "AttentionItem", "Column", "TableRow", "DataTable", "FigureSeries",
     "Figure", "ObjectiveSection", "AxisSection", "Comment", "CommentGroup", "build_document", "indicator_name",
     "TABLE_COLUMNS", "attainment_text", "value_text", "amount_text", "light_label", "indicators_label", "count_text", "short",
@@ -307,6 +309,24 @@ class ChangesSection:
 
 
 @dataclass(frozen=True)
+class ReportStatus:
+    """Where the report stands in its approval (docs/contract.md): a draft carries `watermark` on
+    every slide and PDF page and as the web page's banner; an approved report states `approval`
+    («Aprobado por …») on the closing slide and the web page. Neither: no approval workflow."""
+
+    watermark: str | None = None
+    approval: str | None = None
+
+    @classmethod
+    def draft(cls) -> ReportStatus:
+        return cls(watermark=WATERMARK)
+
+    @classmethod
+    def approved(cls, decision: Decision) -> ReportStatus:
+        return cls(approval=decision.line)
+
+
+@dataclass(frozen=True)
 class Document:
     """The whole report of one cut, as data."""
 
@@ -338,6 +358,7 @@ class Document:
     objectives_note: str = "Cada indicador cuenta hasta 100 % en el avance del objetivo."
     changes: ChangesSection | None = None
     plan_path: Figure | None = None  # the plan's and its ejes' (or objectives') attainment of the plan at every cut
+    status: ReportStatus = ReportStatus()  # draft or approved (approval before publishing)
 
     @property
     def description(self) -> str:

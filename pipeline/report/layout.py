@@ -31,7 +31,7 @@ from pipeline.report.slides import (
     SLIDE_W, SLIDE_H, MARGIN, CONTENT_W, FOOTER_Y, CELL_PAD_X, CELL_PAD_Y, Box, TITLE_SIZE, TITLE_SIZES, TITLE_MIN,
     TITLE_TOP, TITLE_KICKER_TOP, KICKER_SIZE, DETAIL_TITLE_W, COVER_X, COVER_W, COVER_TOP, COVER_BOTTOM,
     COVER_TITLE_SIZES, COVER_ENTITY_SIZES, COVER_LOGO_BOX, CLOSING_ENTITY_TOP, CLOSING_ENTITY_SIZES,
-    CLOSING_ENTITY_BOTTOM, CLOSING_LOGO_BOX, LOGO_SIZES, KPI_GAP, KPI_H, SUMMARY_KPI_TOP, LIGHTS_TOP, LIGHT_GAP,
+    CLOSING_ENTITY_BOTTOM, CLOSING_LOGO_BOX, CLOSING_APPROVAL_TOP, CLOSING_APPROVAL_H, CLOSING_APPROVAL_SIZES, LOGO_SIZES, KPI_GAP, KPI_H, SUMMARY_KPI_TOP, LIGHTS_TOP, LIGHT_GAP,
     LIGHT_SIZES, LIGHT_DOT_X, LIGHT_TEXT_X, KPI_W, KPI_VALUE_SIZES, KPI_WORD_SIZE, KPI_WORD_H, KPI_WORD_PAD, Cover,
     Kpi, LightCount, Item, Summary, Changes, Section, Prose, Card, Cards, Column, Cell, Row, Table, Detail, Series,
     Chart, ChartSlide, CommentItem, Comments, Closing, Slide, Report,
@@ -46,7 +46,8 @@ __all__ = [
     "CONTENT_W", "FOOTER_Y", "CELL_PAD_X", "CELL_PAD_Y", "TITLE_SIZE", "TITLE_SIZES", "TITLE_MIN", "TITLE_TOP",
     "TITLE_KICKER_TOP", "KICKER_SIZE", "DETAIL_TITLE_W", "COVER_X", "COVER_W", "COVER_TOP", "COVER_BOTTOM",
     "COVER_TITLE_SIZES", "COVER_ENTITY_SIZES", "COVER_LOGO_BOX", "CLOSING_ENTITY_TOP", "CLOSING_ENTITY_SIZES",
-    "CLOSING_ENTITY_BOTTOM", "CLOSING_LOGO_BOX", "LOGO_SIZES", "KPI_GAP", "KPI_H", "SUMMARY_KPI_TOP", "LIGHTS_TOP",
+    "CLOSING_ENTITY_BOTTOM", "CLOSING_LOGO_BOX", "CLOSING_APPROVAL_TOP", "CLOSING_APPROVAL_H",
+    "CLOSING_APPROVAL_SIZES", "LOGO_SIZES", "KPI_GAP", "KPI_H", "SUMMARY_KPI_TOP", "LIGHTS_TOP",
     "LIGHT_GAP", "LIGHT_SIZES", "LIGHT_DOT_X", "LIGHT_TEXT_X", "KPI_W", "KPI_VALUE_SIZES", "KPI_WORD_SIZE",
     "KPI_WORD_H", "KPI_WORD_PAD", "Item", "Slide", "BARS_NOTE", "BARS_ORDER", "NOTE_SIZE",
 ]
@@ -624,8 +625,12 @@ def _closing(document: Document, logo, image: LogoImage | None, generated: bool 
     entity = plain(shorten(document.entity, size, COVER_W, room))
     box = CLOSING_LOGO_BOX
     logo, logo_size = _logo(logo, box, generated)
+    approval, approval_size = document.status.approval, CLOSING_APPROVAL_SIZES[0]
+    if approval:
+        approval_size = fit_size(approval, CONTENT_W, CLOSING_APPROVAL_H, CLOSING_APPROVAL_SIZES)
+        approval = plain(shorten(approval, approval_size, CONTENT_W, CLOSING_APPROVAL_H))
     return Closing("GRACIAS", entity, logo, size, logo_size, image,
-                   fit_image(image, box, "center") if image else box)
+                   fit_image(image, box, "center") if image else box, approval, approval_size)
 
 
 def title_lines(title: str, size: float, w: float) -> int:
@@ -695,6 +700,7 @@ def lay_out(document: Document, theme: Theme) -> Report:
         created=document.created,
         theme=theme,
         slides=tuple(_fit_title(s) for s in slides),
+        watermark=document.status.watermark,
     )
 
 

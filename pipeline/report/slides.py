@@ -43,6 +43,9 @@ __all__ = [
     "CLOSING_ENTITY_SIZES",
     "CLOSING_ENTITY_BOTTOM",
     "CLOSING_LOGO_BOX",
+    "CLOSING_APPROVAL_TOP",
+    "CLOSING_APPROVAL_H",
+    "CLOSING_APPROVAL_SIZES",
     "LOGO_SIZES",
     "KPI_GAP",
     "KPI_H",
@@ -100,6 +103,8 @@ COVER_ENTITY_SIZES = (22.0, 20.0, 18.0, 16.0, 15.0, 14.0)
 COVER_LOGO_BOX: Box = (SLIDE_W - MARGIN - 260.0, 418.0, 260.0, 100.0)
 CLOSING_ENTITY_TOP, CLOSING_ENTITY_SIZES, CLOSING_ENTITY_BOTTOM = 270.0, (18.0, 16.0, 14.0, 12.0, 11.0, 10.0), 362.0
 CLOSING_LOGO_BOX: Box = (SLIDE_W / 2 - 150.0, 372.0, 300.0, 130.0)
+# An approved report's «Aprobado por …» under the closing slide's logo, on up to two lines.
+CLOSING_APPROVAL_TOP, CLOSING_APPROVAL_H, CLOSING_APPROVAL_SIZES = 506.0, 28.0, (12.0, 11.0, 10.0, 9.0)
 LOGO_SIZES = (12.0, 11.0, 10.0, 9.0, 8.0, 7.5, 7.0)
 # Key figures: four boxes in a row; the semáforo's word in a chip of its colour beside the value.
 KPI_GAP, KPI_H = 14.0, 78.0
@@ -348,6 +353,8 @@ class Closing:
     logo_size: float = 12.0
     logo_image: LogoImage | None = None
     logo_box: Box = CLOSING_LOGO_BOX
+    approval: str | None = None  # «Aprobado por …», under the logo (`Document.status`)
+    approval_size: float = CLOSING_APPROVAL_SIZES[0]
 
 
 Slide = Cover | Summary | Changes | Prose | Cards | Section | Detail | ChartSlide | Comments | Closing
@@ -365,6 +372,7 @@ class Report:
     created: date
     theme: Theme
     slides: tuple[Slide, ...] = field(default=())
+    watermark: str | None = None  # a draft's «BORRADOR …», across every slide and page (`Document.status`)
 
     @property
     def description(self) -> str:

@@ -31,6 +31,8 @@ class EntityReport:
     warnings: tuple[str, ...] = ()
     completed: bool = False  # an interrupted distribution this run completed (`pipeline.delivery.recovery`)
     stale: tuple[str, ...] = ()  # published cuts the current inputs would change, with the command that regenerates each
+    draft: bool = False  # written as a draft waiting for approval (`folder` is the draft's), not published
+    decision: str | None = None  # the approval state a decision left: aprobado or rechazado
 
 
 def as_step(step_runs: bool):

@@ -62,7 +62,7 @@ from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.ingest.source import Source
 from pipeline.outputs.registry import OUTPUTS, Deliverables, Output, Rendering, cut_tables, render_order
 from pipeline.report.changes import Comparison, StaleCut, compare, previous_cut, stale_cuts
-from pipeline.report.document import Document, build_document
+from pipeline.report.document import Document, ReportStatus, build_document
 from pipeline.report.layout import Report, lay_out
 from pipeline.report.summary import attainment_markdown
 from pipeline.runs.progress import announce_step, now, warn, warn_text, warning_record
@@ -128,9 +128,10 @@ class Computed:
 
 
 @task(name="Calcular avance, cambios, tablas y contenido del reporte", cache_policy=NO_CACHE)
-def compute_report(inputs: Inputs, published: Published = Published()) -> Computed:
+def compute_report(inputs: Inputs, published: Published = Published(), status: ReportStatus = ReportStatus()) -> Computed:
     """The cut's figures, its comparison with the previous cut (as published, where it was) and
-    the other published cuts the current inputs would change."""
+    the other published cuts the current inputs would change; `status`: a draft's or an approved
+    report's marks (`pipeline.runs.approval.report_status`)."""
     plan, execution, settings, cut = inputs.plan, inputs.execution, inputs.settings, inputs.cut
     series = plan_series(plan, execution, cut, settings.bands)  # every quarter up to the cut, once
     result = series[-1]
@@ -139,22 +140,23 @@ def compute_report(inputs: Inputs, published: Published = Published()) -> Comput
     tables = cut_tables(plan, series, comparison)
     document = build_document(plan, execution, result, settings.bands, inputs.suspect_fractions, settings.review,
                               comparison=comparison, series=series)
+    document = replace(document, status=status)
     stale = stale_cuts(plan, execution, settings.bands, published.cuts, cut)
     return Computed(result, tables, document, lay_out(document, settings.theme), comparison, stale)
 
 
-def stale_lines(entity: Entity, stale: tuple[StaleCut, ...], output_dir: Path) -> tuple[str, ...]:
-    """Each stale cut as the office reads it, with the command that regenerates it.
-
-    Hook for the approval work: a stale cut that is regenerated will need approving again
-    (`StaleCut.needs_approval`); this is where that will be said and recorded.
-    """
+def stale_lines(
+    entity: Entity, stale: tuple[StaleCut, ...], output_dir: Path, approval_required: bool = False
+) -> tuple[str, ...]:
+    """Each stale cut as the office reads it, with the command that regenerates it and, with
+    approval required, that the regenerated cut must be approved again (`StaleCut.needs_approval`)."""
     lines = []
     for s in stale:
         shown = ", ".join(s.indicators[:5]) + (f" y {len(s.indicators) - 5} más" if len(s.indicators) > 5 else "")
         lines.append(
             f"El corte {s.cut} ya publicado cambiaría con los datos de hoy ({shown}); regenérelo con "
             f"pei-report run --input {entity.folder} --period {s.cut} --output {output_dir}"
+            + ("; queda en borrador y debe aprobarse de nuevo (pei-report aprobar)" if approval_required and s.needs_approval else "")
         )
     return tuple(lines)
 
@@ -192,9 +194,12 @@ def publish_outputs(
     warnings: tuple[Problem, ...] = (),
     retention: History = History(),
     comparable: dict[str, Any] | None = None,
+    approval: dict[str, Any] | None = None,
+    folder: Path | None = None,
 ) -> Publication:
     """`comparable`: the plan's and the semáforo's fingerprints (`pipeline.report.changes.fingerprints`),
-    which a later cut's comparison checks."""
+    which a later cut's comparison checks; `approval`: the manifest's `estado` and `aprobacion`;
+    `folder`: where to publish instead of the cut's folder (its draft's)."""
     manifest = manifest_bytes(
         entity={"slug": entity.slug, "name": plan.entity},
         period=str(cut),
@@ -204,10 +209,10 @@ def publish_outputs(
         versions=versions(),
         extra={
             **(comparable or {}), "plan": {**plan_record(plan), **(comparable or {}).get("plan", {})},
-            "distribution": distribution, "warnings": [warning_record(w) for w in warnings],
+            "distribution": distribution, "warnings": [warning_record(w) for w in warnings], **(approval or {}),
         },
     )
-    target = cut_folder(output_dir, entity.slug, cut)
+    target = folder or cut_folder(output_dir, entity.slug, cut)
     history = history_folder(output_dir, entity.slug, str(cut))
     publication = publish(target, [*artifacts, Artifact(MANIFEST_FILE, manifest)], history)
     try:

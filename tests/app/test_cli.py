@@ -265,3 +265,19 @@ def test_validar_needs_no_prefect(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+# --- aprobar and rechazar: what is missing is said before anything starts --------------------
+
+
+@pytest.mark.parametrize(("command", "missing"), [("aprobar", "Falta el acta"), ("rechazar", "Falta el motivo")])
+def test_a_decision_without_its_acta_or_motivo_is_refused_before_prefect_starts(tmp_path, command, missing):
+    from typer.testing import CliRunner
+
+    from pipeline.app.cli import app
+
+    out = tmp_path / "outputs"
+    result = CliRunner().invoke(app, [command, "--input", str(tmp_path / "inputs"), "--output", str(out),
+                                      "--period", "2024-T3", "--nombre", "Ana Pérez"])
+    assert result.exit_code == 2 and missing in result.stderr and "No se cambió nada" in result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()  # no log file, no server: nothing written

@@ -428,3 +428,32 @@ def test_a_misspelt_licence_key_is_reported_with_its_line(tmp_path):
     with pytest.raises(InputError) as info:
         load_settings(tmp_path)
     assert str(path) in str(info.value) and "línea 3" in str(info.value) and "publicacion.licensia" in str(info.value)
+
+
+# --- approval before publishing (issue 21) -------------------------------------------------------
+
+
+def test_approval_is_off_by_default_and_can_be_required(tmp_path):
+    assert not load_settings().approval.required
+    (tmp_path / "configuracion.yaml").write_text(
+        "aprobacion:\n  requerida: true\n  aprobadores: [jefe.planeacion@sg.gov.co]\n  plazo_dias: 10\n", encoding="utf-8"
+    )
+    approval = load_settings(tmp_path).approval
+    assert approval.required and approval.approvers == ("jefe.planeacion@sg.gov.co",) and approval.days == 10
+    assert approval.committee == "Comité Institucional de Gestión y Desempeño"  # from the defaults
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("aprobacion:\n  requerido: true\n", "campo desconocido «aprobacion.requerido»"),
+    ("aprobacion:\n  aprobadores: [jefe.planeacion]\n", "una dirección de correo como planeacion@entidad.gov.co"),
+    ("aprobacion:\n  plazo_dias: 0\n", "mayor o igual que 1 en «aprobacion.plazo_dias»"),
+    ("aprobacion:\n  plazo_dias: 2.5\n", "aprobacion.plazo_dias"),
+    ("aprobacion:\n  requerida: true\n", "al menos una dirección en «aprobacion.aprobadores»"),
+])
+def test_the_approval_setting_is_validated_in_spanish(tmp_path, text, fragment):
+    path = tmp_path / "configuracion.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_settings(tmp_path)
+    message = str(info.value)
+    assert str(path) in message and "línea" in message and fragment in message, message

@@ -1,0 +1,141 @@
+"""Approval under a real `pei-report serve` (issue 21): the deployment's run writes the draft and
+pauses for the committee's form; resumed through the API it publishes once, resumed by
+`pei-report rechazar` it publishes nothing (pipeline/runs/approval.py, pipeline/app/resume.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.app.service import healthy
+from pipeline.runs.approval import pause_key
+from tests.app.test_service import _api_client, _create_run, _interrupt, _wait
+from tests.conftest import SAMPLE, free_port
+
+pytestmark = pytest.mark.server
+
+SETTINGS = """
+aprobacion:
+  requerida: true
+  aprobadores: [jefe.planeacion@sg.gov.co]
+  plazo_dias: 2
+distribucion:
+  avisos: [planeacion@sg.gov.co]
+  correo:
+    destinatarios: [destinatarios@sg.gov.co]
+    reintentos: 0
+    espera_segundos: 0
+"""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """`pei-report serve` of the sample with approval required, and the SMTP server it sends to."""
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import Inbox
+
+    root = tmp_path_factory.mktemp("served-approval")
+    entity = root / "inputs" / "secretaria-general"
+    shutil.copytree(SAMPLE, entity)
+    with (entity / "configuracion.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(SETTINGS)
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(PREFECT_HOME=str(root / "prefect-home"), PREFECT_RUNNER_POLL_FREQUENCY="1",
+               PEI_SMTP_HOST="127.0.0.1", PEI_SMTP_PORT=str(smtp.port), PEI_SMTP_TYPE="INSECURE",
+               PEI_SMTP_FROM="pei@sg.gov.co")
+    log = open(root / "serve.log", "wb")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("pei-report")), "serve", "--input", str(root / "inputs"),
+         "--output", str(root / "outputs"), "--port", str(port)],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    api = None
+    try:
+        _wait(lambda: healthy(f"http://127.0.0.1:{port}/api"), 120, "the server", process)
+        api = _api_client(f"http://127.0.0.1:{port}/api")
+        deployment = _wait(
+            lambda: (r := api.get("/deployments/name/quarterly_report/trimestral")).status_code == 200 and r.json(),
+            60, "the deployment", process,
+        )
+        yield api, deployment, root, inbox, env
+    finally:
+        _interrupt(process)
+        log.close()
+        smtp.stop()
+        if api is not None:
+            api.close()
+
+
+def _paused(api, run_id: str) -> dict | None:
+    run = api.get(f"/flow_runs/{run_id}").json()
+    assert run["state"]["type"] not in ("FAILED", "CRASHED", "COMPLETED"), run["state"]
+    return run if run["state"]["type"] == "PAUSED" else None
+
+
+def _schema_saved(api, run_id: str, key: str) -> bool:
+    return api.get(f"/flow_runs/{run_id}/input/paused-{key}-schema").status_code == 200
+
+
+def _final(api, run_id: str) -> dict | None:
+    run = api.get(f"/flow_runs/{run_id}").json()
+    return run if run["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
+
+
+def _draft_run(api, deployment, root: Path, period: str) -> tuple[str, Path]:
+    run = _create_run(api, deployment, period=period, entity="secretaria-general")
+    _wait(lambda: _paused(api, run["id"]), 300, f"the run of {period} to pause for approval")
+    target = root / "outputs" / "secretaria-general" / period
+    assert not (target / "manifest.json").exists()  # paused with a draft, nothing published
+    draft = json.loads((target / ".borrador" / "manifest.json").read_text(encoding="utf-8"))
+    assert draft["estado"] == "borrador" and draft["aprobacion"]["ejecucion"]["id"] == run["id"]
+    return run["id"], target
+
+
+def test_a_paused_run_approved_through_the_api_publishes_once(served):
+    api, deployment, root, inbox, _ = served
+    run_id, target = _draft_run(api, deployment, root, "2024-T3")
+    key = pause_key("secretaria-general", "2024-T3")
+    _wait(lambda: _schema_saved(api, run_id, key), 60, "the form's schema")  # saved just after Paused
+    form = {"decision": "aprobar", "nombre": "Ana Pérez", "cargo": "Jefe de Planeación", "acta": "04 de 2024",
+            "fecha": "2024-10-08"}
+    response = api.post(f"/flow_runs/{run_id}/resume", json={"run_input": form})
+    assert response.status_code in (200, 201) and response.json()["status"] == "ACCEPT", response.text
+    finished = _wait(lambda: _final(api, run_id), 300, "the approved run")
+    assert finished["state"]["type"] == "COMPLETED", finished["state"]
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["estado"] == "aprobado" and manifest["aprobacion"]["acta"] == "04 de 2024"
+    assert not (target / ".borrador").exists()
+    to_recipients = [e for e, _ in inbox.received if "destinatarios@sg.gov.co" in e.rcpt_tos]
+    assert len(to_recipients) == 1  # published and sent once
+    assert (root / "publicacion" / "secretaria-general" / "2024-T3" / "avance.csv").is_file()
+
+
+def test_a_paused_run_rejected_by_pei_report_rechazar_publishes_nothing(served):
+    api, deployment, root, inbox, env = served
+    run_id, target = _draft_run(api, deployment, root, "2024-T2")
+    before = len(inbox.received)
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("pei-report")), "rechazar", "--input", str(root / "inputs"),
+         "--output", str(root / "outputs"), "--period", "2024-T2", "--nombre", "Ana Pérez", "--motivo", "Revisar IS-513"],
+        env={k: v for k, v in env.items() if k != "PREFECT_API_URL"}, cwd=root, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "se reanuda" in result.stderr and "rechazado" in result.stderr
+    finished = _wait(lambda: _final(api, run_id), 120, "the rejected run")
+    assert finished["state"]["type"] == "COMPLETED", finished["state"]
+    assert not (target / "manifest.json").exists()
+    assert json.loads((target / ".borrador" / "manifest.json").read_text(encoding="utf-8"))["estado"] == "rechazado"
+    office = [e for e, _ in inbox.received[before:] if e.rcpt_tos == ["planeacion@sg.gov.co"]]
+    assert len(office) == 1
+    assert not (root / "publicacion" / "secretaria-general" / "2024-T2").exists()
