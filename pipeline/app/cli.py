@@ -425,13 +425,14 @@ def validar(
 ) -> None:
     """Revisa plan.yaml, configuracion.yaml y el seguimiento de cada entidad sin generar ni publicar nada: lista todos los problemas, marca las celdas con problemas en una copia de cada libro y dice qué indicadores no tienen reporte."""
     from pipeline.workbooks.annotate import REVISION_FOLDER, revision_path, write_revision
-    from pipeline.workbooks.validation import check_entities, check_lines, closing_line
+    from pipeline.workbooks.validation import check_entities, check_lines, check_sectors, closing_line
 
     err = _stderr()
     period = _period_or_exit(period)
     _refuse_output_in_input(output, input, "validar")
     try:
         checks = check_entities(input, period, entity)
+        sectors = check_sectors(input)
     except (InputError, PeriodError) as exc:
         raise _fail(err, str(exc), EXIT_INPUT) from None
     except Exception as exc:  # the edge: a bug is a message and exit 1, never a traceback
@@ -457,8 +458,16 @@ def validar(
         + (f" --output {shlex.quote(str(output))}" if output != Path("outputs") else "")
         + (f" --entity {shlex.quote(entity)}" if entity else "")
     )
-    out.print(closing_line(checks, options, marked))
-    if not all(c.ok for c in checks):
+    if sectors is not None:
+        out.print(str(sectors))
+        out.print()
+    if sectors is None or not all(c.ok for c in checks):
+        out.print(closing_line(checks, options, marked))
+    if sectors is not None:
+        count = len(sectors.problems)
+        out.print(f"Hay {count} {'problema' if count == 1 else 'problemas'} por corregir en {sectors.file}: "
+                  "corríjalos y vuelva a ejecutar pei-report validar.")
+    if not all(c.ok for c in checks) or sectors is not None:
         raise typer.Exit(EXIT_INPUT)
 
 

@@ -26,6 +26,7 @@ from pipeline.ingest.execution import (
     reporters_at,
 )
 from pipeline.ingest.plan import PLAN_FILES, read_plan
+from pipeline.ingest.sectors import load_sectors, sectors_file
 from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.ingest.source import recording
 from pipeline.core.model import Plan
@@ -107,6 +108,18 @@ def check_entities(input_dir: Path, period: str | None, entity: str | None, toda
     entities = select_entities(find_entities(input_dir), entity, input_dir)
     today = today or today_in_bogota()
     return [check_entity(e, period, today) for e in entities]
+
+
+def check_sectors(input_dir: Path) -> InputError | None:
+    """sectores.yaml's problems, checked against the entity folders of `input_dir` (None: no file,
+    or a valid one; a single entity's folder has no sectors)."""
+    if not sectors_file(input_dir).exists():
+        return None
+    try:
+        load_sectors(input_dir, [e.slug for e in find_entities(input_dir)])
+    except InputError as error:
+        return error
+    return None
 
 
 def check_entity(entity: Entity, period: str | None, today: date | None = None) -> EntityCheck:

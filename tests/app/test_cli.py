@@ -265,3 +265,22 @@ def test_validar_needs_no_prefect(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_validar_lists_the_problems_of_sectores_yaml(tmp_path):
+    import shutil
+
+    from tests.conftest import SAMPLE
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE, inputs / "secretaria-general")
+    (inputs / "sectores.yaml").write_text(
+        "sectores:\n  - id: gestion-publica\n    nombre: Sector Gestión Pública\n    cabeza: dascd\n"
+        "    entidades: [secretaria-generl]\n", encoding="utf-8")
+    result = _validar("--input", str(inputs), "--output", str(tmp_path / "outputs"), "--period", "2024-T3")
+    assert result.exit_code == 2, result.output
+    text = result.stdout
+    assert "sectores.yaml" in text and "línea 5" in text and "¿Quiso decir «secretaria-general»?" in text
+    assert "«dascd», que no está en «entidades»" in text
+    assert "la entidad «secretaria-general» (carpeta de --input) en ningún sector" in text
+    assert "Todo listo" not in text and "Traceback" not in result.output
