@@ -1,0 +1,270 @@
+"""What a sector's consolidated report says: its tables (entidades.csv, indicadores_compartidos.csv)
+and its document (the words and figures every output of the sector draws), from a
+`pipeline.core.consolidation.SectorResult`.
+
+Column names and order are docs/contract.md's («sectors and the district»); as in
+`pipeline.report.tables`, each column is declared once as a `Column`, and datapackage.json
+describes the CSVs with the same declarations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.core.consolidation import EntityCut, SectorResult, SharedIndicator, State
+from pipeline.core.formatting import long_date, number, percent
+from pipeline.core.periods import parse_period
+from pipeline.report.document import Figure, FigureSeries
+from pipeline.report.tables import Column
+
+__all__ = [
+    "ENTIDADES_FILE", "COMPARTIDOS_FILE", "ENTIDADES_SCHEMA", "COMPARTIDOS_SCHEMA", "level_column",
+    "entidades_table", "compartidos_table", "SectorDocument", "EntityLine", "SharedLine", "build_sector_document",
+    "STATE_WORDS",
+]
+
+ENTIDADES_FILE = "entidades.csv"
+COMPARTIDOS_FILE = "indicadores_compartidos.csv"
+SECTOR_ROW = "sector"
+_PERCENT = "Porcentaje (87.5 significa 87,5 %), sin redondear; vacío si no se puede calcular"
+STATE_WORDS = {
+    State.PUBLISHED: "Publicado",
+    State.FAILED: "Falló el reporte",
+    State.NOT_APPROVED: "Sin aprobar",
+    State.NO_CUT: "Sin corte publicado",
+}
+
+ENTIDADES_SCHEMA = (
+    Column("entidad", "string", "Entidad", "Carpeta de la entidad en --input; «sector» en la fila del sector", required=True),
+    Column("nombre", "string", "Nombre", "Nombre de la entidad (o del sector)", required=True),
+    Column("peso", "number", "Peso", "Peso de la entidad en la cifra del sector (sectores.yaml; 1 por omisión)",
+           required=True, minimum=0),
+    Column("estado", "string", "Estado", "publicado, fallido, no_aprobado o sin_corte; consolidado en la fila del sector",
+           required=True, values=(*(s.value for s in State), "consolidado")),
+    Column("motivo", "string", "Motivo",
+           "Por qué la entidad no cuenta en la cifra del sector; en la fila del sector, cuántas entidades cubre"),
+    Column("avance_vigencia", "number", "Avance de la vigencia",
+           f"Del plan de la entidad (su fila «plan» de objetivos.csv) o, en la fila del sector, su promedio ponderado. {_PERCENT}",
+           unit="%"),
+    Column("avance_cuatrienio", "number", "Avance del plan",
+           f"Del plan de la entidad o, en la fila del sector, su promedio ponderado. {_PERCENT}", unit="%"),
+    Column("semaforo", "string", "Semáforo", "Id del nivel del semáforo del plan de la entidad, como en su objetivos.csv"),
+    Column("semaforo_texto", "string", "Semáforo (texto)", "La palabra de ese nivel"),
+    Column("indicadores", "integer", "Indicadores", "Indicadores distintos de la entidad (o del sector)", minimum=0),
+)
+COMPARTIDOS_SCHEMA = (
+    Column("indicador", "string", "Indicador", "Código del indicador que reportan varias entidades del sector", required=True),
+    Column("entidad", "string", "Entidad", "La entidad de esta parte; «sector» en la fila consolidada", required=True),
+    Column("nombre", "string", "Nombre", "Nombre del indicador", required=True),
+    Column("anualizacion", "string", "Anualización", "Anualización del indicador en esa entidad"),
+    Column("unidad", "string", "Unidad", "Unidad del indicador en esa entidad"),
+    Column("meta_vigencia", "number", "Meta de la vigencia", "En la unidad del indicador"),
+    Column("ejecutado_vigencia", "number", "Ejecutado en la vigencia", "En la unidad del indicador"),
+    Column("avance_vigencia", "number", "Avance de la vigencia", _PERCENT, unit="%"),
+    Column("meta_cuatrienio", "number", "Meta del plan", "En la unidad del indicador"),
+    Column("ejecutado_cuatrienio", "number", "Ejecutado en el plan", "En la unidad del indicador"),
+    Column("avance_cuatrienio", "number", "Avance del plan", _PERCENT, unit="%"),
+    Column("regla", "string", "Regla", "Cómo se consolidó: suma, niveles sumados o media ponderada por la meta"),
+    Column("consolidado", "boolean", "Consolidado", "Si el indicador se pudo consolidar", required=True),
+    Column("motivo", "string", "Motivo", "Por qué no se consolidó, o cuántas entidades cubre la cifra"),
+)
+ENTIDADES_KEY = ("entidad",)
+COMPARTIDOS_KEY = ("indicador", "entidad")
+
+
+def level_column(level: str, word: str) -> Column:
+    """`n_verde`: how many indicators are at that level."""
+    return Column(f"n_{level}", "integer", f"Indicadores en {word}", f"Indicadores distintos con semáforo «{word}»",
+                  required=True, minimum=0)
+
+
+def _levels(result: SectorResult) -> list[str]:
+    return list(dict.fromkeys([*result.labels, *result.tally]))
+
+
+def _word(result: SectorResult, level: str) -> str:
+    return result.labels.get(level, level.replace("_", " ").capitalize())
+
+
+def level_columns(result: SectorResult) -> tuple[Column, ...]:
+    return tuple(level_column(level, _word(result, level)) for level in _levels(result))
+
+
+def _entity_row(entity: EntityCut, weight: float, levels: Sequence[str]) -> dict:
+    published = entity.state is State.PUBLISHED
+    row = {
+        "entidad": entity.slug, "nombre": entity.name, "peso": weight, "estado": entity.state.value,
+        "motivo": entity.reason, "avance_vigencia": entity.year, "avance_cuatrienio": entity.plan,
+        "semaforo": entity.light, "semaforo_texto": entity.light_word if published else None,
+        "indicadores": entity.indicator_count if published else None,
+    }
+    row.update({f"n_{level}": entity.tally.get(level, 0) if published else None for level in levels})
+    return row
+
+
+def _sector_coverage(result: SectorResult) -> str:
+    return f"{result.year.coverage} en la vigencia; {result.plan.counted} de {result.plan.total} en el plan"
+
+
+def entidades_table(result: SectorResult) -> pd.DataFrame:
+    """entidades.csv: one row per entity in sectores.yaml's order, then the sector's row."""
+    levels = _levels(result)
+    rows = [_entity_row(e, result.sector.weight(e.slug), levels) for e in result.entities]
+    rows.append({
+        "entidad": SECTOR_ROW, "nombre": result.sector.name,
+        "peso": sum(result.sector.weight(e.slug) for e in result.entities), "estado": "consolidado",
+        "motivo": _sector_coverage(result), "avance_vigencia": result.year.value, "avance_cuatrienio": result.plan.value,
+        "semaforo": None, "semaforo_texto": None, "indicadores": sum(result.tally.values()),
+        **{f"n_{level}": result.tally.get(level, 0) for level in levels},
+    })
+    columns = [c.name for c in ENTIDADES_SCHEMA] + [f"n_{level}" for level in levels]
+    return pd.DataFrame(rows, columns=columns).astype(object).where(lambda f: f.notna(), None)
+
+
+def _shared_reason(s: SharedIndicator) -> str:
+    if not s.consolidated:
+        return s.reason
+    return f"vigencia: {s.year.coverage}; plan: {s.plan.coverage}"
+
+
+def compartidos_table(result: SectorResult) -> pd.DataFrame:
+    """indicadores_compartidos.csv: each shared indicator's parts, then its consolidated row."""
+    rows = []
+    for s in result.shared:
+        for p in s.parts:
+            rows.append({
+                "indicador": s.id, "entidad": p.entity, "nombre": p.name, "anualizacion": p.annualization, "unidad": p.unit,
+                "meta_vigencia": p.target_year, "ejecutado_vigencia": p.executed_year, "avance_vigencia": p.attainment_year,
+                "meta_cuatrienio": p.target_plan, "ejecutado_cuatrienio": p.executed_plan, "avance_cuatrienio": p.attainment_plan,
+                "regla": None, "consolidado": s.consolidated, "motivo": None,
+            })
+        first = s.parts[0]
+        rows.append({
+            "indicador": s.id, "entidad": SECTOR_ROW, "nombre": s.name,
+            "anualizacion": first.annualization if s.consolidated else None, "unidad": first.unit if s.consolidated else None,
+            "meta_vigencia": s.target_year, "ejecutado_vigencia": s.executed_year,
+            "avance_vigencia": s.year.value if s.year else None,
+            "meta_cuatrienio": s.target_plan, "ejecutado_cuatrienio": s.executed_plan,
+            "avance_cuatrienio": s.plan.value if s.plan else None,
+            "regla": s.rule, "consolidado": s.consolidated, "motivo": _shared_reason(s),
+        })
+    frame = pd.DataFrame(rows, columns=[c.name for c in COMPARTIDOS_SCHEMA])
+    return frame.astype(object).where(lambda f: f.notna(), None)
+
+
+# --- the document: what every output of the sector says -----------------------------------
+
+
+@dataclass(frozen=True)
+class EntityLine:
+    """An entity's row as the report writes it."""
+
+    slug: str
+    name: str
+    head: bool
+    state: str  # «Publicado», «Falló el reporte» ...
+    reason: str
+    year: str
+    plan: str
+    light: str | None  # the level id (the swatch's class), None when not published
+    light_word: str
+    tally: str  # «Verde 8 · Amarillo 3 · Rojo 1»
+    weight: str
+
+
+@dataclass(frozen=True)
+class SharedLine:
+    """A shared indicator as the report writes it: the sector's figures and each entity's part."""
+
+    id: str
+    name: str
+    rule: str
+    year: str
+    plan: str
+    coverage: str
+    parts: tuple[tuple[str, str, str], ...]  # (entity, year, plan)
+
+
+@dataclass(frozen=True)
+class SectorDocument:
+    """The sector's report, wording decided once."""
+
+    title: str
+    sector: str
+    head: str
+    period: str
+    cut_date: str
+    year_figure: str
+    year_coverage: str
+    plan_figure: str
+    plan_coverage: str
+    tally: str
+    entities: tuple[EntityLine, ...]
+    shared: tuple[SharedLine, ...]
+    not_consolidated: tuple[tuple[str, str, str], ...]  # (id, name, reason)
+    figure: Figure  # the entities' attainment of the year, as the entity report's objectives chart
+
+
+def _pct(value: float | None, missing: str = "Sin dato") -> str:
+    return percent(value) if value is not None else missing
+
+
+def _tally_text(tally, labels) -> str:
+    return " · ".join(f"{labels.get(k, k)} {number(v)}" for k, v in tally.items() if v) or "Sin indicadores"
+
+
+def build_sector_document(result: SectorResult) -> SectorDocument:
+    """The words and figures of the sector's report at its cut."""
+    cut = parse_period(result.period)
+    head = result.head
+    lines = []
+    for e in result.entities:
+        published = e.state is State.PUBLISHED
+        lines.append(EntityLine(
+            e.slug, e.name, e.slug == result.sector.head, STATE_WORDS[e.state], e.reason,
+            _pct(e.year, "Sin reporte") if published else "—", _pct(e.plan) if published else "—",
+            e.light if published else None, e.light_word if published else "", _tally_text(e.tally, e.labels) if published else "",
+            number(result.sector.weight(e.slug)),
+        ))
+    shared = tuple(
+        SharedLine(s.id, s.name, s.rule or "", _pct(s.year.value), _pct(s.plan.value),
+                   f"vigencia: {s.year.coverage}; plan: {s.plan.coverage}",
+                   tuple((p.entity, _pct(p.attainment_year, "Sin reporte"), _pct(p.attainment_plan)) for p in s.parts))
+        for s in result.shared if s.consolidated
+    )
+    refused = tuple((s.id, s.name, s.reason) for s in result.shared if not s.consolidated)
+    figure = _entities_figure(result, cut.year)
+    return SectorDocument(
+        title=f"Seguimiento consolidado del {result.sector.name}" if not result.sector.name.lower().startswith("sector")
+        else f"Seguimiento consolidado: {result.sector.name}",
+        sector=result.sector.name, head=head.name, period=result.period,
+        cut_date=long_date(cut.end),
+        year_figure=_pct(result.year.value), year_coverage=result.year.coverage,
+        plan_figure=_pct(result.plan.value), plan_coverage=result.plan.coverage,
+        tally=_tally_text(result.tally, result.labels), entities=tuple(lines), shared=shared,
+        not_consolidated=refused, figure=figure,
+    )
+
+
+def _entities_figure(result: SectorResult, year: int) -> Figure:
+    published = [e for e in result.entities if e.state is State.PUBLISHED]
+    said = [_pct(e.year, "sin reporte") for e in published]
+    description = (
+        f"Avance de la vigencia {year} por entidad: "
+        + "; ".join(f"{e.name}, {text}" for e, text in zip(published, said)) + "."
+        if published else "Ninguna entidad del sector tiene un corte publicado."
+    )
+    return Figure(
+        key="entidades",
+        title=f"Avance de la vigencia {year} por entidad",
+        subtitle=f"Entidades con corte publicado: {len(published)} de {len(result.entities)}",
+        categories=tuple(e.slug for e in published),
+        long_categories=tuple(e.name for e in published),
+        series=(FigureSeries(f"Avance {year}", tuple(e.year for e in published), "achieved", labels=tuple(said)),),
+        description=description,
+        missing="sin reporte",
+        category_heading="Entidad",
+    )

@@ -1,0 +1,95 @@
+"""The sectors' consolidation step: after the entities of a batch (or alone, `pei-report
+consolidar`), each sector of sectores.yaml is consolidated from its entities' published cuts and
+published in `<output>/sectores/<id>/<cut>/`. Loads, calls the core, renders, publishes; no rule
+lives here (`pipeline.core.consolidation`, docs/rules.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from pipeline import versions
+from pipeline.core.consolidation import Grouping, consolidate
+from pipeline.core.periods import parse_period
+from pipeline.core.settings import Theme
+from pipeline.delivery.consolidated import publish_sector, read_entity_cut
+from pipeline.errors import InputError
+from pipeline.ingest import Entity, find_entities, load_settings
+from pipeline.ingest.sectors import load_sectors
+from pipeline.outputs.sector import render_sector
+from pipeline.report.sector import build_sector_document
+from pipeline.runs.progress import PROGRESS, log_line, now
+
+__all__ = ["SectorReport", "grouping_of", "consolidate_sectors", "consolidate_step", "batch_period"]
+
+
+@dataclass(frozen=True)
+class SectorReport:
+    """What one sector's consolidation wrote, and its figures as the report says them."""
+
+    sector: str
+    name: str
+    period: str
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+    summary: str = ""
+
+
+def grouping_of(input_dir: Path) -> tuple[Grouping | None, list[Entity]]:
+    """sectores.yaml of `input_dir` checked against its entity folders (None: no file); an invalid
+    file raises `InputError` before any entity is run."""
+    entities = find_entities(input_dir)
+    return load_sectors(input_dir, [e.slug for e in entities]), entities
+
+
+def _theme(folder: Path) -> Theme:
+    """The head's theme; the default one if its configuracion.yaml cannot be read (its own run says why)."""
+    try:
+        return load_settings(folder).theme
+    except InputError:
+        return load_settings().theme
+
+
+def batch_period(period: str | None, periods: list[str]) -> str | None:
+    """The cut a batch consolidates: the one it was given, else the latest its entities reported."""
+    if period:
+        return str(parse_period(period))
+    cuts = sorted({parse_period(p) for p in periods}, key=lambda c: (c.year, c.quarter))
+    return str(cuts[-1]) if cuts else None
+
+
+def consolidate_sectors(
+    input_dir: Path, output_dir: Path, period: str, failures: Mapping[str, str] | None = None,
+    grouping: Grouping | None = None, entities: list[Entity] | None = None,
+) -> list[SectorReport]:
+    """Consolidate every sector of `input_dir`'s sectores.yaml at `period` from the published
+    cuts under `output_dir`; `failures`: the entities whose report failed in this batch, with the
+    run's message. Nothing to do (an empty list) without sectores.yaml."""
+    if grouping is None:
+        grouping, entities = grouping_of(Path(input_dir))
+        if grouping is None:
+            return []
+    period = str(parse_period(period))
+    folders = {e.slug: e.folder for e in entities or find_entities(Path(input_dir))}
+    failures = failures or {}
+    reports = []
+    for sector in grouping.sectors:
+        reads = {slug: read_entity_cut(Path(output_dir), slug, period, failures.get(slug)) for slug in sector.entities}
+        result = consolidate(sector, period, {slug: r.cut for slug, r in reads.items()})
+        document = build_sector_document(result)
+        artifacts = render_sector(result, document, _theme(folders[sector.head]))
+        folder = publish_sector(Path(output_dir), result, artifacts, [r.record for r in reads.values()], now(), versions())
+        summary = (f"Sector {sector.name} ({period}): avance de la vigencia {document.year_figure} "
+                   f"({document.year_coverage}), del plan {document.plan_figure} ({document.plan_coverage}).")
+        PROGRESS.info(summary, extra={"entity": "*"})
+        log_line(summary)
+        reports.append(SectorReport(sector.id, sector.name, period, folder, [folder / a.name for a in artifacts], summary))
+    return reports
+
+
+consolidate_step = task(name="Consolidar sectores", cache_policy=NO_CACHE)(consolidate_sectors)

@@ -1,0 +1,93 @@
+"""The sectors' consolidation over real published cuts: the files it writes, what it reads."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+
+import pytest
+
+from pipeline.runs.consolidation import consolidate_sectors
+from tests.sectors import publish_district, write_district
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory):
+    root = tmp_path_factory.mktemp("distrito")
+    inputs, outputs = write_district(root / "inputs"), root / "outputs"
+    publish_district(inputs, outputs)
+    return inputs, outputs
+
+
+def rows(path):
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def test_each_sector_folder_has_its_files_and_a_manifest_of_what_it_read(district):
+    inputs, outputs = district
+    reports = consolidate_sectors(inputs, outputs, "2024-T3", failures={"alcaldia-b": "plan.yaml, línea 3: falló"})
+    assert [r.sector for r in reports] == ["territorio", "gestion-publica"]
+    folder = outputs / "sectores" / "territorio" / "2024-T3"
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
+        "datapackage.json", "entidades.csv", "indicadores_compartidos.csv", "manifest.json", "web/estilo.css", "web/index.html"]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["sector"] == {"id": "territorio", "nombre": "Sector Territorio", "cabeza": "alcaldia-a"}
+    by_slug = {e["slug"]: e for e in manifest["entities"]}
+    assert by_slug["alcaldia-b"]["estado"] == "fallido" and by_slug["alcaldia-b"]["files"] == []
+    assert by_slug["sin-datos"]["estado"] == "sin_corte"
+    read = {f["path"]: f["sha256"] for f in by_slug["alcaldia-a"]["files"]}
+    cut = outputs / "alcaldia-a" / "2024-T3"
+    assert set(read) == {"manifest.json", "objetivos.csv", "avance.csv", "datapackage.json"}
+    assert all(hashlib.sha256((cut / name).read_bytes()).hexdigest() == digest for name, digest in read.items())
+
+
+def test_entidades_csv_says_every_entity_and_what_the_sector_covers(district):
+    inputs, outputs = district
+    consolidate_sectors(inputs, outputs, "2024-T3")
+    table = rows(outputs / "sectores" / "territorio" / "2024-T3" / "entidades.csv")
+    a_plan = next(r for r in rows(outputs / "alcaldia-a" / "2024-T3" / "objetivos.csv") if r["objetivo"] == "plan")
+    b_plan = next(r for r in rows(outputs / "alcaldia-b" / "2024-T3" / "objetivos.csv") if r["objetivo"] == "plan")
+    assert [r["entidad"] for r in table] == ["alcaldia-a", "alcaldia-b", "sin-datos", "sector"]
+    a, b, missing, sector = table
+    assert (a["estado"], a["nombre"], a["peso"], a["avance_vigencia"]) == ("publicado", "Alcaldía A", "2", a_plan["avance_vigencia"])
+    assert a["semaforo"] == a_plan["semaforo"] and a["semaforo_texto"] == a_plan["semaforo"].capitalize()
+    assert missing["estado"] == "sin_corte" and "no hay un corte 2024-T3 publicado" in missing["motivo"]
+    expected = (2 * float(a_plan["avance_vigencia"]) + float(b_plan["avance_vigencia"])) / 3
+    assert float(sector["avance_vigencia"]) == pytest.approx(expected, abs=1e-6)
+    assert sector["motivo"] == "2 de 3 entidades en la vigencia; 2 de 3 en el plan"
+    assert int(sector["indicadores"]) == 6 and int(a["indicadores"]) == 3
+
+
+def test_shared_indicators_are_consolidated_by_their_rule_or_listed(district):
+    inputs, outputs = district
+    consolidate_sectors(inputs, outputs, "2024-T3")
+    table = rows(outputs / "sectores" / "territorio" / "2024-T3" / "indicadores_compartidos.csv")
+    sector = {r["indicador"]: r for r in table if r["entidad"] == "sector"}
+    # V-1 suma km: A executed 1 + 1,5 + 3 = 5,5 and B 1 + 1,5 + 6 = 8,5 of 10 each.
+    assert (sector["V-1"]["regla"], sector["V-1"]["ejecutado_vigencia"], sector["V-1"]["meta_vigencia"]) == ("suma", "14", "20")
+    assert float(sector["V-1"]["avance_vigencia"]) == pytest.approx(70.0)
+    assert sector["H-1"]["regla"] == "niveles sumados" and sector["H-1"]["consolidado"] == "true"
+    assert sector["P-1"]["consolidado"] == "false" and sector["P-1"]["avance_vigencia"] == ""
+    assert sector["P-1"]["motivo"] == "unidades distintas (porcentaje en alcaldia-a, numero en alcaldia-b)"
+    assert [r["entidad"] for r in table if r["indicador"] == "V-1"] == ["alcaldia-a", "alcaldia-b", "sector"]
+
+
+def test_a_changed_entity_file_is_not_consolidated_and_says_why(district, tmp_path):
+    import shutil
+
+    inputs, outputs = district
+    copy = tmp_path / "outputs"
+    shutil.copytree(outputs, copy)
+    avance = copy / "alcaldia-b" / "2024-T3" / "avance.csv"
+    avance.write_text(avance.read_text(encoding="utf-8").replace("verde", "rojo"), encoding="utf-8")
+    consolidate_sectors(inputs, copy, "2024-T3")
+    b = rows(copy / "sectores" / "territorio" / "2024-T3" / "entidades.csv")[1]
+    assert b["estado"] == "sin_corte" and "no coincide con su manifest.json" in b["motivo"]
+
+
+def test_no_sectores_yaml_is_nothing_to_do(tmp_path):
+    from tests.conftest import SAMPLE
+
+    assert consolidate_sectors(SAMPLE.parent, tmp_path, "2024-T3") == []
