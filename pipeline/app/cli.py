@@ -472,6 +472,39 @@ def validar(
 
 
 @app.command(cls=SpanishCommand)
+def consolidar(
+    period: Annotated[str, typer.Option("--period", help="Corte que se consolida: 2024-T3 (o 2024T3, 2024-Q3, 2024Q3).")],
+    input: InputOption = Path("inputs"),
+    output: OutputOption = Path("outputs"),
+) -> None:
+    """Rehace el reporte consolidado de cada sector de sectores.yaml a partir de los cortes ya publicados de sus entidades, sin volver a generarlas."""
+    from pipeline.errors import PublishError
+    from pipeline.ingest.sectors import SECTORS_FILE
+    from pipeline.runs.consolidation import consolidate_sectors, grouping_of
+
+    err = _stderr()
+    period = _period_or_exit(period)
+    _refuse_output_in_input(output, input, "consolidar")
+    try:
+        grouping, entities = grouping_of(input)
+        if grouping is None:
+            raise InputError.single(
+                input / SECTORS_FILE, "que el archivo no existe", "sectores.yaml, con los sectores y sus entidades",
+                hint="Escríbalo en la carpeta de --input como dice docs/contract.md («sectors and the district»).",
+            )
+        reports = consolidate_sectors(input, output, period, grouping=grouping, entities=entities)
+    except InputError as exc:
+        raise _fail(err, str(exc), EXIT_INPUT) from None
+    except (PublishError, OSError) as exc:
+        raise _fail(err, f"No se pudo escribir el consolidado en {output}: {exc}", EXIT_FAILURE) from None
+    out = Console(highlight=False, soft_wrap=True, markup=False)
+    for report in reports:
+        out.print(report.summary)
+        for path in report.files:
+            out.print(f"  {path}")
+
+
+@app.command(cls=SpanishCommand)
 def serve(
     input: InputOption = Path("inputs"),
     output: OutputOption = Path("outputs"),
