@@ -40,12 +40,13 @@ from pipeline.delivery.publish import (
     read_published,
 )
 from pipeline.delivery.recovery import find_pending, in_progress, pending_text, still_pending
-from pipeline.errors import DistributionError, PipelineError
+from pipeline.errors import DistributionError, EntitiesFailed, PipelineError
 from pipeline.ingest import Entity, find_entities, select_entities
 from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.outputs.registry import OUTPUTS, Rendering, deliverables
 from pipeline.report.changes import fingerprints
 from pipeline.runs.batch import EntityReport, as_step, gather, with_completed
+from pipeline.runs.consolidation import consolidate_batch, grouping_of
 from pipeline.runs.context import allowed_folders, scheduled_day
 from pipeline.runs.deployments import DEPLOYMENTS, QUARTERLY_CRON
 from pipeline.runs.failures import fails_with_its_message, notify_failure
@@ -247,6 +248,7 @@ def quarterly_report(
         PROGRESS.info(text, extra={"entity": "*"})
         log_line(text)
     entities = select_entities(find_entities(Path(input_dir)), entity, Path(input_dir))
+    grouping = grouping_of(Path(input_dir))  # an invalid sectores.yaml fails before any entity runs
     announce_batch(entities)
     futures = report_entity.map(
         entities,
@@ -257,8 +259,12 @@ def quarterly_report(
     )
     try:
         reports = gather(entities, futures)
+    except EntitiesFailed as failed:  # the sectors still say which entities failed, and why
+        consolidate_batch(grouping, input_dir, output_dir, period, list(failed.reports), failed.failures)
+        raise
     finally:  # also when the run's own cuts failed: the interrupted ones are already published
         completed = _complete_interrupted(entities, Path(output_dir), input_dir, distribute)
+    consolidate_batch(grouping, input_dir, output_dir, period, reports)
     return with_completed(reports, completed)
 
 

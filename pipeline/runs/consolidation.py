@@ -93,3 +93,17 @@ def consolidate_sectors(
 
 
 consolidate_step = task(name="Consolidar sectores", cache_policy=NO_CACHE)(consolidate_sectors)
+
+
+def consolidate_batch(
+    grouping: tuple[Grouping | None, list[Entity]], input_dir: str | Path, output_dir: str | Path, period: str | None,
+    reports: list, failures: Mapping[str, BaseException] | None = None,
+) -> list[SectorReport]:
+    """After a batch's entities: its sectors at the batch's cut (`batch_period`), with the failed
+    entities' messages as their reasons; nothing without sectores.yaml."""
+    sectors, entities = grouping
+    cut = batch_period(period, [r.period for r in reports])
+    if sectors is None or cut is None:
+        return []
+    reasons = {slug: str(error) for slug, error in (failures or {}).items()}
+    return consolidate_step(Path(input_dir), Path(output_dir), cut, reasons, sectors, entities)
