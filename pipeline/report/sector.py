@@ -77,8 +77,8 @@ COMPARTIDOS_KEY = ("indicador", "entidad")
 
 def level_column(level: str, word: str) -> Column:
     """`n_verde`: how many indicators are at that level."""
-    return Column(f"n_{level}", "integer", f"Indicadores en {word}", f"Indicadores distintos con semáforo «{word}»",
-                  required=True, minimum=0)
+    return Column(f"n_{level}", "integer", f"Indicadores en {word}",
+                  f"Indicadores distintos con semáforo «{word}»; vacío si la entidad no tiene un corte publicado", minimum=0)
 
 
 def _levels(result: SectorResult) -> list[str]:
