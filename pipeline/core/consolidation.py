@@ -130,7 +130,8 @@ class Covered:
     @property
     def coverage(self) -> str:
         """«3 de 4 entidades»."""
-        return f"{self.counted} de {self.total} {self.noun}"
+        noun = self.noun if self.total != 1 else self.noun.removesuffix("es").removesuffix("s")
+        return f"{self.counted} de {self.total} {noun}"
 
 
 @dataclass(frozen=True)

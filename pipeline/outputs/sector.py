@@ -17,19 +17,26 @@ from pipeline.core.consolidation import SectorResult
 from pipeline.core.settings import Theme
 from pipeline.outputs.artifacts import Artifact, csv_bytes
 from pipeline.outputs.datapackage import DATAPACKAGE_FILE, package_name, table_resource
+from pipeline.outputs.deck import render_deck
+from pipeline.outputs.pdf import render_pdf
 from pipeline.outputs.web import INDEX, STYLESHEET, figure_svg, file_size, web_css, web_environment
 from pipeline.report.sector import (
     COMPARTIDOS_FILE, COMPARTIDOS_KEY, COMPARTIDOS_SCHEMA, ENTIDADES_FILE, ENTIDADES_KEY, ENTIDADES_SCHEMA,
     SectorDocument, compartidos_table, entidades_table, level_columns,
 )
 from pipeline.core.periods import parse_period
+from pipeline.report.layout import Report
 
 __all__ = ["SECTOR_OUTPUTS", "render_sector", "SECTORS_FOLDER"]
 
 SECTORS_FOLDER = "sectores"
 CSV, JSON, HTML = "text/csv", "application/json", "text/html"
 # key -> (file name, media type, what the page's link says)
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+PDF = "application/pdf"
 SECTOR_OUTPUTS: dict[str, tuple[str, str, str]] = {
+    "deck": ("sector-{id}-{periodo}.pptx", PPTX, "Presentación del sector"),
+    "pdf": ("sector-{id}-{periodo}.pdf", PDF, "Reporte del sector en PDF"),
     "entidades": (ENTIDADES_FILE, CSV, "Avance de cada entidad y del sector"),
     "compartidos": (COMPARTIDOS_FILE, CSV, "Indicadores compartidos: la parte de cada entidad y la del sector"),
     "datapackage": (DATAPACKAGE_FILE, JSON, "Descripción de los datos (Frictionless Data Package)"),
@@ -65,9 +72,16 @@ def _datapackage(result: SectorResult, tables: dict[str, bytes]) -> bytes:
     return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _page(document: SectorDocument, sizes: dict[str, int]) -> bytes:
+FORMATS = {CSV: "CSV", JSON: "JSON", PPTX: "PowerPoint, PPTX", PDF: "PDF"}
+
+
+def file_name(key: str, sector_id: str, period: str) -> str:
+    return SECTOR_OUTPUTS[key][0].format(id=sector_id, periodo=period)
+
+
+def _page(document: SectorDocument, sizes: dict[str, int], sector_id: str) -> bytes:
     downloads = [
-        (f"../{name}", f"{text} ({'CSV' if media == CSV else 'JSON'}, {file_size(sizes[key])})")
+        (f"../{file_name(key, sector_id, document.period)}", f"{text} ({FORMATS[media]}, {file_size(sizes[key])})")
         for key, (name, media, text) in SECTOR_OUTPUTS.items() if key in sizes
     ]
     html = web_environment().get_template("sector.html.j2").render(
@@ -76,15 +90,25 @@ def _page(document: SectorDocument, sizes: dict[str, int]) -> bytes:
     return html.encode("utf-8")
 
 
-def render_sector(result: SectorResult, document: SectorDocument, theme: Theme) -> list[Artifact]:
-    """The sector's files at its cut, paths relative to its folder (`sectores/<id>/<cut>/`)."""
+def render_sector(result: SectorResult, document: SectorDocument, theme: Theme, report: Report | None = None) -> list[Artifact]:
+    """The sector's files at its cut, paths relative to its folder (`sectores/<id>/<cut>/`): with
+    `report` (its slides, `pipeline.report.sector_layout`), the deck and the PDF first."""
+    sector_id, period = result.sector.id, result.period
+    drawn = []
+    if report is not None:
+        drawn = [
+            Artifact(file_name("deck", sector_id, period), render_deck(report), "deck", PPTX),
+            Artifact(file_name("pdf", sector_id, period), render_pdf(report), "pdf", PDF),
+        ]
     tables = {ENTIDADES_FILE: csv_bytes(entidades_table(result)), COMPARTIDOS_FILE: csv_bytes(compartidos_table(result))}
     package = _datapackage(result, tables)
-    sizes = {"entidades": len(tables[ENTIDADES_FILE]), "compartidos": len(tables[COMPARTIDOS_FILE]), "datapackage": len(package)}
+    sizes = {a.output: len(a.content) for a in drawn}
+    sizes |= {"entidades": len(tables[ENTIDADES_FILE]), "compartidos": len(tables[COMPARTIDOS_FILE]), "datapackage": len(package)}
     return [
+        *drawn,
         Artifact(ENTIDADES_FILE, tables[ENTIDADES_FILE], "entidades", CSV),
         Artifact(COMPARTIDOS_FILE, tables[COMPARTIDOS_FILE], "compartidos", CSV),
         Artifact(DATAPACKAGE_FILE, package, "datapackage", JSON),
-        Artifact(INDEX, _page(document, sizes), "web", HTML),
+        Artifact(INDEX, _page(document, sizes, sector_id), "web", HTML),
         Artifact(STYLESHEET, web_css(theme).encode("utf-8"), "web", "text/css"),
     ]

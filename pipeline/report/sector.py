@@ -202,6 +202,7 @@ class SectorDocument:
     plan_figure: str
     plan_coverage: str
     tally: str
+    tally_counts: tuple[tuple[str, str, int], ...]  # (level id, word, count) of every level, in the scale's order
     entities: tuple[EntityLine, ...]
     shared: tuple[SharedLine, ...]
     not_consolidated: tuple[tuple[str, str, str], ...]  # (id, name, reason)
@@ -244,7 +245,9 @@ def build_sector_document(result: SectorResult) -> SectorDocument:
         cut_date=long_date(cut.end),
         year_figure=_pct(result.year.value), year_coverage=result.year.coverage,
         plan_figure=_pct(result.plan.value), plan_coverage=result.plan.coverage,
-        tally=_tally_text(result.tally, result.labels), entities=tuple(lines), shared=shared,
+        tally=_tally_text(result.tally, result.labels),
+        tally_counts=tuple((level, _word(result, level), result.tally.get(level, 0)) for level in _levels(result)),
+        entities=tuple(lines), shared=shared,
         not_consolidated=refused, figure=figure,
     )
 
@@ -261,7 +264,7 @@ def _entities_figure(result: SectorResult, year: int) -> Figure:
         key="entidades",
         title=f"Avance de la vigencia {year} por entidad",
         subtitle=f"Entidades con corte publicado: {len(published)} de {len(result.entities)}",
-        categories=tuple(e.slug for e in published),
+        categories=tuple(e.name for e in published),
         long_categories=tuple(e.name for e in published),
         series=(FigureSeries(f"Avance {year}", tuple(e.year for e in published), "achieved", labels=tuple(said)),),
         description=description,

@@ -23,6 +23,7 @@ from pipeline.ingest import Entity, find_entities, load_settings
 from pipeline.ingest.sectors import load_sectors
 from pipeline.outputs.sector import render_sector
 from pipeline.report.sector import build_sector_document
+from pipeline.report.sector_layout import lay_out_sector
 from pipeline.runs.progress import PROGRESS, log_line, now
 
 __all__ = ["SectorReport", "grouping_of", "consolidate_sectors", "consolidate_step", "batch_period"]
@@ -82,9 +83,11 @@ def consolidate_sectors(
         reads = {slug: read_entity_cut(Path(output_dir), slug, period, failures.get(slug)) for slug in sector.entities}
         result = consolidate(sector, period, {slug: r.cut for slug, r in reads.items()})
         document = build_sector_document(result)
-        artifacts = render_sector(result, document, _theme(folders[sector.head]))
+        theme = _theme(folders[sector.head])
+        report = lay_out_sector(document, theme, now().date())
+        artifacts = render_sector(result, document, theme, report)
         folder = publish_sector(Path(output_dir), result, artifacts, [r.record for r in reads.values()], now(), versions())
-        summary = (f"Sector {sector.name} ({period}): avance de la vigencia {document.year_figure} "
+        summary = (f"{sector.name} ({period}): avance de la vigencia {document.year_figure} "
                    f"({document.year_coverage}), del plan {document.plan_figure} ({document.plan_coverage}).")
         PROGRESS.info(summary, extra={"entity": "*"})
         log_line(summary)
