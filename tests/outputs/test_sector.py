@@ -3,7 +3,9 @@ says every entity and shared indicator in words."""
 
 from __future__ import annotations
 
+import io
 import json
+from datetime import date
 
 import pytest
 
@@ -11,6 +13,7 @@ from pipeline.core.consolidation import consolidate
 from pipeline.ingest import load_settings
 from pipeline.outputs.sector import render_sector
 from pipeline.report.sector import build_sector_document
+from pipeline.report.sector_layout import lay_out_sector
 from tests.core.test_consolidation import SECTOR, example_cuts
 
 
@@ -18,7 +21,9 @@ from tests.core.test_consolidation import SECTOR, example_cuts
 def sector_folder(tmp_path_factory):
     result = consolidate(SECTOR, "2024-T3", example_cuts())
     folder = tmp_path_factory.mktemp("sector")
-    for artifact in render_sector(result, build_sector_document(result), load_settings().theme):
+    document, theme = build_sector_document(result), load_settings().theme
+    report = lay_out_sector(document, theme, date(2024, 10, 15))
+    for artifact in render_sector(result, document, theme, report):
         path = folder / artifact.name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(artifact.content)
@@ -52,3 +57,20 @@ def test_the_sector_page_passes_the_same_axe_check_as_an_entitys(sector_folder, 
 
     violations = axe_violations(sector_folder / "web" / "index.html")
     assert violations == [], describe(violations)
+
+
+def test_the_deck_and_the_pdf_are_the_slides_and_name_the_sector_and_its_head(sector_folder):
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    deck = Presentation(str(sector_folder / "sector-gestion-publica-2024-T3.pptx"))
+    texts = [" ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame) for slide in deck.slides]
+    assert len(texts) == 6
+    assert "Seguimiento consolidado: Sector Gestión Pública" in texts[0] and "Entidad cabeza del sector: SECRETARIA-GENERAL" in texts[0]
+    pdf = PdfReader(io.BytesIO((sector_folder / "sector-gestion-publica-2024-T3.pdf").read_bytes()))
+    assert len(pdf.pages) == 6
+    first = " ".join(pdf.pages[0].extract_text().split())
+    assert "Sector Gestión Pública" in first and "SECRETARIA-GENERAL" in first
+    assert "imprenta" in pdf.pages[1].extract_text()
+    html = (sector_folder / "web" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../sector-gestion-publica-2024-T3.pdf">Reporte del sector en PDF (PDF,' in html

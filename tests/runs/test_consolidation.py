@@ -21,6 +21,10 @@ def district(tmp_path_factory):
     return inputs, outputs
 
 
+def manifest_of(folder):
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
 def rows(path):
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
 
@@ -31,7 +35,10 @@ def test_each_sector_folder_has_its_files_and_a_manifest_of_what_it_read(distric
     assert [r.sector for r in reports] == ["territorio", "gestion-publica"]
     folder = outputs / "sectores" / "territorio" / "2024-T3"
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
-        "datapackage.json", "entidades.csv", "indicadores_compartidos.csv", "manifest.json", "web/estilo.css", "web/index.html"]
+        "datapackage.json", "entidades.csv", "indicadores_compartidos.csv", "manifest.json", "sector-territorio-2024-T3.pdf",
+        "sector-territorio-2024-T3.pptx", "web/estilo.css", "web/index.html"]
+    recorded = {o["path"]: o["sha256"] for o in manifest_of(folder)["outputs"]}
+    assert all(hashlib.sha256((folder / p).read_bytes()).hexdigest() == d for p, d in recorded.items())
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["sector"] == {"id": "territorio", "nombre": "Sector Territorio", "cabeza": "alcaldia-a"}
     by_slug = {e["slug"]: e for e in manifest["entities"]}
