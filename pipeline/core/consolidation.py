@@ -26,6 +26,8 @@ __all__ = [
     "SharedIndicator",
     "SectorResult",
     "consolidate",
+    "consolidate_district",
+    "DISTRICT_ID",
     "weighted_mean",
     "indicator_records",
     "PERCENT",
@@ -36,8 +38,9 @@ PERCENT = "porcentaje"
 
 @dataclass(frozen=True)
 class Sector:
-    """A sector of sectores.yaml. Invariants: `head` is one of `entities`; every weight is > 0 and
-    names one of `entities`; an entity without a weight weighs 1."""
+    """A sector of sectores.yaml. Invariants: `head` is one of `entities` (empty for the district,
+    whose members are sectors and which has no head); every weight is > 0 and names one of
+    `entities`; an entity without a weight weighs 1."""
 
     id: str
     name: str
@@ -171,8 +174,12 @@ class SectorResult:
     shared: tuple[SharedIndicator, ...]
 
     @property
-    def head(self) -> EntityCut:
-        return next(e for e in self.entities if e.slug == self.sector.head)
+    def head(self) -> EntityCut | None:
+        return next((e for e in self.entities if e.slug == self.sector.head), None)
+
+    @property
+    def is_district(self) -> bool:
+        return self.year.noun == "sectores"
 
 
 def weighted_mean(pairs: Iterable[tuple[float | None, float]]) -> tuple[float | None, int]:
@@ -273,8 +280,9 @@ def _percent_shared(indicator_id: str, name: str, parts: tuple[IndicatorPart, ..
     )
 
 
-def consolidate(sector: Sector, period: str, cuts: Mapping[str, EntityCut]) -> SectorResult:
-    """The sector at the cut from each entity's `EntityCut` (an entity with none is «sin corte»)."""
+def consolidate(sector: Sector, period: str, cuts: Mapping[str, EntityCut], noun: str = "entidades") -> SectorResult:
+    """The sector at the cut from each entity's `EntityCut` (an entity with none is «sin corte»);
+    `noun` names its members in the coverage («3 de 4 entidades»; the district's «sectores»)."""
     entities = tuple(
         cuts.get(slug) or EntityCut(slug, slug, State.NO_CUT, f"no hay un corte {period} publicado")
         for slug in sector.entities
@@ -295,8 +303,25 @@ def consolidate(sector: Sector, period: str, cuts: Mapping[str, EntityCut]) -> S
             parts.setdefault(part.id, []).append(part)
     shared = tuple(_shared(i, tuple(p)) for i, p in parts.items() if len(p) > 1)
     return SectorResult(
-        sector, period, entities, Covered(year, year_count, total), Covered(plan, plan_count, total), tally, labels, shared
+        sector, period, entities, Covered(year, year_count, total, noun), Covered(plan, plan_count, total, noun), tally, labels,
+        shared,
     )
+
+
+DISTRICT_ID = "distrito"
+
+
+def consolidate_district(name: str, period: str, sectors: Sequence[SectorResult]) -> SectorResult:
+    """The district: the same rule one level up, each sector a member weighing 1 with its own
+    figures and tally; a sector with no figure is left out of the mean and counted."""
+    district = Sector(DISTRICT_ID, name, "", tuple(s.sector.id for s in sectors))
+    cuts = {
+        s.sector.id: EntityCut(
+            s.sector.id, s.sector.name, State.PUBLISHED, year=s.year.value, plan=s.plan.value, tally=s.tally, labels=s.labels,
+        )
+        for s in sectors
+    }
+    return consolidate(district, period, cuts, noun="sectores")
 
 
 def indicator_records(plan: Plan) -> list[dict[str, object]]:

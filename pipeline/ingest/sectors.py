@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from pipeline.core.consolidation import Grouping, Sector
+from pipeline.core.consolidation import DISTRICT_ID, Grouping, Sector
 from pipeline.errors import InputError, Problem, did_you_mean
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
 
@@ -82,6 +82,11 @@ def _grouping_problems(model: SectorsIn, doc: YamlDocument, slugs: list[str]) ->
     def problem(loc: tuple, found: str, expected: str, hint: str | None = None) -> None:
         problems.append(Problem(f"{found} en «{doc.field_name(loc)}»", expected, row=doc.line_of(loc), row_label="línea", hint=hint))
 
+    if model.distrito:
+        for n, sector in enumerate(model.sectores):
+            if sector.id == DISTRICT_ID:
+                problem(("sectores", n, "id"), f"«{DISTRICT_ID}», el id que nombra el reporte del distrito",
+                        "otro id para el sector", "Con «distrito» en sectores.yaml, su reporte queda en sectores/distrito/.")
     known = set(slugs)
     placed: dict[str, tuple[str, int | None]] = {}
     ids: dict[str, int] = {}

@@ -63,10 +63,10 @@ def _datapackage(result: SectorResult, tables: dict[str, bytes]) -> bytes:
         "title": f"{sector.name} · Seguimiento consolidado {result.period}",
         "description": (
             f"Seguimiento consolidado del {sector.name} al corte {result.period}, a partir de los cortes "
-            f"publicados de sus entidades (cabeza: {result.head.name}). Cifras con punto decimal y sin redondear; "
+            f"publicados de sus entidades{f' (cabeza: {result.head.name})' if result.head else ''}. Cifras con punto decimal y sin redondear; "
             "una celda vacía significa que el valor no se puede calcular."
         ),
-        "contributors": [{"title": result.head.name, "role": "publisher"}],
+        "contributors": [{"title": (result.head.name if result.head else sector.name), "role": "publisher"}],
         "resources": [table_resource(name, content, specs[name]) for name, content in tables.items()],
     }
     return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -173,6 +173,7 @@ class EntityLine:
     light_word: str
     tally: str  # «Verde 8 · Amarillo 3 · Rojo 1»
     weight: str
+    counted: bool = True  # its cut is published and approved: it may count in the figure
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,10 @@ class SectorDocument:
 
     title: str
     sector: str
-    head: str
+    head: str  # the head's name; empty for the district
+    head_line: str  # «Entidad cabeza del sector: …», or the district's «Consolida 15 sectores»
+    member: str  # «Entidad», or the district's «Sector»
+    members: str  # «entidades», «sectores»
     period: str
     cut_date: str
     year_figure: str
@@ -220,7 +224,9 @@ def _tally_text(tally, labels) -> str:
 def build_sector_document(result: SectorResult) -> SectorDocument:
     """The words and figures of the sector's report at its cut."""
     cut = parse_period(result.period)
-    head = result.head
+    head = result.head.name if result.head else ""
+    district = result.is_district
+    members = "sectores" if district else "entidades"
     lines = []
     for e in result.entities:
         published = e.state is State.PUBLISHED
@@ -228,7 +234,7 @@ def build_sector_document(result: SectorResult) -> SectorDocument:
             e.slug, e.name, e.slug == result.sector.head, STATE_WORDS[e.state], e.reason,
             _pct(e.year, "Sin reporte") if published else "—", _pct(e.plan) if published else "—",
             e.light if published else None, e.light_word if published else "", _tally_text(e.tally, e.labels) if published else "",
-            number(result.sector.weight(e.slug)),
+            number(result.sector.weight(e.slug)), published,
         ))
     shared = tuple(
         SharedLine(s.id, s.name, s.rule or "", _pct(s.year.value), _pct(s.plan.value),
@@ -237,11 +243,12 @@ def build_sector_document(result: SectorResult) -> SectorDocument:
         for s in result.shared if s.consolidated
     )
     refused = tuple((s.id, s.name, s.reason) for s in result.shared if not s.consolidated)
-    figure = _entities_figure(result, cut.year)
+    figure = _entities_figure(result, cut.year, "Sector" if district else "Entidad")
     return SectorDocument(
-        title=f"Seguimiento consolidado del {result.sector.name}" if not result.sector.name.lower().startswith("sector")
-        else f"Seguimiento consolidado: {result.sector.name}",
-        sector=result.sector.name, head=head.name, period=result.period,
+        title=f"Seguimiento consolidado: {result.sector.name}",
+        sector=result.sector.name, head=head,
+        head_line=f"Consolida {len(result.entities)} {members}" if district else f"Entidad cabeza del sector: {head}",
+        member="Sector" if district else "Entidad", members=members, period=result.period,
         cut_date=long_date(cut.end),
         year_figure=_pct(result.year.value), year_coverage=result.year.coverage,
         plan_figure=_pct(result.plan.value), plan_coverage=result.plan.coverage,
@@ -252,22 +259,23 @@ def build_sector_document(result: SectorResult) -> SectorDocument:
     )
 
 
-def _entities_figure(result: SectorResult, year: int) -> Figure:
+def _entities_figure(result: SectorResult, year: int, member: str) -> Figure:
     published = [e for e in result.entities if e.state is State.PUBLISHED]
     said = [_pct(e.year, "sin reporte") for e in published]
     description = (
-        f"Avance de la vigencia {year} por entidad: "
+        f"Avance de la vigencia {year} por {member.lower()}: "
         + "; ".join(f"{e.name}, {text}" for e, text in zip(published, said)) + "."
         if published else "Ninguna entidad del sector tiene un corte publicado."
     )
     return Figure(
         key="entidades",
-        title=f"Avance de la vigencia {year} por entidad",
-        subtitle=f"Entidades con corte publicado: {len(published)} de {len(result.entities)}",
+        title=f"Avance de la vigencia {year} por {member.lower()}",
+        subtitle=f"{member}es con cifra: {sum(e.year is not None for e in published)} de {len(result.entities)}"
+        if member == "Sector" else f"Entidades con corte publicado: {len(published)} de {len(result.entities)}",
         categories=tuple(e.name for e in published),
         long_categories=tuple(e.name for e in published),
         series=(FigureSeries(f"Avance {year}", tuple(e.year for e in published), "achieved", labels=tuple(said)),),
         description=description,
         missing="sin reporte",
-        category_heading="Entidad",
+        category_heading=member,
     )

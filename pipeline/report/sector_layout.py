@@ -40,7 +40,7 @@ def _summary(document: SectorDocument) -> Summary:
     figures = [
         SimpleNamespace(label=f"Avance de la vigencia {document.period[:4]}", value=document.year_figure, light=None, light_word=None),
         SimpleNamespace(label="Avance del plan", value=document.plan_figure, light=None, light_word=None),
-        SimpleNamespace(label="Entidades en la cifra", value=document.year_coverage.split(" entidad")[0], light=None, light_word=None),
+        SimpleNamespace(label=f"{document.members.capitalize()} en la cifra", value=" ".join(document.year_coverage.split()[:3]), light=None, light_word=None),
         SimpleNamespace(label="Indicadores", value=str(sum(c for _, _, c in document.tally_counts)), light=None, light_word=None),
     ]
     lights = _light_counts(SimpleNamespace(lights=[
@@ -49,19 +49,21 @@ def _summary(document: SectorDocument) -> Summary:
     items = [
         (light_of(e.light, e.light_word) if e.light else light_of(None),
          (Run(e.name, bold=True), Run(f": {e.state.lower()}" + (f" — {e.reason.rstrip('.')}" if e.reason else "") + ".")))
-        for e in document.entities if e.light is None
+        for e in document.entities if not e.counted
     ]
     shown = _fitting(_items_height(items), SUMMARY_FIRST_ROOM - 40.0)
     rest = len(items) - shown
     return Summary(
-        title="Resumen del sector",
+        title="Resumen del distrito" if document.members == "sectores" else "Resumen del sector",
         kpis=_kpis(figures),
         lights=lights,
         lights_title="Indicadores de las entidades por nivel del semáforo",
-        attention_title="Entidades que la cifra del sector no cuenta",
+        attention_title=f"{document.members.capitalize()} que la cifra no cuenta",
         attention=tuple(items[:shown]),
         attention_size=ATTENTION_SIZE,
-        empty_note=None if items else "Todas las entidades del sector tienen su corte publicado y aprobado.",
+        empty_note=None if items else (
+            "Todas las entidades del sector tienen su corte publicado y aprobado." if document.members == "entidades"
+            else "Cada sector tiene su reporte consolidado; el de cada uno dice qué entidades cuenta."),
         attention_top=SUMMARY_FIRST_TOP,
         more_note=f"y {rest} más: la tabla «Avance por entidad» las tiene todas." if rest else None,
     )
@@ -97,7 +99,7 @@ def _table_section(title: str, heading: str, text: str, attainment: str, label: 
 def _entities_table(document: SectorDocument) -> list[Slide]:
     year = document.period[:4]
     columns = (
-        TableColumn("Entidad", "left", key="name"), TableColumn("Estado", "left", key="year_target"),
+        TableColumn(document.member, "left", key="name"), TableColumn("Estado", "left", key="year_target"),
         TableColumn("Indicadores por nivel", "left", key="year_executed"),
         TableColumn(f"Avance {year}", "right", True, key="year_attainment"),
         TableColumn("Avance del plan", "right", True, key="plan_attainment"), TableColumn("Semáforo", "center", key="light"),
@@ -116,10 +118,11 @@ def _entities_table(document: SectorDocument) -> list[Slide]:
             light,
         ))
     section = _table_section(
-        "Avance por entidad", "Avance por entidad",
-        f"Cifra del sector: promedio ponderado del avance del plan de cada entidad (sectores.yaml, «pesos»). "
-        f"Vigencia: {document.year_coverage}; plan: {document.plan_coverage}.",
-        document.year_figure, "Sector", columns, rows,
+        f"Avance por {document.member.lower()}", f"Avance por {document.member.lower()}",
+        (f"Cifra del sector: promedio ponderado del avance del plan de cada entidad (sectores.yaml, «pesos»). "
+         if document.members == "entidades" else "Cifra del distrito: promedio de las cifras de sus sectores. ")
+        + f"Vigencia: {document.year_coverage}; plan: {document.plan_coverage}.",
+        document.year_figure, "Distrito" if document.members == "sectores" else "Sector", columns, rows,
     )
     return list(_details(section, int(year), document.sector + ":"))
 
@@ -154,10 +157,10 @@ def _shared_table(document: SectorDocument) -> list[Slide]:
 
 def lay_out_sector(document: SectorDocument, theme: Theme, created: date) -> Report:
     """The sector's report as slides for the deck and the PDF."""
-    logo = theme.logo or entity_logo(document.head)
+    logo = theme.logo or entity_logo(document.head or document.sector)
     generated = not theme.logo
     cover_text = SimpleNamespace(
-        title=document.title, entity=f"Entidad cabeza del sector: {document.head}",
+        title=document.title, entity=document.head_line,
         subtitle=f"Seguimiento consolidado {document.period}", date_line=f"Corte al {document.cut_date}",
     )
     slides: list[Slide] = [

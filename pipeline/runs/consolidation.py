@@ -6,6 +6,7 @@ lives here (`pipeline.core.consolidation`, docs/rules.md).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from pipeline import versions
-from pipeline.core.consolidation import Grouping, consolidate
+from pipeline.core.consolidation import Grouping, SectorResult, consolidate, consolidate_district
 from pipeline.core.periods import parse_period
 from pipeline.core.settings import Theme
 from pipeline.delivery.consolidated import publish_sector, read_entity_cut
@@ -22,7 +23,8 @@ from pipeline.errors import InputError
 from pipeline.ingest import Entity, find_entities, load_settings
 from pipeline.ingest.sectors import load_sectors
 from pipeline.outputs.sector import render_sector
-from pipeline.report.sector import build_sector_document
+from pipeline.delivery.publish import MANIFEST_FILE
+from pipeline.report.sector import ENTIDADES_FILE, build_sector_document
 from pipeline.report.sector_layout import lay_out_sector
 from pipeline.runs.progress import PROGRESS, log_line, now
 
@@ -78,21 +80,36 @@ def consolidate_sectors(
     period = str(parse_period(period))
     folders = {e.slug: e.folder for e in entities or find_entities(Path(input_dir))}
     failures = failures or {}
-    reports = []
+    reports, results = [], []
     for sector in grouping.sectors:
         reads = {slug: read_entity_cut(Path(output_dir), slug, period, failures.get(slug)) for slug in sector.entities}
         result = consolidate(sector, period, {slug: r.cut for slug, r in reads.items()})
-        document = build_sector_document(result)
+        results.append(result)
         theme = _theme(folders[sector.head])
-        report = lay_out_sector(document, theme, now().date())
-        artifacts = render_sector(result, document, theme, report)
-        folder = publish_sector(Path(output_dir), result, artifacts, [r.record for r in reads.values()], now(), versions())
-        summary = (f"{sector.name} ({period}): avance de la vigencia {document.year_figure} "
-                   f"({document.year_coverage}), del plan {document.plan_figure} ({document.plan_coverage}).")
-        PROGRESS.info(summary, extra={"entity": "*"})
-        log_line(summary)
-        reports.append(SectorReport(sector.id, sector.name, period, folder, [folder / a.name for a in artifacts], summary))
+        reports.append(_publish(output_dir, result, theme, [r.record for r in reads.values()]))
+    if grouping.district:
+        district = consolidate_district(grouping.district, period, results)
+        records = [
+            {"slug": r.sector.id, "estado": "publicado", "motivo": "", "folder": report.folder.as_posix(),
+             "files": [{"path": f.name, "sha256": hashlib.sha256(f.read_bytes()).hexdigest()}
+                       for f in (report.folder / ENTIDADES_FILE, report.folder / MANIFEST_FILE)]}
+            for r, report in zip(results, reports)
+        ]
+        reports.append(_publish(output_dir, district, _theme(folders[grouping.sectors[0].head]), records))
     return reports
+
+
+def _publish(output_dir: Path, result: SectorResult, theme: Theme, records: list[dict]) -> SectorReport:
+    """Render and publish one consolidated report (a sector's or the district's)."""
+    document = build_sector_document(result)
+    report = lay_out_sector(document, theme, now().date())
+    artifacts = render_sector(result, document, theme, report)
+    folder = publish_sector(Path(output_dir), result, artifacts, records, now(), versions())
+    summary = (f"{result.sector.name} ({result.period}): avance de la vigencia {document.year_figure} "
+               f"({document.year_coverage}), del plan {document.plan_figure} ({document.plan_coverage}).")
+    PROGRESS.info(summary, extra={"entity": "*"})
+    log_line(summary)
+    return SectorReport(result.sector.id, result.sector.name, result.period, folder, [folder / a.name for a in artifacts], summary)
 
 
 consolidate_step = task(name="Consolidar sectores", cache_policy=NO_CACHE)(consolidate_sectors)

@@ -106,3 +106,8 @@ def test_message_names_the_file(tmp_path):
         load_sectors(write(tmp_path, VALID.replace("[idpac]", "[]")), SLUGS)
     message = str(caught.value)
     assert "sectores.yaml" in message and "línea 11" in message and "Traceback" not in message
+
+
+def test_the_district_reserves_its_id(tmp_path):
+    lines = problems(tmp_path, VALID.replace("id: participacion", "id: distrito"))
+    assert any(l.startswith("línea 8") and "«distrito», el id que nombra el reporte del distrito" in l for l in lines), lines

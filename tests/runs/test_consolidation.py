@@ -32,7 +32,7 @@ def rows(path):
 def test_each_sector_folder_has_its_files_and_a_manifest_of_what_it_read(district):
     inputs, outputs = district
     reports = consolidate_sectors(inputs, outputs, "2024-T3", failures={"alcaldia-b": "plan.yaml, línea 3: falló"})
-    assert [r.sector for r in reports] == ["territorio", "gestion-publica"]
+    assert [r.sector for r in reports] == ["territorio", "gestion-publica", "distrito"]
     folder = outputs / "sectores" / "territorio" / "2024-T3"
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
         "datapackage.json", "entidades.csv", "indicadores_compartidos.csv", "manifest.json", "sector-territorio-2024-T3.pdf",
@@ -98,3 +98,21 @@ def test_no_sectores_yaml_is_nothing_to_do(tmp_path):
     from tests.conftest import SAMPLE
 
     assert consolidate_sectors(SAMPLE.parent, tmp_path, "2024-T3") == []
+
+
+def test_the_district_is_the_mean_of_its_sectors_figures(district):
+    inputs, outputs = district
+    consolidate_sectors(inputs, outputs, "2024-T3")
+    sectors = {s: rows(outputs / "sectores" / s / "2024-T3" / "entidades.csv")[-1] for s in ("territorio", "gestion-publica")}
+    table = rows(outputs / "sectores" / "distrito" / "2024-T3" / "entidades.csv")
+    assert [r["entidad"] for r in table] == ["territorio", "gestion-publica", "sector"]
+    expected = sum(float(r["avance_vigencia"]) for r in sectors.values()) / 2
+    assert float(table[-1]["avance_vigencia"]) == pytest.approx(expected, abs=1e-6)
+    assert table[-1]["motivo"] == "2 de 2 sectores en la vigencia; 2 de 2 en el plan"
+    assert table[-1]["nombre"] == "Distrito de Prueba"
+    manifest = manifest_of(outputs / "sectores" / "distrito" / "2024-T3")
+    files = {f["path"]: f["sha256"] for f in manifest["entities"][0]["files"]}
+    sector_csv = outputs / "sectores" / "territorio" / "2024-T3" / "entidades.csv"
+    assert files["entidades.csv"] == hashlib.sha256(sector_csv.read_bytes()).hexdigest()
+    html = (outputs / "sectores" / "distrito" / "2024-T3" / "web" / "index.html").read_text(encoding="utf-8")
+    assert "<p>Consolida 2 sectores</p>" in html and "Entidad cabeza" not in html
