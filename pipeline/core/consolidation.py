@@ -22,6 +22,8 @@ __all__ = [
     "State",
     "IndicatorPart",
     "EntityCut",
+    "ObjectiveFigure",
+    "ATTENTION_LEVELS",
     "Covered",
     "SharedIndicator",
     "SectorResult",
@@ -91,6 +93,24 @@ class IndicatorPart:
     target_plan: float | None
     executed_plan: float | None
     attainment_plan: float | None
+    light: str | None = None  # its semáforo's level id, as avance.csv says it
+
+
+@dataclass(frozen=True)
+class ObjectiveFigure:
+    """An objective's (or an eje's) row of an entity's objetivos.csv."""
+
+    id: str
+    indicators: int
+    year: float | None
+    plan: float | None
+    light: str | None
+
+
+# The default scale's levels that make an indicator an attention item, most severe first
+# (docs/rules.md: retraso first, sin reporte, then sobreejecución); another scale's levels are
+# not ranked from a published cut, which gives their ids and words only.
+ATTENTION_LEVELS = ("rojo", "gris", "naranja")
 
 
 @dataclass(frozen=True)
@@ -109,6 +129,15 @@ class EntityCut:
     tally: Mapping[str, int] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
     indicators: tuple[IndicatorPart, ...] = ()
+    objectives: tuple[ObjectiveFigure, ...] = ()
+
+    @property
+    def attention(self) -> tuple[IndicatorPart, ...]:
+        """Its indicators at an attention level, most severe first (the lowest attainment of the
+        year first within a level), each once."""
+        rank = {level: n for n, level in enumerate(ATTENTION_LEVELS)}
+        flagged = [p for p in self.indicators if p.light in rank]
+        return tuple(sorted(flagged, key=lambda p: (rank[p.light], p.attainment_year if p.attainment_year is not None else -1e9)))
 
     @property
     def light_word(self) -> str:

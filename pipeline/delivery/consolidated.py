@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.core.consolidation import EntityCut, IndicatorPart, SectorResult, State
+from pipeline.core.consolidation import EntityCut, IndicatorPart, ObjectiveFigure, SectorResult, State
 from pipeline.delivery.portal import DRAFT
 from pipeline.delivery.publish import MANIFEST_FILE, Artifact, cut_folder, manifest_bytes, publish, read_published
 from pipeline.errors import PipelineError
@@ -82,12 +82,18 @@ def _entity_cut(slug: str, manifest: dict[str, Any], files: dict[str, bytes]) ->
             meaning.get("linea_base"),
             _number(row["meta_vigencia"]), _number(row["ejecutado_vigencia"]), _number(row["avance_vigencia"]),
             _number(row["meta_cuatrienio"]), _number(row["ejecutado_cuatrienio"]), _number(row["avance_cuatrienio"]),
+            row["semaforo"] or None,
         ))
+    objectives = tuple(
+        ObjectiveFigure(r["objetivo"], int(r["indicadores"] or 0), _number(r["avance_vigencia"]), _number(r["avance_cuatrienio"]),
+                        r["semaforo"] or None)
+        for r in objetivos if r["objetivo"] != "plan"
+    )
     return EntityCut(
         slug, str(manifest.get("entity", {}).get("name") or slug), State.PUBLISHED,
         year=_number(plan_row["avance_vigencia"]), plan=_number(plan_row["avance_cuatrienio"]),
         light=plan_row["semaforo"] or None, tally={k: v for k, v in tally.items() if v}, labels=labels,
-        indicators=tuple(parts),
+        indicators=tuple(parts), objectives=objectives,
     )
 
 

@@ -23,7 +23,7 @@ from pipeline.report.tables import Column
 __all__ = [
     "ENTIDADES_FILE", "COMPARTIDOS_FILE", "ENTIDADES_SCHEMA", "COMPARTIDOS_SCHEMA", "level_column",
     "entidades_table", "compartidos_table", "SectorDocument", "EntityLine", "SharedLine", "build_sector_document",
-    "STATE_WORDS",
+    "STATE_WORDS", "EntitySection",
 ]
 
 ENTIDADES_FILE = "entidades.csv"
@@ -190,6 +190,25 @@ class SharedLine:
 
 
 @dataclass(frozen=True)
+class EntitySection:
+    """A published entity's own part of the sector's report: its figures, objectives (one line
+    each) and attention items (most severe first; every one of them)."""
+
+    slug: str
+    name: str
+    year: str
+    plan: str
+    light: str | None
+    light_word: str
+    tally: tuple[tuple[str, str, int], ...]  # (level id, word, count)
+    objectives: tuple[tuple[str | None, str], ...]  # (level id, «Objetivo 1: avance 2024 47,5 %, del plan 94,8 % · Amarillo»)
+    attention: tuple[tuple[str | None, str], ...]  # (level id, «IS-554 Porcentaje de …: avance 2024 de 20,0 % · Rojo»)
+
+
+NAME_CHARS = 110  # an indicator's name in an attention line; the whole name is in the entity's own report
+
+
+@dataclass(frozen=True)
 class SectorDocument:
     """The sector's report, wording decided once."""
 
@@ -211,6 +230,7 @@ class SectorDocument:
     shared: tuple[SharedLine, ...]
     not_consolidated: tuple[tuple[str, str, str], ...]  # (id, name, reason)
     figure: Figure  # the entities' attainment of the year, as the entity report's objectives chart
+    sections: tuple[EntitySection, ...] = ()
 
 
 def _pct(value: float | None, missing: str = "Sin dato") -> str:
@@ -244,6 +264,7 @@ def build_sector_document(result: SectorResult) -> SectorDocument:
     )
     refused = tuple((s.id, s.name, s.reason) for s in result.shared if not s.consolidated)
     figure = _entities_figure(result, cut.year, "Sector" if district else "Entidad")
+    sections = tuple(_section(e, cut.year) for e in result.entities if e.state is State.PUBLISHED and (e.objectives or e.indicators))
     return SectorDocument(
         title=f"Seguimiento consolidado: {result.sector.name}",
         sector=result.sector.name, head=head,
@@ -255,8 +276,32 @@ def build_sector_document(result: SectorResult) -> SectorDocument:
         tally=_tally_text(result.tally, result.labels),
         tally_counts=tuple((level, _word(result, level), result.tally.get(level, 0)) for level in _levels(result)),
         entities=tuple(lines), shared=shared,
-        not_consolidated=refused, figure=figure,
+        not_consolidated=refused, figure=figure, sections=sections,
     )
+
+
+def _objective_label(objective_id: str) -> str:
+    return f"Eje {objective_id.removeprefix('eje:')}" if objective_id.startswith("eje:") else f"Objetivo {objective_id}"
+
+
+def _name(text: str) -> str:
+    text = text.rstrip(". ")
+    return text if len(text) <= NAME_CHARS else text[: NAME_CHARS - 1].rstrip() + "…"
+
+
+def _section(entity: EntityCut, year: int) -> EntitySection:
+    word = lambda level: entity.labels.get(level, level.replace("_", " ").capitalize()) if level else "Sin dato"  # noqa: E731
+    objectives = tuple(
+        (o.light, f"{_objective_label(o.id)}: avance {year} {_pct(o.year, 'sin reporte')}, del plan {_pct(o.plan)} · {word(o.light)}")
+        for o in entity.objectives
+    )
+    attention = tuple(
+        (p.light, f"{p.id} {_name(p.name)}: avance {year} de {_pct(p.attainment_year, 'sin reporte')} · {word(p.light)}")
+        for p in entity.attention
+    )
+    tally = tuple((level, word(level), count) for level, count in entity.tally.items())
+    return EntitySection(entity.slug, entity.name, _pct(entity.year, "Sin reporte"), _pct(entity.plan), entity.light,
+                         entity.light_word, tally, objectives, attention)
 
 
 def _entities_figure(result: SectorResult, year: int, member: str) -> Figure:

@@ -6,7 +6,7 @@ count), a chart of the entities, the table of every entity, the shared indicator
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from types import SimpleNamespace
 
@@ -16,8 +16,8 @@ from pipeline.report.chart_layout import BAR_LABEL_SIZE, BAR_LABEL_W, axis_ticks
 from pipeline.report.document import Column as TableColumn, DataTable, TableRow
 from pipeline.report.layout import (
     ATTENTION_SIZE, FOOTER_SIZE, FOOTER_W, SUMMARY_FIRST_ROOM,
-    SUMMARY_FIRST_TOP, Chart, ChartSlide, Report, Series, Slide, Summary, _closing, _cover, _details, _fit_title,
-    _fitting, _items_height, _kpis, _light_counts, entity_logo,
+    SUMMARY_FIRST_TOP, Chart, ChartSlide, Report, Series, Slide, Summary, _annex, _closing, _cover, _details, _fit_title,
+    _fitting, _items_height, _kpis, _light_counts, entity_logo, LIST_TITLE_H,
 )
 from pipeline.report.sector import SectorDocument
 
@@ -155,6 +155,51 @@ def _shared_table(document: SectorDocument) -> list[Slide]:
     return list(_details(section, int(year), document.sector + ":"))
 
 
+ENTITY_OBJECTIVES_SHARE = 0.5  # at most this share of an entity slide's list room goes to its objectives
+ENTITY_ATTENTION = 6  # an entity's slide lists at most this many attention items; the annex has all
+
+
+def _entity_slide(section, year: str) -> tuple[Summary, list]:
+    """An entity's slide (its figures, tally, objectives, most severe attention items) and its
+    attention items for the annex."""
+    light = light_of(section.light, section.light_word) if section.light else None
+    figures = [
+        SimpleNamespace(label=f"Avance de la vigencia {year}", value=section.year, light=light, light_word=section.light_word or None),
+        SimpleNamespace(label="Avance del plan", value=section.plan, light=None, light_word=None),
+    ]
+    lights = _light_counts(SimpleNamespace(lights=[
+        SimpleNamespace(light=light_of(level, word), label=word, count=count) for level, word, count in section.tally
+    ]))
+    objectives = [(light_of(level, text.rsplit(" · ", 1)[-1]) if level else light_of(None), (Run(text),))
+                  for level, text in section.objectives]
+    heights = _items_height(objectives)
+    room = SUMMARY_FIRST_ROOM * ENTITY_OBJECTIVES_SHARE
+    shown = _fitting(heights, room - (LIST_TITLE_H + 24.0))
+    if shown < len(objectives):
+        rest = len(objectives) - shown
+        objectives = objectives[:shown] + [(light_of(UNDEFINED_ID), (Run(f"y {rest} más en el objetivos.csv de la entidad."),))]
+    axes_h = LIST_TITLE_H + sum(_items_height(objectives)) + 8.0 if objectives else 0.0
+    items = [(light_of(level, text.rsplit(" · ", 1)[-1]), (Run(text),)) for level, text in section.attention]
+    fit = min(ENTITY_ATTENTION, _fitting(_items_height(items), SUMMARY_FIRST_ROOM - axes_h - 40.0))
+    rest = len(items) - fit
+    summary = Summary(
+        title=section.name,
+        kpis=_kpis(figures),
+        lights=lights,
+        lights_title="Indicadores por nivel del semáforo",
+        attention_title="Alertas más graves",
+        attention=tuple(items[:fit]),
+        attention_size=ATTENTION_SIZE,
+        empty_note=None if items else "Ningún indicador en rojo, sin reporte ni en sobreejecución.",
+        attention_top=SUMMARY_FIRST_TOP + axes_h,
+        more_note=f"y {rest} más: la lista completa está en el anexo «Alertas de cada entidad» al final." if rest else None,
+        axes_title="Objetivos" if objectives else None,
+        axes=tuple(objectives),
+    )
+    annexed = [(light, (Run(f"{section.name}: ", bold=True), *parts)) for light, parts in items]
+    return summary, annexed
+
+
 def lay_out_sector(document: SectorDocument, theme: Theme, created: date) -> Report:
     """The sector's report as slides for the deck and the PDF."""
     logo = theme.logo or entity_logo(document.head or document.sector)
@@ -163,12 +208,22 @@ def lay_out_sector(document: SectorDocument, theme: Theme, created: date) -> Rep
         title=document.title, entity=document.head_line,
         subtitle=f"Seguimiento consolidado {document.period}", date_line=f"Corte al {document.cut_date}",
     )
+    entity_slides, annexed = [], []
+    for section in document.sections:
+        slide, items = _entity_slide(section, document.period[:4])
+        entity_slides.append(slide)
+        annexed += items
+    cut_short = any(s.more_note for s in entity_slides)  # the annex only when an entity's slide could not list them all
+    annex = [replace(s, title=s.title.replace("Anexo: indicadores que requieren atención", "Anexo: alertas de cada entidad"))
+             for s in _annex(annexed)] if cut_short else []
     slides: list[Slide] = [
         _cover(cover_text, logo, theme.logo_image, generated),
         _summary(document),
         *_chart(document, theme),
         *_entities_table(document),
         *_shared_table(document),
+        *entity_slides,
+        *annex,
         _closing(SimpleNamespace(entity=document.sector), logo, theme.logo_image, generated),
     ]
     footer = f"{document.sector} · Seguimiento consolidado {document.period}"

@@ -65,12 +65,28 @@ def test_the_deck_and_the_pdf_are_the_slides_and_name_the_sector_and_its_head(se
 
     deck = Presentation(str(sector_folder / "sector-gestion-publica-2024-T3.pptx"))
     texts = [" ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame) for slide in deck.slides]
-    assert len(texts) == 6
+    assert len(texts) == 8  # cover, summary, chart, entities, shared, one slide per entity with indicators, closing
     assert "Seguimiento consolidado: Sector Gestión Pública" in texts[0] and "Entidad cabeza del sector: SECRETARIA-GENERAL" in texts[0]
     pdf = PdfReader(io.BytesIO((sector_folder / "sector-gestion-publica-2024-T3.pdf").read_bytes()))
-    assert len(pdf.pages) == 6
+    assert len(pdf.pages) == 8
     first = " ".join(pdf.pages[0].extract_text().split())
     assert "Sector Gestión Pública" in first and "SECRETARIA-GENERAL" in first
     assert "imprenta" in pdf.pages[1].extract_text()
     html = (sector_folder / "web" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../sector-gestion-publica-2024-T3.pdf">Reporte del sector en PDF (PDF,' in html
+
+
+def test_the_page_lists_each_entitys_objectives_and_every_attention_item(tmp_path, axe_violations):
+    from tests.browser import describe
+    from tests.sectors import publish_district, write_district
+    from pipeline.runs.consolidation import consolidate_sectors
+
+    inputs, outputs = write_district(tmp_path / "inputs"), tmp_path / "outputs"
+    publish_district(inputs, outputs)
+    consolidate_sectors(inputs, outputs, "2024-T3")
+    page = outputs / "sectores" / "gestion-publica" / "2024-T3" / "web" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert "<h3>Secretaría General de la Alcaldía Mayor de Bogotá</h3>" in html
+    assert "<li>Objetivo 8: avance 2024" in html
+    assert "IS-554 Porcentaje de lineamientos distritales" in html and "· Rojo</li>" in html
+    assert axe_violations(page) == [], describe(axe_violations(page))

@@ -53,7 +53,7 @@ def test_the_tables_follow_the_contract(result):
 
 def test_the_slides_cover_names_the_sector_and_its_head(report):
     kinds = [type(s) for s in report.slides]
-    assert kinds == [Cover, Summary, ChartSlide, Detail, Detail, Closing]
+    assert kinds == [Cover, Summary, ChartSlide, Detail, Detail, Summary, Summary, Closing]
     cover = report.slides[0]
     assert cover.title == "Seguimiento consolidado: Sector Gestión Pública"
     assert cover.entity == "Entidad cabeza del sector: SECRETARIA-GENERAL"
@@ -71,3 +71,39 @@ def test_every_entity_is_a_row_and_the_summary_names_those_not_counted(report):
     assert [plain(r.cells[-1].parts) for r in entities.table.rows] == ["Verde", "Verde", "Verde", "—"]
     shared = report.slides[4]
     assert plain(shared.table.rows[-1].cells[0].parts).startswith("IS-300 Indicador IS-300 — unidades distintas")
+
+
+def test_each_entity_has_its_objectives_and_most_severe_attention_items_and_the_annex_all():
+    from dataclasses import replace
+
+    from pipeline.core.consolidation import ObjectiveFigure
+    from tests.core.test_consolidation import part
+
+    levels = ["verde", "naranja", "rojo", "gris", "rojo", "amarillo"] * 2
+    parts = tuple(
+        replace(part("secretaria-general", f"I-{n}", my=10, ey=n, ay=10.0 * n), light=level) for n, level in enumerate(levels)
+    )
+    cuts = example_cuts()
+    cuts["secretaria-general"] = replace(
+        cuts["secretaria-general"], indicators=parts,
+        objectives=(ObjectiveFigure("1", 6, 47.5, 94.75, "amarillo"), ObjectiveFigure("eje:E1", 12, 60.0, 90.0, "verde")),
+        labels={"verde": "Verde", "rojo": "Rojo", "amarillo": "Amarillo", "naranja": "Naranja", "gris": "Sin reporte"},
+    )
+    result = consolidate(SECTOR, "2024-T3", cuts)
+    document = build_sector_document(result)
+    section = document.sections[0]
+    assert [text for _, text in section.objectives] == [
+        "Objetivo 1: avance 2024 47,5\u00a0%, del plan 94,8\u00a0% · Amarillo",
+        "Eje E1: avance 2024 60,0\u00a0%, del plan 90,0\u00a0% · Verde",
+    ]
+    # rojo first (lowest attainment first), then sin reporte, then sobreejecución; verde and amarillo are not items
+    assert [text.split(":")[0] for _, text in section.attention] == [
+        "I-2 Indicador I-2", "I-4 Indicador I-4", "I-8 Indicador I-8", "I-10 Indicador I-10",
+        "I-3 Indicador I-3", "I-9 Indicador I-9", "I-1 Indicador I-1", "I-7 Indicador I-7"]
+    report = lay_out_sector(document, load_settings().theme, date(2024, 10, 15))
+    slide = next(s for s in report.slides if isinstance(s, Summary) and s.title == "SECRETARIA-GENERAL")
+    shown = len(slide.attention)  # at most ENTITY_ATTENTION, as many as fit under its objectives
+    assert 1 <= shown <= 6 and slide.more_note.startswith(f"y {8 - shown} más")
+    assert plain(slide.attention[0][1]).startswith("I-2 Indicador I-2: avance 2024 de 20,0")
+    annex = [s for s in report.slides if isinstance(s, Summary) and s.title.startswith("Anexo: alertas de cada entidad")]
+    assert sum(len(s.attention) for s in annex) == 8
