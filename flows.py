@@ -260,11 +260,11 @@ def quarterly_report(
     try:
         reports = gather(entities, futures)
     except EntitiesFailed as failed:  # the sectors still say which entities failed, and why
-        consolidate_batch(grouping, input_dir, output_dir, period, list(failed.reports), failed.failures)
+        consolidate_batch(grouping, input_dir, output_dir, period, list(failed.reports), failed.failures, distribute)
         raise
     finally:  # also when the run's own cuts failed: the interrupted ones are already published
         completed = _complete_interrupted(entities, Path(output_dir), input_dir, distribute)
-    consolidate_batch(grouping, input_dir, output_dir, period, reports)
+    consolidate_batch(grouping, input_dir, output_dir, period, reports, distribute=distribute)
     return with_completed(reports, completed)
 
 

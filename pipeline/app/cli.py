@@ -476,6 +476,9 @@ def consolidar(
     period: Annotated[str, typer.Option("--period", help="Corte que se consolida: 2024-T3 (o 2024T3, 2024-Q3, 2024Q3).")],
     input: InputOption = Path("inputs"),
     output: OutputOption = Path("outputs"),
+    distribute: Annotated[
+        bool, typer.Option("--distribute/--no-distribute", help="Copiar cada consolidado a la carpeta de publicación de la entidad cabeza.")
+    ] = True,
 ) -> None:
     """Rehace el reporte consolidado de cada sector de sectores.yaml a partir de los cortes ya publicados de sus entidades, sin volver a generarlas."""
     from pipeline.errors import PublishError
@@ -492,7 +495,7 @@ def consolidar(
                 input / SECTORS_FILE, "que el archivo no existe", "sectores.yaml, con los sectores y sus entidades",
                 hint="Escríbalo en la carpeta de --input como dice docs/contract.md («sectors and the district»).",
             )
-        reports = consolidate_sectors(input, output, period, grouping=grouping, entities=entities)
+        reports = consolidate_sectors(input, output, period, grouping=grouping, entities=entities, distribute=distribute)
     except InputError as exc:
         raise _fail(err, str(exc), EXIT_INPUT) from None
     except (PublishError, OSError) as exc:

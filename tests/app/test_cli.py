@@ -307,6 +307,7 @@ def test_consolidar_rewrites_the_sectors_from_published_cuts_alone(tmp_path):
     assert str(outputs / "sectores" / "territorio" / "2024-T3" / "entidades.csv") in result.stdout
     assert {p: p.read_bytes() for p in entity_files} == before  # no entity was run again
     assert (outputs / "sectores" / "gestion-publica" / "2024-T3" / "web" / "index.html").is_file()
+    assert (tmp_path / "publicacion" / "sectores" / "territorio" / "2024-T3" / "entidades.csv").is_file()
 
 
 def test_consolidar_refuses_a_bad_sectores_yaml_or_none(tmp_path):

@@ -116,3 +116,21 @@ def test_the_district_is_the_mean_of_its_sectors_figures(district):
     assert files["entidades.csv"] == hashlib.sha256(sector_csv.read_bytes()).hexdigest()
     html = (outputs / "sectores" / "distrito" / "2024-T3" / "web" / "index.html").read_text(encoding="utf-8")
     assert "<p>Consolida 2 sectores</p>" in html and "Entidad cabeza" not in html
+
+
+def test_distributed_the_sector_is_copied_to_the_heads_publication_folder_and_the_manifest_says_so(district, tmp_path):
+    import shutil
+
+    inputs, outputs = district
+    copy = tmp_path / "outputs"
+    shutil.copytree(outputs, copy)
+    consolidate_sectors(inputs, copy, "2024-T3", distribute=True)
+    published = tmp_path / "publicacion" / "sectores" / "territorio" / "2024-T3"  # the default folder, beside --output
+    folder = copy / "sectores" / "territorio" / "2024-T3"
+    names = sorted(p.relative_to(published).as_posix() for p in published.rglob("*") if p.is_file())
+    assert "sector-territorio-2024-T3.pdf" in names and "web/index.html" in names and "entidades.csv" in names
+    assert (published / "entidades.csv").read_bytes() == (folder / "entidades.csv").read_bytes()
+    record = manifest_of(folder)["distribution"]
+    assert record["status"] == "copied" and record["folder"] == str(published)
+    consolidate_sectors(inputs, copy, "2024-T3")  # not distributed: the manifest says so
+    assert manifest_of(folder)["distribution"] == {"status": "not_distributed"}
