@@ -1281,3 +1281,23 @@ def test_an_invalid_sectores_yaml_fails_the_batch_before_any_entity_runs(tmp_pat
     assert result.exit_code == 2, result.output
     assert "«gamma», que no es una carpeta de entidad de --input" in result.stderr and "Traceback" not in result.stderr
     assert not (out / "alfa").exists()
+
+
+def test_a_small_district_on_a_dask_scheduler_consolidates_its_sectors(tmp_path, dask_cluster):
+    address, _ = dask_cluster
+    root = _batch(tmp_path / "inputs", ("alfa", "beta", "gamma"), broken="gamma")
+    (root / "sectores.yaml").write_text(
+        "distrito: Distrito de Prueba\nsectores:\n"
+        "  - {id: uno, nombre: Sector Uno, cabeza: alfa, entidades: [alfa, beta]}\n"
+        "  - {id: dos, nombre: Sector Dos, cabeza: gamma, entidades: [gamma]}\n", encoding="utf-8")
+    out = tmp_path / "outputs"
+    result = cli("--input", str(root), "--output", str(out), "--period", "2024-T2", "--dask-address", address,
+                 "--no-distribute")
+    _check_batch(result, out, ("alfa", "beta"), "gamma")
+    read = lambda sector: list(csv.DictReader(io.StringIO(  # noqa: E731
+        (out / "sectores" / sector / "2024-T2" / "entidades.csv").read_text(encoding="utf-8"))))
+    assert [r["estado"] for r in read("uno")] == ["publicado", "publicado", "consolidado"]
+    assert [r["estado"] for r in read("dos")] == ["fallido", "consolidado"] and read("dos")[-1]["avance_vigencia"] == ""
+    district = read("distrito")
+    assert district[-1]["motivo"] == "1 de 2 sectores en la vigencia; 1 de 2 en el plan"
+    assert float(district[-1]["avance_vigencia"]) == pytest.approx(float(read("uno")[-1]["avance_vigencia"]))
