@@ -23,6 +23,7 @@ __all__ = [
     "IndicatorPart",
     "EntityCut",
     "ObjectiveFigure",
+    "PreviousFigures",
     "ATTENTION_LEVELS",
     "Covered",
     "SharedIndicator",
@@ -107,6 +108,16 @@ class ObjectiveFigure:
     light: str | None
 
 
+@dataclass(frozen=True)
+class PreviousFigures:
+    """An entity's plan row as it published the previous cut (`period`)."""
+
+    period: str
+    year: float | None
+    plan: float | None
+    light: str | None
+
+
 # The default scale's levels that make an indicator an attention item, most severe first
 # (docs/rules.md: retraso first, sin reporte, then sobreejecución); another scale's levels are
 # not ranked from a published cut, which gives their ids and words only.
@@ -130,6 +141,7 @@ class EntityCut:
     labels: Mapping[str, str] = field(default_factory=dict)
     indicators: tuple[IndicatorPart, ...] = ()
     objectives: tuple[ObjectiveFigure, ...] = ()
+    previous: PreviousFigures | None = None  # the previous cut it published, if any
 
     @property
     def attention(self) -> tuple[IndicatorPart, ...]:

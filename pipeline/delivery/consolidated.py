@@ -14,12 +14,13 @@ import hashlib
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.core.consolidation import EntityCut, IndicatorPart, ObjectiveFigure, SectorResult, State
+from pipeline.core.consolidation import EntityCut, IndicatorPart, ObjectiveFigure, PreviousFigures, SectorResult, State
+from pipeline.core.periods import parse_period
 from pipeline.delivery.portal import DRAFT
 from pipeline.delivery.publish import MANIFEST_FILE, Artifact, cut_folder, manifest_bytes, publish, read_published
 from pipeline.errors import PipelineError
@@ -124,12 +125,31 @@ def read_entity_cut(output_dir: Path, slug: str, period: str, failure: str | Non
     record["files"] = [{"path": MANIFEST_FILE, "sha256": hashlib.sha256(manifest_data).hexdigest()}] + [
         {"path": n, "sha256": hashlib.sha256(data).hexdigest()} for n, data in files.items()
     ]
+    cut = replace(cut, previous=_previous(output_dir, slug, period))
     estado = str(manifest.get("estado") or "")
     if estado.strip().casefold() == DRAFT:
         reason = f"el corte {period} es un borrador sin aprobar: no se consolida"
         return EntityRead(EntityCut(slug, cut.name, State.NOT_APPROVED, reason),
                           {**record, "estado": State.NOT_APPROVED.value, "motivo": reason})
     return EntityRead(cut, {**record, "estado": State.PUBLISHED.value, "motivo": ""})
+
+
+def _previous(output_dir: Path, slug: str, period: str) -> PreviousFigures | None:
+    """The plan row of the entity's previous published cut (T4 of the year before for a T1), if it
+    can be read and is not a draft."""
+    before = str(parse_period(period).previous)
+    folder = cut_folder(output_dir, slug, before)
+    if not (folder / MANIFEST_FILE).is_file():
+        return None
+    try:
+        manifest, paths = read_published(folder)
+        if str(manifest.get("estado") or "").strip().casefold() == DRAFT:
+            return None
+        objetivos = next(p for p in paths if p.relative_to(folder).as_posix() == "objetivos.csv")
+        row = next(r for r in _rows(objetivos.read_bytes()) if r["objetivo"] == "plan")
+    except (PipelineError, OSError, StopIteration, UnicodeDecodeError, KeyError, ValueError):
+        return None
+    return PreviousFigures(before, _number(row["avance_vigencia"]), _number(row["avance_cuatrienio"]), row["semaforo"] or None)
 
 
 def publish_sector(

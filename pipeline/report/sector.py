@@ -17,7 +17,7 @@ import pandas as pd
 from pipeline.core.consolidation import EntityCut, SectorResult, SharedIndicator, State
 from pipeline.core.formatting import long_date, number, percent
 from pipeline.core.periods import parse_period
-from pipeline.report.document import Figure, FigureSeries
+from pipeline.report.document import Figure, FigureSeries, points_text
 from pipeline.report.tables import Column
 
 __all__ = [
@@ -54,6 +54,13 @@ ENTIDADES_SCHEMA = (
     Column("semaforo", "string", "Semáforo", "Id del nivel del semáforo del plan de la entidad, como en su objetivos.csv"),
     Column("semaforo_texto", "string", "Semáforo (texto)", "La palabra de ese nivel"),
     Column("indicadores", "integer", "Indicadores", "Indicadores distintos de la entidad (o del sector)", minimum=0),
+    Column("corte_anterior", "string", "Corte anterior", "El corte anterior que la entidad publicó; vacío si no lo hay",
+           pattern=r"[0-9]{4}-T[1-4]"),
+    Column("avance_vigencia_anterior", "number", "Avance de la vigencia en el corte anterior",
+           f"Como lo publicó la entidad (su año puede ser otro: T4 del año anterior). {_PERCENT}", unit="%"),
+    Column("avance_cuatrienio_anterior", "number", "Avance del plan en el corte anterior", f"Como lo publicó la entidad. {_PERCENT}",
+           unit="%"),
+    Column("semaforo_anterior", "string", "Semáforo en el corte anterior", "Id del nivel, como lo publicó la entidad"),
 )
 COMPARTIDOS_SCHEMA = (
     Column("indicador", "string", "Indicador", "Código del indicador que reportan varias entidades del sector", required=True),
@@ -100,9 +107,20 @@ def _entity_row(entity: EntityCut, weight: float, levels: Sequence[str]) -> dict
         "motivo": entity.reason, "avance_vigencia": entity.year, "avance_cuatrienio": entity.plan,
         "semaforo": entity.light, "semaforo_texto": entity.light_word if published else None,
         "indicadores": entity.indicator_count if published else None,
+        **_previous_cells(entity),
     }
     row.update({f"n_{level}": entity.tally.get(level, 0) if published else None for level in levels})
     return row
+
+
+def _previous_cells(entity: EntityCut) -> dict:
+    before = entity.previous if entity.state is State.PUBLISHED else None
+    return {
+        "corte_anterior": before.period if before else None,
+        "avance_vigencia_anterior": before.year if before else None,
+        "avance_cuatrienio_anterior": before.plan if before else None,
+        "semaforo_anterior": before.light if before else None,
+    }
 
 
 def _sector_coverage(result: SectorResult) -> str:
@@ -118,6 +136,7 @@ def entidades_table(result: SectorResult) -> pd.DataFrame:
         "peso": sum(result.sector.weight(e.slug) for e in result.entities), "estado": "consolidado",
         "motivo": _sector_coverage(result), "avance_vigencia": result.year.value, "avance_cuatrienio": result.plan.value,
         "semaforo": None, "semaforo_texto": None, "indicadores": sum(result.tally.values()),
+        "corte_anterior": None, "avance_vigencia_anterior": None, "avance_cuatrienio_anterior": None, "semaforo_anterior": None,
         **{f"n_{level}": result.tally.get(level, 0) for level in levels},
     })
     columns = [c.name for c in ENTIDADES_SCHEMA] + [f"n_{level}" for level in levels]
@@ -231,6 +250,7 @@ class SectorDocument:
     not_consolidated: tuple[tuple[str, str, str], ...]  # (id, name, reason)
     figure: Figure  # the entities' attainment of the year, as the entity report's objectives chart
     sections: tuple[EntitySection, ...] = ()
+    changes: tuple[tuple[str | None, str], ...] = ()  # (level id now, «Alcaldía A: avance del plan de … a …»), one per entity
 
 
 def _pct(value: float | None, missing: str = "Sin dato") -> str:
@@ -277,7 +297,27 @@ def build_sector_document(result: SectorResult) -> SectorDocument:
         tally_counts=tuple((level, _word(result, level), result.tally.get(level, 0)) for level in _levels(result)),
         entities=tuple(lines), shared=shared,
         not_consolidated=refused, figure=figure, sections=sections,
+        changes=tuple(_change(e, result.period) for e in result.entities if e.state is State.PUBLISHED) if not district else (),
     )
+
+
+def _change(entity: EntityCut, period: str) -> tuple[str | None, str]:
+    """What changed in the entity's figures since the previous cut it published (docs/rules.md)."""
+    before = entity.previous
+    if before is None:
+        return entity.light, f"{entity.name}: no hay un corte anterior publicado con qué comparar."
+    word = lambda level: (entity.labels.get(level, level) if level else "sin dato").lower()  # noqa: E731
+    parts = []
+    if before.period[:4] == period[:4]:
+        parts.append(f"avance {period[:4]} de {_pct(before.year, 'sin reporte')} a {_pct(entity.year, 'sin reporte')}"
+                     + (f" ({points_text(entity.year - before.year)})" if entity.year is not None and before.year is not None else ""))
+    else:
+        parts.append(f"avance de la vigencia: cambio de vigencia ({before.period} a {period})")
+    parts.append(f"avance del plan de {_pct(before.plan)} a {_pct(entity.plan)}"
+                 + (f" ({points_text(entity.plan - before.plan)})" if entity.plan is not None and before.plan is not None else ""))
+    parts.append(f"semáforo de {word(before.light)} a {word(entity.light)}" if before.light != entity.light
+                 else f"semáforo igual ({word(entity.light)})")
+    return entity.light, f"{entity.name} (frente a {before.period}): " + "; ".join(parts) + "."
 
 
 def _objective_label(objective_id: str) -> str:

@@ -216,9 +216,13 @@ def lay_out_sector(document: SectorDocument, theme: Theme, created: date) -> Rep
     cut_short = any(s.more_note for s in entity_slides)  # the annex only when an entity's slide could not list them all
     annex = [replace(s, title=s.title.replace("Anexo: indicadores que requieren atención", "Anexo: alertas de cada entidad"))
              for s in _annex(annexed)] if cut_short else []
+    changes = [(light_of(level, "") if level else light_of(None), (Run(text),)) for level, text in document.changes]
+    change_slides = [replace(s, title=s.title.replace("Anexo: indicadores que requieren atención", "Cambios desde el corte anterior"))
+                     for s in _annex(changes)] if changes else []
     slides: list[Slide] = [
         _cover(cover_text, logo, theme.logo_image, generated),
         _summary(document),
+        *change_slides,
         *_chart(document, theme),
         *_entities_table(document),
         *_shared_table(document),

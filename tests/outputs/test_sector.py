@@ -65,13 +65,14 @@ def test_the_deck_and_the_pdf_are_the_slides_and_name_the_sector_and_its_head(se
 
     deck = Presentation(str(sector_folder / "sector-gestion-publica-2024-T3.pptx"))
     texts = [" ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame) for slide in deck.slides]
-    assert len(texts) == 8  # cover, summary, chart, entities, shared, one slide per entity with indicators, closing
+    assert len(texts) == 9  # cover, summary, changes, chart, entities, shared, one per entity with indicators, closing
     assert "Seguimiento consolidado: Sector Gestión Pública" in texts[0] and "Entidad cabeza del sector: SECRETARIA-GENERAL" in texts[0]
     pdf = PdfReader(io.BytesIO((sector_folder / "sector-gestion-publica-2024-T3.pdf").read_bytes()))
-    assert len(pdf.pages) == 8
+    assert len(pdf.pages) == 9
     first = " ".join(pdf.pages[0].extract_text().split())
     assert "Sector Gestión Pública" in first and "SECRETARIA-GENERAL" in first
     assert "imprenta" in pdf.pages[1].extract_text()
+    assert "no hay un corte anterior publicado" in " ".join(pdf.pages[2].extract_text().split())
     html = (sector_folder / "web" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../sector-gestion-publica-2024-T3.pdf">Reporte del sector en PDF (PDF,' in html
 

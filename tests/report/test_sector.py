@@ -53,23 +53,24 @@ def test_the_tables_follow_the_contract(result):
 
 def test_the_slides_cover_names_the_sector_and_its_head(report):
     kinds = [type(s) for s in report.slides]
-    assert kinds == [Cover, Summary, ChartSlide, Detail, Detail, Summary, Summary, Closing]
+    assert kinds == [Cover, Summary, Summary, ChartSlide, Detail, Detail, Summary, Summary, Closing]
     cover = report.slides[0]
     assert cover.title == "Seguimiento consolidado: Sector Gestión Pública"
     assert cover.entity == "Entidad cabeza del sector: SECRETARIA-GENERAL"
-    assert slide_titles(report)[3:5] == ["Sector Gestión Pública: Avance por entidad",
+    assert slide_titles(report)[2] == "Cambios desde el corte anterior"
+    assert slide_titles(report)[4:6] == ["Sector Gestión Pública: Avance por entidad",
                                          "Sector Gestión Pública: Indicadores compartidos"]
 
 
 def test_every_entity_is_a_row_and_the_summary_names_those_not_counted(report):
-    summary, entities = report.slides[1], report.slides[3]
+    summary, entities = report.slides[1], report.slides[4]
     assert [k.value for k in summary.kpis] == ["70,0\u00a0%", "62,5\u00a0%", "2 de 4", "8"]
     said = [plain(parts) for _, parts in summary.attention]
     assert said == ["imprenta: falló el reporte — plan.yaml, línea 3: falta el campo «entidad»."]
     names = [plain(r.cells[0].parts) for r in entities.table.rows]
     assert names[0] == "SECRETARIA-GENERAL (cabeza del sector) · peso 2" and len(names) == 4
     assert [plain(r.cells[-1].parts) for r in entities.table.rows] == ["Verde", "Verde", "Verde", "—"]
-    shared = report.slides[4]
+    shared = report.slides[5]
     assert plain(shared.table.rows[-1].cells[0].parts).startswith("IS-300 Indicador IS-300 — unidades distintas")
 
 

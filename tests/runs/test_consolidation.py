@@ -134,3 +134,22 @@ def test_distributed_the_sector_is_copied_to_the_heads_publication_folder_and_th
     assert record["status"] == "copied" and record["folder"] == str(published)
     consolidate_sectors(inputs, copy, "2024-T3")  # not distributed: the manifest says so
     assert manifest_of(folder)["distribution"] == {"status": "not_distributed"}
+
+
+def test_changes_since_the_previous_cut_each_entity_published(tmp_path):
+    from tests.sectors import publish_district, write_district
+
+    inputs, outputs = write_district(tmp_path / "inputs"), tmp_path / "outputs"
+    publish_district(inputs, outputs, "2024-T2")
+    publish_district(inputs, outputs, "2024-T3", skip=("sin-datos", "alcaldia-b"))
+    consolidate_sectors(inputs, outputs, "2024-T3")
+    folder = outputs / "sectores" / "territorio" / "2024-T3"
+    a = rows(folder / "entidades.csv")[0]
+    before = next(r for r in rows(outputs / "alcaldia-a" / "2024-T2" / "objetivos.csv") if r["objetivo"] == "plan")
+    assert (a["corte_anterior"], a["avance_cuatrienio_anterior"], a["semaforo_anterior"]) == (
+        "2024-T2", before["avance_cuatrienio"], before["semaforo"])
+    html = (folder / "web" / "index.html").read_text(encoding="utf-8")
+    assert "Alcaldía A (frente a 2024-T2): avance 2024 de" in html and "p.\u00a0p.)" in html
+    # alcaldia-b published 2024-T2 only: at 2024-T3 it has no cut, and its row compares nothing
+    b = rows(folder / "entidades.csv")[1]
+    assert b["estado"] == "sin_corte" and b["corte_anterior"] == ""
