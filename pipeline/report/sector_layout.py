@@ -57,7 +57,7 @@ def _summary(document: SectorDocument) -> Summary:
         title="Resumen del distrito" if document.members == "sectores" else "Resumen del sector",
         kpis=_kpis(figures),
         lights=lights,
-        lights_title="Indicadores de las entidades por nivel del semáforo",
+        lights_title="Indicadores de las entidades por nivel del semáforo" if document.tally_counts else "",
         attention_title=f"{document.members.capitalize()} que la cifra no cuenta",
         attention=tuple(items[:shown]),
         attention_size=ATTENTION_SIZE,
@@ -155,7 +155,7 @@ def _shared_table(document: SectorDocument) -> list[Slide]:
     return list(_details(section, int(year), document.sector + ":"))
 
 
-ENTITY_OBJECTIVES_SHARE = 0.5  # at most this share of an entity slide's list room goes to its objectives
+ENTITY_OBJECTIVES_SHARE = 0.5  # at least this share of an entity slide's list room goes to its objectives
 ENTITY_ATTENTION = 6  # an entity's slide lists at most this many attention items; the annex has all
 
 
@@ -173,13 +173,15 @@ def _entity_slide(section, year: str) -> tuple[Summary, list]:
     objectives = [(light_of(level, text.rsplit(" · ", 1)[-1]) if level else light_of(None), (Run(text),))
                   for level, text in section.objectives]
     heights = _items_height(objectives)
-    room = SUMMARY_FIRST_ROOM * ENTITY_OBJECTIVES_SHARE
+    items = [(light_of(level, text.rsplit(" · ", 1)[-1]), (Run(text),)) for level, text in section.attention]
+    # The objectives take the room the attention list leaves (at least ENTITY_OBJECTIVES_SHARE of it is theirs).
+    wanted = sum(_items_height(items[:ENTITY_ATTENTION])) if items else 20.0
+    room = max(SUMMARY_FIRST_ROOM * ENTITY_OBJECTIVES_SHARE, SUMMARY_FIRST_ROOM - wanted - LIST_TITLE_H - 40.0)
     shown = _fitting(heights, room - (LIST_TITLE_H + 24.0))
     if shown < len(objectives):
         rest = len(objectives) - shown
         objectives = objectives[:shown] + [(light_of(UNDEFINED_ID), (Run(f"y {rest} más en el objetivos.csv de la entidad."),))]
     axes_h = LIST_TITLE_H + sum(_items_height(objectives)) + 8.0 if objectives else 0.0
-    items = [(light_of(level, text.rsplit(" · ", 1)[-1]), (Run(text),)) for level, text in section.attention]
     fit = min(ENTITY_ATTENTION, _fitting(_items_height(items), SUMMARY_FIRST_ROOM - axes_h - 40.0))
     rest = len(items) - fit
     summary = Summary(
