@@ -34,9 +34,11 @@ __all__ = [
     "weighted_mean",
     "indicator_records",
     "PERCENT",
+    "SECTORS_FOLDER",
 ]
 
 PERCENT = "porcentaje"
+SECTORS_FOLDER = "sectores"  # the consolidated reports' folder under --output: outputs/sectores/<id>/<cut>/
 
 
 @dataclass(frozen=True)

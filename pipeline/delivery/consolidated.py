@@ -24,7 +24,7 @@ from pipeline.core.periods import parse_period
 from pipeline.delivery.portal import DRAFT
 from pipeline.delivery.publish import MANIFEST_FILE, Artifact, cut_folder, manifest_bytes, publish, read_published
 from pipeline.errors import PipelineError
-from pipeline.outputs.sector import SECTORS_FOLDER
+from pipeline.core.consolidation import SECTORS_FOLDER
 
 __all__ = ["EntityRead", "read_entity_cut", "publish_sector", "sector_folder"]
 

@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from pipeline.core.consolidation import DISTRICT_ID, Grouping, Sector
+from pipeline.core.consolidation import DISTRICT_ID, SECTORS_FOLDER, Grouping, Sector
 from pipeline.errors import InputError, Problem, did_you_mean
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
 
@@ -115,6 +115,12 @@ def _grouping_problems(model: SectorsIn, doc: YamlDocument, slugs: list[str]) ->
             if slug not in sector.entidades:
                 problem(("sectores", n, "pesos", slug), f"un peso para «{slug}», que no está en «entidades» de su sector",
                         "pesos solo para las entidades del sector", did_you_mean(slug, sector.entidades))
+    if SECTORS_FOLDER in known:  # its outputs would share outputs/sectores/ with the sectors' reports
+        problems.append(Problem(
+            f"la carpeta de entidad «{SECTORS_FOLDER}»", "otro nombre de carpeta para la entidad",
+            row=doc.line_of(("sectores",)), row_label="línea",
+            hint=f"Con sectores.yaml, los consolidados quedan en outputs/{SECTORS_FOLDER}/: cámbiele el nombre a la carpeta.",
+        ))
     for slug in slugs:
         if slug not in placed:
             problems.append(Problem(

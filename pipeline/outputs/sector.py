@@ -13,7 +13,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from pipeline.core.consolidation import SectorResult
+from pipeline.core.consolidation import SECTORS_FOLDER, SectorResult
 from pipeline.core.settings import Theme
 from pipeline.outputs.artifacts import Artifact, csv_bytes
 from pipeline.outputs.datapackage import DATAPACKAGE_FILE, package_name, table_resource
@@ -29,7 +29,6 @@ from pipeline.report.layout import Report
 
 __all__ = ["SECTOR_OUTPUTS", "render_sector", "SECTORS_FOLDER"]
 
-SECTORS_FOLDER = "sectores"
 CSV, JSON, HTML = "text/csv", "application/json", "text/html"
 # key -> (file name, media type, what the page's link says)
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"

@@ -25,7 +25,7 @@ from pipeline.ingest.sectors import load_sectors
 from pipeline.outputs.sector import render_sector
 from pipeline.delivery.distribution import copy_to_publication, publication_folder
 from pipeline.delivery.publish import MANIFEST_FILE, update_manifest
-from pipeline.outputs.sector import SECTORS_FOLDER
+from pipeline.core.consolidation import SECTORS_FOLDER
 from pipeline.report.sector import ENTIDADES_FILE, build_sector_document
 from pipeline.report.sector_layout import lay_out_sector
 from pipeline.runs.progress import PROGRESS, log_line, now

@@ -111,3 +111,10 @@ def test_message_names_the_file(tmp_path):
 def test_the_district_reserves_its_id(tmp_path):
     lines = problems(tmp_path, VALID.replace("id: participacion", "id: distrito"))
     assert any(l.startswith("línea 8") and "«distrito», el id que nombra el reporte del distrito" in l for l in lines), lines
+
+
+def test_an_entity_folder_named_like_the_sectors_output_folder_is_refused(tmp_path):
+    with pytest.raises(InputError) as caught:
+        load_sectors(write(tmp_path, VALID.replace("[idpac]", "[idpac, sectores]")), [*SLUGS, "sectores"])
+    assert any("la carpeta de entidad «sectores»" in p.line() and "outputs/sectores/" in p.line()
+               for p in caught.value.problems), caught.value.problems
