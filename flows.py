@@ -30,15 +30,20 @@ from pipeline.core.approval import Decision
 from pipeline.core.periods import last_closed_quarter, parse_period
 from pipeline.delivery.distribution import PENDING, failed_after_publishing, status_at_publishing
 from pipeline.delivery.publish import cut_folder, cut_lock
-from pipeline.errors import ApprovalError
+from pipeline.errors import ApprovalError, EntitiesFailed
 from pipeline.ingest import Entity, find_entities, load_plan, select_entities
-from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.outputs.registry import OUTPUTS, Rendering, deliverables
 from pipeline.report.changes import fingerprints
 from pipeline.runs.approval import (
-    approval_fields, decide_drafts, make_decision, reject_cut, report_status, write_draft,
+    approval_fields,
+    decide_drafts,
+    make_decision,
+    reject_cut,
+    report_status,
+    write_draft,
 )
 from pipeline.runs.batch import EntityReport, as_step, gather, with_completed
+from pipeline.runs.consolidation import consolidate_batch, grouping_of
 from pipeline.runs.context import allowed_folders, scheduled_day
 from pipeline.runs.deployments import DEPLOYMENTS, QUARTERLY_CRON
 from pipeline.runs.failures import fails_with_its_message, notify_failure
@@ -181,6 +186,7 @@ def quarterly_report(
         PROGRESS.info(text, extra={"entity": "*"})
         log_line(text)
     entities = select_entities(find_entities(Path(input_dir)), entity, Path(input_dir))
+    grouping = grouping_of(Path(input_dir))  # an invalid sectores.yaml fails before any entity runs
     announce_batch(entities)
     futures = report_entity.map(
         entities,
@@ -191,9 +197,13 @@ def quarterly_report(
     )
     try:
         reports = gather(entities, futures)
+    except EntitiesFailed as failed:  # the sectors still say which entities failed, and why
+        consolidate_batch(grouping, input_dir, output_dir, period, list(failed.reports), failed.failures, distribute)
+        raise
     finally:  # also when the run's own cuts failed: the interrupted ones are already published
         completed = complete_interrupted(entities, Path(output_dir), input_dir, distribute)
     reports = decide_drafts(reports, entities, Path(output_dir), report_entity)  # a served run waits for the committee
+    consolidate_batch(grouping, input_dir, output_dir, period, reports, distribute=distribute)
     return with_completed(reports, completed)
 
 

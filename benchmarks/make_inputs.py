@@ -19,6 +19,14 @@ targets per year, responsables, and execution for 2024 and 2025 up to T3.
 
 `--sizes 30,143` groups the indicators into objectives of those sizes instead (real plans have
 objectives of 78 and 143 metas); the sizes must add up to `--indicators`.
+
+`--district` writes a district instead (issue 22): `--sectors` sectors (default 15) of
+`--entities` entities each (default 4), each entity of 20 to 300 indicators (spread evenly, in a
+repeatable order), and sectores.yaml with its heads and weights. Every entity numbers its
+indicators from IND-0001 with the same annualization and unit for the same number, so the
+entities of a sector share their first indicators (at least 20): the sector's shared indicators.
+
+    python benchmarks/make_inputs.py OUT --district --sectors 15 --entities 4
 """
 
 from __future__ import annotations
@@ -249,6 +257,34 @@ def make_pdm(folder: Path, indicators: int = 300, seed: int = 300, sizes: Sequen
     _write(folder, plan, rows, rng, indicators)
 
 
+DISTRICT_SMALLEST, DISTRICT_LARGEST = 20, 300
+
+
+def make_district(out: Path, sectors: int = 15, per_sector: int = 4, seed: int = 22,
+                  smallest: int = DISTRICT_SMALLEST, largest: int = DISTRICT_LARGEST) -> list[int]:
+    """Write `sectors` × `per_sector` entity folders and sectores.yaml under `out`; the entities'
+    sizes (indicators), in folder order."""
+    rng = random.Random(seed)
+    total = sectors * per_sector
+    sizes = [round(smallest + (largest - smallest) * k / max(1, total - 1)) for k in range(total)]
+    rng.shuffle(sizes)
+    lines = ["distrito: Distrito sintético", "sectores:"]
+    for s in range(sectors):
+        slugs = [f"sector-{s + 1:02d}-entidad-{e + 1}" for e in range(per_sector)]
+        for e, slug in enumerate(slugs):
+            make_entity(out / slug, sizes[s * per_sector + e], seed=seed * 1000 + s * per_sector + e)
+        weights = ", ".join(f"{slug}: {rng.choice([1, 1, 2, 3])}" for slug in slugs)
+        lines += [
+            f"  - id: sector-{s + 1:02d}",
+            f"    nombre: Sector sintético {s + 1}",
+            f"    cabeza: {slugs[0]}",
+            f"    entidades: [{', '.join(slugs)}]",
+            f"    pesos: {{{weights}}}",
+        ]
+    (out / "sectores.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return sizes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder that receives one folder per entity")
@@ -257,7 +293,14 @@ def main() -> None:
     parser.add_argument("--slug", default="entidad", help="entity folders are SLUG-01, SLUG-02 ... (or SLUG for one)")
     parser.add_argument("--pdm", action="store_true", help="a municipal PDM with ejes, units, levels and quarterly targets")
     parser.add_argument("--sizes", help="objective sizes, e.g. 30,143 (they add up to --indicators)")
+    parser.add_argument("--district", action="store_true", help="a district: --sectors sectors of --entities entities and sectores.yaml")
+    parser.add_argument("--sectors", type=int, default=15)
     args = parser.parse_args()
+    if args.district:
+        per_sector = args.entities if args.entities > 1 else 4
+        sizes = make_district(args.out, args.sectors, per_sector)
+        print(f"{args.sectors} sectores, {len(sizes)} entidades de {min(sizes)} a {max(sizes)} indicadores en {args.out}")
+        return
     sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else None
     for n in range(1, args.entities + 1):
         name = args.slug if args.entities == 1 else f"{args.slug}-{n:02d}"

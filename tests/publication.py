@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.core.attainment import plan_series
+from pipeline.core.consolidation import indicator_records
 from pipeline.report.changes import compare
 from pipeline.report.document import build_document
 from pipeline.ingest import load_execution, load_plan, load_settings
@@ -65,7 +66,7 @@ def published_cut(
         inputs=[],
         outputs=artifacts,
         versions={},
-        extra={"distribution": {"status": "pending"}, **(extra or {})},
+        extra={"distribution": {"status": "pending"}, "indicadores": indicator_records(plan), **(extra or {})},
     )
     target = cut_folder(outputs, entity_folder.name, cut)
     publish(target, [*artifacts, Artifact(MANIFEST_FILE, manifest)])

@@ -1231,3 +1231,73 @@ def test_a_figure_corrected_after_publication_is_a_revision_and_its_later_cuts_a
     assert _csv_rows(out / "pdm" / "2024-T3" / "cambios.csv") == []
     (pdf,) = (out / "pdm" / "2024-T3").glob("*.pdf")
     assert pdf.stat().st_size > 0
+
+
+# --- sectors: the batch consolidates after its entities (issue 22) ---------------------------
+
+SECTOR_YAML = """\
+sectores:
+  - id: gestion-publica
+    nombre: Sector Gestión Pública
+    cabeza: alfa
+    entidades: [alfa, beta, gamma]
+    pesos: {alfa: 2}
+"""
+
+
+def test_a_batch_with_sectores_yaml_consolidates_after_its_entities_failed_ones_included(tmp_path):
+    root = tmp_path / "inputs"
+    for slug in ("alfa", "beta", "gamma"):
+        shutil.copytree(SAMPLE, root / slug)
+    _break_xlsx(root / "beta", ["IS-545", 2024, 9, 1])
+    (root / "sectores.yaml").write_text(SECTOR_YAML, encoding="utf-8")
+    out = tmp_path / "outputs"
+    result = cli("--input", str(root), "--output", str(out), "--period", "2024-T3", "--no-distribute")
+    assert result.exit_code == 2 and "Fallaron 1 de 3 entidades (beta)" in result.stderr
+    folder = out / "sectores" / "gestion-publica" / "2024-T3"
+    rows = list(csv.DictReader(io.StringIO((folder / "entidades.csv").read_text(encoding="utf-8"))))
+    assert [(r["entidad"], r["estado"]) for r in rows] == [
+        ("alfa", "publicado"), ("beta", "fallido"), ("gamma", "publicado"), ("sector", "consolidado")]
+    assert "seguimiento.xlsx" in rows[1]["motivo"]
+    plan = next(r for r in csv.DictReader(io.StringIO((out / "alfa" / "2024-T3" / "objetivos.csv").read_text(encoding="utf-8")))
+                if r["objetivo"] == "plan")
+    assert float(rows[-1]["avance_vigencia"]) == pytest.approx(float(plan["avance_vigencia"]))
+    assert rows[-1]["motivo"] == "2 de 3 entidades en la vigencia; 2 de 3 en el plan"
+    manifest = json.loads((out / "alfa" / "2024-T3" / "manifest.json").read_text(encoding="utf-8"))
+    assert {"id": "IS-321", "anualizacion": "creciente", "unidad": "porcentaje", "metas_como": "incremento",
+            "linea_base": None} in manifest["indicadores"]
+    shared = list(csv.DictReader(io.StringIO((folder / "indicadores_compartidos.csv").read_text(encoding="utf-8"))))
+    assert {r["indicador"] for r in shared if r["entidad"] == "sector" and r["consolidado"] == "true"} == set(
+        json.loads(json.dumps([i["id"] for i in manifest["indicadores"]])))
+
+
+def test_an_invalid_sectores_yaml_fails_the_batch_before_any_entity_runs(tmp_path):
+    root = tmp_path / "inputs"
+    for slug in ("alfa", "beta"):
+        shutil.copytree(SAMPLE, root / slug)
+    (root / "sectores.yaml").write_text(SECTOR_YAML, encoding="utf-8")
+    out = tmp_path / "outputs"
+    result = cli("--input", str(root), "--output", str(out), "--period", "2024-T3", "--no-distribute")
+    assert result.exit_code == 2, result.output
+    assert "«gamma», que no es una carpeta de entidad de --input" in result.stderr and "Traceback" not in result.stderr
+    assert not (out / "alfa").exists()
+
+
+def test_a_small_district_on_a_dask_scheduler_consolidates_its_sectors(tmp_path, dask_cluster):
+    address, _ = dask_cluster
+    root = _batch(tmp_path / "inputs", ("alfa", "beta", "gamma"), broken="gamma")
+    (root / "sectores.yaml").write_text(
+        "distrito: Distrito de Prueba\nsectores:\n"
+        "  - {id: uno, nombre: Sector Uno, cabeza: alfa, entidades: [alfa, beta]}\n"
+        "  - {id: dos, nombre: Sector Dos, cabeza: gamma, entidades: [gamma]}\n", encoding="utf-8")
+    out = tmp_path / "outputs"
+    result = cli("--input", str(root), "--output", str(out), "--period", "2024-T2", "--dask-address", address,
+                 "--no-distribute")
+    _check_batch(result, out, ("alfa", "beta"), "gamma")
+    read = lambda sector: list(csv.DictReader(io.StringIO(  # noqa: E731
+        (out / "sectores" / sector / "2024-T2" / "entidades.csv").read_text(encoding="utf-8"))))
+    assert [r["estado"] for r in read("uno")] == ["publicado", "publicado", "consolidado"]
+    assert [r["estado"] for r in read("dos")] == ["fallido", "consolidado"] and read("dos")[-1]["avance_vigencia"] == ""
+    district = read("distrito")
+    assert district[-1]["motivo"] == "1 de 2 sectores en la vigencia; 1 de 2 en el plan"
+    assert float(district[-1]["avance_vigencia"]) == pytest.approx(float(read("uno")[-1]["avance_vigencia"]))

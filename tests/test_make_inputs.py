@@ -60,3 +60,28 @@ def test_sizes_group_the_indicators_into_objectives_of_those_sizes(tmp_path):
     assert [len(o.indicator_ids) for o in load_plan(tmp_path / "tres").objectives] == [3, 3]
     with pytest.raises(ValueError, match="do not add up to 6"):
         make_entity(tmp_path / "mal", 6, seed=6, sizes=(3, 4))
+
+
+def test_a_district_has_sectors_of_entities_sharing_indicators(tmp_path):
+    from benchmarks.make_inputs import make_district
+    from pipeline.ingest import find_entities
+    from pipeline.ingest.sectors import load_sectors
+
+    sizes = make_district(tmp_path, sectors=2, per_sector=2, smallest=20, largest=26)
+    assert sorted(sizes) == [20, 22, 24, 26]
+    entities = find_entities(tmp_path)
+    grouping = load_sectors(tmp_path, [e.slug for e in entities])
+    assert grouping.district == "Distrito sintético" and len(grouping.sectors) == 2
+    assert all(len(s.entities) == 2 and s.head == s.entities[0] for s in grouping.sectors)
+    plans = {e.slug: load_plan(e.folder) for e in entities}
+    first = grouping.sectors[0].entities
+    shared = set(plans[first[0]].indicators) & set(plans[first[1]].indicators)
+    assert len(shared) >= 20
+    assert all(plans[first[0]].indicators[i].unit == plans[first[1]].indicators[i].unit for i in shared)
+
+
+def test_a_districts_entities_run_from_20_to_300_indicators(tmp_path):
+    from benchmarks.make_inputs import make_district
+
+    assert sorted(make_district(tmp_path, sectors=1, per_sector=3)) == [20, 160, 300]
+    assert sorted(len(load_plan(f).indicators) for f in tmp_path.iterdir() if f.is_dir()) == [20, 160, 300]

@@ -522,13 +522,14 @@ def validar(
 ) -> None:
     """Revisa plan.yaml, configuracion.yaml y el seguimiento de cada entidad sin generar ni publicar nada: lista todos los problemas, marca las celdas con problemas en una copia de cada libro y dice qué indicadores no tienen reporte."""
     from pipeline.workbooks.annotate import REVISION_FOLDER, revision_path, write_revision
-    from pipeline.workbooks.validation import check_entities, check_lines, closing_line
+    from pipeline.workbooks.validation import check_entities, check_lines, check_sectors, closing_line
 
     err = _stderr()
     period = _period_or_exit(period)
     _refuse_output_in_input(output, input, "validar")
     try:
         checks = check_entities(input, period, entity)
+        sectors = check_sectors(input)
     except (InputError, PeriodError) as exc:
         raise _fail(err, str(exc), EXIT_INPUT) from None
     except Exception as exc:  # the edge: a bug is a message and exit 1, never a traceback
@@ -554,9 +555,53 @@ def validar(
         + (f" --output {shlex.quote(str(output))}" if output != Path("outputs") else "")
         + (f" --entity {shlex.quote(entity)}" if entity else "")
     )
-    out.print(closing_line(checks, options, marked))
-    if not all(c.ok for c in checks):
+    if sectors is not None:
+        out.print(str(sectors))
+        out.print()
+    if sectors is None or not all(c.ok for c in checks):
+        out.print(closing_line(checks, options, marked))
+    if sectors is not None:
+        count = len(sectors.problems)
+        out.print(f"Hay {count} {'problema' if count == 1 else 'problemas'} por corregir en {sectors.file}: "
+                  "corríjalos y vuelva a ejecutar pei-report validar.")
+    if not all(c.ok for c in checks) or sectors is not None:
         raise typer.Exit(EXIT_INPUT)
+
+
+@app.command(cls=SpanishCommand)
+def consolidar(
+    period: Annotated[str, typer.Option("--period", help="Corte que se consolida: 2024-T3 (o 2024T3, 2024-Q3, 2024Q3).")],
+    input: InputOption = Path("inputs"),
+    output: OutputOption = Path("outputs"),
+    distribute: Annotated[
+        bool, typer.Option("--distribute/--no-distribute", help="Copiar cada consolidado a la carpeta de publicación de la entidad cabeza.")
+    ] = True,
+) -> None:
+    """Rehace el reporte consolidado de cada sector de sectores.yaml a partir de los cortes ya publicados de sus entidades, sin volver a generarlas."""
+    from pipeline.errors import PublishError
+    from pipeline.ingest.sectors import SECTORS_FILE
+    from pipeline.runs.consolidation import consolidate_sectors, grouping_of
+
+    err = _stderr()
+    period = _period_or_exit(period)
+    _refuse_output_in_input(output, input, "consolidar")
+    try:
+        grouping, entities = grouping_of(input)
+        if grouping is None:
+            raise InputError.single(
+                input / SECTORS_FILE, "que el archivo no existe", "sectores.yaml, con los sectores y sus entidades",
+                hint="Escríbalo en la carpeta de --input como dice docs/contract.md («sectors and the district»).",
+            )
+        reports = consolidate_sectors(input, output, period, grouping=grouping, entities=entities, distribute=distribute)
+    except InputError as exc:
+        raise _fail(err, str(exc), EXIT_INPUT) from None
+    except (PublishError, OSError) as exc:
+        raise _fail(err, f"No se pudo escribir el consolidado en {output}: {exc}", EXIT_FAILURE) from None
+    out = Console(highlight=False, soft_wrap=True, markup=False)
+    for report in reports:
+        out.print(report.summary)
+        for path in report.files:
+            out.print(f"  {path}")
 
 
 @app.command(cls=SpanishCommand)

@@ -2,7 +2,7 @@
 
 Data in, data out: nothing here reads or writes files, talks to Prefect or draws an output.
 Modules: `model` (the plan as frozen records), `periods` (cuts), `attainment` (the rules of
-docs/rules.md), `plausibility` («dato por revisar»), `settings` (semáforo scale, theme, e-mail,
+docs/rules.md), `consolidation` (a sector's and the district's figures from published cuts), `plausibility` («dato por revisar»), `settings` (semáforo scale, theme, e-mail,
 distribution settings as records), `numbers` and `formatting` (numbers as Colombian Spanish
 writes them), `text` (emphasis runs and text measures), `characters`, `fingerprint`,
 `placeholders`.

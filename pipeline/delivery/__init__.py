@@ -1,7 +1,8 @@
 """After the outputs are drawn: publish a cut atomically, distribute it, recover, notify.
 
 `publish` (staging folder swapped in one step, manifest, history), `published` (the cuts already
-published, read back), `distribution` (publication folder and e-mail), `recovery` (distributions
+published, read back), `consolidated` (an entity's published cut read for its sector, and the
+sector's folder published), `distribution` (publication folder and e-mail), `recovery` (distributions
 a crash interrupted), `notices` (the failure e-mail), `portal` (the standing publication page,
 feed and catalogue).
 

@@ -7,7 +7,8 @@ cell), `files` (a file's bytes as rows), `headings` (the header row), `shapes` (
 template, folder) and `checks` (rows checked into the clean table); `settings` and `yaml_source`
 configuracion.yaml; `source` the bytes read (for the manifest); `limits` the bounds on hostile
 input; `template_schema` the data-entry template's columns, shared with `pipeline.workbooks`;
-`images` the logo; `entities` and `coverage` the entities of an input folder.
+`images` the logo; `entities` and `coverage` the entities of an input folder; `sectors` sectores.yaml, the
+entities grouped into sectors.
 
 May import: `pipeline.core` and `pipeline.errors` (checked by import-linter, pyproject.toml); one
 recorded exception, `images` drawing an SVG logo once with the PDF's WeasyPrint set-up.

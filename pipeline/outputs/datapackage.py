@@ -33,7 +33,7 @@ from pipeline.report.tables import (
     AVANCE_KEY, AVANCE_SCHEMA, CAMBIOS_KEY, CAMBIOS_SCHEMA, OBJETIVOS_KEY, OBJETIVOS_SCHEMA, RESPONSABLE, SERIE_KEY, SERIE_SCHEMA, Column, light_text,
 )
 
-__all__ = ["DATAPACKAGE_FILE", "TABLES", "datapackage", "datapackage_bytes", "package_name"]
+__all__ = ["DATAPACKAGE_FILE", "TABLES", "table_resource", "datapackage", "datapackage_bytes", "package_name"]
 
 DATAPACKAGE_FILE = "datapackage.json"
 # File name -> (resource name, title, description, every column it may have, primary key)
@@ -130,7 +130,16 @@ def _header(content: bytes) -> list[str]:
 def _resource(file: str, content: bytes, levels: Sequence[TrafficLight] = ()) -> dict[str, object]:
     if file not in TABLES:
         raise ValueError(f"{file}: no es una de las tablas que describe el paquete de datos ({', '.join(TABLES)})")
-    name, title, description, columns, key = TABLES[file]
+    return table_resource(file, content, TABLES[file], levels)
+
+
+def table_resource(
+    file: str, content: bytes, spec: tuple[str, str, str, tuple[Column, ...], tuple[str, ...]],
+    levels: Sequence[TrafficLight] = (),
+) -> dict[str, object]:
+    """A CSV file's Data Resource from its `spec` (resource name, title, description, every column
+    it may have, primary key), as `TABLES` gives them; a header column not in it raises ValueError."""
+    name, title, description, columns, key = spec
     known = {c.name: c for c in columns}
     header = _header(content)
     unknown = [h for h in header if h not in known]

@@ -5,7 +5,7 @@ wording decided once); `layout` paginates it into slides for the deck and the PD
 kinds and fixed places are in `slides`; `chart_slides` makes the charts' slides and
 `chart_layout` decides each chart's form and split; `tables` gives avance.csv's and
 objetivos.csv's frames; `summary` the Markdown for the Prefect UI; `changes` what changed since
-the previous cut.
+the previous cut; `sector` a sector's document and tables, `sector_layout` its slides.
 
 May import: `pipeline.core`, `pipeline.ingest` (for the record types it reads) and `pipeline.errors`.
 """

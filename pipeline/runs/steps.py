@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 
 from pipeline import versions
 from pipeline.core.attainment import PlanResult, plan_series
+from pipeline.core.consolidation import indicator_records
 from pipeline.core.model import Plan
 from pipeline.core.periods import Cut, choose_cut
 from pipeline.core.settings import Email, History, Settings
@@ -209,7 +210,9 @@ def publish_outputs(
         versions=versions(),
         extra={
             **(comparable or {}), "plan": {**plan_record(plan), **(comparable or {}).get("plan", {})},
-            "distribution": distribution, "warnings": [warning_record(w) for w in warnings], **(approval or {}),
+            "distribution": distribution, "warnings": [warning_record(w) for w in warnings],
+            "indicadores": indicator_records(plan),  # what a sector consolidating a shared indicator checks
+            **(approval or {}),
         },
     )
     target = folder or cut_folder(output_dir, entity.slug, cut)

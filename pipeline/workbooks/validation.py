@@ -20,6 +20,7 @@ from pipeline.ingest.entities import Entity, find_entities, load_inputs, select_
 from pipeline.ingest.checks import Execution, nothing_reported, reported_quarters, reporters_at
 from pipeline.ingest.execution import load_execution
 from pipeline.ingest.plan import PLAN_FILES, read_plan
+from pipeline.ingest.sectors import load_sectors, sectors_file
 from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.ingest.shapes import FOLDER as EXECUTION_FOLDER
 from pipeline.ingest.source import recording
@@ -102,6 +103,18 @@ def check_entities(input_dir: Path, period: str | None, entity: str | None, toda
     entities = select_entities(find_entities(input_dir), entity, input_dir)
     today = today or today_in_bogota()
     return [check_entity(e, period, today) for e in entities]
+
+
+def check_sectors(input_dir: Path) -> InputError | None:
+    """sectores.yaml's problems, checked against the entity folders of `input_dir` (None: no file,
+    or a valid one; a single entity's folder has no sectors)."""
+    if not sectors_file(input_dir).exists():
+        return None
+    try:
+        load_sectors(input_dir, [e.slug for e in find_entities(input_dir)])
+    except InputError as error:
+        return error
+    return None
 
 
 def check_entity(entity: Entity, period: str | None, today: date | None = None) -> EntityCheck:

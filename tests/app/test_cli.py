@@ -281,3 +281,58 @@ def test_a_decision_without_its_acta_or_motivo_is_refused_before_prefect_starts(
                                       "--period", "2024-T3", "--nombre", "Ana Pérez"])
     assert result.exit_code == 2 and missing in result.stderr and "No se cambió nada" in result.stderr
     assert "Traceback" not in result.stderr and not out.exists()  # no log file, no server: nothing written
+
+
+def test_validar_lists_the_problems_of_sectores_yaml(tmp_path):
+    import shutil
+
+    from tests.conftest import SAMPLE
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE, inputs / "secretaria-general")
+    (inputs / "sectores.yaml").write_text(
+        "sectores:\n  - id: gestion-publica\n    nombre: Sector Gestión Pública\n    cabeza: dascd\n"
+        "    entidades: [secretaria-generl]\n", encoding="utf-8")
+    result = _validar("--input", str(inputs), "--output", str(tmp_path / "outputs"), "--period", "2024-T3")
+    assert result.exit_code == 2, result.output
+    text = result.stdout
+    assert "sectores.yaml" in text and "línea 5" in text and "¿Quiso decir «secretaria-general»?" in text
+    assert "«dascd», que no está en «entidades»" in text
+    assert "la entidad «secretaria-general» (carpeta de --input) en ningún sector" in text
+    assert "Todo listo" not in text and "Traceback" not in result.output
+
+
+def _cli(*args: str):
+    from typer.testing import CliRunner
+
+    from pipeline.app.cli import app
+
+    return CliRunner().invoke(app, list(args), prog_name="pei-report", env={"COLUMNS": "200"})
+
+
+def test_consolidar_rewrites_the_sectors_from_published_cuts_alone(tmp_path):
+    from tests.sectors import publish_district, write_district
+
+    inputs, outputs = write_district(tmp_path / "inputs"), tmp_path / "outputs"
+    publish_district(inputs, outputs)
+    entity_files = sorted(p for p in outputs.rglob("*") if p.is_file())
+    before = {p: p.read_bytes() for p in entity_files}
+    result = _cli("consolidar", "--input", str(inputs), "--period", "2024T3", "--output", str(outputs))
+    assert result.exit_code == 0, result.output
+    assert "Sector Territorio (2024-T3): avance de la vigencia" in result.stdout and "2 de 3 entidades" in result.stdout
+    assert str(outputs / "sectores" / "territorio" / "2024-T3" / "entidades.csv") in result.stdout
+    assert {p: p.read_bytes() for p in entity_files} == before  # no entity was run again
+    assert (outputs / "sectores" / "gestion-publica" / "2024-T3" / "web" / "index.html").is_file()
+    assert (tmp_path / "publicacion" / "sectores" / "territorio" / "2024-T3" / "entidades.csv").is_file()
+
+
+def test_consolidar_refuses_a_bad_sectores_yaml_or_none(tmp_path):
+    from tests.sectors import write_district
+
+    inputs = write_district(tmp_path / "inputs")
+    (inputs / "sectores.yaml").write_text((inputs / "sectores.yaml").read_text(encoding="utf-8").replace("cabeza: alcaldia-a", "cabeza: alcaldia-z"), encoding="utf-8")
+    result = _cli("consolidar", "--input", str(inputs), "--period", "2024-T3", "--output", str(tmp_path / "outputs"))
+    assert result.exit_code == 2 and "«alcaldia-z», que no está en «entidades»" in result.output and "Traceback" not in result.output
+    (inputs / "sectores.yaml").unlink()
+    result = _cli("consolidar", "--input", str(inputs), "--period", "2024-T3", "--output", str(tmp_path / "outputs"))
+    assert result.exit_code == 2 and "sectores.yaml" in result.output

@@ -1,0 +1,156 @@
+"""The sectors' consolidation step: after the entities of a batch (or alone, `pei-report
+consolidar`), each sector of sectores.yaml is consolidated from its entities' published cuts and
+published in `<output>/sectores/<id>/<cut>/`. Loads, calls the core, renders, publishes; no rule
+lives here (`pipeline.core.consolidation`, docs/rules.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from pipeline import versions
+from pipeline.core.consolidation import Grouping, SectorResult, consolidate, consolidate_district
+from pipeline.core.periods import parse_period
+from pipeline.core.settings import Settings
+from pipeline.delivery.consolidated import publish_sector, read_entity_cut
+from pipeline.errors import DistributionError, InputError
+from pipeline.ingest import Entity, find_entities, load_settings
+from pipeline.ingest.sectors import load_sectors
+from pipeline.outputs.sector import render_sector
+from pipeline.delivery.distribution import copy_to_publication, publication_folder
+from pipeline.delivery.publish import MANIFEST_FILE, update_manifest
+from pipeline.core.consolidation import SECTORS_FOLDER
+from pipeline.report.sector import ENTIDADES_FILE, build_sector_document
+from pipeline.report.sector_layout import lay_out_sector
+from pipeline.runs.progress import PROGRESS, log_line, now
+
+__all__ = ["SectorReport", "grouping_of", "consolidate_sectors", "consolidate_step", "batch_period"]
+
+
+@dataclass(frozen=True)
+class SectorReport:
+    """What one sector's consolidation wrote, and its figures as the report says them."""
+
+    sector: str
+    name: str
+    period: str
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+    summary: str = ""
+
+
+def grouping_of(input_dir: Path) -> tuple[Grouping | None, list[Entity]]:
+    """sectores.yaml of `input_dir` checked against its entity folders (None: no file); an invalid
+    file raises `InputError` before any entity is run."""
+    entities = find_entities(input_dir)
+    return load_sectors(input_dir, [e.slug for e in entities]), entities
+
+
+def _settings(folder: Path) -> Settings:
+    """The head's settings (theme, publication folder); the defaults if its configuracion.yaml
+    cannot be read (its own run says why)."""
+    try:
+        return load_settings(folder)
+    except InputError:
+        return load_settings()
+
+
+def batch_period(period: str | None, periods: list[str]) -> str | None:
+    """The cut a batch consolidates: the one it was given, else the latest its entities reported."""
+    if period:
+        return str(parse_period(period))
+    cuts = sorted({parse_period(p) for p in periods}, key=lambda c: (c.year, c.quarter))
+    return str(cuts[-1]) if cuts else None
+
+
+def consolidate_sectors(
+    input_dir: Path, output_dir: Path, period: str, failures: Mapping[str, str] | None = None,
+    grouping: Grouping | None = None, entities: list[Entity] | None = None, distribute: bool = False,
+) -> list[SectorReport]:
+    """Consolidate every sector of `input_dir`'s sectores.yaml at `period` from the published
+    cuts under `output_dir`; `failures`: the entities whose report failed in this batch, with the
+    run's message. Nothing to do (an empty list) without sectores.yaml. `distribute`: copy each
+    report to its head's publication folder (`<carpeta_publicacion>/sectores/<id>/<cut>/`; the
+    district's, to the first sector's head's)."""
+    if grouping is None:
+        grouping, entities = grouping_of(Path(input_dir))
+        if grouping is None:
+            return []
+    period = str(parse_period(period))
+    folders = {e.slug: e.folder for e in entities or find_entities(Path(input_dir))}
+    failures = failures or {}
+    reports, results = [], []
+    for sector in grouping.sectors:
+        reads = {slug: read_entity_cut(Path(output_dir), slug, period, failures.get(slug)) for slug in sector.entities}
+        result = consolidate(sector, period, {slug: r.cut for slug, r in reads.items()})
+        results.append(result)
+        settings = _settings(folders[sector.head])
+        reports.append(_publish(output_dir, result, settings, [r.record for r in reads.values()], distribute))
+    if grouping.district:
+        district = consolidate_district(grouping.district, period, results)
+        records = [
+            {"slug": r.sector.id, "estado": "publicado", "motivo": "", "folder": report.folder.as_posix(),
+             "files": [{"path": f.name, "sha256": hashlib.sha256(f.read_bytes()).hexdigest()}
+                       for f in (report.folder / ENTIDADES_FILE, report.folder / MANIFEST_FILE)]}
+            for r, report in zip(results, reports)
+        ]
+        reports.append(_publish(output_dir, district, _settings(folders[grouping.sectors[0].head]), records, distribute))
+    return reports
+
+
+def _publish(output_dir: Path, result: SectorResult, settings: Settings, records: list[dict], distribute: bool) -> SectorReport:
+    """Render and publish one consolidated report (a sector's or the district's), and copy it to
+    the publication folder when distributed."""
+    theme = settings.theme
+    document = build_sector_document(result)
+    report = lay_out_sector(document, theme, now().date())
+    artifacts = render_sector(result, document, theme, report)
+    folder = publish_sector(Path(output_dir), result, artifacts, records, now(), versions())
+    update_manifest(folder, distribution=_distribute(folder, result, settings, output_dir) if distribute
+                    else {"status": "not_distributed"})
+    summary = (f"{result.sector.name} ({result.period}): avance de la vigencia {document.year_figure} "
+               f"({document.year_coverage}), del plan {document.plan_figure} ({document.plan_coverage}).")
+    PROGRESS.info(summary, extra={"entity": "*"})
+    log_line(summary)
+    return SectorReport(result.sector.id, result.sector.name, result.period, folder, [folder / a.name for a in artifacts], summary)
+
+
+def _distribute(folder: Path, result: SectorResult, settings: Settings, output_dir: Path) -> dict:
+    """Copy the sector's folder to the publication folder; what happened, for its manifest (a
+    failure is logged and recorded, and the sector's files stay published)."""
+    setting = settings.distribution.folder
+    if setting is None:
+        return {"status": "no_folder"}
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    try:
+        target = publication_folder(setting, Path(output_dir), f"{SECTORS_FOLDER}/{result.sector.id}", parse_period(result.period),
+                                    confined=settings.distribution.folder_confined)
+        copy_to_publication(folder, names, target)
+    except DistributionError as exc:
+        PROGRESS.warning(str(exc), extra={"entity": "*"})
+        log_line(str(exc))
+        return {"status": "failed", "error": str(exc)}
+    return {"status": "copied", "folder": str(target), "at": now().isoformat(timespec="seconds")}
+
+
+consolidate_step = task(name="Consolidar sectores", cache_policy=NO_CACHE)(consolidate_sectors)
+
+
+def consolidate_batch(
+    grouping: tuple[Grouping | None, list[Entity]], input_dir: str | Path, output_dir: str | Path, period: str | None,
+    reports: list, failures: Mapping[str, BaseException] | None = None, distribute: bool = False,
+) -> list[SectorReport]:
+    """After a batch's entities: its sectors at the batch's cut (`batch_period`), with the failed
+    entities' messages as their reasons; nothing without sectores.yaml."""
+    sectors, entities = grouping
+    cut = batch_period(period, [r.period for r in reports])
+    if sectors is None or cut is None:
+        return []
+    reasons = {slug: str(error) for slug, error in (failures or {}).items()}
+    return consolidate_step(Path(input_dir), Path(output_dir), cut, reasons, sectors, entities, distribute)

@@ -1,0 +1,155 @@
+"""The sectors' consolidation over real published cuts: the files it writes, what it reads."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+
+import pytest
+
+from pipeline.runs.consolidation import consolidate_sectors
+from tests.sectors import publish_district, write_district
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory):
+    root = tmp_path_factory.mktemp("distrito")
+    inputs, outputs = write_district(root / "inputs"), root / "outputs"
+    publish_district(inputs, outputs)
+    return inputs, outputs
+
+
+def manifest_of(folder):
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+def rows(path):
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def test_each_sector_folder_has_its_files_and_a_manifest_of_what_it_read(district):
+    inputs, outputs = district
+    reports = consolidate_sectors(inputs, outputs, "2024-T3", failures={"alcaldia-b": "plan.yaml, línea 3: falló"})
+    assert [r.sector for r in reports] == ["territorio", "gestion-publica", "distrito"]
+    folder = outputs / "sectores" / "territorio" / "2024-T3"
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
+        "datapackage.json", "entidades.csv", "indicadores_compartidos.csv", "manifest.json", "sector-territorio-2024-T3.pdf",
+        "sector-territorio-2024-T3.pptx", "web/estilo.css", "web/index.html"]
+    recorded = {o["path"]: o["sha256"] for o in manifest_of(folder)["outputs"]}
+    assert all(hashlib.sha256((folder / p).read_bytes()).hexdigest() == d for p, d in recorded.items())
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["sector"] == {"id": "territorio", "nombre": "Sector Territorio", "cabeza": "alcaldia-a"}
+    by_slug = {e["slug"]: e for e in manifest["entities"]}
+    assert by_slug["alcaldia-b"]["estado"] == "fallido" and by_slug["alcaldia-b"]["files"] == []
+    assert by_slug["sin-datos"]["estado"] == "sin_corte"
+    read = {f["path"]: f["sha256"] for f in by_slug["alcaldia-a"]["files"]}
+    cut = outputs / "alcaldia-a" / "2024-T3"
+    assert set(read) == {"manifest.json", "objetivos.csv", "avance.csv", "datapackage.json"}
+    assert all(hashlib.sha256((cut / name).read_bytes()).hexdigest() == digest for name, digest in read.items())
+
+
+def test_entidades_csv_says_every_entity_and_what_the_sector_covers(district):
+    inputs, outputs = district
+    consolidate_sectors(inputs, outputs, "2024-T3")
+    table = rows(outputs / "sectores" / "territorio" / "2024-T3" / "entidades.csv")
+    a_plan = next(r for r in rows(outputs / "alcaldia-a" / "2024-T3" / "objetivos.csv") if r["objetivo"] == "plan")
+    b_plan = next(r for r in rows(outputs / "alcaldia-b" / "2024-T3" / "objetivos.csv") if r["objetivo"] == "plan")
+    assert [r["entidad"] for r in table] == ["alcaldia-a", "alcaldia-b", "sin-datos", "sector"]
+    a, b, missing, sector = table
+    assert (a["estado"], a["nombre"], a["peso"], a["avance_vigencia"]) == ("publicado", "Alcaldía A", "2", a_plan["avance_vigencia"])
+    assert a["semaforo"] == a_plan["semaforo"] and a["semaforo_texto"] == a_plan["semaforo"].capitalize()
+    assert missing["estado"] == "sin_corte" and "no hay un corte 2024-T3 publicado" in missing["motivo"]
+    expected = (2 * float(a_plan["avance_vigencia"]) + float(b_plan["avance_vigencia"])) / 3
+    assert float(sector["avance_vigencia"]) == pytest.approx(expected, abs=1e-6)
+    assert sector["motivo"] == "2 de 3 entidades en la vigencia; 2 de 3 en el plan"
+    assert int(sector["indicadores"]) == 6 and int(a["indicadores"]) == 3
+
+
+def test_shared_indicators_are_consolidated_by_their_rule_or_listed(district):
+    inputs, outputs = district
+    consolidate_sectors(inputs, outputs, "2024-T3")
+    table = rows(outputs / "sectores" / "territorio" / "2024-T3" / "indicadores_compartidos.csv")
+    sector = {r["indicador"]: r for r in table if r["entidad"] == "sector"}
+    # V-1 suma km: A executed 1 + 1,5 + 3 = 5,5 and B 1 + 1,5 + 6 = 8,5 of 10 each.
+    assert (sector["V-1"]["regla"], sector["V-1"]["ejecutado_vigencia"], sector["V-1"]["meta_vigencia"]) == ("suma", "14", "20")
+    assert float(sector["V-1"]["avance_vigencia"]) == pytest.approx(70.0)
+    assert sector["H-1"]["regla"] == "niveles sumados" and sector["H-1"]["consolidado"] == "true"
+    assert sector["P-1"]["consolidado"] == "false" and sector["P-1"]["avance_vigencia"] == ""
+    assert sector["P-1"]["motivo"] == "unidades distintas (porcentaje en alcaldia-a, numero en alcaldia-b)"
+    assert [r["entidad"] for r in table if r["indicador"] == "V-1"] == ["alcaldia-a", "alcaldia-b", "sector"]
+
+
+def test_a_changed_entity_file_is_not_consolidated_and_says_why(district, tmp_path):
+    import shutil
+
+    inputs, outputs = district
+    copy = tmp_path / "outputs"
+    shutil.copytree(outputs, copy)
+    avance = copy / "alcaldia-b" / "2024-T3" / "avance.csv"
+    avance.write_text(avance.read_text(encoding="utf-8").replace("verde", "rojo"), encoding="utf-8")
+    consolidate_sectors(inputs, copy, "2024-T3")
+    b = rows(copy / "sectores" / "territorio" / "2024-T3" / "entidades.csv")[1]
+    assert b["estado"] == "sin_corte" and "no coincide con su manifest.json" in b["motivo"]
+
+
+def test_no_sectores_yaml_is_nothing_to_do(tmp_path):
+    from tests.conftest import SAMPLE
+
+    assert consolidate_sectors(SAMPLE.parent, tmp_path, "2024-T3") == []
+
+
+def test_the_district_is_the_mean_of_its_sectors_figures(district):
+    inputs, outputs = district
+    consolidate_sectors(inputs, outputs, "2024-T3")
+    sectors = {s: rows(outputs / "sectores" / s / "2024-T3" / "entidades.csv")[-1] for s in ("territorio", "gestion-publica")}
+    table = rows(outputs / "sectores" / "distrito" / "2024-T3" / "entidades.csv")
+    assert [r["entidad"] for r in table] == ["territorio", "gestion-publica", "sector"]
+    expected = sum(float(r["avance_vigencia"]) for r in sectors.values()) / 2
+    assert float(table[-1]["avance_vigencia"]) == pytest.approx(expected, abs=1e-6)
+    assert table[-1]["motivo"] == "2 de 2 sectores en la vigencia; 2 de 2 en el plan"
+    assert table[-1]["nombre"] == "Distrito de Prueba"
+    manifest = manifest_of(outputs / "sectores" / "distrito" / "2024-T3")
+    files = {f["path"]: f["sha256"] for f in manifest["entities"][0]["files"]}
+    sector_csv = outputs / "sectores" / "territorio" / "2024-T3" / "entidades.csv"
+    assert files["entidades.csv"] == hashlib.sha256(sector_csv.read_bytes()).hexdigest()
+    html = (outputs / "sectores" / "distrito" / "2024-T3" / "web" / "index.html").read_text(encoding="utf-8")
+    assert "<p>Consolida 2 sectores</p>" in html and "Entidad cabeza" not in html
+
+
+def test_distributed_the_sector_is_copied_to_the_heads_publication_folder_and_the_manifest_says_so(district, tmp_path):
+    import shutil
+
+    inputs, outputs = district
+    copy = tmp_path / "outputs"
+    shutil.copytree(outputs, copy)
+    consolidate_sectors(inputs, copy, "2024-T3", distribute=True)
+    published = tmp_path / "publicacion" / "sectores" / "territorio" / "2024-T3"  # the default folder, beside --output
+    folder = copy / "sectores" / "territorio" / "2024-T3"
+    names = sorted(p.relative_to(published).as_posix() for p in published.rglob("*") if p.is_file())
+    assert "sector-territorio-2024-T3.pdf" in names and "web/index.html" in names and "entidades.csv" in names
+    assert (published / "entidades.csv").read_bytes() == (folder / "entidades.csv").read_bytes()
+    record = manifest_of(folder)["distribution"]
+    assert record["status"] == "copied" and record["folder"] == str(published)
+    consolidate_sectors(inputs, copy, "2024-T3")  # not distributed: the manifest says so
+    assert manifest_of(folder)["distribution"] == {"status": "not_distributed"}
+
+
+def test_changes_since_the_previous_cut_each_entity_published(tmp_path):
+    from tests.sectors import publish_district, write_district
+
+    inputs, outputs = write_district(tmp_path / "inputs"), tmp_path / "outputs"
+    publish_district(inputs, outputs, "2024-T2")
+    publish_district(inputs, outputs, "2024-T3", skip=("sin-datos", "alcaldia-b"))
+    consolidate_sectors(inputs, outputs, "2024-T3")
+    folder = outputs / "sectores" / "territorio" / "2024-T3"
+    a = rows(folder / "entidades.csv")[0]
+    before = next(r for r in rows(outputs / "alcaldia-a" / "2024-T2" / "objetivos.csv") if r["objetivo"] == "plan")
+    assert (a["corte_anterior"], a["avance_cuatrienio_anterior"], a["semaforo_anterior"]) == (
+        "2024-T2", before["avance_cuatrienio"], before["semaforo"])
+    html = (folder / "web" / "index.html").read_text(encoding="utf-8")
+    assert "Alcaldía A (frente a 2024-T2): avance 2024 de" in html and "p.\u00a0p.)" in html
+    # alcaldia-b published 2024-T2 only: at 2024-T3 it has no cut, and its row compares nothing
+    b = rows(folder / "entidades.csv")[1]
+    assert b["estado"] == "sin_corte" and b["corte_anterior"] == ""
