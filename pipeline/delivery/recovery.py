@@ -19,14 +19,13 @@ again: a second e-mail is preferred to none.
 
 from __future__ import annotations
 
-import fcntl
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.delivery.distribution import PENDING
-from pipeline.delivery.publish import MANIFEST_FILE, lock_file, published_cuts
+from pipeline.delivery.publish import MANIFEST_FILE, cut_locked, published_cuts
 
 __all__ = ["Pending", "find_pending", "still_pending", "in_progress", "pending_text"]
 
@@ -74,17 +73,7 @@ def still_pending(folder: Path) -> bool:
 def in_progress(folder: Path) -> bool:
     """Whether a live run holds the cut's lock (`publish.cut_lock`): its pending distribution
     is then under way, not interrupted. The system releases the lock of a process that died."""
-    try:
-        handle = open(lock_file(folder), "a+", encoding="utf-8")
-    except OSError:
-        return False  # no lock file can be made: no run is holding one either
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        return False
+    return cut_locked(folder)
 
 
 def pending_text(pending: Pending, input_dir: Path | str, output_dir: Path | str) -> str:

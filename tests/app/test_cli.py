@@ -265,3 +265,57 @@ def test_validar_needs_no_prefect(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+# --- the desktop commands on Windows ---------------------------------------------------------
+
+# Office staff prepare and check data on Windows laptops, where `fcntl` does not exist and
+# WeasyPrint needs a runtime few install. The desktop commands run with all three unimportable.
+_WITHOUT_UNIX_PDF_OR_PREFECT = (
+    "import sys\n"
+    "for name in ('fcntl', 'weasyprint', 'prefect'):\n"
+    "    sys.modules[name] = None  # `import name` now raises ImportError\n"
+    "from pipeline.app.cli import main\n"
+    "sys.argv = ['pei-report', *sys.argv[1:]]\n"
+    "main()\n"
+)
+
+
+def _desktop(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    from tests.conftest import ROOT
+
+    return subprocess.run(
+        [sys.executable, "-c", _WITHOUT_UNIX_PDF_OR_PREFECT, *args],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("plantilla", "--period", "2024-T3"),
+        ("plantilla", "--period", "2024-T3", "--por-responsable"),
+        ("plantilla", "--plan"),
+        ("validar",),
+    ],
+    ids=["plantilla", "por-responsable", "plan", "validar"],
+)
+def test_the_desktop_commands_need_neither_fcntl_nor_weasyprint_nor_prefect(tmp_path, sample_copy, command):
+    out = tmp_path / "out"
+    extra = ("--input", str(sample_copy)) if command != ("plantilla", "--plan") else ()
+    done = _desktop(tmp_path, *command, *extra, "--output", str(out))
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
+    if command[0] == "plantilla":
+        written = [Path(line) for line in done.stdout.splitlines() if line.endswith(".xlsx")]
+        assert written and all(p.is_file() for p in written)
+    else:
+        assert "Todo listo para" in done.stdout
+
+
+def test_a_template_written_again_keeps_the_earlier_one_without_fcntl(tmp_path, sample_copy):
+    args = ("plantilla", "--period", "2024-T3", "--input", str(sample_copy), "--output", str(tmp_path / "out"))
+    assert _desktop(tmp_path, *args).returncode == 0
+    again = _desktop(tmp_path, *args)
+    assert again.returncode == 0, again.stderr
+    assert "la anterior se guardó en" in again.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import publish as publish_module
+from pipeline.delivery import publish as publish_module
 from pipeline.errors import PublishError, UnsafePathError
 from pipeline.delivery.publish import (
     Artifact,
