@@ -26,7 +26,7 @@ from pathlib import Path
 from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
-from pipeline.core.periods import Cut, last_closed_quarter, parse_period
+from pipeline.core.periods import Cut, CutOutsidePlan, last_closed_quarter, parse_period
 from pipeline.core.settings import Settings
 from pipeline.delivery.distribution import (
     PENDING,
@@ -45,7 +45,7 @@ from pipeline.ingest import Entity, find_entities, select_entities
 from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.outputs.registry import OUTPUTS, Rendering, deliverables
 from pipeline.report.changes import fingerprints
-from pipeline.runs.batch import EntityReport, as_step, gather, with_completed
+from pipeline.runs.batch import EntityReport, as_step, gather, skipped, with_completed
 from pipeline.runs.context import allowed_folders, scheduled_day
 from pipeline.runs.deployments import DEPLOYMENTS, QUARTERLY_CRON
 from pipeline.runs.failures import fails_with_its_message, notify_failure
@@ -69,17 +69,25 @@ from pipeline.runs.steps import (
 
 @task(name="Reportar entidad", task_run_name="reportar-{entity.slug}", cache_policy=NO_CACHE)
 def report_entity(
-    entity: Entity, output_dir: Path, period: str | None = None, distribute: bool = True, step_runs: bool = True
+    entity: Entity, output_dir: Path, period: str | None = None, distribute: bool = True, step_runs: bool = True,
+    in_batch: bool = False,
 ) -> EntityReport:
     """One entity's cut: read and validate, compute, render, publish atomically, distribute.
 
     With `step_runs`, each step up to the artifacts is a task run of its own; without it, the
     steps run inside this task run and show in its log (distribution steps are task runs
-    either way: the e-mail's retries are Prefect's).
+    either way: the e-mail's retries are Prefect's). In a batch, an entity whose plan does not
+    cover the cut is skipped, with the reason (`batch.skipped`).
     """
     hide_pipeline_tracebacks()  # in this task's process, which may not be the flow's
     step = as_step(step_runs)
-    inputs = step(read_inputs)(entity, period)
+    try:
+        inputs = step(read_inputs)(entity, period)
+    except CutOutsidePlan as error:
+        if not in_batch:
+            raise
+        log_line(f"[{entity.slug}] corte {period} omitido: {error}")
+        return skipped(entity, period, error)
     plan, settings, cut = inputs.plan, inputs.settings, inputs.cut
     published = step(read_published_cuts)(entity, output_dir)
     announce_step(entity, f"Calculando el avance al corte {cut} y los cambios desde el corte anterior")
@@ -254,6 +262,7 @@ def quarterly_report(
         period=unmapped(period),
         distribute=unmapped(distribute),
         step_runs=unmapped(len(entities) == 1),  # a batch: one task run per entity (see as_step)
+        in_batch=unmapped(len(entities) > 1),
     )
     try:
         reports = gather(entities, futures)
