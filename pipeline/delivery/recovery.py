@@ -20,10 +20,12 @@ again: a second e-mail is preferred to none.
 from __future__ import annotations
 
 import json
+from shlex import quote
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.core.command import suggest
 from pipeline.delivery.distribution import PENDING
 from pipeline.delivery.publish import MANIFEST_FILE, cut_locked, published_cuts
 
@@ -82,6 +84,6 @@ def pending_text(pending: Pending, input_dir: Path | str, output_dir: Path | str
     return (
         f"La distribución del corte {pending.period} de {pending.slug}{when} quedó interrumpida: los "
         f"reportes están publicados en {pending.folder}, pero no consta que se hayan copiado a la "
-        "carpeta de publicación ni enviado por correo. Complétela con: pei-report resend "
-        f"--input {input_dir} --output {output_dir} --entity {pending.slug} --period {pending.period}"
+        "carpeta de publicación ni enviado por correo. Complétela con: "
+        + suggest(f"resend --input {quote(str(input_dir))} --output {quote(str(output_dir))} --entity {quote(pending.slug)} --period {pending.period}")
     )

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from shlex import quote
 from typing import Any
 
 import pandas as pd
@@ -18,6 +19,7 @@ from prefect.cache_policies import NO_CACHE
 from pipeline import versions
 from pipeline.core.attainment import PlanResult, plan_series
 from pipeline.core.model import Plan
+from pipeline.core.command import suggest
 from pipeline.core.periods import Cut, choose_cut
 from pipeline.core.settings import Email, History, Settings
 from pipeline.delivery.distribution import (
@@ -154,7 +156,7 @@ def stale_lines(entity: Entity, stale: tuple[StaleCut, ...], output_dir: Path) -
         shown = ", ".join(s.indicators[:5]) + (f" y {len(s.indicators) - 5} más" if len(s.indicators) > 5 else "")
         lines.append(
             f"El corte {s.cut} ya publicado cambiaría con los datos de hoy ({shown}); regenérelo con "
-            f"pei-report run --input {entity.folder} --period {s.cut} --output {output_dir}"
+            + suggest(f"run --input {quote(str(entity.folder))} --period {s.cut} --output {quote(str(output_dir))}")
         )
     return tuple(lines)
 

@@ -29,6 +29,7 @@ from pipeline.ingest.plan import PLAN_FILES, read_plan
 from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.ingest.source import recording
 from pipeline.core.model import Plan
+from pipeline.core.command import suggest
 from pipeline.core.periods import Cut, PeriodError, choose_cut, parse_period, today_in_bogota
 from pipeline.core.settings import ReviewRule
 
@@ -382,7 +383,7 @@ def closing_line(checks: list[EntityCheck], run_options: str = "", marked: bool 
         )
     cuts = {str(c.cut) for c in checks}
     period = f" --period {cuts.pop()}" if len(cuts) == 1 else ""
-    text = f"Todo listo para `pei-report run{run_options}{period}`"
+    text = f"Todo listo para `{suggest('run' + run_options + period)}`"
     if len(checks) > 1 and not period:
         text += " (cada entidad con el corte indicado arriba)"
     missing = sum(c.unreported_count for c in checks)

@@ -182,7 +182,9 @@ def test_validar_on_the_sample_is_clean_and_writes_nothing(tmp_path):
     assert result.exit_code == 0, result.output
     assert "plan.yaml: sin problemas" in result.stdout and "seguimiento.xlsx: sin problemas" in result.stdout
     assert "Nada que revisar" in result.stdout
-    assert result.stdout.rstrip().endswith(f"Todo listo para `pei-report run --input {inputs} --output {out} --period 2024-T4`.")
+    from pipeline.core.command import suggest
+
+    assert result.stdout.rstrip().endswith(f"Todo listo para `{suggest(f'run --input {inputs} --output {out} --period 2024-T4')}`.")
     assert _digest_tree(inputs) == before
     assert _tree(out) == outputs_before and sorted(p.name for p in (out / "secretaria-general").iterdir()) == ["2024-T4"]
 
