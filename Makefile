@@ -6,6 +6,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 4200
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 # Where chromium is installed, the accessibility tests also need the axe-core scripts/browser.sh
 # pins; `make test` fetches it (again when the script changes). Without chromium they are skipped.
@@ -19,8 +20,8 @@ report: $(STAMP)  ## Run the quarterly report on the sample inputs (latest quart
 test: $(STAMP) $(AXE)  ## Run the test suite
 	$(BIN)/python -m pytest
 
-serve: $(STAMP)  ## Start a local Prefect server and serve the quarterly deployment (Ctrl+C stops both)
-	$(BIN)/pei-report serve --input inputs --output outputs
+serve: $(STAMP)  ## Start a local Prefect server on PORT (4200) and serve the deployments (Ctrl+C stops both)
+	$(BIN)/pei-report serve --input inputs --output outputs --port $(PORT)
 
 $(STAMP): requirements.lock pyproject.toml scripts/system-packages.sh scripts/apt.sh
 	bash scripts/system-packages.sh
