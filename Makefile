@@ -17,8 +17,9 @@ AXE := $(if $(shell command -v chromium || command -v chromium-browser),.cache/a
 report: $(STAMP)  ## Run the quarterly report on the sample inputs (latest quarter with data)
 	$(BIN)/pei-report run --input inputs --output outputs
 
-test: $(STAMP) $(AXE)  ## Run the test suite
-	$(BIN)/python -m pytest
+test: $(STAMP) $(AXE)  ## Check the import rules, then run the test suite in parallel
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -n auto
 
 serve: $(STAMP)  ## Start a local Prefect server on PORT (4200) and serve the deployments (Ctrl+C stops both)
 	$(BIN)/pei-report serve --input inputs --output outputs --port $(PORT)

@@ -3,7 +3,7 @@ measured height fits its box, on every slide. Used by the layout tests and the r
 
 from __future__ import annotations
 
-from pipeline import report as r
+from pipeline.report import layout as r
 from pipeline.core.text import LINE_HEIGHT, Run, height, lines, width
 
 # Where each kind of slide's content starts below its title.

@@ -24,9 +24,10 @@ def test_readme_opens_with_the_two_setup_commands():
 
 
 def test_make_targets_run_the_documented_commands():
-    recipe = dict(re.findall(r"^(report|test): .*\n\t(.+)$", MAKEFILE, re.M))
-    assert recipe["report"] == "$(BIN)/pei-report run --input inputs --output outputs"
-    assert recipe["test"] == "$(BIN)/python -m pytest"
+    recipe = {name: lines.split("\n\t") for name, lines in re.findall(r"^(report|test): .*\n\t(.+(?:\n\t.+)*)$", MAKEFILE, re.M)}
+    assert recipe["report"] == ["$(BIN)/pei-report run --input inputs --output outputs"]
+    # the import rules of docs/architecture.md, then the whole suite in parallel
+    assert recipe["test"] == ["$(BIN)/lint-imports", "$(BIN)/python -m pytest -n auto"]
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 

@@ -2,7 +2,9 @@
 
 Everything here may raise `pipeline.errors.InputError`, whose message names the file and, where
 it applies, the sheet, row and column. `plan` and `plan_xlsx` read the plan; `execution` the
-seguimiento (one file, a wide matrix, a folder of files); `settings` and `yaml_source`
+seguimiento (one file, a wide matrix, a folder of files), split by concern into `cells` (one
+cell), `files` (a file's bytes as rows), `headings` (the header row), `shapes` (long, wide,
+template, folder) and `checks` (rows checked into the clean table); `settings` and `yaml_source`
 configuracion.yaml; `source` the bytes read (for the manifest); `limits` the bounds on hostile
 input; `template_schema` the data-entry template's columns, shared with `pipeline.workbooks`;
 `images` the logo; `entities` and `coverage` the entities of an input folder.

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from pipeline.core.characters import control_characters, describe, shown
 from pipeline.errors import InputError, Problem
-from pipeline.ingest.execution import FOLDER as EXECUTION_FOLDER, Execution, load_execution
+from pipeline.ingest.checks import Execution
+from pipeline.ingest.execution import load_execution
 from pipeline.ingest.plan import PLAN_FILES, plan_outline, read_plan
 from pipeline.ingest.settings import load_settings
+from pipeline.ingest.shapes import FOLDER as EXECUTION_FOLDER
 from pipeline.ingest.source import Source, recording
 from pipeline.core.model import Plan
 from pipeline.core.settings import Settings

@@ -22,7 +22,7 @@ from pipeline.core.characters import INVISIBLE, control_characters, describe, sh
 from pipeline.errors import InputError, Problem, did_you_mean
 from pipeline.core.formatting import number
 from pipeline.ingest.coverage import font_problem, uncovered
-from pipeline.ingest.execution import PlanOutline
+from pipeline.ingest.checks import PlanOutline
 from pipeline.ingest.yaml_source import Document, read_yaml, validate
 from pipeline.core.model import Aggregation, Annualization, Axis, Indicator, Objective, Plan, TargetReading, Unit
 from pipeline.core.numbers import NotANumber, parse_number

@@ -28,9 +28,8 @@ from openpyxl.utils import get_column_letter
 
 from pipeline.core.characters import REFUSED_HINT, excel_decoded, refused_at, shown
 from pipeline.errors import InputError, Problem, close_choices, did_you_mean
-from pipeline.ingest.execution import (
-    MergedPart, Percent, _check_inflation, _normal, _open_workbook, _sheet_rows, sheet_formulas,
-)
+from pipeline.ingest.cells import MergedPart, Percent, _normal
+from pipeline.ingest.files import _check_inflation, _open_workbook, _sheet_rows, sheet_formulas
 from pipeline.ingest.source import read_source
 from pipeline.ingest.limits import limits
 

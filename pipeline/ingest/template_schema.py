@@ -1,7 +1,8 @@
 """The columns and the identity of the data-entry template, shared by its writer and the reader.
 
-`pipeline.workbooks.template` writes the template from these columns and `pipeline.ingest.execution` reads
-a returned template with them, so what the template offers and what the reader accepts cannot
+`pipeline.workbooks.template` writes the template from these columns and the seguimiento reader
+reads a returned template with them (`pipeline.ingest.shapes`; its reference headings in
+`pipeline.ingest.headings`), so what the template offers and what the reader accepts cannot
 drift apart. The value columns carry the reader's own headings (Indicador, Año, Trimestre,
 Valor, Comentario); every other column is one the reader knows as reference (kept beside the
 data, read by nobody). A test proves each heading reads as declared here.

@@ -32,7 +32,7 @@ from pipeline.report.chart_layout import (
     LEGEND_SIZE, Box, axis_ticks, bar_gap, legend_name, legend_rows, shorten,
 )
 from pipeline.core.formatting import number
-from pipeline.report.layout import Chart, Series
+from pipeline.report.slides import Chart, Series
 from pipeline.core.text import width as text_width
 
 __all__ = ["chart_svg", "chart_geometry", "Geometry", "nice_ticks"]

@@ -30,10 +30,12 @@ from pipeline.outputs.charts import chart_svg
 from pipeline.outputs.pdf_ua import finish_pdf_ua
 from pipeline.outputs.paths import TEMPLATES
 from pipeline.report.layout import (
-    LIGHT_DOT_X, LIGHT_TEXT_X, LIGHTS_TOP, SUMMARY_KPI_TOP,
-    CARD_TEXT_W, CARD_W, CELL_PAD_X, CELL_PAD_Y, FOOTER_W, KPI_GAP, KPI_H, KPI_W, KPI_WORD_H, KPI_WORD_PAD, KPI_WORD_SIZE,
-    LIST_TITLE_H, SECTION_ITEMS_TOP, SECTION_KPI_TOP, SUMMARY_FIRST_TOP,
-    Cards, Changes, ChartSlide, Closing, Comments, Cover, Detail, Prose, Report, Section, Summary,
+    CARD_TEXT_W, CARD_W, FOOTER_W, LIST_TITLE_H, SECTION_ITEMS_TOP, SECTION_KPI_TOP, SUMMARY_FIRST_TOP,
+)
+from pipeline.report.slides import (
+    LIGHT_DOT_X, LIGHT_TEXT_X, LIGHTS_TOP, SUMMARY_KPI_TOP, CELL_PAD_X, CELL_PAD_Y, KPI_GAP, KPI_H, KPI_W,
+    KPI_WORD_H, KPI_WORD_PAD, KPI_WORD_SIZE, Cards, Changes, ChartSlide, Closing, Comments, Cover, Detail, Prose,
+    Report, Section, Summary,
 )
 from pipeline.core.text import FONT_FILES, LINE_HEIGHT, font_path
 

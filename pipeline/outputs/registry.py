@@ -38,7 +38,7 @@ from pipeline.outputs.artifacts import MANIFEST_FILE, Artifact, csv_bytes, relat
 from pipeline.outputs.pdf import render_pdf
 from pipeline.outputs.deck import render_deck
 from pipeline.outputs.web import INDEX, LINKS, render_web
-from pipeline.report.layout import Report
+from pipeline.report.slides import Report
 from pipeline.core.settings import Settings
 from pipeline.report.tables import avance_table, objetivos_table, serie_table
 from pipeline.outputs.tables_xlsx import TABLES_XLSX, tables_workbook
@@ -246,7 +246,7 @@ OUTPUTS: tuple[Output, ...] = (
            "Serie del avance de cada indicador, objetivo, eje y del plan en cada trimestre del plan hasta el corte",
            distributed=True),
     Output("tablas", _fixed(TABLES_XLSX), XLSX, _tablas, "Generar tablas.xlsx",
-           "Las tablas de avance en un libro de Excel: una hoja por tabla, cifras como números con formato "
+           "Las tablas del corte (avance, objetivos, cambios y serie) en un libro de Excel: una hoja por tabla, cifras como números con formato "
            "en español (porcentajes como 87,5 %)", distributed=True),
     Output("datapackage", _fixed(DATAPACKAGE_FILE), JSON, _datapackage, "Generar datapackage.json",
            "Paquete de datos (Frictionless) que describe avance.csv, objetivos.csv, cambios.csv y serie.csv", distributed=True,

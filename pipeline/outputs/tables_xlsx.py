@@ -1,4 +1,4 @@
-"""tablas.xlsx: the attainment tables (avance, objetivos) as a workbook a planning office opens.
+"""tablas.xlsx: the cut's tables (avance, objetivos, cambios, serie) as a workbook a planning office opens.
 
 avance.csv and objetivos.csv are open data: UTF-8, commas, decimal points. Double-clicked in
 Excel with a Spanish (Colombia) locale they open as one column, so the same tables also go out
@@ -12,7 +12,11 @@ locale-neutral codes that Excel and LibreOffice show with the reader's own separ
   (at least one decimal shown, so a number never ends in a bare separator);
 - counts (`integer`) use `0`; text is always a text cell, so a name that starts with `=`, `+`,
   `-` or `@` is shown as written and never run as a formula;
-- an empty cell is a figure the CSV leaves empty (not computable).
+- a difference in percentage points (`unit == "p. p."`) holds the difference itself, signed,
+  with the format `+0.0" p. p."`;
+- a yes/no column (`boolean`) holds Excel's own TRUE/FALSE (VERDADERO/FALSO in Spanish), a date
+  a date cell (`yyyy-mm-dd`);
+- an empty cell is a figure the CSV leaves empty (not computable, or not compared).
 
 The headers are the columns' Spanish titles (`pipeline.report.tables`), bold, frozen and filterable.
 Pure: frames in, bytes out.
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import io
 import math
+from datetime import date
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -30,24 +35,34 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from pipeline.outputs.cells import set_value
-from pipeline.report.tables import AVANCE_SCHEMA, OBJETIVOS_SCHEMA, RESPONSABLE, Column
+from pipeline.report.tables import AVANCE_SCHEMA, CAMBIOS_SCHEMA, OBJETIVOS_SCHEMA, RESPONSABLE, SERIE_SCHEMA, Column
 
-__all__ = ["TABLES_XLSX", "SHEETS", "PERCENT_FORMAT", "tables_workbook"]
+__all__ = ["TABLES_XLSX", "SHEETS", "PERCENT_FORMAT", "POINTS_FORMAT", "tables_workbook"]
 
 TABLES_XLSX = "tablas.xlsx"
-SHEETS = {"avance": "Avance por indicador", "objetivos": "Avance por objetivo"}
+SHEETS = {
+    "avance": "Avance por indicador",
+    "objetivos": "Avance por objetivo",
+    "cambios": "Cambios desde el corte anterior",  # 31 characters: Excel's limit for a sheet's name
+    "serie": "Serie por trimestre",
+}
 """Each table's sheet, in this order."""
+SCHEMAS = {
+    "avance": (*AVANCE_SCHEMA, RESPONSABLE), "objetivos": OBJETIVOS_SCHEMA, "cambios": CAMBIOS_SCHEMA,
+    "serie": SERIE_SCHEMA,
+}
 PERCENT_FORMAT = "0.0 %"
 WHOLE_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0###"
 COUNT_FORMAT = "0"
+POINTS_FORMAT = '+0.0" p. p.";-0.0" p. p.";0.0" p. p."'
+DATE_FORMAT = "yyyy-mm-dd"
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
 
 def _schema(key: str, frame: pd.DataFrame) -> Sequence[Column]:
     """The declared column of each of the frame's columns, in its order."""
-    declared = (*AVANCE_SCHEMA, RESPONSABLE) if key == "avance" else OBJETIVOS_SCHEMA
-    schema = {c.name: c for c in declared}
+    schema = {c.name: c for c in SCHEMAS[key]}
     missing = [name for name in frame.columns if name not in schema]
     if missing:
         raise ValueError(f"table {key!r} has columns without a schema: {missing}")
@@ -65,7 +80,16 @@ def _put(cell, column: Column, value: object) -> str:
     if column.type == "string":
         # never a formula, whatever it starts with; a character XML cannot hold shown as its escape
         return set_value(cell, str(value)).value
+    if column.type == "boolean":
+        cell.value = bool(value)
+        return "VERDADERO" if value else "FALSO"
+    if column.type == "date":
+        cell.value, cell.number_format = date.fromisoformat(str(value)), DATE_FORMAT
+        return str(value)
     number = float(value)
+    if column.unit == "p. p.":
+        cell.value, cell.number_format = number, POINTS_FORMAT
+        return f"{number:+.1f} p. p."
     if column.unit == "%":
         cell.value, cell.number_format = number / 100, PERCENT_FORMAT
         return f"{number:.1f} %"
@@ -100,11 +124,13 @@ def _sheet(book: Workbook, title: str, columns: Sequence[Column], frame: pd.Data
 
 
 def tables_workbook(tables: Mapping[str, pd.DataFrame]) -> bytes:
-    """tablas.xlsx from the tables as `pipeline.report.tables` builds them (`avance`, `objetivos`)."""
+    """tablas.xlsx from the tables as `pipeline.report.tables` builds them: `avance` and `objetivos`,
+    and `cambios` and `serie` when given (a cut's output has all four), one sheet each."""
     book = Workbook()
     book.remove(book.active)
     for key, title in SHEETS.items():
-        _sheet(book, title, _schema(key, tables[key]), tables[key])
+        if key in tables or key in ("avance", "objetivos"):
+            _sheet(book, title, _schema(key, tables[key]), tables[key])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,6 +1,6 @@
 """How a chart of the report is laid out: its form by size, its split over slides, its labels.
 
-The content model (`pipeline.report.layout`) asks here which form a chart takes and how it is split;
+The chart slides (`pipeline.report.chart_slides`) ask here which form a chart takes and how it is split;
 the SVG writer (`pipeline.outputs.charts`) and the deck (`pipeline.outputs.deck`) take the same limits,
 so both outputs show the same charts. Everything is measured with the report's font
 (`pipeline.core.text`), in points.

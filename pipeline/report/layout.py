@@ -4,330 +4,54 @@ What the report says (wording, formatted numbers, order) comes from the document
 placed: font sizes, the split of long tables and lists over several slides, what fits the
 executive summary, the form of each chart. `render_pptx` and `render_pdf` only draw these
 slides. Geometry is in points on a 16:9 slide of 960 x 540 pt (13,333 x 7,5 in).
+
+The slide kinds and the page's fixed places are in `pipeline.report.slides`, the chart slides in
+`pipeline.report.chart_slides`; their names are importable from here too, as before the split.
 """
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date
+from dataclasses import replace
 from typing import TypeVar
 
 import pandas as pd
 
 from pipeline.core.attainment import PlanResult
-from pipeline.report.chart_layout import (
-    BAR_LABEL_SIZE, BAR_LABEL_W, axis_ticks, bar_order, legend_name, objectives_form, pages, past_cap, path_pages,
-    quarterly_form,
-)
-from pipeline.report.chart_layout import shorten as shorten_label
+from pipeline.report.chart_slides import BARS_NOTE, BARS_ORDER, NOTE_SIZE, _objectives_chart, _path_slides, _quarter_chart
 from pipeline.report.document import (
-    ANNEX_TITLE, Comment, TABLE_COLUMNS, TABLE_KEYS, AttentionItem, Document, Figure, ObjectiveSection, amount_text,
+    ANNEX_TITLE, Comment, TABLE_COLUMNS, TABLE_KEYS, AttentionItem, Document, ObjectiveSection, amount_text,
     attainment_text, axis_line, build_document, continued, count_text, light_label, objective_line, short,
 )
-from pipeline.core.formatting import percent
 from pipeline.core.model import Plan
 from pipeline.core.settings import LogoImage, Theme, TrafficLight, TrafficLightBands
 from pipeline.core.text import LINE_HEIGHT, Run, fit_size, height, lines, plain, shorten, split, width
+from pipeline.report.slides import (
+    SLIDE_W, SLIDE_H, MARGIN, CONTENT_W, FOOTER_Y, CELL_PAD_X, CELL_PAD_Y, Box, TITLE_SIZE, TITLE_SIZES, TITLE_MIN,
+    TITLE_TOP, TITLE_KICKER_TOP, KICKER_SIZE, DETAIL_TITLE_W, COVER_X, COVER_W, COVER_TOP, COVER_BOTTOM,
+    COVER_TITLE_SIZES, COVER_ENTITY_SIZES, COVER_LOGO_BOX, CLOSING_ENTITY_TOP, CLOSING_ENTITY_SIZES,
+    CLOSING_ENTITY_BOTTOM, CLOSING_LOGO_BOX, LOGO_SIZES, KPI_GAP, KPI_H, SUMMARY_KPI_TOP, LIGHTS_TOP, LIGHT_GAP,
+    LIGHT_SIZES, LIGHT_DOT_X, LIGHT_TEXT_X, KPI_W, KPI_VALUE_SIZES, KPI_WORD_SIZE, KPI_WORD_H, KPI_WORD_PAD, Cover,
+    Kpi, LightCount, Item, Summary, Changes, Section, Prose, Card, Cards, Column, Cell, Row, Table, Detail, Series,
+    Chart, ChartSlide, CommentItem, Comments, Closing, Slide, Report,
+)
 
 __all__ = [
     "SLIDE_W", "SLIDE_H", "MARGIN", "Report", "Cover", "Summary", "Prose", "Card", "Cards",
     "Column", "Cell", "Row", "Table", "Detail", "Series", "Chart", "ChartSlide", "Comment", "CommentItem",
     "Comments", "Closing", "Kpi", "LightCount", "Section", "Changes", "build_report", "lay_out", "TABLE_COLUMNS",
     "attainment_text", "amount_text", "light_label", "Box",
+    # The slide kinds, the page's places and the chart slides' constants, as before the split.
+    "CONTENT_W", "FOOTER_Y", "CELL_PAD_X", "CELL_PAD_Y", "TITLE_SIZE", "TITLE_SIZES", "TITLE_MIN", "TITLE_TOP",
+    "TITLE_KICKER_TOP", "KICKER_SIZE", "DETAIL_TITLE_W", "COVER_X", "COVER_W", "COVER_TOP", "COVER_BOTTOM",
+    "COVER_TITLE_SIZES", "COVER_ENTITY_SIZES", "COVER_LOGO_BOX", "CLOSING_ENTITY_TOP", "CLOSING_ENTITY_SIZES",
+    "CLOSING_ENTITY_BOTTOM", "CLOSING_LOGO_BOX", "LOGO_SIZES", "KPI_GAP", "KPI_H", "SUMMARY_KPI_TOP", "LIGHTS_TOP",
+    "LIGHT_GAP", "LIGHT_SIZES", "LIGHT_DOT_X", "LIGHT_TEXT_X", "KPI_W", "KPI_VALUE_SIZES", "KPI_WORD_SIZE",
+    "KPI_WORD_H", "KPI_WORD_PAD", "Item", "Slide", "BARS_NOTE", "BARS_ORDER", "NOTE_SIZE",
 ]
 
-SLIDE_W, SLIDE_H, MARGIN = 960.0, 540.0, 40.0
-CONTENT_W = SLIDE_W - 2 * MARGIN
-FOOTER_Y = 512.0
-CELL_PAD_X, CELL_PAD_Y = 4.0, 3.0
-
 T = TypeVar("T")
-Box = tuple[float, float, float, float]  # x, y, width, height in points
-
-# Titles: 24 pt on one line; a longer one is made smaller down to TITLE_MIN, on up to two lines.
-TITLE_SIZE, TITLE_SIZES, TITLE_MIN = 24.0, (24.0, 22.0, 20.0, 18.0), 16.0
-TITLE_TOP, TITLE_KICKER_TOP, KICKER_SIZE = 24.0, 34.0, 10.0
-DETAIL_TITLE_W = CONTENT_W - 180.0  # beside the attainment badge
-# The cover: title, entity, cut line and date flow down from COVER_TOP and end above the logo.
-COVER_X, COVER_W, COVER_TOP, COVER_BOTTOM = 80.0, 800.0, 150.0, 405.0
-COVER_TITLE_SIZES = (40.0, 36.0, 32.0, 28.0, 26.0, 24.0)
-COVER_ENTITY_SIZES = (22.0, 20.0, 18.0, 16.0, 15.0, 14.0)
-COVER_LOGO_BOX: Box = (SLIDE_W - MARGIN - 260.0, 418.0, 260.0, 100.0)
-CLOSING_ENTITY_TOP, CLOSING_ENTITY_SIZES, CLOSING_ENTITY_BOTTOM = 270.0, (18.0, 16.0, 14.0, 12.0, 11.0, 10.0), 362.0
-CLOSING_LOGO_BOX: Box = (SLIDE_W / 2 - 150.0, 372.0, 300.0, 130.0)
-LOGO_SIZES = (12.0, 11.0, 10.0, 9.0, 8.0, 7.5, 7.0)
-# Key figures: four boxes in a row; the semáforo's word in a chip of its colour beside the value.
-KPI_GAP, KPI_H = 14.0, 78.0
-# The summary's first slide: the key figures, then the count of indicators per light in a row.
-SUMMARY_KPI_TOP, LIGHTS_TOP, LIGHT_GAP = 80.0, 176.0, 10.0
-LIGHT_SIZES = (13.0, 12.0, 11.0, 10.0, 9.0, 8.0, 7.0)  # one size for every chip of the row
-LIGHT_DOT_X, LIGHT_TEXT_X = 8.0, 30.0  # in each chip: the level's dot, then «12 Sin reporte»
-KPI_W = (CONTENT_W - 3 * KPI_GAP) / 4
-KPI_VALUE_SIZES = (26.0, 24.0, 22.0, 20.0, 18.0, 16.0, 14.0)
-KPI_WORD_SIZE, KPI_WORD_H, KPI_WORD_PAD = 9.5, 18.0, 7.0
-
-# --- slides -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cover:
-    """The first slide. `tops` are where the title, the entity, the cut line and the date start;
-    the logo is `logo_image` fitted in `logo_box` when the theme has one, else the `logo` text."""
-
-    title: str
-    entity: str
-    subtitle: str
-    date_line: str
-    logo: tuple[tuple[str, ...], ...]
-    title_size: float = 40.0
-    entity_size: float = 22.0
-    tops: tuple[float, float, float, float] = (150.0, 260.0, 312.0, 346.0)
-    logo_size: float = 12.0
-    logo_image: LogoImage | None = None
-    logo_box: Box = COVER_LOGO_BOX
-
-
-@dataclass(frozen=True)
-class Kpi:
-    """A key figure's box; with a light, its word (`Verde`) is drawn in a chip of that colour."""
-
-    label: str
-    value: str
-    light: TrafficLight | None = None
-    light_word: str | None = None
-    value_size: float = 26.0
-
-
-@dataclass(frozen=True)
-class LightCount:
-    """A chip of the row of tallies on the summary: one per level of the scale (as many as it
-    has, sin reporte and N/A included), `x` and `w` its place, `size` its text's."""
-
-    light: TrafficLight
-    label: str
-    count: int
-    x: float = MARGIN
-    w: float = CONTENT_W
-    size: float = LIGHT_SIZES[0]
-
-
-Item = tuple[TrafficLight, tuple[Run, ...]]  # a line with a traffic-light dot
-
-
-@dataclass(frozen=True)
-class Summary:
-    title: str
-    kpis: tuple[Kpi, ...]  # empty on continuation slides
-    lights: tuple[LightCount, ...]
-    attention_title: str
-    attention: tuple[Item, ...]
-    attention_size: float
-    empty_note: str | None = None
-    attention_top: float = 80.0  # where the attention list's title sits
-    more_note: str | None = None  # after the list, when the rest is in the annex
-    lights_title: str = ""  # over the count of indicators per light, with the key figures
-    axes_title: str | None = None  # with ejes, on the first slide: one line per eje from SUMMARY_FIRST_TOP
-    axes: tuple[Item, ...] = ()
-    axes_top: float = 246.0  # SUMMARY_FIRST_TOP, or higher on a slide of its own
-    title_size: float = TITLE_SIZE
-
-
-@dataclass(frozen=True)
-class Changes:
-    """«Cambios desde el corte anterior»: a titled list of indicators, each line with the dot of its
-    current semáforo and its change in words (drawn as the summary's lists are), continued over
-    slides; `empty_note` instead of the list when there is no comparison, and why; `more_note`
-    after the last page's list (the indicators without changes, remarks)."""
-
-    title: str
-    attention_title: str
-    attention: tuple[Item, ...]
-    attention_size: float
-    empty_note: str | None = None
-    attention_top: float = 80.0
-    more_note: str | None = None
-    title_size: float = TITLE_SIZE
-    kpis: tuple[Kpi, ...] = ()
-    lights: tuple[LightCount, ...] = ()
-    lights_title: str = ""
-    axes_title: str | None = None
-    axes: tuple[Item, ...] = ()
-    axes_top: float = 80.0
-
-
-@dataclass(frozen=True)
-class Section:
-    """The slide that opens an eje's objectives: its figures and one line per objective."""
-
-    kicker: str
-    title: str
-    kpis: tuple[Kpi, ...]
-    items_title: str
-    items: tuple[Item, ...]
-    item_size: float
-    title_size: float = TITLE_SIZE
-
-
-@dataclass(frozen=True)
-class Prose:
-    kicker: str
-    title: str
-    body: tuple[Run, ...]
-    body_size: float
-    source: str | None = None
-    source_top: float = 450.0
-    title_size: float = TITLE_SIZE
-
-
-@dataclass(frozen=True)
-class Card:
-    heading: str
-    text: tuple[Run, ...]
-    text_size: float
-    count_label: str
-    attainment: str
-    light: TrafficLight
-    attainment_size: float = 22.0
-
-
-@dataclass(frozen=True)
-class Cards:
-    title: str
-    cards: tuple[Card, ...]
-    title_size: float = TITLE_SIZE
-
-
-@dataclass(frozen=True)
-class Column:
-    heading: str
-    width: float
-    align: str  # "left" | "right" | "center"
-
-
-@dataclass(frozen=True)
-class Cell:
-    parts: tuple[Run, ...]
-
-
-@dataclass(frozen=True)
-class Row:
-    cells: tuple[Cell, ...]
-    light: TrafficLight
-    height: float
-    size: float  # smaller than the table's only when a very long name needs it
-
-
-@dataclass(frozen=True)
-class Table:
-    columns: tuple[Column, ...]
-    rows: tuple[Row, ...]
-    font_size: float
-    header_height: float
-
-
-@dataclass(frozen=True)
-class Detail:
-    title: str
-    attainment: str
-    attainment_label: str
-    light: TrafficLight
-    text: tuple[Run, ...]
-    text_size: float
-    table: Table
-    table_top: float
-    title_size: float = TITLE_SIZE
-    text_h: float = 70.0
-    attainment_size: float = 24.0
-    label_size: float = 10.0
-
-
-@dataclass(frozen=True)
-class Series:
-    name: str
-    values: tuple[float | None, ...]
-    color: str
-    line: str = "solid"  # "solid" | "dash" | "dot": with the marker, tells apart series that share a colour
-    marker: str = "circle"  # "circle" | "square" | "diamond"
-    fill: str = "solid"  # bars: "solid", or "outline" (drawn unfilled over the solid bars: what was expected)
-    labels: tuple[str, ...] = ()  # bars: each value's label as shown ("87,5 %", "sin reporte"); none if empty
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A chart's data, its labels as shown (already shortened: tables give names in full) and
-    its alt text; `pipeline.report.chart_layout` chooses the kind and splits long ones over slides."""
-
-    kind: str  # "bar" (clustered columns) | "line" | "hbar" (horizontal bars, the first category on top)
-    categories: tuple[str, ...]
-    series: tuple[Series, ...]
-    value_axis: str
-    alt: str
-    ticks: tuple[float, ...] = ()  # the value axis, shared by the slides of a continued chart; empty: from the values
-
-
-@dataclass(frozen=True)
-class ChartSlide:
-    title: str
-    subtitle: str
-    chart: Chart
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class CommentItem:
-    """A block of the comments slide: an objective's heading (`group`), or a comment: its
-    indicator (label in bold, then name; at most COMMENT_NAME_LINES lines) and its text."""
-
-    heading: tuple[Run, ...]
-    text: str = ""
-    group: bool = False
-
-    @property
-    def title(self) -> str:
-        return plain(self.heading)
-
-
-@dataclass(frozen=True)
-class Comments:
-    title: str
-    items: tuple[CommentItem, ...]
-    size: float
-    empty_note: str | None = None
-    title_size: float = TITLE_SIZE
-
-
-@dataclass(frozen=True)
-class Closing:
-    text: str
-    entity: str
-    logo: tuple[tuple[str, ...], ...]
-    entity_size: float = 18.0
-    logo_size: float = 12.0
-    logo_image: LogoImage | None = None
-    logo_box: Box = CLOSING_LOGO_BOX
-
-
-Slide = Cover | Summary | Changes | Prose | Cards | Section | Detail | ChartSlide | Comments | Closing
-
-
-@dataclass(frozen=True)
-class Report:
-    """Everything both renderers draw: metadata, theme and the slides in order."""
-
-    title: str
-    entity: str
-    period: str
-    language: str
-    footer: str
-    created: date
-    theme: Theme
-    slides: tuple[Slide, ...] = field(default=())
-
-    @property
-    def description(self) -> str:
-        return f"{self.title}. {self.entity}. Seguimiento {self.period}."
 
 
 # --- the detail table -----------------------------------------------------------------------
@@ -734,147 +458,6 @@ def _sections(document: Document, axis) -> list[Section]:
         )
         for n, page in enumerate(pages)
     ]
-
-
-def _objectives_chart(figure: Figure, theme: Theme) -> list[ChartSlide]:
-    """Columns for a few objectives, sorted horizontal bars (continued) for many
-    (`pipeline.report.chart_layout`)."""
-    achieved, expected = figure.series
-    if objectives_form(len(figure.categories)) == "hbar":
-        return _bar_slides(figure, theme, figure.long_categories or figure.categories)
-    chart = Chart(
-        kind="bar",
-        categories=figure.categories,
-        series=(
-            Series(achieved.name, achieved.values, theme.color("primario"), labels=achieved.labels),
-            Series(expected.name, expected.values, theme.color("secundario"), labels=expected.labels),
-        ),
-        value_axis="%",
-        alt=f"Gráfico de columnas del {figure.description[0].lower()}{figure.description[1:]}",
-        ticks=axis_ticks([*achieved.values, *expected.values], 1.08),
-    )
-    return [ChartSlide(figure.title, figure.subtitle, chart, note=figure.note)]
-
-
-BARS_ORDER = "de menor a mayor avance"
-BARS_NOTE = "El recuadro marca lo esperado al corte."
-
-
-def _bar_slides(figure: Figure, theme: Theme, names: Sequence[str], note: str | None = None) -> list[ChartSlide]:
-    """A figure of achieved against expected per category as horizontal bars: lowest first, those
-    without a value last, at most BARS_PER_SLIDE to a slide, every slide on the same scale."""
-    achieved, expected = figure.series
-    categories = [shorten_label(n, BAR_LABEL_SIZE, BAR_LABEL_W) for n in names]
-    order = bar_order(achieved.values)
-    ticks = axis_ticks([*achieved.values, *expected.values])
-    split = [[order[i] for i in part] for part in pages(len(order))]
-    head = figure.description.split(". ")[0]  # what the figure shows, without its values
-    intro = f"Gráfico de barras horizontales del {head[0].lower()}{head[1:]}"
-    notes = " ".join(n for n in (figure.note, BARS_NOTE, note) if n)
-    slides = []
-    for n, part in enumerate(split):
-        where = f", parte {n + 1} de {len(split)}" if len(split) > 1 else ""
-        described = "; ".join(
-            f"{categories[i]}: {achieved.labels[i]} ({expected.name.lower()} {expected.labels[i]})" for i in part
-        )
-        chart = Chart(
-            kind="hbar",
-            categories=tuple(categories[i] for i in part),
-            series=(
-                Series(achieved.name, tuple(achieved.values[i] for i in part), theme.color("primario"),
-                       labels=tuple(achieved.labels[i] for i in part)),
-                Series(expected.name, tuple(expected.values[i] for i in part), theme.color("secundario"), fill="outline"),
-            ),
-            value_axis="%",
-            alt=f"{intro}, {BARS_ORDER}{where}. {described}.",
-            ticks=ticks,
-        )
-        slides.append(ChartSlide(continued(figure.title, n, len(split)), f"{figure.subtitle}; {BARS_ORDER}", chart, note=notes))
-    return slides
-
-
-_SERIES_COLORS = ("primario", "secundario", "verde", "naranja", "texto_suave", "rojo", "amarillo")
-_SERIES_STROKES = (("solid", "circle"), ("dash", "square"), ("dot", "diamond"))
-
-
-def _series_style(n: int) -> tuple[str, str, str]:
-    """The n-th indicator's theme colour, line and marker: the theme's colours first with solid
-    lines and circles, then again dashed with squares, then dotted with diamonds (21 distinct)."""
-    line, marker = _SERIES_STROKES[(n // len(_SERIES_COLORS)) % len(_SERIES_STROKES)]
-    return _SERIES_COLORS[n % len(_SERIES_COLORS)], line, marker
-
-
-def _quarter_chart(figure: Figure, theme: Theme) -> list[ChartSlide]:
-    """Per objective: its indicators' lines by quarter when they read (a few indicators, two
-    quarters or more), else bars of each at the cut against its expected (`pipeline.report.chart_layout`)."""
-    indicators = [s for s in figure.series if s.role != "expected"]
-    if figure.at_cut is not None and quarterly_form([legend_name(s.name) for s in indicators], len(figure.categories)) == "hbar":
-        return _bar_slides(figure.at_cut, theme, figure.at_cut.categories, "La tabla anterior da los nombres completos.")
-    series = []
-    for n, s in enumerate(figure.series):
-        if s.role == "expected":
-            series.append(Series(s.name, s.values, theme.color("gris"), line="dash", marker="square"))  # dashed: an indicator on schedule shows through
-        else:
-            color, line, marker = _series_style(n)
-            series.append(Series(legend_name(s.name), s.values, theme.color(color), line, marker))
-    alt = f"Gráfico de líneas del {figure.description[0].lower()}{figure.description[1:]}"
-    ticks = axis_ticks([v for s in series for v in s.values], 1.04)
-    chart = Chart("line", figure.categories, tuple(series), "%", alt, ticks)
-    return [ChartSlide(figure.title, figure.subtitle, chart, note=_past_scale_note(chart))]
-
-
-NOTE_SIZE = 10.0  # a chart slide's note, on one line under the chart
-
-
-def _past_scale_note(chart: Chart) -> str | None:
-    """The points of a line chart past its scale, said under it (a native chart labels no point
-    off its plot): `Fuera de la escala de 200 %: Corredores…, T2 2025: 30.037,5 %.` On one line;
-    the alt text and the data table give every value."""
-    past = [
-        f"{s.name}, {chart.categories[k]}: {percent(v)}"
-        for s in chart.series for k, (v, off) in enumerate(zip(s.values, past_cap(s.values, chart.ticks))) if off and v is not None
-    ]
-    if not past:
-        return None
-    note = f"Fuera de la escala de {percent(chart.ticks[-1], 0)}: {'; '.join(past)}."
-    return plain(shorten(note, NOTE_SIZE, CONTENT_W, NOTE_SIZE * LINE_HEIGHT))
-
-
-# The plan's path: the plan solid with circles, then each eje or objective with its own colour,
-# stroke and marker, so no two lines of a slide differ by colour alone.
-_PATH_STYLES = (
-    ("primario", "solid", "circle"), ("secundario", "dash", "square"), ("verde", "solid", "diamond"),
-    ("naranja", "dot", "square"), ("texto_suave", "dash", "diamond"), ("texto", "dot", "circle"),
-)
-
-
-def _path_slides(figure: Figure | None, theme: Theme) -> list[ChartSlide]:
-    """The plan's path over the cuts: the plan's line and its ejes' (or objectives') as native
-    lines, at most a few a slide (`pipeline.report.chart_layout.path_pages`), the plan's on every slide,
-    every slide on one scale; each slide's alt text says every value it draws."""
-    if figure is None:
-        return []
-    plan, *members = figure.series
-    names = [legend_name(s.name) for s in members]
-    parts = path_pages(names)
-    ticks = axis_ticks([v for s in figure.series for v in s.values], 1.04)
-    head = figure.description.split(". ")[0]
-    slides = []
-    for n, part in enumerate(parts):
-        shown = [plan, *(members[i] for i in part)]
-        series = []
-        for k, s in enumerate(shown):
-            color, line, marker = _PATH_STYLES[k]
-            series.append(Series(legend_name(s.name), s.values, theme.color(color), line, marker))
-        where = f", parte {n + 1} de {len(parts)}" if len(parts) > 1 else ""
-        said = "; ".join(
-            f"{s.name}: " + ", ".join(f"{c} {label}" for c, label in zip(figure.categories, s.labels))
-            for s in shown
-        )
-        alt = f"Gráfico de líneas de la {head[0].lower()}{head[1:]}{where}. {said}."
-        slides.append(ChartSlide(continued(figure.title, n, len(parts)), figure.subtitle,
-                                 Chart("line", figure.categories, tuple(series), "%", alt, ticks), note=figure.note))
-    return slides
 
 
 COMMENT_SIZE, COMMENT_W = 11.5, CONTENT_W - 20.0

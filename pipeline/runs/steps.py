@@ -58,7 +58,7 @@ from pipeline.delivery.publish import (
 from pipeline.delivery.published import Published, read_entity_cuts
 from pipeline.errors import DistributionError, Problem
 from pipeline.ingest import Entity, load_inputs, load_plan, load_settings
-from pipeline.ingest.execution import nothing_reported, reported_quarters, reporters_at
+from pipeline.ingest.checks import nothing_reported, reported_quarters, reporters_at
 from pipeline.ingest.plan import PLAN_FILE, PLAN_WORKBOOK
 from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.ingest.source import Source

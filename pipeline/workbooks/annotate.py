@@ -29,9 +29,9 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from pipeline.outputs.cells import put
 from pipeline.core.characters import writable
 from pipeline.errors import InputError, Problem, found_verb
-from pipeline.ingest.execution import (
-    HEADER_SEARCH_ROWS, UNREADABLE_WORKBOOK, _check_inflation, csv_dialect, decode_csv, named_sheet,
-)
+from pipeline.ingest.files import UNREADABLE_WORKBOOK, _check_inflation, decode_csv
+from pipeline.ingest.headings import HEADER_SEARCH_ROWS, csv_dialect
+from pipeline.ingest.shapes import named_sheet
 from pipeline.ingest.source import read_source
 from pipeline.ingest.limits import limits
 
@@ -185,7 +185,7 @@ def _csv_book(path: Path, data: bytes) -> tuple[Workbook, str, dict[str, int]]:
 
 
 def _read_sheet(book: Workbook) -> str | None:
-    """The sheet the seguimiento reader reads first (`execution.named_sheet`), or the only one."""
+    """The sheet the seguimiento reader reads first (`shapes.named_sheet`), or the only one."""
     named = named_sheet(book)
     return named.title if named is not None else book.worksheets[0].title if len(book.worksheets) == 1 else None
 

@@ -28,9 +28,10 @@ import pandas as pd
 from pipeline.errors import InputError
 from pipeline.core.formatting import long_date
 from pipeline.ingest.entities import Entity, find_entities, select_entities
-from pipeline.ingest.execution import CSV_FILE, FOLDER, XLSX_FILE, awaiting_files, load_execution
+from pipeline.ingest.execution import load_execution
 from pipeline.ingest.plan import plan_outline, read_plan
 from pipeline.ingest.settings import SETTINGS_FILE, load_settings
+from pipeline.ingest.shapes import CSV_FILE, FOLDER, XLSX_FILE, awaiting_files
 from pipeline.core.model import Plan
 from pipeline.errors import PublishError
 from pipeline.core.periods import BOGOTA, Cut, check_cut, parse_period

@@ -17,16 +17,11 @@ import pandas as pd
 
 from pipeline.errors import InputError, PipelineError, Problem, screen_lines
 from pipeline.ingest.entities import Entity, find_entities, load_inputs, select_entities
-from pipeline.ingest.execution import (
-    FOLDER as EXECUTION_FOLDER,
-    Execution,
-    load_execution,
-    nothing_reported,
-    reported_quarters,
-    reporters_at,
-)
+from pipeline.ingest.checks import Execution, nothing_reported, reported_quarters, reporters_at
+from pipeline.ingest.execution import load_execution
 from pipeline.ingest.plan import PLAN_FILES, read_plan
 from pipeline.ingest.settings import SETTINGS_FILE
+from pipeline.ingest.shapes import FOLDER as EXECUTION_FOLDER
 from pipeline.ingest.source import recording
 from pipeline.core.model import Plan
 from pipeline.core.command import suggest

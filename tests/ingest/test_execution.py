@@ -659,12 +659,12 @@ def test_shared_strings_no_cell_uses_are_bounded_before_the_workbook_is_opened_a
     tmp_path, sample_plan, monkeypatch
 ):
     """tests/hostile_files.py writes the full-size file (4 million strings) for a measurement."""
-    import pipeline.ingest.execution as execution
+    import pipeline.ingest.files as files
     from tests.hostile_files import unused_strings
 
     opened = []
-    real = execution.load_workbook
-    monkeypatch.setattr(execution, "load_workbook", lambda *a, **k: opened.append(k) or real(*a, **k))
+    real = files.load_workbook
+    monkeypatch.setattr(files, "load_workbook", lambda *a, **k: opened.append(k) or real(*a, **k))
     monkeypatch.setenv("PEI_MAX_XLSX_STRINGS", "1000")
     unused_strings(write_xlsx(tmp_path, GOOD), 1500)
     message = str(_error(tmp_path, sample_plan))
@@ -784,3 +784,49 @@ def test_any_table_the_csv_module_writes_is_read_back_exactly(tmp_path_factory, 
     )
     expected = sorted((ind, year, quarter, value, comment or None) for ind, year, quarter, value, comment in rows)
     assert read == expected
+
+
+# --- the entry point after the reader was split by concern (issue 20) -------------------------
+
+# Every public name pipeline.ingest.execution offered before it was split into cells, files,
+# headings, shapes and checks: callers outside pipeline/ (benchmarks, scripts, tests) import them
+# from there.
+PUBLIC_BEFORE_THE_SPLIT = (
+    "COLUMNS", "COMMENT_JOIN", "CSV_FILE", "Execution", "FIELDS", "FOLDER", "FRACTION_GAP", "HEADER_SEARCH_ROWS",
+    "HEADINGS", "MergedPart", "Percent", "PlanOutline", "REFERENCE", "REQUIRED", "RawTable", "SHEET_NAME",
+    "SUGGESTED_IDS", "UNREADABLE_WORKBOOK", "UNREAD_BOOKS", "Uncomputed", "XLSX_FILE", "awaiting_files",
+    "consolidate", "csv_dialect", "decode_csv", "execution_files", "find_execution_file", "load_execution",
+    "named_sheet", "nothing_reported", "read_execution", "reported_quarters", "reporters_at", "sheet_formulas",
+    "validate_execution",
+)
+READER_MODULES = ("cells", "files", "headings", "shapes", "checks", "execution")
+
+
+def test_the_entry_point_still_offers_every_public_name_it_had_before_the_split():
+    import pipeline.ingest.execution as execution
+
+    assert [name for name in PUBLIC_BEFORE_THE_SPLIT if not hasattr(execution, name)] == []
+    assert set(PUBLIC_BEFORE_THE_SPLIT) <= set(execution.__all__)
+
+
+@pytest.mark.parametrize("name", READER_MODULES)
+def test_each_module_of_the_reader_says_what_it_is_for(name):
+    import importlib
+
+    doc = importlib.import_module(f"pipeline.ingest.{name}").__doc__
+    assert doc and len(doc.split()) > 40
+
+
+def test_each_name_the_entry_point_re_exports_has_one_home_and_is_its_object():
+    """A re-export is the object of the one module that declares it, never a copy that could drift."""
+    import importlib
+
+    import pipeline.ingest.execution as execution
+
+    modules = [importlib.import_module(f"pipeline.ingest.{name}") for name in READER_MODULES[:-1]]
+    own = {"load_execution", "consolidate", "COMMENT_JOIN"}
+    for name in set(execution.__all__) - own:
+        homes = [m for m in modules if name in m.__all__]
+        assert len(homes) == 1, (name, [m.__name__ for m in homes])
+        assert getattr(execution, name) is getattr(homes[0], name)
+    assert own <= set(vars(execution)) and not any(name in m.__all__ for m in modules for name in own)

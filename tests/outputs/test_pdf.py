@@ -352,7 +352,7 @@ def _text_bottoms(pdf: bytes, report, pick) -> list[tuple[int, float, float]]:
 
 
 def _measured(slide):
-    from pipeline import report as r
+    from pipeline.report import layout as r
     from pipeline.core.text import height
 
     if isinstance(slide, r.Prose):

@@ -126,3 +126,50 @@ def test_characters_xml_cannot_hold_are_shown_escaped_not_failing_the_workbook(s
     avance["nombre"] = ["Avance\ufffe", "Sin\x00 novedad"]
     sheet = _book(tables_workbook({"avance": avance, "objetivos": sample_tables["objetivos"]}))["Avance por indicador"]
     assert [row[2].value for row in sheet.iter_rows(min_row=2)] == ["Avance\\ufffe", "Sin\\u0000 novedad"]
+
+
+@pytest.fixture(scope="module")
+def cut_tables_t3(sample_plan, default_bands) -> dict[str, pd.DataFrame]:
+    """The four tables of the sample's 2024-T3 as the flow builds them (avance, objetivos, cambios, serie)."""
+    from pipeline.core.attainment import plan_series
+    from pipeline.outputs.registry import cut_tables
+    from pipeline.report.changes import compare
+
+    execution = load_execution(SAMPLE, sample_plan).table
+    series = plan_series(sample_plan, execution, Cut(2024, 3), default_bands)
+    comparison = compare(sample_plan, execution, Cut(2024, 3), default_bands, None, series[-1])
+    return cut_tables(sample_plan, series, comparison)
+
+
+def test_the_changes_and_the_series_have_their_sheets_with_every_value_as_its_type(cut_tables_t3):
+    from datetime import datetime
+
+    from pipeline.report.tables import CAMBIOS_SCHEMA, SERIE_SCHEMA
+
+    book = _book(tables_workbook(cut_tables_t3))
+    assert book.sheetnames == [
+        "Avance por indicador", "Avance por objetivo", "Cambios desde el corte anterior", "Serie por trimestre",
+    ]
+    for key, schema in (("cambios", CAMBIOS_SCHEMA), ("serie", SERIE_SCHEMA)):
+        sheet, frame = book[SHEETS[key]], cut_tables_t3[key]
+        assert [c.value for c in sheet[1]] == [c.title for c in schema]
+        assert sheet.max_row == 1 + len(frame) and sheet.freeze_panes == "A2"
+        for row, (_, record) in zip(sheet.iter_rows(min_row=2), frame.iterrows()):
+            for column, cell in zip(schema, row):
+                value = record[column.name]
+                if value is None or (isinstance(value, float) and math.isnan(value)):
+                    assert cell.value is None, (key, column.name)
+                elif column.type == "boolean":  # Excel's own TRUE/FALSE (VERDADERO/FALSO in Spanish)
+                    assert cell.value is bool(value) and cell.data_type == "b"
+                elif column.type == "date":
+                    assert cell.value == datetime.fromisoformat(value) and cell.number_format == "yyyy-mm-dd"
+                elif column.unit == "p. p.":  # percentage points: the difference itself, signed, unrounded
+                    assert cell.value == pytest.approx(value, rel=1e-12) and "p. p." in cell.number_format
+                elif column.unit == "%":
+                    assert cell.value == pytest.approx(value / 100, rel=1e-12) and cell.number_format == "0.0 %"
+                elif column.type in ("number", "integer"):
+                    assert cell.value == pytest.approx(value, rel=1e-12)
+                else:
+                    assert cell.value == value and cell.data_type == "s"
+    cambios = cut_tables_t3["cambios"]
+    assert cambios["diferencia_vigencia"].notna().any() and (cambios["publicado"] == False).all()  # noqa: E712

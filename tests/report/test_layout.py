@@ -200,7 +200,7 @@ def test_ten_indicators_are_bars_and_the_lines_of_a_few_never_look_alike(ten_per
 
 
 def test_series_styles_are_distinct_for_21_series():
-    from pipeline.report.layout import _series_style
+    from pipeline.report.chart_slides import _series_style
 
     assert len({_series_style(n) for n in range(21)}) == 21
 
@@ -659,3 +659,41 @@ def test_path_members_are_split_so_each_legend_fits_two_rows():
         [0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10],  # at most five a slide, spread evenly
     ]
     assert path_pages([]) == [range(0)]
+
+
+# Every public name pipeline.report.layout defined before the slide kinds moved to
+# pipeline.report.slides and the chart slides to pipeline.report.chart_slides (issue 20): the
+# outputs, benchmarks and tests import them from here.
+PUBLIC_BEFORE_THE_SPLIT = (
+    "ATTENTION_SIZE", "ATTENTION_W", "BARS_NOTE", "BARS_ORDER", "Box", "CARD_GAP", "CARD_H", "CARD_SIZES",
+    "CARD_TEXT_H", "CARD_TEXT_W", "CARD_TOP", "CARD_VALUE_W", "CARD_W", "CELL_PAD_X", "CELL_PAD_Y",
+    "CHANGES_MAX_SLIDES", "CLOSING_ENTITY_BOTTOM", "CLOSING_ENTITY_SIZES", "CLOSING_ENTITY_TOP",
+    "CLOSING_LOGO_BOX", "COMMENT_GAP", "COMMENT_GROUP_GAP", "COMMENT_NAME_LINES", "COMMENT_ROOM",
+    "COMMENT_SIZE", "COMMENT_TOP", "COMMENT_W", "CONTENT_W", "CONTINUED", "COVER_BOTTOM", "COVER_ENTITY_SIZES",
+    "COVER_LOGO_BOX", "COVER_TITLE_SIZES", "COVER_TOP", "COVER_W", "COVER_X", "Card", "Cards", "Cell",
+    "Changes", "Chart", "ChartSlide", "Closing", "Column", "CommentItem", "Comments", "Cover", "DETAIL_NOTE",
+    "DETAIL_NOTE_MANY", "DETAIL_PREVIEW_SIZE", "DETAIL_TEXT_MAX_H", "DETAIL_TEXT_SIZES", "DETAIL_TEXT_TOP",
+    "DETAIL_TEXT_W", "DETAIL_TITLE_W", "Detail", "FOOTER_SIZE", "FOOTER_W", "FOOTER_Y", "HEADER_SIZES",
+    "ITEM_GAP", "Item", "KICKER_SIZE", "KPI_GAP", "KPI_H", "KPI_VALUE_SIZES", "KPI_W", "KPI_WORD_H",
+    "KPI_WORD_PAD", "KPI_WORD_SIZE", "Kpi", "LIGHTS_TOP", "LIGHT_DOT_X", "LIGHT_GAP", "LIGHT_SIZES",
+    "LIGHT_TEXT_X", "LIST_TITLE_H", "LIST_TOP", "LOGO_LINE", "LOGO_LINES", "LOGO_LINE_MAX", "LOGO_SIZES",
+    "LightCount", "MARGIN", "MORE_NOTE_H", "NOTE_SIZE", "PROSE_MAX_ROOM", "PROSE_SIZES", "PROSE_TOP", "Prose",
+    "Report", "Row", "SECTION_ITEMS_TOP", "SECTION_KPI_TOP", "SECTION_ROOM", "SLIDE_H", "SLIDE_W", "SOURCE_GAP",
+    "SOURCE_SIZE", "SUMMARY_FIRST_ROOM", "SUMMARY_FIRST_TOP", "SUMMARY_KPI_TOP", "SUMMARY_ROOM", "SUMMARY_TOP",
+    "Section", "Series", "Slide", "Summary", "TABLE_BOTTOM", "TABLE_FONT", "TABLE_MIN_FONT", "TABLE_SIZES",
+    "TABLE_WIDTHS", "TITLE_KICKER_TOP", "TITLE_MIN", "TITLE_SIZE", "TITLE_SIZES", "TITLE_TOP", "Table",
+    "build_report", "entity_logo", "fit_image", "lay_out", "logo_text_height", "slide_titles", "table_widths",
+    "title_lines",
+)
+
+
+def test_the_layout_still_offers_every_public_name_it_had_and_its_re_exports_are_the_slides_own():
+    import pipeline.report.chart_slides as chart_slides
+    import pipeline.report.layout as layout
+    import pipeline.report.slides as slides
+
+    assert [name for name in PUBLIC_BEFORE_THE_SPLIT if not hasattr(layout, name)] == []
+    for module in (slides, chart_slides):
+        assert module.__doc__ and len(module.__doc__.split()) > 40
+        assert set(module.__all__) <= set(layout.__all__)
+        assert all(getattr(layout, name) is getattr(module, name) for name in module.__all__)

@@ -18,7 +18,9 @@ from pipeline.app.cli import app
 from pipeline.errors import InputError
 from pipeline.core.fingerprint import plan_fingerprint
 from pipeline.ingest import load_execution
-from pipeline.ingest.execution import REFERENCE, _field_of, _normal, read_execution
+from pipeline.ingest.cells import _normal
+from pipeline.ingest.execution import REFERENCE, read_execution
+from pipeline.ingest.headings import _field_of
 from pipeline.ingest.plan import load_plan
 from pipeline.core.periods import Cut
 from pipeline.workbooks.template import HEADER_ROW, build_template
