@@ -23,7 +23,7 @@ def _tree(folder):
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_stops_a_run_promptly_and_leaves_the_earlier_outputs_as_they_were(tmp_path, signum):
     """A real `pei-report run` of a 500-indicator entity (about 20 s of rendering), signalled
-    while it renders. Measured in the README's «Límites»: it exits 0,02 to 0,13 s later."""
+    while it renders. Measured in docs/ti/limites.md: it exits 0,02 to 0,13 s later."""
     from benchmarks.make_inputs import make_entity
     from tests.app.test_service import _alive, _descendants
 

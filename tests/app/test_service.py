@@ -360,7 +360,7 @@ def test_a_deployment_run_pointed_outside_serve_s_folders_writes_nothing_and_sen
 
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory):
-    """`pei-report serve` with PREFECT_SERVER_API_AUTH_STRING set, as the README's «Seguridad» says."""
+    """`pei-report serve` with PREFECT_SERVER_API_AUTH_STRING set, as docs/ti/servicio.md's «Seguridad» says."""
     root = tmp_path_factory.mktemp("guarded")
     inputs = root / "inputs"
     import shutil
