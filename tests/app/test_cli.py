@@ -321,3 +321,42 @@ def test_a_template_written_again_keeps_the_earlier_one_without_fcntl(tmp_path, 
     again = _desktop(tmp_path, *args)
     assert again.returncode == 0, again.stderr
     assert "la anterior se guardó en" in again.stderr
+
+
+# --- the sample beside a newcomer's own entity -------------------------------------------------
+
+
+def _sample_and_newcomer(root: Path) -> Path:
+    import shutil
+
+    from tests.conftest import SAMPLE
+
+    shutil.copytree(SAMPLE, root / "secretaria-general")
+    shutil.copytree(SAMPLE, root / "mi-entidad")
+    plan = root / "mi-entidad" / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("periodo_plan: [2020, 2024]", "periodo_plan: [2020, 2027]"), encoding="utf-8")
+    return root
+
+
+def test_validar_and_plantilla_skip_in_a_batch_an_entity_whose_plan_does_not_cover_the_cut(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.app.cli import app
+
+    inputs = _sample_and_newcomer(tmp_path / "inputs")
+    out = tmp_path / "out"
+    checked = _validar("--input", str(inputs), "--output", str(out), "--period", "2025-T1")
+    assert checked.exit_code == 0, checked.stdout
+    assert "Corte 2025-T1 omitido en este lote: El periodo 2025-T1 está fuera del periodo del plan (2020 a 2024)" in checked.stdout
+    assert "--period 2025-T1`" in checked.stdout.splitlines()[-1]
+    written = CliRunner().invoke(app, ["plantilla", "--input", str(inputs), "--output", str(out), "--period", "2025-T1"],
+                                 prog_name="pei-report", env={"COLUMNS": "300"})
+    assert written.exit_code == 0, written.stderr
+    assert "secretaria-general: corte 2025-T1 omitido en este lote: El periodo 2025-T1 está fuera del periodo del plan" in written.stderr
+    assert (out / "mi-entidad" / "plantillas" / "2025-T1" / "seguimiento-2025-T1.xlsx").is_file()
+    assert not (out / "secretaria-general").exists()
+    # Named alone, or a cut no plan covers, it is still the error.
+    alone = _validar("--input", str(inputs), "--entity", "secretaria-general", "--output", str(out), "--period", "2025-T1")
+    assert alone.exit_code == 2
+    nobody = CliRunner().invoke(app, ["plantilla", "--input", str(inputs), "--output", str(out), "--period", "2028-T1"], prog_name="pei-report")
+    assert nobody.exit_code == 2 and "fuera del periodo del plan" in nobody.stderr
