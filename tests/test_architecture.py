@@ -59,6 +59,35 @@ def test_every_module_of_a_package_has_its_test_module_or_is_covered_where_the_p
     assert not strays
 
 
+# Modules of a package that have no tests/<package>/test_<module>.py, each with the reason a mirror
+# would be empty words (a module of constants only, say, tested where they are used). Every module
+# has its mirror today; an entry must name a module that exists and say where it is tested.
+NOT_MIRRORED: dict[str, str] = {}
+
+
+def test_every_module_of_a_package_has_its_mirror_test_module_with_tests_in_it():
+    """Tests mirror the packages (issue 20): pipeline/<package>/<module>.py has
+    tests/<package>/test_<module>.py, which holds at least one test of its own."""
+    modules = sorted(
+        f"{p.parent.name}/{p.stem}" for p in (ROOT / "pipeline").glob("*/*.py")
+        if p.stem != "__init__" and p.parent.name in PACKAGES
+    )
+    assert modules
+    assert set(NOT_MIRRORED) <= set(modules), "an exception names a module that does not exist"
+    missing, empty = [], []
+    for module in modules:
+        if module in NOT_MIRRORED:
+            continue
+        package, name = module.split("/")
+        mirror = ROOT / "tests" / package / f"test_{name}.py"
+        if not mirror.exists():
+            missing.append(f"pipeline/{module}.py -> tests/{package}/test_{name}.py")
+        elif not re.search(r"^(async )?def test_\w+", mirror.read_text(encoding="utf-8"), re.M):
+            empty.append(str(mirror.relative_to(ROOT)))
+    assert not missing, "modules without their test module:\n" + "\n".join(missing)
+    assert not empty, "test modules with no test of their own:\n" + "\n".join(empty)
+
+
 def test_the_import_rules_hold():
     done = subprocess.run([str(LINT)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-3000:]

@@ -97,14 +97,6 @@ def test_a_pdm_with_ejes_units_levels_weights_and_quarterly_targets_round_trips(
     assert objective == "2; 3"
 
 
-def test_an_objective_listing_indicators_out_of_the_others_order_cannot_be_a_workbook(tmp_path):
-    data = _sample_data()
-    data["objetivos"][1]["indicadores"] = [*data["objetivos"][1]["indicadores"], "IS-321"]  # objective 1 has it first
-    with pytest.raises(NotRepresentable, match="orden"):
-        write_plan_workbook(tmp_path / "plan.xlsx", data)
-    assert not (tmp_path / "plan.xlsx").exists()
-
-
 def test_cells_as_a_planning_office_types_them(tmp_path):
     """Spanish text numbers, a percent-formatted target (45 % is kept as 0,45), objective ids as
     text, the period written with «a», an empty baseline, headings in any case and accents."""
@@ -582,20 +574,6 @@ def test_quarterly_targets_separated_by_commas_are_told_to_use_semicolons(tmp_pa
     message = _error(_edit(folder, edit))
     assert "fila 2, columna «metas_trimestrales» (M): se encontró «1, 2, 3, 4»" in message
     assert "separadas por punto y coma" in message
-
-
-def test_plan_xlsx_is_written_with_the_same_mode_as_the_templates(tmp_path):
-    """Not `-rw-------` (a temporary file's mode): the office's other people read it as they read the templates."""
-    import stat
-
-    from tests.plans import write_pdm
-    from pipeline.workbooks.template_files import write_templates
-
-    folder = write_pdm(tmp_path / "pdm", 2024)
-    (template,) = write_templates(folder, "2024-T1", tmp_path / "out").files
-    plan = write_plan_workbook(tmp_path / "out" / "plan.xlsx", None)
-    mode = stat.S_IMODE(plan.stat().st_mode)
-    assert mode == stat.S_IMODE(template.stat().st_mode)
 
 
 def test_a_sigla_in_plan_xlsx_is_read_and_written(tmp_path):

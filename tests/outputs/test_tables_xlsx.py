@@ -19,7 +19,7 @@ from pipeline.core.periods import Cut
 from pipeline.report.tables import AVANCE_SCHEMA, OBJETIVOS_SCHEMA, avance_table, objetivos_table
 from pipeline.outputs.tables_xlsx import SHEETS, tables_workbook
 from tests.conftest import SAMPLE
-from tests.delivery.test_publish import HOSTILE
+from tests.outputs.test_artifacts import HOSTILE
 
 
 @pytest.fixture(scope="module")

@@ -18,14 +18,12 @@ from pipeline.app.cli import app
 from pipeline.errors import InputError
 from pipeline.core.fingerprint import plan_fingerprint
 from pipeline.ingest import load_execution
-from pipeline.ingest.cells import _normal
-from pipeline.ingest.execution import REFERENCE, read_execution
-from pipeline.ingest.headings import _field_of
+from pipeline.ingest.execution import read_execution
 from pipeline.ingest.plan import load_plan
 from pipeline.core.periods import Cut
 from pipeline.workbooks.template import HEADER_ROW, build_template
 from pipeline.workbooks.template_files import template_path, write_templates
-from pipeline.ingest.template_schema import COLUMNS, DATA_SHEET, IDENTITY_SHEET, INSTRUCTIONS_SHEET
+from pipeline.ingest.template_schema import DATA_SHEET, IDENTITY_SHEET, INSTRUCTIONS_SHEET
 from tests.plans import write_pdm
 
 CUT = Cut(2024, 3)
@@ -82,15 +80,6 @@ def fill(path: Path, values: dict[str, object], comments: dict[str, str] | None 
 
 
 # --- one column schema -------------------------------------------------------------------------
-
-
-def test_every_heading_the_template_writes_is_one_the_reader_knows_as_declared():
-    for column in COLUMNS:
-        title = column.title(CUT, Cut(2024, 1))
-        if column.field:
-            assert _field_of(title) == column.field, title
-        else:
-            assert _field_of(title) is None and _normal(title) == column.reference and column.reference in REFERENCE, title
 
 
 def test_a_filled_template_reads_without_unrecognised_column_warnings(template):
@@ -412,18 +401,6 @@ def test_rows_of_another_cut_in_a_template_are_refused(template, pdm_folder):
     assert f"fila {rows['H-1']}" in text and "plantilla del corte 2024-T3" in text and "--period 2024-T2" in text
 
 
-def test_the_fingerprint_is_the_plans_content_not_its_file(pdm_folder, tmp_path):
-    plan = load_plan(pdm_folder)
-    plan_file = pdm_folder / "plan.yaml"
-    again = tmp_path / "again"
-    again.mkdir()
-    # the same plan written otherwise: a comment, a target as a decimal
-    (again / "plan.yaml").write_text("# copia\n" + plan_file.read_text(encoding="utf-8").replace("meta_cuatrienio: 40", "meta_cuatrienio: 40.0"), encoding="utf-8")
-    assert plan_fingerprint(load_plan(again)) == plan_fingerprint(plan)
-    (again / "plan.yaml").write_text(plan_file.read_text(encoding="utf-8").replace("Vías.", "Vías rurales."), encoding="utf-8")
-    assert plan_fingerprint(load_plan(again)) != plan_fingerprint(plan)
-
-
 def test_the_builder_is_pure_and_writes_values_only(pdm_folder):
     plan = load_plan(pdm_folder)
     book = build_template(plan, None, CUT, "pdm")
@@ -503,18 +480,6 @@ def test_the_first_quarters_template_needs_no_seguimiento_yet(pdm_folder, tmp_pa
     assert len(result.stdout.split()) == 3
 
 
-def test_por_responsable_on_a_plan_without_responsables_says_so(sample_copy, tmp_path):
-    written = write_templates(sample_copy, "2024-T3", tmp_path / "out", per_dependency=True)
-    assert [p.name for p in written.files] == ["seguimiento-2024-T3-sin-responsable.xlsx"]
-    assert any("ningún indicador del plan tiene «responsable»" in w for w in written.warnings)
-
-
-def test_a_template_for_a_year_after_the_vigencia_says_to_roll_the_plan_over(pdm_folder, tmp_path):
-    written = write_templates(pdm_folder, "2025-T1", tmp_path / "out")
-    assert any("la vigencia del plan es 2024" in w and "cambio de vigencia" in w for w in written.warnings)
-    assert not write_templates(pdm_folder, "2024-T4", tmp_path / "out2").warnings
-
-
 def test_the_command_takes_one_entity_of_a_folder_of_entities(pdm_folder, tmp_path):
     from tests.conftest import SAMPLE
 
@@ -566,22 +531,6 @@ def test_texts_that_look_like_formulas_are_written_as_text_and_the_returned_temp
         table = load_execution(folder, load_plan(folder)).table
         (comment,) = table.loc[(table["indicador"] == "V-1") & (table["trimestre"] == 3), "comentario"]
         assert comment == COMMAND
-
-
-def test_a_template_made_again_keeps_the_earlier_file_dated_in_historial_and_says_so(template, pdm_folder, tmp_path):
-    """Someone may already have typed into the template in outputs/: writing it again never loses that."""
-    fill(template, {"V-1": 2})
-    typed = template.read_bytes()
-    written = write_templates(pdm_folder, "2024-T3", tmp_path / "outputs")
-    assert written.files == (template,)
-    (kept,) = (template.parent / ".historial").iterdir()
-    assert kept.read_bytes() == typed
-    assert kept.name.startswith("seguimiento-2024-T3.") and kept.suffix == ".xlsx" and len(kept.name) == len("seguimiento-2024-T3.2026-12-07T101500.xlsx")
-    assert written.kept == ((template, kept),)
-    result = runner.invoke(app, ["plantilla", "--input", str(pdm_folder), "--period", "2024-T3", "--output", str(tmp_path / "outputs")])
-    assert result.exit_code == 0 and ".historial" in result.stderr.replace("\n", "")
-    sheet = load_workbook(template)[DATA_SHEET]
-    assert sheet.cell(_rows_by_id(sheet)["V-1"], _columns(sheet)[f"Valor ({CUT})"]).value is None
 
 
 # --- the identity guards against slips ----------------------------------------------------------------

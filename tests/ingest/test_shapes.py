@@ -1,5 +1,7 @@
-"""pipeline/ingest/execution.py: a seguimiento/ folder of files consolidated, and wide matrices
-(one column per quarter) read as the long format. Every workbook is written here with openpyxl."""
+"""pipeline/ingest/shapes.py: the shapes a seguimiento comes in: which file or folder is the
+seguimiento, a seguimiento/ folder of files (joined by `pipeline.ingest.execution.consolidate`),
+and wide matrices (one column per quarter) read as the long format. Every workbook is written here
+with openpyxl."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pipeline.errors import InputError
 from pipeline.ingest import load_execution, load_inputs
 from pipeline.ingest.execution import COMMENT_JOIN
 
-from tests.ingest.test_execution import HEADER, write_xlsx
+from tests.ingest.test_execution import GOOD, HEADER, write_csv, write_xlsx
 
 
 def long_book(path: Path, rows, header=HEADER, title="Seguimiento") -> Path:
@@ -315,4 +317,26 @@ def test_a_folder_with_only_an_xls_says_to_save_it_as_xlsx(tmp_path, sample_plan
 def test_an_empty_folder_beside_the_file_is_a_folder_still_waiting_for_its_files(tmp_path, sample_plan):
     long_book(tmp_path / "seguimiento.xlsx", [["IS-321", 2024, 1, 80, None]])
     (tmp_path / "seguimiento").mkdir()
+    assert len(load_execution(tmp_path, sample_plan).table) == 1
+
+
+def test_no_execution_file(tmp_path, sample_plan):
+    error = _error(tmp_path, sample_plan)
+    assert "seguimiento.xlsx o seguimiento.csv" in str(error) and str(tmp_path) in str(error)
+
+
+def test_both_files(tmp_path, sample_plan):
+    write_xlsx(tmp_path, GOOD)
+    write_csv(tmp_path, "indicador,anio,trimestre,valor\n")
+    assert "dos archivos de seguimiento" in str(_error(tmp_path, sample_plan))
+
+
+def test_without_a_seguimiento_sheet_the_first_with_a_header_is_read(tmp_path, sample_plan):
+    book = Workbook()
+    book.active.title = "Instrucciones"
+    book.active["A1"] = "Diligencie la hoja de datos"
+    data = book.create_sheet("Datos")
+    data.append(HEADER)
+    data.append(["IS-545", 2024, 1, 1000, None])
+    book.save(tmp_path / "seguimiento.xlsx")
     assert len(load_execution(tmp_path, sample_plan).table) == 1

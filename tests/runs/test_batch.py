@@ -1,0 +1,59 @@
+"""pipeline/runs/batch.py: a batch's entities gathered in input order, one entity's failure kept
+its own so the others are reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import EntitiesFailed, InputError, UnexpectedFailure
+from pipeline.ingest import Entity
+from pipeline.runs.batch import EntityReport, gather
+
+
+class _Finished:
+    """A finished task run's future as `prefect.futures.as_completed` sees one: final, with its outcome."""
+
+    _final_state = True
+
+    def __init__(self, outcome):
+        self.outcome = outcome
+
+    def result(self, raise_on_failure=True):
+        return self.outcome
+
+
+def _entities(*slugs):
+    return [Entity(slug, Path("inputs") / slug) for slug in slugs]
+
+
+def _report(slug):
+    return EntityReport(slug, f"Entidad {slug}", "2024-T3", Path("outputs") / slug / "2024-T3")
+
+
+def test_reports_come_in_the_entities_order():
+    entities = _entities("b", "a", "c")
+    assert [r.slug for r in gather(entities, [_Finished(_report(e.slug)) for e in entities])] == ["b", "a", "c"]
+
+
+def test_one_failing_entity_names_itself_and_the_others_are_reported():
+    entities = _entities("alcaldia", "hacienda", "salud")
+    bad = InputError.single("inputs/hacienda/plan.yaml", "«x»", "un número")
+    futures = [_Finished(_report("alcaldia")), _Finished(bad), _Finished(_report("salud"))]
+    with pytest.raises(EntitiesFailed) as raised:
+        gather(entities, futures)
+    assert raised.value.failures == {"hacienda": bad} and raised.value.done == ["alcaldia", "salud"]
+    assert [r.slug for r in raised.value.reports] == ["alcaldia", "salud"]
+    assert "Fallaron 1 de 3 entidades (hacienda)" in str(raised.value)
+
+
+def test_an_unexpected_error_is_that_entity_s_failure_and_a_single_entity_raises_its_own():
+    entities = _entities("alcaldia", "hacienda")
+    with pytest.raises(EntitiesFailed) as raised:
+        gather(entities, [_Finished(_report("alcaldia")), _Finished(KeyError("meta"))])
+    failure = raised.value.failures["hacienda"]
+    assert isinstance(failure, UnexpectedFailure) and str(failure) == "Falla inesperada en hacienda: KeyError: 'meta'"
+    bad = InputError.single("inputs/hacienda/plan.yaml", "«x»", "un número")
+    with pytest.raises(InputError):
+        gather(_entities("hacienda"), [_Finished(bad)])
