@@ -6,12 +6,14 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 4200
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export NO_MKDOCS_2_WARNING ?= 1
 # Where chromium is installed, the accessibility tests also need the axe-core scripts/browser.sh
 # pins; `make test` fetches it (again when the script changes). Without chromium they are skipped.
 AXE := $(if $(shell command -v chromium || command -v chromium-browser),.cache/axe-core/axe.min.js)
 
-.PHONY: report test serve lock clean
+.PHONY: report test serve docs lock clean
 
 report: $(STAMP)  ## Run the quarterly report on the sample inputs (latest quarter with data)
 	$(BIN)/pei-report run --input inputs --output outputs
@@ -20,8 +22,11 @@ test: $(STAMP) $(AXE)  ## Check the import rules, then run the test suite in par
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n auto
 
-serve: $(STAMP)  ## Start a local Prefect server and serve the quarterly deployment (Ctrl+C stops both)
-	$(BIN)/pei-report serve --input inputs --output outputs
+serve: $(STAMP)  ## Start a local Prefect server on PORT (4200) and serve the deployments (Ctrl+C stops both)
+	$(BIN)/pei-report serve --input inputs --output outputs --port $(PORT)
+
+docs: $(STAMP)  ## Build the documentation site into site/ (strict: a broken link fails)
+	$(BIN)/mkdocs build --strict
 
 $(STAMP): requirements.lock pyproject.toml scripts/system-packages.sh scripts/apt.sh
 	bash scripts/system-packages.sh
@@ -40,4 +45,4 @@ lock:  ## Re-resolve requirements.lock from pyproject.toml
 		-o requirements.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build site *.egg-info

@@ -27,7 +27,7 @@ from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.core.approval import Decision
-from pipeline.core.periods import last_closed_quarter, parse_period
+from pipeline.core.periods import CutOutsidePlan, last_closed_quarter, parse_period
 from pipeline.delivery.distribution import PENDING, failed_after_publishing, status_at_publishing
 from pipeline.delivery.publish import cut_folder, cut_lock
 from pipeline.errors import ApprovalError, EntitiesFailed
@@ -42,7 +42,7 @@ from pipeline.runs.approval import (
     report_status,
     write_draft,
 )
-from pipeline.runs.batch import EntityReport, as_step, gather, with_completed
+from pipeline.runs.batch import EntityReport, as_step, gather, skipped, with_completed
 from pipeline.runs.consolidation import consolidate_batch, grouping_of
 from pipeline.runs.context import allowed_folders, scheduled_day
 from pipeline.runs.deployments import DEPLOYMENTS, QUARTERLY_CRON
@@ -69,6 +69,7 @@ from pipeline.runs.steps import (
 def report_entity(
     entity: Entity, output_dir: Path, period: str | None = None, distribute: bool = True, step_runs: bool = True,
     decision: Decision | None = None,
+    in_batch: bool = False,
 ) -> EntityReport:
     """One entity's cut: read and validate, compute, render, publish atomically, distribute.
 
@@ -77,11 +78,18 @@ def report_entity(
     inputs, published and distributed (`pipeline.runs.approval`).
     With `step_runs`, each step up to the artifacts is a task run of its own; without it, the
     steps run inside this task run and show in its log (distribution steps are task runs
-    either way: the e-mail's retries are Prefect's).
+    either way: the e-mail's retries are Prefect's). In a batch, an entity whose plan does not
+    cover the cut is skipped, with the reason (`batch.skipped`).
     """
     hide_pipeline_tracebacks()  # in this task's process, which may not be the flow's
     step = as_step(step_runs)
-    inputs = step(read_inputs)(entity, period)
+    try:
+        inputs = step(read_inputs)(entity, period)
+    except CutOutsidePlan as error:
+        if not in_batch:
+            raise
+        log_line(f"[{entity.slug}] corte {period} omitido: {error}")
+        return skipped(entity, period, error)
     plan, settings, cut = inputs.plan, inputs.settings, inputs.cut
     target = cut_folder(output_dir, entity.slug, cut)
     if decision is not None:  # refused before any work when there is nothing to approve
@@ -194,6 +202,7 @@ def quarterly_report(
         period=unmapped(period),
         distribute=unmapped(distribute),
         step_runs=unmapped(len(entities) == 1),  # a batch: one task run per entity (see as_step)
+        in_batch=unmapped(len(entities) > 1),
     )
     try:
         reports = gather(entities, futures)

@@ -1,8 +1,10 @@
-"""README.md: the commands it documents exist and do what it says."""
+"""README.md (the quickstart) and the documentation site's pages: the commands they document exist
+and do what they say; the site builds strictly."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -10,6 +12,9 @@ from pipeline.app.cli import app
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = ROOT / "docs"
+COMMAND_LINE = (DOCS / "referencia" / "linea-de-comandos.md").read_text(encoding="utf-8")
+OUTPUTS_PAGE = (DOCS / "referencia" / "resultados.md").read_text(encoding="utf-8")
 MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
 
 
@@ -33,7 +38,10 @@ def test_make_targets_run_the_documented_commands():
 
 def test_documented_options_exist():
     help_text = "".join(CliRunner().invoke(app, [command, "--help"]).stdout for command in ("run", "resend", "serve", "plantilla", "validar", "aprobar", "rechazar"))
-    section = README.split("## Command line")[1].split("## Inputs")[0]
+    # What the README's «Command line» to «Inputs» held: the command line, running it for real, limits.
+    section = COMMAND_LINE.split("## Command line")[1] + "".join(
+        (DOCS / "ti" / name).read_text(encoding="utf-8") for name in ("servicio.md", "limites.md")
+    )
     # Lines that show pei-report or describe one of its options (not dask's or prefect's own).
     ours = [line for line in section.splitlines() if "pei-report" in line or line.startswith("- `--")]
     options = {option for line in ours for option in re.findall(r"(--[a-z][a-z-]*)", line)}
@@ -67,13 +75,13 @@ def test_the_license_file_matches_the_declared_license():
 
 def _written_by_make_report() -> list[str]:
     """The files the opening paragraph says `make report` writes, in its order."""
-    paragraph = README.split("`make report` writes", 1)[1].split("copies", 1)[0]
+    paragraph = OUTPUTS_PAGE.split("`make report` writes", 1)[1].split("copies", 1)[0]
     return re.findall(r"`([^`]+\.[a-z]+)`", paragraph)
 
 
 def _listed_under_outputs() -> list[str]:
     """The files of a cut's folder in the Outputs section's tree, in its order."""
-    block = README.split("\n## Outputs\n", 1)[1].split("```", 2)[1]
+    block = OUTPUTS_PAGE.split("\n## Outputs\n", 1)[1].split("```", 2)[1]
     lines = block.split("outputs/<entity-slug>/<YYYY>-T<q>/\n", 1)[1].split("\noutputs/", 1)[0]
     return re.findall(r"^  (\S+)", lines, re.M)
 
@@ -95,3 +103,65 @@ def test_the_readme_lists_the_registered_outputs():
     plan = SimpleNamespace(acronym="<SIGLA>", title="<título>")  # how the README writes the fields
     generic = [o.path(defaults, "<slug>", "<YYYY>-T<q>", plan) for o in OUTPUTS]
     assert _listed_under_outputs() == [*generic, MANIFEST_FILE]
+
+
+# --- the quickstart and the documentation site -------------------------------------------------
+
+
+def _quickstart_commands() -> list[str]:
+    """The README's second block: the commands a new office types (comments dropped)."""
+    block = re.findall(r"```sh\n(.*?)```", README, re.S)[1]
+    return [line.split("  #")[0].strip() for line in block.strip().splitlines()]
+
+
+def test_every_command_the_quickstart_shows_runs(tmp_path):
+    """The pei-report commands as printed, from a copy of the project's inputs; `make serve` starts
+    a server (tests/app/test_service.py) and `make docs` is the strict build below."""
+    import shutil
+    import subprocess
+    import sys
+
+    commands = _quickstart_commands()
+    assert commands[-2:] == ["make serve PORT=4200", "make docs"]
+    assert "serve: $(STAMP)" in MAKEFILE and "--port $(PORT)" in MAKEFILE
+    shutil.copytree(ROOT / "inputs", tmp_path / "inputs")
+    exe = str(Path(sys.executable).with_name("pei-report"))
+    for command in commands[:-2]:
+        assert command.startswith(".venv/bin/pei-report ")
+        done = subprocess.run(command.replace(".venv/bin/pei-report", exe, 1), shell=True, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, f"{command}: {done.stderr}"
+    assert (tmp_path / "borrador" / "plan.xlsx").is_file()
+
+
+def test_the_site_builds_strictly_with_every_guide_in_its_nav(tmp_path):
+    import subprocess
+    import sys
+
+    from ruamel.yaml import YAML
+
+    config = YAML(typ="safe").load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    sections = {next(iter(item)): item[next(iter(item))] for item in config["nav"] if isinstance(item, dict)}
+    assert {"Guía de la oficina de planeación", "Guía de TI", "Developers", "Referencia"} <= set(sections)
+    developers = {page for item in sections["Developers"] for page in item.values()}
+    assert developers == {"architecture.md", "developers/contributing.md", "developers/tests.md", "developers/benchmarks.md"}
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    done = subprocess.run([str(mkdocs), "build", "--strict", "--site-dir", str(tmp_path / "site")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert done.returncode == 0, done.stderr
+    assert "build --strict" in MAKEFILE and "make docs" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_command_reference_is_every_command_s_help():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("mkdocs_commands", ROOT / "scripts" / "mkdocs_commands.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    page = (DOCS / "referencia" / "comandos.md").read_text(encoding="utf-8")
+    rendered = hook.on_page_markdown(page, None, None, None)
+    for command in ("run", "resend", "serve", "plantilla", "validar", "publicacion"):
+        assert f"## pei-report {command}\n" in rendered
+        shown = CliRunner().invoke(app, [command, "--help"], prog_name="pei-report", env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
+        assert shown.stdout.rstrip() in rendered
+    assert hook.MARKER not in rendered

@@ -185,6 +185,40 @@ def test_folder_of_entities_reports_each_and_names_the_failures(tmp_path):
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["alfa", "gamma"]
 
 
+def _newcomer_beside_the_sample(root: Path) -> Path:
+    """inputs/ as a new office has it: the sample (plan 2020 to 2024) and its own entity (plan to 2027)."""
+    shutil.copytree(SAMPLE, root / "secretaria-general")
+    shutil.copytree(SAMPLE, root / "mi-entidad")
+    _edit_plan(root / "mi-entidad", "periodo_plan: [2020, 2024]", "periodo_plan: [2020, 2027]")
+    return root
+
+
+def test_a_batch_skips_with_a_warning_an_entity_whose_plan_does_not_cover_the_cut(tmp_path):
+    """The sample beside a newcomer's own entity no longer fails every batch of a later cut."""
+    root = _newcomer_beside_the_sample(tmp_path / "inputs")
+    out = tmp_path / "outputs"
+    result = cli("--input", str(root), "--output", str(out), "--period", "2025-T1", "--no-distribute")
+    assert result.exit_code == 0, result.stderr
+    message = " ".join(result.stderr.split())
+    assert "secretaria-general · corte 2025-T1 omitido: El periodo 2025-T1 está fuera del periodo del plan (2020 a 2024)" in message
+    assert message.count("✓ ") == 1 and "mi-entidad · corte 2025-T1 omitido" not in message  # the newcomer is reported
+    assert (out / "mi-entidad" / "2025-T1" / "manifest.json").is_file() and not (out / "secretaria-general").exists()
+
+
+def test_a_cut_outside_every_plan_of_a_batch_still_fails(tmp_path):
+    root = _newcomer_beside_the_sample(tmp_path / "inputs")
+    result = cli("--input", str(root), "--output", str(tmp_path / "outputs"), "--period", "2028-T1", "--no-distribute")
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert "Fallaron 2 de 2 entidades" in message and "El periodo 2028-T1 está fuera del periodo del plan (2020 a 2027)" in message
+
+
+def test_a_named_entity_outside_its_plan_still_fails(tmp_path):
+    root = _newcomer_beside_the_sample(tmp_path / "inputs")
+    result = cli("--input", str(root), "--entity", "secretaria-general", "--output", str(tmp_path / "o"), "--period", "2025-T1")
+    assert result.exit_code == 2 and "fuera del periodo del plan (2020 a 2024)" in result.stderr
+
+
 def test_the_command_as_a_user_runs_it(tmp_path, sample_copy):
     """A real process: exit statuses, stdout/stderr, no traceback (starts its own Prefect)."""
     exe = Path(sys.executable).with_name("pei-report")

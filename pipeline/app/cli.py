@@ -133,7 +133,7 @@ def _exit_code(exc: PipelineError) -> int:
     if isinstance(exc, DistributionError):
         return EXIT_DISTRIBUTION
     if isinstance(exc, EntitiesFailed):
-        if exc.only_bad_input:
+        if all(isinstance(e, (InputError, PeriodError)) for e in exc.failures.values()):
             return EXIT_INPUT
         if all(isinstance(e, DistributionError) for e in exc.failures.values()):
             return EXIT_DISTRIBUTION
@@ -237,6 +237,9 @@ def _print_reports(err: Console, reports, log_file: Path | None) -> None:
     """Each entity's result on stderr and its files on stdout; then the log's path, if given."""
     out = Console(highlight=False, soft_wrap=True)
     for report in reports:
+        if report.skipped:  # a batch left it out: its plan does not cover the cut
+            err.print(f"[yellow]–[/yellow] {escape(report.entity)} · corte {report.period} omitido: {escape(report.skipped)}")
+            continue
         completed = " · distribución interrumpida, completada ahora" if getattr(report, "completed", False) else ""
         if getattr(report, "draft", False):
             completed = " · BORRADOR, pendiente de aprobación: no se publicó ni se distribuyó"

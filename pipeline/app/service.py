@@ -6,7 +6,7 @@ automation that marks a silent run Crashed (`watch_for_crashes`); and serving th
 `pei-report run` boots a temporary one instead (`boot_embedded_server`, see `pipeline.app.runtime`).
 
 The server keeps its database where Prefect's settings say: SQLite under PREFECT_HOME by
-default, or PostgreSQL with PREFECT_API_DATABASE_CONNECTION_URL (see the README).
+default, or PostgreSQL with PREFECT_SERVER_DATABASE_CONNECTION_URL (docs/ti/index.md, deploy/).
 """
 
 from __future__ import annotations
@@ -296,7 +296,27 @@ def watch_for_crashes() -> tuple[int, str] | None:
 
 
 def serve_deployments(flows, input_dir: Path, output_dir: Path, cron: str) -> None:
-    """Serve the flows' deployments (`flows.deployments`) until interrupted."""
-    from prefect import serve as prefect_serve
+    """Serve the flows' deployments (`flows.deployments`) until interrupted: Ctrl+C, or SIGTERM
+    (`systemctl stop`), both pausing the deployments on the way out, as `prefect.serve` does.
 
-    prefect_serve(*flows.deployments(input_dir, output_dir, cron=cron), print_starting_message=False)
+    Prefect's own `serve` handles SIGTERM by calling the runner's `stop()` inside its running event
+    loop, where that returns a coroutine nobody awaits («coroutine 'Runner.astop' was never
+    awaited» on every stop). Here SIGTERM ends the runner as Ctrl+C does instead.
+    """
+    import asyncio
+
+    from prefect.exceptions import TerminationSignal
+    from prefect.runner import Runner
+
+    class QuietRunner(Runner):
+        def handle_sigterm(self, *args, **kwargs) -> None:
+            self._logger.info("SIGTERM recibido: deteniendo el servicio.")
+            raise TerminationSignal(signal.SIGTERM)
+
+    runner = QuietRunner(pause_on_shutdown=True)
+    for deployment in flows.deployments(input_dir, output_dir, cron=cron):
+        runner.add_deployment(deployment)
+    try:
+        asyncio.run(runner.start())
+    except (KeyboardInterrupt, TerminationSignal):
+        pass

@@ -31,6 +31,10 @@ class PeriodError(PipelineError):
     """A period given on the command line or as a flow parameter is malformed."""
 
 
+class CutOutsidePlan(PeriodError):
+    """A cut outside an entity's plan period (a batch skips that entity; see `pipeline.runs.batch`)."""
+
+
 @dataclass(frozen=True, order=True)
 class Cut:
     """Quarter `quarter` (1-4) of year `year`; cuts order chronologically."""
@@ -118,7 +122,7 @@ def check_cut(cut: Cut, plan_period: tuple[int, int]) -> None:
     """A cut must fall inside the plan period."""
     first, last = plan_period
     if not first <= cut.year <= last:
-        raise PeriodError(
+        raise CutOutsidePlan(
             f"El periodo {cut} está fuera del periodo del plan ({first} a {last}): indique un "
             f"trimestre entre {first}-T1 y {last}-T4."
         )

@@ -33,6 +33,7 @@ from typing import Any, Protocol
 from pipeline.delivery import portal
 from pipeline.errors import DistributionError, PublishError, UnsafePathError
 from pipeline.core.formatting import long_date
+from pipeline.core.command import suggest
 from pipeline.core.periods import BOGOTA, Cut, PeriodError, parse_period
 from pipeline.core.placeholders import fill
 from pipeline.delivery.publish import (
@@ -178,7 +179,7 @@ def failed_after_publishing(slug: str, cut: Cut, target: Path, error: Distributi
     return DistributionError(
         f"Los reportes de {slug} al corte {cut} quedaron publicados en {target}, pero la "
         f"distribución falló: {error} Cuando se resuelva, reenvíelos sin regenerarlos con: "
-        f"pei-report resend --entity {shlex.quote(slug)} --period {shlex.quote(str(cut))} (con las mismas --input y --output)."
+        + suggest(f"resend --entity {shlex.quote(slug)} --period {shlex.quote(str(cut))}") + " (con las mismas --input y --output)."
     )
 
 

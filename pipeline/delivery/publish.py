@@ -21,7 +21,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -36,6 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 
 from pipeline.errors import InputError, PublishError, UnsafePathError
 from pipeline.outputs.artifacts import MANIFEST_FILE, Artifact, csv_bytes, relative_path
@@ -55,6 +55,7 @@ __all__ = [
     "publish",
     "replace_file",
     "cut_lock",
+    "cut_locked",
     "history_folder",
     "prune_history",
     "read_published",
@@ -384,38 +385,58 @@ def replace_file(path: Path, content: bytes) -> None:
 def cut_lock(target: Path, timeout: float = 600.0, poll: float = 0.2) -> Iterator[None]:
     """Hold the lock of an entity's cut: one run at a time publishes, keeps history, distributes.
 
-    A lock file beside the cut's folder is locked with `flock`, which the system releases if the
-    holder dies. Waits up to `timeout` seconds, then raises `PublishError` naming the holder.
+    A lock file beside the cut's folder is locked with `filelock` (`flock` on Linux and macOS,
+    `msvcrt` on Windows), which the system releases if the holder dies; the holder writes who
+    it is into the file. Waits up to `timeout` seconds, then raises `PublishError` naming the holder.
     """
     lock_path = lock_file(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(lock_path, "a+", encoding="utf-8")
+    except OSError as exc:
+        raise PublishError(f"No se pudo crear el bloqueo {lock_path} ({exc.strerror or exc}).") from exc
+    lock = FileLock(lock_path, timeout=timeout, poll_interval=poll, on_acquired=_write_holder)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise PublishError(
+            f"Otra ejecución ({_holder(lock_path)}) está publicando el corte {target} desde hace "
+            f"más de {timeout:.0f} s. Espere a que termine y vuelva a ejecutar; si ese "
+            "proceso ya no existe, el bloqueo se libera solo."
+        ) from None
     except OSError as exc:
         raise PublishError(f"No se pudo crear el bloqueo {lock_path} ({exc.strerror or exc}).") from exc
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "otro proceso"
-                    raise PublishError(
-                        f"Otra ejecución ({holder}) está publicando el corte {target} desde hace "
-                        f"más de {timeout:.0f} s. Espere a que termine y vuelva a ejecutar; si ese "
-                        "proceso ya no existe, el bloqueo se libera solo."
-                    ) from None
-                time.sleep(poll)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()} en {socket.gethostname()}, desde {datetime.now().astimezone():%Y-%m-%d %H:%M:%S}")
-        handle.flush()
         yield
     finally:
-        handle.close()  # closing the file releases the lock
+        lock.release()
+
+
+def cut_locked(target: Path) -> bool:
+    """Whether a live process holds `cut_lock(target)` now (the lock is taken and let go at once)."""
+    lock = FileLock(lock_file(target), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        return True
+    except OSError:
+        return False  # no lock file can be made: no run is holding one either
+    lock.release()
+    return False
+
+
+def _write_holder(fd: int) -> None:
+    """Write, into the lock file just acquired, which process holds it (read by whoever waits)."""
+    who = f"pid {os.getpid()} en {socket.gethostname()}, desde {datetime.now().astimezone():%Y-%m-%d %H:%M:%S}"
+    os.ftruncate(fd, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, who.encode("utf-8"))
+
+
+def _holder(lock_path: Path) -> str:
+    try:
+        return lock_path.read_text(encoding="utf-8").strip() or "otro proceso"
+    except (OSError, UnicodeDecodeError):  # Windows refuses to read a locked file's bytes
+        return "otro proceso"
 
 
 def read_published(folder: Path) -> tuple[dict[str, object], list[Path]]:

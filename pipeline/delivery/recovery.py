@@ -19,14 +19,15 @@ again: a second e-mail is preferred to none.
 
 from __future__ import annotations
 
-import fcntl
 import json
+from shlex import quote
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.core.command import suggest
 from pipeline.delivery.distribution import PENDING
-from pipeline.delivery.publish import MANIFEST_FILE, lock_file, published_cuts
+from pipeline.delivery.publish import MANIFEST_FILE, cut_locked, published_cuts
 
 __all__ = ["Pending", "find_pending", "still_pending", "in_progress", "pending_text"]
 
@@ -74,17 +75,7 @@ def still_pending(folder: Path) -> bool:
 def in_progress(folder: Path) -> bool:
     """Whether a live run holds the cut's lock (`publish.cut_lock`): its pending distribution
     is then under way, not interrupted. The system releases the lock of a process that died."""
-    try:
-        handle = open(lock_file(folder), "a+", encoding="utf-8")
-    except OSError:
-        return False  # no lock file can be made: no run is holding one either
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        return False
+    return cut_locked(folder)
 
 
 def pending_text(pending: Pending, input_dir: Path | str, output_dir: Path | str) -> str:
@@ -93,6 +84,6 @@ def pending_text(pending: Pending, input_dir: Path | str, output_dir: Path | str
     return (
         f"La distribución del corte {pending.period} de {pending.slug}{when} quedó interrumpida: los "
         f"reportes están publicados en {pending.folder}, pero no consta que se hayan copiado a la "
-        "carpeta de publicación ni enviado por correo. Complétela con: pei-report resend "
-        f"--input {input_dir} --output {output_dir} --entity {pending.slug} --period {pending.period}"
+        "carpeta de publicación ni enviado por correo. Complétela con: "
+        + suggest(f"resend --input {quote(str(input_dir))} --output {quote(str(output_dir))} --entity {quote(pending.slug)} --period {pending.period}")
     )

@@ -4,8 +4,8 @@ A plan, a configuration or a seguimiento that is too large, or that grows when r
 aliases expand a billion times, an .xlsx that inflates a thousandfold), is refused with an
 `InputError` naming the file, what was found and the limit, before it can take the machine's
 memory or minutes of a batch. The limits sit far above what a real entity writes (the 300-meta
-PDM of the benchmarks is 0,2 MB of YAML and 2 400 seguimiento rows) and are documented in the
-README ("Límites"). Each one can be raised for a machine with the environment variable named in
+PDM of the benchmarks is 0,2 MB of YAML and 2 400 seguimiento rows) and are documented in
+docs/ti/limites.md. Each one can be raised for a machine with the environment variable named in
 `ENVIRONMENT`, read when a file is read.
 """
 

@@ -62,7 +62,7 @@ def limit_hint(limit: str) -> str:
     """How to raise a limit, for the rare machine that needs it."""
     return (
         f"Si el archivo de verdad debe ser así, el límite se puede aumentar con la variable de entorno "
-        f"{ENVIRONMENT[limit]} (ver «Límites» en el README)."
+        f"{ENVIRONMENT[limit]} (ver «Límites» en docs/ti/limites.md)."
     )
 
 

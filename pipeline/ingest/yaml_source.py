@@ -340,7 +340,7 @@ def _problem(error: dict[str, Any], doc: Document, model: type[BaseModel] | None
         found, expected = f"que falta el campo «{name}»", f"el campo «{name}»"
     elif kind == "extra_forbidden":
         found = f"el campo desconocido «{name}»"
-        expected = "que cada campo sea uno de los que describe el README (¿un error de escritura?)"
+        expected = "que cada campo sea uno de los que describe docs/oficina/entradas.md (¿un error de escritura?)"
         hint = did_you_mean(loc[-1], _fields_at(model, loc)) if loc else None
     elif kind in {"int_parsing", "int_type", "int_from_float"}:
         expected = f"un número entero en «{name}»"

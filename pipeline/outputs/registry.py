@@ -6,10 +6,10 @@ command prints); `manifest.json` is not one of them: `pipeline.delivery.publish`
 The flow renders every output in the list (`render_order`), publishes them, and distributes
 those that are `distributed`; the manifest records each file with the `key` of the output that
 made it, so a resend knows what to distribute without guessing from file names; the tests and
-the README's list of files read this list.
+the list of files in docs/referencia/resultados.md read this list.
 
 Adding an output is one entry here, its renderer (a module, and a template if it has one) and
-its tests: see the README's «Adding an output».
+its tests: see docs/architecture.md «Add an output».
 
 An output is one file, or a folder of files (`folder="web"`): its renderer then returns
 `Artifact`s whose names are paths under that folder (`web/index.html`, `web/estilo.css`), one

@@ -9,6 +9,7 @@ from typing import Any
 
 from prefect.futures import as_completed
 
+from pipeline.core.periods import CutOutsidePlan
 from pipeline.errors import DistributionError, EntitiesFailed, PipelineError, UnexpectedFailure
 from pipeline.ingest import Entity
 from pipeline.runs.progress import PROGRESS
@@ -33,6 +34,18 @@ class EntityReport:
     stale: tuple[str, ...] = ()  # published cuts the current inputs would change, with the command that regenerates each
     draft: bool = False  # written as a draft waiting for approval (`folder` is the draft's), not published
     decision: str | None = None  # the approval state a decision left: aprobado or rechazado
+    skipped: str | None = None  # why a batch left this entity out (its plan does not cover the cut): nothing was written
+
+
+def skipped(entity: Entity, period: str | None, error: CutOutsidePlan) -> EntityReport:
+    """An entity of a batch whose plan period does not hold the cut: left out with the reason.
+
+    A folder of entities often holds one whose plan has ended (the sample beside an office's own
+    entity, an entity whose new plan is not loaded yet). Failing the whole batch for it would
+    stop every later cut; leaving it out silently would hide it. So it is skipped and said.
+    Named alone (`--entity`, or a folder of one entity), the same cut is an error (exit 2).
+    """
+    return EntityReport(slug=entity.slug, entity=entity.slug, period=period or "", folder=entity.folder, skipped=str(error))
 
 
 def as_step(step_runs: bool):
@@ -79,8 +92,11 @@ def gather(entities: list[Entity], futures) -> list[EntityReport]:
             failures[entity.slug] = outcome
         else:
             reports.append(outcome)
+    if not failures and reports and all(r.skipped for r in reports):  # no plan covers the cut: nothing to report
+        failures = {r.slug: CutOutsidePlan(r.skipped) for r in reports}
+        raise EntitiesFailed(failures, [], [])
     if failures:
-        raise EntitiesFailed(failures, [r.slug for r in reports], reports)
+        raise EntitiesFailed(failures, [r.slug for r in reports if not r.skipped], reports)
     return reports
 
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from shlex import quote
 from typing import Any
 
 import pandas as pd
@@ -19,6 +20,7 @@ from pipeline import versions
 from pipeline.core.attainment import PlanResult, plan_series
 from pipeline.core.consolidation import indicator_records
 from pipeline.core.model import Plan
+from pipeline.core.command import suggest
 from pipeline.core.periods import Cut, choose_cut
 from pipeline.core.settings import Email, History, Settings
 from pipeline.delivery.distribution import (
@@ -156,7 +158,7 @@ def stale_lines(
         shown = ", ".join(s.indicators[:5]) + (f" y {len(s.indicators) - 5} más" if len(s.indicators) > 5 else "")
         lines.append(
             f"El corte {s.cut} ya publicado cambiaría con los datos de hoy ({shown}); regenérelo con "
-            f"pei-report run --input {entity.folder} --period {s.cut} --output {output_dir}"
+            + suggest(f"run --input {quote(str(entity.folder))} --period {s.cut} --output {quote(str(output_dir))}")
             + ("; queda en borrador y debe aprobarse de nuevo (pei-report aprobar)" if approval_required and s.needs_approval else "")
         )
     return tuple(lines)

@@ -34,7 +34,7 @@ from pipeline.ingest.settings import SETTINGS_FILE, load_settings
 from pipeline.ingest.shapes import CSV_FILE, FOLDER, XLSX_FILE, awaiting_files
 from pipeline.core.model import Plan
 from pipeline.errors import PublishError
-from pipeline.core.periods import BOGOTA, Cut, check_cut, parse_period
+from pipeline.core.periods import BOGOTA, Cut, CutOutsidePlan, check_cut, parse_period
 from pipeline.delivery.publish import replace_file
 from pipeline.core.settings import Settings
 from pipeline.workbooks.template import NO_RESPONSIBLE, build_template, responsibles
@@ -146,15 +146,24 @@ def write_templates(
     cut = parse_period(period)
     read = []
     errors: list[InputError] = []
-    for one in select_entities(find_entities(input_dir), entity, input_dir):
+    outside: list[tuple[Entity, CutOutsidePlan]] = []
+    selected = select_entities(find_entities(input_dir), entity, input_dir)
+    for one in selected:
         try:
             read.append(_read(one, cut))
         except InputError as error:
             errors.append(error)
+        except CutOutsidePlan as error:
+            if len(selected) == 1:
+                raise
+            outside.append((one, error))
     if errors:
         raise InputError.combine(input_dir, errors)
+    if outside and not read:  # no plan of the batch covers the cut
+        raise outside[0][1]
     files: list[Path] = []
-    warnings: list[str] = []
+    # In a batch, an entity whose plan does not cover the cut is skipped, as `run` skips it.
+    warnings: list[str] = [f"{one.slug}: corte {cut} omitido en este lote: {error}" for one, error in outside]
     earlier: list[tuple[Path, Path]] = []
     for item in read:
         entry = item.settings.data_entry

@@ -25,7 +25,8 @@ from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.ingest.shapes import FOLDER as EXECUTION_FOLDER
 from pipeline.ingest.source import recording
 from pipeline.core.model import Plan
-from pipeline.core.periods import Cut, PeriodError, choose_cut, parse_period, today_in_bogota
+from pipeline.core.command import suggest
+from pipeline.core.periods import Cut, CutOutsidePlan, PeriodError, choose_cut, parse_period, today_in_bogota
 from pipeline.core.settings import ReviewRule
 
 __all__ = [
@@ -79,6 +80,8 @@ class EntityCheck:
     indicators: int = 0  # how many indicators the plan has (0 when it cannot be read)
     counted: bool = False  # whether `missing` was worked out (the plan and the seguimiento were read)
     unreported: tuple[Missing, ...] = ()
+    outside: bool = False  # `cut_error` says the cut is outside the plan period
+    skipped: str | None = None  # why a batch leaves the entity out (`run` does the same: docs/rules.md)
 
     @property
     def ok(self) -> bool:
@@ -102,7 +105,19 @@ def check_entities(input_dir: Path, period: str | None, entity: str | None, toda
         parse_period(period)  # a malformed period fails before any work
     entities = select_entities(find_entities(input_dir), entity, input_dir)
     today = today or today_in_bogota()
-    return [check_entity(e, period, today) for e in entities]
+    return _skip_outside(entities, period, [check_entity(e, period, today) for e in entities])
+
+
+def _skip_outside(entities: list[Entity], period: str | None, checks: list[EntityCheck]) -> list[EntityCheck]:
+    """In a batch, an entity whose only trouble is a cut outside its plan is skipped, as `run`
+    skips it; unless no entity of the batch covers the cut."""
+    outside = [c.outside and not c.problems for c in checks]
+    if len(entities) < 2 or all(outside):
+        return checks
+    return [
+        replace(c, cut_error=None, skipped=f"Corte {period} omitido en este lote: {c.cut_error}") if out else c
+        for c, out in zip(checks, outside)
+    ]
 
 
 def check_sectors(input_dir: Path) -> InputError | None:
@@ -157,7 +172,7 @@ def _readable(
     try:
         choice = choose_cut(period, plan.vigencia, plan.period, reported_quarters(execution.table), today)
     except PeriodError as error:
-        return replace(base, cut_error=str(error))
+        return replace(base, cut_error=str(error), outside=isinstance(error, CutOutsidePlan))
     cut = choice.cut
     empty = nothing_reported(execution, cut.year, cut.quarter)
     return replace(
@@ -251,7 +266,7 @@ def _unreadable(
     try:
         cut = choose_cut(period, plan.vigencia, plan.period, [], date.min).cut if plan else parse_period(period)
     except PeriodError as error:
-        return replace(base, cut_error=str(error))
+        return replace(base, cut_error=str(error), outside=isinstance(error, CutOutsidePlan))
     return replace(base, cut=cut)
 
 
@@ -313,7 +328,7 @@ def check_lines(check: EntityCheck, copies: Mapping[Path, Path] | None = None) -
     and who has not reported, by responsable."""
     copies = copies or {}
     folder = check.entity.folder
-    cut = f"corte {check.cut}" if check.cut else "corte por definir"
+    cut = f"corte {check.cut}" if check.cut else ("omitida" if check.skipped else "corte por definir")
     lines = [f"{check.name} ({check.entity.slug}) · {cut}"]
     lines += [f"  {note}" for note in check.cut_notes]
     sections: dict[tuple[Path, str | None], list[Problem]] = {}
@@ -337,6 +352,8 @@ def check_lines(check: EntityCheck, copies: Mapping[Path, Path] | None = None) -
         lines += [f"    Aviso: {w.line()}" for w in warned.get(path, [])]
         if path in copies:
             lines.append(f"    Copia marcada para revisar: {copies[path]}")
+    if check.skipped:
+        return [*lines, f"  {check.skipped}"]
     if check.cut_error:
         lines.append(f"  Corte: {check.cut_error}")
     elif check.cut is None:
@@ -388,9 +405,9 @@ def closing_line(checks: list[EntityCheck], run_options: str = "", marked: bool 
             f"Hay {_count(problems, 'problema')} por corregir{entities}: {'corríjalo' if problems == 1 else 'corríjalos'} "
             f"en los archivos originales{where} y vuelva a ejecutar pei-report validar."
         )
-    cuts = {str(c.cut) for c in checks}
+    cuts = {str(c.cut) for c in checks if not c.skipped}
     period = f" --period {cuts.pop()}" if len(cuts) == 1 else ""
-    text = f"Todo listo para `pei-report run{run_options}{period}`"
+    text = f"Todo listo para `{suggest('run' + run_options + period)}`"
     if len(checks) > 1 and not period:
         text += " (cada entidad con el corte indicado arriba)"
     missing = sum(c.unreported_count for c in checks)

@@ -23,7 +23,7 @@ def _tree(folder):
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_stops_a_run_promptly_and_leaves_the_earlier_outputs_as_they_were(tmp_path, signum):
     """A real `pei-report run` of a 500-indicator entity (about 20 s of rendering), signalled
-    while it renders. Measured in the README's «Límites»: it exits 0,02 to 0,13 s later."""
+    while it renders. Measured in docs/ti/limites.md: it exits 0,02 to 0,13 s later."""
     from benchmarks.make_inputs import make_entity
     from tests.app.test_service import _alive, _descendants
 
@@ -182,7 +182,9 @@ def test_validar_on_the_sample_is_clean_and_writes_nothing(tmp_path):
     assert result.exit_code == 0, result.output
     assert "plan.yaml: sin problemas" in result.stdout and "seguimiento.xlsx: sin problemas" in result.stdout
     assert "Nada que revisar" in result.stdout
-    assert result.stdout.rstrip().endswith(f"Todo listo para `pei-report run --input {inputs} --output {out} --period 2024-T4`.")
+    from pipeline.core.command import suggest
+
+    assert result.stdout.rstrip().endswith(f"Todo listo para `{suggest(f'run --input {inputs} --output {out} --period 2024-T4')}`.")
     assert _digest_tree(inputs) == before
     assert _tree(out) == outputs_before and sorted(p.name for p in (out / "secretaria-general").iterdir()) == ["2024-T4"]
 
@@ -336,3 +338,96 @@ def test_consolidar_refuses_a_bad_sectores_yaml_or_none(tmp_path):
     (inputs / "sectores.yaml").unlink()
     result = _cli("consolidar", "--input", str(inputs), "--period", "2024-T3", "--output", str(tmp_path / "outputs"))
     assert result.exit_code == 2 and "sectores.yaml" in result.output
+
+
+# --- the desktop commands on Windows ---------------------------------------------------------
+
+# Office staff prepare and check data on Windows laptops, where `fcntl` does not exist and
+# WeasyPrint needs a runtime few install. The desktop commands run with all three unimportable.
+_WITHOUT_UNIX_PDF_OR_PREFECT = (
+    "import sys\n"
+    "for name in ('fcntl', 'weasyprint', 'prefect'):\n"
+    "    sys.modules[name] = None  # `import name` now raises ImportError\n"
+    "from pipeline.app.cli import main\n"
+    "sys.argv = ['pei-report', *sys.argv[1:]]\n"
+    "main()\n"
+)
+
+
+def _desktop(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    from tests.conftest import ROOT
+
+    return subprocess.run(
+        [sys.executable, "-c", _WITHOUT_UNIX_PDF_OR_PREFECT, *args],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("plantilla", "--period", "2024-T3"),
+        ("plantilla", "--period", "2024-T3", "--por-responsable"),
+        ("plantilla", "--plan"),
+        ("validar",),
+    ],
+    ids=["plantilla", "por-responsable", "plan", "validar"],
+)
+def test_the_desktop_commands_need_neither_fcntl_nor_weasyprint_nor_prefect(tmp_path, sample_copy, command):
+    out = tmp_path / "out"
+    extra = ("--input", str(sample_copy)) if command != ("plantilla", "--plan") else ()
+    done = _desktop(tmp_path, *command, *extra, "--output", str(out))
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
+    if command[0] == "plantilla":
+        written = [Path(line) for line in done.stdout.splitlines() if line.endswith(".xlsx")]
+        assert written and all(p.is_file() for p in written)
+    else:
+        assert "Todo listo para" in done.stdout
+
+
+def test_a_template_written_again_keeps_the_earlier_one_without_fcntl(tmp_path, sample_copy):
+    args = ("plantilla", "--period", "2024-T3", "--input", str(sample_copy), "--output", str(tmp_path / "out"))
+    assert _desktop(tmp_path, *args).returncode == 0
+    again = _desktop(tmp_path, *args)
+    assert again.returncode == 0, again.stderr
+    assert "la anterior se guardó en" in again.stderr
+
+
+# --- the sample beside a newcomer's own entity -------------------------------------------------
+
+
+def _sample_and_newcomer(root: Path) -> Path:
+    import shutil
+
+    from tests.conftest import SAMPLE
+
+    shutil.copytree(SAMPLE, root / "secretaria-general")
+    shutil.copytree(SAMPLE, root / "mi-entidad")
+    plan = root / "mi-entidad" / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("periodo_plan: [2020, 2024]", "periodo_plan: [2020, 2027]"), encoding="utf-8")
+    return root
+
+
+def test_validar_and_plantilla_skip_in_a_batch_an_entity_whose_plan_does_not_cover_the_cut(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.app.cli import app
+
+    inputs = _sample_and_newcomer(tmp_path / "inputs")
+    out = tmp_path / "out"
+    checked = _validar("--input", str(inputs), "--output", str(out), "--period", "2025-T1")
+    assert checked.exit_code == 0, checked.stdout
+    assert "Corte 2025-T1 omitido en este lote: El periodo 2025-T1 está fuera del periodo del plan (2020 a 2024)" in checked.stdout
+    assert "--period 2025-T1`" in checked.stdout.splitlines()[-1]
+    written = CliRunner().invoke(app, ["plantilla", "--input", str(inputs), "--output", str(out), "--period", "2025-T1"],
+                                 prog_name="pei-report", env={"COLUMNS": "300"})
+    assert written.exit_code == 0, written.stderr
+    assert "secretaria-general: corte 2025-T1 omitido en este lote: El periodo 2025-T1 está fuera del periodo del plan" in written.stderr
+    assert (out / "mi-entidad" / "plantillas" / "2025-T1" / "seguimiento-2025-T1.xlsx").is_file()
+    assert not (out / "secretaria-general").exists()
+    # Named alone, or a cut no plan covers, it is still the error.
+    alone = _validar("--input", str(inputs), "--entity", "secretaria-general", "--output", str(out), "--period", "2025-T1")
+    assert alone.exit_code == 2
+    nobody = CliRunner().invoke(app, ["plantilla", "--input", str(inputs), "--output", str(out), "--period", "2028-T1"], prog_name="pei-report")
+    assert nobody.exit_code == 2 and "fuera del periodo del plan" in nobody.stderr

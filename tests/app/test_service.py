@@ -4,6 +4,7 @@ quarterly schedule in Bogotá time, on-demand runs with parameters, and a schedu
 from __future__ import annotations
 
 import inspect
+import shutil
 import os
 import signal
 import subprocess
@@ -359,7 +360,7 @@ def test_a_deployment_run_pointed_outside_serve_s_folders_writes_nothing_and_sen
 
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory):
-    """`pei-report serve` with PREFECT_SERVER_API_AUTH_STRING set, as the README's «Seguridad» says."""
+    """`pei-report serve` with PREFECT_SERVER_API_AUTH_STRING set, as docs/ti/servicio.md's «Seguridad» says."""
     root = tmp_path_factory.mktemp("guarded")
     inputs = root / "inputs"
     import shutil
@@ -631,3 +632,38 @@ def test_the_served_server_goes_when_serve_is_killed(tmp_path):
     exe = str(Path(sys.executable).with_name("pei-report"))
     command = [exe, "serve", "--input", str(SAMPLE.parent), "--output", str(tmp_path / "o"), "--port", str(free_port())]
     _killed_leaves_no_server(command, tmp_path)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["systemctl-stop", "ctrl-c"])
+def test_stopping_serve_prints_no_python_warning(tmp_path, signum):
+    """systemd stops a service with SIGTERM, a user with Ctrl+C: either way serve says nothing
+    of Prefect's insides («coroutine 'Runner.astop' was never awaited»)."""
+    shutil.copytree(SAMPLE, tmp_path / "inputs" / "secretaria-general")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_RUNNER_POLL_FREQUENCY="1")
+    log_path = tmp_path / "serve.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("pei-report")), "serve", "--input", str(tmp_path / "inputs"),
+             "--output", str(tmp_path / "outputs"), "--port", str(port)],
+            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        try:
+            _wait(lambda: healthy(f"http://127.0.0.1:{port}/api"), 120, "the server", process)
+            api = _api_client(f"http://127.0.0.1:{port}/api")
+            try:
+                _wait(lambda: api.get("/deployments/name/resend_report/reenviar").status_code == 200, 60, "the deployments", process)
+            finally:
+                api.close()
+            time.sleep(3)  # the runner is polling
+            (os.killpg if signum == signal.SIGINT else os.kill)(process.pid, signum)
+            process.wait(timeout=60)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    output = log_path.read_text(encoding="utf-8", errors="replace")
+    assert "never awaited" not in output and "Traceback" not in output and "Warning" not in output, output
+    assert process.returncode in (0, 128 + signum, -signum), output

@@ -55,7 +55,7 @@ def test_fractions_of_a_porcentaje_indicator_are_flagged(tmp_path, sample_plan):
 
 
 def test_200_000_duplicate_rows_are_all_reported_and_the_screen_message_stays_short(tmp_path, sample_plan):
-    """Measured in the README's «Límites»: 6,4 s and 377 MB (the time is not asserted)."""
+    """Measured in docs/ti/limites.md: 6,4 s and 377 MB (the time is not asserted)."""
     write_csv(tmp_path, "indicador,anio,trimestre,valor\n" + "IS-545,2024,1,5\n" * 200_001)
     error = _error(tmp_path, sample_plan)
     assert len(error.problems) == 200_000

@@ -344,7 +344,7 @@ def test_another_entitys_template_is_refused_saying_where_it_belongs(template, t
 
 def _returned_after_roll_over(template: Path, pdm_folder: Path, edit=None) -> Path:
     """The 2024-T3 template filled and kept in seguimiento/ while the plan moves on to vigencia 2025
-    (the README's «Cambio de vigencia»: the 2024 targets go to metas_anuales)."""
+    (docs/oficina/entradas.md's «Cambio de vigencia»: the 2024 targets go to metas_anuales)."""
     fill(template, {"V-1": 3, "H-1": 24})
     folder = pdm_folder / "seguimiento"
     folder.mkdir()
