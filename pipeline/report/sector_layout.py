@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from pipeline.core.settings import NOT_REPORTED_ID, DEFAULT_LEVELS, UNDEFINED_ID, Meaning, Theme, TrafficLight, default_light
 from pipeline.core.text import LINE_HEIGHT, Run, plain, shorten
 from pipeline.report.chart_layout import BAR_LABEL_SIZE, BAR_LABEL_W, axis_ticks, bar_order, shorten as shorten_label
-from pipeline.report.document import Column as TableColumn, DataTable, TableRow
+from pipeline.report.document import Column as TableColumn, DataTable, ReportStatus, TableRow
 from pipeline.report.layout import (
     ATTENTION_SIZE, FOOTER_SIZE, FOOTER_W, SUMMARY_FIRST_ROOM,
     SUMMARY_FIRST_TOP, Chart, ChartSlide, Report, Series, Slide, Summary, _annex, _closing, _cover, _details, _fit_title,
@@ -230,7 +230,7 @@ def lay_out_sector(document: SectorDocument, theme: Theme, created: date) -> Rep
         *_shared_table(document),
         *entity_slides,
         *annex,
-        _closing(SimpleNamespace(entity=document.sector), logo, theme.logo_image, generated),
+        _closing(SimpleNamespace(entity=document.sector, status=ReportStatus()), logo, theme.logo_image, generated),
     ]
     footer = f"{document.sector} · Seguimiento consolidado {document.period}"
     return Report(
