@@ -7,8 +7,9 @@ lives here (`pipeline.core.consolidation`, docs/rules.md).
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from prefect import task
@@ -23,14 +24,29 @@ from pipeline.errors import DistributionError, InputError
 from pipeline.ingest import Entity, find_entities, load_settings
 from pipeline.ingest.sectors import load_sectors
 from pipeline.outputs.sector import render_sector
-from pipeline.delivery.distribution import copy_to_publication, publication_folder
+from pipeline.core.formatting import long_date
+from pipeline.core.settings import Email
+from pipeline.delivery.distribution import (
+    Attachment, build_message, copied, copy_failed, copy_to_publication, distribution_record, email_failed, email_not_configured, email_sent,
+    load_credentials, not_configured_record, publication_folder, send, sender_address,
+)
 from pipeline.delivery.publish import MANIFEST_FILE, update_manifest
 from pipeline.core.consolidation import SECTORS_FOLDER
 from pipeline.report.sector import ENTIDADES_FILE, build_sector_document
 from pipeline.report.sector_layout import lay_out_sector
 from pipeline.runs.progress import PROGRESS, log_line, now
 
-__all__ = ["SectorReport", "grouping_of", "consolidate_sectors", "consolidate_step", "batch_period"]
+__all__ = ["SectorReport", "grouping_of", "consolidate_sectors", "consolidate_step", "batch_period", "SECTOR_SUBJECT"]
+
+SECTOR_SUBJECT = "{entidad}: seguimiento consolidado con corte {periodo}"
+"""The subject of a sector's (or the district's) e-mail; {entidad} is the sector's name."""
+SECTOR_BODY = (
+    "Buen día:\n\nAdjuntamos el reporte consolidado de {entidad} con corte {periodo} ({fecha_corte}), "
+    "en PDF y en PowerPoint: el avance de cada entidad que lo compone y el del conjunto, según lo que cada "
+    "una publicó.\n\nEste mensaje fue generado automáticamente por pei-report.\n"
+)
+ATTACHED = (".pdf", ".pptx")
+"""The sector's files an e-mail carries, as an entity's carries its deck and PDF."""
 
 
 @dataclass(frozen=True)
@@ -122,21 +138,63 @@ def _publish(output_dir: Path, result: SectorResult, settings: Settings, records
 
 
 def _distribute(folder: Path, result: SectorResult, settings: Settings, output_dir: Path) -> dict:
-    """Copy the sector's folder to the publication folder; what happened, for its manifest (a
-    failure is logged and recorded, and the sector's files stay published)."""
+    """Copy the sector's folder to the publication folder and e-mail its PDF and deck to the head's
+    `distribucion.correo` recipients; what happened, for its manifest, as an entity's distribution
+    is recorded (`pipeline.delivery.distribution.distribution_record`). A failure is logged and
+    recorded, and the sector's files stay published."""
+    if not settings.distribution.active:
+        return not_configured_record(now())
+    started = now()
+    publication = _copy(folder, result, settings, output_dir)
+    email = settings.distribution.email
+    sending = _email(folder, result, email) if email.active else email_not_configured()
+    return distribution_record(started, publication, sending)
+
+
+def _warn(message: str) -> None:
+    PROGRESS.warning(message, extra={"entity": "*"})
+    log_line(message)
+
+
+def _copy(folder: Path, result: SectorResult, settings: Settings, output_dir: Path) -> dict | None:
+    """The publication copy's record; None without a publication folder."""
     setting = settings.distribution.folder
     if setting is None:
-        return {"status": "no_folder"}
+        return None
     names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     try:
         target = publication_folder(setting, Path(output_dir), f"{SECTORS_FOLDER}/{result.sector.id}", parse_period(result.period),
                                     confined=settings.distribution.folder_confined)
         copy_to_publication(folder, names, target)
     except DistributionError as exc:
-        PROGRESS.warning(str(exc), extra={"entity": "*"})
-        log_line(str(exc))
-        return {"status": "failed", "error": str(exc)}
-    return {"status": "copied", "folder": str(target), "at": now().isoformat(timespec="seconds")}
+        _warn(str(exc))
+        return copy_failed(setting, exc)
+    return {**copied(target, names), "at": now().isoformat(timespec="seconds")}
+
+
+def _email(folder: Path, result: SectorResult, email: Email) -> dict:
+    """Send the sector's PDF and deck, retrying a transient failure `email.retries` times as an
+    entity's e-mail is; the record of what happened."""
+    cut = parse_period(result.period)
+    fields = {"entidad": result.sector.name, "slug": result.sector.id, "periodo": str(cut), "fecha_corte": long_date(cut.end),
+              "sigla": "", "titulo": result.sector.name}
+    sector_email = replace(email, subject=SECTOR_SUBJECT, body=SECTOR_BODY)
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in ATTACHED)
+    attempt = 0
+    while True:
+        try:
+            credentials = load_credentials(email)
+            message = build_message(sector_email, sender_address(email, credentials), fields,
+                                    [Attachment(p.name, p.read_bytes()) for p in files])
+            return email_sent(send(message, credentials), now())
+        except DistributionError as exc:
+            if exc.transient and attempt < email.retries:
+                attempt += 1
+                time.sleep(email.retry_delay_seconds)
+                continue
+            _warn(f"El reporte consolidado de {result.sector.name} ({result.period}) quedó publicado en {folder}, "
+                  f"pero el correo no se envió: {exc}")
+            return email_failed(email, exc)
 
 
 consolidate_step = task(name="Consolidar sectores", cache_policy=NO_CACHE)(consolidate_sectors)

@@ -131,7 +131,8 @@ def test_distributed_the_sector_is_copied_to_the_heads_publication_folder_and_th
     assert "sector-territorio-2024-T3.pdf" in names and "web/index.html" in names and "entidades.csv" in names
     assert (published / "entidades.csv").read_bytes() == (folder / "entidades.csv").read_bytes()
     record = manifest_of(folder)["distribution"]
-    assert record["status"] == "copied" and record["folder"] == str(published)
+    assert record["status"] == "distributed" and record["email"] == {"status": "not_configured"}
+    assert record["publication"]["status"] == "copied" and record["publication"]["folder"] == str(published)
     consolidate_sectors(inputs, copy, "2024-T3")  # not distributed: the manifest says so
     assert manifest_of(folder)["distribution"] == {"status": "not_distributed"}
 
@@ -153,3 +154,49 @@ def test_changes_since_the_previous_cut_each_entity_published(tmp_path):
     # alcaldia-b published 2024-T2 only: at 2024-T3 it has no cut, and its row compares nothing
     b = rows(folder / "entidades.csv")[1]
     assert b["estado"] == "sin_corte" and b["corte_anterior"] == ""
+
+
+def test_distributed_the_sector_and_the_district_are_emailed_to_the_heads_recipients_and_recorded(district, tmp_path, smtp_server):
+    import shutil
+
+    inputs, outputs = district
+    copy_in, copy_out = tmp_path / "inputs", tmp_path / "outputs"
+    shutil.copytree(inputs, copy_in)
+    shutil.copytree(outputs, copy_out)
+    (copy_in / "alcaldia-a" / "configuracion.yaml").write_text(
+        "distribucion:\n  correo:\n    destinatarios: [planeacion@alcaldia-a.gov.co]\n    copia: [jefe@alcaldia-a.gov.co]\n",
+        encoding="utf-8")
+    consolidate_sectors(copy_in, copy_out, "2024-T3", distribute=True)
+    by_subject = {str(message["Subject"]): (envelope, message) for envelope, message in smtp_server.received}
+    # territorio's head and the district's (the first sector's head) are alcaldia-a; gestion-publica's sends nothing
+    assert sorted(by_subject) == ["Distrito de Prueba: seguimiento consolidado con corte 2024-T3",
+                                  "Sector Territorio: seguimiento consolidado con corte 2024-T3"]
+    envelope, message = by_subject["Sector Territorio: seguimiento consolidado con corte 2024-T3"]
+    assert sorted(envelope.rcpt_tos) == ["jefe@alcaldia-a.gov.co", "planeacion@alcaldia-a.gov.co"]
+    attached = {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+    folder = copy_out / "sectores" / "territorio" / "2024-T3"
+    assert sorted(attached) == ["sector-territorio-2024-T3.pdf", "sector-territorio-2024-T3.pptx"]
+    assert attached["sector-territorio-2024-T3.pdf"] == (folder / "sector-territorio-2024-T3.pdf").read_bytes()
+    record = manifest_of(folder)["distribution"]
+    assert record["status"] == "distributed" and record["publication"]["status"] == "copied"
+    assert record["email"]["status"] == "sent" and record["email"]["to"] == ["planeacion@alcaldia-a.gov.co"]
+    assert record["email"]["attachments"] == ["sector-territorio-2024-T3.pdf", "sector-territorio-2024-T3.pptx"]
+    gestion = manifest_of(copy_out / "sectores" / "gestion-publica" / "2024-T3")["distribution"]
+    assert gestion["status"] == "distributed" and gestion["email"] == {"status": "not_configured"}
+
+
+def test_a_sector_e_mail_that_fails_is_recorded_and_its_files_stay_published(district, tmp_path, smtp_down):
+    import shutil
+
+    inputs, outputs = district
+    copy_in, copy_out = tmp_path / "inputs", tmp_path / "outputs"
+    shutil.copytree(inputs, copy_in)
+    shutil.copytree(outputs, copy_out)
+    (copy_in / "alcaldia-a" / "configuracion.yaml").write_text(
+        "distribucion:\n  correo:\n    destinatarios: [planeacion@alcaldia-a.gov.co]\n    reintentos: 0\n", encoding="utf-8")
+    reports = consolidate_sectors(copy_in, copy_out, "2024-T3", distribute=True)
+    folder = copy_out / "sectores" / "territorio" / "2024-T3"
+    record = manifest_of(folder)["distribution"]
+    assert record["status"] == "failed" and record["email"]["status"] == "failed"
+    assert f"127.0.0.1:{smtp_down}" in record["email"]["error"] and record["email"]["attempts"] == 1
+    assert (folder / "sector-territorio-2024-T3.pdf").is_file() and reports[0].folder == folder
