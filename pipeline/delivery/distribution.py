@@ -30,6 +30,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any, Protocol
 
+from pipeline.core.consolidation import SECTORS_FOLDER
 from pipeline.delivery import portal
 from pipeline.errors import DistributionError, PublishError, UnsafePathError
 from pipeline.core.formatting import long_date
@@ -568,8 +569,9 @@ _PORTAL_LOCK_TIMEOUT = 120.0
 
 
 def _portal_root(folder: Path) -> Path:
-    """The publication folder a cut's copy `<root>/<slug>/<cut>` sits in."""
-    return folder.parent.parent
+    """The publication folder a cut's copy `<root>/<slug>/<cut>` sits in (a sector's,
+    `<root>/sectores/<id>/<cut>`, too)."""
+    return folder.parent.parent.parent if folder.parent.parent.name == SECTORS_FOLDER else folder.parent.parent
 
 
 def _cut_of(name: str) -> Cut | None:
@@ -607,24 +609,40 @@ def _record(folder: Path) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else {"estado": portal.DRAFT}
 
 
+def _subfolders(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
 def published_portal_cuts(root: Path) -> list[portal.PublishedCut]:
     """Every cut the publication folder `root` holds (`<root>/<slug>/<YYYY-Tq>/` with published
-    files), drafts included (`PublishedCut.listed` tells them apart), read from its files."""
-    cuts = []
+    files, and each sector's, `<root>/sectores/<id>/<YYYY-Tq>/`), drafts included
+    (`PublishedCut.listed` tells them apart), read from its files."""
     try:
-        entities = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+        entities = _subfolders(root)
     except FileNotFoundError:
         return []
+    cuts = []
     for entity in entities:
-        for folder in sorted(p for p in entity.iterdir() if p.is_dir() and not p.name.startswith(".")):
-            cut = _cut_of(folder.name)
-            sizes = _published_files(folder) if cut else {}
-            if not sizes:
-                continue
-            contents = {n: (folder / n).read_bytes() for n in ("objetivos.csv", "datapackage.json") if n in sizes}
-            newest = max((folder / n).stat().st_mtime for n in sizes)
-            modified = datetime.fromtimestamp(newest, BOGOTA).replace(microsecond=0)
-            cuts.append(portal.read_cut(entity.name, cut, sizes, contents, _record(folder), modified))
+        if entity.name == SECTORS_FOLDER:
+            for sector in _subfolders(entity):
+                cuts += _cuts_in(sector, f"{SECTORS_FOLDER}/{sector.name}", ("entidades.csv", "datapackage.json"), True)
+        else:
+            cuts += _cuts_in(entity, entity.name, ("objetivos.csv", "datapackage.json"), False)
+    return cuts
+
+
+def _cuts_in(parent: Path, slug: str, read: tuple[str, ...], sector: bool) -> list[portal.PublishedCut]:
+    """The cuts of one entity's (or sector's) folder of the publication folder."""
+    cuts = []
+    for folder in _subfolders(parent):
+        cut = _cut_of(folder.name)
+        sizes = _published_files(folder) if cut else {}
+        if not sizes:
+            continue
+        contents = {n: (folder / n).read_bytes() for n in read if n in sizes}
+        newest = max((folder / n).stat().st_mtime for n in sizes)
+        modified = datetime.fromtimestamp(newest, BOGOTA).replace(microsecond=0)
+        cuts.append(portal.read_cut(slug, cut, sizes, contents, _record(folder), modified, sector=sector))
     return cuts
 
 

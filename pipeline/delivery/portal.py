@@ -17,6 +17,12 @@ published files by `read_cut`) to the bytes of
 - `estilo.css`: the cut's web page's own stylesheet (`render_web.web_css`), so the pages look
   the same.
 
+The sectors' and the district's consolidated reports, copied to `<root>/sectores/<id>/<cut>/`
+(docs/contract.md, «Sectors and the district»), are cuts too (`PublishedCut.sector`, their slug
+`sectores/<id>`): the index lists them in its «Sectores» section (latest cut with the consolidated
+figures of entidades.csv's `sector` row, and earlier cuts; the district last), and the feed and the
+catalog carry an entry per cut. They have no page of their own.
+
 A cut is listed only if its record does not say it is a draft (`estado: borrador`, copied from
 the cut's manifest.json when it was distributed, into a record beside the cut's folder,
 `RECORD_FILE`): `PublishedCut.listed`. Links are relative, so
@@ -40,8 +46,10 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 
+from pipeline.core.consolidation import DISTRICT_ID
 from pipeline.core.formatting import long_date, percent
 from pipeline.core.periods import Cut
+from pipeline.outputs.sector import SECTOR_OUTPUTS
 from pipeline.outputs.web import LINKS, file_size, web_css, web_environment
 from pipeline.core.settings import LICENCES, LIGHT_COLORS, Licence, Theme, default_light
 from pipeline.report.tables import OBJETIVOS_SCHEMA
@@ -49,7 +57,11 @@ from pipeline.report.tables import OBJETIVOS_SCHEMA
 __all__ = [
     "DRAFT", "RECORD_FILE", "INDEX", "ENTITY_INDEX", "FEED", "CATALOG", "STYLESHEET",
     "PublishedFile", "PublishedCut", "light_word", "read_cut", "record_bytes", "record_name", "portal_files",
+    "SECTOR_TITLE",
 ]
+
+SECTOR_TITLE = "Seguimiento consolidado"
+"""A sector's or the district's report's title on the pages (its name is its «entity»)."""
 
 DRAFT = "borrador"
 """The `estado` of a cut not yet approved: never listed."""
@@ -71,6 +83,7 @@ _TYPES = {
 # What a file is and its format, for the links (the cut's web page's own words where it has them).
 _FORMATS = {".pdf": "PDF", ".pptx": "PowerPoint, PPTX", ".csv": "CSV", ".json": "JSON", ".html": "HTML",
             ".xlsx": "Excel, XLSX"}
+_SECTOR_FILES = {name: what for name, _, what in SECTOR_OUTPUTS.values() if "{" not in name}
 _YEAR_LABEL, _PLAN_LABEL = (next(c.title for c in OBJETIVOS_SCHEMA if c.name == n)
                             for n in ("avance_vigencia", "avance_cuatrienio"))
 
@@ -93,6 +106,8 @@ class PublishedFile:
             what = "Página web del reporte"
         elif kind in LINKS:
             what = LINKS[kind][0]
+        elif self.path in _SECTOR_FILES:  # a sector's entidades.csv, indicadores_compartidos.csv
+            what = _SECTOR_FILES[self.path]
         elif suffix == ".xlsx":
             what = "Tablas de avance en Excel"
         else:
@@ -127,6 +142,7 @@ class PublishedCut:
     estado: str | None = None
     published: datetime | None = None
     problem: str | None = None
+    sector: bool = False  # a sector's or the district's consolidated report (slug `sectores/<id>`)
 
     @property
     def period(self) -> str:
@@ -205,9 +221,22 @@ def _package(content: bytes | None) -> dict[str, Any]:
     return package if isinstance(package, dict) else {}
 
 
-def _categories(package: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def _sector_row(content: bytes | None) -> tuple[dict[str, str] | None, str | None]:
+    if content is None:
+        return None, "el corte publicado no tiene entidades.csv"
+    try:
+        rows = list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        return None, f"entidades.csv no se pudo leer ({exc})"
+    row = next((r for r in rows if r.get("entidad") == "sector"), None)
+    if row is None:
+        return None, "entidades.csv no tiene la fila del sector (entidad = «sector»)"
+    return row, None
+
+
+def _categories(package: Mapping[str, Any], table: str = "objetivos.csv") -> list[Mapping[str, Any]]:
     for resource in package.get("resources") or ():
-        if isinstance(resource, dict) and resource.get("path") == "objetivos.csv":
+        if isinstance(resource, dict) and resource.get("path") == table:
             for field in (resource.get("schema") or {}).get("fields") or ():
                 if isinstance(field, dict) and field.get("name") == "semaforo":
                     return [c for c in field.get("categories") or () if isinstance(c, dict)]
@@ -232,19 +261,25 @@ def _moment(text: object) -> datetime | None:
 
 def read_cut(
     slug: str, cut: Cut, sizes: Mapping[str, int], contents: Mapping[str, bytes], record: Mapping[str, Any] | None,
-    modified: datetime,
+    modified: datetime, sector: bool = False,
 ) -> PublishedCut:
     """A published cut from what its folder holds: `sizes` of its files by path, the bytes of its
     objetivos.csv and datapackage.json (`contents`), its record (`RECORD_FILE`, None for a cut
     copied before records were kept) and `modified`, when its files were written (the time a
-    cut without a record is dated with)."""
+    cut without a record is dated with). A `sector`'s figures are its entidades.csv's `sector`
+    row, and its name the one its record (its manifest) gives."""
     package = _package(contents.get("datapackage.json"))
     record = record or {}
     entity = record.get("entity") if isinstance(record.get("entity"), dict) else {}
     contributors = [c for c in package.get("contributors") or () if isinstance(c, dict)]
-    name = next((str(c["title"]) for c in contributors if c.get("title")), None) or entity.get("name") or slug
-    title = str(package.get("title") or "").split(" · ")[0] or "Seguimiento del plan"
-    row, problem = _plan_row(contents.get("objetivos.csv"))
+    if sector:
+        name = entity.get("name") or str(package.get("title") or "").split(" · ")[0] or slug.rpartition("/")[2]
+        title, table = SECTOR_TITLE, "entidades.csv"
+        row, problem = _sector_row(contents.get(table))
+    else:
+        name = next((str(c["title"]) for c in contributors if c.get("title")), None) or entity.get("name") or slug
+        title, table = str(package.get("title") or "").split(" · ")[0] or "Seguimiento del plan", "objetivos.csv"
+        row, problem = _plan_row(contents.get(table))
     light = (row or {}).get("semaforo") or None
     return PublishedCut(
         slug=slug,
@@ -256,11 +291,12 @@ def read_cut(
         year_percent=_number((row or {}).get("avance_vigencia")),
         plan_percent=_number((row or {}).get("avance_cuatrienio")),
         light=light,
-        light_word=light_word(light, _categories(package)) if light else None,
+        light_word=light_word(light, _categories(package, table)) if light else None,
         licence=_licence(package),
         estado=str(record["estado"]) if record.get("estado") is not None else None,
         published=_moment(record.get("distributed_at")),
         problem=problem,
+        sector=sector,
     )
 
 
@@ -310,13 +346,23 @@ def _href(path: str) -> str:
 
 
 def _by_entity(cuts: Iterable[PublishedCut]) -> list[tuple[str, list[PublishedCut]]]:
-    """Listed cuts by entity (entities by name), each entity's newest first."""
+    """Listed cuts by entity (entities by name), each entity's newest first; no sector's."""
     groups: dict[str, list[PublishedCut]] = {}
     for cut in cuts:
-        if cut.listed:
+        if cut.listed and not cut.sector:
             groups.setdefault(cut.slug, []).append(cut)
     ordered = [(slug, sorted(items, key=lambda c: c.cut, reverse=True)) for slug, items in groups.items()]
     return sorted(ordered, key=lambda g: (g[1][0].entity.casefold(), g[0]))
+
+
+def _by_sector(cuts: Iterable[PublishedCut]) -> list[tuple[str, list[PublishedCut]]]:
+    """Listed sectors' cuts by sector (its id, sectors by name, the district last), newest first."""
+    groups: dict[str, list[PublishedCut]] = {}
+    for cut in cuts:
+        if cut.listed and cut.sector:
+            groups.setdefault(cut.slug.rpartition("/")[2], []).append(cut)
+    ordered = [(sector, sorted(items, key=lambda c: c.cut, reverse=True)) for sector, items in groups.items()]
+    return sorted(ordered, key=lambda g: (g[0] == DISTRICT_ID, g[1][0].entity.casefold(), g[0]))
 
 
 def _page(template: str, up: str, now: datetime, **values: Any) -> bytes:
@@ -368,7 +414,7 @@ def feed_bytes(cuts: Sequence[PublishedCut], now: datetime) -> bytes:
         f'  <link rel="alternate" type="text/html" href="{INDEX}"/>',
     ]
     for cut in entries:
-        page = cut.page or ENTITY_INDEX.format(slug=cut.slug)
+        page = cut.page or (f"{INDEX}#sector-{cut.slug.rpartition('/')[2]}" if cut.sector else ENTITY_INDEX.format(slug=cut.slug))
         lines += [
             "  <entry>",
             f"    <id>{_entry_id(cut)}</id>",
@@ -479,5 +525,5 @@ def portal_files(cuts: Sequence[PublishedCut], theme: Theme, now: datetime) -> d
             page_of=lambda c: _href(f"{c.period}/{WEB_PAGE}") if c.page else None,
             file_of=lambda c, f: _href(f"{c.period}/{f.path}"),
         )
-    files[INDEX] = _page("portal.html.j2", "", now, groups=groups)
+    files[INDEX] = _page("portal.html.j2", "", now, groups=groups, sectors=_by_sector(cuts))
     return files

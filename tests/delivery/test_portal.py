@@ -406,3 +406,82 @@ def test_the_command_names_a_missing_folder_in_spanish(tmp_path):
     assert result.exit_code == 1
     message = " ".join(result.stderr.split())
     assert "no-existe" in message and "no existe" in message and "Traceback" not in message
+
+
+# --- the sectors and the district -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sector_publication(tmp_path_factory) -> Path:
+    """A publication folder where a district's entities and their sectors were distributed at two cuts."""
+    from pipeline.runs.consolidation import consolidate_sectors
+    from tests.sectors import publish_district, write_district
+
+    base = tmp_path_factory.mktemp("distrito")
+    inputs, outputs = write_district(base / "inputs"), base / "outputs"
+    for period in ("2024-T2", "2024-T3"):
+        publish_district(inputs, outputs, period)
+        _distribute(inputs / "alcaldia-a", Cut(2024, int(period[-1])), outputs)
+        consolidate_sectors(inputs, outputs, period, distribute=True)
+    return base / "publicacion"
+
+
+def _sector_row(folder: Path) -> dict[str, str]:
+    rows = csv.DictReader(io.StringIO((folder / "entidades.csv").read_text(encoding="utf-8")))
+    return next(r for r in rows if r["entidad"] == "sector")
+
+
+SECTORS = {"territorio": "Sector Territorio", "gestion-publica": "Sector Gestión Pública", "distrito": "Distrito de Prueba"}
+
+
+def test_the_index_lists_the_sectors_and_the_district_with_their_latest_cut_and_earlier_ones(sector_publication):
+    index = sector_publication / "index.html"
+    tree = _tree(index)
+    section = tree.xpath('//section[@id="sectores"]')[0]
+    assert _words(section.xpath("./h2")[0]) == "Sectores"
+    for sector, name in SECTORS.items():
+        latest = sector_publication / "sectores" / sector / "2024-T3"
+        entry = section.xpath(f'.//*[@id="sector-{sector}"]')[0]
+        said = _words(entry)
+        assert name in said and long_date(Cut(2024, 3).end) in said
+        assert percent(float(_sector_row(latest)["avance_vigencia"])) in said
+        hrefs = {(index.parent / h).resolve() for h in entry.xpath(".//a/@href")}
+        assert (latest / "web" / "index.html").resolve() in hrefs
+        assert (sector_publication / "sectores" / sector / "2024-T2" / "web" / "index.html").resolve() in hrefs
+        assert all(h.is_file() for h in hrefs)
+    # the entity is listed as before, and «sectores» is no entity
+    assert tree.xpath('//*[@id="entidad-alcaldia-a"]') and not tree.xpath('//*[@id="entidad-sectores"]')
+
+
+def test_the_feed_and_the_catalog_carry_every_sector_cut(sector_publication):
+    feed = ET.fromstring((sector_publication / "novedades.xml").read_bytes())
+    titles = [e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")]
+    assert "Sector Territorio: corte 2024-T3" in titles and "Distrito de Prueba: corte 2024-T2" in titles
+    assert len(titles) == 2 + 3 * 2
+    entry = next(e for e in feed.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == "Sector Territorio: corte 2024-T3")
+    links = {link.get("href") for link in entry.iter(f"{ATOM}link")}
+    assert "sectores/territorio/2024-T3/web/index.html" in links
+    assert "sectores/territorio/2024-T3/sector-territorio-2024-T3.pdf" in links
+    assert all((sector_publication / h).is_file() for h in links)
+    catalog = json.loads((sector_publication / "catalogo.json").read_text(encoding="utf-8"))
+    ids = {d["dct:identifier"] for d in catalog["dcat:dataset"]}
+    assert {f"sectores/{s}/{p}" for s in SECTORS for p in ("2024-T2", "2024-T3")} <= ids
+    territorio = next(d for d in catalog["dcat:dataset"] if d["dct:identifier"] == "sectores/territorio/2024-T3")
+    assert "entidades.csv" in {d["@id"].rsplit("/", 1)[-1] for d in territorio["dcat:distribution"]}
+
+
+def test_a_sector_cut_recorded_as_a_draft_is_never_listed(sector_publication, tmp_path):
+    copy = tmp_path / "publicacion"
+    shutil.copytree(sector_publication, copy)
+    record = copy / "sectores" / "territorio" / portal.record_name("2024-T3")
+    record.write_text(json.dumps({**json.loads(record.read_text(encoding="utf-8")), "estado": "Borrador"}), encoding="utf-8")
+    write_portal(copy)
+    entry = _words(_tree(copy / "index.html").xpath('//*[@id="sector-territorio"]')[0])
+    assert "2024-T2" in entry and "2024-T3" not in entry
+    assert b"sectores/territorio/2024-T3" not in (copy / "novedades.xml").read_bytes()
+    assert b"sectores/territorio/2024-T3" not in (copy / "catalogo.json").read_bytes()
+
+
+def test_axe_finds_no_wcag_21_aa_violation_with_the_sectors(sector_publication, chromium):
+    results = chromium.axe(sector_publication / "index.html")
+    assert results.violations == [], describe(results.violations)
