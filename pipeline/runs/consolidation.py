@@ -138,7 +138,7 @@ def _publish(output_dir: Path, result: SectorResult, settings: Settings, records
 
 
 def _distribute(folder: Path, result: SectorResult, settings: Settings, output_dir: Path) -> dict:
-    """Copy the sector's folder to the publication folder and e-mail its PDF and deck to the head's
+    """Copy the sector's files (not its manifest.json, as an entity's copy) to the publication folder and e-mail its PDF and deck to the head's
     `distribucion.correo` recipients; what happened, for its manifest, as an entity's distribution
     is recorded (`pipeline.delivery.distribution.distribution_record`). A failure is logged and
     recorded, and the sector's files stay published."""
@@ -161,7 +161,7 @@ def _copy(folder: Path, result: SectorResult, settings: Settings, output_dir: Pa
     setting = settings.distribution.folder
     if setting is None:
         return None
-    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    names = sorted(n for n in (p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) if n != MANIFEST_FILE)
     try:
         target = publication_folder(setting, Path(output_dir), f"{SECTORS_FOLDER}/{result.sector.id}", parse_period(result.period),
                                     confined=settings.distribution.folder_confined)

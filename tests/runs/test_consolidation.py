@@ -129,6 +129,7 @@ def test_distributed_the_sector_is_copied_to_the_heads_publication_folder_and_th
     folder = copy / "sectores" / "territorio" / "2024-T3"
     names = sorted(p.relative_to(published).as_posix() for p in published.rglob("*") if p.is_file())
     assert "sector-territorio-2024-T3.pdf" in names and "web/index.html" in names and "entidades.csv" in names
+    assert "manifest.json" not in names  # as an entity's copy: the manifest names the folders and inputs it read
     assert (published / "entidades.csv").read_bytes() == (folder / "entidades.csv").read_bytes()
     record = manifest_of(folder)["distribution"]
     assert record["status"] == "distributed" and record["email"] == {"status": "not_configured"}
