@@ -439,11 +439,15 @@ def publicacion(
     cuts = published_portal_cuts(carpeta)
     listed = [c for c in cuts if c.listed]
     drafts = len(cuts) - len(listed)
-    entities = len({c.slug for c in listed})
+    sectors = [c for c in listed if c.sector]
+    listed = [c for c in listed if not c.sector]
+    entities, sector_ids = len({c.slug for c in listed}), len({c.slug for c in sectors})
     out = Console(highlight=False, soft_wrap=True, markup=False)
     out.print(
         f"Índice de {carpeta} reconstruido: {len(listed)} {'corte' if len(listed) == 1 else 'cortes'} de {entities} "
         f"{'entidad' if entities == 1 else 'entidades'}"
+        + (f" y {len(sectors)} {'corte consolidado' if len(sectors) == 1 else 'cortes consolidados'} de {sector_ids} "
+           f"{'sector' if sector_ids == 1 else 'sectores'} (el distrito incluido)" if sectors else "")
         + (f" ({drafts} {'borrador sin listar' if drafts == 1 else 'borradores sin listar'})" if drafts else "")
         + f". Páginas: {carpeta / 'index.html'}, novedades.xml y catalogo.json."
     )

@@ -92,8 +92,9 @@ def consolidate_sectors(
     """Consolidate every sector of `input_dir`'s sectores.yaml at `period` from the published
     cuts under `output_dir`; `failures`: the entities whose report failed in this batch, with the
     run's message. Nothing to do (an empty list) without sectores.yaml. `distribute`: copy each
-    report to its head's publication folder (`<carpeta_publicacion>/sectores/<id>/<cut>/`; the
-    district's, to the first sector's head's)."""
+    report to its head's publication folder (`<carpeta_publicacion>/sectores/<id>/<cut>/`, listed
+    on its standing pages) and e-mail it to the head's `distribucion.correo` recipients (the
+    district's: the first sector's head's)."""
     if grouping is None:
         grouping, entities = grouping_of(Path(input_dir))
         if grouping is None:
@@ -138,10 +139,11 @@ def _publish(output_dir: Path, result: SectorResult, settings: Settings, records
 
 
 def _distribute(folder: Path, result: SectorResult, settings: Settings, output_dir: Path) -> dict:
-    """Copy the sector's files (not its manifest.json, as an entity's copy) to the publication folder and e-mail its PDF and deck to the head's
-    `distribucion.correo` recipients; what happened, for its manifest, as an entity's distribution
-    is recorded (`pipeline.delivery.distribution.distribution_record`). A failure is logged and
-    recorded, and the sector's files stay published."""
+    """Copy the sector's files (not its manifest.json, as an entity's copy) to the publication
+    folder and e-mail its PDF and deck to the head's `distribucion.correo` recipients; what
+    happened, for its manifest, as an entity's distribution is recorded
+    (`pipeline.delivery.distribution.distribution_record`). A failure is logged and recorded, and
+    the sector's files stay published."""
     if not settings.distribution.active:
         return not_configured_record(now())
     started = now()

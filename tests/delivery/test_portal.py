@@ -485,3 +485,16 @@ def test_a_sector_cut_recorded_as_a_draft_is_never_listed(sector_publication, tm
 def test_axe_finds_no_wcag_21_aa_violation_with_the_sectors(sector_publication, chromium):
     results = chromium.axe(sector_publication / "index.html")
     assert results.violations == [], describe(results.violations)
+
+
+def test_the_command_counts_the_sectors_cuts_apart(sector_publication, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.app.cli import app
+
+    copy = tmp_path / "publicacion"
+    shutil.copytree(sector_publication, copy)
+    result = CliRunner().invoke(app, ["publicacion", "--carpeta", str(copy)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    said = " ".join(result.stdout.split())
+    assert "2 cortes de 1 entidad y 6 cortes consolidados de 3 sectores (el distrito incluido)" in said
