@@ -358,12 +358,17 @@ def _decide(ctx, verb, input, period, output, entity, nombre, acta, cargo, notes
 def _resumed(verb, input, period, output, entity, nombre, acta, cargo, notes, fecha) -> bool:
     """Resume the served run that waits for this cut's decision, if one does (`pipeline.app.resume`);
     False when none waits and the flow acts on the draft on disk."""
-    from pipeline.app.resume import resume_waiting, waiting_run_of
+    from pipeline.app.resume import check_unchanged, resume_waiting, waiting_run_of
 
     run = waiting_run_of(input, output, entity, period)
     if run is None:
         return False
     err = _stderr()
+    if verb == "aprobar":  # refused here, the run keeps waiting; resumed, it would fail on it
+        try:
+            check_unchanged(input, output, entity, period, run)
+        except PipelineError as exc:
+            raise _fail(err, str(exc), _exit_code(exc)) from None
     runtime.prefect_environment()
     err.print(f"[bold]pei-report {verb}[/bold] · corte {period} · la ejecución {run['id']} de pei-report serve espera "
               "esta decisión: se reanuda con ella")

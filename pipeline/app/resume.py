@@ -6,6 +6,10 @@ The waiting run is the one the draft's manifest names (`aprobacion.ejecucion`: i
 it runs on and its pause key), checked to be Paused. Prefect saves the form's schema just after
 the run shows Paused, and refuses a resume before that («Run input schema not found»): the
 schema key is awaited first.
+
+An approval is checked against the inputs before the run is resumed (`check_unchanged`): an
+input changed since the draft is refused with `check_inputs`' message and the run keeps
+waiting, for a new draft or a rejection; resumed, the run would refuse it too, but by failing.
 """
 
 from __future__ import annotations
@@ -16,13 +20,13 @@ from typing import Any
 from uuid import UUID
 
 from pipeline.core.approval import DRAFT_FOLDER
-from pipeline.errors import ApprovalError, ServerError
+from pipeline.errors import ApprovalError, PipelineError, ServerError
 
-__all__ = ["waiting_run_of", "resume_waiting"]
+__all__ = ["waiting_run_of", "check_unchanged", "resume_waiting"]
 
 
-def waiting_run_of(input_dir: Path, output_dir: Path, entity: str | None, period: str) -> dict[str, str] | None:
-    """The served run the draft of this cut says waits for its decision, if any."""
+def _pending(input_dir: Path, output_dir: Path, entity: str | None, period: str) -> tuple[Any, dict[str, Any]] | None:
+    """The one chosen entity and its cut's draft manifest, while that draft waits for a decision."""
     import json
 
     from pipeline.ingest import find_entities, select_entities
@@ -37,10 +41,41 @@ def waiting_run_of(input_dir: Path, output_dir: Path, entity: str | None, period
         draft = json.loads((output_dir / chosen[0].slug / period / DRAFT_FOLDER / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if (draft.get("estado") or "borrador") != "borrador":
+    if not isinstance(draft, dict) or (draft.get("estado") or "borrador") != "borrador":
         return None
-    run = (draft.get("aprobacion") or {}).get("ejecucion")
+    return chosen[0], draft
+
+
+def waiting_run_of(input_dir: Path, output_dir: Path, entity: str | None, period: str) -> dict[str, str] | None:
+    """The served run the draft of this cut says waits for its decision, if any."""
+    pending = _pending(input_dir, output_dir, entity, period)
+    run = (pending[1].get("aprobacion") or {}).get("ejecucion") if pending else None
     return run if isinstance(run, dict) and run.get("id") and run.get("api") else None
+
+
+def check_unchanged(input_dir: Path, output_dir: Path, entity: str | None, period: str, run: dict[str, str]) -> None:
+    """Before an approval resumes `run`: the entity's inputs, read now as a run reads them, must be
+    the draft's; `ApprovalError` otherwise (what changed, or why they no longer read), saying the
+    run still waits."""
+    from pipeline.delivery.approval import check_inputs
+    from pipeline.delivery.publish import input_record
+    from pipeline.ingest import load_inputs
+
+    pending = _pending(input_dir, output_dir, entity, period)
+    if pending is None:
+        return
+    chosen, draft = pending
+    still = (f" La ejecución {run['id']} no se reanudó y sigue esperando la decisión: recházela (pei-report rechazar "
+             "o su formulario en Prefect), o ejecute de nuevo el corte para un borrador nuevo.")
+    try:
+        sources = load_inputs(chosen.folder).sources
+        check_inputs(draft, [input_record(s.path, s.size, s.sha256, Path.cwd()) for s in sources], chosen.slug, period)
+    except PipelineError as exc:
+        if isinstance(exc, ApprovalError):
+            raise ApprovalError(str(exc) + still) from None
+        raise ApprovalError(
+            f"El corte {period} de {chosen.slug}: los datos cambiaron desde el borrador y ya no se leen ({exc})." + still
+        ) from None
 
 
 def resume_waiting(run: dict[str, str], answer: dict[str, Any], timeout: float = 900.0) -> dict[str, Any] | None:

@@ -1,6 +1,12 @@
 """Approval under a real `pei-report serve` (issue 21): the deployment's run writes the draft and
-pauses for the committee's form; resumed through the API it publishes once, resumed by
-`pei-report rechazar` it publishes nothing (pipeline/runs/approval.py, pipeline/app/resume.py)."""
+pauses for the committee's form; resumed through the API or by `pei-report aprobar` it publishes
+once, resumed by `pei-report rechazar` it publishes nothing, and `aprobar` after an input changed
+is refused without resuming it (pipeline/runs/approval.py, pipeline/app/resume.py). Each test
+decides its own cut of the one module-scoped server.
+
+A run past its plazo is not tested here: the pause's timeout is `plazo_dias` whole days (at least
+one), and shortening it would take a test-only hook in the product; `FlowPauseTimeout`'s handling
+is covered by tests/delivery/test_approval.py (a monkeypatched pause)."""
 
 from __future__ import annotations
 
@@ -139,3 +145,76 @@ def test_a_paused_run_rejected_by_pei_report_rechazar_publishes_nothing(served):
     office = [e for e, _ in inbox.received[before:] if e.rcpt_tos == ["planeacion@sg.gov.co"]]
     assert len(office) == 1
     assert not (root / "publicacion" / "secretaria-general" / "2024-T2").exists()
+
+
+def _cli(env: dict[str, str], root: Path, verb: str, period: str, *options: str) -> subprocess.CompletedProcess:
+    """`pei-report aprobar|rechazar` as an approver types it, in the served folder, without the API's address."""
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("pei-report")), verb, "--input", str(root / "inputs"),
+         "--output", str(root / "outputs"), "--period", period, "--nombre", "Ana Pérez", *options],
+        env={k: v for k, v in env.items() if k != "PREFECT_API_URL"}, cwd=root, capture_output=True, text=True, timeout=900,
+    )
+
+
+def _sent_to_recipients(inbox, since: int = 0) -> list:
+    return [e for e, _ in inbox.received[since:] if "destinatarios@sg.gov.co" in e.rcpt_tos]
+
+
+def test_a_paused_run_approved_by_pei_report_aprobar_publishes_once(served):
+    api, deployment, root, inbox, env = served
+    run_id, target = _draft_run(api, deployment, root, "2024-T1")
+    before = len(inbox.received)
+    result = _cli(env, root, "aprobar", "2024-T1", "--acta", "02 de 2024", "--cargo", "Jefe de Planeación")
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = " ".join(result.stderr.split())
+    assert "se reanuda" in said and "aprobado, publicado y distribuido" in said, said
+    finished = _wait(lambda: _final(api, run_id), 120, "the approved run")
+    assert finished["state"]["type"] == "COMPLETED", finished["state"]
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["estado"] == "aprobado" and manifest["aprobacion"]["acta"] == "02 de 2024"
+    assert manifest["aprobacion"]["nombre"] == "Ana Pérez" and not (target / ".borrador").exists()
+    assert len(_sent_to_recipients(inbox, before)) == 1
+    published = (target / "manifest.json").read_bytes()
+
+    again = _cli(env, root, "aprobar", "2024-T1", "--acta", "02 de 2024")  # approving twice publishes once
+    assert again.returncode == 2, again.stdout + again.stderr
+    said = " ".join(again.stderr.split())  # the console wraps long lines
+    assert "ya fue aprobado" in said and "no se publica de nuevo" in said and "Traceback" not in said, said
+    assert (target / "manifest.json").read_bytes() == published
+    assert len(_sent_to_recipients(inbox, before)) == 1
+    assert (root / "publicacion" / "secretaria-general" / "2024-T1" / "avance.csv").is_file()
+
+
+def test_an_input_changed_since_the_draft_is_refused_and_the_run_still_waits(served):
+    api, deployment, root, inbox, env = served
+    from openpyxl import load_workbook
+
+    run_id, target = _draft_run(api, deployment, root, "2024-T4")
+    key = pause_key("secretaria-general", "2024-T4")
+    _wait(lambda: _schema_saved(api, run_id, key), 60, "the form's schema")
+    workbook_path = root / "inputs" / "secretaria-general" / "seguimiento.xlsx"
+    original = workbook_path.read_bytes()
+    before = len(inbox.received)
+    try:
+        workbook = load_workbook(workbook_path)  # the office corrects a figure after the committee got the draft
+        sheet = workbook["Seguimiento"]
+        row = next(r for r in sheet.iter_rows(min_row=2) if (r[0].value, r[1].value, r[2].value) == ("IS-321", 2024, 4))
+        row[3].value = 99
+        workbook.save(workbook_path)
+        result = _cli(env, root, "aprobar", "2024-T4", "--acta", "05 de 2024")
+        assert result.returncode == 2, result.stdout + result.stderr
+        said = " ".join(result.stderr.split())  # the console wraps long lines
+        assert "los datos cambiaron desde el borrador" in said and "seguimiento.xlsx" in said, said
+        assert "no se reanudó y sigue esperando" in said and "Traceback" not in said, said
+        assert not (target / "manifest.json").exists()
+        assert not (root / "publicacion" / "secretaria-general" / "2024-T4").exists()
+        assert _sent_to_recipients(inbox, before) == []
+        assert api.get(f"/flow_runs/{run_id}").json()["state"]["type"] == "PAUSED"  # the run still waits
+        draft = json.loads((target / ".borrador" / "manifest.json").read_text(encoding="utf-8"))
+        assert draft["estado"] == "borrador"
+    finally:
+        workbook_path.write_bytes(original)
+        if api.get(f"/flow_runs/{run_id}").json()["state"]["type"] == "PAUSED":  # leave the server with no waiting run
+            form = {"decision": "rechazar", "nombre": "Ana Pérez", "observaciones": "Los datos cambiaron"}
+            api.post(f"/flow_runs/{run_id}/resume", json={"run_input": form})
+            _wait(lambda: _final(api, run_id), 120, "the rejected run")
