@@ -126,12 +126,17 @@ def _ask_approvers(entity: Entity, plan: Names, cut: Cut, settings, folder: Path
     if state.is_completed():
         return state.result()
     error = state.result(raise_on_failure=False)
-    text = (
-        f"El borrador quedó en {folder}, pero no se pudo enviar a los aprobadores ({', '.join(approval.approvers)}): "
-        f"{error}. Envíeles el PDF del borrador y el comando pei-report aprobar."
-    )
+    text = approvers_not_told(folder, approval.approvers, error)
     warn_text(entity, text)
     return {"status": "failed", "error": text}
+
+
+def approvers_not_told(folder: Path, approvers, error: object) -> str:
+    """What the office is told when the draft could not be e-mailed to the approvers."""
+    return (
+        f"El borrador quedó en {folder}, pero no se pudo enviar a los aprobadores ({', '.join(approvers)}): "
+        f"{str(error).rstrip('.')}. Envíeles el PDF del borrador y el comando pei-report aprobar."
+    )
 
 
 @task(name="Registrar el rechazo del borrador", cache_policy=NO_CACHE)

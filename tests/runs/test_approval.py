@@ -24,3 +24,14 @@ def test_the_report_status_is_a_draft_only_when_approval_is_required_and_not_yet
     assert report_status(False, None) == report_status(False, None)
     assert report_status(True, None) != report_status(False, None)
     assert report_status(True, decision) != report_status(True, None)
+
+
+def test_the_warning_when_the_approvers_cannot_be_told_ends_each_sentence_once():
+    from pathlib import Path
+
+    from pipeline.runs.approval import approvers_not_told
+
+    error = ValueError("Hay destinatarios de correo configurados pero ningún servidor SMTP: defina PEI_SMTP_HOST.")
+    text = approvers_not_told(Path("out/sg/2024-T4/.borrador"), ("jefe@sg.gov.co",), error)
+    assert ".." not in text and "PEI_SMTP_HOST. Envíeles el PDF del borrador" in text
+    assert approvers_not_told(Path("x"), ("a@b.co",), ValueError("sin punto")).count("sin punto. Envíeles") == 1
