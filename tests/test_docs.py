@@ -38,9 +38,10 @@ def test_make_targets_run_the_documented_commands():
 
 def test_documented_options_exist():
     help_text = "".join(CliRunner().invoke(app, [command, "--help"]).stdout for command in ("run", "resend", "serve", "plantilla", "validar", "aprobar", "rechazar"))
-    # What the README's «Command line» to «Inputs» held: the command line, running it for real, limits.
+    # What the README's «Command line» to «Inputs» held: the command line, running it for real
+    # (the IT guide's runs and distribution pages), limits.
     section = COMMAND_LINE.split("## Command line")[1] + "".join(
-        (DOCS / "ti" / name).read_text(encoding="utf-8") for name in ("servicio.md", "limites.md")
+        (DOCS / "ti" / name).read_text(encoding="utf-8") for name in ("servicio.md", "distribucion.md", "limites.md")
     )
     # Lines that show pei-report or describe one of its options (not dask's or prefect's own).
     ours = [line for line in section.splitlines() if "pei-report" in line or line.startswith("- `--")]
