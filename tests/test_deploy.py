@@ -131,6 +131,11 @@ def test_prefect_deploy_all_registers_the_deployments_on_a_real_server(tmp_path)
         for name in DEPLOYMENTS.values():  # `--all` stops after the first, on that same failure
             prefect("deploy", "--prefect-file", str(DEPLOY / "prefect.yaml"), "-n", name, after_registering=True)
         prefect("automation", "create", "--from-file", str(DEPLOY / "automations" / "crash.yaml"))
+        # How the IT guide checks them (its `ls` commands hit the same 422 in Prefect 3.8.8).
+        for flow, name in DEPLOYMENTS.items():
+            assert f"'name': '{name}'" in prefect("deployment", "inspect", f"{flow}/{name}").stdout
+        assert "0 6 15 1,4,7,10 *" in prefect("deployment", "schedule", "ls", "quarterly_report/trimestral").stdout
+        assert "process" in prefect("work-pool", "inspect", "pei-report").stdout
         with httpx.Client(base_url=url, timeout=30) as api:
             for flow, name in DEPLOYMENTS.items():
                 found = api.get(f"/deployments/name/{flow}/{name}")
