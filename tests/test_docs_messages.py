@@ -1,6 +1,7 @@
 """docs/oficina/mensajes.md shows real messages: each example is what the tool prints today.
 
-Every example in the page is a ```text block right after a marker `<!-- mensaje: NAME -->`. NAME is
+Every example in the page is a text block (```` ```{ .text .mensaje } ````, which the site wraps)
+right after a marker `<!-- mensaje: NAME -->`. NAME is
 one of `CASES` below: a broken entity folder made by the suite's helpers (tests/plans.py,
 tests/messy_workbook.py, tests/sectors.py) and the command the office would type on it. The test
 runs the command in a fresh folder and checks that the example's lines are lines of what it
@@ -128,10 +129,10 @@ CASES: dict[str, tuple[Callable[[Path], None], list[str], int]] = {
 def documented() -> dict[str, list[str]]:
     """The page's examples: NAME -> the block's lines."""
     text = PAGE.read_text(encoding="utf-8")
-    found = re.findall(r"<!-- mensaje: ([a-z-]+) -->\n+```text\n(.*?)```", text, re.S)
+    found = re.findall(r"<!-- mensaje: ([a-z-]+) -->\n+```\{ \.text \.mensaje \}\n(.*?)```", text, re.S)
     names = [name for name, _ in found]
     assert len(names) == len(set(names)), f"an example is documented twice: {names}"
-    assert text.count("<!-- mensaje:") == len(found), "every marker is followed by a ```text block"
+    assert text.count("<!-- mensaje:") == len(found), "every marker is followed by a ```{ .text .mensaje } block"
     return {name: block.rstrip("\n").splitlines() for name, block in found}
 
 
@@ -190,4 +191,4 @@ if __name__ == "__main__":
     for case in sys.argv[1:] or sorted(CASES):
         with tempfile.TemporaryDirectory() as folder:
             code, lines = printed(case, Path(folder))
-            print(f"<!-- mensaje: {case} --> (estado {code})\n```text\n" + "\n".join(lines) + "\n```\n")
+            print(f"<!-- mensaje: {case} --> (estado {code})\n```{{ .text .mensaje }}\n" + "\n".join(lines) + "\n```\n")
