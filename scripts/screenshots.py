@@ -43,9 +43,11 @@ TOOLS = {"pdftoppm": "poppler-utils", "soffice": "libreoffice-impress", "chromiu
 
 def _require_tools() -> None:
     missing = [package for tool, package in TOOLS.items() if shutil.which(tool) is None]
-    if missing:
-        subprocess.run(["bash", "-c", 'source scripts/apt.sh && install_missing "programas para las capturas" "$@"', "_", *missing],
-                       cwd=ROOT, check=True)
+    if missing:  # install_missing says what to install (and exits 1) where it cannot install
+        done = subprocess.run(["bash", "-c", 'source scripts/apt.sh && install_missing "programas para las capturas" "$@"', "_", *missing],
+                              cwd=ROOT)
+        if done.returncode:
+            raise SystemExit(done.returncode)
 
 
 def _page_of(pdf: Path, title: str) -> int:
