@@ -39,10 +39,10 @@ def test_make_targets_run_the_documented_commands():
 
 
 def test_documented_options_exist():
-    help_text = "".join(CliRunner().invoke(app, [command, "--help"]).stdout for command in ("run", "resend", "serve", "plantilla", "validar", "aprobar", "rechazar"))
-    # What the README's «Command line» to «Inputs» held: the command line, running it for real
-    # (the IT guide's runs and distribution pages), limits.
-    section = COMMAND_LINE.split("## Command line")[1] + "".join(
+    help_text = "".join(CliRunner().invoke(app, [command, "--help"]).stdout for command in ("run", "resend", "serve", "plantilla", "validar", "aprobar", "rechazar", "publicacion"))
+    # What the README's «Command line» to «Inputs» held (now «Línea de comandos»): the command line,
+    # running it for real (the IT guide's runs and distribution pages), limits.
+    section = COMMAND_LINE.split("## Línea de comandos")[1] + "".join(
         (DOCS / "ti" / name).read_text(encoding="utf-8") for name in ("servicio.md", "distribucion.md", "limites.md")
     )
     # Lines that show pei-report or describe one of its options (not dask's or prefect's own).
@@ -78,13 +78,13 @@ def test_the_license_file_matches_the_declared_license():
 
 def _written_by_make_report() -> list[str]:
     """The files the opening paragraph says `make report` writes, in its order."""
-    paragraph = OUTPUTS_PAGE.split("`make report` writes", 1)[1].split("copies", 1)[0]
+    paragraph = OUTPUTS_PAGE.split("`make report` escribe", 1)[1].split("luego copia", 1)[0]
     return re.findall(r"`([^`]+\.[a-z]+)`", paragraph)
 
 
 def _listed_under_outputs() -> list[str]:
-    """The files of a cut's folder in the Outputs section's tree, in its order."""
-    block = OUTPUTS_PAGE.split("\n## Outputs\n", 1)[1].split("```", 2)[1]
+    """The files of a cut's folder in the tree of the section «Archivos del corte», in its order."""
+    block = OUTPUTS_PAGE.split("\n## Archivos del corte\n", 1)[1].split("```", 2)[1]
     lines = block.split("outputs/<entity-slug>/<YYYY>-T<q>/\n", 1)[1].split("\noutputs/", 1)[0]
     return re.findall(r"^  (\S+)", lines, re.M)
 
@@ -275,3 +275,28 @@ def test_the_it_guide_s_prefect_commands_and_options_exist():
         prefect_cli.help_print(path, console=Console(file=out, width=250, color_system=None))
         missing = [option for option in options if option not in out.getvalue()]
         assert missing == [], f"prefect {' '.join(path)}: {missing}"
+
+
+# --- the guide's screenshots (scripts/screenshots.py) -------------------------------------------
+
+
+def test_every_image_the_docs_show_exists_and_the_script_makes_exactly_those():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("screenshots", ROOT / "scripts" / "screenshots.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    shown = set()
+    for page in DOCS.rglob("*.md"):
+        for alt, target in re.findall(r"!\[([^\]]*)\]\(([^)\s]+)", page.read_text(encoding="utf-8")):
+            image = (page.parent / target).resolve()
+            assert image.is_file(), f"{page.relative_to(ROOT)}: {target}"
+            assert alt.strip(), f"{page.relative_to(ROOT)}: {target} has no alt text"
+            shown.add(image)
+    made = {(script.IMAGE_DIR / name).resolve() for name in script.IMAGES}
+    on_disk = {p.resolve() for p in script.IMAGE_DIR.glob("*") if p.is_file()}
+    assert on_disk == made, "docs/oficina/img/ holds exactly what scripts/screenshots.py makes (run make screenshots)"
+    assert made <= shown, "every screenshot is shown in the guide"
+    for image in made:
+        assert image.stat().st_size < script.MAX_BYTES, image.name
+    assert "screenshots: $(STAMP)" in MAKEFILE and "scripts/screenshots.py" in MAKEFILE
