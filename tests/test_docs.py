@@ -206,6 +206,8 @@ def test_the_it_guide_names_repository_files_make_targets_units_and_settings_tha
     from prefect.settings import Settings
     from prefect.settings.legacy import _get_valid_setting_names  # every variable name, aliases included
 
+    from pipeline.ingest.limits import ENVIRONMENT  # the limits' variables are made from their names
+
     text = "\n".join(page.read_text(encoding="utf-8") for page in IT_GUIDE)
     files = set(re.findall(r"(?<![\w/.-])((?:deploy|scripts|pipeline|tests|docs)/[\w./-]*\w)", text))
     assert {"deploy/prefect.yaml", "deploy/automations/crash.yaml", "scripts/system-packages.sh", "scripts/postgres.sh"} <= files
@@ -223,11 +225,12 @@ def test_the_it_guide_names_repository_files_make_targets_units_and_settings_tha
     ours = set(re.findall(r"\bPEI_[A-Z0-9_]*[A-Z0-9]\b", text))
     code = "".join(p.read_text(encoding="utf-8") for folder in ("pipeline", "scripts", "deploy")
                    for p in (ROOT / folder).rglob("*") if p.is_file() and p.suffix in (".py", ".sh", ".env", ".service", ".yaml"))
-    from pipeline.ingest.limits import ENVIRONMENT  # the limits' variables are made from their names
-
     assert set(ENVIRONMENT.values()) <= ours  # every limit is documented
     assert [v for v in sorted(ours - set(ENVIRONMENT.values())) if v not in code] == []
+    environment_file = (DEPLOY_UNITS / "pei-report.env").read_text(encoding="utf-8")
     prefect_settings = set(re.findall(r"\bPREFECT_[A-Z0-9_]*[A-Z0-9]\b", text))
+    in_the_file = set(re.findall(r"^#?([A-Z][A-Z0-9_]+)=", environment_file, re.M))  # the SMTP ones are commented out
+    assert len(in_the_file) > 20 and in_the_file <= ours | prefect_settings, "every variable of the environment file is in the guide"
     assert [v for v in sorted(prefect_settings) if v not in _get_valid_setting_names(Settings)] == []
 
 
