@@ -90,6 +90,8 @@ def test_each_systemd_unit_starts_a_command_that_exists_with_options_it_takes(un
 def test_the_environment_file_keeps_everything_on_loopback_behind_an_auth_string():
     env = _environment_file()
     assert env["PREFECT_SERVER_API_HOST"] == "127.0.0.1" and env["PREFECT_API_URL"].startswith("http://127.0.0.1:")
+    # The worker's --with-healthcheck web server binds to 0.0.0.0 unless told otherwise (Prefect 3.8.8).
+    assert env["PREFECT_WORKER_WEBSERVER_HOST"] == "127.0.0.1"
     assert env["PREFECT_SERVER_API_AUTH_STRING"] == env["PREFECT_API_AUTH_STRING"] and ":" in env["PREFECT_API_AUTH_STRING"]
     assert env["PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED"] == "true"
     assert env["PREFECT_SERVER_DATABASE_CONNECTION_URL"].startswith("postgresql+asyncpg://")
