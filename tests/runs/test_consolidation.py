@@ -294,10 +294,9 @@ def test_a_sector_distribution_a_crash_left_pending_is_completed_by_recovery(dis
     def killed(*args, **kwargs):
         raise KeyboardInterrupt  # the run dies after publishing, before distributing
 
-    monkeypatch.setattr(consolidation, "_distribute", killed)
-    with pytest.raises(KeyboardInterrupt):
+    with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
+        patched.setattr(consolidation, "_distribute", killed)
         consolidate_sectors(copy_in, copy_out, "2024-T3", distribute=True)
-    monkeypatch.undo()
     folder = copy_out / "sectores" / "territorio" / "2024-T3"
     assert manifest_of(folder)["distribution"] == {"status": "pending"}
     done, errors = redeliver_sectors(copy_in, copy_out)  # recovery: any cut left pending
@@ -307,3 +306,28 @@ def test_a_sector_distribution_a_crash_left_pending_is_completed_by_recovery(dis
     assert redeliver_sectors(copy_in, copy_out) == ([], [])
     update_manifest(folder, distribution={"status": "failed"})
     assert redeliver_sectors(copy_in, copy_out) == ([], [])  # recovery completes what a crash left, not a failure
+
+
+def test_a_sector_renamed_in_sectores_yaml_keeps_its_published_pages_listed_as_gone(district, tmp_path):
+    from tests.sectors import SECTORS_YAML
+
+    copy_in, copy_out = _district_copy(district, tmp_path)
+    consolidate_sectors(copy_in, copy_out, "2024-T3", distribute=True)
+    publication = tmp_path / "publicacion"
+    old = publication / "sectores" / "territorio" / "2024-T3"
+    before = {p.relative_to(old).as_posix(): p.read_bytes() for p in old.rglob("*") if p.is_file()}
+    renamed = SECTORS_YAML.replace("id: territorio\n    nombre: Sector Territorio", "id: territorial\n    nombre: Sector Territorial")
+    (copy_in / "sectores.yaml").write_text(renamed, encoding="utf-8")
+    consolidate_sectors(copy_in, copy_out, "2024-T3", distribute=True)
+    # nothing published is deleted: the old sector's cut, its copy and its outputs stay as they were
+    assert {p.relative_to(old).as_posix(): p.read_bytes() for p in old.rglob("*") if p.is_file()} == before
+    assert (copy_out / "sectores" / "territorio" / "2024-T3" / "manifest.json").is_file()
+    assert (publication / "sectores" / "territorial" / "2024-T3" / "entidades.csv").is_file()
+    html = (publication / "index.html").read_text(encoding="utf-8")
+    assert "Sector Territorio (ya no está en sectores.yaml)</h3>" in html
+    assert "Sector Territorial</h3>" in html and "Sector Gestión Pública</h3>" in html
+    assert "sus reportes publicados se conservan aquí, pero ya no se actualizan" in html
+    # listed after the sectors sectores.yaml names now, the district included
+    assert html.index("Sector Territorial</h3>") < html.index("Distrito de Prueba</h3>") < html.index("Sector Territorio (ya")
+    assert json.loads((publication / "sectores" / "vigentes.json").read_text(encoding="utf-8")) == {
+        "sectores": ["territorial", "gestion-publica", "distrito"]}
