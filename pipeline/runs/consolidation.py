@@ -252,7 +252,11 @@ def redeliver_sectors(
     sectores.yaml is left as it is. `distribute` off: the pending ones are only said. Returns
     what was delivered and, for each that failed again, an error saying how to retry it.
     """
-    grouping, entities = grouping_of(Path(input_dir))
+    try:
+        grouping, entities = grouping_of(Path(input_dir))
+    except InputError as exc:  # an entity's resend or recovery does not fail for it; it is said
+        _warn(f"No se revisó la distribución de los reportes consolidados de los sectores: {exc}")
+        return [], []
     if grouping is None:
         return [], []
     folders = {e.slug: e.folder for e in entities}
