@@ -184,12 +184,17 @@ def _distribute(
     `previous` record of a distribution that failed, only its failed parts are done again. A
     failure is logged and recorded, and the sector's files stay published."""
     started = now()
-    previous = previous or {}
-    done = lambda part: previous.get(part) if (previous.get(part) or {}).get("status") not in (None, FAILED) else None  # noqa: E731
-    publication = done("publication") or _copy(folder, sector, period, distribution, output_dir, current)
+    publication = _succeeded(previous, "publication") or _copy(folder, sector, period, distribution, output_dir, current)
     email = distribution.email
-    sending = done("email") or (_email(folder, sector, period, email) if email.active else email_not_configured())
+    sending = _succeeded(previous, "email") or (_email(folder, sector, period, email) if email.active else email_not_configured())
     return distribution_record(started, publication, sending)
+
+
+def _succeeded(previous: dict | None, part: str) -> dict | None:
+    """A part of an earlier distribution's record that was done (a copy made, an e-mail sent):
+    kept as it is, not done again; else None."""
+    record = (previous or {}).get(part)
+    return record if isinstance(record, dict) and record.get("status") in ("copied", "sent") else None
 
 
 def _warn(message: str) -> None:
