@@ -1,7 +1,9 @@
 """The sectors' consolidation step: after the entities of a batch (or alone, `pei-report
 consolidar`), each sector of sectores.yaml is consolidated from its entities' published cuts and
-published in `<output>/sectores/<id>/<cut>/`. Loads, calls the core, renders, publishes; no rule
-lives here (`pipeline.core.consolidation`, docs/rules.md).
+published in `<output>/sectores/<id>/<cut>/`, then distributed by the sector's own `distribucion`
+(sectores.yaml) or its head's. `redeliver_sectors` retries what a consolidated cut's manifest says
+was not delivered (a resend, recovery after a crash). Loads, calls the core, renders, publishes;
+no rule lives here (`pipeline.core.consolidation`, docs/rules.md).
 """
 
 from __future__ import annotations
