@@ -229,12 +229,15 @@ class InputError(PipelineError):
 
     Every problem found is kept: `str()` groups alike problems for the screen and the Prefect UI
     and shows at most `SCREEN_LINES` lines per file (so 200 000 problems make a short message),
-    `detailed()` lists every one of them, one per line, for the log.
+    `detailed()` lists every one of them, one per line, for the log. `warnings` are those of the
+    inputs that could still be read (a seguimiento/ folder's other files): `pei-report validar`
+    lists them beside the problems, so nothing waits for the errors to be fixed.
     """
 
     file: Path | str
     problems: list[Problem] = field(default_factory=list)
     sheet: str | None = None
+    warnings: tuple[Problem, ...] = ()
 
     def __post_init__(self) -> None:
         super().__init__(str(self))
@@ -242,7 +245,7 @@ class InputError(PipelineError):
     def __reduce__(self):
         # Exceptions pickle through their args; keep the fields so the error survives a
         # trip through a process or Dask task runner.
-        return (type(self), (self.file, self.problems, self.sheet))
+        return (type(self), (self.file, self.problems, self.sheet, self.warnings))
 
     def __repr__(self) -> str:
         # Prefect logs a failed task's exception by its repr: keep it one short line.
@@ -267,11 +270,13 @@ class InputError(PipelineError):
         return cls(file, [problem], sheet)
 
     @classmethod
-    def combine(cls, folder: Path | str, errors: list[InputError]) -> InputError:
-        """One error with every problem of `errors` (each still naming its own file and sheet)."""
+    def combine(cls, folder: Path | str, errors: list[InputError], warnings: tuple[Problem, ...] = ()) -> InputError:
+        """One error with every problem of `errors` (each still naming its own file and sheet),
+        and their warnings after `warnings` (those of the inputs that could be read)."""
+        found = (*warnings, *(w for e in errors for w in e.warnings))
         if len(errors) == 1:
-            return errors[0]
-        return cls(folder, [p for e in errors for p in e.located()])
+            return replace(errors[0], warnings=found) if found != errors[0].warnings else errors[0]
+        return cls(folder, [p for e in errors for p in e.located()], warnings=found)
 
     def located(self) -> list[Problem]:
         """The problems, each naming its file and sheet."""

@@ -268,3 +268,18 @@ def write_action_plan(folder: Path, execution: str = ACTION_EXECUTION, configura
     if configuration is not None:
         (folder / "configuracion.yaml").write_text(configuration, encoding="utf-8")
     return folder
+
+
+def write_pdm_with_coverage(folder: Path, vigencia: int = 2025) -> Path:
+    """The PDM with a health coverage indicator in porcentaje: `S-1` constante, 95 % for the plan
+    and 90 % for the vigencia (the year target the values of the year are measured against)."""
+    write_pdm(folder, vigencia)
+    plan = pdm(vigencia)
+    plan["indicadores"].append({
+        "id": "S-1", "nombre": "Cobertura de vacunación", "anualizacion": "constante", "unidad": "porcentaje",
+        "meta_cuatrienio": 95, "meta_vigencia": 90, "responsable": "Secretaría de Salud",
+    })
+    plan["objetivos"][2]["indicadores"].append("S-1")
+    with (folder / "plan.yaml").open("w", encoding="utf-8") as handle:
+        YAML().dump(plan, handle)
+    return folder

@@ -19,7 +19,7 @@ import pandas as pd
 
 from pipeline.core.characters import REFUSED_HINT, excel_decoded, refused_at
 from pipeline.core.formatting import number as shown_number
-from pipeline.core.model import Plan, Unit
+from pipeline.core.model import Annualization, Indicator, Plan, Unit
 from pipeline.core.periods import Cut, parse_period
 from pipeline.core.text import missing_glyphs
 from pipeline.errors import InputError, PipelineError, Problem
@@ -319,6 +319,19 @@ def _font_warnings(raw: RawTable, clean: pd.DataFrame) -> Iterator[Problem]:
 FRACTION_GAP = 20
 
 
+def _fraction_reference(indicator: Indicator, year: int, vigencia: int) -> tuple[float, str]:
+    """The target a porcentaje's reported values are read against, and its name in the message:
+    the target of the values' (latest) year as the plan writes it (a level for constante and for
+    creciente/decreciente targets given as levels, what the year adds up for suma); a creciente or
+    decreciente whose year targets are increments (2 p. p.) has levels to compare only in the
+    plan's target, which is a level."""
+    stated = indicator.stated_target(year, vigencia)
+    increments = indicator.annualization in (Annualization.CRECIENTE, Annualization.DECRECIENTE) and not indicator.targets_are_levels
+    if stated is None or increments:
+        return indicator.plan_target, "meta del plan"
+    return stated, f"meta de {year}"
+
+
 def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterator[tuple[str, Problem]]:
     """A porcentaje indicator whose every value is at most 1 against a target above 1: the values
     are probably fractions (0,97 for 97 %) typed into cells not formatted as percentages."""
@@ -340,17 +353,17 @@ def _fraction_warnings(raw: RawTable, clean: pd.DataFrame, plan: Plan) -> Iterat
         if indicator.unit is not Unit.PORCENTAJE:
             continue
         values = rows["valor"]
-        target = max(indicator.plan_target, indicator.year_target)
+        target, named = _fraction_reference(indicator, int(rows["anio"].max()), plan.vigencia)
         if (values <= 1).all() and (values > 0).any() and target > 1:
             shown = ", ".join(shown_number(v) for v in values.head(4)) + (", ..." if len(values) > 4 else "")
-            found = (f"que todos los valores del indicador «{ind_id}» (un porcentaje, meta {shown_number(target)}) "
+            found = (f"que todos los valores del indicador «{ind_id}» (un porcentaje, {named}: {shown_number(target)}) "
                      f"son 1 o menos ({shown}): parecen fracciones (0,97 por 97 %)")
             yield ind_id, problem(found, int(rows["fila"].iloc[0]), "97")
             continue
         # One value typed as a fraction among the others (0,88 where 85 and 90 stand beside it).
         small = rows[(values > 0) & (values <= 1)]
         big = values[values > 1]
-        if len(small) and len(big) and target > 1 and big.min() >= FRACTION_GAP * small["valor"].max():
+        if len(small) and len(big) and max(indicator.plan_target, target) > 1 and big.min() >= FRACTION_GAP * small["valor"].max():
             cells = ", ".join(f"{shown_number(v)} ({y}-T{q})" for v, y, q in zip(small["valor"], small["anio"], small["trimestre"]))
             found = (f"que el indicador «{ind_id}» (un porcentaje) tiene {cells} entre valores de "
                      f"{shown_number(big.min())} a {shown_number(big.max())}: parece una fracción (0,88 por 88 %)")

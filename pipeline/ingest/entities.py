@@ -133,7 +133,8 @@ def load_inputs(folder: Path) -> EntityInputs:
         outline = plan_outline(folder) if plan is None else None
         execution = attempt(lambda: load_execution(folder, plan, outline=outline))
     if errors:
-        raise InputError.combine(folder, errors)
+        read_warnings = (*plan_warnings, *(execution.warnings if execution is not None else ()))
+        raise InputError.combine(folder, errors, read_warnings)
     # Every file of the entity folder and of its seguimiento/ folder; not the packaged defaults.
     sources = tuple(s for s in read if s.path.parent in (folder, folder / EXECUTION_FOLDER))
     return EntityInputs(plan, settings, execution, plan_warnings, sources)

@@ -157,7 +157,9 @@ def consolidate(
     if problems:
         errors.append(InputError(directory, problems))
     if errors:
-        raise InputError.combine(directory, errors)
+        # The files that could be read still say their warnings (a fraction typed in one dependency's
+        # file while another's has an error): validar lists them all at once.
+        raise InputError.combine(directory, errors, (*unread, *(w for e in executions for w in e.warnings)))
     table = pd.DataFrame(rows, columns=list(COLUMNS)).astype({"fila": int, "anio": int, "trimestre": int})
     table["valor"] = table["valor"].astype(float)
     order = table.sort_values(["indicador", "anio", "trimestre"]).index

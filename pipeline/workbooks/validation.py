@@ -140,7 +140,7 @@ def check_entity(entity: Entity, period: str | None, today: date | None = None) 
         try:
             inputs = load_inputs(entity.folder)
         except InputError as error:
-            inputs, problems = None, tuple(error.located())
+            inputs, problems, read_warnings = None, tuple(error.located()), error.warnings
         else:
             problems = ()
     files = _files(entity.folder, [s.path for s in read], problems)
@@ -160,7 +160,8 @@ def check_entity(entity: Entity, period: str | None, today: date | None = None) 
         else:
             warnings = (*plan_warnings, *execution.warnings)
             return _readable(entity, period, today, plan, execution, warnings, files, problems)
-    return _unreadable(entity, period, plan, files, problems)
+    # What could be read still says its warnings (docs: validar lists problems and warnings at once).
+    return replace(_unreadable(entity, period, plan, files, problems), warnings=tuple(read_warnings))
 
 
 def _readable(

@@ -476,3 +476,18 @@ def test_validar_lists_the_problems_of_a_sector_s_own_distribucion(tmp_path):
     text = " ".join(result.stdout.split())
     assert "sectores.yaml" in text and "línea 8" in text and "«sector@sg»" in text
     assert "sectores[1].distribucion.correo.destinatarios[1]" in text and "Traceback" not in result.output
+
+
+def test_validar_lists_one_file_s_warning_and_another_file_s_error_in_one_pass(tmp_path):
+    """newuser-findings 4: 0,89 typed for 89 % in the Salud file is warned about while the
+    Desarrollo Social file has an «N/A» where a number goes, not only once the «N/A» is fixed."""
+    from tests.workbooks.test_validation import _dependency_files
+
+    folder = _dependency_files(tmp_path)
+    result = _validar("--input", str(folder), "--output", str(tmp_path / "out"), "--period", "2025-T1")
+    assert result.exit_code == 2, result.output
+    text = result.stdout
+    assert "seguimiento/desarrollo-social.xlsx (hoja «Seguimiento»): 1 problema" in text
+    salud = text.index("seguimiento/salud.xlsx")
+    assert text[salud:].split("\n")[0].endswith("sin problemas")
+    assert "Aviso:" in text[salud:] and "«S-1» (un porcentaje, meta de 2025: 90)" in text[salud:]

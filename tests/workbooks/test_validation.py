@@ -353,3 +353,45 @@ def test_validar_lists_field_cross_reference_and_seguimiento_problems_in_one_pas
     with pytest.raises(InputError) as info:
         load_inputs(folder)
     assert len(info.value.problems) == 8
+
+
+def _dependency_files(tmp_path: Path) -> Path:
+    """A 2025 PDM whose seguimiento/ folder has a file per dependency: Desarrollo Social's has an
+    «N/A» where a number goes (an error), Salud's has 0,89 typed for 89 % (a warning)."""
+    from tests.ingest.test_execution import write_xlsx
+    from tests.plans import write_pdm_with_coverage
+
+    folder = write_pdm_with_coverage(tmp_path / "inputs" / "mi-entidad", 2025)
+    (folder / "seguimiento.csv").unlink()
+    (folder / "seguimiento").mkdir()
+    write_xlsx(folder / "seguimiento", [["V-1", 2025, 1, 2, None], ["H-1", 2025, 1, "N/A", None]],
+               name="desarrollo-social.xlsx")
+    write_xlsx(folder / "seguimiento", [["S-1", 2025, 1, 0.89, None], ["P-1", 2025, 1, 6, None]], name="salud.xlsx")
+    return folder
+
+
+def test_the_warnings_of_a_file_are_listed_while_another_file_has_errors(tmp_path):
+    """newuser-findings 4: the Salud file said «sin problemas» and no warning while the Desarrollo
+    Social file had an error; every problem and warning is listed at once."""
+    from pipeline.workbooks.validation import check_lines
+
+    folder = _dependency_files(tmp_path)
+    check = check_entity(Entity("mi-entidad", folder), "2025-T1", today=date(2025, 4, 10))
+    assert not check.ok
+    [problem] = check.problems
+    assert problem.file.name == "desarrollo-social.xlsx" and "N/A" in problem.found
+    [warning] = [w for w in check.warnings if "S-1" in w.found]
+    assert warning.file.name == "salud.xlsx" and warning.row == 2 and "fracciones" in warning.found
+    text = "\n".join(check_lines(check))
+    salud = text.index("seguimiento/salud.xlsx")
+    assert "Aviso:" in text[salud:] and "«S-1»" in text[salud:]
+
+
+def test_the_fraction_warning_names_the_target_of_the_year_it_compares_with(tmp_path):
+    """newuser-findings 11: 0,89 in 2025 is measured against 2025's target (90 %), not the plan's (95)."""
+    folder = _dependency_files(tmp_path)
+    (folder / "seguimiento" / "desarrollo-social.xlsx").unlink()
+    check = check_entity(Entity("mi-entidad", folder), "2025-T1", today=date(2025, 4, 10))
+    assert check.ok, check.problems
+    [warning] = [w for w in check.warnings if "S-1" in w.found]
+    assert "meta de 2025: 90" in warning.found and "95" not in warning.found
