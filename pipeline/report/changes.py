@@ -52,6 +52,7 @@ class Trend(str, Enum):
     WORSE = "empeora"
     BETTER = "mejora"
     SAME = "igual"
+    STILL_OVER = "sigue en sobreejecución"  # over-executed at both cuts, with another attainment
 
 
 @dataclass(frozen=True)
@@ -189,11 +190,13 @@ def trend(previous: IndicatorResult, current: IndicatorResult, bands: TrafficLig
     jump = concern(current.traffic_light, bands) - concern(previous.traffic_light, bands)
     if jump:
         return (Trend.WORSE if jump > 0 else Trend.BETTER), jump
-    if current.traffic_light.meaning is Meaning.SOBREEJECUCION:
-        return Trend.SAME, 0  # further over, or less over: it needs its justification either way
     delta = _delta(previous.year, current.year) if same_year else _delta(previous.plan, current.plan)
     if delta is None or abs(delta) < DELTA:
         return Trend.SAME, 0
+    if current.traffic_light.meaning is Meaning.SOBREEJECUCION:
+        # Further over, or less over: neither better nor worse (it needs its justification either
+        # way), but not «igual» either: the figure moved.
+        return Trend.STILL_OVER, 0
     return (Trend.WORSE if delta < 0 else Trend.BETTER), 0
 
 
@@ -275,7 +278,7 @@ def _rank(change: IndicatorChange) -> int:
         return 4
     if change.reprogrammed:
         return 5
-    if change.new_comment:
+    if change.new_comment or change.trend is Trend.STILL_OVER:
         return 6
     return 7 if change.trend is Trend.BETTER else 8
 

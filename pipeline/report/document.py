@@ -971,6 +971,24 @@ def _sentence(parts: list[str]) -> str:
     return text[0].upper() + text[1:] + "." if text else ""
 
 
+def _figure(a: Attainment, scope: str) -> str:
+    """An attainment in a change's sentence: «N/A» says why (nothing programmed), so it is not read
+    as a difference that could not be computed."""
+    return f"N/A (nada programado {scope})" if a.status is Status.UNDEFINED else attainment_text(a)
+
+
+def _movement(before: Attainment, after: Attainment, delta: float | None, scope: str) -> str:
+    """«de 40,0 % a 53,3 % (+13,3 p. p.)»; without a difference when one side has no figure: its
+    first report («de Sin reporte a 40,0 % (primer reporte)»), nothing programmed («de Sin reporte a
+    N/A (nada programado para 2024)»), never «(N/A)» beside a figure."""
+    if delta is not None:
+        return f"de {attainment_text(before)} a {attainment_text(after)} ({points_text(delta)})"
+    if before.status is Status.UNDEFINED and after.status is Status.UNDEFINED:
+        return f"sin cambio: {_figure(after, scope)}"
+    first = " (primer reporte)" if before.status is Status.NOT_REPORTED and after.ok else ""
+    return f"de {_figure(before, scope)} a {_figure(after, scope)}{first}"
+
+
 def _change_item(
     plan: Plan, c: IndicatorChange, comparison: Comparison, levels: dict[str, TrafficLight], shared: Collection[str] = ()
 ) -> ChangeItem:
@@ -984,19 +1002,13 @@ def _change_item(
     # In words, no arrow: the shipped font (Open Sans) has no «→», and a word reads aloud better.
     how = f"{c.trend.value} · de {was} a {now}" if was != now else f"{c.trend.value} · sigue {now}"
     if before.year == cut.year:
-        year = (
-            f"avance {cut.year} de {attainment_text(c.previous.year)} a {attainment_text(c.current.year)} "
-            f"({points_text(c.year_delta)})"
-        )
+        year = f"avance {cut.year} {_movement(c.previous.year, c.current.year, c.year_delta, f'para {cut.year}')}"
     else:
         year = (
-            f"avance de la vigencia {attainment_text(c.previous.year)} en {before} y {attainment_text(c.current.year)} "
-            f"en {cut} (cambio de vigencia)"
+            f"avance de la vigencia {_figure(c.previous.year, f'para {before.year}')} en {before} y "
+            f"{_figure(c.current.year, f'para {cut.year}')} en {cut} (cambio de vigencia)"
         )
-    whole = (
-        f"avance del plan {period_text(plan.period)} de {attainment_text(c.previous.plan)} a {attainment_text(c.current.plan)} "
-        f"({points_text(c.plan_delta)})"
-    )
+    whole = f"avance del plan {period_text(plan.period)} {_movement(c.previous.plan, c.current.plan, c.plan_delta, 'en el plan')}"
     return ChangeItem(who, c.current.traffic_light, how, _sentence([year, whole, *_news(plan, c, before, levels)]), c.rank)
 
 

@@ -130,7 +130,7 @@ SERIE_KEY = ("nivel", "id", "corte")
 _POINTS = "Diferencia en puntos porcentuales (actual menos anterior; 2.5 significa +2,5 p. p.), sin redondear"
 _PREVIOUS = "del corte anterior, recalculado con los datos y el plan de hoy"
 _SHOWN = "del corte anterior tal como se publicó en su avance.csv; vacío si no se publicó o no se compara"
-_TREND = ("empeora", "mejora", "igual")
+_TREND = ("empeora", "mejora", "igual", "sigue en sobreejecución")
 CAMBIOS_SCHEMA = (
     Column("indicador", "string", "Indicador", "Código del indicador en plan.yaml (una fila por indicador)", required=True),
     Column("nombre", "string", "Nombre", "Nombre del indicador o meta", required=True),
@@ -138,11 +138,13 @@ CAMBIOS_SCHEMA = (
            required=True),
     Column("corte", "string", "Corte", "El corte del reporte", required=True),
     Column("cambio", "string", "Cambio",
-           "empeora, mejora o igual: por el semáforo primero y, en el mismo nivel, por el avance (docs/rules.md)",
+           "empeora, mejora o igual: por el semáforo primero y, en el mismo nivel, por el avance; sigue en "
+           "sobreejecución: sobreejecutado en los dos cortes, con otro avance (docs/rules.md)",
            required=True, values=_TREND),
     Column("gravedad", "integer", "Gravedad",
            "Regla de orden que aplica, 1 la más grave: 1 semáforo peor, 2 revisión de datos publicados, 3 trimestre "
-           "nuevo sin reporte, 4 avance menor en el mismo nivel, 5 meta reprogramada, 6 comentario nuevo, 7 mejora, "
+           "nuevo sin reporte, 4 avance menor en el mismo nivel, 5 meta reprogramada, 6 comentario nuevo o sigue en "
+           "sobreejecución con otro avance, 7 mejora, "
            "8 sin cambios. Las filas van en este orden", required=True, minimum=1),
     Column("semaforo_anterior", "string", "Semáforo anterior", f"Semáforo {_PREVIOUS}", required=True, values=_LIGHTS),
     Column("semaforo", "string", "Semáforo", _LIGHT_TEXT, required=True, values=_LIGHTS),

@@ -244,7 +244,7 @@ def test_mejora_and_empeora_are_mirror_images(values, quarter):
     b = plan_attainment(plan, execution, Cut(2024, quarter), bands).indicators["S-1"]
     forward, _ = trend(a, b, bands, same_year=True)
     backward, _ = trend(b, a, bands, same_year=True)
-    opposite = {Trend.WORSE: Trend.BETTER, Trend.BETTER: Trend.WORSE, Trend.SAME: Trend.SAME}
+    opposite = {Trend.WORSE: Trend.BETTER, Trend.BETTER: Trend.WORSE, Trend.SAME: Trend.SAME, Trend.STILL_OVER: Trend.STILL_OVER}
     assert backward is opposite[forward]
 
 
@@ -302,4 +302,43 @@ def test_an_indicator_that_stays_over_executed_is_neither_better_nor_worse(defau
     execution = _execution([("S-1", 2024, 1, 5), ("S-1", 2024, 2, 4)])  # 50 % of 25 %, then 90 % of 50 %
     (change,) = compare(_plan(ind), execution, Cut(2024, 2), default_bands).changes
     assert (change.previous.traffic_light.value, change.current.traffic_light.value) == ("naranja", "naranja")
-    assert change.year_delta == pytest.approx(40.0) and change.trend is Trend.SAME
+    # Neither better nor worse, but not «igual» either: it moved +40 p. p. (newuser-findings 11,
+    # the sample's IS-546 at +42,4 p. p.), and it is listed, as it needs its justification.
+    assert change.year_delta == pytest.approx(40.0) and change.trend is Trend.STILL_OVER
+    assert change.trend.value == "sigue en sobreejecución" and change.rank == 6
+    # 100 % at T1 (25 % expected) and still 100 % at T2 (50 % expected): naranja, the same figure.
+    (same,) = compare(_plan(ind), _execution([("S-1", 2024, 1, 10), ("S-1", 2024, 2, 0)]), Cut(2024, 2), default_bands).changes
+    assert same.current.traffic_light.value == "naranja" and (same.trend, same.rank) == (Trend.SAME, 8)
+
+
+def test_the_sample_s_is_546_that_moved_within_naranja_is_not_igual(sample_plan, default_bands):
+    """newuser-findings 11: on the sample report (2024-T4 against 2024-T3) IS-546 stays naranja
+    and moves from 116,1 % to 158,5 % of its year: the slide must not call it «igual»."""
+    from pipeline.ingest import load_execution
+    from pipeline.report.document import changes_section
+    from tests.conftest import SAMPLE
+
+    execution = load_execution(SAMPLE, sample_plan).table
+    comparison = compare(sample_plan, execution, Cut(2024, 4), default_bands)
+    [change] = [c for c in comparison.changes if c.indicator_id == "IS-546"]
+    assert change.trend is not Trend.SAME and round(change.year_delta, 1) == 42.4
+    section = changes_section(sample_plan, comparison, default_bands)
+    label = sample_plan.indicators["IS-546"].label or "IS-546"
+    [item] = [i for i in section.items if i.indicator in (label, f"{label} (IS-546)")]
+    assert not item.how.startswith("igual") and item.how.startswith("sigue en sobreejecución")
+
+
+def test_an_indicator_with_nothing_programmed_says_so_instead_of_a_difference(default_bands):
+    """newuser-findings 11: «de Sin reporte a 40,0 % (N/A)» read as if 40 % were not applicable."""
+    from pipeline.report.document import changes_section
+
+    na = make_indicator("suma", id="N-1", year_target=0, plan_target=10)
+    execution = _execution([("N-1", 2024, 2, 4)])  # nothing at T1, 4 of the plan's 10 at T2
+    plan = _plan(na)
+    comparison = compare(plan, execution, Cut(2024, 2), default_bands)
+    section = changes_section(plan, comparison, default_bands)
+    [item] = section.items
+    text = item.what.replace("\xa0", " ")
+    assert "(N/A)" not in text
+    assert "Avance 2024 de Sin reporte a N/A (nada programado para 2024)" in text
+    assert "avance del plan 2024-2027 de Sin reporte a 40,0 % (primer reporte)" in text
