@@ -43,7 +43,7 @@ from pipeline.runs.approval import (
     report_status,
     write_draft,
 )
-from pipeline.runs.batch import EntityReport, as_step, gather, skipped, with_completed
+from pipeline.runs.batch import RESENT, EntityReport, as_step, gather, skipped, with_completed
 from pipeline.runs.consolidation import consolidate_batch, grouping_of
 from pipeline.runs.context import allowed_folders, scheduled_day
 from pipeline.runs.deployments import DEPLOYMENTS, QUARTERLY_CRON
@@ -235,9 +235,10 @@ def resend_report(
     period = str(parse_period(period))
     entities = select_entities(find_entities(Path(input_dir)), entity, Path(input_dir))
     announce_batch(entities)
-    futures = resend_entity.map(entities, output_dir=unmapped(Path(output_dir)), period=unmapped(period))
+    futures = resend_entity.map(entities, output_dir=unmapped(Path(output_dir)), period=unmapped(period),
+                                in_batch=unmapped(len(entities) > 1))
     try:
-        reports = gather(entities, futures)
+        reports = gather(entities, futures, RESENT)
     finally:  # the sectors' deliveries of this cut that failed are retried too, and only those
         completed = complete_interrupted(entities, Path(output_dir), input_dir, period=period)
     return with_completed(reports, completed)

@@ -363,18 +363,22 @@ class ApprovalExpired(PipelineError):
 class EntitiesFailed(PipelineError):
     """Some entities of a batch failed; the others were reported."""
 
-    def __init__(self, failures: dict[str, PipelineError], done: list[str], reports: tuple = ()):
+    def __init__(
+        self, failures: dict[str, PipelineError], done: list[str], reports: tuple = (),
+        action: tuple[str, str] = ("se reportaron", "no se reportó ninguna"),
+    ):
         self.failures = failures
         self.done = done
         self.reports = tuple(reports)  # what the entities that were reported produced, for the caller to show
-        reported = f"se reportaron {', '.join(done)}." if done else "no se reportó ninguna."
+        self.action = action  # what the batch did, said of the entities done and of none (a resend: «se reenviaron»)
+        reported = f"{action[0]} {', '.join(done)}." if done else f"{action[1]}."
         lines = [f"Fallaron {len(failures)} de {len(failures) + len(done)} entidades ({', '.join(failures)}); {reported}"]
         for slug, error in failures.items():
             lines.append(f"[{slug}] {error}")
         super().__init__("\n".join(lines))
 
     def __reduce__(self):
-        return (type(self), (self.failures, self.done, self.reports))
+        return (type(self), (self.failures, self.done, self.reports, self.action))
 
     @property
     def only_bad_input(self) -> bool:

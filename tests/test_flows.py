@@ -244,6 +244,35 @@ def resend(*args: str):
     return runner.invoke(app, ["resend", *args], catch_exceptions=False)
 
 
+def test_resend_over_a_folder_skips_like_run_an_entity_whose_plan_does_not_cover_the_cut(tmp_path):
+    """newuser-findings 6: `resend --period 2025-T1` over inputs/ (the sample, plan to 2024, beside
+    the newcomer's entity) said «Fallaron 2 de 2 entidades… no se reportó ninguna»."""
+    root = _newcomer_beside_the_sample(tmp_path / "inputs")
+    with (root / "mi-entidad" / "configuracion.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("\ndistribucion:\n  carpeta_publicacion: publicados\n")
+    out = tmp_path / "outputs"
+    assert cli("--input", str(root), "--output", str(out), "--period", "2025-T1", "--no-distribute").exit_code == 0
+    result = resend("--input", str(root), "--output", str(out), "--period", "2025-T1")
+    assert result.exit_code == 0, result.stderr
+    message = " ".join(result.stderr.split())
+    assert "secretaria-general · corte 2025-T1 omitido: El periodo 2025-T1 está fuera del periodo del plan (2020 a 2024)" in message
+    assert "Fallaron" not in message and message.count("✓ ") == 1
+    assert any((tmp_path / "publicados").rglob("*.pdf"))
+    # No entity can resend the cut: the batch fails, and says so as a resend.
+    nobody = resend("--input", str(root), "--output", str(out), "--period", "2028-T1")
+    assert nobody.exit_code == 2, nobody.stderr
+    said = " ".join(nobody.stderr.split())
+    assert "Fallaron 2 de 2 entidades" in said and "no se reenvió ninguna" in said and "reportó" not in said
+
+
+def test_entities_failed_says_what_the_batch_did():
+    from pipeline.errors import EntitiesFailed, InputError
+
+    failures = {"a": InputError("plan.yaml", [])}
+    assert "se reenviaron b." in str(EntitiesFailed(failures, ["b"], action=("se reenviaron", "no se reenvió ninguna")))
+    assert "no se reportó ninguna." in str(EntitiesFailed(failures, []))
+
+
 # --- history: a regeneration keeps what it replaces ------------------------------------------
 
 

@@ -58,7 +58,11 @@ def as_step(step_runs: bool):
     return (lambda step: step) if step_runs else (lambda step: step.fn)
 
 
-def gather(entities: list[Entity], futures) -> list[EntityReport]:
+RESENT = ("se reenviaron", "no se reenvió ninguna")
+"""How a resend's `EntitiesFailed` says what it did (`gather`'s `action`)."""
+
+
+def gather(entities: list[Entity], futures, action: tuple[str, str] | None = None) -> list[EntityReport]:
     """Each entity's report, in input order; one entity's failure does not stop the others.
 
     An error no rule expects is that entity's failure too (`UnexpectedFailure`, named with its
@@ -68,7 +72,9 @@ def gather(entities: list[Entity], futures) -> list[EntityReport]:
     As each entity finishes, a progress record (`BatchProgress`: done, failed, skipped, total)
     goes to `PROGRESS` from this process, whichever task runner ran the entity; an entity left out
     of the batch (`skipped`) is counted apart, with its reason (`skipped` on the record).
+    `action`: how the failure says what the batch did (default «se reportaron»; `RESENT`).
     """
+    said = {"action": action} if action is not None else {}
     slugs = {future: entity.slug for entity, future in zip(entities, futures)}
     outcomes: dict[str, object] = {}
     failed = left_out = 0
@@ -99,9 +105,9 @@ def gather(entities: list[Entity], futures) -> list[EntityReport]:
             reports.append(outcome)
     if not failures and reports and all(r.skipped for r in reports):  # no plan covers the cut: nothing to report
         failures = {r.slug: CutOutsidePlan(r.skipped) for r in reports}
-        raise EntitiesFailed(failures, [], [])
+        raise EntitiesFailed(failures, [], [], **said)
     if failures:
-        raise EntitiesFailed(failures, [r.slug for r in reports if not r.skipped], reports)
+        raise EntitiesFailed(failures, [r.slug for r in reports if not r.skipped], reports, **said)
     return reports
 
 

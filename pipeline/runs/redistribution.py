@@ -10,19 +10,19 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from pipeline.core.periods import Cut, parse_period
+from pipeline.core.periods import Cut, CutOutsidePlan, check_cut, parse_period
 from pipeline.core.settings import Settings
 from pipeline.delivery.approval import refuse_pending_draft
 from pipeline.delivery.distribution import failed_after_publishing, not_configured_record
 from pipeline.delivery.publish import cut_folder, cut_lock, read_published
 from pipeline.delivery.recovery import find_pending, in_progress, pending_text, still_pending
-from pipeline.errors import DistributionError, PipelineError
-from pipeline.ingest import Entity
+from pipeline.errors import DistributionError, InputError, PipelineError
+from pipeline.ingest import Entity, load_plan
 from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.outputs.registry import OUTPUTS, deliverables
-from pipeline.runs.batch import EntityReport
+from pipeline.runs.batch import EntityReport, skipped
 from pipeline.runs.consolidation import redeliver_sectors
-from pipeline.runs.progress import announce_step, now
+from pipeline.runs.progress import announce_step, log_line, now
 from pipeline.runs.run_log import hide_pipeline_tracebacks
 from pipeline.runs.steps import distribute_cut, published_names, read_settings, record_distribution
 
@@ -30,9 +30,16 @@ __all__ = ["resend_entity", "complete_distribution", "complete_interrupted"]
 
 
 @task(name="Reenviar entidad", task_run_name="reenviar-{entity.slug}", cache_policy=NO_CACHE)
-def resend_entity(entity: Entity, output_dir: Path, period: str) -> EntityReport:
-    """Distribute a published cut again, as it is on disk (checked against its manifest)."""
+def resend_entity(entity: Entity, output_dir: Path, period: str, in_batch: bool = False) -> EntityReport:
+    """Distribute a published cut again, as it is on disk (checked against its manifest). In a
+    batch, an entity whose plan does not cover the cut is skipped with the reason, as `run` skips
+    it (docs/rules.md, issue 23)."""
     hide_pipeline_tracebacks()  # in this task's process, which may not be the flow's
+    if in_batch:
+        outside = _outside_plan(entity, parse_period(period))
+        if outside is not None:
+            log_line(f"[{entity.slug}] corte {period} omitido: {outside}")
+            return skipped(entity, period, outside)
     settings = read_settings(entity.folder)
     if not settings.distribution.active:
         raise DistributionError(
@@ -43,6 +50,18 @@ def resend_entity(entity: Entity, output_dir: Path, period: str) -> EntityReport
     with cut_lock(cut_folder(output_dir, entity.slug, cut)):
         refuse_pending_draft(cut_folder(output_dir, entity.slug, cut), entity, cut)
         return _redistribute(entity, settings, cut, output_dir)
+
+
+def _outside_plan(entity: Entity, cut: Cut) -> CutOutsidePlan | None:
+    """Why the entity's plan does not cover `cut`, if it does not; a plan that cannot be read
+    says nothing here (a resend reads the published files, not the plan)."""
+    try:
+        check_cut(cut, load_plan(entity.folder).period)
+    except CutOutsidePlan as error:
+        return error
+    except InputError:
+        return None
+    return None
 
 
 def _redistribute(entity: Entity, settings: Settings, cut: Cut, output_dir: Path) -> EntityReport:
