@@ -6,6 +6,10 @@ execution table, the cut's results and the rule (`pipeline.core.settings.ReviewR
 configuracion.yaml's `revision`) in, the outliers out. `pei-report validar` warns at each one's
 cell (`pipeline.workbooks.validation`) and the report flags it (`pipeline.report.document`); nothing is left out
 of any figure. The rule and a worked example are in docs/rules.md.
+
+`mixed_starts` finds the other figure to check: a level target whose year's change starts from
+the year before's level target while the executed change starts from the baseline, because no
+earlier year of the plan was reported (docs/rules.md, «Two starting points»).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pipeline.core.model import Annualization, Indicator, Plan
 from pipeline.core.periods import Cut
 from pipeline.core.settings import ReviewRule
 
-__all__ = ["Outlier", "outliers", "executed_by"]
+__all__ = ["MixedStart", "Outlier", "mixed_starts", "outliers", "executed_by"]
 
 _ZERO = 1e-12
 
@@ -83,4 +87,41 @@ def outliers(plan: Plan, execution: pd.DataFrame, result: PlanResult, rule: Revi
             year_sum += value
         if items:
             found[ind_id] = tuple(items)
+    return found
+
+
+@dataclass(frozen=True)
+class MixedStart:
+    """A creciente or decreciente indicator with targets as levels whose attainment of `year` mixes
+    two starting points: the executed change starts from `start` (P(Y): the baseline, or 0,
+    because no earlier year of the plan has a report) while the year's target `M_Y` starts from
+    `target_from` (the year before's level target, to `target_to`)."""
+
+    indicator_id: str
+    year: int
+    start: float
+    target_from: float
+    target_to: float
+
+
+def mixed_starts(plan: Plan, execution: pd.DataFrame, result: PlanResult) -> dict[str, MixedStart]:
+    """The indicators whose attainment of the cut's year has two starting points, by id (plan
+    order). Only where the year has an attainment, the year is not the plan's first, no earlier
+    year of the plan has a report and the year before's level target differs from the baseline."""
+    year, (first, _) = result.cut.year, plan.period
+    if year <= first:
+        return {}
+    observed = observations_by_indicator(execution)
+    found: dict[str, MixedStart] = {}
+    for ind_id, ind in plan.indicators.items():
+        r = result.indicators.get(ind_id)
+        if not ind.targets_are_levels or r is None or not r.year.ok:
+            continue
+        if any(first <= y < year for y, _ in observed.get(ind_id, {})):
+            continue  # P(Y) is a reported closing level, as M_Y assumes
+        before, target = ind.stated_target(year - 1, plan.vigencia), ind.stated_target(year, plan.vigencia)
+        start = ind.baseline if ind.baseline is not None else 0.0
+        if before is None or target is None or abs(before - start) <= _ZERO:
+            continue
+        found[ind_id] = MixedStart(ind_id, year, start, before, target)
     return found

@@ -50,3 +50,46 @@ def test_what_a_year_executed_by_a_quarter_follows_the_annualization():
     assert executed_by(make_indicator("creciente"), 50, 20, 0) == 30
     assert executed_by(make_indicator("decreciente"), 15, 20, 0) == 5
     assert executed_by(make_indicator("creciente"), 50, None, 0) is None  # no start level
+
+
+def _mp001(**fields):
+    """Worked example 5a (docs/rules.md): a PDM 2024-2027's creciente porcentaje with level targets."""
+    from tests.report.test_changes import _plan as plan_of
+
+    ind = make_indicator("creciente", id="MP-001", baseline=85, plan_target=95, year_target=90, unit="porcentaje",
+                         annual_targets={2024: 88}, targets_as="nivel", vigencia=2025, **fields)
+    return plan_of(ind, period=(2024, 2027), vigencia=2025)
+
+
+def test_a_level_target_without_the_year_before_s_report_has_two_starting_points(default_bands):
+    """newuser-findings 5: MP-001 at 2025-T1, 2024 never reported: 200 %, flagged, figure kept."""
+    from pipeline.core.plausibility import MixedStart, mixed_starts
+
+    plan = _mp001()
+    execution = _execution([("MP-001", 2025, 1, 89)])
+    result = plan_attainment(plan, execution, Cut(2025, 1), default_bands)
+    assert result.indicators["MP-001"].year.percent == 200.0  # the rules' figure is kept
+    assert mixed_starts(plan, execution, result) == {"MP-001": MixedStart("MP-001", 2025, 85.0, 88.0, 90.0)}
+    # With 2024's closing level reported there is one starting point: no flag.
+    closed = _execution([("MP-001", 2024, 4, 88), ("MP-001", 2025, 1, 89)])
+    assert mixed_starts(plan, closed, plan_attainment(plan, closed, Cut(2025, 1), default_bands)) == {}
+    # The plan's first year starts both from the baseline; and a year not yet reported has no figure to flag.
+    first = _execution([("MP-001", 2024, 2, 87)])
+    assert mixed_starts(plan, first, plan_attainment(plan, first, Cut(2024, 2), default_bands)) == {}
+    empty = _execution([("MP-001", 2026, 1, 89)])
+    assert mixed_starts(plan, empty, plan_attainment(plan, empty, Cut(2025, 1), default_bands)) == {}
+
+
+def test_increments_or_a_level_target_equal_to_the_baseline_have_one_starting_point(default_bands):
+    from dataclasses import replace
+
+    from pipeline.core.model import TargetReading
+    from pipeline.core.plausibility import mixed_starts
+
+    execution = _execution([("MP-001", 2025, 1, 89)])
+    plan = _mp001()
+    ind = plan.indicators["MP-001"]
+    for changed in (replace(ind, annual_targets={2024: 85}),  # 2024's level target is the baseline
+                    replace(ind, targets_as=TargetReading.INCREMENT, year_target=2, annual_targets={2024: 3})):
+        other = replace(plan, indicators={"MP-001": changed})
+        assert mixed_starts(other, execution, plan_attainment(other, execution, Cut(2025, 1), default_bands)) == {}
