@@ -25,7 +25,7 @@ from pipeline.report.changes import Comparison, FigureChange, IndicatorChange, c
 from pipeline.core.formatting import long_date, number, percent
 from pipeline.core.model import Annualization, Indicator, Objective, Plan, Unit
 from pipeline.core.periods import Cut
-from pipeline.core.plausibility import Outlier, outliers
+from pipeline.core.plausibility import MixedStart, Outlier, mixed_starts, outliers
 from pipeline.core.settings import ReviewRule, TrafficLight, TrafficLightBands
 from pipeline.core.text import Run, plain, runs
 
@@ -595,6 +595,27 @@ def outlier_text(ind: Indicator, o: Outlier) -> str:
     return f"{said}: {times_text(o.times)} el mayor valor reportado antes ({amount_text(o.reference, unit=ind.unit)}{at})"
 
 
+def mixed_start_text(ind: Indicator, m: MixedStart, level: float) -> str:
+    """`la meta de 2025 (+2 p. p., de 88 a 90 %) parte de la meta de 2024, pero lo ejecutado
+    (+4 p. p., de 85 a 89 %) parte de la línea base porque 2024 no tiene reporte`: an attainment
+    with two starting points (`pipeline.core.plausibility.mixed_starts`), as validar and the report
+    say it; `level` is the level reached at the cut."""
+    creciente = ind.annualization is Annualization.CRECIENTE
+    target = m.target_to - m.target_from if creciente else m.target_from - m.target_to
+    executed = level - m.start if creciente else m.start - level
+    base = "la línea base" if ind.baseline is not None else "0 (sin línea base)"
+    return (
+        f"la meta de {m.year} ({change_text(target, ind)}, de {number(m.target_from)} a "
+        f"{amount_text(m.target_to, unit=ind.unit)}) parte de la meta de {m.year - 1}, pero lo ejecutado "
+        f"({change_text(executed, ind)}, de {number(m.start)} a {amount_text(level, unit=ind.unit)}) parte de "
+        f"{base} porque {m.year - 1} no tiene reporte"
+    )
+
+
+MIXED_HINT = "reporte el nivel de cierre del año anterior en el seguimiento"
+"""What to do about an attainment with two starting points."""
+
+
 def _review_note(plan: Plan, objective: Objective, result: PlanResult, flagged: Collection[str],
                  bands: TrafficLightBands) -> str | None:
     """What an objective's «datos por revisar» do to it: each counts up to 100 % in its mean (the
@@ -621,15 +642,17 @@ def _review_note(plan: Plan, objective: Objective, result: PlanResult, flagged: 
 
 def _attention(
     plan: Plan, result: PlanResult, cut: Cut, suspect: Collection[str] = (), bands: TrafficLightBands | None = None,
-    review: dict[str, tuple[Outlier, ...]] | None = None,
+    review: dict[str, tuple[Outlier, ...]] | None = None, mixed: dict[str, MixedStart] | None = None,
 ) -> tuple[AttentionItem, ...]:
     """Indicators the planning office must look at, with every reason, the most severe first
     (see `_severity`; among delays, the scale's lowest level first), in the plan's order within
     the same severity.
 
     `suspect` names porcentaje indicators whose reported values look like fractions (0,97 for
-    97 %): their figures are shown, and flagged here. An indicator with nothing programmed for
-    the year (target 0: N/A) is not an attention item for that alone.
+    97 %): their figures are shown, and flagged here. `mixed` names those whose attainment of the
+    year has two starting points (`pipeline.core.plausibility.mixed_starts`): data to fix, too. An
+    indicator with nothing programmed for the year (target 0: N/A) is not an attention item for
+    that alone.
     """
     items: list[AttentionItem] = []
     objectives_of: dict[str, list[int]] = {}
@@ -662,6 +685,9 @@ def _attention(
             reasons.append(
                 "sus valores reportados parecen fracciones (0,97 por 97 %): revíselos en el seguimiento antes de publicar"
             )
+        two = (mixed or {}).get(ind_id)
+        if two is not None and r.executed_plan is not None:
+            reasons.append(f"avance {cut.year} con dos puntos de partida: {mixed_start_text(ind, two, r.executed_plan)}; {MIXED_HINT}")
         if r.year_target is None:
             reasons.append(f"sin meta para {cut.year}: agréguela en metas_anuales")
         if r.reported and r.missing_quarters:
@@ -673,7 +699,8 @@ def _attention(
             text = "; ".join(reasons)
             items.append(
                 AttentionItem(ind.label or ind.id, r.traffic_light, where, text[0].upper() + text[1:] + ".",
-                              _severity(r, ind_id in suspect or bool(flagged)), (REVIEW_KIND,) if flagged else ())
+                              _severity(r, ind_id in suspect or bool(flagged) or two is not None),
+                              (REVIEW_KIND,) if flagged else ())
             )
 
     def order(item: AttentionItem) -> tuple[int, int]:
@@ -1155,7 +1182,7 @@ def build_document(
         language="es-CO",
         key_figures=_key_figures(result.overall, cut.year, plan.period),
         lights=tuple(LightTally(light, light.label, light.description, n) for light, n in counts.items()),
-        attention=_attention(plan, result, cut, suspect_fractions, bands, flagged),
+        attention=_attention(plan, result, cut, suspect_fractions, bands, flagged, mixed_starts(plan, execution, result)),
         normative=runs(plan.normative_basis),
         normative_source=f"Fuente: {plan.normative_source}",
         mission=runs(plan.mission),

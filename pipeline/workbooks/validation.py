@@ -190,12 +190,15 @@ def _readable(
 def plausibility_warnings(plan: Plan, execution: Execution, cut: Cut, review: ReviewRule = ReviewRule()) -> list[Problem]:
     """What the report will flag for the office to check, said at the cell where it shows: a
     creciente level that fell (a decreciente one that rose) between two reports up to the cut, a
-    negative attainment of the cut's year, or a «dato por revisar» (a value many times its year's
-    target or its own history, `pipeline.core.plausibility`). Warnings, not problems: the level may
+    negative attainment of the cut's year, a «dato por revisar» (a value many times its year's
+    target or its own history, `pipeline.core.plausibility`), or an attainment of the year with two
+    starting points (a level target without the year before's report). Warnings, not problems: the level may
     really have moved that way, and then the comment should say why."""
     from pipeline.core.attainment import plan_attainment
-    from pipeline.report.document import REVIEW_HINT, REVIEW_WORDS, amount_text, level_change_text, outlier_text, wrong_way
-    from pipeline.core.plausibility import outliers
+    from pipeline.report.document import (
+        REVIEW_HINT, REVIEW_WORDS, amount_text, level_change_text, mixed_start_text, outlier_text, wrong_way,
+    )
+    from pipeline.core.plausibility import mixed_starts, outliers
     from pipeline.ingest.settings import load_settings
     from pipeline.core.model import Annualization
 
@@ -212,6 +215,18 @@ def plausibility_warnings(plan: Plan, execution: Execution, cut: Cut, review: Re
                       f"el comentario por qué. El reporte lo marca «{REVIEW_WORDS}»."),
                 **_value_cell(execution, ind_id, o.quarter),
             ))
+    for ind_id, m in mixed_starts(plan, execution.table, result).items():
+        ind, level = plan.indicators[ind_id], result.indicators[ind_id].executed_plan
+        at = _latest_report(execution, ind_id, cut)
+        warnings.append(Problem(
+            f"que en el indicador «{ind_id}» ({ind.annualization.value}, metas como nivel) "
+            f"{mixed_start_text(ind, m, level)}: su avance {cut.year} mezcla dos puntos de partida",
+            f"el nivel de cierre de {m.year - 1} en el seguimiento (el de {m.year - 1}-T4, o el último trimestre "
+            f"que se reportó)",
+            hint=(f"Reporte el nivel de {ind_id} al cierre de {m.year - 1}; mientras falte, el reporte muestra el "
+                  "avance tal como lo calculan las reglas y lo marca para revisar."),
+            **(_value_cell(execution, ind_id, at) if at else {"file": execution.path}),
+        ))
     for ind_id, r in result.indicators.items():
         if not r.flagged:
             continue

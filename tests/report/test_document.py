@@ -330,3 +330,20 @@ def test_with_ejes_the_plan_path_follows_the_ejes(tmp_path, default_bands):
     path = build_document(plan, execution, result, default_bands).plan_path
     assert [s.name for s in path.series] == ["Plan", "Eje 1. Infraestructura", "Eje 2. Ambiente y salud"]
     assert len(path.categories) == 5  # 2024-T1 .. 2025-T1
+
+
+def test_an_attainment_with_two_starting_points_is_an_attention_item_and_keeps_its_figure(tmp_path):
+    """newuser-findings 5: MP-001 at 2025-T1 with 2024 never reported reads 200 % (the rules'
+    figure) and the attention list says why, as data to fix, before the over-executions."""
+    from pipeline.ingest import load_inputs
+    from tests.workbooks.test_validation import _mp001_entity
+
+    inputs = load_inputs(_mp001_entity(tmp_path))
+    result = plan_attainment(inputs.plan, inputs.execution.table, Cut(2025, 1), inputs.settings.bands)
+    assert result.indicators["MP-001"].year.percent == 200.0
+    document = build_document(inputs.plan, inputs.execution.table, result, inputs.settings.bands)
+    [item] = [i for i in document.attention if i.indicator == "MP-001"]
+    said = item.reasons.replace("\xa0", " ")
+    assert "avance 2025 con dos puntos de partida: la meta de 2025 (+2 p. p., de 88 a 90 %) parte de la meta de 2024" in said
+    assert "reporte el nivel de cierre del año anterior en el seguimiento" in said
+    assert item.severity == 1

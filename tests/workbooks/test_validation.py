@@ -395,3 +395,38 @@ def test_the_fraction_warning_names_the_target_of_the_year_it_compares_with(tmp_
     assert check.ok, check.problems
     [warning] = [w for w in check.warnings if "S-1" in w.found]
     assert "meta de 2025: 90" in warning.found and "95" not in warning.found
+
+
+def _mp001_entity(tmp_path: Path) -> Path:
+    """A PDM 2024-2027 in 2025 with MP-001 (creciente, porcentaje, targets as levels: 88 in 2024,
+    90 in 2025, baseline 85) and nothing reported for 2024: worked example 5a of docs/rules.md."""
+    from ruamel.yaml import YAML
+
+    from tests.plans import pdm
+
+    folder = write_pdm(tmp_path / "inputs" / "mi-entidad", 2025)
+    plan = pdm(2025)
+    plan["indicadores"].append({
+        "id": "MP-001", "nombre": "Cobertura de acueducto", "anualizacion": "creciente", "unidad": "porcentaje",
+        "linea_base": 85, "meta_cuatrienio": 95, "metas_como": "nivel", "metas_anuales": {2024: 88},
+        "meta_vigencia": 90, "responsable": "Secretaría de Planeación",
+    })
+    plan["objetivos"][2]["indicadores"].append("MP-001")
+    with (folder / "plan.yaml").open("w", encoding="utf-8") as handle:
+        YAML().dump(plan, handle)
+    with (folder / "seguimiento.csv").open("a", encoding="utf-8") as handle:
+        handle.write("MP-001,2025,1,89\n")
+    return folder
+
+
+def test_a_level_target_without_the_year_before_s_closing_level_is_warned_about(tmp_path):
+    """newuser-findings 5: MP-001 showed 200 % «Sobreejecución» and validar said nothing."""
+    folder = _mp001_entity(tmp_path)
+    check = check_entity(Entity("mi-entidad", folder), "2025-T1", today=date(2025, 4, 10))
+    assert check.ok, check.problems
+    [warning] = [w for w in check.warnings if "MP-001" in w.found]
+    said = warning.found.replace("\xa0", " ")
+    assert "la meta de 2025 (+2 p. p., de 88 a 90 %) parte de la meta de 2024" in said
+    assert "lo ejecutado (+4 p. p., de 85 a 89 %) parte de la línea base porque 2024 no tiene reporte" in said
+    assert warning.file.name == "seguimiento.csv" and warning.row is not None
+    assert "cierre de 2024" in warning.expected
