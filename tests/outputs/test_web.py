@@ -477,7 +477,7 @@ def test_the_changes_section_follows_the_summary_with_every_indicator(sample_doc
     assert len(rows) == 13  # every indicator, once
     for row in rows:
         cells = [c.text_content().strip() for c in row.xpath("th|td")]
-        assert cells[1] in ("empeora", "mejora", "igual")
+        assert cells[1] in ("empeora", "mejora", "igual", "sigue en sobreejecución")
         assert cells[2].startswith("de ") and " a " in cells[2]  # the semáforo in words, no colour alone
 
 
