@@ -120,7 +120,7 @@ def test_the_changes_section_lists_each_change_with_words_beside_the_colour(samp
     assert changes.note is None
     first = changes.items[0]
     # a word and an arrow beside the dot: never the colour alone
-    assert first.how.split(" · ")[0] in ("empeora", "mejora", "igual")
+    assert first.how.split(" · ")[0] in ("empeora", "mejora", "igual", "sigue en sobreejecución")
     assert first.how.split(" · ")[1].startswith(("de ", "sigue "))
     assert "p.\u00a0p." in first.what and first.what.endswith(".")
     # every indicator is in the table, once

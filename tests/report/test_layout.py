@@ -43,15 +43,17 @@ def sample_report(sample_plan, sample_execution, sample_settings):
 def test_slides_follow_the_seed_with_the_quarterly_additions(sample_report):
     from pipeline.report.layout import Changes
 
+    # At 2024-T3 the changes take two slides: IS-546, over-executed at both cuts with +39,0 p. p.,
+    # is listed («sigue en sobreejecución»), no longer counted among the unchanged.
     kinds = [type(s) for s in sample_report.slides]
-    assert kinds[:3] == [Cover, Summary, Changes]
-    assert kinds[3:6] == [Prose, Prose, Prose]
-    assert kinds[6:8] == [Cards, Cards]
+    assert kinds[:4] == [Cover, Summary, Changes, Changes]
+    assert kinds[4:7] == [Prose, Prose, Prose]
+    assert kinds[7:9] == [Cards, Cards]
     assert kinds[-2:] == [Comments, Closing]
     titles = slide_titles(sample_report)
-    assert titles[:8] == [
+    assert titles[:9] == [
         "Plan Estratégico Institucional 2024", "Resumen ejecutivo", "Cambios desde el corte anterior",
-        "Objetivo del Plan y normatividad asociada", "Misión", "Visión", "Objetivos estratégicos",
+        "Cambios desde el corte anterior (continuación 2 de 2)", "Objetivo del Plan y normatividad asociada", "Misión", "Visión", "Objetivos estratégicos",
         "Objetivos estratégicos",
     ]
     details = [t for t in titles if t.startswith("Metas e indicadores Objetivo")]
@@ -97,7 +99,7 @@ def test_key_figures_and_eje_lines_say_their_semaforo_in_words(sample_report, tm
 
 
 def test_emphasis_comes_from_plan_yaml(sample_report):
-    mission = sample_report.slides[4]
+    mission = next(s for s in sample_report.slides if s.title == "Misión")
     bold = [r.text for r in mission.body if r.bold]
     assert bold == ["líder del sector Gestión Pública", "valor público", "ciudad moderna", "gobierno abierto",
                     "la paz y la reconciliación", "calidad de vida de la ciudadanía"]
@@ -478,13 +480,13 @@ def test_an_indicator_on_the_expected_line_stays_visible(sample_report):
 def test_the_changes_slide_follows_the_summary_with_a_word_beside_each_dot(sample_report):
     from pipeline.report.layout import Changes
 
-    (slide,) = [s for s in sample_report.slides if isinstance(s, Changes)]
+    slide, *more = [s for s in sample_report.slides if isinstance(s, Changes)]
     assert slide.attention_title.startswith("Frente al corte 2024-T2")
     assert slide.attention and slide.empty_note is None
-    for light, parts in slide.attention:
+    for light, parts in [a for s in (slide, *more) for a in s.attention]:
         text = "".join(r.text for r in parts)
         assert lowered(light.label) in text and (" · de " in text or "sigue" in text)
-        assert parts[1].text.strip("(): ").split(" · ")[0] in ("empeora", "mejora", "igual")
+        assert parts[1].text.strip("(): ").split(" · ")[0] in ("empeora", "mejora", "igual", "sigue en sobreejecución")
 
 
 def test_the_plans_first_cut_has_a_line_instead_of_an_empty_changes_slide(sample_plan, sample_execution, sample_settings):
@@ -515,8 +517,7 @@ def test_many_changes_continue_on_more_slides_within_the_slide(pdm_300_report):
 def test_an_indicator_label_shared_by_several_is_followed_by_its_id(sample_report):
     from pipeline.report.layout import Changes
 
-    (slide,) = [s for s in sample_report.slides if isinstance(s, Changes)]
-    names = [parts[0].text.strip() for _, parts in slide.attention]
+    names = [parts[0].text.strip() for s in sample_report.slides if isinstance(s, Changes) for _, parts in s.attention]
     assert "Indicador de gestión (IG-07-02)" in names and "Indicador de gestión" not in names
 
 
