@@ -53,7 +53,7 @@ def test_table_cells(deck, sample_report):
 
 
 def test_bold_runs_follow_the_emphasis(deck):
-    mission = deck.slides[4]
+    mission = next(s for s in deck.slides if any(sh.has_text_frame and sh.text_frame.text == "Misión" for sh in s.shapes))
     body = max((s for s in mission.shapes if s.has_text_frame), key=lambda s: len(s.text_frame.text))
     bold = [r.text for p in body.text_frame.paragraphs for r in p.runs if r.font.bold]
     assert "líder del sector Gestión Pública" in bold and "calidad de vida de la ciudadanía" in bold
