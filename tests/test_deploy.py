@@ -166,7 +166,7 @@ def _worker_environment(tmp_path: Path, port: int, auth: str) -> dict[str, str]:
         PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS=f"http://127.0.0.1:{port}",
         PREFECT_SERVER_API_AUTH_STRING=auth, PREFECT_API_AUTH_STRING=auth,
         # Test only: the worker asks for work every second instead of every 10 s.
-        PREFECT_WORKER_QUERY_SECONDS="1",
+        PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_WORKER_WEBSERVER_PORT=str(free_port()),
     )
     database = os.environ.get("PREFECT_SERVER_DATABASE_CONNECTION_URL")
     if database:
@@ -200,6 +200,8 @@ def test_a_worker_of_the_pool_runs_an_on_demand_cut_behind_the_auth_string(tmp_p
         prefect deploy --prefect-file deploy/prefect.yaml -n trimestral
         prefect deploy --prefect-file deploy/prefect.yaml -n reenviar
         prefect worker start --pool pei-report --with-healthcheck  (prefect-worker.service)
+        (the automation, `prefect automation create --from-file deploy/automations/crash.yaml`,
+        is the test above's)
 
     then an on-demand run of `trimestral` for one entity and cut, asked through the API with the
     auth string, is run by the worker and publishes; without the auth string the API refuses."""
@@ -242,7 +244,8 @@ def test_a_worker_of_the_pool_runs_an_on_demand_cut_behind_the_auth_string(tmp_p
             assert refused.status_code == 401, refused.text
 
             with open(tmp_path / "worker.log", "wb") as log:
-                worker = subprocess.Popen([str(BIN / "prefect"), "worker", "start", "--pool", "pei-report"],
+                worker = subprocess.Popen([str(BIN / "prefect"), "worker", "start", "--pool", "pei-report",
+                                           "--with-healthcheck"],
                                           cwd=env["PEI_PROJECT_DIR"], env=env, stdout=log, stderr=subprocess.STDOUT,
                                           stdin=subprocess.DEVNULL, start_new_session=True)
             try:
@@ -257,6 +260,9 @@ def test_a_worker_of_the_pool_runs_an_on_demand_cut_behind_the_auth_string(tmp_p
 
                 state = _until(finished, 150, "the worker's run", worker)
                 assert state["type"] == "COMPLETED", (state, (tmp_path / "worker.log").read_text(errors="replace"))
+                # the health check the unit asks for (--with-healthcheck) answers on its loopback port
+                health = httpx.get(f"http://127.0.0.1:{env['PREFECT_WORKER_WEBSERVER_PORT']}/health", timeout=10)
+                assert health.status_code == 200, health.text
             finally:
                 if worker.poll() is None:
                     os.killpg(worker.pid, signal.SIGTERM)  # systemctl stop: the worker and any run it started
