@@ -322,14 +322,15 @@ def serve_deployments(flows, input_dir: Path, output_dir: Path, cron: str) -> No
 
     from pipeline.app import warm_runs
 
-    warm_runs.start()  # each run forked from a process that already imported the report
+    warm = warm_runs.start()  # each run forked from a process that already imported the report
     runner = QuietRunner(pause_on_shutdown=True)
     for deployment in flows.deployments(input_dir, output_dir, cron=cron):
         deployment_id = runner.add_deployment(deployment)
-        # With its flow known (as `Runner.add_flow` does), the runner starts a run by forking it
-        # (`run_flow_in_subprocess`, warm) instead of a cold `python -m prefect.engine` that
-        # imports everything again before the first step.
-        runner._deployment_registry.register_flow(deployment_id, getattr(flows, deployment.flow_name))
+        if warm:
+            # With its flow known (as `Runner.add_flow` does), the runner starts a run by forking it
+            # (`run_flow_in_subprocess`, warm) instead of a cold `python -m prefect.engine` that
+            # imports everything again before the first step.
+            runner._deployment_registry.register_flow(deployment_id, getattr(flows, deployment.flow_name))
     try:
         asyncio.run(runner.start())
     except (KeyboardInterrupt, TerminationSignal):

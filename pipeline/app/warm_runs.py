@@ -23,15 +23,19 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.forkserver
+import os
 import signal
 import sys
 from types import ModuleType
 
-__all__ = ["PRELOADED", "start", "WarmContext", "WarmMultiprocessing", "WarmRun"]
+__all__ = ["WARM_ENV", "PRELOADED", "start", "WarmContext", "WarmMultiprocessing", "WarmRun"]
 
 # What each run imports before its first step; "__main__" is the command (`pei-report`) itself,
 # which a new process would otherwise import again as "__mp_main__".
 PRELOADED = ("__main__", "flows")
+
+# `PEI_SERVE_WARM=0` turns the head start off (the escape hatch should a Prefect upgrade break it).
+WARM_ENV = "PEI_SERVE_WARM"
 
 
 class WarmRun(multiprocessing.context.ForkServerProcess):
@@ -79,7 +83,11 @@ class WarmMultiprocessing(ModuleType):
 
 def start(preload: tuple[str, ...] = PRELOADED) -> bool:
     """Have this process's served runs forked from a warm forkserver, started now (it imports
-    `preload` while serve goes on). Returns False where there is no forkserver (Windows)."""
+    `preload` while serve goes on). Returns False where there is no forkserver (Windows), or when
+    the IT office turned it off (`PEI_SERVE_WARM=0`): then each run is Prefect's own cold
+    `python -m prefect.engine`, as before."""
+    if os.environ.get(WARM_ENV, "1").strip().lower() in {"0", "no", "false"}:
+        return False
     if sys.platform == "win32" or "forkserver" not in multiprocessing.get_all_start_methods():
         return False
     import prefect.flow_engine as engine

@@ -51,3 +51,15 @@ def test_serve_asks_for_work_every_second_unless_told_otherwise():
     kept = {"PREFECT_RUNNER_POLL_FREQUENCY": "10"}
     serve_environment(kept)
     assert kept["PREFECT_RUNNER_POLL_FREQUENCY"] == "10"
+
+
+def test_an_it_office_can_turn_warm_runs_off_and_serve_starts_each_run_cold(monkeypatch):
+    """PEI_SERVE_WARM=0: no forkserver, Prefect's own `python -m prefect.engine` per run (the
+    escape hatch if a Prefect upgrade breaks the forking path)."""
+    import prefect.flow_engine as engine
+
+    monkeypatch.setattr(engine, "multiprocessing", engine.multiprocessing)
+    before = engine.multiprocessing
+    monkeypatch.setenv("PEI_SERVE_WARM", "0")
+    assert warm_runs.start(("flows",)) is False
+    assert engine.multiprocessing is before
