@@ -48,6 +48,7 @@ from pipeline.runs.context import allowed_folders, scheduled_day
 from pipeline.runs.deployments import DEPLOYMENTS, QUARTERLY_CRON
 from pipeline.runs.failures import fails_with_its_message, notify_failure
 from pipeline.runs.progress import PROGRESS, announce_batch, announce_step, log_line, warning_text
+from pipeline.runs.render_pool import renders_concurrently, warm
 from pipeline.runs.redistribution import complete_interrupted, resend_entity
 from pipeline.runs.run_log import hide_pipeline_tracebacks
 from pipeline.runs.runners import task_runner
@@ -92,6 +93,9 @@ def report_entity(
         return skipped(entity, period, error)
     plan, settings, cut = inputs.plan, inputs.settings, inputs.cut
     target = cut_folder(output_dir, entity.slug, cut)
+    concurrently = renders_concurrently(len(plan.indicators), in_batch)
+    if concurrently:
+        warm()  # the PDF's process starts while the cut is computed
     if decision is not None:  # refused before any work when there is nothing to approve
         approval_fields(entity, cut, target, decision, inputs.sources)
     draft = decision is None and settings.approval.required
@@ -102,7 +106,7 @@ def report_entity(
     stale = stale_lines(entity, computed.stale, output_dir, settings.approval.required)
     announce_step(entity, "Generando la presentación, el PDF, las tablas y la página web")
     rendering = Rendering(entity.slug, cut, settings, plan, result, computed.report, computed.tables, computed.document)
-    artifacts = render_outputs(step, rendering)
+    artifacts = render_outputs(step, rendering, concurrently)
     if draft:
         return replace(write_draft(step, publish_outputs, entity, inputs, artifacts, output_dir,
                                    fingerprints(plan, settings.bands), stale), **_figures(result, settings))
