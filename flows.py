@@ -42,7 +42,7 @@ from pipeline.runs.approval import (
     report_status,
     write_draft,
 )
-from pipeline.runs.batch import EntityReport, as_step, gather, skipped, with_completed
+from pipeline.runs.batch import EntityReport, as_step, gather, largest_first, skipped, with_completed
 from pipeline.runs.consolidation import consolidate_batch, grouping_of
 from pipeline.runs.context import allowed_folders, scheduled_day
 from pipeline.runs.deployments import DEPLOYMENTS, QUARTERLY_CRON
@@ -200,8 +200,9 @@ def quarterly_report(
     entities = select_entities(find_entities(Path(input_dir)), entity, Path(input_dir))
     grouping = grouping_of(Path(input_dir))  # an invalid sectores.yaml fails before any entity runs
     announce_batch(entities)
+    started = largest_first(entities)  # the long ones first, so none runs alone at the end
     futures = report_entity.map(
-        entities,
+        started,
         output_dir=unmapped(Path(output_dir)),
         period=unmapped(period),
         distribute=unmapped(distribute),
@@ -209,7 +210,7 @@ def quarterly_report(
         in_batch=unmapped(len(entities) > 1),
     )
     try:
-        reports = gather(entities, futures)
+        reports = gather(started, futures, listed=entities)
     except EntitiesFailed as failed:  # the sectors still say which entities failed, and why
         consolidate_batch(grouping, input_dir, output_dir, period, list(failed.reports), failed.failures, distribute)
         raise
