@@ -494,7 +494,7 @@ def _task_runs(url: str) -> dict[str, float]:
     """Seconds of each task run of the latest flow run on the server at `url`, by name."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-    from prefect.client.schemas.sorting import FlowRunSort
+    from prefect.client.schemas.sorting import FlowRunSort, TaskRunSort
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     with temporary_settings({PREFECT_API_URL: url}), get_client(sync_client=True) as client:
@@ -502,7 +502,7 @@ def _task_runs(url: str) -> dict[str, float]:
         runs, page = [], None
         while page is None or len(page) == 200:  # the server gives at most 200 a call
             page = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[latest.id])), limit=200,
-                                         offset=len(runs))
+                                         offset=len(runs), sort=TaskRunSort.EXPECTED_START_TIME_ASC)
             runs += page
     return {run.name: (run.end_time - run.start_time).total_seconds() for run in runs if run.start_time and run.end_time}
 

@@ -23,7 +23,7 @@ from pipeline.delivery.consolidated import publish_sector, read_entity_cut
 from pipeline.errors import DistributionError, InputError
 from pipeline.ingest import Entity, find_entities, load_settings
 from pipeline.ingest.sectors import load_sectors
-from pipeline.outputs.sector import render_sector
+from pipeline.outputs.sector import draw_sector
 from pipeline.core.formatting import long_date
 from pipeline.core.settings import Email
 from pipeline.delivery.distribution import (
@@ -32,9 +32,9 @@ from pipeline.delivery.distribution import (
 )
 from pipeline.delivery.publish import MANIFEST_FILE, update_manifest
 from pipeline.core.consolidation import SECTORS_FOLDER
-from pipeline.report.sector import ENTIDADES_FILE, build_sector_document
-from pipeline.report.sector_layout import lay_out_sector
+from pipeline.report.sector import ENTIDADES_FILE
 from pipeline.runs.progress import PROGRESS, log_line, now
+from pipeline.runs.render_pool import draw_each
 
 __all__ = ["SectorReport", "grouping_of", "consolidate_sectors", "consolidate_step", "batch_period", "SECTOR_SUBJECT"]
 
@@ -102,32 +102,38 @@ def consolidate_sectors(
     period = str(parse_period(period))
     folders = {e.slug: e.folder for e in entities or find_entities(Path(input_dir))}
     failures = failures or {}
-    reports, results = [], []
+    reads, results = [], []
     for sector in grouping.sectors:
-        reads = {slug: read_entity_cut(Path(output_dir), slug, period, failures.get(slug)) for slug in sector.entities}
-        result = consolidate(sector, period, {slug: r.cut for slug, r in reads.items()})
-        results.append(result)
-        settings = _settings(folders[sector.head])
-        reports.append(_publish(output_dir, result, settings, [r.record for r in reads.values()], distribute))
-    if grouping.district:
-        district = consolidate_district(grouping.district, period, results)
+        read = {slug: read_entity_cut(Path(output_dir), slug, period, failures.get(slug)) for slug in sector.entities}
+        reads.append(read)
+        results.append(consolidate(sector, period, {slug: r.cut for slug, r in read.items()}))
+    district = consolidate_district(grouping.district, period, results) if grouping.district else None
+    heads = [folders[sector.head] for sector in grouping.sectors] + ([folders[grouping.sectors[0].head]] if district else [])
+    every = [*results, *([district] if district else [])]
+    settings = [_settings(folder) for folder in heads]
+    today = now().date()
+    drawn = draw_each(draw_sector, [(r, s.theme, today) for r, s in zip(every, settings)], preload=draw_sector.__module__)
+    reports = [
+        _publish(output_dir, result, conf, [r.record for r in read.values()], distribute, made)
+        for result, conf, read, made in zip(results, settings, reads, drawn)
+    ]
+    if district is not None:
         records = [
             {"slug": r.sector.id, "estado": "publicado", "motivo": "", "folder": report.folder.as_posix(),
              "files": [{"path": f.name, "sha256": hashlib.sha256(f.read_bytes()).hexdigest()}
                        for f in (report.folder / ENTIDADES_FILE, report.folder / MANIFEST_FILE)]}
             for r, report in zip(results, reports)
         ]
-        reports.append(_publish(output_dir, district, _settings(folders[grouping.sectors[0].head]), records, distribute))
+        reports.append(_publish(output_dir, district, settings[-1], records, distribute, drawn[-1]))
     return reports
 
 
-def _publish(output_dir: Path, result: SectorResult, settings: Settings, records: list[dict], distribute: bool) -> SectorReport:
-    """Render and publish one consolidated report (a sector's or the district's), and copy it to
-    the publication folder when distributed."""
-    theme = settings.theme
-    document = build_sector_document(result)
-    report = lay_out_sector(document, theme, now().date())
-    artifacts = render_sector(result, document, theme, report)
+def _publish(
+    output_dir: Path, result: SectorResult, settings: Settings, records: list[dict], distribute: bool, drawn: tuple,
+) -> SectorReport:
+    """Publish one consolidated report (a sector's or the district's) as `draw_sector` drew it
+    (its document and files), and copy it to the publication folder when distributed."""
+    document, artifacts = drawn
     folder = publish_sector(Path(output_dir), result, artifacts, records, now(), versions())
     update_manifest(folder, distribution=_distribute(folder, result, settings, output_dir) if distribute
                     else {"status": "not_distributed"})

@@ -38,7 +38,10 @@ from dataclasses import dataclass, replace
 from pipeline.errors import PipelineError
 from pipeline.outputs.registry import Artifact, Output, Rendering, render_order
 
-__all__ = ["CHILD_OUTPUTS", "MIN_INDICATORS", "SETTING", "renders_concurrently", "Pending", "render_all", "warm", "shutdown"]
+__all__ = [
+    "CHILD_OUTPUTS", "MIN_INDICATORS", "SETTING", "renders_concurrently", "Pending", "render_all", "warm", "shutdown",
+    "draw_each",
+]
 
 SETTING = "PEI_RENDER_PROCESS"
 CHILD_OUTPUTS = ("pdf",)
@@ -63,6 +66,37 @@ def renders_concurrently(indicators: int, in_batch: bool, cores: int | None = No
     if setting in _YES:
         return True
     return indicators >= MIN_INDICATORS
+
+
+def draws_in_processes(items: int, cores: int | None = None) -> int:
+    """How many processes `draw_each` draws `items` reports in: one (here) on one core, for one
+    item or with PEI_RENDER_PROCESS=0; else one per core, at most one per item."""
+    cores = os.cpu_count() if cores is None else cores
+    if os.environ.get(SETTING, "auto").strip().lower() in _NO:
+        return 1
+    return max(1, min(items, cores or 1))
+
+
+def draw_each(function: Callable, items: Sequence[tuple], preload: str) -> list:
+    """`function(*item)` for each item, in order: in a pool of spawned processes (`preload`
+    names the module they import first) when `draws_in_processes` says more than one, here
+    otherwise. The sectors' consolidated reports are drawn so after a batch, when every core is
+    free again. A PipelineError is raised as itself, without the child's traceback."""
+    workers = draws_in_processes(len(items))
+    if workers == 1:
+        return [function(*item) for item in items]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=importlib.import_module,
+                             initargs=(preload,)) as pool:
+        futures = [pool.submit(function, *item) for item in items]
+        try:
+            return [future.result() for future in futures]
+        except PipelineError as error:
+            for future in futures:
+                future.cancel()
+            error.__cause__ = None
+            error.__suppress_context__ = True
+            raise error.with_traceback(None) from None
 
 
 def _preload() -> None:

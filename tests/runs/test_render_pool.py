@@ -128,3 +128,26 @@ def test_sequential_renders_no_child(monkeypatch):
     render_outputs(PLAIN, rendering_of(SAMPLE))
     assert render_pool._pool is None
 
+
+
+def test_reports_drawn_in_a_pool_come_in_order_as_drawn_here_and_a_named_error_as_itself(monkeypatch):
+    from pipeline.outputs.artifacts import relative_path
+
+    items = [(f"web/{n}.html", "la salida «web»") for n in range(5)]
+    monkeypatch.setenv(SETTING, "0")
+    here = render_pool.draw_each(relative_path, items, preload="pipeline.outputs.artifacts")
+    monkeypatch.setenv(SETTING, "auto")
+    assert render_pool.draws_in_processes(len(items), cores=2) == 2
+    assert render_pool.draw_each(relative_path, items, preload="pipeline.outputs.artifacts") == here
+    with pytest.raises(UnsafePathError) as error:
+        render_pool.draw_each(relative_path, [*items, ("../fuera.csv", "la salida «web»")], preload="pipeline.outputs.artifacts")
+    assert "fuera.csv" in str(error.value) and error.value.__cause__ is None
+
+
+@pytest.mark.parametrize(("items", "cores", "setting", "expected"), [(16, 2, None, 2), (1, 2, None, 1), (16, 1, None, 1), (16, 2, "0", 1)])
+def test_how_many_processes_draw_the_sectors(items, cores, setting, expected, monkeypatch):
+    if setting is None:
+        monkeypatch.delenv(SETTING, raising=False)
+    else:
+        monkeypatch.setenv(SETTING, setting)
+    assert render_pool.draws_in_processes(items, cores) == expected
