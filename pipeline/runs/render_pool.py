@@ -13,6 +13,7 @@ When (`renders_concurrently`), from PEI_RENDER_PROCESS:
   machine of more than one core. A small plan's PDF takes less than the child takes to start;
   a batch already keeps every core busy with whole entities.
 - `1` (or si/yes/true): whenever there is more than one core and it is not a batch.
+Never in a daemonic process (a Dask worker running a single entity), which may not have children.
 - `0` (or no/false): never: every output in this process, one after another.
 
 A PipelineError in the child is raised here as itself, with its Spanish message and without the
@@ -55,10 +56,15 @@ _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 
 
+def _no_children() -> bool:
+    """A daemonic process (a Dask worker's) may not start processes of its own."""
+    return multiprocessing.current_process().daemon
+
+
 def renders_concurrently(indicators: int, in_batch: bool, cores: int | None = None) -> bool:
     """Whether a cut of a plan of `indicators` draws its PDF in the child (see the module)."""
     cores = os.cpu_count() if cores is None else cores
-    if in_batch or (cores or 1) < 2:
+    if in_batch or (cores or 1) < 2 or _no_children():
         return False
     setting = os.environ.get(SETTING, "auto").strip().lower()
     if setting in _NO:
@@ -72,7 +78,7 @@ def draws_in_processes(items: int, cores: int | None = None) -> int:
     """How many processes `draw_each` draws `items` reports in: one (here) on one core, for one
     item or with PEI_RENDER_PROCESS=0; else one per core, at most one per item."""
     cores = os.cpu_count() if cores is None else cores
-    if os.environ.get(SETTING, "auto").strip().lower() in _NO:
+    if os.environ.get(SETTING, "auto").strip().lower() in _NO or _no_children():
         return 1
     return max(1, min(items, cores or 1))
 

@@ -151,3 +151,12 @@ def test_how_many_processes_draw_the_sectors(items, cores, setting, expected, mo
     else:
         monkeypatch.setenv(SETTING, setting)
     assert render_pool.draws_in_processes(items, cores) == expected
+
+
+def test_a_daemonic_process_like_a_dask_worker_draws_everything_itself(monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setenv(SETTING, "1")
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True, raising=False)
+    assert not renders_concurrently(300, False, 2)
+    assert render_pool.draws_in_processes(16, 2) == 1
