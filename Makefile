@@ -13,7 +13,7 @@ export NO_MKDOCS_2_WARNING ?= 1
 # pins; `make test` fetches it (again when the script changes). Without chromium they are skipped.
 AXE := $(if $(shell command -v chromium || command -v chromium-browser),.cache/axe-core/axe.min.js)
 
-.PHONY: report test serve docs lock clean
+.PHONY: report test serve docs screenshots lock clean
 
 report: $(STAMP)  ## Run the quarterly report on the sample inputs (latest quarter with data)
 	$(BIN)/pei-report run --input inputs --output outputs
@@ -27,6 +27,9 @@ serve: $(STAMP)  ## Start a local Prefect server on PORT (4200) and serve the de
 
 docs: $(STAMP)  ## Build the documentation site into site/ (strict: a broken link fails)
 	$(BIN)/mkdocs build --strict
+
+screenshots: $(STAMP)  ## Remake the guide's screenshots (docs/oficina/img/) from the sample report
+	$(BIN)/python scripts/screenshots.py
 
 $(STAMP): requirements.lock pyproject.toml scripts/system-packages.sh scripts/apt.sh
 	bash scripts/system-packages.sh

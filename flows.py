@@ -5,7 +5,8 @@ each; the steps of an entity's cut are nested tasks. After publishing, a cut is 
 (publication folder, e-mail) and recorded in Prefect (a Markdown summary, links to the files).
 `resend_report` distributes an already published cut again without regenerating it. Both then
 complete the entity's distributions that a killed run left pending (`pipeline.delivery.recovery`), as
-`complete_distributions` does for `pei-report serve` at start-up.
+`complete_distributions` does for `pei-report serve` at start-up; the sectors' consolidated cuts
+too (`pipeline.runs.consolidation.redeliver_sectors`).
 A run ends Failed with a `PipelineError`'s Spanish message (no traceback), and a deployment's
 failed run e-mails the planning office of each entity it did not report (`pipeline.runs.failures.notify_failure`).
 `deployments()` serves both on a real server, the quarterly one on a schedule in Bogotá time.
@@ -242,8 +243,8 @@ def resend_report(
     futures = resend_entity.map(entities, output_dir=unmapped(Path(output_dir)), period=unmapped(period))
     try:
         reports = gather(entities, futures)
-    finally:
-        completed = complete_interrupted(entities, Path(output_dir), input_dir)
+    finally:  # the sectors' deliveries of this cut that failed are retried too, and only those
+        completed = complete_interrupted(entities, Path(output_dir), input_dir, period=period)
     return with_completed(reports, completed)
 
 

@@ -90,6 +90,8 @@ def test_each_systemd_unit_starts_a_command_that_exists_with_options_it_takes(un
 def test_the_environment_file_keeps_everything_on_loopback_behind_an_auth_string():
     env = _environment_file()
     assert env["PREFECT_SERVER_API_HOST"] == "127.0.0.1" and env["PREFECT_API_URL"].startswith("http://127.0.0.1:")
+    # The worker's --with-healthcheck web server binds to 0.0.0.0 unless told otherwise (Prefect 3.8.8).
+    assert env["PREFECT_WORKER_WEBSERVER_HOST"] == "127.0.0.1"
     assert env["PREFECT_SERVER_API_AUTH_STRING"] == env["PREFECT_API_AUTH_STRING"] and ":" in env["PREFECT_API_AUTH_STRING"]
     assert env["PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED"] == "true"
     assert env["PREFECT_SERVER_DATABASE_CONNECTION_URL"].startswith("postgresql+asyncpg://")
@@ -131,6 +133,11 @@ def test_prefect_deploy_all_registers_the_deployments_on_a_real_server(tmp_path)
         for name in DEPLOYMENTS.values():  # `--all` stops after the first, on that same failure
             prefect("deploy", "--prefect-file", str(DEPLOY / "prefect.yaml"), "-n", name, after_registering=True)
         prefect("automation", "create", "--from-file", str(DEPLOY / "automations" / "crash.yaml"))
+        # How the IT guide checks them (its `ls` commands hit the same 422 in Prefect 3.8.8).
+        for flow, name in DEPLOYMENTS.items():
+            assert f"'name': '{name}'" in prefect("deployment", "inspect", f"{flow}/{name}").stdout
+        assert "0 6 15 1,4,7,10 *" in prefect("deployment", "schedule", "ls", "quarterly_report/trimestral").stdout
+        assert "process" in prefect("work-pool", "inspect", "pei-report").stdout
         with httpx.Client(base_url=url, timeout=30) as api:
             for flow, name in DEPLOYMENTS.items():
                 found = api.get(f"/deployments/name/{flow}/{name}")

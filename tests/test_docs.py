@@ -3,6 +3,7 @@ and do what they say; the site builds strictly."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -16,6 +17,7 @@ DOCS = ROOT / "docs"
 COMMAND_LINE = (DOCS / "referencia" / "linea-de-comandos.md").read_text(encoding="utf-8")
 OUTPUTS_PAGE = (DOCS / "referencia" / "resultados.md").read_text(encoding="utf-8")
 MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
+DEPLOY_UNITS = ROOT / "deploy" / "systemd"
 
 
 def _first_block() -> list[str]:
@@ -37,10 +39,11 @@ def test_make_targets_run_the_documented_commands():
 
 
 def test_documented_options_exist():
-    help_text = "".join(CliRunner().invoke(app, [command, "--help"]).stdout for command in ("run", "resend", "serve", "plantilla", "validar", "aprobar", "rechazar"))
-    # What the README's «Command line» to «Inputs» held: the command line, running it for real, limits.
-    section = COMMAND_LINE.split("## Command line")[1] + "".join(
-        (DOCS / "ti" / name).read_text(encoding="utf-8") for name in ("servicio.md", "limites.md")
+    help_text = "".join(CliRunner().invoke(app, [command, "--help"]).stdout for command in ("run", "resend", "serve", "plantilla", "validar", "aprobar", "rechazar", "publicacion"))
+    # What the README's «Command line» to «Inputs» held (now «Línea de comandos»): the command line,
+    # running it for real (the IT guide's runs and distribution pages), limits.
+    section = COMMAND_LINE.split("## Línea de comandos")[1] + "".join(
+        (DOCS / "ti" / name).read_text(encoding="utf-8") for name in ("servicio.md", "distribucion.md", "limites.md")
     )
     # Lines that show pei-report or describe one of its options (not dask's or prefect's own).
     ours = [line for line in section.splitlines() if "pei-report" in line or line.startswith("- `--")]
@@ -75,13 +78,13 @@ def test_the_license_file_matches_the_declared_license():
 
 def _written_by_make_report() -> list[str]:
     """The files the opening paragraph says `make report` writes, in its order."""
-    paragraph = OUTPUTS_PAGE.split("`make report` writes", 1)[1].split("copies", 1)[0]
+    paragraph = OUTPUTS_PAGE.split("`make report` escribe", 1)[1].split("luego copia", 1)[0]
     return re.findall(r"`([^`]+\.[a-z]+)`", paragraph)
 
 
 def _listed_under_outputs() -> list[str]:
-    """The files of a cut's folder in the Outputs section's tree, in its order."""
-    block = OUTPUTS_PAGE.split("\n## Outputs\n", 1)[1].split("```", 2)[1]
+    """The files of a cut's folder in the tree of the section «Archivos del corte», in its order."""
+    block = OUTPUTS_PAGE.split("\n## Archivos del corte\n", 1)[1].split("```", 2)[1]
     lines = block.split("outputs/<entity-slug>/<YYYY>-T<q>/\n", 1)[1].split("\noutputs/", 1)[0]
     return re.findall(r"^  (\S+)", lines, re.M)
 
@@ -165,3 +168,138 @@ def test_the_command_reference_is_every_command_s_help():
         shown = CliRunner().invoke(app, [command, "--help"], prog_name="pei-report", env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
         assert shown.stdout.rstrip() in rendered
     assert hook.MARKER not in rendered
+
+
+# --- the IT guide names what exists ------------------------------------------------------------
+
+IT_GUIDE = sorted((DOCS / "ti").glob("*.md"))
+# The program at the start of a command, or from a venv (`.venv/bin/`, `.venv\Scripts\`) anywhere in
+# it; not an argument (`createdb --owner prefect prefect`) nor a folder (`/opt/pei-report`).
+_COMMAND = re.compile(r"(?:^\s*|\S*bin/|\S*Scripts\\)(prefect|pei-report)(?= |$)(.*)")
+
+
+def _it_code() -> list[str]:
+    """The lines of the IT guide's code blocks and its inline code spans."""
+    text = "\n".join(page.read_text(encoding="utf-8") for page in IT_GUIDE)
+    blocks = re.findall(r"```[a-z]*\n(.*?)```", text, re.S)
+    inline = re.findall(r"`([^`\n]+)`", re.sub(r"```.*?```", "", text, flags=re.S))
+    return [line for block in blocks for line in block.splitlines()] + inline
+
+
+def _invocations(program: str) -> list[tuple[list[str], set[str]]]:
+    """Each `prefect …` or `pei-report …` the guide shows: its leading words (the subcommand and maybe
+    an argument) and the long options on the same command (up to `#`, `;`, `&&`, `|` or a quote)."""
+    found = []
+    for line in _it_code():
+        for segment in re.split(r"&&|;|\||'|  #", line):
+            match = _COMMAND.search(segment)
+            if not match or match.group(1) != program:
+                continue
+            tokens = match.group(2).split()
+            words = list(itertools.takewhile(lambda t: re.fullmatch(r"[a-z][a-z-]*", t), tokens))
+            if words:
+                found.append((words, set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", match.group(2)))))
+    return found
+
+
+def test_the_it_guide_names_repository_files_make_targets_units_and_settings_that_exist():
+    from prefect.settings import Settings
+    from prefect.settings.legacy import _get_valid_setting_names  # every variable name, aliases included
+
+    from pipeline.ingest.limits import ENVIRONMENT  # the limits' variables are made from their names
+
+    text = "\n".join(page.read_text(encoding="utf-8") for page in IT_GUIDE)
+    files = set(re.findall(r"(?<![\w/.-])((?:deploy|scripts|pipeline|tests|docs)/[\w./-]*\w)", text))
+    assert {"deploy/prefect.yaml", "deploy/automations/crash.yaml", "scripts/system-packages.sh", "scripts/postgres.sh"} <= files
+    assert [f for f in sorted(files) if not (ROOT / f).exists()] == []
+
+    targets = {t.replace("$(STAMP)", ".venv/.installed") for t in re.findall(r"^([\w.$()/-]+):", MAKEFILE, re.M)}
+    made = {target for line in _it_code() for target in re.findall(r"(?:^|&& |sudo -u pei )make ([a-z.][\w./-]*)", line)}
+    assert {"report", "serve", "docs", ".venv/.installed"} <= made <= targets
+
+    units = {u for verb in re.findall(r"systemctl (?:enable --now|restart|start|stop|status) ([a-z -]+)", text)
+             for u in verb.split()} - {"postgresql"}
+    assert {"prefect-server", "prefect-worker", "pei-report-serve"} <= units
+    assert [u for u in sorted(units) if not (DEPLOY_UNITS / f"{u}.service").is_file()] == []
+
+    ours = set(re.findall(r"\bPEI_[A-Z0-9_]*[A-Z0-9]\b", text))
+    code = "".join(p.read_text(encoding="utf-8") for folder in ("pipeline", "scripts", "deploy")
+                   for p in (ROOT / folder).rglob("*") if p.is_file() and p.suffix in (".py", ".sh", ".env", ".service", ".yaml"))
+    assert set(ENVIRONMENT.values()) <= ours  # every limit is documented
+    assert [v for v in sorted(ours - set(ENVIRONMENT.values())) if v not in code] == []
+    environment_file = (DEPLOY_UNITS / "pei-report.env").read_text(encoding="utf-8")
+    prefect_settings = set(re.findall(r"\bPREFECT_[A-Z0-9_]*[A-Z0-9]\b", text))
+    in_the_file = set(re.findall(r"^#?([A-Z][A-Z0-9_]+)=", environment_file, re.M))  # the SMTP ones are commented out
+    assert len(in_the_file) > 20 and in_the_file <= ours | prefect_settings, "every variable of the environment file is in the guide"
+    assert [v for v in sorted(prefect_settings) if v not in _get_valid_setting_names(Settings)] == []
+
+
+def test_the_it_guide_s_pei_report_commands_and_options_exist():
+    import click
+    import typer.main
+
+    root = typer.main.get_command(app)
+    shown = _invocations("pei-report")
+    assert {words[0] for words, _ in shown} >= {"serve", "run", "resend", "aprobar", "rechazar", "consolidar", "validar"}
+    for words, options in shown:
+        command = root.commands.get(words[0])
+        assert command is not None, f"pei-report {words[0]}"
+        while isinstance(command, click.Group) and len(words) > 1 and words[1] in command.commands:
+            words, command = words[1:], command.commands[words[1]]
+        known = {opt for param in command.params for opt in param.opts}
+        assert options <= known, f"pei-report {command.name}: {options - known}"
+
+
+def test_the_it_guide_s_prefect_commands_and_options_exist():
+    """Each `prefect …` command the guide shows, walked through Prefect's own CLI (cyclopts, in this
+    process): the subcommands exist and their --help shows the options used; `prefect deploy` and
+    `prefect deployment run` name the deployments of deploy/prefect.yaml."""
+    import io
+
+    from rich.console import Console
+
+    from prefect.cli._app import _app as prefect_cli
+    from pipeline.runs.deployments import DEPLOYMENTS
+
+    code = _it_code()
+    assert {n for line in code for n in re.findall(r"prefect deploy .*?-n (\w+)", line)} == set(DEPLOYMENTS.values())
+    started = {d for line in code for d in re.findall(r"prefect deployment run (\S+)", line)}
+    assert started == {f"{flow}/{name}" for flow, name in DEPLOYMENTS.items()}
+    shown = _invocations("prefect")
+    assert {" ".join(words[:2]) for words, _ in shown} >= {"work-pool create", "worker start", "automation create", "server start"}
+    for words, options in shown:
+        node, path = prefect_cli, []
+        for word in words:
+            if word not in node:
+                break
+            node, path = node[word], [*path, word]
+        assert path, f"prefect {' '.join(words)}: no such command"
+        out = io.StringIO()
+        prefect_cli.help_print(path, console=Console(file=out, width=250, color_system=None))
+        missing = [option for option in options if option not in out.getvalue()]
+        assert missing == [], f"prefect {' '.join(path)}: {missing}"
+
+
+# --- the guide's screenshots (scripts/screenshots.py) -------------------------------------------
+
+
+def test_every_image_the_docs_show_exists_and_the_script_makes_exactly_those():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("screenshots", ROOT / "scripts" / "screenshots.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    shown = set()
+    for page in DOCS.rglob("*.md"):
+        for alt, target in re.findall(r"!\[([^\]]*)\]\(([^)\s]+)", page.read_text(encoding="utf-8")):
+            image = (page.parent / target).resolve()
+            assert image.is_file(), f"{page.relative_to(ROOT)}: {target}"
+            assert alt.strip(), f"{page.relative_to(ROOT)}: {target} has no alt text"
+            shown.add(image)
+    made = {(script.IMAGE_DIR / name).resolve() for name in script.IMAGES}
+    on_disk = {p.resolve() for p in script.IMAGE_DIR.glob("*") if p.is_file()}
+    assert on_disk == made, "docs/oficina/img/ holds exactly what scripts/screenshots.py makes (run make screenshots)"
+    assert made <= shown, "every screenshot is shown in the guide"
+    for image in made:
+        assert image.stat().st_size < script.MAX_BYTES, image.name
+    assert "screenshots: $(STAMP)" in MAKEFILE and "scripts/screenshots.py" in MAKEFILE

@@ -1335,3 +1335,35 @@ def test_a_small_district_on_a_dask_scheduler_consolidates_its_sectors(tmp_path,
     district = read("distrito")
     assert district[-1]["motivo"] == "1 de 2 sectores en la vigencia; 1 de 2 en el plan"
     assert float(district[-1]["avance_vigencia"]) == pytest.approx(float(read("uno")[-1]["avance_vigencia"]))
+
+
+def test_a_sector_e_mail_that_failed_at_the_batch_is_sent_by_resend_once_and_not_again(tmp_path, smtp_down):
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import Inbox
+
+    root = tmp_path / "inputs"
+    for slug in ("alfa", "beta"):
+        shutil.copytree(SAMPLE, root / slug)
+    (root / "sectores.yaml").write_text(
+        "sectores:\n  - id: gestion-publica\n    nombre: Sector Gestión Pública\n    cabeza: alfa\n"
+        "    entidades: [alfa, beta]\n    distribucion:\n      correo:\n        destinatarios: [sector@sg.gov.co]\n"
+        "        reintentos: 0\n", encoding="utf-8")
+    out = tmp_path / "outputs"
+    result = cli("--input", str(root), "--output", str(out), "--period", "2024-T3")
+    folder = out / "sectores" / "gestion-publica" / "2024-T3"
+    assert _manifest(folder)["distribution"]["email"]["status"] == "failed", result.stderr
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_down)  # the server is back
+    controller.start()
+    try:
+        again = resend("--input", str(root), "--output", str(out), "--period", "2024-T3")
+        assert again.exit_code == 0, again.stderr
+        assert [str(m["Subject"]) for _, m in inbox.received] == ["Sector Gestión Pública: seguimiento consolidado con corte 2024-T3"]
+        assert inbox.received[0][0].rcpt_tos == ["sector@sg.gov.co"]
+        assert _manifest(folder)["distribution"]["email"]["status"] == "sent"
+        twice = resend("--input", str(root), "--output", str(out), "--period", "2024-T3")
+        assert twice.exit_code == 0, twice.stderr
+        assert len(inbox.received) == 1  # nothing more
+    finally:
+        controller.stop()

@@ -62,7 +62,7 @@ def _main() -> None:
 class _ProgressHandler(logging.Handler):
     """Shows the flow's progress: each step of a single entity, or a bar for a batch.
 
-    A batch (more than one entity) shows entities done, failed and remaining; the steps of its
+    A batch (more than one entity) shows entities ready, skipped (with the reason), failed and remaining; the steps of its
     entities (which may run in other processes) stay in Prefect's log.
     """
 
@@ -75,13 +75,16 @@ class _ProgressHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         batch = getattr(record, "batch", None)
         if batch is not None:
-            self._advance(*batch)
+            skipped = getattr(record, "skipped", None)
+            if skipped is not None and batch.total > 1:  # said above the bar: the summary repeats it
+                self.console.print(f"  [yellow]{escape(getattr(record, 'entity', ''))} · omitida: {escape(skipped)}[/yellow]")
+            self._advance(batch)
         elif self.bar is None:
             entity = getattr(record, "entity", "")
             self.console.print(f"  [dim]{entity}[/dim] · {escape(record.getMessage())}")
 
-    def _advance(self, done: int, failed: int, total: int) -> None:
-        if total <= 1:
+    def _advance(self, progress) -> None:
+        if progress.total <= 1:
             return
         if self.bar is None:
             self.bar = Progress(
@@ -89,10 +92,9 @@ class _ProgressHandler(logging.Handler):
                 TextColumn("· {task.fields[detail]}"), TimeElapsedColumn(),
                 console=self.console, transient=False,
             )
-            self.task = self.bar.add_task("Entidades", total=total, detail="")
+            self.task = self.bar.add_task("Entidades", total=progress.total, detail="")
             self.bar.start()
-        detail = f"listas {done - failed} · fallidas {failed} · faltan {total - done}"
-        self.bar.update(self.task, completed=done, detail=detail)
+        self.bar.update(self.task, completed=progress.done, detail=progress.detail)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -6,7 +6,7 @@ automation that marks a silent run Crashed (`watch_for_crashes`); and serving th
 `pei-report run` boots a temporary one instead (`boot_embedded_server`, see `pipeline.app.runtime`).
 
 The server keeps its database where Prefect's settings say: SQLite under PREFECT_HOME by
-default, or PostgreSQL with PREFECT_SERVER_DATABASE_CONNECTION_URL (docs/ti/index.md, deploy/).
+default, or PostgreSQL with PREFECT_SERVER_DATABASE_CONNECTION_URL (docs/ti/postgresql.md, deploy/).
 """
 
 from __future__ import annotations

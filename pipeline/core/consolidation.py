@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from pipeline.core.model import Annualization, Plan
+from pipeline.core.settings import Distribution
 
 __all__ = [
     "Sector",
@@ -35,10 +36,21 @@ __all__ = [
     "indicator_records",
     "PERCENT",
     "SECTORS_FOLDER",
+    "SECTOR_SUBJECT",
+    "SECTOR_BODY",
 ]
 
 PERCENT = "porcentaje"
 SECTORS_FOLDER = "sectores"  # the consolidated reports' folder under --output: outputs/sectores/<id>/<cut>/
+
+SECTOR_SUBJECT = "{entidad}: seguimiento consolidado con corte {periodo}"
+"""The subject of a sector's (or the district's) e-mail; {entidad} is the sector's name."""
+SECTOR_BODY = (
+    "Buen día:\n\nAdjuntamos el reporte consolidado de {entidad} con corte {periodo} ({fecha_corte}), "
+    "en PDF y en PowerPoint: el avance de cada entidad que lo compone y el del conjunto, según lo que cada "
+    "una publicó.\n\nEste mensaje fue generado automáticamente por pei-report.\n"
+)
+"""The body of a sector's (or the district's) e-mail, unless its own `distribucion` sets one."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,7 @@ class Sector:
     head: str
     entities: tuple[str, ...]
     weights: Mapping[str, float] = field(default_factory=dict)
+    distribution: Distribution | None = None  # its own `distribucion` in sectores.yaml; None: its head's
 
     def weight(self, slug: str) -> float:
         return float(self.weights.get(slug, 1.0))
@@ -59,10 +72,12 @@ class Sector:
 
 @dataclass(frozen=True)
 class Grouping:
-    """sectores.yaml: the sectors (each entity of --input in exactly one) and the district's name."""
+    """sectores.yaml: the sectors (each entity of --input in exactly one), the district's name,
+    and the district's own `distribucion` (None: the first sector's head's)."""
 
     sectors: tuple[Sector, ...]
     district: str | None = None
+    district_distribution: Distribution | None = None
 
     def sector_of(self, slug: str) -> Sector | None:
         return next((s for s in self.sectors if slug in s.entities), None)

@@ -154,9 +154,10 @@ def _previous(output_dir: Path, slug: str, period: str) -> PreviousFigures | Non
 
 def publish_sector(
     output_dir: Path, result: SectorResult, artifacts: Sequence[Artifact], records: Sequence[dict[str, Any]],
-    generated_at: datetime, versions: dict[str, str] | None = None,
+    generated_at: datetime, versions: dict[str, str] | None = None, distribution: dict[str, Any] | None = None,
 ) -> Path:
-    """Write the sector's folder at its cut, every file at once, with its manifest.json."""
+    """Write the sector's folder at its cut, every file at once, with its manifest.json
+    (`distribution`: its record at publishing, as an entity's `{"status": "pending"}`)."""
     target = sector_folder(output_dir, result.sector.id, result.period)
     manifest = manifest_bytes(
         entity={"slug": result.sector.id, "name": result.sector.name},
@@ -168,6 +169,7 @@ def publish_sector(
         extra={
             "sector": {"id": result.sector.id, "nombre": result.sector.name, "cabeza": result.sector.head},
             "entities": list(records),
+            **({"distribution": distribution} if distribution is not None else {}),
         },
     )
     publish(target, [*artifacts, Artifact(MANIFEST_FILE, manifest)])

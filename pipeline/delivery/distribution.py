@@ -23,7 +23,7 @@ import smtplib
 import socket
 import ssl
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -613,10 +613,37 @@ def _subfolders(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
+CURRENT_SECTORS_FILE = "vigentes.json"
+"""In `<publicación>/sectores/`: the ids of the sectors (and `distrito`) sectores.yaml names now,
+written by each consolidation that copies there (`write_current_sectors`)."""
+
+
+def write_current_sectors(sectors_root: Path, ids: Sequence[str]) -> None:
+    """Say which sectors sectores.yaml names now in the publication folder's `sectores/`: a
+    sector removed or renamed since keeps its published cuts (nothing published is deleted), and
+    the standing pages list them as no longer in sectores.yaml. Raises `DistributionError`."""
+    try:
+        sectors_root.mkdir(parents=True, exist_ok=True)
+        replace_file(sectors_root / CURRENT_SECTORS_FILE, (json.dumps({"sectores": list(ids)}, ensure_ascii=False) + "\n").encode())
+    except (OSError, PublishError) as exc:
+        raise DistributionError(f"No se pudo escribir {sectors_root / CURRENT_SECTORS_FILE} ({exc}): revise permisos y espacio.") from None
+
+
+def _current_sectors(sectors_root: Path) -> set[str] | None:
+    """The sectors sectores.yaml named at the last copy; None where no list was written (every
+    sector is then taken as current, as before the list was kept) or it cannot be read."""
+    try:
+        ids = json.loads((sectors_root / CURRENT_SECTORS_FILE).read_text(encoding="utf-8"))["sectores"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return {str(i) for i in ids} if isinstance(ids, list) else None
+
+
 def published_portal_cuts(root: Path) -> list[portal.PublishedCut]:
     """Every cut the publication folder `root` holds (`<root>/<slug>/<YYYY-Tq>/` with published
     files, and each sector's, `<root>/sectores/<id>/<YYYY-Tq>/`), drafts included
-    (`PublishedCut.listed` tells them apart), read from its files."""
+    (`PublishedCut.listed` tells them apart), read from its files. A sector that sectores.yaml
+    no longer names (`CURRENT_SECTORS_FILE`) is `retired`: still there, said to be gone."""
     try:
         entities = _subfolders(root)
     except FileNotFoundError:
@@ -624,8 +651,11 @@ def published_portal_cuts(root: Path) -> list[portal.PublishedCut]:
     cuts = []
     for entity in entities:
         if entity.name == SECTORS_FOLDER:
+            current = _current_sectors(entity)
             for sector in _subfolders(entity):
-                cuts += _cuts_in(sector, f"{SECTORS_FOLDER}/{sector.name}", ("entidades.csv", "datapackage.json"), True)
+                found = _cuts_in(sector, f"{SECTORS_FOLDER}/{sector.name}", ("entidades.csv", "datapackage.json"), True)
+                retired = current is not None and sector.name not in current
+                cuts += [replace(c, retired=True) for c in found] if retired else found
         else:
             cuts += _cuts_in(entity, entity.name, ("objetivos.csv", "datapackage.json"), False)
     return cuts

@@ -143,6 +143,7 @@ class PublishedCut:
     published: datetime | None = None
     problem: str | None = None
     sector: bool = False  # a sector's or the district's consolidated report (slug `sectores/<id>`)
+    retired: bool = False  # a sector sectores.yaml no longer names: its cuts stay, said to be gone
 
     @property
     def period(self) -> str:
@@ -356,13 +357,14 @@ def _by_entity(cuts: Iterable[PublishedCut]) -> list[tuple[str, list[PublishedCu
 
 
 def _by_sector(cuts: Iterable[PublishedCut]) -> list[tuple[str, list[PublishedCut]]]:
-    """Listed sectors' cuts by sector (its id, sectors by name, the district last), newest first."""
+    """Listed sectors' cuts by sector (its id, sectors by name, the district after them, and the
+    sectors sectores.yaml no longer names last), newest first."""
     groups: dict[str, list[PublishedCut]] = {}
     for cut in cuts:
         if cut.listed and cut.sector:
             groups.setdefault(cut.slug.rpartition("/")[2], []).append(cut)
     ordered = [(sector, sorted(items, key=lambda c: c.cut, reverse=True)) for sector, items in groups.items()]
-    return sorted(ordered, key=lambda g: (g[0] == DISTRICT_ID, g[1][0].entity.casefold(), g[0]))
+    return sorted(ordered, key=lambda g: (g[1][0].retired, g[0] == DISTRICT_ID, g[1][0].entity.casefold(), g[0]))
 
 
 def _page(template: str, up: str, now: datetime, **values: Any) -> bytes:

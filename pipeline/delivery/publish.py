@@ -6,7 +6,8 @@ elsewhere two renames with a short window where the folder is absent, never half
 that fails before the swap leaves the earlier outputs exactly as they were.
 
 The files a publication replaces are not deleted: they move, as one folder, into a history
-folder (`outputs/.historial/<entity>/<cut>/<when they were generated>/`). `cut_lock` keeps two
+folder (`outputs/.historial/<entity>/<cut>/<when they were generated>/`, in Bogotá time like the
+logs: `20241015-060007`; older versions may carry UTC names, see `prune_history`). `cut_lock` keeps two
 runs of the same entity and cut from publishing, keeping history or updating the manifest at
 the same time.
 
@@ -37,6 +38,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from pipeline.core.periods import BOGOTA
 from pipeline.errors import InputError, PublishError, UnsafePathError
 from pipeline.outputs.artifacts import MANIFEST_FILE, Artifact, csv_bytes, relative_path
 
@@ -220,14 +222,21 @@ def history_folder(output_dir: Path, slug: str, period: str) -> Path:
     return cut_folder(output_dir / HISTORY_FOLDER, slug, period)
 
 
-def _generated_stamp(folder: Path) -> str:
-    """When a published folder was generated: its manifest's time, else the folder's mtime."""
+def _generated_at(folder: Path) -> datetime | None:
+    """When a published folder was generated, as its manifest says it (None: it cannot say)."""
     try:
         generated = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))["generated_at"]
         moment = datetime.fromisoformat(generated)
-    except (OSError, ValueError, KeyError, TypeError):
-        moment = datetime.fromtimestamp(folder.stat().st_mtime).astimezone()
-    return moment.strftime("%Y%m%d-%H%M%S")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=BOGOTA)  # a naive time is the office's
+
+
+def _generated_stamp(folder: Path) -> str:
+    """When a published folder was generated, in Bogotá time as the logs say it (`20241015-060007`):
+    its manifest's time whatever offset it was written with, else the folder's mtime."""
+    moment = _generated_at(folder) or datetime.fromtimestamp(folder.stat().st_mtime, BOGOTA)
+    return moment.astimezone(BOGOTA).strftime("%Y%m%d-%H%M%S")
 
 
 def _keep(replaced: Path, history: Path) -> Path:
@@ -253,18 +262,28 @@ def _version_order(folder: Path) -> tuple[str, int, str]:
     return (folder.name.partition("-")[0] + stamp, int(suffix) if suffix.isdigit() else 1, folder.name)
 
 
+def _age_order(folder: Path) -> tuple[str, int, str]:
+    """A kept version's place among the others: when its manifest says it was generated, in
+    Bogotá time, then its name's number. Versions kept before the history was named in Bogotá
+    time carry UTC names (`20241015-110007` for 06:00:07 in Bogotá): their manifests still order
+    them right beside the newer names; a version without a readable manifest goes by its name."""
+    name, number, whole = _version_order(folder)
+    moment = _generated_at(folder)
+    return (moment.astimezone(BOGOTA).strftime("%Y%m%d%H%M%S") if moment else name, number, whole)
+
+
 def prune_history(history: Path, keep: int, max_age_days: float | None = None, now: float | None = None) -> list[Path]:
     """Delete the versions in a cut's history folder beyond the `keep` newest, and those whose
     files are older than `max_age_days`; the newest version always stays. Returns what went.
 
-    Versions are ordered by their folder names (the time they were generated, see `_keep`) and
-    aged by the folder's modification time (when their files were written). Only folders inside
+    Versions are ordered by when they were generated (their manifests, else their folder names,
+    see `_keep` and `_age_order`) and aged by the folder's modification time (when their files were written). Only folders inside
     `history` are touched: the published set is elsewhere. Call it holding the cut's lock.
     """
     if keep < 1:
         raise ValueError(f"keep must be at least 1, not {keep}")
     try:
-        versions = sorted((p for p in history.iterdir() if p.is_dir() and not p.is_symlink()), key=_version_order)
+        versions = sorted((p for p in history.iterdir() if p.is_dir() and not p.is_symlink()), key=_age_order)
     except FileNotFoundError:
         return []
     now = time.time() if now is None else now

@@ -4,6 +4,11 @@ district), and check it against the entity folders that are there.
 Every problem is found in one pass and named by its line and key: an entity folder in no sector,
 a slug that is no entity folder, an entity in two sectors, a `cabeza` not among its sector's
 entities, a bad weight, two sectors with one id (docs/contract.md, «sectors and the district»).
+
+A sector (and the district, at the top) may have its own `distribucion`, written and validated as
+an entity's configuracion.yaml writes it (`pipeline.ingest.settings.DistributionIn`) and laid over
+the installation's defaults as an entity's is, except that an e-mail subject and message it does
+not set are the sector's (`SECTOR_SUBJECT`, `SECTOR_BODY`), not an entity's.
 """
 
 from __future__ import annotations
@@ -11,12 +16,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from pipeline.core.consolidation import DISTRICT_ID, SECTORS_FOLDER, Grouping, Sector
+from pipeline.core.consolidation import DISTRICT_ID, SECTOR_BODY, SECTOR_SUBJECT, SECTORS_FOLDER, Grouping, Sector
+from pipeline.core.settings import Distribution
 from pipeline.errors import InputError, Problem, did_you_mean
+from pipeline.ingest.settings import DistributionIn, default_distribution, folder_problem, to_distribution, with_defaults
 from pipeline.ingest.yaml_source import YamlDocument, read_yaml, validate
 
 __all__ = ["SECTORS_FILE", "load_sectors", "sectors_file"]
@@ -38,6 +45,7 @@ class SectorIn(_Strict):
     cabeza: Text
     entidades: Annotated[list[Text], Field(min_length=1)]
     pesos: dict[str, Annotated[float, Field(gt=0)]] | None = None
+    distribucion: DistributionIn | None = None
 
     @field_validator("pesos")
     @classmethod
@@ -51,6 +59,7 @@ class SectorsIn(_Strict):
     """sectores.yaml."""
 
     distrito: Text | None = None
+    distribucion: DistributionIn | None = None  # the district's
     sectores: Annotated[list[SectorIn], Field(min_length=1)]
 
 
@@ -64,15 +73,60 @@ def load_sectors(input_dir: Path, slugs: Sequence[str]) -> Grouping | None:
     path = sectors_file(input_dir)
     if not path.exists():
         return None
-    doc = read_yaml(path, what="la agrupación de entidades en sectores")
-    model = validate(SectorsIn, doc)
-    problems = _grouping_problems(model, doc, list(slugs))
+    user = read_yaml(path, what="la agrupación de entidades en sectores")
+    doc = user.with_data(_with_defaults(user.data))
+    folders = _distribution_locs(user.data)
+    try:
+        model = validate(SectorsIn, doc)
+    except InputError as error:
+        outside = [p for loc in folders for p in folder_problem(user, loc)]
+        raise InputError(error.file, doc.order([*error.problems, *outside])) from error
+    problems = [p for loc in folders for p in folder_problem(user, loc)] + _grouping_problems(model, doc, list(slugs))
     if problems:
         raise InputError(path, doc.order(problems))
     sectors = tuple(
-        Sector(s.id, s.nombre, s.cabeza, tuple(dict.fromkeys(s.entidades)), dict(s.pesos or {})) for s in model.sectores
+        Sector(s.id, s.nombre, s.cabeza, tuple(dict.fromkeys(s.entidades)), dict(s.pesos or {}),
+               _distribution(s.distribucion, user.data["sectores"][n]))
+        for n, s in enumerate(model.sectores)
     )
-    return Grouping(sectors, model.distrito)
+    return Grouping(sectors, model.distrito, _distribution(model.distribucion, user.data))
+
+
+def _distribution_locs(data: Any) -> list[tuple[str | int, ...]]:
+    """Where the file writes a `distribucion` of its own: at the top (the district's) and in sectors."""
+    if not isinstance(data, dict):
+        return []
+    locs: list[tuple[str | int, ...]] = [("distribucion",)] if isinstance(data.get("distribucion"), dict) else []
+    sectors = data.get("sectores")
+    for n, sector in enumerate(sectors if isinstance(sectors, list) else []):
+        if isinstance(sector, dict) and isinstance(sector.get("distribucion"), dict):
+            locs.append(("sectores", n, "distribucion"))
+    return locs
+
+
+def _with_defaults(data: Any) -> Any:
+    """The file's data with each `distribucion` it writes laid over the installation's defaults,
+    the e-mail's subject and message being a sector's where it sets none."""
+    locs = _distribution_locs(data)
+    if not locs:
+        return data
+    defaults = default_distribution()
+    defaults["correo"] = {**defaults["correo"], "asunto": SECTOR_SUBJECT, "mensaje": SECTOR_BODY}
+    out = {**data, "sectores": [dict(s) if isinstance(s, dict) else s for s in data["sectores"]]} if isinstance(
+        data.get("sectores"), list) else dict(data)
+    for loc in locs:
+        holder = out if len(loc) == 1 else out["sectores"][loc[1]]
+        holder["distribucion"] = with_defaults(holder["distribucion"], defaults)
+    return out
+
+
+def _distribution(model: DistributionIn | None, written: Any) -> Distribution | None:
+    """A validated `distribucion` as the settings' `Distribution`; its publication folder is
+    confined to the publication root when the file itself names one, as an entity's is."""
+    if model is None:
+        return None
+    own = written.get("distribucion") if isinstance(written, dict) else None
+    return to_distribution(model, folder_confined=isinstance(own, dict) and "carpeta_publicacion" in own)
 
 
 def _grouping_problems(model: SectorsIn, doc: YamlDocument, slugs: list[str]) -> list[Problem]:

@@ -28,7 +28,7 @@ from pipeline.ingest.images import LogoProblem, read_logo
 from pipeline.ingest.limits import limits
 from pipeline.ingest.source import read_source
 
-__all__ = ["load_settings", "SETTINGS_FILE"]
+__all__ = ["load_settings", "SETTINGS_FILE", "DistributionIn", "default_distribution", "folder_problem", "to_distribution", "with_defaults"]
 
 SETTINGS_FILE = "configuracion.yaml"
 
@@ -444,17 +444,44 @@ def _folder_found(value: str, root: Path | None) -> str | None:
     return None
 
 
-def _entity_problems(user: YamlDocument) -> list[Problem]:
-    """What an entity's own file may not set, though the installation's defaults may."""
-    section = user.data.get("distribucion")
+def folder_problem(user: YamlDocument, loc: tuple[str | int, ...]) -> list[Problem]:
+    """The publication folder a user's file names in its `distribucion` at `loc` (an entity's
+    configuracion.yaml, a sector's in sectores.yaml), if it leaves the publication root: what
+    only the installation's defaults may set."""
+    section: Any = user.data
+    for part in loc:
+        section = section.get(part) if isinstance(section, dict) else section[part] if isinstance(section, list) else None
     folder = section.get("carpeta_publicacion") if isinstance(section, dict) else None
     if not isinstance(folder, str) or not folder:
         return []
     found = _folder_found(folder, publication_root())
     if found is None:
         return []
-    line = user.line_of(("distribucion", "carpeta_publicacion"))
+    line = user.line_of((*loc, "carpeta_publicacion"))
     return [Problem(found, _FOLDER_EXPECTED, row=line, hint=_FOLDER_HINT, row_label="línea")]
+
+
+def _entity_problems(user: YamlDocument) -> list[Problem]:
+    """What an entity's own file may not set, though the installation's defaults may."""
+    return folder_problem(user, ("distribucion",))
+
+
+def default_distribution() -> dict[str, Any]:
+    """The packaged defaults' `distribucion`, as data: what a `distribucion` written elsewhere
+    (a sector's) is laid over, as an entity's configuracion.yaml is."""
+    with resources.as_file(resources.files("pipeline") / "defaults" / SETTINGS_FILE) as path:
+        return dict(read_yaml(path, what="la configuración por defecto").data["distribucion"])
+
+
+def with_defaults(section: Any, defaults: dict[str, Any]) -> Any:
+    """A user's `distribucion` laid over `defaults` (a value that is no mapping stays, so that
+    its validation says what it is)."""
+    return _merge(defaults, section) if isinstance(section, dict) else section
+
+
+def to_distribution(model: DistributionIn, folder_confined: bool = False) -> Distribution:
+    """The settings' `Distribution` from a validated `distribucion`."""
+    return _to_distribution(model, folder_confined)
 
 
 def load_settings(entity_folder: Path | None = None) -> Settings:

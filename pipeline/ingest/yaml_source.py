@@ -327,6 +327,22 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+# What holds a required field, named as the office says it: «un campo que todo indicador debe tener».
+_HOLDERS = {"indicadores": "todo indicador", "objetivos": "todo objetivo", "ejes": "todo eje",
+            "sectores": "todo sector", "bandas": "toda banda del semáforo", "entidades": "toda entidad"}
+
+
+def _required(loc: Loc) -> str:
+    """What a missing field's message expects: the field and who must have it, not the path again."""
+    field = str(loc[-1]) if loc else "?"
+    lists = [str(part) for part in loc[:-1] if isinstance(part, str)]
+    holder = _HOLDERS.get(lists[-1]) if lists and isinstance(loc[-2] if len(loc) > 1 else None, int) else None
+    if holder:
+        return f"«{field}», un campo que {holder} debe tener: escríbalo con su valor"
+    where = f" en «{'.'.join(lists)}»" if lists else ""
+    return f"«{field}», un campo obligatorio{where}: escríbalo con su valor"
+
+
 def _problem(error: dict[str, Any], doc: Document, model: type[BaseModel] | None = None) -> Problem:
     """One pydantic error as a Spanish problem, placed where the document says (a YAML line)."""
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("function-", "tag-"))))
@@ -337,7 +353,7 @@ def _problem(error: dict[str, Any], doc: Document, model: type[BaseModel] | None
     found = _show(value)
     hint = None
     if kind == "missing":
-        found, expected = f"que falta el campo «{name}»", f"el campo «{name}»"
+        found, expected = f"que falta el campo «{name}»", _required(loc)
     elif kind == "extra_forbidden":
         found = f"el campo desconocido «{name}»"
         expected = "que cada campo sea uno de los que describe docs/oficina/entradas.md (¿un error de escritura?)"

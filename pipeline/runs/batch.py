@@ -12,7 +12,7 @@ from prefect.futures import as_completed
 from pipeline.core.periods import CutOutsidePlan
 from pipeline.errors import DistributionError, EntitiesFailed, PipelineError, UnexpectedFailure
 from pipeline.ingest import Entity
-from pipeline.runs.progress import PROGRESS
+from pipeline.runs.progress import PROGRESS, BatchProgress
 
 
 @dataclass(frozen=True)
@@ -84,17 +84,22 @@ def gather(entities: list[Entity], futures, listed: list[Entity] | None = None) 
     slug): a batch then fails with `EntitiesFailed`, which names the entities reported and
     carries their reports, and a deployment's run tells only the failed entities' offices.
 
-    As each entity finishes, a progress record (done, failed, total) goes to `PROGRESS` from
-    this process, whichever task runner ran the entity.
+    As each entity finishes, a progress record (`BatchProgress`: done, failed, skipped, total)
+    goes to `PROGRESS` from this process, whichever task runner ran the entity; an entity left out
+    of the batch (`skipped`) is counted apart, with its reason (`skipped` on the record).
     """
     slugs = {future: entity.slug for entity, future in zip(entities, futures)}
     outcomes: dict[str, object] = {}
-    failed = 0
+    failed = left_out = 0
     for future in as_completed(list(futures)):
         outcome = future.result(raise_on_failure=False)
         failed += isinstance(outcome, BaseException)
+        reason = outcome.skipped if isinstance(outcome, EntityReport) else None
+        left_out += reason is not None
         outcomes[slugs[future]] = outcome
-        PROGRESS.info(slugs[future], extra={"batch": (len(outcomes), failed, len(entities)), "entity": slugs[future]})
+        progress = BatchProgress(len(outcomes), failed, left_out, len(entities))
+        extra = {"batch": progress, "entity": slugs[future], **({"skipped": reason} if reason is not None else {})}
+        PROGRESS.info(slugs[future], extra=extra)
     reports: list[EntityReport] = []
     failures: dict[str, PipelineError] = {}
     for entity in listed or entities:

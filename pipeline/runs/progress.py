@@ -4,6 +4,7 @@ warnings about the inputs as the run's log and the manifest keep them."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -72,5 +73,26 @@ def warning_record(problem: Problem) -> dict[str, Any]:
     return {k: v for k, v in record.items() if v is not None}
 
 
+@dataclass(frozen=True)
+class BatchProgress:
+    """How far a batch is: `done` entities finished of `total`, of which `failed` failed and
+    `skipped` were left out (their plan does not cover the cut): neither is «lista»."""
+
+    done: int
+    failed: int
+    skipped: int
+    total: int
+
+    @property
+    def ready(self) -> int:
+        return self.done - self.failed - self.skipped
+
+    @property
+    def detail(self) -> str:
+        """listas 2 · omitidas 1 · fallidas 0 · faltan 3 (omitidas only when there are)."""
+        skipped = f" · omitidas {self.skipped}" if self.skipped else ""
+        return f"listas {self.ready}{skipped} · fallidas {self.failed} · faltan {self.total - self.done}"
+
+
 def announce_batch(entities: list[Entity]) -> None:
-    PROGRESS.info(f"{len(entities)} entidades", extra={"batch": (0, 0, len(entities))})
+    PROGRESS.info(f"{len(entities)} entidades", extra={"batch": BatchProgress(0, 0, 0, len(entities))})

@@ -21,6 +21,7 @@ from pipeline.ingest import Entity
 from pipeline.ingest.settings import SETTINGS_FILE
 from pipeline.outputs.registry import OUTPUTS, deliverables
 from pipeline.runs.batch import EntityReport
+from pipeline.runs.consolidation import redeliver_sectors
 from pipeline.runs.progress import announce_step, now
 from pipeline.runs.run_log import hide_pipeline_tracebacks
 from pipeline.runs.steps import distribute_cut, published_names, read_settings, record_distribution
@@ -81,11 +82,15 @@ def complete_distribution(entity: Entity, output_dir: Path, period: str) -> Enti
 
 
 def complete_interrupted(
-    entities: list[Entity], output_dir: Path, input_dir: str, distribute: bool = True
+    entities: list[Entity], output_dir: Path, input_dir: str, distribute: bool = True, period: str | None = None,
 ) -> tuple[list[EntityReport], list[PipelineError]]:
     """Complete the interrupted distributions of these entities' cuts, or, with `distribute`
     off, say which there are. Returns the cuts completed and the errors of those that failed
-    (each also logged, so that it is seen when the run fails for another reason)."""
+    (each also logged, so that it is seen when the run fails for another reason).
+
+    The sectors' and the district's consolidated cuts of sectores.yaml are looked at too
+    (`redeliver_sectors`): those a crash left pending, and with `period` (a resend) that cut's
+    failed deliveries; they are logged, not returned, and their errors join the entities'."""
     by_slug = {e.slug: e for e in entities}
     reports: list[EntityReport] = []
     errors: list[PipelineError] = []
@@ -104,4 +109,5 @@ def complete_interrupted(
             raise outcome
         elif outcome is not None:
             reports.append(outcome)
+    errors += redeliver_sectors(Path(input_dir), Path(output_dir), period, distribute)[1]
     return reports, errors

@@ -431,3 +431,48 @@ def test_validar_and_plantilla_skip_in_a_batch_an_entity_whose_plan_does_not_cov
     assert alone.exit_code == 2
     nobody = CliRunner().invoke(app, ["plantilla", "--input", str(inputs), "--output", str(out), "--period", "2028-T1"], prog_name="pei-report")
     assert nobody.exit_code == 2 and "fuera del periodo del plan" in nobody.stderr
+
+
+def test_the_batch_bar_shows_a_skipped_entity_as_omitida_with_its_reason():
+    import io
+    import logging
+
+    from rich.console import Console
+
+    from pipeline.app.cli import _ProgressHandler
+    from pipeline.runs.progress import BatchProgress
+
+    console = Console(file=io.StringIO(), width=200, force_terminal=False)
+    handler = _ProgressHandler(console)
+
+    def emit(progress, entity="", **extra):
+        record = logging.LogRecord("pei_report.progress", logging.INFO, __file__, 1, entity, None, None)
+        record.batch, record.entity = progress, entity
+        record.__dict__.update(extra)
+        handler.emit(record)
+
+    emit(BatchProgress(0, 0, 0, 2))
+    emit(BatchProgress(1, 0, 1, 2), "sg", skipped="El periodo 2025-T1 está fuera del periodo del plan (2020 a 2024).")
+    emit(BatchProgress(2, 0, 1, 2), "alcaldia")
+    handler.close()
+    shown = console.file.getvalue()
+    assert "sg · omitida: El periodo 2025-T1 está fuera del periodo del plan (2020 a 2024)." in shown
+    assert "listas 1 · omitidas 1 · fallidas 0 · faltan 0" in shown
+
+
+def test_validar_lists_the_problems_of_a_sector_s_own_distribucion(tmp_path):
+    import shutil
+
+    from tests.conftest import SAMPLE
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE, inputs / "secretaria-general")
+    (inputs / "sectores.yaml").write_text(
+        "sectores:\n  - id: gestion-publica\n    nombre: Sector Gestión Pública\n    cabeza: secretaria-general\n"
+        "    entidades: [secretaria-general]\n    distribucion:\n      correo:\n        destinatarios: [sector@sg]\n",
+        encoding="utf-8")
+    result = _validar("--input", str(inputs), "--output", str(tmp_path / "outputs"), "--period", "2024-T3")
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.stdout.split())
+    assert "sectores.yaml" in text and "línea 8" in text and "«sector@sg»" in text
+    assert "sectores[1].distribucion.correo.destinatarios[1]" in text and "Traceback" not in result.output

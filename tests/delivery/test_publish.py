@@ -314,3 +314,32 @@ def test_history_orders_versions_of_the_same_second_by_their_number(tmp_path):
     _versions(tmp_path, stamps)
     prune_history(tmp_path, keep=3)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["20241015-060007-10", "20241015-060007-11", "20241015-060007-9"]
+
+
+def _manifest(moment: str) -> Artifact:
+    return Artifact("manifest.json", json.dumps({"generated_at": moment}).encode())
+
+
+def test_a_history_folder_is_named_in_bogota_time_whatever_offset_the_manifest_wrote(tmp_path):
+    target, history = tmp_path / "e" / "2024-T3", history_folder(tmp_path, "e", "2024-T3")
+    publish(target, [Artifact("a.csv", b"1"), _manifest("2024-10-15T11:00:07+00:00")], history)
+    kept = publish(target, [Artifact("a.csv", b"2")], history).kept
+    assert kept == history / "20241015-060007"  # 11:00:07 UTC is 06:00:07 in Bogotá, as the logs say it
+    # without a readable manifest, the folder's time, in Bogotá too (not the machine's zone)
+    import os
+
+    bare = tmp_path / "sin-manifest"
+    bare.mkdir()
+    os.utime(bare, (1728990007, 1728990007))  # 2024-10-15 11:00:07 UTC
+    assert publish_module._generated_stamp(bare) == "20241015-060007"
+
+
+def test_pruning_orders_older_utc_named_versions_and_bogota_named_ones_by_when_they_were_generated(tmp_path):
+    history = history_folder(tmp_path, "e", "2024-T3")
+    # before: named in UTC (11:00:07 UTC, 06:00:07 in Bogotá); after: in Bogotá, three hours later
+    for name, moment in (("20241015-110007", "2024-10-15T11:00:07+00:00"), ("20241015-090007", "2024-10-15T09:00:07-05:00")):
+        (history / name).mkdir(parents=True)
+        (history / name / "manifest.json").write_text(json.dumps({"generated_at": moment}), encoding="utf-8")
+    removed = prune_history(history, keep=1)
+    assert [p.name for p in removed] == ["20241015-110007"]  # the older one, though its name sorts later
+    assert [p.name for p in history.iterdir()] == ["20241015-090007"]

@@ -139,6 +139,13 @@ def test_other_invalid_plans(tmp_path, old, new, fragment):
     assert fragment in message, message
 
 
+def test_a_missing_field_says_what_is_expected_rather_than_repeating_what_was_found(tmp_path):
+    message = _error(_write(tmp_path, _sample().replace("    meta_vigencia: 25\n", "", 1)))
+    found, expected = message.split("se encontró ", 1)[1].split("; se esperaba ", 1)
+    assert found == "que falta el campo «indicadores[6] (id IS-513).meta_vigencia»"
+    assert expected.startswith("«meta_vigencia», un campo que todo indicador debe tener"), expected
+
+
 def test_spanish_formatted_targets_are_read(tmp_path):
     text = _sample().replace("meta_cuatrienio: 23669955", 'meta_cuatrienio: "23.669.955"')
     plan = load_plan(_write(tmp_path, text))

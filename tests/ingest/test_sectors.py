@@ -118,3 +118,48 @@ def test_an_entity_folder_named_like_the_sectors_output_folder_is_refused(tmp_pa
         load_sectors(write(tmp_path, VALID.replace("[idpac]", "[idpac, sectores]")), [*SLUGS, "sectores"])
     assert any("la carpeta de entidad «sectores»" in p.line() and "outputs/sectores/" in p.line()
                for p in caught.value.problems), caught.value.problems
+
+
+OWN = VALID.replace("distrito: Bogotá D.C.\n", """\
+distrito: Bogotá D.C.
+distribucion:
+  carpeta_publicacion: publicacion/distrito
+  correo:
+    destinatarios: [sdp@sdp.gov.co]
+""") + """\
+    distribucion:
+      carpeta_publicacion: publicacion/gobierno
+      correo:
+        destinatarios: [planeacion@idpac.gov.co]
+        copia: [jefe@idpac.gov.co]
+        asunto: "Sector {entidad} al corte {periodo}"
+        reintentos: 0
+"""
+
+
+def test_a_sector_and_the_district_may_have_their_own_distribucion(tmp_path):
+    from pipeline.core.consolidation import SECTOR_BODY, SECTOR_SUBJECT
+
+    grouping = load_sectors(write(tmp_path, OWN), SLUGS)
+    gestion, gobierno = grouping.sectors
+    assert gestion.distribution is None  # none of its own: its head's
+    own = gobierno.distribution
+    assert own.folder == "publicacion/gobierno" and own.folder_confined
+    assert own.email.to == ("planeacion@idpac.gov.co",) and own.email.cc == ("jefe@idpac.gov.co",)
+    assert own.email.subject == "Sector {entidad} al corte {periodo}" and own.email.retries == 0
+    assert own.email.body == SECTOR_BODY  # what it does not set is a sector's wording, not an entity's
+    district = grouping.district_distribution
+    assert district.folder == "publicacion/distrito" and district.email.to == ("sdp@sdp.gov.co",)
+    assert district.email.subject == SECTOR_SUBJECT and district.email.retries == 3  # the installation's default
+
+
+def test_a_sector_s_distribucion_is_validated_as_an_entity_s_with_line_and_key(tmp_path):
+    text = OWN.replace("[planeacion@idpac.gov.co]", "[planeacion@idpac]").replace("reintentos: 0", "reintentos: -1\n        firma: x")
+    text = text.replace("carpeta_publicacion: publicacion/distrito", "carpeta_publicacion: ../fuera")
+    lines = problems(tmp_path, text)
+    assert any(l.startswith("línea 19") and "sectores[2] (id participacion).distribucion.correo.destinatarios[1]" in l
+               and "planeacion@entidad.gov.co" in l for l in lines), lines
+    assert any(l.startswith("línea 22") and "reintentos" in l for l in lines), lines
+    assert any(l.startswith("línea 23") and "el campo desconocido «sectores[2] (id participacion).distribucion.correo.firma»" in l
+               for l in lines), lines
+    assert any(l.startswith("línea 3") and "«../fuera», que sale de la carpeta de publicación" in l for l in lines), lines

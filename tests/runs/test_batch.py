@@ -71,3 +71,24 @@ def test_an_unexpected_error_is_that_entity_s_failure_and_a_single_entity_raises
     bad = InputError.single("inputs/hacienda/plan.yaml", "«x»", "un número")
     with pytest.raises(InputError):
         gather(_entities("hacienda"), [_Finished(bad)])
+
+
+def test_an_entity_the_batch_skips_counts_as_skipped_with_its_reason_not_as_done(caplog):
+    import logging
+
+    from pipeline.core.periods import CutOutsidePlan
+    from pipeline.runs.batch import skipped
+    from pipeline.runs.progress import PROGRESS
+
+    entities = _entities("alcaldia", "sg", "salud")
+    reason = CutOutsidePlan("El periodo 2025-T1 está fuera del periodo del plan (2020 a 2024).")
+    bad = InputError.single("inputs/salud/plan.yaml", "«x»", "un número")
+    futures = [_Finished(_report("alcaldia")), _Finished(skipped(entities[1], "2025-T1", reason)), _Finished(bad)]
+    with caplog.at_level(logging.INFO, logger=PROGRESS.name), pytest.raises(EntitiesFailed):
+        gather(entities, futures)
+    records = [r for r in caplog.records if getattr(r, "batch", None) is not None]
+    final = records[-1].batch
+    assert (final.done, final.failed, final.skipped, final.total) == (3, 1, 1, 3)
+    assert final.detail == "listas 1 · omitidas 1 · fallidas 1 · faltan 0"
+    (omitted,) = [r for r in records if r.entity == "sg"]
+    assert omitted.skipped == "El periodo 2025-T1 está fuera del periodo del plan (2020 a 2024)."

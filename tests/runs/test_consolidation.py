@@ -204,6 +204,136 @@ def test_a_sector_e_mail_that_fails_is_recorded_and_its_files_stay_published(dis
     assert (folder / "sector-territorio-2024-T3.pdf").is_file() and reports[0].folder == folder
 
 
+def _district_copy(district, tmp_path):
+    import shutil
+
+    inputs, outputs = district
+    copy_in, copy_out = tmp_path / "inputs", tmp_path / "outputs"
+    shutil.copytree(inputs, copy_in)
+    shutil.copytree(outputs, copy_out)
+    return copy_in, copy_out
+
+
+def test_a_sector_s_own_distribucion_is_used_instead_of_its_head_s(district, tmp_path, smtp_server):
+    from tests.sectors import SECTORS_YAML
+
+    copy_in, copy_out = _district_copy(district, tmp_path)
+    (copy_in / "alcaldia-a" / "configuracion.yaml").write_text(
+        "distribucion:\n  correo:\n    destinatarios: [planeacion@alcaldia-a.gov.co]\n", encoding="utf-8")
+    own = SECTORS_YAML.replace("distrito: Distrito de Prueba\n", (
+        "distrito: Distrito de Prueba\ndistribucion:\n  carpeta_publicacion: publicacion/distrito\n"
+        "  correo:\n    destinatarios: [sdp@distrito.gov.co]\n")).replace("    pesos: {alcaldia-a: 2}\n", (
+        "    pesos: {alcaldia-a: 2}\n    distribucion:\n      carpeta_publicacion: publicacion/territorio\n"
+        "      correo:\n        destinatarios: [sector@territorio.gov.co]\n"
+        "        asunto: \"{entidad}: consolidado {periodo}\"\n"))
+    (copy_in / "sectores.yaml").write_text(own, encoding="utf-8")
+    consolidate_sectors(copy_in, copy_out, "2024-T3", distribute=True)
+    by_subject = {str(message["Subject"]): envelope.rcpt_tos for envelope, message in smtp_server.received}
+    assert by_subject == {"Sector Territorio: consolidado 2024-T3": ["sector@territorio.gov.co"],
+                          "Distrito de Prueba: seguimiento consolidado con corte 2024-T3": ["sdp@distrito.gov.co"]}
+    assert (tmp_path / "publicacion" / "territorio" / "sectores" / "territorio" / "2024-T3" / "entidades.csv").is_file()
+    assert (tmp_path / "publicacion" / "distrito" / "sectores" / "distrito" / "2024-T3" / "entidades.csv").is_file()
+    assert not (tmp_path / "publicacion" / "sectores" / "territorio").exists()  # not the head's folder
+    # gestion-publica has none of its own: its head's (the defaults: publicacion/, no e-mail)
+    assert (tmp_path / "publicacion" / "sectores" / "gestion-publica" / "2024-T3" / "entidades.csv").is_file()
+
+
+def test_a_sector_e_mail_that_failed_is_sent_by_reenviar_once_and_not_again(district, tmp_path, smtp_down, monkeypatch):
+    from aiosmtpd.controller import Controller
+
+    from pipeline.runs.consolidation import redeliver_sectors
+    from tests.conftest import Inbox
+
+    copy_in, copy_out = _district_copy(district, tmp_path)
+    (copy_in / "alcaldia-a" / "configuracion.yaml").write_text(
+        "distribucion:\n  correo:\n    destinatarios: [planeacion@alcaldia-a.gov.co]\n    reintentos: 0\n", encoding="utf-8")
+    consolidate_sectors(copy_in, copy_out, "2024-T3", distribute=True)
+    folder = copy_out / "sectores" / "territorio" / "2024-T3"
+    assert manifest_of(folder)["distribution"]["email"]["status"] == "failed"
+    copied_before = manifest_of(folder)["distribution"]["publication"]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_down)  # the server is up again
+    controller.start()
+    try:
+        done, errors = redeliver_sectors(copy_in, copy_out, "2024-T3")
+        assert errors == []
+        subjects = sorted(str(m["Subject"]) for _, m in inbox.received)
+        assert subjects == ["Distrito de Prueba: seguimiento consolidado con corte 2024-T3",
+                            "Sector Territorio: seguimiento consolidado con corte 2024-T3"]
+        record = manifest_of(folder)["distribution"]
+        assert record["status"] == "distributed" and record["email"]["status"] == "sent"
+        assert record["publication"] == copied_before  # the copy had succeeded: not repeated
+        assert sorted(r.sector for r in done) == ["distrito", "territorio"]
+        assert redeliver_sectors(copy_in, copy_out, "2024-T3") == ([], [])  # twice: nothing more
+        assert len(inbox.received) == 2
+    finally:
+        controller.stop()
+
+
+def test_a_sector_e_mail_still_failing_at_reenviar_is_an_error_with_what_to_do(district, tmp_path, smtp_down):
+    from pipeline.runs.consolidation import redeliver_sectors
+
+    copy_in, copy_out = _district_copy(district, tmp_path)
+    (copy_in / "alcaldia-a" / "configuracion.yaml").write_text(
+        "distribucion:\n  correo:\n    destinatarios: [planeacion@alcaldia-a.gov.co]\n    reintentos: 0\n", encoding="utf-8")
+    consolidate_sectors(copy_in, copy_out, "2024-T3", distribute=True)
+    done, errors = redeliver_sectors(copy_in, copy_out, "2024-T3")
+    assert done == [] and len(errors) == 2
+    assert "Sector Territorio" in str(errors[0]) and "pei-report resend" in str(errors[0])
+    assert manifest_of(copy_out / "sectores" / "territorio" / "2024-T3")["distribution"]["status"] == "failed"
+
+
+def test_a_sector_distribution_a_crash_left_pending_is_completed_by_recovery(district, tmp_path, smtp_server, monkeypatch):
+    from pipeline.delivery.publish import update_manifest
+    from pipeline.runs import consolidation
+    from pipeline.runs.consolidation import redeliver_sectors
+
+    copy_in, copy_out = _district_copy(district, tmp_path)
+    (copy_in / "alcaldia-a" / "configuracion.yaml").write_text(
+        "distribucion:\n  correo:\n    destinatarios: [planeacion@alcaldia-a.gov.co]\n", encoding="utf-8")
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # the run dies after publishing, before distributing
+
+    with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
+        patched.setattr(consolidation, "_distribute", killed)
+        consolidate_sectors(copy_in, copy_out, "2024-T3", distribute=True)
+    folder = copy_out / "sectores" / "territorio" / "2024-T3"
+    assert manifest_of(folder)["distribution"] == {"status": "pending"}
+    done, errors = redeliver_sectors(copy_in, copy_out)  # recovery: any cut left pending
+    assert errors == [] and [r.sector for r in done] == ["territorio"]
+    assert [str(m["Subject"]) for _, m in smtp_server.received] == ["Sector Territorio: seguimiento consolidado con corte 2024-T3"]
+    assert manifest_of(folder)["distribution"]["status"] == "distributed"
+    assert redeliver_sectors(copy_in, copy_out) == ([], [])
+    update_manifest(folder, distribution={"status": "failed"})
+    assert redeliver_sectors(copy_in, copy_out) == ([], [])  # recovery completes what a crash left, not a failure
+
+
+def test_a_sector_renamed_in_sectores_yaml_keeps_its_published_pages_listed_as_gone(district, tmp_path):
+    from tests.sectors import SECTORS_YAML
+
+    copy_in, copy_out = _district_copy(district, tmp_path)
+    consolidate_sectors(copy_in, copy_out, "2024-T3", distribute=True)
+    publication = tmp_path / "publicacion"
+    old = publication / "sectores" / "territorio" / "2024-T3"
+    before = {p.relative_to(old).as_posix(): p.read_bytes() for p in old.rglob("*") if p.is_file()}
+    renamed = SECTORS_YAML.replace("id: territorio\n    nombre: Sector Territorio", "id: territorial\n    nombre: Sector Territorial")
+    (copy_in / "sectores.yaml").write_text(renamed, encoding="utf-8")
+    consolidate_sectors(copy_in, copy_out, "2024-T3", distribute=True)
+    # nothing published is deleted: the old sector's cut, its copy and its outputs stay as they were
+    assert {p.relative_to(old).as_posix(): p.read_bytes() for p in old.rglob("*") if p.is_file()} == before
+    assert (copy_out / "sectores" / "territorio" / "2024-T3" / "manifest.json").is_file()
+    assert (publication / "sectores" / "territorial" / "2024-T3" / "entidades.csv").is_file()
+    html = (publication / "index.html").read_text(encoding="utf-8")
+    assert "Sector Territorio (ya no está en sectores.yaml)</h3>" in html
+    assert "Sector Territorial</h3>" in html and "Sector Gestión Pública</h3>" in html
+    assert "sus reportes publicados se conservan aquí, pero ya no se actualizan" in html
+    # listed after the sectors sectores.yaml names now, the district included
+    assert html.index("Sector Territorial</h3>") < html.index("Distrito de Prueba</h3>") < html.index("Sector Territorio (ya")
+    assert json.loads((publication / "sectores" / "vigentes.json").read_text(encoding="utf-8")) == {
+        "sectores": ["territorial", "gestion-publica", "distrito"]}
+
+
 def test_sectors_drawn_one_per_core_are_the_files_drawn_one_after_another(district, monkeypatch):
     """The sectors' and the district's reports drawn in a process each (`render_pool.draw_each`)
     are those drawn in this process: the same files, byte for byte but for the deck's save times."""

@@ -37,3 +37,10 @@ def test_a_step_is_announced_for_its_entity_outside_a_run(caplog):
         announce_step(Entity("secretaria-general", Path("inputs/secretaria-general")), "Leyendo el plan")
     (record,) = [r for r in caplog.records if r.name == PROGRESS.name]
     assert record.getMessage() == "Leyendo el plan" and record.entity == "secretaria-general"
+
+
+def test_a_batch_s_progress_says_ready_skipped_failed_and_remaining_apart():
+    from pipeline.runs.progress import BatchProgress
+
+    assert BatchProgress(done=5, failed=1, skipped=2, total=9).detail == "listas 2 · omitidas 2 · fallidas 1 · faltan 4"
+    assert BatchProgress(done=0, failed=0, skipped=0, total=3).detail == "listas 0 · fallidas 0 · faltan 3"
