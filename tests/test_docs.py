@@ -341,6 +341,30 @@ def test_the_bare_command_check_finds_what_it_looks_for(tmp_path):
     assert found == ["pei-report validar --input inputs", "PEI_WORKERS=2 pei-report serve", "pei-report plantilla --plan"]
 
 
+# --- the office guide is in Spanish ----------------------------------------------------------
+
+ENGLISH_PAGES = ("rules.md", "attainment.md", "contract.md", "template.md", "architecture.md", "stack.md")
+ENGLISH_MARK = "(en inglés, referencia técnica)"
+
+
+def test_the_office_guide_names_an_english_page_only_as_marked_technical_reference():
+    """The office reads its guide in Spanish: what it needs is on its own pages (calculo.md has the
+    worked examples); an English page of the project is only linked, marked as such."""
+    unmarked = []
+    for page in sorted((DOCS / "oficina").glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for match in re.finditer(r"(?:\[[^\]]*\]\()?(?:\.\./|docs/)(" + "|".join(map(re.escape, ENGLISH_PAGES)) + r")\b[^)\s`]*\)?`?", text):
+            after = re.sub(r"\s+", " ", text[match.end():match.end() + 40])
+            if not after.lstrip().startswith(ENGLISH_MARK):
+                line = text[:match.start()].count("\n") + 1
+                unmarked.append(f"{page.relative_to(ROOT)}:{line}: {match.group(0)}")
+    assert unmarked == []
+    calculo = (DOCS / "oficina" / "calculo.md").read_text(encoding="utf-8")
+    assert "## Ejemplos resueltos" in calculo
+    for figure in ("104,7 %", "88,9 %", "266,7 %", "200 %", "80 %"):  # docs/rules.md's worked examples, in Spanish
+        assert figure in calculo, figure
+
+
 # --- the guide's screenshots (scripts/screenshots.py) -------------------------------------------
 
 
