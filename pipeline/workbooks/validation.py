@@ -414,7 +414,8 @@ def closing_line(checks: list[EntityCheck], run_options: str = "", marked: bool 
     if bad and all(c.next_step and not c.problems and c.cut_error is None for c in bad):
         cuts = {str(c.cut) for c in bad if c.cut}
         again = suggest("validar" + run_options + (f" --period {cuts.pop()}" if len(cuts) == 1 else ""))
-        plans = "El plan está" if len(bad) == 1 else f"Los planes de {_count(len(bad), 'entidad')} están"
+        names = ", ".join(c.entity.slug for c in bad)
+        plans = ("El plan está" if len(checks) == 1 else f"El plan de {names} está") if len(bad) == 1 else f"Los planes de {names} están"
         return (f"{plans} sin problemas; falta el seguimiento (el paso siguiente está arriba). "
                 f"Cuando los libros estén en su carpeta, revíselos con `{again}`.")
     if bad:
