@@ -43,12 +43,13 @@ from pipeline.runs.approval import (
     report_status,
     write_draft,
 )
-from pipeline.runs.batch import RESENT, EntityReport, as_step, gather, skipped, with_completed
+from pipeline.runs.batch import RESENT, EntityReport, as_step, gather, largest_first, skipped, with_completed
 from pipeline.runs.consolidation import consolidate_batch, grouping_of
 from pipeline.runs.context import allowed_folders, scheduled_day
 from pipeline.runs.deployments import DEPLOYMENTS, QUARTERLY_CRON
 from pipeline.runs.failures import fails_with_its_message, notify_failure
 from pipeline.runs.progress import PROGRESS, announce_batch, announce_step, log_line, warning_text
+from pipeline.runs.render_pool import renders_concurrently, warm
 from pipeline.runs.redistribution import complete_interrupted, resend_entity
 from pipeline.runs.run_log import hide_pipeline_tracebacks
 from pipeline.runs.runners import task_runner
@@ -93,6 +94,9 @@ def report_entity(
         return skipped(entity, period, error)
     plan, settings, cut = inputs.plan, inputs.settings, inputs.cut
     target = cut_folder(output_dir, entity.slug, cut)
+    concurrently = renders_concurrently(len(plan.indicators), in_batch)
+    if concurrently:
+        warm()  # the PDF's process starts while the cut is computed
     if decision is not None:  # refused before any work when there is nothing to approve
         approval_fields(entity, cut, target, decision, inputs.sources)
     draft = decision is None and settings.approval.required
@@ -103,7 +107,7 @@ def report_entity(
     stale = stale_lines(entity, computed.stale, output_dir, settings.approval.required)
     announce_step(entity, "Generando la presentación, el PDF, las tablas y la página web")
     rendering = Rendering(entity.slug, cut, settings, plan, result, computed.report, computed.tables, computed.document)
-    artifacts = render_outputs(step, rendering)
+    artifacts = render_outputs(step, rendering, concurrently)
     if draft:
         return replace(write_draft(step, publish_outputs, entity, inputs, artifacts, output_dir,
                                    fingerprints(plan, settings.bands), stale), **_figures(result, settings))
@@ -197,8 +201,9 @@ def quarterly_report(
     entities = select_entities(find_entities(Path(input_dir)), entity, Path(input_dir))
     grouping = grouping_of(Path(input_dir))  # an invalid sectores.yaml fails before any entity runs
     announce_batch(entities)
+    started = largest_first(entities)  # the long ones first, so none runs alone at the end
     futures = report_entity.map(
-        entities,
+        started,
         output_dir=unmapped(Path(output_dir)),
         period=unmapped(period),
         distribute=unmapped(distribute),
@@ -206,7 +211,7 @@ def quarterly_report(
         in_batch=unmapped(len(entities) > 1),
     )
     try:
-        reports = gather(entities, futures)
+        reports = gather(started, futures, listed=entities)
     except EntitiesFailed as failed:  # the sectors still say which entities failed, and why
         consolidate_batch(grouping, input_dir, output_dir, period, list(failed.reports), failed.failures, distribute)
         raise
@@ -238,7 +243,7 @@ def resend_report(
     futures = resend_entity.map(entities, output_dir=unmapped(Path(output_dir)), period=unmapped(period),
                                 in_batch=unmapped(len(entities) > 1))
     try:
-        reports = gather(entities, futures, RESENT)
+        reports = gather(entities, futures, action=RESENT)
     finally:  # the sectors' deliveries of this cut that failed are retried too, and only those
         completed = complete_interrupted(entities, Path(output_dir), input_dir, period=period)
     return with_completed(reports, completed)

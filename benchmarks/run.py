@@ -16,7 +16,17 @@ Everything is measured in this one run, on this machine, so the ratios compare l
 5. Growth: the whole report for plans of 15, 150 and 500 indicators, time per indicator.
    Target: at 500 within 1.2 x of that at 150.
 6. A 300-indicator municipal plan (PDM: ejes, units, levels; `make_inputs.py --pdm`): its stages,
-   and the whole against its own rendering floor. Target: whole <= 1.3 x floor.
+   and the whole against its own rendering floor. Target: whole <= 1.3 x floor. And the whole as
+   a run renders it (`steps.render_outputs`), one output after another and with the PDF in a
+   second process (`pipeline.runs.render_pool`), against its slowest output, the PDF.
+   Target: the whole close to the slowest output, not the sum.
+7. A district (`make_inputs.py --district`: 15 sectors, 60 entities of 20 to 300 indicators,
+   sectores.yaml; `--district-entities N` for fewer) reported whole by `pei-report run` with one
+   worker, the process pool over every core and a Dask LocalCluster reached through its
+   scheduler address, side by side: wall time, time per entity (median, max, from the Prefect
+   server's task runs), peak memory of the process tree (the command's and the cluster's), and
+   the share of the sectors' consolidation step. Targets on 2 cores: pool >= 1.85 x one worker;
+   consolidation < 5 %; peak < 3 GiB. The load average is recorded beside it.
 
 `--sections 1,6` measures only those sections (all by default).
 
@@ -47,7 +57,7 @@ SAMPLE = ROOT / "inputs" / "secretaria-general"
 BIN = Path(sys.executable).parent
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from benchmarks.make_inputs import make_entity, make_pdm  # noqa: E402
+from benchmarks.make_inputs import make_district, make_entity, make_pdm  # noqa: E402
 from pipeline.app.service import free_port, prefect_server  # noqa: E402
 
 
@@ -63,8 +73,10 @@ def median_time(fn: Callable[[], object], repeat: int) -> float:
 # --- 1 and 5: one report, in process ------------------------------------------------------------
 
 
-def stages(folder: Path, repeat: int) -> dict[str, float]:
-    """Median seconds of each stage of one entity's report, the whole, and the floor."""
+def stages(folder: Path, repeat: int, as_run: bool = False) -> dict[str, float]:
+    """Median seconds of each stage of one entity's report, the whole, and the floor; `as_run`:
+    also the whole as a run renders it, one output after another and with the PDF in a second
+    process, and the child's start (the first cut a process renders pays it)."""
     from pptx import Presentation
 
     from pipeline.core.attainment import plan_series
@@ -141,9 +153,39 @@ def stages(folder: Path, repeat: int) -> dict[str, float]:
         "whole": median_time(whole, repeat),
         "floor": median_time(floor, repeat),
     }
+    if as_run:
+        out.update(_as_run(folder, repeat))
     out["indicators"] = len(plan.indicators)
     out["slides"] = len(report.slides)
     return out
+
+
+def _as_run(folder: Path, repeat: int) -> dict[str, float]:
+    """The whole cut as `report_entity` makes it (read, compute, render every registered output),
+    one output after another and with the PDF in a second process."""
+    from pipeline.ingest import Entity
+    from pipeline.outputs.registry import Rendering
+    from pipeline.runs import render_pool
+    from pipeline.runs.steps import compute_report, read_inputs, render_outputs
+
+    def cut(concurrently: bool) -> None:
+        inputs = read_inputs.fn(Entity(folder.name, folder), None)
+        if concurrently:
+            render_pool.warm()
+        computed = compute_report.fn(inputs)
+        rendering = Rendering(folder.name, inputs.cut, inputs.settings, inputs.plan, computed.result, computed.report,
+                              computed.tables, computed.document)
+        render_outputs(lambda step: step.fn, rendering, concurrently)
+
+    render_pool.shutdown()
+    start = time.perf_counter()
+    cut(True)  # the first: the child starts (a spawned interpreter importing the renderers)
+    cold = time.perf_counter() - start
+    return {
+        "whole as a run, one output after another": median_time(lambda: cut(False), repeat),
+        "whole as a run, PDF in a second process": median_time(lambda: cut(True), repeat),
+        "whole as a run, PDF in a second process, first cut (child starts)": cold,
+    }
 
 
 # --- 2: LibreOffice --------------------------------------------------------------------------
@@ -168,10 +210,10 @@ def libreoffice(deck: bytes, repeat: int) -> float | None:
 class PeakMemory:
     """Peak resident memory of a process and all its descendants, sampled every 0.1 s."""
 
-    def __init__(self, pid: int):
+    def __init__(self, pid: int, also: list[int] = ()):
         import psutil
 
-        self.root = psutil.Process(pid)
+        self.roots = [psutil.Process(p) for p in (pid, *also)]
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
@@ -182,7 +224,7 @@ class PeakMemory:
 
         while not self._stop.is_set():
             try:
-                processes = [self.root, *self.root.children(recursive=True)]
+                processes = [p for root in self.roots for p in (root, *root.children(recursive=True))]
                 total = 0
                 for process in processes:
                     try:
@@ -200,11 +242,12 @@ class PeakMemory:
         return self.peak
 
 
-def command(args: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak memory (bytes) of `pei-report ARGS`, which must succeed."""
+def command(args: list[str], env: dict[str, str], also: list[int] = ()) -> tuple[float, int]:
+    """Wall seconds and peak memory (bytes) of `pei-report ARGS`, which must succeed; `also`:
+    other processes whose trees count in the peak (a Dask cluster's)."""
     start = time.perf_counter()
     process = subprocess.Popen([str(BIN / "pei-report"), *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    memory = PeakMemory(process.pid)
+    memory = PeakMemory(process.pid, also)
     _, err = process.communicate(timeout=3600)
     elapsed = time.perf_counter() - start
     peak = memory.stop()
@@ -239,6 +282,11 @@ def machine() -> dict[str, str]:
             "system": f"{platform.system()} {platform.release()}", **versions}
 
 
+def load() -> str:
+    """The machine's load average (1, 5 and 15 minutes): these machines are shared."""
+    return " / ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
 def verdict(ok: bool) -> str:
     return "✅ sí" if ok else "❌ no"
 
@@ -250,7 +298,8 @@ def main() -> None:
     parser.add_argument("--batch-repeat", type=int, default=1)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     parser.add_argument("--label", default="", help="a note for the heading (e.g. before/after a change)")
-    parser.add_argument("--sections", default="1,2,3,4,5,6", help="which sections to measure, e.g. 1,6")
+    parser.add_argument("--sections", default="1,2,3,4,5,6,7", help="which sections to measure, e.g. 1,6")
+    parser.add_argument("--district-entities", type=int, default=60, help="entities of the district (section 7), 4 per sector")
     args = parser.parse_args()
     sections = {int(n) for n in args.sections.split(",") if n.strip()}
     work = Path(tempfile.mkdtemp(prefix="pei-bench-"))
@@ -259,8 +308,9 @@ def main() -> None:
 
     say(f"# pei-report benchmarks{' · ' + args.label if args.label else ''}")
     say()
-    say(f"Measured {datetime.now().astimezone():%Y-%m-%d %H:%M %Z} by `benchmarks/run.py --repeat {args.repeat} --batch {args.batch}`; "
-        f"times are medians of {args.repeat} runs (batches: {args.batch_repeat}).")
+    say(f"Measured {datetime.now().astimezone():%Y-%m-%d %H:%M %Z} by `benchmarks/run.py {' '.join(sys.argv[1:])}`; "
+        f"times are medians of {args.repeat} runs (batches: {args.batch_repeat}). Load average at the start "
+        f"(1, 5, 15 min): {load()}.")
     say()
     say("| machine | |")
     say("|---|---|")
@@ -280,8 +330,11 @@ def main() -> None:
     if 6 in sections:
         folder = work / "pdm-300"
         make_pdm(folder, 300, seed=300)
-        pdm = stages(folder, args.repeat)
+        pdm = stages(folder, args.repeat, as_run=True)
         _stages_section(say, f"## 6. A municipal plan of {pdm['indicators']} indicators under ejes ({pdm['slides']} slides)", pdm)
+        _slowest_section(say, pdm)
+    if 7 in sections:
+        _district_section(say, work, args)
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     shutil.rmtree(work, ignore_errors=True)
     print(f"\nwritten {args.out}")
@@ -387,6 +440,128 @@ def _growth_section(say, work: Path, repeat: int) -> None:
     per = (growth[500]["whole"] / 500) / (growth[150]["whole"] / 150)
     say()
     say(f"Time per indicator at 500 / at 150: **{per:.2f} x** (target <= 1.2 x: {verdict(per <= 1.2)}).")
+
+
+def _slowest_section(say, pdm: dict) -> None:
+    slowest = pdm["PDF (HTML + WeasyPrint)"]
+    sequential = pdm["whole as a run, one output after another"]
+    concurrent = pdm["whole as a run, PDF in a second process"]
+    say()
+    say("Whole as a run renders it (read, compute, every registered output), against its slowest output:")
+    say()
+    say("| | s | / slowest output |\n|---|---:|---:|")
+    say(f"| slowest output: the PDF (HTML + WeasyPrint) | {slowest:.2f} | 1.00 |")
+    for key in ("whole as a run, one output after another", "whole as a run, PDF in a second process",
+                "whole as a run, PDF in a second process, first cut (child starts)"):
+        say(f"| {key} | {pdm[key]:.2f} | {pdm[key] / slowest:.2f} |")
+    say()
+    say(f"The PDF in a second process takes the whole from {sequential:.1f} s to {concurrent:.1f} s "
+        f"({sequential / concurrent:.2f} x), {concurrent / slowest:.2f} x its slowest output "
+        f"(the sum of the outputs was {sequential / slowest:.2f} x). Load average now: {load()}.")
+
+
+# --- 7: a district ------------------------------------------------------------------------------
+
+
+def _district_size(entities: int) -> tuple[int, int]:
+    """Sectors and entities per sector: 4 per sector, as the district of issue 22."""
+    per_sector = min(4, max(1, entities))
+    return max(1, entities // per_sector), per_sector
+
+
+def _cluster(env: dict[str, str], workers: int):
+    """A Dask LocalCluster in a process of its own (so its memory is measured apart from ours),
+    and its scheduler's address on loopback; ends when its standard input closes."""
+    code = (
+        "import sys\n"
+        "from dask.distributed import LocalCluster\n"
+        f"cluster = LocalCluster(n_workers={workers}, threads_per_worker=1, processes=True, host='127.0.0.1', "
+        "dashboard_address=None)\n"
+        "print(cluster.scheduler_address, flush=True)\n"
+        "sys.stdin.read()\n"
+        "cluster.close()\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    address = process.stdout.readline().strip()
+    if not address.startswith("tcp://"):
+        process.kill()
+        raise RuntimeError("the Dask LocalCluster did not start")
+    return process, address
+
+
+def _task_runs(url: str) -> dict[str, float]:
+    """Seconds of each task run of the latest flow run on the server at `url`, by name."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.sorting import FlowRunSort, TaskRunSort
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: url}), get_client(sync_client=True) as client:
+        (latest,) = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1)
+        runs, page = [], None
+        while page is None or len(page) == 200:  # the server gives at most 200 a call
+            page = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[latest.id])), limit=200,
+                                         offset=len(runs), sort=TaskRunSort.EXPECTED_START_TIME_ASC)
+            runs += page
+    return {run.name: (run.end_time - run.start_time).total_seconds() for run in runs if run.start_time and run.end_time}
+
+
+def _district_section(say, work: Path, args) -> None:
+    sectors, per_sector = _district_size(args.district_entities)
+    folder = work / "district"
+    sizes = make_district(folder, sectors, per_sector)
+    entities = len(sizes)
+    cores = os.cpu_count() or 1
+    home = work / "district-home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", PYTHONPATH=str(ROOT))
+    rows = {}
+    with prefect_server(None, free_port(), work / "district-server.log", timeout=180, env=env) as url:
+        served = {**env, "PREFECT_API_URL": url}
+        base = ["run", "--input", str(folder), "--no-distribute"]
+        modes = [("one worker (threads, 1)", ["--task-runner", "threads", "--workers", "1"], None),
+                 (f"process pool ({cores} workers)", ["--task-runner", "processes"], None),
+                 (f"Dask LocalCluster ({cores} workers) by its address", None, cores)]
+        for name, extra, dask_workers in modes:
+            out = work / f"district-out-{len(rows)}"
+            cluster = None
+            if dask_workers:
+                cluster, address = _cluster(served, dask_workers)
+                extra = ["--dask-address", address]
+            try:
+                loads = os.getloadavg()[0]
+                elapsed, peak = command([*base, "--output", str(out), *extra], served,
+                                        also=[cluster.pid] if cluster else [])
+            finally:
+                if cluster is not None:
+                    cluster.stdin.close()
+                    cluster.wait(timeout=60)
+            runs = _task_runs(url)
+            per_entity = [s for n, s in runs.items() if n.startswith("reportar-")]
+            consolidation = sum(s for n, s in runs.items() if n.startswith("consolidar-sectores") or n.startswith("Consolidar"))
+            rows[name] = (elapsed, per_entity, peak, consolidation, loads)
+            shutil.rmtree(out, ignore_errors=True)
+    say()
+    say(f"## 7. A district: {sectors} sectors, {entities} entities of {min(sizes)} to {max(sizes)} indicators "
+        f"({sum(sizes)} in all), `pei-report run` (running Prefect server)")
+    say()
+    say("| task runner | wall s | speed-up | s per entity: median | max | peak memory (process tree) | consolidation s | share | load (1 min) |")
+    say("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    one = next(iter(rows.values()))[0]
+    for name, (elapsed, per_entity, peak, consolidation, loads) in rows.items():
+        say(f"| {name} | {elapsed:.1f} | {one / elapsed:.2f} x | {statistics.median(per_entity):.1f} | {max(per_entity):.1f} | "
+            f"{peak / 2**20:.0f} MiB | {consolidation:.1f} | {100 * consolidation / elapsed:.1f} % | {loads:.2f} |")
+    pool = list(rows.values())[1]
+    speedup = one / pool[0]
+    share = max(100 * r[3] / r[0] for r in rows.values())
+    peak = max(r[2] for r in rows.values())
+    say()
+    say(f"Process pool / one worker: **{speedup:.2f} x** on {cores} cores (target >= 1.85 x: {verdict(speedup >= 1.85)}); "
+        f"consolidation at most **{share:.1f} %** of the batch (target < 5 %: {verdict(share < 5)}); "
+        f"peak memory at most **{peak / 2**30:.2f} GiB** (target < 3 GiB: {verdict(peak < 3 * 2**30)}). "
+        f"Time per entity is its task run's (`reportar-<entidad>`) on the Prefect server; the consolidation is the "
+        f"«Consolidar sectores» task run (every sector and the district, after the entities). Load average now: {load()}.")
 
 
 if __name__ == "__main__":

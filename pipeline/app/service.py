@@ -122,6 +122,7 @@ CORS_SETTING = "PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS"
 CSRF_SETTING = "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED"
 SERVER_AUTH_SETTING = "PREFECT_SERVER_API_AUTH_STRING"
 CLIENT_AUTH_SETTING = "PREFECT_API_AUTH_STRING"
+POLL_SETTING, POLL_SECONDS = "PREFECT_RUNNER_POLL_FREQUENCY", "1"
 
 
 def origin(url: str) -> str:
@@ -243,7 +244,8 @@ def serve_environment(
 
     The runs start in processes of their own and build their task runner from PEI_TASK_RUNNER,
     PEI_WORKERS and PEI_DASK_ADDRESS (set here from the command's options, when given); they send
-    heartbeats every `crashes.HEARTBEAT_SECONDS` unless the environment sets a period.
+    heartbeats every `crashes.HEARTBEAT_SECONDS` unless the environment sets a period. The
+    runner looks for runs to start every POLL_SECONDS (PREFECT_RUNNER_POLL_FREQUENCY, unless set).
     A deployment's run uses only folders inside `input_dir` and `output_dir`
     (`pipeline.runs.folders`), and publishes where the service's output folder says (beside it,
     unless PEI_PUBLICATION_ROOT is set), whatever output folder the run is given. The server it
@@ -260,6 +262,9 @@ def serve_environment(
         if not environ.get(PUBLICATION_ROOT_ENV, "").strip():
             environ[PUBLICATION_ROOT_ENV] = str(roots.output.parent)
     environ.setdefault(CSRF_SETTING, "true")
+    # The runner asks the server for runs to start every second instead of Prefect's 10 s: a run
+    # asked for in the UI starts within a second (benchmarks/served.py), for one light query a second.
+    environ.setdefault(POLL_SETTING, POLL_SECONDS)
     for name, value in (("PEI_TASK_RUNNER", task_runner), ("PEI_WORKERS", workers), ("PEI_DASK_ADDRESS", dask_address)):
         if value is not None:
             environ[name] = str(value)
@@ -298,6 +303,8 @@ def watch_for_crashes() -> tuple[int, str] | None:
 def serve_deployments(flows, input_dir: Path, output_dir: Path, cron: str) -> None:
     """Serve the flows' deployments (`flows.deployments`) until interrupted: Ctrl+C, or SIGTERM
     (`systemctl stop`), both pausing the deployments on the way out, as `prefect.serve` does.
+    Each run is a process of its own, forked from one that already imported the report
+    (`pipeline.app.warm_runs`).
 
     Prefect's own `serve` handles SIGTERM by calling the runner's `stop()` inside its running event
     loop, where that returns a coroutine nobody awaits («coroutine 'Runner.astop' was never
@@ -313,9 +320,17 @@ def serve_deployments(flows, input_dir: Path, output_dir: Path, cron: str) -> No
             self._logger.info("SIGTERM recibido: deteniendo el servicio.")
             raise TerminationSignal(signal.SIGTERM)
 
+    from pipeline.app import warm_runs
+
+    warm = warm_runs.start()  # each run forked from a process that already imported the report
     runner = QuietRunner(pause_on_shutdown=True)
     for deployment in flows.deployments(input_dir, output_dir, cron=cron):
-        runner.add_deployment(deployment)
+        deployment_id = runner.add_deployment(deployment)
+        if warm:
+            # With its flow known (as `Runner.add_flow` does), the runner starts a run by forking it
+            # (`run_flow_in_subprocess`, warm) instead of a cold `python -m prefect.engine` that
+            # imports everything again before the first step.
+            runner._deployment_registry.register_flow(deployment_id, getattr(flows, deployment.flow_name))
     try:
         asyncio.run(runner.start())
     except (KeyboardInterrupt, TerminationSignal):

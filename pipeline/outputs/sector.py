@@ -22,12 +22,13 @@ from pipeline.outputs.pdf import render_pdf
 from pipeline.outputs.web import INDEX, STYLESHEET, figure_svg, file_size, web_css, web_environment
 from pipeline.report.sector import (
     COMPARTIDOS_FILE, COMPARTIDOS_KEY, COMPARTIDOS_SCHEMA, ENTIDADES_FILE, ENTIDADES_KEY, ENTIDADES_SCHEMA,
-    SectorDocument, compartidos_table, entidades_table, level_columns,
+    SectorDocument, build_sector_document, compartidos_table, entidades_table, level_columns,
 )
 from pipeline.core.periods import parse_period
 from pipeline.report.layout import Report
+from pipeline.report.sector_layout import lay_out_sector
 
-__all__ = ["SECTOR_OUTPUTS", "render_sector", "SECTORS_FOLDER"]
+__all__ = ["SECTOR_OUTPUTS", "render_sector", "draw_sector", "SECTORS_FOLDER"]
 
 CSV, JSON, HTML = "text/csv", "application/json", "text/html"
 # key -> (file name, media type, what the page's link says)
@@ -111,3 +112,10 @@ def render_sector(result: SectorResult, document: SectorDocument, theme: Theme, 
         Artifact(INDEX, _page(document, sizes, sector_id), "web", HTML),
         Artifact(STYLESHEET, web_css(theme).encode("utf-8"), "web", "text/css"),
     ]
+
+
+def draw_sector(result: SectorResult, theme: Theme, today) -> tuple[SectorDocument, list[Artifact]]:
+    """A sector's (or the district's) document and every file of it, laid out at `today`: what
+    `pipeline.runs.consolidation` publishes, drawn in one call so a process pool can draw several."""
+    document = build_sector_document(result)
+    return document, render_sector(result, document, theme, lay_out_sector(document, theme, today))

@@ -62,8 +62,29 @@ RESENT = ("se reenviaron", "no se reenvió ninguna")
 """How a resend's `EntitiesFailed` says what it did (`gather`'s `action`)."""
 
 
-def gather(entities: list[Entity], futures, action: tuple[str, str] | None = None) -> list[EntityReport]:
-    """Each entity's report, in input order; one entity's failure does not stop the others.
+def largest_first(entities: list[Entity]) -> list[Entity]:
+    """The entities in the order a batch starts them: the largest inputs (bytes of the files in
+    their folders, a cheap measure of the report's size) first, ties in input order.
+
+    A district's entities range from 20 to 300 indicators: started in folder order, a large one
+    that comes last runs alone on one core while the others wait. Largest first, the small ones
+    fill the cores at the end (longest processing time first).
+    """
+    def size(entity: Entity) -> int:
+        try:
+            return sum(p.stat().st_size for p in entity.folder.rglob("*") if p.is_file())
+        except OSError:  # unreadable now: the entity's own run says why
+            return 0
+
+    sizes = {entity.slug: size(entity) for entity in entities}
+    return sorted(entities, key=lambda e: -sizes[e.slug])
+
+
+def gather(
+    entities: list[Entity], futures, listed: list[Entity] | None = None, action: tuple[str, str] | None = None,
+) -> list[EntityReport]:
+    """Each entity's report, in input order (`listed`, where `entities` were started in
+    another order); one entity's failure does not stop the others.
 
     An error no rule expects is that entity's failure too (`UnexpectedFailure`, named with its
     slug): a batch then fails with `EntitiesFailed`, which names the entities reported and
@@ -89,7 +110,7 @@ def gather(entities: list[Entity], futures, action: tuple[str, str] | None = Non
         PROGRESS.info(slugs[future], extra=extra)
     reports: list[EntityReport] = []
     failures: dict[str, PipelineError] = {}
-    for entity in entities:
+    for entity in listed or entities:
         outcome = outcomes[entity.slug]
         if isinstance(outcome, BaseException) and not isinstance(outcome, PipelineError):
             if not isinstance(outcome, Exception):  # KeyboardInterrupt, SystemExit: not an entity's failure

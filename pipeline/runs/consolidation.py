@@ -37,10 +37,10 @@ from pipeline.delivery.publish import MANIFEST_FILE, cut_lock, update_manifest
 from pipeline.errors import DistributionError, InputError
 from pipeline.ingest import Entity, find_entities, load_settings
 from pipeline.ingest.sectors import load_sectors
-from pipeline.outputs.sector import render_sector
-from pipeline.report.sector import ENTIDADES_FILE, build_sector_document
-from pipeline.report.sector_layout import lay_out_sector
+from pipeline.outputs.sector import draw_sector
+from pipeline.report.sector import ENTIDADES_FILE
 from pipeline.runs.progress import PROGRESS, log_line, now
+from pipeline.runs.render_pool import draw_each
 
 __all__ = [
     "SectorReport", "grouping_of", "consolidate_sectors", "consolidate_step", "batch_period", "SECTOR_SUBJECT",
@@ -106,23 +106,32 @@ def consolidate_sectors(
     folders = {e.slug: e.folder for e in entities or find_entities(Path(input_dir))}
     failures = failures or {}
     current = _current_ids(grouping)
-    reports, results = [], []
+    reads, results = [], []
     for sector in grouping.sectors:
-        reads = {slug: read_entity_cut(Path(output_dir), slug, period, failures.get(slug)) for slug in sector.entities}
-        result = consolidate(sector, period, {slug: r.cut for slug, r in reads.items()})
-        results.append(result)
-        delivery = _delivery(sector.distribution, folders[sector.head])
-        reports.append(_publish(output_dir, result, delivery, [r.record for r in reads.values()], distribute, current))
-    if grouping.district:
-        district = consolidate_district(grouping.district, period, results)
+        read = {slug: read_entity_cut(Path(output_dir), slug, period, failures.get(slug)) for slug in sector.entities}
+        reads.append(read)
+        results.append(consolidate(sector, period, {slug: r.cut for slug, r in read.items()}))
+    district = consolidate_district(grouping.district, period, results) if grouping.district else None
+    deliveries = [_delivery(sector.distribution, folders[sector.head]) for sector in grouping.sectors]
+    if district is not None:
+        deliveries.append(_delivery(grouping.district_distribution, folders[grouping.sectors[0].head]))
+    every = [*results, *([district] if district is not None else [])]
+    today = now().date()
+    # every report drawn first, one per core (the batch's entities are done), then published in order
+    drawn = draw_each(draw_sector, [(r, d.settings.theme, today) for r, d in zip(every, deliveries)],
+                      preload=draw_sector.__module__)
+    reports = [
+        _publish(output_dir, result, delivery, [r.record for r in read.values()], distribute, current, made)
+        for result, delivery, read, made in zip(results, deliveries, reads, drawn)
+    ]
+    if district is not None:
         records = [
             {"slug": r.sector.id, "estado": "publicado", "motivo": "", "folder": report.folder.as_posix(),
              "files": [{"path": f.name, "sha256": hashlib.sha256(f.read_bytes()).hexdigest()}
                        for f in (report.folder / ENTIDADES_FILE, report.folder / MANIFEST_FILE)]}
             for r, report in zip(results, reports)
         ]
-        delivery = _delivery(grouping.district_distribution, folders[grouping.sectors[0].head])
-        reports.append(_publish(output_dir, district, delivery, records, distribute, current))
+        reports.append(_publish(output_dir, district, deliveries[-1], records, distribute, current, drawn[-1]))
     return reports
 
 
@@ -151,14 +160,13 @@ def _current_ids(grouping: Grouping) -> list[str]:
 
 def _publish(
     output_dir: Path, result: SectorResult, delivery: _Delivery, records: list[dict], distribute: bool, current: list[str],
+    drawn: tuple,
 ) -> SectorReport:
-    """Render and publish one consolidated report (a sector's or the district's), then distribute
-    it when asked. Its manifest says `pending` between the two, as an entity's does, so that a
-    run killed in between leaves it for `redeliver_sectors` to complete."""
-    theme = delivery.settings.theme
-    document = build_sector_document(result)
-    report = lay_out_sector(document, theme, now().date())
-    artifacts = render_sector(result, document, theme, report)
+    """Publish one consolidated report (a sector's or the district's) as `draw_sector` drew it
+    (its document and files), then distribute it when asked. Its manifest says `pending` between
+    the two, as an entity's does, so that a run killed in between leaves it for
+    `redeliver_sectors` to complete."""
+    document, artifacts = drawn
     target = sector_folder(Path(output_dir), result.sector.id, result.period)
     active = delivery.distribution.active
     status = PENDING if distribute and active else NOT_CONFIGURED if distribute else NOT_DISTRIBUTED

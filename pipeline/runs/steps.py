@@ -69,6 +69,7 @@ from pipeline.report.document import Document, ReportStatus, build_document
 from pipeline.report.layout import Report, lay_out
 from pipeline.report.summary import attainment_markdown
 from pipeline.runs.progress import announce_step, now, warn, warn_text, warning_record
+from pipeline.runs.render_pool import Pending, render_all
 
 
 @task(name="Leer configuración del reporte", cache_policy=NO_CACHE)
@@ -175,10 +176,28 @@ def _render_step(output: Output):
     return render_output.with_options(name=output.step)
 
 
-def render_outputs(step, rendering: Rendering) -> list[Artifact]:
+@task(name="Esperar salida", cache_policy=NO_CACHE)
+def collect_output(output: Output, pending: Pending) -> tuple[Artifact, ...]:
+    return pending.result()
+
+
+@functools.cache
+def _collect_step(output: Output):
+    """`collect_output` as a task named for the output it waits for."""
+    return collect_output.with_options(name=output.step)
+
+
+def render_outputs(step, rendering: Rendering, concurrently: bool = False) -> list[Artifact]:
     """Every registered output's files, in publication order; each output rendered after the
-    outputs it needs, and given only theirs."""
-    rendered: dict[str, tuple[Artifact, ...]] = {}
+    outputs it needs, and given only theirs. `concurrently`: the PDF in a second process while
+    the others are drawn here (`pipeline.runs.render_pool`; the same files either way)."""
+    if concurrently:
+        rendered = render_all(
+            rendering, OUTPUTS, lambda output, given: step(_render_step(output))(output, given),
+            lambda output, pending: step(_collect_step(output))(output, pending),
+        )
+        return [artifact for output in OUTPUTS for artifact in rendered[output.key]]
+    rendered = {}
     for output in render_order(OUTPUTS):
         given = replace(rendering, rendered={key: rendered[key] for key in output.needs})
         rendered[output.key] = step(_render_step(output))(output, given)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.app.service import healthy
 from pipeline.runs.approval import pause_key
-from tests.app.test_service import _api_client, _create_run, _interrupt, _wait
+from tests.app.serving import _wait, serving
+from tests.app.test_service import _create_run
 from tests.conftest import SAMPLE, free_port
 
 pytestmark = pytest.mark.server
@@ -55,32 +55,15 @@ def served(tmp_path_factory):
     inbox = Inbox()
     smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env.update(PREFECT_HOME=str(root / "prefect-home"), PREFECT_RUNNER_POLL_FREQUENCY="1",
                PEI_SMTP_HOST="127.0.0.1", PEI_SMTP_PORT=str(smtp.port), PEI_SMTP_TYPE="INSECURE",
                PEI_SMTP_FROM="pei@sg.gov.co")
-    log = open(root / "serve.log", "wb")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("pei-report")), "serve", "--input", str(root / "inputs"),
-         "--output", str(root / "outputs"), "--port", str(port)],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    api = None
     try:
-        _wait(lambda: healthy(f"http://127.0.0.1:{port}/api"), 120, "the server", process)
-        api = _api_client(f"http://127.0.0.1:{port}/api")
-        deployment = _wait(
-            lambda: (r := api.get("/deployments/name/quarterly_report/trimestral")).status_code == 200 and r.json(),
-            60, "the deployment", process,
-        )
-        yield api, deployment, root, inbox, env
+        with serving(root, root / "inputs", env) as (api, deployment):
+            yield api, deployment, root, inbox, env
     finally:
-        _interrupt(process)
-        log.close()
         smtp.stop()
-        if api is not None:
-            api.close()
 
 
 def _paused(api, run_id: str) -> dict | None:

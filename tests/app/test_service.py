@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,6 +21,7 @@ import flows
 from pipeline.core.periods import last_closed_quarter
 from pipeline.runs.run_log import EXPLAINED_END
 from pipeline.app.service import ServerError, healthy, prefect_server, server_environment
+from tests.app.serving import _api_client, _interrupt, _wait, serving
 from tests.conftest import SAMPLE, free_port
 
 BOGOTA = ZoneInfo("America/Bogota")
@@ -78,46 +78,6 @@ def test_the_server_is_told_its_port_and_keeps_a_ui_address_set_on_purpose():
 # --- a real server ------------------------------------------------------------------------
 
 
-def _wait(predicate, timeout: float, what: str, process: subprocess.Popen | None = None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-        except httpx.TimeoutException:
-            # A server on a busy 2-core machine (SQLite, runs writing) may answer one poll late:
-            # the poll is retried until the deadline rather than failing the test on it.
-            value = None
-        if value:
-            return value
-        if process is not None and process.poll() is not None:
-            raise AssertionError(f"pei-report serve ended while waiting for {what}")
-        time.sleep(1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _interrupt(process: subprocess.Popen) -> None:
-    """Ctrl+C to the command's process group, as a user stops `pei-report serve`; killed after 30 s."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGINT)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def _api_client(base_url: str, auth: tuple[str, str] | None = None) -> httpx.Client:
-    """A client of the served API that talks to it as Prefect's own clients do: with the auth
-    string, if any, and a CSRF token (serve turns CSRF protection on)."""
-    client = httpx.Client(base_url=base_url, timeout=30, auth=auth)
-    client_id = str(uuid.uuid4())
-    token = client.get("/csrf-token", params={"client": client_id})
-    token.raise_for_status()
-    client.headers.update({"Prefect-Csrf-Token": token.json()["token"], "Prefect-Csrf-Client": client_id})
-    return client
-
-
 @pytest.fixture(scope="module")
 def served_inbox():
     """A real SMTP server on loopback for the served runs: (its port, what it received)."""
@@ -151,34 +111,15 @@ def served(tmp_path_factory, served_inbox):
     plan.write_text(text.replace("vigencia: 2024", f"vigencia: {year}").replace("[2020, 2024]", f"[2020, {year}]"), encoding="utf-8")
     with (entity / "configuracion.yaml").open("a", encoding="utf-8") as handle:
         handle.write("distribucion:\n  avisos: [planeacion@sg.gov.co]\n")
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     # Quicker loops than a production server needs, so the test does not wait a minute for them.
     env.update(PREFECT_HOME=str(root / "prefect-home"), PREFECT_RUNNER_POLL_FREQUENCY="1",
                PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5")
     env.update(PEI_SMTP_HOST="127.0.0.1", PEI_SMTP_PORT=str(served_inbox[0]), PEI_SMTP_TYPE="INSECURE",
                PEI_SMTP_FROM="pei@sg.gov.co")
-    log = open(root / "serve.log", "wb")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("pei-report")), "serve", "--input", str(inputs),
-         "--output", str(root / "outputs"), "--port", str(port)],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    api = None
-    try:
-        _wait(lambda: healthy(f"http://127.0.0.1:{port}/api"), 120, "the server", process)
-        api = _api_client(f"http://127.0.0.1:{port}/api")
-        deployment = _wait(
-            lambda: (r := api.get("/deployments/name/quarterly_report/trimestral")).status_code == 200 and r.json(),
-            60, "the deployment", process,
-        )
+    with serving(root, inputs, env) as (api, deployment):
         yield api, deployment, root
-    finally:
-        _interrupt(process)
-        log.close()
-        if api is not None:
-            api.close()
-    assert not healthy(f"http://127.0.0.1:{port}/api"), "the server it started stops with it"
+    assert not healthy(str(api.base_url).rstrip("/")), "the server it started stops with it"
 
 
 def _runs(api: httpx.Client, deployment_id: str) -> list[dict]:
@@ -366,32 +307,12 @@ def guarded(tmp_path_factory):
     import shutil
 
     shutil.copytree(SAMPLE, inputs / "secretaria-general")
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env.update(PREFECT_HOME=str(root / "prefect-home"), PREFECT_RUNNER_POLL_FREQUENCY="1",
                PREFECT_SERVER_API_AUTH_STRING="planeacion:clave-larga")
-    log = open(root / "serve.log", "wb")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("pei-report")), "serve", "--input", str(inputs),
-         "--output", str(root / "outputs"), "--port", str(port)],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}/api"
-    api = None
-    try:
-        _wait(lambda: healthy(base), 120, "the server", process)
-        api = _api_client(base, auth=("planeacion", "clave-larga"))
-        # serve's own client registered the deployments: it sent the auth string
-        deployment = _wait(
-            lambda: (r := api.get("/deployments/name/quarterly_report/trimestral")).status_code == 200 and r.json(),
-            60, "the deployment", process,
-        )
+    # serve's own client registers the deployments: it sends the auth string
+    with serving(root, inputs, env, auth=("planeacion", "clave-larga")) as (api, deployment):
         yield api, deployment, root
-    finally:
-        _interrupt(process)
-        log.close()
-        if api is not None:
-            api.close()
 
 
 @pytest.mark.server

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.errors import EntitiesFailed, InputError, UnexpectedFailure
 from pipeline.ingest import Entity
-from pipeline.runs.batch import EntityReport, gather
+from pipeline.runs.batch import EntityReport, gather, largest_first
 
 
 class _Finished:
@@ -35,6 +35,20 @@ def _report(slug):
 def test_reports_come_in_the_entities_order():
     entities = _entities("b", "a", "c")
     assert [r.slug for r in gather(entities, [_Finished(_report(e.slug)) for e in entities])] == ["b", "a", "c"]
+
+
+def test_a_batch_starts_the_largest_entities_first_and_reports_in_input_order(tmp_path):
+    sizes = {"pequena": 100, "grande": 5000, "mediana": 900, "otra-mediana": 900}
+    entities = []
+    for slug, size in sizes.items():
+        (tmp_path / slug / "seguimiento").mkdir(parents=True)
+        (tmp_path / slug / "plan.yaml").write_text("x" * size, encoding="utf-8")
+        (tmp_path / slug / "seguimiento" / "2024-T1.csv").write_text("y" * size, encoding="utf-8")
+        entities.append(Entity(slug, tmp_path / slug))
+    started = largest_first(entities)
+    assert [e.slug for e in started] == ["grande", "mediana", "otra-mediana", "pequena"]  # ties keep input order
+    reports = gather(started, [_Finished(_report(e.slug)) for e in started], listed=entities)
+    assert [r.slug for r in reports] == list(sizes)
 
 
 def test_one_failing_entity_names_itself_and_the_others_are_reported():

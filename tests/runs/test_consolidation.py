@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import zipfile
 
 import pytest
 
@@ -331,3 +332,30 @@ def test_a_sector_renamed_in_sectores_yaml_keeps_its_published_pages_listed_as_g
     assert html.index("Sector Territorial</h3>") < html.index("Distrito de Prueba</h3>") < html.index("Sector Territorio (ya")
     assert json.loads((publication / "sectores" / "vigentes.json").read_text(encoding="utf-8")) == {
         "sectores": ["territorial", "gestion-publica", "distrito"]}
+
+
+def test_sectors_drawn_one_per_core_are_the_files_drawn_one_after_another(district, monkeypatch):
+    """The sectors' and the district's reports drawn in a process each (`render_pool.draw_each`)
+    are those drawn in this process: the same files, byte for byte but for the deck's save times."""
+    inputs, outputs = district
+
+    def files():
+        found = {}
+        for path in sorted((outputs / "sectores").rglob("*")):
+            if path.is_file() and path.name != "manifest.json" and "historial" not in path.parts and not path.name.startswith("."):
+                content = path.read_bytes()
+                if path.suffix == ".pptx":
+                    with zipfile.ZipFile(io.BytesIO(content)) as deck:
+                        content = b"".join(deck.read(n) for n in sorted(deck.namelist()) if n != "docProps/core.xml"
+                                           and not n.endswith(".xlsx"))
+                found[path.relative_to(outputs).as_posix()] = content
+        return found
+
+    monkeypatch.setenv("PEI_RENDER_PROCESS", "0")
+    consolidate_sectors(inputs, outputs, "2024-T3")
+    one_after_another = files()
+    monkeypatch.setenv("PEI_RENDER_PROCESS", "auto")
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    consolidate_sectors(inputs, outputs, "2024-T3")
+    assert files() == one_after_another
+    assert len([p for p in one_after_another if p.endswith(".pdf")]) == 3  # two sectors and the district
