@@ -166,8 +166,24 @@ def test_the_command_reference_is_every_command_s_help():
     for command in ("run", "resend", "serve", "plantilla", "validar", "publicacion"):
         assert f"## pei-report {command}\n" in rendered
         shown = CliRunner().invoke(app, [command, "--help"], prog_name="pei-report", env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
-        assert shown.stdout.rstrip() in rendered
-    assert hook.MARKER not in rendered
+        assert hook._text(shown.stdout) in rendered
+    assert rendered.split(hook.MARKER, 1)[1].lstrip().startswith("## pei-report\n")  # filled, never left empty
+
+
+def test_the_committed_command_reference_is_what_the_program_prints_now():
+    """docs/referencia/comandos.md holds the reference in the repository (not only on the built
+    site) and equals what scripts/mkdocs_commands.py writes from the app now: change a command's
+    help or options and this fails until the page is rewritten."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("mkdocs_commands", ROOT / "scripts" / "mkdocs_commands.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    page = (DOCS / "referencia" / "comandos.md").read_text(encoding="utf-8")
+    assert hook.END_MARKER in page, "run .venv/bin/python scripts/mkdocs_commands.py"
+    assert "## pei-report validar\n" in page.split(hook.MARKER, 1)[1]
+    assert page == hook.with_reference(page), "docs/referencia/comandos.md is stale: run .venv/bin/python scripts/mkdocs_commands.py"
+    assert hook.on_page_markdown(page, None, None, None) == page  # the build shows the same page
 
 
 # --- the IT guide names what exists ------------------------------------------------------------
@@ -278,6 +294,75 @@ def test_the_it_guide_s_prefect_commands_and_options_exist():
         prefect_cli.help_print(path, console=Console(file=out, width=250, color_system=None))
         missing = [option for option in options if option not in out.getvalue()]
         assert missing == [], f"prefect {' '.join(path)}: {missing}"
+
+
+# --- the guides' commands run as printed ----------------------------------------------------
+
+GUIDES = sorted((DOCS / "oficina").glob("*.md")) + IT_GUIDE
+# A command that starts with the bare program name (after `$ `, `sudo -u pei ` or `VAR=value `):
+# copied into a fresh clone, it is «command not found» unless pei-report is on the PATH.
+_BARE = re.compile(r"^\s*(?:\$\s+)?(?:sudo -u \w+\s+)?(?:[A-Z_][A-Z0-9_]*=\S*\s+)*pei-report(?= |$)")
+# A synopsis that is not typed as it stands: its arguments are placeholders (`--input …`,
+# `${PEI_SERVE_INPUT}`, what a systemd unit runs), or the program's own output.
+_PLACEHOLDER = re.compile(r"…|\.\.\.|\$\{")
+
+
+def _bare_commands(page: Path, root: Path = ROOT) -> list[str]:
+    """The commands of a guide page written with a bare `pei-report`: lines of its code blocks, and
+    inline code spans that are a whole command (the program, a subcommand and an argument)."""
+    text = page.read_text(encoding="utf-8")
+    found = []
+    for block in re.findall(r"```[a-z]*\n(.*?)```", text, re.S):
+        found += [line.strip() for line in block.splitlines() if _BARE.match(line)]
+    prose = re.sub(r"```.*?```", "", text, flags=re.S)
+    for span in re.findall(r"`([^`\n]+)`", prose):
+        if re.match(r"pei-report [a-z]+ \S", span) and not _PLACEHOLDER.search(span):
+            found.append(span)
+    return [f"{page.relative_to(root)}: {command}" for command in found]
+
+
+def test_every_command_the_guides_show_runs_as_printed():
+    """The office and IT guides write the program as `.venv/bin/pei-report` (what a fresh clone
+    has, and what the program prints): a command shown bare would fail when copied."""
+    assert [c for page in GUIDES for c in _bare_commands(page)] == []
+    assert _bare_commands(DOCS / "oficina" / "index.md") == []
+    assert any(".venv/bin/pei-report validar" in page.read_text(encoding="utf-8") for page in GUIDES)
+
+
+def test_the_bare_command_check_finds_what_it_looks_for(tmp_path):
+    page = tmp_path / "x.md"
+    page.write_text(
+        "Con `pei-report plantilla --plan` sale el libro; `pei-report aprobar` lo decide.\n\n"
+        "```sh\npei-report validar --input inputs\nPEI_WORKERS=2 pei-report serve\n"
+        ".venv/bin/pei-report run\n```\n\nLa unidad corre `pei-report serve --input … --port 4200`.\n",
+        encoding="utf-8",
+    )
+    found = [c.split(": ", 1)[1] for c in _bare_commands(page, tmp_path)]
+    assert found == ["pei-report validar --input inputs", "PEI_WORKERS=2 pei-report serve", "pei-report plantilla --plan"]
+
+
+# --- the office guide is in Spanish ----------------------------------------------------------
+
+ENGLISH_PAGES = ("rules.md", "attainment.md", "contract.md", "template.md", "architecture.md", "stack.md")
+ENGLISH_MARK = "(en inglés, referencia técnica)"
+
+
+def test_the_office_guide_names_an_english_page_only_as_marked_technical_reference():
+    """The office reads its guide in Spanish: what it needs is on its own pages (calculo.md has the
+    worked examples); an English page of the project is only linked, marked as such."""
+    unmarked = []
+    for page in sorted((DOCS / "oficina").glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for match in re.finditer(r"(?:\[[^\]]*\]\()?(?:\.\./|docs/)(" + "|".join(map(re.escape, ENGLISH_PAGES)) + r")\b[^)\s`]*\)?`?", text):
+            after = re.sub(r"\s+", " ", text[match.end():match.end() + 40])
+            if not after.lstrip().startswith(ENGLISH_MARK):
+                line = text[:match.start()].count("\n") + 1
+                unmarked.append(f"{page.relative_to(ROOT)}:{line}: {match.group(0)}")
+    assert unmarked == []
+    calculo = (DOCS / "oficina" / "calculo.md").read_text(encoding="utf-8")
+    assert "## Ejemplos resueltos" in calculo
+    for figure in ("104,7 %", "88,9 %", "266,7 %", "200 %", "80 %"):  # docs/rules.md's worked examples, in Spanish
+        assert figure in calculo, figure
 
 
 # --- the guide's screenshots (scripts/screenshots.py) -------------------------------------------

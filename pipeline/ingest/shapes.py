@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shlex
 from dataclasses import dataclass, replace
 from itertools import zip_longest
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from pipeline.core.command import suggest
 from pipeline.core.formatting import number as shown_number
 from pipeline.errors import InputError, Problem
 from pipeline.ingest.cells import MergedPart, Uncomputed, _blank, _letter, _normal
@@ -38,6 +40,8 @@ from pipeline.ingest.template_schema import (
 )
 
 __all__ = [
+    "NO_EXECUTION_YET",
+    "first_execution_step",
     "CSV_FILE",
     "FOLDER",
     "SHEET_NAME",
@@ -102,9 +106,24 @@ def find_execution_file(folder: Path) -> Path:
         return csv_path
     raise InputError.single(
         folder,
-        "que no hay archivo de seguimiento",
+        NO_EXECUTION_YET,
         f"{XLSX_FILE} o {CSV_FILE} con la ejecución trimestral (o una carpeta {FOLDER}/ con un archivo por dependencia)",
+        hint=f"Es el paso siguiente al plan: {first_execution_step(folder)}.",
     )
+
+
+NO_EXECUTION_YET = "que aún no hay seguimiento"
+"""What `find_execution_file` found in an entity folder with a plan and nothing reported yet: a
+new entity's next step, not a mistake in its files (`pipeline.workbooks.validation` tells it so)."""
+
+
+def first_execution_step(folder: Path, period: object | None = None) -> str:
+    """The step after the plan: the command that writes the dependencies' templates (for `period`,
+    or the cut `run` would choose), runnable as printed, and where the filled books go."""
+    command = suggest(f"plantilla --input {shlex.quote(str(folder))}" + (f" --period {period}" if period else "")
+                      + " --por-responsable")
+    return (f"genere las plantillas con «{command}» y guarde los libros diligenciados en {folder / FOLDER}/ "
+            "(un archivo por dependencia)")
 
 
 # Spreadsheets the reader cannot open: a dependency's figures in one would be lost, so it is an error.

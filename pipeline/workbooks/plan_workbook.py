@@ -301,6 +301,13 @@ _INTRODUCTION = (
     "(si el plan tiene ejes; si no, deje la hoja «Ejes» vacía).",
     "Las celdas vacías son campos que no se usan. Los números pueden ir como números o como texto (4.155.036 o 87,5); "
     "una celda con formato de porcentaje (45 %) se lee como 45.",
+    "Metas trimestrales (columna metas_trimestrales, o meta_AAAA_T1 a meta_AAAA_T4): en suma, creciente y decreciente, "
+    "lo que se programa aportar en cada trimestre (las cuatro suman la meta del año); en constante, el nivel programado "
+    "al cierre de cada trimestre (la cuarta es la meta del año).",
+    "Indicadores de mantenimiento (anualizacion constante, un nivel que se sostiene todo el año): sin metas trimestrales "
+    "se espera un cuarto de la meta por trimestre (25 % en T1), y un nivel ya alcanzado sale como sobreejecución. "
+    "Escriba la meta del año en los cuatro trimestres: con meta_vigencia 6, metas_trimestrales 6; 6; 6; 6 "
+    "(se espera completa desde T1).",
     "pei-report avisa cualquier error nombrando la hoja, la fila y la columna. Esta hoja no se lee.",
 )
 

@@ -22,7 +22,7 @@ from pipeline.ingest.execution import load_execution
 from pipeline.ingest.plan import PLAN_FILES, read_plan
 from pipeline.ingest.sectors import load_sectors, sectors_file
 from pipeline.ingest.settings import SETTINGS_FILE
-from pipeline.ingest.shapes import FOLDER as EXECUTION_FOLDER
+from pipeline.ingest.shapes import FOLDER as EXECUTION_FOLDER, NO_EXECUTION_YET, first_execution_step
 from pipeline.ingest.source import recording
 from pipeline.core.model import Plan
 from pipeline.core.command import suggest
@@ -82,10 +82,11 @@ class EntityCheck:
     unreported: tuple[Missing, ...] = ()
     outside: bool = False  # `cut_error` says the cut is outside the plan period
     skipped: str | None = None  # why a batch leaves the entity out (`run` does the same: docs/rules.md)
+    next_step: str | None = None  # a valid plan and no seguimiento yet: what to do next (not ok: nothing to report)
 
     @property
     def ok(self) -> bool:
-        return not self.problems and self.cut_error is None
+        return not self.problems and self.cut_error is None and self.next_step is None
 
     @property
     def missing_count(self) -> int:
@@ -151,6 +152,8 @@ def check_entity(entity: Entity, period: str | None, today: date | None = None) 
         plan, plan_warnings = read_plan(entity.folder)
     except PipelineError:
         plan, plan_warnings = None, ()
+    if plan is not None and problems and all(p.found == NO_EXECUTION_YET for p in problems):
+        return _waiting(entity, period, plan, _files(entity.folder, [s.path for s in read], ()), plan_warnings)
     if plan is not None and all(Path(p.file).name == SETTINGS_FILE for p in problems):
         # Only the report's settings are wrong: the seguimiento still says the cut and who reported.
         try:
@@ -254,6 +257,15 @@ def _value_cell(execution: Execution, ind_id: str, quarter: tuple[int, int]) -> 
     return {"file": path, "sheet": sheet, "row": int(t["fila"].iat[k]), "column": heading, "column_letter": letter}
 
 
+def _waiting(
+    entity: Entity, period: str | None, plan: Plan, files: tuple[Path, ...], warnings: tuple[Problem, ...]
+) -> EntityCheck:
+    """A new entity with a valid plan and no seguimiento yet: the plan checks, and the next step is
+    the dependencies' templates (for the cut asked, or the one `run` would choose)."""
+    check = replace(_unreadable(entity, period, plan, files, ()), warnings=warnings)
+    return replace(check, next_step=f"Aún no hay seguimiento: {first_execution_step(entity.folder, check.cut)}.")
+
+
 def _unreadable(
     entity: Entity, period: str | None, plan: Plan | None, files: tuple[Path, ...], problems: tuple[Problem, ...]
 ) -> EntityCheck:
@@ -354,6 +366,8 @@ def check_lines(check: EntityCheck, copies: Mapping[Path, Path] | None = None) -
             lines.append(f"    Copia marcada para revisar: {copies[path]}")
     if check.skipped:
         return [*lines, f"  {check.skipped}"]
+    if check.next_step and check.cut_error is None:
+        return [*lines, f"  {check.next_step}"]
     if check.cut_error:
         lines.append(f"  Corte: {check.cut_error}")
     elif check.cut is None:
@@ -397,6 +411,13 @@ def closing_line(checks: list[EntityCheck], run_options: str = "", marked: bool 
     """The last line: what to fix, or the `run` command that will now work (with `run_options`,
     the options of this check that `run` takes too). `marked`: whether marked copies were written."""
     bad = [c for c in checks if not c.ok]
+    if bad and all(c.next_step and not c.problems and c.cut_error is None for c in bad):
+        cuts = {str(c.cut) for c in bad if c.cut}
+        again = suggest("validar" + run_options + (f" --period {cuts.pop()}" if len(cuts) == 1 else ""))
+        names = ", ".join(c.entity.slug for c in bad)
+        plans = ("El plan está" if len(checks) == 1 else f"El plan de {names} está") if len(bad) == 1 else f"Los planes de {names} están"
+        return (f"{plans} sin problemas; falta el seguimiento (el paso siguiente está arriba). "
+                f"Cuando los libros estén en su carpeta, revíselos con `{again}`.")
     if bad:
         problems = sum(len(c.problems) + (c.cut_error is not None) for c in bad)
         entities = f" en {len(bad)} de {len(checks)} entidades" if len(checks) > 1 else ""

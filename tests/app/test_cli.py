@@ -304,6 +304,56 @@ def test_validar_lists_the_problems_of_sectores_yaml(tmp_path):
     assert "Todo listo" not in text and "Traceback" not in result.output
 
 
+def test_a_new_entity_s_first_validar_with_only_its_plan_checks_the_plan_and_names_the_next_step(tmp_path, monkeypatch):
+    """The office's first steps (docs/oficina/index.md): plan.xlsx or plan.yaml in a new folder, then
+    `validar`. The plan is checked and said to be valid; the missing seguimiento is the next step
+    (the templates' command, runnable as printed, and where the filled books go), not a problem «to
+    fix in the original files». Still exit 2, as `run` (nothing to report yet)."""
+    import shlex
+
+    from pipeline.core.command import suggest
+    from tests.conftest import SAMPLE
+
+    monkeypatch.chdir(tmp_path)
+    folder = Path("inputs") / "mi-entidad"
+    folder.mkdir(parents=True)
+    (folder / "plan.yaml").write_bytes((SAMPLE / "plan.yaml").read_bytes())
+    result = _validar("--input", str(folder), "--period", "2024-T3")
+    assert result.exit_code == 2, result.output
+    text = result.stdout
+    assert "plan.yaml: sin problemas" in text
+    command = suggest(f"plantilla --input {folder} --period 2024-T3 --por-responsable")
+    assert "Aún no hay seguimiento: genere las plantillas" in text and command in text
+    assert f"{folder / 'seguimiento'}/" in text
+    assert "corríj" not in text and "por corregir" not in text and "Traceback" not in result.output
+    assert suggest(f"validar --input {folder} --period 2024-T3") in text.splitlines()[-1]
+    assert not (Path("outputs") / "mi-entidad" / "revision").exists()
+
+    # The step as printed works: the templates are written, one per responsable.
+    made = _cli(*shlex.split(command)[1:])
+    assert made.exit_code == 0, made.output
+    assert list((Path("outputs") / "mi-entidad" / "plantillas" / "2024-T3").glob("*.xlsx"))
+
+
+def test_run_without_a_seguimiento_says_how_to_make_one(tmp_path, monkeypatch):
+    """`run` has no data to report: exit 2, with the same next step (no period: `plantilla` picks
+    the cut `run` would)."""
+    from pipeline.core.command import suggest
+    from pipeline.errors import InputError
+    from pipeline.ingest import load_inputs
+    from tests.conftest import SAMPLE
+
+    folder = tmp_path / "mi-entidad"
+    folder.mkdir()
+    (folder / "plan.yaml").write_bytes((SAMPLE / "plan.yaml").read_bytes())
+    with pytest.raises(InputError) as info:
+        load_inputs(folder)
+    message = str(info.value)
+    assert "aún no hay seguimiento" in message
+    assert suggest(f"plantilla --input {folder} --por-responsable") in message
+    assert f"{folder / 'seguimiento'}/" in message and "corríj" not in message
+
+
 def _cli(*args: str):
     from typer.testing import CliRunner
 

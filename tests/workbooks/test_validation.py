@@ -353,3 +353,26 @@ def test_validar_lists_field_cross_reference_and_seguimiento_problems_in_one_pas
     with pytest.raises(InputError) as info:
         load_inputs(folder)
     assert len(info.value.problems) == 8
+
+
+def test_in_a_batch_a_new_entity_with_only_its_plan_is_named_with_its_next_step(tmp_path):
+    """Beside an entity that reports, a new one with only its plan is not a problem to fix: its plan
+    checks, the batch is not ready (`run` would stop), and the last line names it and what is next."""
+    import shutil
+
+    from pipeline.workbooks.validation import check_entities, check_lines, closing_line
+    from tests.conftest import SAMPLE
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE, inputs / "secretaria-general")
+    (inputs / "nueva").mkdir()
+    shutil.copy(SAMPLE / "plan.yaml", inputs / "nueva" / "plan.yaml")
+    checks = check_entities(inputs, "2024-T3", None)
+    ready, new = sorted(checks, key=lambda c: c.entity.slug != "secretaria-general")
+    assert ready.ok and not new.ok and new.problems == () and new.cut is not None
+    lines = check_lines(new)
+    assert "  plan.yaml: sin problemas" in lines
+    assert lines[-1].startswith("  Aún no hay seguimiento: genere las plantillas con")
+    assert f"--input {inputs / 'nueva'} --period 2024-T3 --por-responsable" in lines[-1]
+    last = closing_line(checks)
+    assert last.startswith("El plan de nueva está sin problemas; falta el seguimiento") and "corríj" not in last
