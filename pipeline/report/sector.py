@@ -23,7 +23,7 @@ from pipeline.report.tables import Column
 __all__ = [
     "ENTIDADES_FILE", "COMPARTIDOS_FILE", "ENTIDADES_SCHEMA", "COMPARTIDOS_SCHEMA", "level_column",
     "entidades_table", "compartidos_table", "SectorDocument", "EntityLine", "SharedLine", "build_sector_document",
-    "STATE_WORDS", "EntitySection",
+    "STATE_WORDS", "EntitySection", "NAME_CHARS", "shortened_name",
 ]
 
 ENTIDADES_FILE = "entidades.csv"
@@ -224,7 +224,10 @@ class EntitySection:
     attention: tuple[tuple[str | None, str], ...]  # (level id, «IS-554 Porcentaje de …: avance 2024 de 20,0 % · Rojo»)
 
 
-NAME_CHARS = 110  # an indicator's name in an attention line; the whole name is in the entity's own report
+NAME_CHARS = 110
+"""An indicator's name in an attention line and in the slides' shared-indicators table, at most:
+the whole name is in the entity's own report and in indicadores_compartidos.csv (a long name made
+each shared row three or four lines, and that table most of a sector's pages)."""
 
 
 @dataclass(frozen=True)
@@ -324,7 +327,8 @@ def _objective_label(objective_id: str) -> str:
     return f"Eje {objective_id.removeprefix('eje:')}" if objective_id.startswith("eje:") else f"Objetivo {objective_id}"
 
 
-def _name(text: str) -> str:
+def shortened_name(text: str) -> str:
+    """An indicator's name as a slide lists it: at most NAME_CHARS, with «…» where it is cut."""
     text = text.rstrip(". ")
     return text if len(text) <= NAME_CHARS else text[: NAME_CHARS - 1].rstrip() + "…"
 
@@ -336,7 +340,7 @@ def _section(entity: EntityCut, year: int) -> EntitySection:
         for o in entity.objectives
     )
     attention = tuple(
-        (p.light, f"{p.id} {_name(p.name)}: avance {year} de {_pct(p.attainment_year, 'sin reporte')} · {word(p.light)}")
+        (p.light, f"{p.id} {shortened_name(p.name)}: avance {year} de {_pct(p.attainment_year, 'sin reporte')} · {word(p.light)}")
         for p in entity.attention
     )
     tally = tuple((level, word(level), count) for level, count in entity.tally.items())

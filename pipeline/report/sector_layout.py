@@ -19,7 +19,7 @@ from pipeline.report.layout import (
     SUMMARY_FIRST_TOP, Chart, ChartSlide, Report, Series, Slide, Summary, _annex, _closing, _cover, _details, _fit_title,
     _fitting, _items_height, _kpis, _light_counts, entity_logo, LIST_TITLE_H,
 )
-from pipeline.report.sector import SectorDocument
+from pipeline.report.sector import SectorDocument, shortened_name
 
 __all__ = ["lay_out_sector", "light_of"]
 
@@ -133,7 +133,7 @@ def _shared_table(document: SectorDocument) -> list[Slide]:
     year = document.period[:4]
     columns = (
         TableColumn("Indicador y parte de cada entidad (vigencia / plan)", "left", key="name"),
-        TableColumn("Regla", "left", key="year_target"), TableColumn("Cubre (vigencia)", "left", key="year_executed"),
+        TableColumn("Regla · cubre (vigencia)", "left", key="year_target"),
         TableColumn(f"Avance {year}", "right", True, key="year_attainment"),
         TableColumn("Avance del plan", "right", True, key="plan_attainment"), TableColumn("Consolidado", "center", key="light"),
     )
@@ -141,10 +141,10 @@ def _shared_table(document: SectorDocument) -> list[Slide]:
     for s in document.shared:
         parts = "; ".join(f"{entity}: {y} / {p}" for entity, y, p in s.parts)
         covered = s.coverage.split(";")[0].removeprefix("vigencia: ")
-        rows.append(TableRow(((Run(s.id, bold=True), Run(f" {s.name} — {parts}")), (Run(s.rule),), (Run(covered),),
+        rows.append(TableRow(((Run(s.id, bold=True), Run(f" {shortened_name(s.name)} — {parts}")), (Run(f"{s.rule} · {covered}"),),
                               (Run(s.year),), (Run(s.plan),), (Run("Sí"),)), light_of(UNDEFINED_ID)))
     for ind, name, reason in document.not_consolidated:
-        rows.append(TableRow(((Run(ind, bold=True), Run(f" {name} — {reason}")), (Run("—"),), (Run("—"),), (Run("—"),),
+        rows.append(TableRow(((Run(ind, bold=True), Run(f" {shortened_name(name)} — {reason}")), (Run("—"),), (Run("—"),),
                               (Run("—"),), (Run("No"),)), light_of(None)))
     section = _table_section(
         "Indicadores compartidos", "Indicadores compartidos",

@@ -108,3 +108,24 @@ def test_each_entity_has_its_objectives_and_most_severe_attention_items_and_the_
     assert plain(slide.attention[0][1]).startswith("I-2 Indicador I-2: avance 2024 de 20,0")
     annex = [s for s in report.slides if isinstance(s, Summary) and s.title.startswith("Anexo: alertas de cada entidad")]
     assert sum(len(s.attention) for s in annex) == 8
+
+
+def test_a_shared_indicator_s_long_name_is_shortened_on_its_slide_row_with_every_entity_s_part(result):
+    """The slides' table gives a shared indicator's name as an attention line does (at most
+    NAME_CHARS, «…»): a long name made each row three or four lines and the table dozens of pages;
+    every entity's part stays, and indicadores_compartidos.csv and the web page keep the whole name."""
+    from dataclasses import replace
+
+    from pipeline.report.sector import NAME_CHARS
+
+    document = build_sector_document(result)
+    long_name = "Porcentaje de " + " ".join(["avance de la estrategia distrital de gestión territorial"] * 6)
+    first = replace(document.shared[0], name=long_name)
+    laid = lay_out_sector(replace(document, shared=(first, *document.shared[1:])), load_settings().theme, date(2024, 10, 15))
+    row = next(r for s in laid.slides if isinstance(s, Detail) and "compartidos" in s.title
+               for r in s.table.rows if plain(r.cells[0].parts).startswith(first.id))
+    said = plain(row.cells[0].parts)
+    name = said.removeprefix(f"{first.id} ").split(" — ")[0]
+    assert name.endswith("…") and len(name) <= NAME_CHARS and long_name.startswith(name[:-1])
+    assert all(f"{entity}: {y} / {p}" in said for entity, y, p in first.parts)
+    assert long_name not in said
