@@ -145,7 +145,7 @@ def test_bad_input_exits_2_with_a_spanish_message(case, sample_copy, tmp_path, e
     result = cli("--input", str(sample_copy), "--output", str(out))
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert result.stderr.startswith("pei-report")
-    assert "Error:" in result.stderr
+    assert "Error:" in result.stderr or "Error en " in result.stderr
     for fragment in fragments:
         assert fragment in " ".join(result.stderr.split()), result.stderr
     assert "Traceback" not in result.stderr + result.stdout
