@@ -257,7 +257,7 @@ def test_regenerating_a_cut_keeps_the_replaced_files_in_the_history(tmp_path, ea
     kept = list((out / ".historial" / "secretaria-general" / "2024-T4").iterdir())
     assert len(kept) == 1
     assert _files(kept[0]) == before  # nothing lost, byte for byte
-    assert "Versión anterior guardada en" in result.stderr
+    assert "Versión publicada anterior guardada en" in result.stderr
     assert sorted(_files(folder)) == sorted(FILES)
     assert not [p for p in (out / "secretaria-general").iterdir() if "staging" in p.name or ".old-" in p.name]
 

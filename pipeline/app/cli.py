@@ -254,8 +254,8 @@ def _print_reports(err: Console, reports, log_file: Path | None) -> None:
         err.print(f"[green]✓[/green] {escape(report.entity)} · corte {report.period}{completed}")
         if report.plan_year_percent is not None or report.traffic_lights:
             err.print(f"    {_summary(report)}")
-        if report.kept:
-            err.print(f"    Versión anterior guardada en {escape(str(report.kept))}")
+        if report.kept and (report.kept / "manifest.json").is_file():  # a draft alone was never a published version
+            err.print(f"    Versión publicada anterior guardada en {escape(str(report.kept))}")
         line = _distribution_line(report.distribution)
         if line:
             err.print(f"    {escape(line)}")
