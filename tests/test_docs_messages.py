@@ -95,7 +95,7 @@ semaforo:
     - {nombre: Rojo, color: rojo, menor_que: 50}
     - {nombre: Verde, color: verde, hasta: 40}
 aprobacion:
-  requerida: si
+  requerida: obligatoria
 """
 
 APPROVERS_MISSING = """\

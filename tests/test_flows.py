@@ -145,7 +145,7 @@ def test_bad_input_exits_2_with_a_spanish_message(case, sample_copy, tmp_path, e
     result = cli("--input", str(sample_copy), "--output", str(out))
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert result.stderr.startswith("pei-report")
-    assert "Error:" in result.stderr
+    assert "Error:" in result.stderr or "Error en " in result.stderr
     for fragment in fragments:
         assert fragment in " ".join(result.stderr.split()), result.stderr
     assert "Traceback" not in result.stderr + result.stdout
@@ -286,7 +286,7 @@ def test_regenerating_a_cut_keeps_the_replaced_files_in_the_history(tmp_path, ea
     kept = list((out / ".historial" / "secretaria-general" / "2024-T4").iterdir())
     assert len(kept) == 1
     assert _files(kept[0]) == before  # nothing lost, byte for byte
-    assert "Versión anterior guardada en" in result.stderr
+    assert "Versión publicada anterior guardada en" in result.stderr
     assert sorted(_files(folder)) == sorted(FILES)
     assert not [p for p in (out / "secretaria-general").iterdir() if "staging" in p.name or ".old-" in p.name]
 

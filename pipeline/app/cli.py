@@ -32,6 +32,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from pipeline.app import runtime
 from pipeline.app.cli_es import SpanishCommand, SpanishGroup
 from pipeline.errors import ApprovalError, DistributionError, EntitiesFailed, InputError, PipelineError
+from pipeline.core.command import suggest
 from pipeline.core.formatting import percent
 from pipeline.core.periods import PeriodError, parse_period
 from pipeline.app.service import QUARTERLY_CRON, RUNNERS
@@ -114,7 +115,10 @@ def _summary(report) -> str:
 
 
 def _fail(console: Console, message: str, code: int, log_file: Path | None = None) -> typer.Exit:
-    console.print(f"[bold red]Error:[/bold red] {escape(message)}", highlight=False)
+    if message.startswith("Error en "):  # an input error already says it: «Error en el archivo …», once
+        console.print(f"[bold red]Error[/bold red]{escape(message.removeprefix('Error'))}", highlight=False)
+    else:
+        console.print(f"[bold red]Error:[/bold red] {escape(message)}", highlight=False)
     if log_file is not None:
         console.print(f"[dim]Registro detallado: {log_file}[/dim]", highlight=False)
     return typer.Exit(code)
@@ -250,8 +254,8 @@ def _print_reports(err: Console, reports, log_file: Path | None) -> None:
         err.print(f"[green]✓[/green] {escape(report.entity)} · corte {report.period}{completed}")
         if report.plan_year_percent is not None or report.traffic_lights:
             err.print(f"    {_summary(report)}")
-        if report.kept:
-            err.print(f"    Versión anterior guardada en {escape(str(report.kept))}")
+        if report.kept and (report.kept / "manifest.json").is_file():  # a draft alone was never a published version
+            err.print(f"    Versión publicada anterior guardada en {escape(str(report.kept))}")
         line = _distribution_line(report.distribution)
         if line:
             err.print(f"    {escape(line)}")
@@ -520,6 +524,8 @@ def _write_templates(input: Path, period: str, output: Path, per_dependency: boo
     out = Console(highlight=False, soft_wrap=True)
     for path in written.files:
         out.print(str(path))
+    for step in written.next_steps:  # on stderr: stdout stays the list of files written
+        err.print(escape(step))
 
 
 @app.command(cls=SpanishCommand)
@@ -573,11 +579,12 @@ def validar(
         out.print(str(sectors))
         out.print()
     if sectors is None or not all(c.ok for c in checks):
-        out.print(closing_line(checks, options, marked))
+        out.print(closing_line(checks, options, marked, period))
     if sectors is not None:
         count = len(sectors.problems)
+        again = suggest("validar" + options + (f" --period {period}" if period else ""))
         out.print(f"Hay {count} {'problema' if count == 1 else 'problemas'} por corregir en {sectors.file}: "
-                  "corríjalos y vuelva a ejecutar pei-report validar.")
+                  f"{'corríjalo' if count == 1 else 'corríjalos'} y vuelva a ejecutar `{again}`.")
     if not all(c.ok for c in checks) or sectors is not None:
         raise typer.Exit(EXIT_INPUT)
 
@@ -604,7 +611,7 @@ def consolidar(
         if grouping is None:
             raise InputError.single(
                 input / SECTORS_FILE, "que el archivo no existe", "sectores.yaml, con los sectores y sus entidades",
-                hint="Escríbalo en la carpeta de --input como dice docs/contract.md («sectors and the district»).",
+                hint="Escríbalo en la carpeta de --input como dice docs/ti/servicio.md («Sectores y distrito: reportes consolidados»).",
             )
         reports = consolidate_sectors(input, output, period, grouping=grouping, entities=entities, distribute=distribute)
     except InputError as exc:

@@ -90,7 +90,15 @@ def decide_command(verb: str, entity_folder: Path, cut: object, output_dir: Path
     return base + ' --nombre "…" --motivo "…"'
 
 
-def pending_draft(target: Path, slug: str, cut: object) -> dict[str, Any]:
+def _spanish_date(text: object) -> str:
+    """`8 de octubre de 2024` for a manifest's ISO date; the text as it is when it is not one."""
+    try:
+        return long_date(date.fromisoformat(str(text)))
+    except ValueError:
+        return str(text)
+
+
+def pending_draft(target: Path, slug: str, cut: object, approve: bool = True) -> dict[str, Any]:
     """The manifest of the cut's draft waiting for a decision; `ApprovalError` when there is none
     (saying whether the cut was already approved), or it was rejected, expired or is another
     entity's."""
@@ -99,10 +107,16 @@ def pending_draft(target: Path, slug: str, cut: object) -> dict[str, Any]:
         published = read_manifest(target)
         if published is not None and published.get("estado") == APPROVED:
             decided = published.get("aprobacion") or {}
+            who = f"{decided.get('nombre', '')}, Acta {decided.get('acta', '')}, {_spanish_date(decided.get('fecha', ''))}"
+            if approve:
+                raise ApprovalError(
+                    f"{_where(slug, cut)} ya fue aprobado ({who}): no se publica de nuevo. Para cambiarlo, ejecute de "
+                    "nuevo pei-report run y apruebe el nuevo borrador."
+                )
             raise ApprovalError(
-                f"{_where(slug, cut)} ya fue aprobado ({decided.get('nombre', '')}, Acta {decided.get('acta', '')}, "
-                f"{decided.get('fecha', '')}): no se publica de nuevo. Para cambiarlo, ejecute de nuevo pei-report run "
-                "y apruebe el nuevo borrador."
+                f"{_where(slug, cut)} ya fue aprobado ({who}) y está publicado: no se puede rechazar. Para corregirlo, "
+                "ejecute de nuevo pei-report run: el nuevo borrador se aprueba o se rechaza, y la versión aprobada "
+                "sigue publicada mientras tanto."
             )
         raise ApprovalError(
             f"{_where(slug, cut)} no tiene un borrador pendiente de aprobación en {draft_folder(target)}. "
@@ -127,7 +141,7 @@ def pending_draft(target: Path, slug: str, cut: object) -> dict[str, Any]:
 
 def check_decidable(target: Path, slug: str, cut: object, decision: Decision, today: date) -> dict[str, Any]:
     """The pending draft a decision may act on (`pending_draft`), refused past its plazo."""
-    draft = pending_draft(target, slug, cut)
+    draft = pending_draft(target, slug, cut, decision.approve)
     plazo = (draft.get("aprobacion") or {}).get("plazo")
     if decision.approve and plazo and today > date.fromisoformat(str(plazo)):
         raise ApprovalError(

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator,
+    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator,
 )
 
 from pipeline.core.characters import control_characters, describe, shown
@@ -307,8 +307,18 @@ class ReviewIn(_Strict):
     veces_historia: float = Field(default=10.0, gt=1)
 
 
+def _yes(value: Any) -> Any:
+    """«si»/«sí» (any case) as true: the office writes yes in Spanish; pydantic takes the rest (no, true, false)."""
+    if isinstance(value, str) and value.strip().casefold() in {"si", "sí"}:
+        return True
+    return value
+
+
+SpanishBool = Annotated[bool, BeforeValidator(_yes)]
+
+
 class ApprovalIn(_Strict):
-    requerida: bool = False
+    requerida: SpanishBool = False
     comite: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     aprobadores: list[Address] = Field(default_factory=list)
     plazo_dias: int = Field(ge=1, le=366)

@@ -276,10 +276,29 @@ def _refused_texts(node: Any, loc: tuple, data: Any) -> Iterator[Problem]:
 
 
 def _show(value: Any) -> str:
-    text = shown(str(value))  # a line break or control character written as an escape
+    """A found value between «»: a text as typed, a mapping or list as YAML on one line, cut short."""
+    text = shown(_yamlish(value))  # a line break or control character written as an escape
     if len(text) > 60:
         text = text[:57] + "..."
     return f"«{text}»"
+
+
+def _yamlish(value: Any, nested: bool = False) -> str:
+    """`bandas: [{color: rojo, desde: 0}]` for {"bandas": [{"color": "rojo", "desde": 0}]}: a
+    mapping or list as YAML's flow style writes it (the top mapping without braces), not Python's
+    repr; `sí`/`no` for booleans."""
+    if isinstance(value, dict):
+        if not value:
+            return "{} (vacío)"
+        text = ", ".join(f"{_yamlish(k, True)}: {_yamlish(v, True)}" for k, v in value.items())
+        return f"{{{text}}}" if nested else text
+    if isinstance(value, (list, tuple)):
+        return f"[{', '.join(_yamlish(v, True) for v in value)}]" if value else "[] (lista vacía)"
+    if isinstance(value, bool):
+        return "sí" if value else "no"
+    if value is None:
+        return "(vacío)"
+    return str(value)
 
 
 def _count(n: object, noun: str) -> str:
@@ -358,46 +377,79 @@ def _problem(error: dict[str, Any], doc: Document, model: type[BaseModel] | None
         found = f"el campo desconocido «{name}»"
         expected = "que cada campo sea uno de los que describe docs/oficina/entradas.md (¿un error de escritura?)"
         hint = did_you_mean(loc[-1], _fields_at(model, loc)) if loc else None
-    elif kind in {"int_parsing", "int_type", "int_from_float"}:
-        expected = f"un número entero en «{name}»"
-    elif kind in {"float_parsing", "float_type", "finite_number"}:
-        expected = f"un número en «{name}»"
-    elif kind in {"string_type", "string_too_short"}:
-        expected = f"un texto no vacío en «{name}»"
-    elif kind in {"list_type", "tuple_type"}:
-        expected = f"una lista en «{name}»"
-    elif kind in {"dict_type", "model_type", "model_attributes_type"}:
-        expected = f"campos de la forma «nombre: valor» en «{name}»"
-    elif kind in {"literal_error", "enum"}:
+    elif kind in {"value_error", "assertion_error"} or kind.startswith("pei_"):
+        expected = str(ctx.get("error", error["msg"])).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        expected = f"{expected} en «{name}»"
+    elif kind in {"too_short", "too_long"}:  # the field is named in what was found
+        found, expected = f"{_count(ctx.get('actual_length', '?'), 'elemento')} en «{name}»", _expected(kind, ctx)
+    else:
+        expected = f"{_expected(kind, ctx)} en «{name}»"
+        if kind == "string_too_long":
+            found = f"un texto de {len(str(value))} caracteres"
+    return Problem(found=found, expected=expected, hint=hint, **doc.place(loc))
+
+
+def _expected(kind: str, ctx: dict[str, Any]) -> str:
+    """What a value of pydantic's error `kind` should have been, in the office's words.
+
+    Every error type the input models can raise has its sentence; one this table does not know
+    says what is expected in general, never pydantic's English (`msg`)."""
+    if kind in {"bool_parsing", "bool_type"}:
+        return "sí o no (si, no, true, false)"
+    if kind in {"int_parsing", "int_type", "int_from_float", "int_parsing_size"}:
+        return "un número entero"
+    if kind in {"float_parsing", "float_type", "finite_number", "decimal_parsing", "decimal_type"}:
+        return "un número"
+    if kind in {"string_type", "string_too_short", "string_sub_type", "string_unicode"}:
+        return "un texto no vacío"
+    if kind == "string_pattern_mismatch":
+        return _pattern(str(ctx.get("pattern", "")))
+    if kind == "string_too_long":
+        return f"un texto de como máximo {ctx.get('max_length')} caracteres"
+    if kind in {"list_type", "tuple_type", "set_type", "frozen_set_type", "iterable_type"}:
+        return "una lista (un elemento por línea, cada uno con «- »)"
+    if kind in {"dict_type", "model_type", "model_attributes_type", "mapping_type", "dataclass_type"}:
+        return "campos de la forma «nombre: valor»"
+    if kind in {"literal_error", "enum"}:
         options = str(ctx.get("expected", "")).replace("'", "").replace(" or ", " o ")
-        expected = f"uno de estos valores: {options} en «{name}»"
-    elif kind in {"greater_than_equal", "greater_than"}:
+        return f"uno de estos valores: {options}"
+    if kind in {"greater_than_equal", "greater_than"}:
         sign = "mayor o igual que" if kind == "greater_than_equal" else "mayor que"
-        limit = ctx.get("ge", ctx.get("gt"))
-        expected = f"un número {sign} {limit} en «{name}»"
-    elif kind in {"less_than_equal", "less_than"}:
+        return f"un número {sign} {_number_text(ctx.get('ge', ctx.get('gt')))}"
+    if kind in {"less_than_equal", "less_than"}:
         sign = "menor o igual que" if kind == "less_than_equal" else "menor que"
-        expected = f"un número {sign} {ctx.get('le', ctx.get('lt'))} en «{name}»"
-    elif kind.startswith("date_"):
-        expected = f"una fecha escrita año-mes-día, como 2024-10-15, en «{name}»"
-    elif kind in {"too_short", "too_long"}:
-        found = f"{_count(ctx.get('actual_length', '?'), 'elemento')} en «{name}»"
+        return f"un número {sign} {_number_text(ctx.get('le', ctx.get('lt')))}"
+    if kind == "multiple_of":
+        return f"un múltiplo de {_number_text(ctx.get('multiple_of'))}"
+    if kind.startswith(("date_", "datetime_")):
+        return "una fecha escrita año-mes-día, como 2024-10-15,"
+    if kind in {"too_short", "too_long"}:
         low, high = ctx.get("min_length"), ctx.get("max_length")
         if low is not None and low == high:
-            expected = _count(low, "elemento")
-        elif kind == "too_short":
-            expected = f"al menos {_count(low, 'elemento')}"
-        else:
-            expected = f"como máximo {_count(high, 'elemento')}"
-    elif kind == "string_too_long":
-        found = f"un texto de {len(str(value))} caracteres"
-        expected = f"un texto de como máximo {ctx.get('max_length')} caracteres en «{name}»"
-    elif kind in {"value_error", "assertion_error"} or kind.startswith("pei_"):
-        expected = str(ctx.get("error", error["msg"])).removeprefix("Value error, ")
-        expected = f"{expected} en «{name}»"
-    else:
-        expected = f"un valor válido en «{name}» ({error['msg']})"
-    return Problem(found=found, expected=expected, hint=hint, **doc.place(loc))
+            return _count(low, "elemento")
+        return f"al menos {_count(low, 'elemento')}" if kind == "too_short" else f"como máximo {_count(high, 'elemento')}"
+    if kind in {"union_tag_invalid", "union_tag_not_found"}:
+        tags = str(ctx.get("expected_tags", "")).replace("'", "")
+        return f"un elemento de una de estas clases: {tags}" if tags else "un elemento de una clase conocida"
+    if kind == "none_required":
+        return "que el campo quede vacío"
+    if kind in {"url_parsing", "url_scheme", "url_type"}:
+        return "una dirección web completa, como https://www.ejemplo.gov.co,"
+    return "un valor como los que describe docs/oficina/entradas.md para este campo"
+
+
+def _pattern(pattern: str) -> str:
+    """What a text with `pattern` looks like, for the patterns the input models use."""
+    if pattern.startswith("^#"):
+        return "un color escrito #RRGGBB (seis cifras hexadecimales), como #1F4E79,"
+    if "a-z0-9" in pattern:
+        return "un nombre corto en minúsculas, cifras y guiones (sin espacios ni tildes), como salud-2,"
+    return "un texto con la forma que describe docs/oficina/entradas.md para este campo"
+
+
+def _number_text(value: Any) -> str:
+    """A limit as the office reads numbers (`1.000`, `0,5`)."""
+    return number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
 
 def validate(model: type[M], doc: Document) -> M:

@@ -145,7 +145,7 @@ def reject_cut(entity: Entity, output_dir: Path, cut: Cut, decision: Decision, s
     target = cut_folder(output_dir, entity.slug, cut)
     folder = draft_folder(target)
     with cut_lock(target):
-        draft = pending_draft(target, entity.slug, cut)
+        draft = pending_draft(target, entity.slug, cut, approve=False)
         update_manifest(folder, **decided_record(draft, decision, input_digests(draft.get("inputs") or [])))
     announce_step(entity, f"El borrador del corte {cut} quedó rechazado: no se publicó nada; sigue en {folder}")
     warnings: tuple[str, ...] = ()

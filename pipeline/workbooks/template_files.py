@@ -18,6 +18,7 @@ import io
 import re
 import unicodedata
 import os
+import shlex
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import InputError
+from pipeline.core.command import suggest
 from pipeline.core.formatting import long_date
 from pipeline.ingest.entities import Entity, find_entities, select_entities
 from pipeline.ingest.execution import load_execution
@@ -63,6 +65,7 @@ class Written:
     files: tuple[Path, ...]
     warnings: tuple[str, ...] = ()
     kept: tuple[tuple[Path, Path], ...] = ()  # (template written again, where its earlier file was kept)
+    next_steps: tuple[str, ...] = ()  # where the filled workbooks go, per entity (--por-responsable)
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,7 @@ def write_templates(
     # In a batch, an entity whose plan does not cover the cut is skipped, as `run` skips it.
     warnings: list[str] = [f"{one.slug}: corte {cut} omitido en este lote: {error}" for one, error in outside]
     earlier: list[tuple[Path, Path]] = []
+    steps: list[str] = []
     for item in read:
         entry = item.settings.data_entry
         deadline = entry.deadline_for(cut.end)
@@ -195,6 +199,7 @@ def write_templates(
                     slug, n = f"{base}-{n}", n + 1
                 taken.add(slug)
                 jobs.append((responsible, slug))
+            steps.append(_filled_go_to(item.entity.folder, cut))
         else:
             jobs = [(None, None)]
         for responsible, responsible_slug in jobs:
@@ -210,4 +215,14 @@ def write_templates(
             if kept is not None:
                 earlier.append((path, kept))
             files.append(path)
-    return Written(tuple(files), tuple(warnings), tuple(earlier))
+    return Written(tuple(files), tuple(warnings), tuple(earlier), tuple(steps))
+
+
+def _filled_go_to(entity_folder: Path, cut: Cut) -> str:
+    """Where each dependency's filled workbook goes, and the command that checks them all."""
+    folder = entity_folder / FOLDER
+    return (
+        f"Cuando cada dependencia devuelva su libro lleno, póngalo en {folder}{os.sep} (un archivo por dependencia, "
+        f"con su nombre; se leen juntos como un solo seguimiento) y revíselos con "
+        f"`{suggest(f'validar --input {shlex.quote(str(entity_folder))} --period {cut}')}`."
+    )

@@ -423,9 +423,10 @@ def _missing_lines(check: EntityCheck) -> list[str]:
     return lines
 
 
-def closing_line(checks: list[EntityCheck], run_options: str = "", marked: bool = True) -> str:
+def closing_line(checks: list[EntityCheck], run_options: str = "", marked: bool = True, given: str | None = None) -> str:
     """The last line: what to fix, or the `run` command that will now work (with `run_options`,
-    the options of this check that `run` takes too). `marked`: whether marked copies were written."""
+    the options of this check that `run` takes too). `marked`: whether marked copies were written;
+    `given`: the --period this check was given, repeated in the `validar` command to run again."""
     bad = [c for c in checks if not c.ok]
     if bad and all(c.next_step and not c.problems and c.cut_error is None for c in bad):
         cuts = {str(c.cut) for c in bad if c.cut}
@@ -437,10 +438,17 @@ def closing_line(checks: list[EntityCheck], run_options: str = "", marked: bool 
     if bad:
         problems = sum(len(c.problems) + (c.cut_error is not None) for c in bad)
         entities = f" en {len(bad)} de {len(checks)} entidades" if len(checks) > 1 else ""
+        if all(c.outside and not c.problems for c in bad):  # the files are fine: the option is what to change
+            return (
+                f"El corte pedido (--period {given}) está fuera del periodo del plan{entities}: no hay nada que corregir "
+                f"en los archivos. Vuelva a ejecutar con un --period dentro del plan (la línea «Corte» de arriba dice "
+                f"cuáles), o sin --period para revisar el corte que elegiría run: `{suggest('validar' + run_options)}`."
+            )
         where = " (las copias marcadas dicen dónde)" if marked else ""
+        again = suggest("validar" + run_options + (f" --period {given}" if given else ""))
         return (
             f"Hay {_count(problems, 'problema')} por corregir{entities}: {'corríjalo' if problems == 1 else 'corríjalos'} "
-            f"en los archivos originales{where} y vuelva a ejecutar pei-report validar."
+            f"en los archivos originales{where} y vuelva a ejecutar `{again}`."
         )
     cuts = {str(c.cut) for c in checks if not c.skipped}
     period = f" --period {cuts.pop()}" if len(cuts) == 1 else ""

@@ -232,7 +232,7 @@ def test_validar_refuses_what_it_cannot_check_with_exit_2(tmp_path, case):
     }[case]
     result = _validar(*args)
     assert result.exit_code == 2, result.output
-    assert "Error:" in result.stderr and "Traceback" not in result.output
+    assert result.stderr.startswith("Error") and "Error: Error" not in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
 
 
@@ -388,6 +388,27 @@ def test_consolidar_refuses_a_bad_sectores_yaml_or_none(tmp_path):
     (inputs / "sectores.yaml").unlink()
     result = _cli("consolidar", "--input", str(inputs), "--period", "2024-T3", "--output", str(tmp_path / "outputs"))
     assert result.exit_code == 2 and "sectores.yaml" in result.output
+
+
+def test_consolidar_without_sectores_yaml_points_at_a_spanish_page_with_one_error_prefix(tmp_path):
+    from tests.sectors import write_district
+
+    inputs = write_district(tmp_path / "inputs")
+    (inputs / "sectores.yaml").unlink()
+    result = _cli("consolidar", "--input", str(inputs), "--period", "2024-T3", "--output", str(tmp_path / "outputs"))
+    assert result.exit_code == 2, result.output
+    assert "docs/contract.md" not in result.output and "sectors and the district" not in result.output
+    assert "docs/ti/servicio.md" in result.output
+    assert "Error: Error" not in result.output and result.output.lstrip().startswith("Error en el archivo")
+
+
+def test_plantilla_por_responsable_says_where_the_filled_workbooks_go(tmp_path, sample_copy):
+    result = _cli("plantilla", "--period", "2024-T3", "--por-responsable", "--input", str(sample_copy),
+                  "--output", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert f"póngalo en {sample_copy / 'seguimiento'}/" in result.stderr
+    assert f"validar --input {sample_copy} --period 2024-T3" in result.stderr
+    assert all(line.endswith(".xlsx") for line in result.stdout.splitlines() if line.strip())
 
 
 # --- the desktop commands on Windows ---------------------------------------------------------

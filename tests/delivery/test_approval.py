@@ -124,6 +124,19 @@ def test_approval_publishes_the_same_report_once_without_the_watermark_and_distr
     assert _files(target) == published and len(inbox.received) == 2
 
 
+def test_approving_a_first_draft_keeps_no_earlier_version_and_rejecting_an_approved_cut_has_its_own_words(draft):
+    entity, out, _, _ = draft
+    approved = _decide("aprobar", entity, out, "--acta", "04 de 2024", "--fecha", "2024-10-08")
+    assert approved.exit_code == 0, approved.stderr
+    assert "Versión anterior guardada" not in approved.stderr  # nothing had been published: the draft is not an earlier version
+    again = _decide("aprobar", entity, out, "--acta", "04 de 2024")
+    assert again.exit_code == 2 and "8 de octubre de 2024" in again.stderr and "2024-10-08" not in again.stderr
+    rejected = _decide("rechazar", entity, out, "--motivo", "Revisar IS-513")
+    assert rejected.exit_code == 2, rejected.stderr
+    assert "ya fue aprobado" in rejected.stderr and "8 de octubre de 2024" in rejected.stderr
+    assert "no se publica de nuevo" not in rejected.stderr and "no se puede rechazar" in rejected.stderr
+
+
 def test_rejection_publishes_nothing_keeps_the_draft_and_tells_the_office(draft):
     entity, out, publication, inbox = draft
     target = out / "secretaria-general" / CUT

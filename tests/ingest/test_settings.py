@@ -443,12 +443,21 @@ def test_approval_is_off_by_default_and_can_be_required(tmp_path):
     assert approval.committee == "Comité Institucional de Gestión y Desempeño"  # from the defaults
 
 
+@pytest.mark.parametrize("word", ["si", "sí", "Sí", "SI"])
+def test_approval_required_may_be_written_si_as_the_office_says_it(tmp_path, word):
+    (tmp_path / "configuracion.yaml").write_text(
+        f"aprobacion:\n  requerida: {word}\n  aprobadores: [jefe.planeacion@sg.gov.co]\n", encoding="utf-8"
+    )
+    assert load_settings(tmp_path).approval.required
+
+
 @pytest.mark.parametrize(("text", "fragment"), [
     ("aprobacion:\n  requerido: true\n", "campo desconocido «aprobacion.requerido»"),
     ("aprobacion:\n  aprobadores: [jefe.planeacion]\n", "una dirección de correo como planeacion@entidad.gov.co"),
     ("aprobacion:\n  plazo_dias: 0\n", "mayor o igual que 1 en «aprobacion.plazo_dias»"),
     ("aprobacion:\n  plazo_dias: 2.5\n", "aprobacion.plazo_dias"),
     ("aprobacion:\n  requerida: true\n", "al menos una dirección en «aprobacion.aprobadores»"),
+    ("aprobacion:\n  requerida: quizá\n", "sí o no (si, no, true, false) en «aprobacion.requerida»"),
 ])
 def test_the_approval_setting_is_validated_in_spanish(tmp_path, text, fragment):
     path = tmp_path / "configuracion.yaml"
