@@ -19,6 +19,7 @@ from prefect.cache_policies import NO_CACHE
 
 from pipeline.core.approval import EXPIRED, Decision, deadline, input_digests
 from pipeline.core.periods import Cut, parse_period
+from pipeline.core.command import suggest
 from pipeline.delivery.approval import (
     approvers_message, check_decidable, check_inputs, decided_record, draft_folder, draft_record, pending_draft,
     read_manifest, rejection_message, waiting_text,
@@ -126,16 +127,19 @@ def _ask_approvers(entity: Entity, plan: Names, cut: Cut, settings, folder: Path
     if state.is_completed():
         return state.result()
     error = state.result(raise_on_failure=False)
-    text = approvers_not_told(folder, approval.approvers, error)
+    command = suggest(f'aprobar --input "{entity.folder}" --output "{output_dir}" --period {cut} --nombre "…" --acta "…"')
+    text = approvers_not_told(folder, approval.approvers, error, command)
     warn_text(entity, text)
     return {"status": "failed", "error": text}
 
 
-def approvers_not_told(folder: Path, approvers, error: object) -> str:
-    """What the office is told when the draft could not be e-mailed to the approvers."""
+def approvers_not_told(folder: Path, approvers, error: object, command: str | None = None) -> str:
+    """What the office is told when the draft could not be e-mailed to the approvers; `command` is
+    the runnable `aprobar` they need (core.command.suggest)."""
+    how = f"el comando para aprobarlo: {command}" if command else "el comando pei-report aprobar."
     return (
         f"El borrador quedó en {folder}, pero no se pudo enviar a los aprobadores ({', '.join(approvers)}): "
-        f"{str(error).rstrip('.')}. Envíeles el PDF del borrador y el comando pei-report aprobar."
+        f"{str(error).rstrip('.')}. Envíeles el PDF del borrador y {how}"
     )
 
 

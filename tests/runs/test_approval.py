@@ -35,3 +35,5 @@ def test_the_warning_when_the_approvers_cannot_be_told_ends_each_sentence_once()
     text = approvers_not_told(Path("out/sg/2024-T4/.borrador"), ("jefe@sg.gov.co",), error)
     assert ".." not in text and "PEI_SMTP_HOST. Envíeles el PDF del borrador" in text
     assert approvers_not_told(Path("x"), ("a@b.co",), ValueError("sin punto")).count("sin punto. Envíeles") == 1
+    told = approvers_not_told(Path("x"), ("a@b.co",), ValueError("sin servidor"), "/opt/pei/.venv/bin/pei-report aprobar --period 2024-T4")
+    assert told.endswith("el comando para aprobarlo: /opt/pei/.venv/bin/pei-report aprobar --period 2024-T4"), told
