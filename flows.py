@@ -110,7 +110,7 @@ def report_entity(
     artifacts = render_outputs(step, rendering, concurrently)
     if draft:
         return replace(write_draft(step, publish_outputs, entity, inputs, artifacts, output_dir,
-                                   fingerprints(plan, settings.bands), stale), **_figures(result, settings))
+                                   fingerprints(plan, settings.bands), stale, distribute), **_figures(result, settings))
     status = status_at_publishing(settings.distribution, distribute)
     with cut_lock(target):  # one run at a time publishes, keeps history and distributes this cut
         approved = approval_fields(entity, cut, target, decision, inputs.sources) if decision else None  # again, locked

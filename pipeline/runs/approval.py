@@ -92,9 +92,10 @@ def send_to_approvers(email, message) -> dict[str, Any]:
 
 
 def write_draft(step, publish_outputs, entity: Entity, inputs, artifacts: list[Artifact], output_dir: Path,
-                comparable: dict[str, Any], stale: tuple[str, ...]) -> EntityReport:
+                comparable: dict[str, Any], stale: tuple[str, ...], distribute: bool = True) -> EntityReport:
     """Publish the cut's outputs as its draft (`<cut>/.borrador/`, never distributed) and e-mail
-    the approvers the draft PDF with the commands that decide it."""
+    the approvers the draft PDF with the commands that decide it (not with `--no-distribute`:
+    then nothing is e-mailed and the office is told how to tell them)."""
     plan, settings, cut = inputs.plan, inputs.settings, inputs.cut
     target = cut_folder(output_dir, entity.slug, cut)
     folder = draft_folder(target)
@@ -105,7 +106,8 @@ def write_draft(step, publish_outputs, entity: Entity, inputs, artifacts: list[A
             entity, plan, cut, list(inputs.sources), artifacts, output_dir, {"status": "draft"}, inputs.warnings,
             settings.history, comparable, record, folder,
         )
-        notice = _ask_approvers(entity, plan, cut, settings, folder, artifacts, output_dir)
+        notice = (_ask_approvers(entity, plan, cut, settings, folder, artifacts, output_dir) if distribute
+                  else _approvers_not_asked(entity, cut, settings, folder, output_dir))
         update_manifest(folder, aprobacion={**record["aprobacion"], "aviso": notice})
     announce_step(entity, waiting_text(entity.slug, cut, target))
     warnings = () if notice.get("status") == "sent" else (notice["error"],)
@@ -113,6 +115,21 @@ def write_draft(step, publish_outputs, entity: Entity, inputs, artifacts: list[A
         slug=entity.slug, entity=plan.entity, period=str(cut), folder=folder, files=publication.files,
         distribution={"status": "draft"}, warnings=warnings, stale=stale, draft=True,
     )
+
+
+def _approvers_not_asked(entity: Entity, cut: Cut, settings, folder: Path, output_dir: Path) -> dict[str, Any]:
+    """`--no-distribute`: the draft is written, no one is e-mailed, and the office is told how to ask."""
+    text = (
+        f"No se avisó a los aprobadores (--no-distribute): el borrador quedó en {folder}. Envíe a "
+        f"{', '.join(settings.approval.approvers) or 'los aprobadores'} el PDF del borrador y el comando para aprobarlo: "
+        + _approve_command(entity, cut, output_dir)
+    )
+    warn_text(entity, text)
+    return {"status": "not_sent", "error": text}
+
+
+def _approve_command(entity: Entity, cut: Cut, output_dir: Path) -> str:
+    return suggest(f'aprobar --input "{entity.folder}" --output "{output_dir}" --period {cut} --nombre "…" --acta "…"')
 
 
 def _ask_approvers(entity: Entity, plan: Names, cut: Cut, settings, folder: Path, artifacts, output_dir: Path) -> dict[str, Any]:
@@ -127,8 +144,7 @@ def _ask_approvers(entity: Entity, plan: Names, cut: Cut, settings, folder: Path
     if state.is_completed():
         return state.result()
     error = state.result(raise_on_failure=False)
-    command = suggest(f'aprobar --input "{entity.folder}" --output "{output_dir}" --period {cut} --nombre "…" --acta "…"')
-    text = approvers_not_told(folder, approval.approvers, error, command)
+    text = approvers_not_told(folder, approval.approvers, error, _approve_command(entity, cut, output_dir))
     warn_text(entity, text)
     return {"status": "failed", "error": text}
 

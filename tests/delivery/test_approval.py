@@ -95,6 +95,19 @@ def test_a_run_with_approval_required_writes_a_draft_that_only_the_approvers_rec
     assert manifest["aprobacion"]["aviso"]["status"] == "sent"
 
 
+def test_no_distribute_writes_the_draft_but_e_mails_no_one_and_says_how_to_tell_the_approvers(tmp_path, sample_copy, smtp_server):
+    with (sample_copy / "configuracion.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(APPROVAL.format(folder="publicados"))
+    out = tmp_path / "outputs"
+    result = pei("run", "--input", str(sample_copy), "--output", str(out), "--period", CUT, "--no-distribute")
+    assert result.exit_code == 0, result.stderr
+    assert smtp_server.received == []  # --no-distribute: no e-mail at all, the approvers' neither
+    said = " ".join(result.stderr.split())
+    assert "No se avisó a los aprobadores (--no-distribute)" in said and "aprobar --input" in said, said
+    manifest = _manifest(out / "secretaria-general" / CUT / ".borrador")
+    assert manifest["estado"] == "borrador" and manifest["aprobacion"]["aviso"]["status"] == "not_sent"
+
+
 def test_approval_publishes_the_same_report_once_without_the_watermark_and_distributes_it(draft):
     entity, out, publication, inbox = draft
     target = out / "secretaria-general" / CUT
