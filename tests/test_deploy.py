@@ -15,6 +15,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from pipeline.runs.deployments import DEPLOYMENTS, QUARTERLY_CRON
+from tests.app.serving import _wait
 from tests.conftest import ROOT, free_port
 
 DEPLOY = ROOT / "deploy"
@@ -176,20 +177,6 @@ def _worker_environment(tmp_path: Path, port: int, auth: str) -> dict[str, str]:
     return env
 
 
-def _until(predicate, timeout: float, what: str, process: subprocess.Popen | None = None):
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        if process is not None and process.poll() is not None:
-            raise AssertionError(f"the worker ended while waiting for {what}")
-        time.sleep(1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.mark.server
 def test_a_worker_of_the_pool_runs_an_on_demand_cut_behind_the_auth_string(tmp_path):
     """The work-pool path end to end, as docs/ti/index.md has IT type it (on PostgreSQL under
@@ -258,7 +245,7 @@ def test_a_worker_of_the_pool_runs_an_on_demand_cut_behind_the_auth_string(tmp_p
                     state = api.get(f"/flow_runs/{run_id}").json()["state"]
                     return state if state["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
 
-                state = _until(finished, 150, "the worker's run", worker)
+                state = _wait(finished, 150, "the worker's run", worker, who="the worker")
                 assert state["type"] == "COMPLETED", (state, (tmp_path / "worker.log").read_text(errors="replace"))
                 # the health check the unit asks for (--with-healthcheck) answers on its loopback port
                 health = httpx.get(f"http://127.0.0.1:{env['PREFECT_WORKER_WEBSERVER_PORT']}/health", timeout=10)

@@ -25,7 +25,8 @@ from tests.conftest import free_port
 PEI_REPORT = str(Path(sys.executable).with_name("pei-report"))
 
 
-def _wait(predicate, timeout: float, what: str, process: subprocess.Popen | None = None):
+def _wait(predicate, timeout: float, what: str, process: subprocess.Popen | None = None, who: str = "pei-report serve"):
+    """`predicate()`'s first truthy value, polled every second; an error if `process` (`who`) ends first or time runs out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -37,7 +38,7 @@ def _wait(predicate, timeout: float, what: str, process: subprocess.Popen | None
         if value:
             return value
         if process is not None and process.poll() is not None:
-            raise AssertionError(f"pei-report serve ended while waiting for {what}")
+            raise AssertionError(f"{who} ended while waiting for {what}")
         time.sleep(1)
     raise AssertionError(f"timed out waiting for {what}")
 
