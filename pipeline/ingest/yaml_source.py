@@ -355,7 +355,8 @@ def _required(loc: Loc) -> str:
     """What a missing field's message expects: the field and who must have it, not the path again."""
     field = str(loc[-1]) if loc else "?"
     lists = [str(part) for part in loc[:-1] if isinstance(part, str)]
-    holder = _HOLDERS.get(lists[-1]) if lists and isinstance(loc[-2] if len(loc) > 1 else None, int) else None
+    parent = loc[-2] if len(loc) > 1 else None  # an item of a list: `indicadores[6]`
+    holder = _HOLDERS.get(lists[-1]) if lists and isinstance(parent, int) else None
     if holder:
         return f"«{field}», un campo que {holder} debe tener: escríbalo con su valor"
     where = f" en «{'.'.join(lists)}»" if lists else ""
